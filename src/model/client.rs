@@ -1,0 +1,364 @@
+//! Clients: who sends traffic, how often, and what.
+//!
+//! Two load shapes, as load generators offer them:
+//! - **open loop** (`constant`, `poisson`, `schedule`, `spike`, `diurnal`): requests arrive on a
+//!   clock whatever the system does (the way real internet traffic and k6/Gatling arrival-rate
+//!   executors behave), so overload shows as queueing and errors;
+//! - **closed loop** (`users`): a fixed population, each user sending a request, waiting for the
+//!   answer, thinking, and repeating (the way Locust and JMeter thread groups behave), so overload
+//!   shows as lower throughput.
+//!
+//! Each request is one of the client's request types, picked by weight.
+
+use super::arrival::{ArrivalProcess, Spacing};
+use super::distribution::Distribution;
+use super::ids::{ListenerId, RouteId};
+use super::listener::{ListenerSpec, RequestView};
+use super::route::RouteTable;
+use crate::engine::SimDuration;
+use crate::scenario::FieldError;
+use crate::scenario::path::JsonPath;
+use crate::scenario::raw::{RawArrival, RawClient, RawProcess};
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+/// Default client address: from TEST-NET-3 (RFC 5737), reserved for documentation.
+pub const DEFAULT_SOURCE_IP: &str = "203.0.113.10";
+
+/// How a client generates load.
+#[derive(Clone, Debug)]
+pub enum Load {
+    /// Requests arrive by an arrival process, independent of responses.
+    Open(ArrivalProcess),
+    /// A population of users: send, wait, think, repeat.
+    Users {
+        /// Number of users.
+        count: u32,
+        /// Gap between user starts (zero: all start at time 0).
+        spawn_interval: SimDuration,
+        /// Pause after each response.
+        think: Distribution,
+    },
+}
+
+/// A kind of request, with its route already resolved.
+#[derive(Clone, Debug)]
+pub struct RequestTypeSpec {
+    /// Name, for reports.
+    pub name: String,
+    /// What listener rules see.
+    pub view: RequestView,
+    /// Listener the request is sent to.
+    pub listener: ListenerId,
+    /// What the rules do with it.
+    pub route: RouteId,
+    /// Request size [bytes].
+    pub request_bytes: u64,
+    /// Response size [bytes].
+    pub response_bytes: u64,
+    /// CPU time on the target.
+    pub service_time: Distribution,
+}
+
+/// A resolved client.
+#[derive(Clone, Debug)]
+pub struct ClientSpec {
+    /// Name (unique).
+    pub name: String,
+    /// Open or closed loop.
+    pub load: Load,
+    /// Request types.
+    pub types: Vec<RequestTypeSpec>,
+    /// Cumulative weights, normalised so the last is 1.
+    pub cumulative_weights: Vec<f64>,
+    /// HTTP keep-alive: reuse connections between requests.
+    pub keep_alive: bool,
+}
+
+impl ClientSpec {
+    /// Picks a request type index for a uniform draw `u` in [0, 1).
+    #[inline]
+    pub fn pick_type(&self, u: f64) -> usize {
+        // Request mixes are short: a linear scan is faster than a binary search or alias table.
+        self.cumulative_weights
+            .iter()
+            .position(|&c| u < c)
+            .unwrap_or(self.types.len() - 1)
+    }
+
+    /// Resolves a client written at `path`; routes are added to `routes`.
+    pub fn resolve(
+        raw: &RawClient,
+        path: &JsonPath,
+        listeners: &[ListenerSpec],
+        routes: &mut RouteTable,
+        run_length: SimDuration,
+    ) -> Result<ClientSpec, FieldError> {
+        let load = resolve_load(&raw.arrival, &path.key("arrival"), run_length.as_secs_f64())?;
+        let source_ip: IpAddr = raw
+            .source_ip
+            .as_deref()
+            .unwrap_or(DEFAULT_SOURCE_IP)
+            .parse()
+            .map_err(|_| {
+                path.key("source_ip")
+                    .error("expected an IPv4 or IPv6 address such as \"203.0.113.10\"")
+            })?;
+        let client_port = match raw.port {
+            Some(p) => p,
+            None => listeners[0].port,
+        };
+        if raw.requests.is_empty() {
+            return Err(path
+                .key("requests")
+                .error("expected at least one request type"));
+        }
+        let mut names = BTreeSet::new();
+        let mut types = Vec::with_capacity(raw.requests.len());
+        let mut weights = Vec::with_capacity(raw.requests.len());
+        for (i, r) in raw.requests.iter().enumerate() {
+            let at = path.key("requests").index(i);
+            if !names.insert(r.name.as_str()) {
+                return Err(at
+                    .key("name")
+                    .error(format!("duplicate request type name {:?}", r.name)));
+            }
+            let weight = r.weight.unwrap_or(1.0);
+            if !(weight.is_finite() && weight > 0.0) {
+                return Err(at
+                    .key("weight")
+                    .error(format!("expected a positive weight, got {weight}")));
+            }
+            weights.push(weight);
+            let port = r.port.unwrap_or(client_port);
+            let listener = listeners
+                .iter()
+                .position(|l| l.port == port)
+                .ok_or_else(|| {
+                    let ports: Vec<String> = listeners.iter().map(|l| l.port.to_string()).collect();
+                    let key = if r.port.is_some() {
+                        at.key("port")
+                    } else {
+                        path.key("port")
+                    };
+                    key.error(format!(
+                        "no listener on port {port} (listeners: {})",
+                        ports.join(", ")
+                    ))
+                })?;
+            let listener = ListenerId(listener as u32);
+            let method = r.method.clone().unwrap_or_else(|| "GET".into());
+            if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(at.key("method").error(format!(
+                    "expected an upper-case HTTP method such as \"GET\", got {method:?}"
+                )));
+            }
+            let req_path = r.path.clone().unwrap_or_else(|| "/".into());
+            if !req_path.starts_with('/') {
+                return Err(at.key("path").error(format!(
+                    "expected a path starting with '/', got {req_path:?}"
+                )));
+            }
+            let view = RequestView {
+                method,
+                host: r.host.clone().unwrap_or_else(|| "example.com".into()),
+                path: req_path,
+                headers: r.headers.clone(),
+                query: r.query.clone(),
+                source_ip,
+            };
+            let route = routes
+                .add(listeners, listener, &view)
+                .map_err(|m| at.error(m))?;
+            types.push(RequestTypeSpec {
+                name: r.name.clone(),
+                view,
+                listener,
+                route,
+                request_bytes: r.request_bytes.unwrap_or(500),
+                response_bytes: r.response_bytes.unwrap_or(5000),
+                service_time: Distribution::resolve(&r.service_time, &at.key("service_time"))?,
+            });
+        }
+        let total: f64 = weights.iter().sum();
+        let mut acc = 0.0;
+        let mut cumulative_weights: Vec<f64> = weights
+            .iter()
+            .map(|w| {
+                acc += w;
+                acc / total
+            })
+            .collect();
+        *cumulative_weights
+            .last_mut()
+            .expect("at least one request type") = 1.0;
+        Ok(ClientSpec {
+            name: raw.name.clone(),
+            load,
+            types,
+            cumulative_weights,
+            keep_alive: raw.keep_alive.unwrap_or(true),
+        })
+    }
+}
+
+/// Largest accepted rate: beyond this a model is almost certainly a typo (and would run for ever).
+const MAX_RATE: f64 = 10_000_000.0;
+
+fn rate(value: f64, path: &JsonPath, key: &str, allow_zero: bool) -> Result<f64, FieldError> {
+    let low_ok = if allow_zero {
+        value >= 0.0
+    } else {
+        value > 0.0
+    };
+    if value.is_finite() && low_ok && value <= MAX_RATE {
+        Ok(value)
+    } else {
+        let low = if allow_zero { "0" } else { "above 0" };
+        Err(path.key(key).error(format!(
+            "expected requests per second, {low} up to {MAX_RATE:e}, got {value}"
+        )))
+    }
+}
+
+fn spacing(p: Option<RawProcess>) -> Spacing {
+    match p {
+        Some(RawProcess::Constant) => Spacing::Even,
+        _ => Spacing::Poisson,
+    }
+}
+
+fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load, FieldError> {
+    Ok(match raw {
+        RawArrival::Constant { rate_per_second } => Load::Open(ArrivalProcess::steady(
+            Spacing::Even,
+            rate(*rate_per_second, path, "rate_per_second", false)?,
+        )),
+        RawArrival::Poisson { rate_per_second } => Load::Open(ArrivalProcess::steady(
+            Spacing::Poisson,
+            rate(*rate_per_second, path, "rate_per_second", false)?,
+        )),
+        RawArrival::Schedule { process, steps } => {
+            if steps.is_empty() {
+                return Err(path.key("steps").error("expected at least one step"));
+            }
+            let mut points = vec![(0.0, 0.0)];
+            let mut prev_rate = 0.0;
+            let mut free_from = 0.0;
+            for (i, s) in steps.iter().enumerate() {
+                let at = path.key("steps").index(i);
+                let r = rate(s.rate_per_second, &at, "rate_per_second", true)?;
+                let start = s.at.0.as_secs_f64();
+                if start < free_from {
+                    return Err(at.key("at").error(format!(
+                        "expected steps in time order, each after the previous step's ramp ends ({free_from} s), got {start} s"
+                    )));
+                }
+                let ramp = s.ramp.map_or(0.0, |d| d.0.as_secs_f64());
+                points.push((start, prev_rate));
+                points.push((start + ramp, r));
+                prev_rate = r;
+                free_from = start + ramp;
+            }
+            Load::Open(ArrivalProcess::piecewise(spacing(*process), &points))
+        }
+        RawArrival::Spike {
+            process,
+            base_rate_per_second,
+            spike_rate_per_second,
+            at,
+            duration,
+            ramp,
+        } => {
+            let base = rate(*base_rate_per_second, path, "base_rate_per_second", true)?;
+            let peak = rate(*spike_rate_per_second, path, "spike_rate_per_second", true)?;
+            let (t0, len) = (at.0.as_secs_f64(), duration.0.as_secs_f64());
+            let ramp = ramp.map_or(0.0, |d| d.0.as_secs_f64());
+            if len <= 0.0 {
+                return Err(path
+                    .key("duration")
+                    .error("expected a spike duration above 0"));
+            }
+            if 2.0 * ramp > len {
+                return Err(path.key("ramp").error(format!(
+                    "expected a ramp of at most half the spike's duration ({} s), got {ramp} s",
+                    len / 2.0
+                )));
+            }
+            let points = [
+                (0.0, base),
+                (t0, base),
+                (t0 + ramp, peak),
+                (t0 + len - ramp, peak),
+                (t0 + len, base),
+            ];
+            Load::Open(ArrivalProcess::piecewise(spacing(*process), &points))
+        }
+        RawArrival::Diurnal {
+            process,
+            min_rate_per_second,
+            max_rate_per_second,
+            period,
+            peak_at,
+        } => {
+            let lo = rate(*min_rate_per_second, path, "min_rate_per_second", true)?;
+            let hi = rate(*max_rate_per_second, path, "max_rate_per_second", false)?;
+            if hi < lo {
+                return Err(path.key("max_rate_per_second").error(format!(
+                    "expected max_rate_per_second ≥ min_rate_per_second ({lo}), got {hi}"
+                )));
+            }
+            let period = period.map_or(86_400.0, |d| d.0.as_secs_f64());
+            if period < 60.0 {
+                return Err(path
+                    .key("period")
+                    .error("expected a period of at least 60 s"));
+            }
+            let peak = peak_at.map_or(14.0 * 3600.0, |d| d.0.as_secs_f64());
+            Load::Open(ArrivalProcess::piecewise(
+                spacing(*process),
+                &diurnal_points(lo, hi, period, peak, run_secs),
+            ))
+        }
+        RawArrival::Users {
+            count,
+            spawn_rate_per_second,
+            think_time,
+        } => {
+            if *count == 0 || *count > 10_000_000 {
+                return Err(path
+                    .key("count")
+                    .error(format!("expected 1–10000000 users, got {count}")));
+            }
+            let spawn_interval = match spawn_rate_per_second {
+                None => SimDuration::ZERO,
+                Some(r) => SimDuration::from_secs_f64(
+                    1.0 / rate(*r, path, "spawn_rate_per_second", false)?,
+                ),
+            };
+            Load::Users {
+                count: *count,
+                spawn_interval,
+                think: Distribution::resolve(think_time, &path.key("think_time"))?,
+            }
+        }
+    })
+}
+
+/// The day curve `mid + amp·cos(2π(t − peak)/period)` as a piecewise-linear profile: 1440 pieces a
+/// period (one a minute for a day), so the linearisation error in the rate is below 3·10⁻⁶ of the
+/// amplitude. Points cover the run (`run_secs`) and one piece beyond it.
+fn diurnal_points(lo: f64, hi: f64, period: f64, peak: f64, run_secs: f64) -> Vec<(f64, f64)> {
+    let (mid, amp) = ((hi + lo) / 2.0, (hi - lo) / 2.0);
+    let step = period / 1440.0;
+    let pieces = (run_secs / step).ceil() as usize + 1;
+    (0..=pieces)
+        .map(|k| {
+            let t = k as f64 * step;
+            (
+                t,
+                (mid + amp * (std::f64::consts::TAU * (t - peak) / period).cos()).max(0.0),
+            )
+        })
+        .collect()
+}

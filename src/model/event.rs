@@ -1,0 +1,41 @@
+//! Everything that can happen in a run, as one plain `enum` dispatched by a single `match`
+//! (no boxing, no trait objects per event).
+
+use super::ids::{ClientId, InstanceId};
+
+/// A scheduled happening.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The next open-loop request of a client arrives at the load balancer.
+    RequestArrives {
+        /// The client.
+        client: ClientId,
+    },
+    /// A closed-loop user starts (or finishes thinking) and sends a request.
+    UserWakes {
+        /// Index into the world's user table.
+        user: u32,
+    },
+    /// The TLS handshake of a request's new HTTPS connection completed; the listener reads it.
+    HandshakeDone {
+        /// Request slot.
+        slot: u32,
+        /// Slot generation when scheduled.
+        generation: u32,
+    },
+    /// The earliest running request on an instance completes (stale if `generation` moved on).
+    ServiceCompletes {
+        /// The instance.
+        instance: InstanceId,
+        /// Generation of the instance's completion timer.
+        generation: u32,
+    },
+    /// The ALB idle timeout (`idle_timeout.timeout_seconds`) of the oldest request at a target
+    /// expires: the ALB answers 504 (stale if `generation` moved on).
+    IdleTimeoutDue {
+        /// Generation of the deadline timer.
+        generation: u32,
+    },
+    /// A CloudWatch metric period ends.
+    PeriodEnds,
+}

@@ -1,0 +1,41 @@
+//! Typed indices into the world's entity tables.
+//!
+//! Entities live in `Vec`s and refer to each other by index; a newtype per table stops a target
+//! group index from being used as an instance index. Names stay in the specs, for reports only.
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The index as a `usize`, for table lookups.
+            #[inline]
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A client (traffic source).
+    ClientId
+);
+id_type!(
+    /// A listener of the load balancer.
+    ListenerId
+);
+id_type!(
+    /// A target group.
+    TargetGroupId
+);
+id_type!(
+    /// An EC2 instance (a target).
+    InstanceId
+);
+id_type!(
+    /// A precomputed route (the action a request type's rules lead to).
+    RouteId
+);

@@ -1,0 +1,25 @@
+//! The AWS model: one file per concept, and the [`world::World`] that runs them.
+//!
+//! | file | models | AWS names |
+//! | --- | --- | --- |
+//! | [`client`], [`arrival`] | traffic sources: open-loop arrivals, closed-loop users | — |
+//! | [`distribution`] | service, think and handshake times | — |
+//! | [`listener`], [`matching`], [`route`] | listeners, rules, conditions, actions | `path-pattern`, `forward`, `redirect`, `fixed-response` |
+//! | [`target_group`] | routing algorithms | `load_balancing.algorithm.type` |
+//! | [`instance`], [`catalog`] | targets: workers, backlog, CPU sharing, instance types | `t3.micro`, `CPUUtilization` |
+//! | [`connection`] | keep-alive, idle timeout | `idle_timeout.timeout_seconds`, `client_keep_alive.seconds` |
+//! | [`event`], [`world`] | what happens, and what it does | — |
+
+pub mod arrival;
+pub mod catalog;
+pub mod client;
+pub mod connection;
+pub mod distribution;
+pub mod event;
+pub mod ids;
+pub mod instance;
+pub mod listener;
+pub mod matching;
+pub mod route;
+pub mod target_group;
+pub mod world;

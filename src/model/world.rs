@@ -1,0 +1,663 @@
+//! The world: all entities of one run, and what each event does to them.
+//!
+//! A request's path:
+//!
+//! ```text
+//! client ─arrival─▶ connection (reuse, or open + TLS handshake) ─▶ listener route
+//!   ├─ forward ─▶ target group picks a target ─▶ instance: worker or backlog (or refused: 502)
+//!   │                 └─ no registered target: 503        │
+//!   │            ALB idle timeout at the target: 504 ◀────┤
+//!   │                              target response: 2XX ◀─┘
+//!   ├─ redirect ─▶ 301/302, then the client sends the follow-up request
+//!   └─ fixed-response ─▶ the configured status
+//! ```
+//!
+//! Hot-path rules: no allocation (request slots, connections and queues are recycled), no string
+//! lookups (everything is an index), no formatting. Memory is bounded by what is alive: requests in
+//! flight, idle connections, users.
+
+use super::arrival::ArrivalCursor;
+use super::client::Load;
+use super::connection::{Conn, ConnRules, Pool, reuse_or_open};
+use super::event::Event;
+use super::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId};
+use super::instance::{Admission, InstanceState};
+use super::route::Route;
+use super::target_group::TargetGroupState;
+use crate::engine::{EventQueue, RngStream, SimDuration, SimTime};
+use crate::recorder::{InstanceResult, Origin, Recorder, RunResult};
+use crate::scenario::Scenario;
+use std::collections::VecDeque;
+
+/// No user: an open-loop request.
+const NO_USER: u32 = u32::MAX;
+/// Not forwarded to a target group (yet).
+const NO_GROUP: u32 = u32::MAX;
+
+/// Where a request is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Waiting for its connection's TLS handshake.
+    Handshake,
+    /// At a target (running or in its backlog).
+    AtTarget,
+    /// Answered by the ALB (504) while the target still holds it; freed when the target is done.
+    Abandoned,
+}
+
+/// A request in flight.
+#[derive(Clone, Copy, Debug)]
+struct Request {
+    client: u32,
+    rtype: u32,
+    user: u32,
+    listener: ListenerId,
+    route: RouteId,
+    arrived: SimTime,
+    dispatched: SimTime,
+    conn: Conn,
+    group: u32,
+    instance: u32,
+    stage: Stage,
+    generation: u32,
+}
+
+/// Request slots, recycled through a free list: memory follows requests in flight.
+#[derive(Debug, Default)]
+struct Slab {
+    slots: Vec<Request>,
+    free: Vec<u32>,
+}
+
+impl Slab {
+    #[inline]
+    fn insert(&mut self, mut r: Request) -> u32 {
+        if let Some(i) = self.free.pop() {
+            r.generation = self.slots[i as usize].generation;
+            self.slots[i as usize] = r;
+            i
+        } else {
+            r.generation = 0;
+            self.slots.push(r);
+            (self.slots.len() - 1) as u32
+        }
+    }
+
+    #[inline]
+    fn remove(&mut self, i: u32) {
+        let s = &mut self.slots[i as usize];
+        s.generation = s.generation.wrapping_add(1);
+        self.free.push(i);
+    }
+
+    #[inline]
+    fn is_live(&self, i: u32, generation: u32) -> bool {
+        self.slots[i as usize].generation == generation
+    }
+}
+
+/// Per-client run state: its random streams and connections.
+#[derive(Debug)]
+struct ClientState {
+    arrivals: RngStream,
+    mix: RngStream,
+    think: RngStream,
+    service: Vec<RngStream>,
+    cursor: ArrivalCursor,
+    /// Idle connections per listener (open loop).
+    pools: Vec<Pool>,
+}
+
+/// A closed-loop user.
+#[derive(Clone, Debug)]
+struct User {
+    client: ClientId,
+}
+
+/// One run of a scenario.
+#[derive(Debug)]
+pub struct World<'s> {
+    sc: &'s Scenario,
+    queue: EventQueue<Event>,
+    now: SimTime,
+    end: SimTime,
+    conn_rules: ConnRules,
+    clients: Vec<ClientState>,
+    users: Vec<User>,
+    /// Per (user, listener) connection.
+    user_conns: Vec<Conn>,
+    groups: Vec<TargetGroupState>,
+    instances: Vec<InstanceState>,
+    completed: Vec<u64>,
+    requests: Slab,
+    /// ALB idle-timeout deadlines of requests at targets, in dispatch (= deadline) order.
+    deadlines: VecDeque<(SimTime, u32, u32)>,
+    deadline_gen: u32,
+    deadline_armed: bool,
+    forward_weights: RngStream,
+    rec: Recorder,
+    next_period_end: SimTime,
+    events: u64,
+}
+
+impl<'s> World<'s> {
+    /// Builds the initial state of a run of `sc` and schedules the first events.
+    pub fn new(sc: &'s Scenario) -> World<'s> {
+        let seed = sc.seed;
+        let listeners = sc.listeners.len();
+        let clients: Vec<ClientState> = sc
+            .clients
+            .iter()
+            .map(|c| ClientState {
+                arrivals: RngStream::derive(seed, &format!("client/{}/arrivals", c.name)),
+                mix: RngStream::derive(seed, &format!("client/{}/mix", c.name)),
+                think: RngStream::derive(seed, &format!("client/{}/think", c.name)),
+                service: c
+                    .types
+                    .iter()
+                    .map(|t| {
+                        RngStream::derive(
+                            seed,
+                            &format!("client/{}/request/{}/service", c.name, t.name),
+                        )
+                    })
+                    .collect(),
+                cursor: ArrivalCursor::default(),
+                pools: vec![Pool::default(); listeners],
+            })
+            .collect();
+        let groups = sc
+            .target_groups
+            .iter()
+            .map(|g| {
+                TargetGroupState::new(RngStream::derive(seed, &format!("target_group/{}", g.name)))
+            })
+            .collect();
+        let mut world = World {
+            sc,
+            queue: EventQueue::with_capacity(1024),
+            now: SimTime::ZERO,
+            end: SimTime::ZERO + sc.duration,
+            conn_rules: ConnRules {
+                idle_timeout: sc.idle_timeout,
+                max_lifetime: sc.client_keep_alive,
+            },
+            clients,
+            users: Vec::new(),
+            user_conns: Vec::new(),
+            groups,
+            instances: sc.instances.iter().map(InstanceState::new).collect(),
+            completed: vec![0; sc.instances.len()],
+            requests: Slab::default(),
+            deadlines: VecDeque::new(),
+            deadline_gen: 0,
+            deadline_armed: false,
+            forward_weights: RngStream::derive(seed, "load_balancer/forward_weights"),
+            rec: Recorder::new(
+                sc.target_groups.len(),
+                sc.instances.len(),
+                sc.period,
+                sc.duration,
+            ),
+            next_period_end: SimTime::ZERO + sc.period.min(sc.duration),
+            events: 0,
+        };
+        world.schedule_start();
+        world
+    }
+
+    fn schedule_start(&mut self) {
+        for (ci, c) in self.sc.clients.iter().enumerate() {
+            let client = ClientId(ci as u32);
+            match &c.load {
+                Load::Open(process) => {
+                    let st = &mut self.clients[ci];
+                    if let Some(t) =
+                        process.next_after(SimTime::ZERO, &mut st.cursor, &mut st.arrivals)
+                    {
+                        self.queue.schedule(t, Event::RequestArrives { client });
+                    }
+                }
+                Load::Users {
+                    count,
+                    spawn_interval,
+                    ..
+                } => {
+                    for k in 0..*count {
+                        let user = self.users.len() as u32;
+                        self.users.push(User { client });
+                        self.user_conns.extend(std::iter::repeat_n(
+                            Conn::default(),
+                            self.sc.listeners.len(),
+                        ));
+                        let t = SimTime(u64::from(k) * spawn_interval.0);
+                        if t < self.end {
+                            self.queue.schedule(t, Event::UserWakes { user });
+                        }
+                    }
+                }
+            }
+        }
+        self.queue.schedule(self.next_period_end, Event::PeriodEnds);
+    }
+
+    /// Runs to the end of the scenario and returns what was recorded.
+    pub fn run(mut self) -> RunResult {
+        let started = std::time::Instant::now();
+        while let Some((t, event)) = self.queue.pop() {
+            if t > self.end {
+                break;
+            }
+            self.now = t;
+            self.events += 1;
+            if self.handle(event) {
+                break;
+            }
+        }
+        let wall = started.elapsed().as_secs_f64();
+        self.finish(wall)
+    }
+
+    /// Applies one event; returns true when the run is over.
+    #[inline]
+    fn handle(&mut self, event: Event) -> bool {
+        match event {
+            Event::RequestArrives { client } => self.on_request_arrives(client),
+            Event::UserWakes { user } => {
+                let client = self.users[user as usize].client;
+                self.start_request(client, user);
+            }
+            Event::HandshakeDone { slot, generation } => {
+                if self.requests.is_live(slot, generation) {
+                    self.route(slot);
+                }
+            }
+            Event::ServiceCompletes {
+                instance,
+                generation,
+            } => self.on_service_completes(instance, generation),
+            Event::IdleTimeoutDue { generation } => self.on_idle_timeout(generation),
+            Event::PeriodEnds => return self.on_period_ends(),
+        }
+        false
+    }
+
+    fn on_request_arrives(&mut self, client: ClientId) {
+        let sc = self.sc;
+        if let Load::Open(process) = &sc.clients[client.index()].load {
+            let st = &mut self.clients[client.index()];
+            if let Some(t) = process.next_after(self.now, &mut st.cursor, &mut st.arrivals) {
+                if t <= self.end {
+                    self.queue.schedule(t, Event::RequestArrives { client });
+                }
+            }
+        }
+        self.start_request(client, NO_USER);
+    }
+
+    /// A client (or one of its users) sends a new request of a random type.
+    #[inline]
+    fn start_request(&mut self, client: ClientId, user: u32) {
+        let spec = &self.sc.clients[client.index()];
+        let u = self.clients[client.index()].mix.uniform();
+        let rtype = spec.pick_type(u);
+        let t = &spec.types[rtype];
+        self.send(client, rtype as u32, user, t.listener, t.route);
+    }
+
+    /// Sends a request on `listener` (opening a connection if needed) and routes it.
+    #[inline]
+    fn send(
+        &mut self,
+        client: ClientId,
+        rtype: u32,
+        user: u32,
+        listener: ListenerId,
+        route: RouteId,
+    ) {
+        let spec = &self.sc.clients[client.index()];
+        let idle = if user == NO_USER {
+            self.clients[client.index()].pools[listener.index()].take(self.now)
+        } else {
+            Some(self.user_conns[user as usize * self.sc.listeners.len() + listener.index()])
+        };
+        let (conn, fresh) = reuse_or_open(idle, self.now, &mut self.rec.connections);
+        let rt = &spec.types[rtype as usize];
+        self.rec.request_received(rt.request_bytes);
+        let handshake = if fresh {
+            self.sc.listeners[listener.index()].tls_handshake
+        } else {
+            SimDuration::ZERO
+        };
+        let slot = self.requests.insert(Request {
+            client: client.0,
+            rtype,
+            user,
+            listener,
+            route,
+            arrived: self.now,
+            dispatched: self.now,
+            conn,
+            group: NO_GROUP,
+            instance: 0,
+            stage: Stage::Handshake,
+            generation: 0,
+        });
+        if handshake.0 > 0 {
+            let generation = self.requests.slots[slot as usize].generation;
+            self.queue.schedule(
+                self.now + handshake,
+                Event::HandshakeDone { slot, generation },
+            );
+        } else {
+            self.route(slot);
+        }
+    }
+
+    /// Applies the listener's (precomputed) route to a request.
+    #[inline]
+    fn route(&mut self, slot: u32) {
+        let r = self.requests.slots[slot as usize];
+        match self.sc.routes.get(r.route) {
+            Route::Forward(g) => self.forward(slot, *g),
+            Route::Weighted { groups, total } => {
+                let x = self.forward_weights.below(*total as usize) as u32;
+                let g = groups
+                    .iter()
+                    .find(|&&(_, c)| x < c)
+                    .map_or(groups[groups.len() - 1].0, |&(g, _)| g);
+                self.forward(slot, g);
+            }
+            Route::Fixed { status, body_bytes } => {
+                self.rec.fixed_response();
+                self.respond(slot, *status, Origin::LoadBalancer, None, *body_bytes);
+            }
+            Route::Redirect { status, follow } => {
+                self.rec.redirect();
+                let follow = *follow;
+                self.respond(slot, *status, Origin::LoadBalancer, None, 0);
+                match follow {
+                    Some((listener, route)) => {
+                        self.send(ClientId(r.client), r.rtype, r.user, listener, route)
+                    }
+                    None => self.user_done(r.user),
+                }
+            }
+        }
+    }
+
+    /// Forwards a request to a target of group `g`.
+    #[inline]
+    fn forward(&mut self, slot: u32, g: TargetGroupId) {
+        let spec = &self.sc.target_groups[g.index()];
+        let instances = &self.instances;
+        let Some(target) = self.groups[g.index()].pick(spec, |i| instances[i.index()].outstanding)
+        else {
+            // No registered target: the ALB answers 503 itself.
+            self.requests.slots[slot as usize].group = g.0;
+            self.respond_and_wake(slot, 503, Origin::LoadBalancer, None, 0);
+            return;
+        };
+        let r = &mut self.requests.slots[slot as usize];
+        r.group = g.0;
+        r.instance = target.0;
+        r.dispatched = self.now;
+        r.stage = Stage::AtTarget;
+        let (client, rtype) = (r.client as usize, r.rtype as usize);
+        let work = self.sc.clients[client].types[rtype]
+            .service_time
+            .sample(&mut self.clients[client].service[rtype]);
+        let ispec = &self.sc.instances[target.index()];
+        let inst = &mut self.instances[target.index()];
+        match inst.admit(self.now, ispec, slot, work) {
+            Admission::Refused => {
+                // Backlog full: the target refuses the connection and the ALB answers 502.
+                self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
+            }
+            admission => {
+                inst.outstanding += 1;
+                if admission == Admission::Started {
+                    self.reschedule_completion(target);
+                }
+                self.push_deadline(slot);
+            }
+        }
+    }
+
+    fn reschedule_completion(&mut self, i: InstanceId) {
+        let vcpus = self.sc.instances[i.index()].vcpus;
+        let inst = &mut self.instances[i.index()];
+        let at = inst.next_finish(self.now, vcpus);
+        if at != inst.completion_at {
+            inst.completion_gen = inst.completion_gen.wrapping_add(1);
+            inst.completion_at = at;
+            if at != SimTime::NEVER {
+                let generation = inst.completion_gen;
+                self.queue.schedule(
+                    at,
+                    Event::ServiceCompletes {
+                        instance: i,
+                        generation,
+                    },
+                );
+            }
+        }
+    }
+
+    fn on_service_completes(&mut self, i: InstanceId, generation: u32) {
+        let vcpus = self.sc.instances[i.index()].vcpus;
+        {
+            let inst = &mut self.instances[i.index()];
+            if generation != inst.completion_gen {
+                return;
+            }
+            inst.completion_at = SimTime::NEVER;
+            inst.advance(self.now, vcpus);
+        }
+        while let Some(slot) = self.instances[i.index()].pop_finished() {
+            self.completed[i.index()] += 1;
+            let r = self.requests.slots[slot as usize];
+            if r.stage == Stage::Abandoned {
+                // The ALB already answered 504; the target's late answer goes nowhere.
+                self.requests.remove(slot);
+                continue;
+            }
+            self.instances[i.index()].outstanding -= 1;
+            let rt = &self.sc.clients[r.client as usize].types[r.rtype as usize];
+            let target_time = self.now.since(r.dispatched);
+            self.respond_and_wake(
+                slot,
+                200,
+                Origin::Target,
+                Some(target_time),
+                rt.response_bytes,
+            );
+        }
+        self.reschedule_completion(i);
+    }
+
+    /// Tracks the ALB idle timeout of a request just handed to a target.
+    #[inline]
+    fn push_deadline(&mut self, slot: u32) {
+        // Drop answered requests from the head so the queue holds little beyond those in flight.
+        while let Some(&(_, s, g)) = self.deadlines.front() {
+            if self.requests.is_live(s, g)
+                && self.requests.slots[s as usize].stage == Stage::AtTarget
+            {
+                break;
+            }
+            self.deadlines.pop_front();
+        }
+        let due = self.now + self.sc.idle_timeout;
+        let generation = self.requests.slots[slot as usize].generation;
+        self.deadlines.push_back((due, slot, generation));
+        if !self.deadline_armed {
+            self.arm_deadline(due);
+        }
+    }
+
+    fn arm_deadline(&mut self, at: SimTime) {
+        self.deadline_gen = self.deadline_gen.wrapping_add(1);
+        self.deadline_armed = true;
+        self.queue.schedule(
+            at,
+            Event::IdleTimeoutDue {
+                generation: self.deadline_gen,
+            },
+        );
+    }
+
+    fn on_idle_timeout(&mut self, generation: u32) {
+        if generation != self.deadline_gen {
+            return;
+        }
+        self.deadline_armed = false;
+        while let Some(&(due, slot, g)) = self.deadlines.front() {
+            let live = self.requests.is_live(slot, g)
+                && self.requests.slots[slot as usize].stage == Stage::AtTarget;
+            if live && due > self.now {
+                self.arm_deadline(due);
+                return;
+            }
+            self.deadlines.pop_front();
+            if live {
+                // The target sent nothing within the idle timeout: the ALB answers 504 and closes
+                // its target connection; the target keeps working on it unknowingly.
+                let r = &mut self.requests.slots[slot as usize];
+                r.stage = Stage::Abandoned;
+                let inst = r.instance as usize;
+                self.instances[inst].outstanding -= 1;
+                self.respond_keep_slot(slot, 504, Origin::LoadBalancer, None, 0);
+                self.user_done(self.requests.slots[slot as usize].user);
+            }
+        }
+    }
+
+    /// Answers a request, frees its slot, and lets its user think.
+    #[inline]
+    fn respond_and_wake(
+        &mut self,
+        slot: u32,
+        status: u16,
+        origin: Origin,
+        target_time: Option<SimDuration>,
+        bytes: u64,
+    ) {
+        let user = self.requests.slots[slot as usize].user;
+        self.respond(slot, status, origin, target_time, bytes);
+        self.user_done(user);
+    }
+
+    /// Answers a request and frees its slot.
+    #[inline]
+    fn respond(
+        &mut self,
+        slot: u32,
+        status: u16,
+        origin: Origin,
+        target_time: Option<SimDuration>,
+        bytes: u64,
+    ) {
+        self.respond_keep_slot(slot, status, origin, target_time, bytes);
+        self.requests.remove(slot);
+    }
+
+    /// Records the response and releases the client connection; the slot stays allocated.
+    #[inline]
+    fn respond_keep_slot(
+        &mut self,
+        slot: u32,
+        status: u16,
+        origin: Origin,
+        target_time: Option<SimDuration>,
+        bytes: u64,
+    ) {
+        let r = self.requests.slots[slot as usize];
+        let group = (r.group != NO_GROUP).then_some(r.group as usize);
+        self.rec.response(
+            status,
+            origin,
+            self.now.since(r.arrived),
+            group,
+            target_time,
+            bytes,
+        );
+        let keep_alive = self.sc.clients[r.client as usize].keep_alive;
+        let back = self
+            .conn_rules
+            .release(r.conn, self.now, keep_alive, &mut self.rec.connections);
+        if r.user == NO_USER {
+            if let Some(c) = back {
+                self.clients[r.client as usize].pools[r.listener.index()].put(c);
+            }
+        } else {
+            let k = r.user as usize * self.sc.listeners.len() + r.listener.index();
+            self.user_conns[k] = back.unwrap_or_default();
+        }
+    }
+
+    /// A user's request got its final answer: think, then send the next one.
+    #[inline]
+    fn user_done(&mut self, user: u32) {
+        if user == NO_USER {
+            return;
+        }
+        let client = self.users[user as usize].client;
+        if let Load::Users { think, .. } = &self.sc.clients[client.index()].load {
+            let pause = think.sample(&mut self.clients[client.index()].think);
+            let t = self.now + pause;
+            if t < self.end {
+                self.queue.schedule(t, Event::UserWakes { user });
+            }
+        }
+    }
+
+    /// Closes a metric period; returns true at the end of the run.
+    fn on_period_ends(&mut self) -> bool {
+        let busy: Vec<u128> = self
+            .instances
+            .iter_mut()
+            .zip(&self.sc.instances)
+            .map(|(st, spec)| {
+                st.advance(self.now, spec.vcpus);
+                st.busy_vcpu_ns()
+            })
+            .collect();
+        let vcpus: Vec<u32> = self.sc.instances.iter().map(|s| s.vcpus).collect();
+        self.rec.close_period(self.now, &busy, &vcpus);
+        if self.now >= self.end {
+            return true;
+        }
+        self.next_period_end = (self.now + self.sc.period).min(self.end);
+        self.queue.schedule(self.next_period_end, Event::PeriodEnds);
+        false
+    }
+
+    fn finish(self, wall_seconds: f64) -> RunResult {
+        let sc = self.sc;
+        let secs = sc.duration.as_secs_f64();
+        let instances = sc
+            .instances
+            .iter()
+            .zip(&self.instances)
+            .zip(&self.completed)
+            .map(|((spec, st), &done)| InstanceResult {
+                id: spec.id.clone(),
+                instance_type: spec.instance_type.clone(),
+                availability_zone: spec.availability_zone.clone(),
+                cpu_utilization: 100.0 * st.busy_vcpu_ns() as f64
+                    / (secs * 1e9 * f64::from(spec.vcpus)),
+                requests_completed: done,
+            })
+            .collect();
+        let names: Vec<String> = sc.target_groups.iter().map(|g| g.name.clone()).collect();
+        let mut result = self.rec.finish(&names, instances);
+        result.model = sc.name.clone();
+        result.description = sc.description.clone();
+        result.seed = sc.seed;
+        result.duration_seconds = secs;
+        result.events_processed = self.events;
+        result.wall_seconds = wall_seconds;
+        result
+    }
+}

@@ -1,0 +1,220 @@
+//! Observations during a run, kept in bounded memory.
+//!
+//! The world calls the [`Recorder`] on each response and at each metric period boundary; nothing
+//! here allocates per request. Latency distributions are HDR histograms (fixed buckets, 3
+//! significant digits), per-period values are flushed into one [`PeriodRow`] per CloudWatch period,
+//! so memory grows with simulated *time*, never with the number of requests. At the end the
+//! recorder yields a [`RunResult`], the only thing reports ever read.
+
+mod connections;
+mod latency;
+mod result;
+
+pub use connections::ConnectionCounter;
+pub use latency::LatencyHistogram;
+pub use result::{GroupResult, InstanceResult, LatencySummary, PeriodRow, RunResult, StatusCounts};
+
+use crate::engine::{SimDuration, SimTime};
+
+/// Who produced a response, for CloudWatch's `HTTPCode_ELB_*` vs `HTTPCode_Target_*` split.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The target answered.
+    Target,
+    /// The load balancer answered itself (errors, redirects, fixed responses).
+    LoadBalancer,
+}
+
+/// Per-period sums, reset at each boundary.
+#[derive(Clone, Debug, Default)]
+struct PeriodSums {
+    request_count: u64,
+    target_rt_sum_ns: u128,
+    target_rt_count: u64,
+    elb: StatusCounts,
+    target: StatusCounts,
+    redirects: u64,
+    fixed_responses: u64,
+    processed_bytes: u64,
+}
+
+/// Collects a run's observations.
+#[derive(Debug)]
+pub struct Recorder {
+    period: SimDuration,
+    by_status: Vec<u64>,
+    latency: LatencyHistogram,
+    group_latency: Vec<LatencyHistogram>,
+    group_requests: Vec<u64>,
+    period_target_rt: LatencyHistogram,
+    sums: PeriodSums,
+    /// Client connections (`ActiveConnectionCount`, `NewConnectionCount`).
+    pub connections: ConnectionCounter,
+    cpu_marks: Vec<u128>,
+    rows: Vec<PeriodRow>,
+    total_requests: u64,
+}
+
+impl Recorder {
+    /// A recorder for `groups` target groups and `instances` instances, with metric period `period`
+    /// over a run of length `run`.
+    pub fn new(groups: usize, instances: usize, period: SimDuration, run: SimDuration) -> Recorder {
+        let periods = run.0.div_ceil(period.0) as usize;
+        Recorder {
+            period,
+            by_status: vec![0; 600],
+            latency: LatencyHistogram::new(),
+            group_latency: (0..groups).map(|_| LatencyHistogram::new()).collect(),
+            group_requests: vec![0; groups],
+            period_target_rt: LatencyHistogram::new(),
+            sums: PeriodSums::default(),
+            connections: ConnectionCounter::new(period, periods),
+            cpu_marks: vec![0; instances],
+            rows: Vec::with_capacity(periods),
+            total_requests: 0,
+        }
+    }
+
+    /// A request reached the load balancer.
+    #[inline]
+    pub fn request_received(&mut self, bytes: u64) {
+        self.total_requests += 1;
+        self.sums.request_count += 1;
+        self.sums.processed_bytes += bytes;
+    }
+
+    /// A response left the load balancer, `latency` after the request reached it. `group` is the
+    /// target group the request was forwarded to, if any; `target_time` the time from sending to the
+    /// target to its response (`TargetResponseTime`), when a target answered.
+    #[inline]
+    pub fn response(
+        &mut self,
+        status: u16,
+        origin: Origin,
+        latency: SimDuration,
+        group: Option<usize>,
+        target_time: Option<SimDuration>,
+        bytes: u64,
+    ) {
+        self.by_status[usize::from(status).min(599)] += 1;
+        self.latency.record(latency);
+        self.sums.processed_bytes += bytes;
+        if let Some(g) = group {
+            self.group_latency[g].record(latency);
+            self.group_requests[g] += 1;
+        }
+        if let Some(t) = target_time {
+            self.sums.target_rt_sum_ns += u128::from(t.0);
+            self.sums.target_rt_count += 1;
+            self.period_target_rt.record(t);
+        }
+        match origin {
+            Origin::Target => self.sums.target.count(status),
+            Origin::LoadBalancer => self.sums.elb.count(status),
+        }
+    }
+
+    /// A `redirect` action answered.
+    #[inline]
+    pub fn redirect(&mut self) {
+        self.sums.redirects += 1;
+    }
+
+    /// A `fixed-response` action answered.
+    #[inline]
+    pub fn fixed_response(&mut self) {
+        self.sums.fixed_responses += 1;
+    }
+
+    /// Closes the period ending at `end`; `busy[i]` is instance `i`'s ∫ busy vCPUs dt so far and
+    /// `vcpus[i]` its vCPU count.
+    pub fn close_period(&mut self, end: SimTime, busy: &[u128], vcpus: &[u32]) {
+        let index = self.rows.len();
+        let start = SimTime(index as u64 * self.period.0);
+        let length = end.since(start);
+        let (active, new) = self.connections.close_period(index);
+        let cpu = busy
+            .iter()
+            .zip(vcpus)
+            .zip(self.cpu_marks.iter_mut())
+            .map(|((&b, &v), mark)| {
+                let used = b - *mark;
+                *mark = b;
+                if length.0 == 0 {
+                    0.0
+                } else {
+                    100.0 * used as f64 / (length.0 as f64 * f64::from(v))
+                }
+            })
+            .collect();
+        let s = std::mem::take(&mut self.sums);
+        let rt = (s.target_rt_count > 0).then(|| {
+            (
+                s.target_rt_sum_ns as f64 / s.target_rt_count as f64 / 1e9,
+                self.period_target_rt.quantile_secs(0.5),
+                self.period_target_rt.quantile_secs(0.99),
+            )
+        });
+        self.period_target_rt.reset();
+        self.rows.push(PeriodRow {
+            start_seconds: start.as_secs_f64(),
+            length_seconds: length.as_secs_f64(),
+            request_count: s.request_count,
+            target_response_time_avg: rt.map(|r| r.0),
+            target_response_time_p50: rt.map(|r| r.1),
+            target_response_time_p99: rt.map(|r| r.2),
+            elb: s.elb,
+            target: s.target,
+            redirect_count: s.redirects,
+            fixed_response_count: s.fixed_responses,
+            active_connection_count: active,
+            new_connection_count: new,
+            processed_bytes: s.processed_bytes,
+            cpu_utilization: cpu,
+        });
+    }
+
+    /// Number of periods closed so far.
+    pub fn periods_closed(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Finishes the run's record. `groups` and `instances` name the tables' rows in order.
+    pub fn finish(self, groups: &[String], instances: Vec<InstanceResult>) -> RunResult {
+        let by_status = self
+            .by_status
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(code, &n)| (code as u16, n))
+            .collect();
+        let target_groups = groups
+            .iter()
+            .zip(self.group_latency.iter().zip(&self.group_requests))
+            .map(|(name, (h, &n))| {
+                (
+                    name.clone(),
+                    GroupResult {
+                        requests: n,
+                        latency_ms: h.summary(),
+                    },
+                )
+            })
+            .collect();
+        RunResult {
+            model: String::new(),
+            description: None,
+            seed: 0,
+            duration_seconds: 0.0,
+            period_seconds: self.period.as_secs_f64(),
+            requests_total: self.total_requests,
+            by_status,
+            latency_ms: self.latency.summary(),
+            target_groups,
+            instances,
+            periods: self.rows,
+            events_processed: 0,
+            wall_seconds: 0.0,
+        }
+    }
+}

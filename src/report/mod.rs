@@ -1,0 +1,19 @@
+//! Turning a [`RunResult`](crate::RunResult) into files and terminal text.
+//!
+//! Every function here is a pure mapping from results to bytes (hyperfine's exporters are the
+//! model): reports never touch the engine, so they can be tested without running anything.
+//!
+//! | file | writes |
+//! | --- | --- |
+//! | [`summary`] | `summary.json` |
+//! | [`timeseries`] | `timeseries.csv` |
+//! | [`timeline`] + [`timeline_plot`] | `timeline.svg` |
+//! | [`terminal`] | the summary printed after a run |
+//! | [`output`] | the output folder, written all-or-nothing |
+
+pub mod output;
+pub mod summary;
+pub mod terminal;
+pub mod timeline;
+pub mod timeline_plot;
+pub mod timeseries;

@@ -1,0 +1,86 @@
+//! `summary.json`: the run's totals, in stable field names that other tools read.
+//!
+//! ```json
+//! {
+//!   "albsim_version": "0.1.0",
+//!   "model": "quickstart",            // model name
+//!   "description": "…",               // model description, or null
+//!   "seed": 42,                       // master seed
+//!   "duration_seconds": 1800.0,       // simulated time
+//!   "requests": {
+//!     "total": 144035,                // requests that reached the ALB
+//!     "by_status": { "200": 144030 }, // responses by status code
+//!     "errors_5xx": 0,                // 5XX responses, from the ALB or targets
+//!     "in_flight_at_end": 5           // requests still unanswered when the run ended
+//!   },
+//!   "latency_ms": {                   // all responses, from the request reaching the ALB to the
+//!     "mean": …, "p50": …, "p90": …,  // response (TLS handshake on new connections included);
+//!     "p99": …, "p999": …, "max": …   // null if there were no responses
+//!   },
+//!   "target_groups": { "web": { "requests": …, "latency_ms": { … } } },
+//!   "instances": [ { "id": "web-1", "instance_type": "t3.micro", "availability_zone": "us-east-1a",
+//!                    "cpu_utilization": 31.2, "requests_completed": 57551 } ],
+//!   "events_processed": 432106,       // events popped from the queue
+//!   "wall_seconds": 0.05              // wall-clock time: the only field that varies between runs
+//! }
+//! ```
+//!
+//! Maps are ordered (`BTreeMap`) and floats printed by `serde_json`'s shortest round-trip
+//! formatting, so the same model and seed give byte-identical files (wall time aside).
+
+use crate::recorder::{GroupResult, InstanceResult, LatencySummary, RunResult};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    albsim_version: &'static str,
+    model: &'a str,
+    description: Option<&'a str>,
+    seed: u64,
+    duration_seconds: f64,
+    requests: Requests,
+    latency_ms: Option<&'a LatencySummary>,
+    target_groups: &'a BTreeMap<String, GroupResult>,
+    instances: &'a [InstanceResult],
+    events_processed: u64,
+    wall_seconds: f64,
+}
+
+#[derive(Serialize)]
+struct Requests {
+    total: u64,
+    by_status: BTreeMap<String, u64>,
+    errors_5xx: u64,
+    in_flight_at_end: u64,
+}
+
+/// The `summary.json` text of a run.
+pub fn to_json(r: &RunResult) -> String {
+    let summary = Summary {
+        albsim_version: env!("CARGO_PKG_VERSION"),
+        model: &r.model,
+        description: r.description.as_deref(),
+        seed: r.seed,
+        duration_seconds: r.duration_seconds,
+        requests: Requests {
+            total: r.requests_total,
+            by_status: r
+                .by_status
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect(),
+            errors_5xx: r.errors_5xx(),
+            in_flight_at_end: r.in_flight_at_end(),
+        },
+        latency_ms: r.latency_ms.as_ref(),
+        target_groups: &r.target_groups,
+        instances: &r.instances,
+        events_processed: r.events_processed,
+        wall_seconds: r.wall_seconds,
+    };
+    // Serializing plain structs, maps and numbers cannot fail.
+    let mut text = serde_json::to_string_pretty(&summary).expect("summary serializes");
+    text.push('\n');
+    text
+}

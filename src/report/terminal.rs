@@ -1,0 +1,154 @@
+//! The short human summary printed after a run.
+
+use crate::recorder::RunResult;
+use std::fmt::Write;
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Seconds as `30m`, `1h 30m`, `45s`, `2m 30s`.
+pub fn human_duration(secs: f64) -> String {
+    let s = secs.round() as u64;
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    let mut parts = Vec::new();
+    if h > 0 {
+        parts.push(format!("{h}h"));
+    }
+    if m > 0 {
+        parts.push(format!("{m}m"));
+    }
+    if sec > 0 || parts.is_empty() {
+        parts.push(format!("{sec}s"));
+    }
+    parts.join(" ")
+}
+
+/// The summary text (several lines, ending in a newline).
+pub fn summary(r: &RunResult) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}: {} simulated (seed {}) in {:.2} s wall, {} events",
+        r.model,
+        human_duration(r.duration_seconds),
+        r.seed,
+        r.wall_seconds,
+        thousands(r.events_processed)
+    );
+    let _ = writeln!(
+        o,
+        "  requests   {} received, {} answered, {} in flight at the end",
+        thousands(r.requests_total),
+        thousands(r.responses()),
+        thousands(r.in_flight_at_end())
+    );
+    let statuses: Vec<String> = r
+        .by_status
+        .iter()
+        .map(|(c, n)| format!("{c}: {}", thousands(*n)))
+        .collect();
+    let _ = writeln!(
+        o,
+        "  status     {}",
+        if statuses.is_empty() {
+            "none".into()
+        } else {
+            statuses.join("   ")
+        }
+    );
+    if let Some(l) = &r.latency_ms {
+        let _ = writeln!(
+            o,
+            "  latency    mean {:.1} ms   p50 {:.1}   p90 {:.1}   p99 {:.1}   p99.9 {:.1}   max {:.1} ms",
+            l.mean, l.p50, l.p90, l.p99, l.p999, l.max
+        );
+    }
+    if !r.target_groups.is_empty() {
+        let w = r
+            .target_groups
+            .keys()
+            .map(String::len)
+            .max()
+            .unwrap_or(0)
+            .max(12);
+        let _ = writeln!(
+            o,
+            "\n  {:<w$}  {:>10}  {:>9}  {:>9}  {:>9}",
+            "target group", "requests", "mean ms", "p50 ms", "p99 ms"
+        );
+        for (name, g) in &r.target_groups {
+            match &g.latency_ms {
+                Some(l) => {
+                    let _ = writeln!(
+                        o,
+                        "  {name:<w$}  {:>10}  {:>9.1}  {:>9.1}  {:>9.1}",
+                        thousands(g.requests),
+                        l.mean,
+                        l.p50,
+                        l.p99
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        o,
+                        "  {name:<w$}  {:>10}  {:>9}  {:>9}  {:>9}",
+                        0, "-", "-", "-"
+                    );
+                }
+            }
+        }
+    }
+    if !r.instances.is_empty() {
+        let w = r
+            .instances
+            .iter()
+            .map(|i| i.id.len())
+            .max()
+            .unwrap_or(0)
+            .max(8);
+        let _ = writeln!(
+            o,
+            "\n  {:<w$}  {:<11}  {:<12}  {:>6}  {:>10}",
+            "instance", "type", "AZ", "CPU %", "completed"
+        );
+        for i in &r.instances {
+            let _ = writeln!(
+                o,
+                "  {:<w$}  {:<11}  {:<12}  {:>6.1}  {:>10}",
+                i.id,
+                i.instance_type,
+                i.availability_zone,
+                i.cpu_utilization,
+                thousands(i.requests_completed)
+            );
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_and_duration_formatting() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(human_duration(1800.0), "30m");
+        assert_eq!(human_duration(5400.0), "1h 30m");
+        assert_eq!(human_duration(150.0), "2m 30s");
+        assert_eq!(human_duration(0.2), "0s");
+    }
+}

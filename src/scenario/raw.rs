@@ -1,0 +1,478 @@
+//! The model file exactly as written: a serde mirror of the JSON, with AWS's own key names.
+//!
+//! Nothing here is checked beyond types and key names (`deny_unknown_fields` everywhere, so a typo
+//! is an error, not a silently ignored setting). Defaults, ranges and cross-references are the job
+//! of [`super::resolve`], which turns this into a runnable [`super::Scenario`]. `Option` means "the
+//! user may leave it out"; the AWS default is applied during resolution, in one place.
+
+use super::values::{AwsInt, DurationValue};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The whole model file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    /// Model name; the default output folder is `output/<name>/`.
+    pub name: String,
+    /// What the scenario shows, in prose.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Simulated time to run, e.g. `"30m"` or `1800` [s].
+    pub duration: DurationValue,
+    /// Master seed of every random stream.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Metric settings (CloudWatch period).
+    #[serde(default)]
+    pub metrics: Option<RawMetrics>,
+    /// Traffic sources.
+    pub clients: Vec<RawClient>,
+    /// The Application Load Balancer.
+    pub load_balancer: RawLoadBalancer,
+    /// Target groups the listeners forward to.
+    pub target_groups: Vec<RawTargetGroup>,
+    /// EC2 instances that serve the target groups.
+    #[serde(default)]
+    pub instances: Vec<RawInstance>,
+    /// Instance types added to (or overriding) the built-in catalog.
+    #[serde(default)]
+    pub instance_types: Vec<RawInstanceType>,
+}
+
+/// Metric collection settings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetrics {
+    /// CloudWatch period of `timeseries.csv` rows (default 60 s).
+    #[serde(default)]
+    pub period: Option<DurationValue>,
+}
+
+/// One traffic source: an arrival process and a weighted mix of request types.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClient {
+    /// Client name (unique); also names its random streams.
+    pub name: String,
+    /// How requests (open loop) or users (closed loop) arrive.
+    pub arrival: RawArrival,
+    /// The request types this client sends, picked by weight.
+    pub requests: Vec<RawRequestType>,
+    /// Listener port the client connects to (default: the first listener's).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// The client's source address, matched by `source-ip` rule conditions.
+    #[serde(default)]
+    pub source_ip: Option<String>,
+    /// Whether the client reuses connections (HTTP keep-alive); default true.
+    #[serde(default)]
+    pub keep_alive: Option<bool>,
+}
+
+/// Arrival processes.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawArrival {
+    /// Evenly spaced requests.
+    Constant {
+        /// Requests per second.
+        rate_per_second: f64,
+    },
+    /// Poisson process (exponential gaps).
+    Poisson {
+        /// Requests per second.
+        rate_per_second: f64,
+    },
+    /// Piecewise rate: steps and linear ramps.
+    Schedule {
+        /// `poisson` (default) or `constant` spacing.
+        #[serde(default)]
+        process: Option<RawProcess>,
+        /// Rate changes in time order.
+        steps: Vec<RawStep>,
+    },
+    /// A base rate with one burst.
+    Spike {
+        /// `poisson` (default) or `constant` spacing.
+        #[serde(default)]
+        process: Option<RawProcess>,
+        /// Rate outside the spike [req/s].
+        base_rate_per_second: f64,
+        /// Rate during the spike [req/s].
+        spike_rate_per_second: f64,
+        /// When the spike starts.
+        at: DurationValue,
+        /// How long the spike lasts.
+        duration: DurationValue,
+        /// Ramp time up to and down from the spike (default 0: a step).
+        #[serde(default)]
+        ramp: Option<DurationValue>,
+    },
+    /// A sinusoidal day curve between a minimum and a maximum rate.
+    Diurnal {
+        /// `poisson` (default) or `constant` spacing.
+        #[serde(default)]
+        process: Option<RawProcess>,
+        /// Lowest rate [req/s], reached half a period from the peak.
+        min_rate_per_second: f64,
+        /// Highest rate [req/s], reached at `peak_at`.
+        max_rate_per_second: f64,
+        /// Length of one cycle (default 24 h).
+        #[serde(default)]
+        period: Option<DurationValue>,
+        /// Time of the peak within the cycle (default 14 h).
+        #[serde(default)]
+        peak_at: Option<DurationValue>,
+    },
+    /// Closed loop: a population of users who send, wait for the answer, think, and repeat.
+    Users {
+        /// Number of users.
+        count: u32,
+        /// Users started per second (default: all at time 0).
+        #[serde(default)]
+        spawn_rate_per_second: Option<f64>,
+        /// Pause between a response and the user's next request.
+        think_time: RawDistribution,
+    },
+}
+
+/// Spacing of arrivals for time-varying rates.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawProcess {
+    /// Exponential gaps (non-homogeneous Poisson process).
+    Poisson,
+    /// Deterministic gaps of one unit of integrated rate.
+    Constant,
+}
+
+/// One rate change of a `schedule`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    /// When the change starts.
+    pub at: DurationValue,
+    /// The new rate [req/s].
+    pub rate_per_second: f64,
+    /// Ramp linearly from the previous rate over this long (default 0: a step).
+    #[serde(default)]
+    pub ramp: Option<DurationValue>,
+}
+
+/// A random duration, in milliseconds.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawDistribution {
+    /// Always the same.
+    Constant {
+        /// The value [ms].
+        ms: f64,
+    },
+    /// Exponential.
+    Exponential {
+        /// Mean [ms].
+        mean_ms: f64,
+    },
+    /// Uniform between two bounds.
+    Uniform {
+        /// Lower bound [ms].
+        min_ms: f64,
+        /// Upper bound [ms].
+        max_ms: f64,
+    },
+    /// Normal, truncated at zero.
+    Normal {
+        /// Mean [ms].
+        mean_ms: f64,
+        /// Standard deviation [ms].
+        stddev_ms: f64,
+    },
+    /// Log-normal, given by median and p99, or by mean and standard deviation.
+    Lognormal {
+        /// Median [ms] (with `p99_ms`).
+        #[serde(default)]
+        median_ms: Option<f64>,
+        /// 99th percentile [ms] (with `median_ms`).
+        #[serde(default)]
+        p99_ms: Option<f64>,
+        /// Mean [ms] (with `stddev_ms`).
+        #[serde(default)]
+        mean_ms: Option<f64>,
+        /// Standard deviation [ms] (with `mean_ms`).
+        #[serde(default)]
+        stddev_ms: Option<f64>,
+    },
+    /// A percentile table, interpolated linearly.
+    Empirical {
+        /// Points `(p, ms)` from p = 0 to p = 100.
+        percentiles: Vec<RawPercentile>,
+    },
+}
+
+/// One point of an empirical distribution.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPercentile {
+    /// Percentile, 0–100.
+    pub p: f64,
+    /// Value at that percentile [ms].
+    pub ms: f64,
+}
+
+/// A kind of request a client sends.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequestType {
+    /// Name, unique within the client.
+    pub name: String,
+    /// Relative frequency (default 1).
+    #[serde(default)]
+    pub weight: Option<f64>,
+    /// HTTP method (default `GET`).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// `Host` header (default `example.com`).
+    #[serde(default)]
+    pub host: Option<String>,
+    /// URL path (default `/`).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Request headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Query-string parameters.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// Listener port (default: the client's).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Request size [bytes] (default 500).
+    #[serde(default)]
+    pub request_bytes: Option<u64>,
+    /// Response size [bytes] (default 5000).
+    #[serde(default)]
+    pub response_bytes: Option<u64>,
+    /// CPU time the target spends on the request.
+    pub service_time: RawDistribution,
+}
+
+/// The Application Load Balancer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLoadBalancer {
+    /// Load balancer name.
+    pub name: String,
+    /// Load balancer attributes, AWS keys.
+    #[serde(default)]
+    pub attributes: RawLbAttributes,
+    /// Listeners (port + protocol + rules).
+    pub listeners: Vec<RawListener>,
+}
+
+/// Load balancer attributes (AWS `LoadBalancerAttributes`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLbAttributes {
+    /// `idle_timeout.timeout_seconds`, 1–4000, default 60.
+    #[serde(rename = "idle_timeout.timeout_seconds", default)]
+    pub idle_timeout_seconds: Option<AwsInt>,
+    /// `client_keep_alive.seconds`, 60–604800, default 3600.
+    #[serde(rename = "client_keep_alive.seconds", default)]
+    pub client_keep_alive_seconds: Option<AwsInt>,
+}
+
+/// A listener.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawListener {
+    /// Port, 1–65535.
+    pub port: u32,
+    /// `HTTP` or `HTTPS`.
+    pub protocol: String,
+    /// ALB-side TLS handshake time on a new HTTPS connection [ms] (default 2; an assumption).
+    #[serde(default)]
+    pub tls_handshake_ms: Option<f64>,
+    /// Rules, evaluated by ascending priority.
+    #[serde(default)]
+    pub rules: Vec<RawRule>,
+    /// The default rule's action.
+    pub default_actions: Vec<RawAction>,
+}
+
+/// A listener rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    /// Priority, 1–50000, unique per listener; lowest first.
+    pub priority: u32,
+    /// Conditions; all must match.
+    pub conditions: Vec<RawCondition>,
+    /// The action taken when the rule matches.
+    pub actions: Vec<RawAction>,
+}
+
+/// A rule condition (AWS `RuleCondition`).
+#[derive(Debug, Deserialize)]
+#[serde(tag = "field", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum RawCondition {
+    /// Path wildcards (`*`, `?`), case-sensitive.
+    PathPattern {
+        /// Patterns, any may match.
+        values: Vec<String>,
+    },
+    /// Host wildcards, case-insensitive.
+    HostHeader {
+        /// Patterns, any may match.
+        values: Vec<String>,
+    },
+    /// A header's value, wildcards, case-insensitive.
+    HttpHeader {
+        /// Header name.
+        http_header_name: String,
+        /// Patterns, any may match.
+        values: Vec<String>,
+    },
+    /// Request method, exact and case-sensitive.
+    HttpRequestMethod {
+        /// Methods, any may match.
+        values: Vec<String>,
+    },
+    /// Query-string key/value pairs, wildcards, case-insensitive.
+    QueryString {
+        /// Pairs, any may match; a missing key matches any key.
+        values: Vec<RawQueryPair>,
+    },
+    /// Client source address in CIDR blocks.
+    SourceIp {
+        /// CIDR blocks, any may match.
+        values: Vec<String>,
+    },
+}
+
+/// One `query-string` condition value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueryPair {
+    /// Key pattern (optional: any key).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Value pattern.
+    pub value: String,
+}
+
+/// A rule action (AWS `Action`).
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum RawAction {
+    /// Forward to one target group, or split by weight across several.
+    Forward {
+        /// One target group.
+        #[serde(default)]
+        target_group: Option<String>,
+        /// Several target groups with weights 0–999.
+        #[serde(default)]
+        target_groups: Option<Vec<RawWeightedGroup>>,
+    },
+    /// Redirect; the client follows it.
+    Redirect {
+        /// `HTTP` or `HTTPS` or `#{protocol}`.
+        #[serde(default)]
+        protocol: Option<String>,
+        /// Port or `#{port}`.
+        #[serde(default)]
+        port: Option<String>,
+        /// Host or `#{host}`.
+        #[serde(default)]
+        host: Option<String>,
+        /// Path (`/#{path}` by default).
+        #[serde(default)]
+        path: Option<String>,
+        /// Query (`#{query}` by default).
+        #[serde(default)]
+        query: Option<String>,
+        /// `HTTP_301` or `HTTP_302`.
+        status_code: String,
+    },
+    /// Answer directly from the load balancer.
+    FixedResponse {
+        /// 2XX, 4XX or 5XX code, as a string (`"503"`) or number.
+        status_code: AwsInt,
+        /// Content type (informational).
+        #[serde(default)]
+        content_type: Option<String>,
+        /// Body (its length counts as response bytes).
+        #[serde(default)]
+        message_body: Option<String>,
+    },
+}
+
+/// One target group of a weighted forward.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWeightedGroup {
+    /// Target group name.
+    pub name: String,
+    /// Weight, 0–999.
+    pub weight: u32,
+}
+
+/// A target group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTargetGroup {
+    /// Target group name (unique).
+    pub name: String,
+    /// Traffic port, 1–65535.
+    pub port: u32,
+    /// `HTTP` or `HTTPS`.
+    pub protocol: String,
+    /// Target group attributes, AWS keys.
+    #[serde(default)]
+    pub attributes: RawTgAttributes,
+    /// Registered instance ids.
+    #[serde(default)]
+    pub targets: Vec<String>,
+}
+
+/// Target group attributes (AWS `TargetGroupAttributes`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTgAttributes {
+    /// `load_balancing.algorithm.type`: `round_robin` (default), `least_outstanding_requests`,
+    /// `weighted_random`.
+    #[serde(rename = "load_balancing.algorithm.type", default)]
+    pub algorithm: Option<String>,
+}
+
+/// An EC2 instance.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstance {
+    /// Instance id (unique), e.g. `web-1` or `i-0abc…`.
+    pub id: String,
+    /// Instance type from the catalog, e.g. `t3.micro`.
+    pub instance_type: String,
+    /// Availability Zone, e.g. `us-east-1a`.
+    pub availability_zone: String,
+    /// Requests processed at once (default: the type's vCPUs).
+    #[serde(default)]
+    pub workers: Option<u32>,
+    /// Requests that may wait for a worker before new ones are refused (default 1024).
+    #[serde(default)]
+    pub backlog: Option<u32>,
+}
+
+/// A user-defined instance type.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstanceType {
+    /// Type name, e.g. `m7g.large`.
+    pub name: String,
+    /// vCPUs.
+    pub vcpus: u32,
+    /// Memory [GiB].
+    pub memory_gib: f64,
+    /// On-demand price [USD per hour].
+    pub price_per_hour: f64,
+}

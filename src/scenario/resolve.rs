@@ -1,0 +1,286 @@
+//! From the raw model to a runnable [`Scenario`]: defaults, AWS ranges, names → ids, routes.
+
+use super::path::JsonPath;
+use super::raw::{RawInstance, RawModel, RawTargetGroup};
+use super::{FieldError, Scenario};
+use crate::engine::SimDuration;
+use crate::model::catalog::{self, InstanceType};
+use crate::model::client::ClientSpec;
+use crate::model::ids::{InstanceId, TargetGroupId};
+use crate::model::instance::InstanceSpec;
+use crate::model::listener::ListenerSpec;
+use crate::model::route::RouteTable;
+use crate::model::target_group::{Algorithm, TargetGroupSpec};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Longest simulated run accepted: one year.
+const MAX_DURATION_SECS: u64 = 366 * 86_400;
+
+/// Checks an integer attribute against its AWS range; `None` gives the AWS default.
+fn ranged(
+    value: Option<i64>,
+    path: &JsonPath,
+    lo: i64,
+    hi: i64,
+    default: i64,
+    unit: &str,
+) -> Result<i64, FieldError> {
+    match value {
+        None => Ok(default),
+        Some(v) if (lo..=hi).contains(&v) => Ok(v),
+        Some(v) => Err(path.error(format!(
+            "expected an integer in {lo}–{hi} ({unit}), got {v}"
+        ))),
+    }
+}
+
+fn unique_name<'a>(
+    seen: &mut BTreeSet<&'a str>,
+    name: &'a str,
+    path: &JsonPath,
+    what: &str,
+) -> Result<(), FieldError> {
+    if name.is_empty() {
+        return Err(path.error(format!("expected a non-empty {what} name")));
+    }
+    if !seen.insert(name) {
+        return Err(path.error(format!("duplicate {what} name {name:?}")));
+    }
+    Ok(())
+}
+
+/// Resolves a raw model.
+pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
+    let root = JsonPath::root();
+    if raw.name.trim().is_empty() || raw.name.contains(['/', '\\']) {
+        return Err(root
+            .key("name")
+            .error("expected a non-empty name without '/' or '\\' (it names the output folder)"));
+    }
+    let duration = raw.duration.0;
+    if duration.as_secs_f64() < 1.0 || duration.as_secs() > MAX_DURATION_SECS {
+        return Err(root.key("duration").error(format!(
+            "expected a duration from 1 s to 366 days, got {:?}",
+            duration
+        )));
+    }
+    let period = match raw.metrics.as_ref().and_then(|m| m.period) {
+        None => SimDuration::from_secs(60),
+        Some(p) => {
+            let secs = p.0.as_secs_f64();
+            let ok = [1.0, 5.0, 10.0, 30.0].contains(&secs)
+                || (secs >= 60.0 && p.0.as_secs() % 60 == 0 && p.0.subsec_nanos() == 0);
+            if !ok {
+                return Err(root.key("metrics").key("period").error(format!(
+                    "expected a CloudWatch period: 1, 5, 10 or 30 s, or a multiple of 60 s, got {secs} s"
+                )));
+            }
+            SimDuration::from_secs_f64(secs)
+        }
+    };
+
+    // Instance types: the catalog, then the model's own (which may override).
+    let mut types: BTreeMap<String, InstanceType> = catalog::built_in()
+        .into_iter()
+        .map(|t| (t.name.clone(), t))
+        .collect();
+    for (i, t) in raw.instance_types.iter().enumerate() {
+        let at = root.key("instance_types").index(i);
+        if t.vcpus == 0 || t.vcpus > 448 {
+            return Err(at
+                .key("vcpus")
+                .error(format!("expected 1–448 vCPUs, got {}", t.vcpus)));
+        }
+        if !(t.price_per_hour.is_finite() && t.price_per_hour >= 0.0) {
+            return Err(at
+                .key("price_per_hour")
+                .error("expected a price in USD per hour ≥ 0"));
+        }
+        if !(t.memory_gib.is_finite() && t.memory_gib > 0.0) {
+            return Err(at.key("memory_gib").error("expected memory in GiB above 0"));
+        }
+        types.insert(
+            t.name.clone(),
+            InstanceType {
+                name: t.name.clone(),
+                vcpus: t.vcpus,
+                memory_gib: t.memory_gib,
+                price_per_hour: t.price_per_hour,
+            },
+        );
+    }
+
+    let mut names = BTreeSet::new();
+    let mut instance_ids = BTreeMap::new();
+    let mut instances = Vec::with_capacity(raw.instances.len());
+    for (i, inst) in raw.instances.iter().enumerate() {
+        let at = root.key("instances").index(i);
+        unique_name(&mut names, &inst.id, &at.key("id"), "instance id")?;
+        instance_ids.insert(inst.id.clone(), InstanceId(i as u32));
+        instances.push(resolve_instance(inst, &at, &types)?);
+    }
+
+    let mut names = BTreeSet::new();
+    let mut group_ids = BTreeMap::new();
+    let mut target_groups = Vec::with_capacity(raw.target_groups.len());
+    for (i, g) in raw.target_groups.iter().enumerate() {
+        let at = root.key("target_groups").index(i);
+        unique_name(&mut names, &g.name, &at.key("name"), "target group")?;
+        group_ids.insert(g.name.clone(), TargetGroupId(i as u32));
+        target_groups.push(resolve_group(g, &at, &instance_ids)?);
+    }
+
+    let lb = &raw.load_balancer;
+    let lb_at = root.key("load_balancer");
+    let attrs = lb_at.key("attributes");
+    let idle = ranged(
+        lb.attributes.idle_timeout_seconds.map(|v| v.0),
+        &attrs.key("idle_timeout.timeout_seconds"),
+        1,
+        4000,
+        60,
+        "seconds",
+    )?;
+    let keep_alive = ranged(
+        lb.attributes.client_keep_alive_seconds.map(|v| v.0),
+        &attrs.key("client_keep_alive.seconds"),
+        60,
+        604_800,
+        3600,
+        "seconds",
+    )?;
+    if lb.listeners.is_empty() {
+        return Err(lb_at
+            .key("listeners")
+            .error("expected at least one listener"));
+    }
+    let mut listeners: Vec<ListenerSpec> = Vec::with_capacity(lb.listeners.len());
+    for (i, l) in lb.listeners.iter().enumerate() {
+        let at = lb_at.key("listeners").index(i);
+        let spec = ListenerSpec::resolve(l, &at, &group_ids)?;
+        if listeners.iter().any(|o| o.port == spec.port) {
+            return Err(at
+                .key("port")
+                .error(format!("duplicate listener port {}", spec.port)));
+        }
+        listeners.push(spec);
+    }
+
+    if raw.clients.is_empty() {
+        return Err(root.key("clients").error("expected at least one client"));
+    }
+    let mut routes = RouteTable::default();
+    let mut names = BTreeSet::new();
+    let mut clients = Vec::with_capacity(raw.clients.len());
+    for (i, c) in raw.clients.iter().enumerate() {
+        let at = root.key("clients").index(i);
+        unique_name(&mut names, &c.name, &at.key("name"), "client")?;
+        clients.push(ClientSpec::resolve(
+            c,
+            &at,
+            &listeners,
+            &mut routes,
+            SimDuration(duration.as_nanos() as u64),
+        )?);
+    }
+
+    Ok(Scenario {
+        name: raw.name.clone(),
+        description: raw.description.clone(),
+        duration: SimDuration(duration.as_nanos() as u64),
+        seed: raw.seed.unwrap_or(1),
+        period,
+        load_balancer: lb.name.clone(),
+        idle_timeout: SimDuration::from_secs(idle as u64),
+        client_keep_alive: SimDuration::from_secs(keep_alive as u64),
+        listeners,
+        routes,
+        clients,
+        target_groups,
+        instances,
+    })
+}
+
+fn resolve_instance(
+    raw: &RawInstance,
+    at: &JsonPath,
+    types: &BTreeMap<String, InstanceType>,
+) -> Result<InstanceSpec, FieldError> {
+    let t = types.get(&raw.instance_type).ok_or_else(|| {
+        at.key("instance_type").error(format!(
+            "unknown instance type {:?}; built in: t2/t3 nano…2xlarge, m5/c5 large…4xlarge, r5, m6i, c6i (add your own under \"instance_types\")",
+            raw.instance_type
+        ))
+    })?;
+    if raw.availability_zone.is_empty() {
+        return Err(at
+            .key("availability_zone")
+            .error("expected an Availability Zone such as \"us-east-1a\""));
+    }
+    let workers = raw.workers.unwrap_or(t.vcpus);
+    if !(1..=100_000).contains(&workers) {
+        return Err(at
+            .key("workers")
+            .error(format!("expected 1–100000 workers, got {workers}")));
+    }
+    let backlog = raw.backlog.unwrap_or(1024);
+    if backlog > 10_000_000 {
+        return Err(at.key("backlog").error(format!(
+            "expected a backlog of 0–10000000 requests, got {backlog}"
+        )));
+    }
+    Ok(InstanceSpec {
+        id: raw.id.clone(),
+        instance_type: t.name.clone(),
+        availability_zone: raw.availability_zone.clone(),
+        vcpus: t.vcpus,
+        workers,
+        backlog,
+        price_per_hour: t.price_per_hour,
+    })
+}
+
+fn resolve_group(
+    raw: &RawTargetGroup,
+    at: &JsonPath,
+    instance_ids: &BTreeMap<String, InstanceId>,
+) -> Result<TargetGroupSpec, FieldError> {
+    let port = u16::try_from(raw.port)
+        .ok()
+        .filter(|&p| p >= 1)
+        .ok_or_else(|| {
+            at.key("port")
+                .error(format!("expected a port in 1–65535, got {}", raw.port))
+        })?;
+    if !matches!(raw.protocol.as_str(), "HTTP" | "HTTPS") {
+        return Err(at.key("protocol").error(format!(
+            "expected \"HTTP\" or \"HTTPS\", got {:?}",
+            raw.protocol
+        )));
+    }
+    let algorithm = Algorithm::parse(
+        raw.attributes.algorithm.as_deref(),
+        &at.key("attributes").key("load_balancing.algorithm.type"),
+    )?;
+    let mut targets = Vec::with_capacity(raw.targets.len());
+    for (i, t) in raw.targets.iter().enumerate() {
+        let id = instance_ids.get(t).copied().ok_or_else(|| {
+            at.key("targets").index(i).error(format!(
+                "no instance with id {t:?} (define it under \"instances\")"
+            ))
+        })?;
+        if targets.contains(&id) {
+            return Err(at
+                .key("targets")
+                .index(i)
+                .error(format!("instance {t:?} is registered twice")));
+        }
+        targets.push(id);
+    }
+    Ok(TargetGroupSpec {
+        name: raw.name.clone(),
+        port,
+        algorithm,
+        targets,
+    })
+}
