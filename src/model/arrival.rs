@@ -21,7 +21,7 @@ pub enum Spacing {
 /// One breakpoint of a piecewise-linear rate profile.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Breakpoint {
-    /// Time [s].
+    /// Time \[s\].
     pub t: f64,
     /// Rate at `t` [req/s].
     pub rate: f64,
@@ -36,7 +36,7 @@ pub enum ArrivalProcess {
     Steady {
         /// Poisson or evenly spaced.
         spacing: Spacing,
-        /// Mean gap [ns] (1/rate).
+        /// Mean gap \[ns\] (1/rate).
         mean_gap_ns: f64,
     },
     /// A piecewise-linear rate: linear between breakpoints, constant after the last one.
@@ -63,7 +63,7 @@ impl ArrivalProcess {
         }
     }
 
-    /// A piecewise-linear profile through `(t [s], rate [req/s])` points, sorted by time, starting
+    /// A piecewise-linear profile through `(t \[s\], rate [req/s])` points, sorted by time, starting
     /// at t = 0 (equal times make a step).
     pub fn piecewise(spacing: Spacing, points: &[(f64, f64)]) -> ArrivalProcess {
         let mut out: Vec<Breakpoint> = Vec::with_capacity(points.len());

@@ -12,7 +12,7 @@ pub struct InstanceType {
     pub name: String,
     /// vCPUs: how many running requests proceed at full speed.
     pub vcpus: u32,
-    /// Memory [GiB] (informational).
+    /// Memory \[GiB\] (informational).
     pub memory_gib: f64,
     /// On-demand price [USD per hour].
     pub price_per_hour: f64,

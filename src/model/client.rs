@@ -52,9 +52,9 @@ pub struct RequestTypeSpec {
     pub listener: ListenerId,
     /// What the rules do with it.
     pub route: RouteId,
-    /// Request size [bytes].
+    /// Request size \[bytes\].
     pub request_bytes: u64,
-    /// Response size [bytes].
+    /// Response size \[bytes\].
     pub response_bytes: u64,
     /// CPU time on the target.
     pub service_time: Distribution,

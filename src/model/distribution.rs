@@ -16,26 +16,26 @@ const Z_P99: f64 = 2.326_347_874_040_841;
 pub enum Distribution {
     /// Always `ns`.
     Constant {
-        /// The value [ns].
+        /// The value \[ns\].
         ns: f64,
     },
     /// Exponential with mean `mean_ns`.
     Exponential {
-        /// Mean [ns].
+        /// Mean \[ns\].
         mean_ns: f64,
     },
     /// Uniform on `[min_ns, max_ns]`.
     Uniform {
-        /// Lower bound [ns].
+        /// Lower bound \[ns\].
         min_ns: f64,
-        /// Upper bound [ns].
+        /// Upper bound \[ns\].
         max_ns: f64,
     },
     /// Normal, truncated at zero by rejection (the draw is redrawn until non-negative).
     Normal {
-        /// Mean of the untruncated normal [ns].
+        /// Mean of the untruncated normal \[ns\].
         mean_ns: f64,
-        /// Standard deviation [ns].
+        /// Standard deviation \[ns\].
         stddev_ns: f64,
     },
     /// Log-normal: `exp(mu + sigma·Z)` nanoseconds.
@@ -180,7 +180,7 @@ impl Distribution {
         }
     }
 
-    /// The mean [ns] (for the truncated normal, the mean of the untruncated one when truncation is
+    /// The mean \[ns\] (for the truncated normal, the mean of the untruncated one when truncation is
     /// negligible; see `normal_truncated_mean`).
     pub fn mean_ns(&self) -> f64 {
         match self {

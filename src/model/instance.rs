@@ -51,9 +51,9 @@ pub enum Admission {
 pub struct InstanceState {
     /// Running requests: `(virtual finish time, request slot)`.
     running: BinaryHeap<Reverse<(u64, u32)>>,
-    /// Waiting requests: `(request slot, work [ns])`.
+    /// Waiting requests: `(request slot, work \[ns\])`.
     backlog: VecDeque<(u32, u64)>,
-    /// Attained service per running request [ns].
+    /// Attained service per running request \[ns\].
     vclock: u64,
     /// Fractional part of `vclock`, in units of 1/running ns.
     vrem: u64,

@@ -101,7 +101,7 @@ pub enum ActionSpec {
     FixedResponse {
         /// Status code, 2XX/4XX/5XX.
         status: u16,
-        /// Body length [bytes].
+        /// Body length \[bytes\].
         body_bytes: u64,
     },
 }
@@ -151,7 +151,7 @@ impl Condition {
                 .iter()
                 .filter(|(k, _)| k.eq_ignore_ascii_case(name))
                 .any(|(_, val)| values.iter().any(|p| wildcard_match(p, val, true))),
-            Condition::HttpRequestMethod(v) => v.iter().any(|m| *m == r.method),
+            Condition::HttpRequestMethod(v) => v.contains(&r.method),
             Condition::QueryString(pairs) => pairs.iter().any(|(kp, vp)| {
                 r.query.iter().any(|(k, v)| {
                     kp.as_ref().is_none_or(|kp| wildcard_match(kp, k, true))

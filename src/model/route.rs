@@ -37,7 +37,7 @@ pub enum Route {
     Fixed {
         /// Status code.
         status: u16,
-        /// Body length [bytes].
+        /// Body length \[bytes\].
         body_bytes: u64,
     },
 }

@@ -370,7 +370,7 @@ impl<'s> World<'s> {
             }
             Route::Fixed { status, body_bytes } => {
                 self.rec.fixed_response();
-                self.respond(slot, *status, Origin::LoadBalancer, None, *body_bytes);
+                self.respond_and_wake(slot, *status, Origin::LoadBalancer, None, *body_bytes);
             }
             Route::Redirect { status, follow } => {
                 self.rec.redirect();

@@ -54,12 +54,12 @@ impl LatencyHistogram {
         self.max_ns = 0;
     }
 
-    /// The `q` quantile [s] (0 when empty).
+    /// The `q` quantile \[s\] (0 when empty).
     pub fn quantile_secs(&self, q: f64) -> f64 {
         self.hist.value_at_quantile(q) as f64 / 1e6
     }
 
-    /// Mean, percentiles and maximum [ms]; `None` when empty.
+    /// Mean, percentiles and maximum \[ms\]; `None` when empty.
     pub fn summary(&self) -> Option<LatencySummary> {
         let n = self.hist.len();
         if n == 0 {

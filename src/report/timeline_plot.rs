@@ -53,7 +53,7 @@ pub struct Timeline {
 pub struct Panel {
     /// Title shown above the panel's plot area.
     pub title: String,
-    /// Description of the y axis, including the unit (e.g. `"latency [ms]"`).
+    /// Description of the y axis, including the unit (e.g. `"latency \[ms\]"`).
     pub y_label: String,
     /// Series drawn in this panel; colours cycle through a fixed palette
     /// unless [`Series::color`] is set.

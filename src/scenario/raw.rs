@@ -18,7 +18,7 @@ pub struct RawModel {
     /// What the scenario shows, in prose.
     #[serde(default)]
     pub description: Option<String>,
-    /// Simulated time to run, e.g. `"30m"` or `1800` [s].
+    /// Simulated time to run, e.g. `"30m"` or `1800` \[s\].
     pub duration: DurationValue,
     /// Master seed of every random stream.
     #[serde(default)]
@@ -166,40 +166,40 @@ pub struct RawStep {
 pub enum RawDistribution {
     /// Always the same.
     Constant {
-        /// The value [ms].
+        /// The value \[ms\].
         ms: f64,
     },
     /// Exponential.
     Exponential {
-        /// Mean [ms].
+        /// Mean \[ms\].
         mean_ms: f64,
     },
     /// Uniform between two bounds.
     Uniform {
-        /// Lower bound [ms].
+        /// Lower bound \[ms\].
         min_ms: f64,
-        /// Upper bound [ms].
+        /// Upper bound \[ms\].
         max_ms: f64,
     },
     /// Normal, truncated at zero.
     Normal {
-        /// Mean [ms].
+        /// Mean \[ms\].
         mean_ms: f64,
-        /// Standard deviation [ms].
+        /// Standard deviation \[ms\].
         stddev_ms: f64,
     },
     /// Log-normal, given by median and p99, or by mean and standard deviation.
     Lognormal {
-        /// Median [ms] (with `p99_ms`).
+        /// Median \[ms\] (with `p99_ms`).
         #[serde(default)]
         median_ms: Option<f64>,
-        /// 99th percentile [ms] (with `median_ms`).
+        /// 99th percentile \[ms\] (with `median_ms`).
         #[serde(default)]
         p99_ms: Option<f64>,
-        /// Mean [ms] (with `stddev_ms`).
+        /// Mean \[ms\] (with `stddev_ms`).
         #[serde(default)]
         mean_ms: Option<f64>,
-        /// Standard deviation [ms] (with `mean_ms`).
+        /// Standard deviation \[ms\] (with `mean_ms`).
         #[serde(default)]
         stddev_ms: Option<f64>,
     },
@@ -216,7 +216,7 @@ pub enum RawDistribution {
 pub struct RawPercentile {
     /// Percentile, 0–100.
     pub p: f64,
-    /// Value at that percentile [ms].
+    /// Value at that percentile \[ms\].
     pub ms: f64,
 }
 
@@ -247,10 +247,10 @@ pub struct RawRequestType {
     /// Listener port (default: the client's).
     #[serde(default)]
     pub port: Option<u16>,
-    /// Request size [bytes] (default 500).
+    /// Request size \[bytes\] (default 500).
     #[serde(default)]
     pub request_bytes: Option<u64>,
-    /// Response size [bytes] (default 5000).
+    /// Response size \[bytes\] (default 5000).
     #[serde(default)]
     pub response_bytes: Option<u64>,
     /// CPU time the target spends on the request.
@@ -290,7 +290,7 @@ pub struct RawListener {
     pub port: u32,
     /// `HTTP` or `HTTPS`.
     pub protocol: String,
-    /// ALB-side TLS handshake time on a new HTTPS connection [ms] (default 2; an assumption).
+    /// ALB-side TLS handshake time on a new HTTPS connection \[ms\] (default 2; an assumption).
     #[serde(default)]
     pub tls_handshake_ms: Option<f64>,
     /// Rules, evaluated by ascending priority.
@@ -471,7 +471,7 @@ pub struct RawInstanceType {
     pub name: String,
     /// vCPUs.
     pub vcpus: u32,
-    /// Memory [GiB].
+    /// Memory \[GiB\].
     pub memory_gib: f64,
     /// On-demand price [USD per hour].
     pub price_per_hour: f64,

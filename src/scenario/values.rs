@@ -25,7 +25,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 fn seconds_to_duration(secs: f64) -> Result<Duration, String> {
-    if secs.is_finite() && secs >= 0.0 && secs < 1e12 {
+    if (0.0..1e12).contains(&secs) {
         Ok(Duration::from_secs_f64(secs))
     } else {
         Err(format!(
