@@ -26,6 +26,7 @@ pub fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             if e.downcast_ref::<ModelError>().is_some()
                 || e.downcast_ref::<args::UsageError>().is_some()
+                || e.downcast_ref::<validate::InvalidModels>().is_some()
             {
                 ExitCode::from(2)
             } else {

@@ -18,6 +18,12 @@ pub fn run(a: &RunArgs) -> Result<()> {
     }
     if let Some(d) = &a.duration {
         let parsed = parse_duration(d).map_err(|m| UsageError(format!("--duration: {m}")))?;
+        if parsed.as_secs_f64() < 1.0 || parsed.as_secs() > 366 * 86_400 {
+            return Err(UsageError(format!(
+                "--duration: expected a duration from 1 s to 366 days, got {d:?}"
+            ))
+            .into());
+        }
         raw.duration = scenario::values::DurationValue(parsed);
     }
     let sc = scenario::resolve(&raw).map_err(|e| e.in_file(&a.model))?;

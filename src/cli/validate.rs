@@ -5,9 +5,9 @@ use crate::report::terminal::human_duration;
 use crate::scenario;
 use anyhow::Result;
 
-/// Checks each model; prints one line per file; fails if any is invalid.
+/// Checks each model; prints one line per file (errors in file order); fails if any is invalid.
 pub fn validate(a: &ValidateArgs) -> Result<()> {
-    let mut first_error = None;
+    let mut broken = 0usize;
     for path in &a.models {
         match scenario::load(path) {
             Ok(s) => println!(
@@ -21,16 +21,19 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
                 human_duration(s.duration.as_secs_f64())
             ),
             Err(e) => {
-                if first_error.is_some() {
-                    eprintln!("error: {e}");
-                } else {
-                    first_error = Some(e);
-                }
+                broken += 1;
+                eprintln!("error: {:#}", anyhow::Error::from(e));
             }
         }
     }
-    match first_error {
-        None => Ok(()),
-        Some(e) => Err(e.into()),
+    if broken == 0 {
+        Ok(())
+    } else {
+        Err(InvalidModels(broken).into())
     }
 }
+
+/// Some of the models given to `validate` are invalid (each was already reported).
+#[derive(Debug, thiserror::Error)]
+#[error("{0} of the model files are invalid")]
+pub struct InvalidModels(pub usize);

@@ -17,6 +17,8 @@ pub struct Conn {
     pub born: SimTime,
     /// When it closes if not reused (meaningful while idle; `ZERO` = closed).
     pub closes_at: SimTime,
+    /// Its close booking with the [`ConnectionCounter`], cancelled on reuse.
+    pub booking: u32,
 }
 
 /// Connection timing rules of the load balancer.
@@ -44,10 +46,11 @@ impl ConnRules {
             return None;
         }
         let closes_at = now + self.idle_timeout;
-        counter.will_close(closes_at);
+        let booking = counter.will_close(closes_at);
         Some(Conn {
             born: conn.born,
             closes_at,
+            booking,
         })
     }
 }
@@ -62,7 +65,7 @@ pub fn reuse_or_open(
 ) -> (Conn, bool) {
     match idle {
         Some(c) if c.closes_at > now => {
-            counter.cancel_close(c.closes_at);
+            counter.cancel_close(c.booking);
             (c, false)
         }
         _ => {
@@ -71,6 +74,7 @@ pub fn reuse_or_open(
                 Conn {
                     born: now,
                     closes_at: SimTime::ZERO,
+                    booking: 0,
                 },
                 true,
             )

@@ -86,16 +86,20 @@ impl TargetGroupState {
         }
         let i = match spec.algorithm {
             Algorithm::RoundRobin => {
-                let i = self.cursor % n;
+                let i = if self.cursor >= n { 0 } else { self.cursor };
                 self.cursor = i + 1;
                 i
             }
             Algorithm::LeastOutstandingRequests => {
-                let start = self.cursor % n;
+                let start = if self.cursor >= n { 0 } else { self.cursor };
                 let mut best = start;
                 let mut best_load = outstanding(spec.targets[start]);
                 for k in 1..n {
-                    let j = (start + k) % n;
+                    let j = if start + k >= n {
+                        start + k - n
+                    } else {
+                        start + k
+                    };
                     let load = outstanding(spec.targets[j]);
                     if load < best_load {
                         best = j;

@@ -299,8 +299,13 @@ impl<'s> World<'s> {
     #[inline]
     fn start_request(&mut self, client: ClientId, user: u32) {
         let spec = &self.sc.clients[client.index()];
-        let u = self.clients[client.index()].mix.uniform();
-        let rtype = spec.pick_type(u);
+        // A single request type needs no draw (the mix stream is the client's own, so skipping it
+        // changes no other stream).
+        let rtype = if spec.types.len() == 1 {
+            0
+        } else {
+            spec.pick_type(self.clients[client.index()].mix.uniform())
+        };
         let t = &spec.types[rtype];
         self.send(client, rtype as u32, user, t.listener, t.route);
     }

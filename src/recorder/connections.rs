@@ -17,8 +17,6 @@ pub struct ConnectionCounter {
     opened: u64,
     /// Connections closing in each period (index = period).
     closes: Vec<u64>,
-    /// Currently open.
-    open_now: u64,
 }
 
 impl ConnectionCounter {
@@ -29,40 +27,33 @@ impl ConnectionCounter {
             open_at_start: 0,
             opened: 0,
             closes: vec![0; periods + 1],
-            open_now: 0,
         }
     }
 
-    fn slot(&mut self, at: SimTime) -> &mut u64 {
+    fn slot(&self, at: SimTime) -> u32 {
         // A connection closing at exactly a boundary was open only before it.
         let i = (at.0.saturating_sub(1) / self.period) as usize;
-        let last = self.closes.len() - 1;
-        &mut self.closes[i.min(last)]
+        i.min(self.closes.len() - 1) as u32
     }
 
     /// A connection opened now.
     #[inline]
     pub fn opened(&mut self) {
         self.opened += 1;
-        self.open_now += 1;
     }
 
-    /// A connection will close at `at` (≥ now) unless cancelled.
+    /// A connection will close at `at` (≥ now) unless cancelled; returns the booking to cancel.
     #[inline]
-    pub fn will_close(&mut self, at: SimTime) {
-        *self.slot(at) += 1;
+    pub fn will_close(&mut self, at: SimTime) -> u32 {
+        let i = self.slot(at);
+        self.closes[i as usize] += 1;
+        i
     }
 
-    /// A connection expected to close at `at` was reused before then.
+    /// A connection booked (by [`Self::will_close`]) to close was reused before then.
     #[inline]
-    pub fn cancel_close(&mut self, at: SimTime) {
-        *self.slot(at) -= 1;
-    }
-
-    /// A connection known to close at `at` is gone (its close was counted by `will_close`).
-    #[inline]
-    pub fn forget(&mut self) {
-        self.open_now -= 1;
+    pub fn cancel_close(&mut self, booking: u32) {
+        self.closes[booking as usize] -= 1;
     }
 
     /// Closes period `index`: returns `(ActiveConnectionCount, NewConnectionCount)`.
@@ -86,8 +77,8 @@ mod tests {
         let mut c = ConnectionCounter::new(p, 3);
         // Period 0: open one, release at 10 s (closes at 70 s unless reused), reuse at 50 s.
         c.opened();
-        c.will_close(SimTime(70_000_000_000));
-        c.cancel_close(SimTime(70_000_000_000));
+        let booking = c.will_close(SimTime(70_000_000_000));
+        c.cancel_close(booking);
         c.will_close(SimTime(110_000_000_000)); // released again at 50 s
         assert_eq!(c.close_period(0), (1, 1));
         // Period 1: still open at the start, closes at 110 s.

@@ -47,6 +47,14 @@ impl LatencyHistogram {
         self.hist.len()
     }
 
+    /// Adds all samples of `other`.
+    pub fn merge(&mut self, other: &LatencyHistogram) {
+        // Both histograms have the same bounds, so adding cannot fail; saturate defensively.
+        let _ = self.hist.add(&other.hist);
+        self.sum_ns += other.sum_ns;
+        self.max_ns = self.max_ns.max(other.max_ns);
+    }
+
     /// Empties the histogram.
     pub fn reset(&mut self) {
         self.hist.reset();
@@ -95,5 +103,16 @@ mod tests {
         assert!((s.p99 - 990.0).abs() <= 1.0, "{}", s.p99);
         assert_eq!(s.max, 1000.0);
         assert!(LatencyHistogram::new().summary().is_none());
+        let mut halves = (LatencyHistogram::new(), LatencyHistogram::new());
+        for ms in 1..=1000u64 {
+            if ms % 2 == 0 {
+                &mut halves.0
+            } else {
+                &mut halves.1
+            }
+            .record(SimDuration::from_millis(ms));
+        }
+        halves.0.merge(&halves.1);
+        assert_eq!(halves.0.summary(), Some(s));
     }
 }

@@ -43,7 +43,9 @@ struct PeriodSums {
 pub struct Recorder {
     period: SimDuration,
     by_status: Vec<u64>,
-    latency: LatencyHistogram,
+    /// Latency of responses not forwarded to a target group (redirects, fixed responses). The
+    /// overall distribution is this merged with the groups' at the end: one record per response.
+    direct_latency: LatencyHistogram,
     group_latency: Vec<LatencyHistogram>,
     group_requests: Vec<u64>,
     period_target_rt: LatencyHistogram,
@@ -63,7 +65,7 @@ impl Recorder {
         Recorder {
             period,
             by_status: vec![0; 600],
-            latency: LatencyHistogram::new(),
+            direct_latency: LatencyHistogram::new(),
             group_latency: (0..groups).map(|_| LatencyHistogram::new()).collect(),
             group_requests: vec![0; groups],
             period_target_rt: LatencyHistogram::new(),
@@ -97,11 +99,13 @@ impl Recorder {
         bytes: u64,
     ) {
         self.by_status[usize::from(status).min(599)] += 1;
-        self.latency.record(latency);
         self.sums.processed_bytes += bytes;
-        if let Some(g) = group {
-            self.group_latency[g].record(latency);
-            self.group_requests[g] += 1;
+        match group {
+            Some(g) => {
+                self.group_latency[g].record(latency);
+                self.group_requests[g] += 1;
+            }
+            None => self.direct_latency.record(latency),
         }
         if let Some(t) = target_time {
             self.sums.target_rt_sum_ns += u128::from(t.0);
@@ -188,6 +192,10 @@ impl Recorder {
             .filter(|(_, n)| **n > 0)
             .map(|(code, &n)| (code as u16, n))
             .collect();
+        let mut all = self.direct_latency;
+        for h in &self.group_latency {
+            all.merge(h);
+        }
         let target_groups = groups
             .iter()
             .zip(self.group_latency.iter().zip(&self.group_requests))
@@ -209,7 +217,7 @@ impl Recorder {
             period_seconds: self.period.as_secs_f64(),
             requests_total: self.total_requests,
             by_status,
-            latency_ms: self.latency.summary(),
+            latency_ms: all.summary(),
             target_groups,
             instances,
             periods: self.rows,

@@ -21,7 +21,7 @@ pub struct FieldError {
 #[non_exhaustive]
 pub enum ModelError {
     /// The file could not be read.
-    #[error("{file}: cannot read the model file: {source}")]
+    #[error("{file}: cannot read the model file")]
     Read {
         /// The model file.
         file: PathBuf,

@@ -1,0 +1,17 @@
+//! albsim's integration tests: one binary (`cargo test --release --test it`), one module per
+//! behaviour. Theory checks need many samples: run them in release.
+
+mod arrivals;
+mod bad_input;
+mod cli;
+mod common;
+mod connections;
+mod determinism;
+mod routing;
+mod rule_conditions;
+mod theory_closed_loop;
+mod theory_mm1;
+mod theory_mmc;
+mod theory_ps;
+mod users;
+mod utilisation;
