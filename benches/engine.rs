@@ -1,1 +1,144 @@
-fn main() {}
+//! Speed of the engine and of the whole simulator, against a bare M/M/c loop.
+//!
+//! Groups (all report `Throughput::Elements`, so criterion prints elements/s):
+//!
+//! - `engine/queue`: [`EventQueue`] hold model — pop the earliest event, schedule one at
+//!   `now + Exp(mean 1 µs)`, with about 1000 events pending. Elements = events (one pop plus one
+//!   schedule each).
+//! - `mmc/bare_binary_heap`: the yardstick, [`bare_mmc::run_bare_mmc`] — λ = 8000/s, mean service
+//!   1 ms, c = 10, 10⁶ requests per iteration. Elements = requests.
+//! - `mmc/albsim`: the same M/M/10 through the full simulator (`benches/mmc10.json`: one Poisson
+//!   client, one HTTP listener, one target group, one instance with 10 vCPUs and 10 workers,
+//!   125 s ≈ 10⁶ requests). Elements = `requests_total` of the run. `mmc/albsim` ÷
+//!   `mmc/bare_binary_heap` is the cost of the ALB machinery per request.
+//! - `quickstart/albsim`: `models/quickstart.json` end to end (run only, no report files).
+//!   Elements = `requests_total`.
+//!
+//! Scenarios are parsed once, outside the timed loop; only `albsim::run` is timed.
+//!
+//! ```text
+//! cargo bench --bench engine -- --noplot           # everything, about a minute
+//! cargo bench --bench engine -- --noplot 'mmc/'    # just the M/M/c comparison
+//! ```
+
+mod bare_mmc;
+
+use albsim::engine::{EventQueue, RngStream, SimTime};
+use albsim::scenario::{self, Scenario};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+/// Pending events in the hold model.
+const HOLD_QUEUE_SIZE: usize = 1000;
+/// Hold operations (pop + schedule) per timed iteration.
+const HOLD_OPS: u64 = 100_000;
+/// Mean of the exponential hold time [ns].
+const HOLD_MEAN_NS: f64 = 1000.0;
+
+/// The M/M/c model shared by the bare loop and `benches/mmc10.json`.
+const MMC_ARRIVAL_RATE: f64 = 8000.0;
+const MMC_SERVICE_MEAN_S: f64 = 0.001;
+const MMC_SERVERS: usize = 10;
+const MMC_REQUESTS: u64 = 1_000_000;
+const MMC_SEED: u64 = 1;
+
+const MMC_MODEL: &str = include_str!("mmc10.json");
+const QUICKSTART_MODEL: &str = include_str!("../models/quickstart.json");
+
+fn load(text: &str, name: &str) -> Scenario {
+    scenario::from_json(text, Path::new(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[inline(always)]
+fn hold_draw(rng: &mut RngStream) -> u64 {
+    (rng.exp1() * HOLD_MEAN_NS + 0.5) as u64
+}
+
+fn engine_queue(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .throughput(Throughput::Elements(HOLD_OPS));
+
+    let mut rng = RngStream::derive(MMC_SEED, "bench/engine/queue");
+    let mut queue: EventQueue<u32> = EventQueue::with_capacity(HOLD_QUEUE_SIZE + 1);
+    for i in 0..HOLD_QUEUE_SIZE as u32 {
+        queue.schedule(SimTime(hold_draw(&mut rng)), i);
+    }
+    group.bench_function("queue", |b| {
+        b.iter(|| {
+            for _ in 0..HOLD_OPS {
+                let (now, event) = queue.pop().expect("the hold model never empties");
+                queue.schedule(SimTime(now.0 + hold_draw(&mut rng)), black_box(event));
+            }
+        })
+    });
+    group.finish();
+    assert_eq!(queue.len(), HOLD_QUEUE_SIZE);
+}
+
+fn mmc(c: &mut Criterion) {
+    let scenario = load(MMC_MODEL, "benches/mmc10.json");
+    // Deterministic: the same count on every run.
+    let albsim_requests = albsim::run(&scenario).requests_total;
+
+    let mut group = c.benchmark_group("mmc");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+
+    group.throughput(Throughput::Elements(MMC_REQUESTS));
+    group.bench_function("bare_binary_heap", |b| {
+        b.iter(|| {
+            let r = bare_mmc::run_bare_mmc(
+                black_box(MMC_ARRIVAL_RATE),
+                black_box(MMC_SERVICE_MEAN_S),
+                black_box(MMC_SERVERS),
+                black_box(MMC_REQUESTS),
+                black_box(MMC_SEED),
+            );
+            assert_eq!(r.completed, MMC_REQUESTS);
+            r
+        })
+    });
+
+    group.throughput(Throughput::Elements(albsim_requests));
+    group.bench_function("albsim", |b| {
+        b.iter(|| {
+            let r = albsim::run(black_box(&scenario));
+            assert_eq!(r.requests_total, albsim_requests);
+            r
+        })
+    });
+    group.finish();
+}
+
+fn quickstart(c: &mut Criterion) {
+    let scenario = load(QUICKSTART_MODEL, "models/quickstart.json");
+    let requests = albsim::run(&scenario).requests_total;
+
+    let mut group = c.benchmark_group("quickstart");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .throughput(Throughput::Elements(requests));
+    group.bench_function("albsim", |b| {
+        b.iter(|| {
+            let r = albsim::run(black_box(&scenario));
+            assert_eq!(r.requests_total, requests);
+            r
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine_queue, mmc, quickstart);
+criterion_main!(benches);
