@@ -30,6 +30,11 @@ pub enum Event {
         /// Generation of the instance's completion timer.
         generation: u32,
     },
+    /// A request on a fixed-speed instance (workers ≤ vCPUs) finishes.
+    RequestCompletes {
+        /// Request slot.
+        slot: u32,
+    },
     /// The ALB idle timeout (`idle_timeout.timeout_seconds`) of the oldest request at a target
     /// expires: the ALB answers 504 (stale if `generation` moved on).
     IdleTimeoutDue {

@@ -61,6 +61,9 @@ pub struct InstanceState {
     updated: SimTime,
     /// ∫ busy vCPUs dt [vCPU·ns].
     busy: u128,
+    /// Requests running on a fixed-speed instance (workers ≤ vCPUs): each has its own completion
+    /// event, no virtual clock.
+    pub fixed_running: u32,
     /// Generation of the pending completion event; older ones are stale.
     pub completion_gen: u32,
     /// Time of the pending completion event (`NEVER` if none).
@@ -79,6 +82,7 @@ impl InstanceState {
             vrem: 0,
             updated: SimTime::ZERO,
             busy: 0,
+            fixed_running: 0,
             completion_gen: 0,
             completion_at: SimTime::NEVER,
             outstanding: 0,
@@ -105,7 +109,7 @@ impl InstanceState {
     pub fn advance(&mut self, now: SimTime, vcpus: u32) {
         let dt = now.0 - self.updated.0;
         self.updated = now;
-        let n = self.running.len() as u64;
+        let n = self.running.len() as u64 + u64::from(self.fixed_running);
         if n == 0 || dt == 0 {
             return;
         }
@@ -153,6 +157,39 @@ impl InstanceState {
         self.running.push(Reverse((self.vclock + work, slot)));
     }
 
+    /// Fixed-speed instances: hands a request over; `Started` means it runs until `now + work`.
+    #[inline]
+    pub fn admit_fixed(
+        &mut self,
+        now: SimTime,
+        spec: &InstanceSpec,
+        slot: u32,
+        work: SimDuration,
+    ) -> Admission {
+        if self.fixed_running < spec.workers {
+            self.advance(now, spec.vcpus);
+            self.fixed_running += 1;
+            Admission::Started
+        } else if self.backlog.len() < spec.backlog as usize {
+            self.backlog.push_back((slot, work.0));
+            Admission::Queued
+        } else {
+            Admission::Refused
+        }
+    }
+
+    /// Fixed-speed instances: a running request finished at `now`; returns the backlog request
+    /// that starts in its place, with its work.
+    #[inline]
+    pub fn finish_fixed(&mut self, now: SimTime, vcpus: u32) -> Option<(u32, u64)> {
+        self.advance(now, vcpus);
+        let next = self.backlog.pop_front();
+        if next.is_none() {
+            self.fixed_running -= 1;
+        }
+        next
+    }
+
     /// Removes and returns one request whose work is done by `now` (call repeatedly until `None`),
     /// starting the next backlog request in its place. The clock must be advanced to `now` first.
     #[inline]
@@ -161,9 +198,14 @@ impl InstanceState {
         if finish > self.vclock {
             return None;
         }
-        self.running.pop();
         if let Some((next, work)) = self.backlog.pop_front() {
-            self.start(next, work);
+            // Replace the finished request in place: one sift instead of a pop and a push. (The
+            // instance is busy, so `start`'s idle-clock reset does not apply.)
+            if let Some(mut top) = self.running.peek_mut() {
+                *top = Reverse((self.vclock + work, next));
+            }
+        } else {
+            self.running.pop();
         }
         Some(slot)
     }

@@ -276,6 +276,7 @@ impl<'s> World<'s> {
                 instance,
                 generation,
             } => self.on_service_completes(instance, generation),
+            Event::RequestCompletes { slot } => self.on_request_completes(slot),
             Event::IdleTimeoutDue { generation } => self.on_idle_timeout(generation),
             Event::PeriodEnds => return self.on_period_ends(),
         }
@@ -414,6 +415,22 @@ impl<'s> World<'s> {
             .sample(&mut self.clients[client].service[rtype]);
         let ispec = &self.sc.instances[target.index()];
         let inst = &mut self.instances[target.index()];
+        if ispec.workers <= ispec.vcpus {
+            match inst.admit_fixed(self.now, ispec, slot, work) {
+                Admission::Refused => {
+                    self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
+                }
+                admission => {
+                    inst.outstanding += 1;
+                    if admission == Admission::Started {
+                        self.queue
+                            .schedule(self.now + work, Event::RequestCompletes { slot });
+                    }
+                    self.push_deadline(slot);
+                }
+            }
+            return;
+        }
         match inst.admit(self.now, ispec, slot, work) {
             Admission::Refused => {
                 // Backlog full: the target refuses the connection and the ALB answers 502.
@@ -447,6 +464,33 @@ impl<'s> World<'s> {
                 );
             }
         }
+    }
+
+    fn on_request_completes(&mut self, slot: u32) {
+        let i = self.requests.slots[slot as usize].instance as usize;
+        let vcpus = self.sc.instances[i].vcpus;
+        if let Some((next, work)) = self.instances[i].finish_fixed(self.now, vcpus) {
+            self.queue.schedule(
+                self.now + SimDuration(work),
+                Event::RequestCompletes { slot: next },
+            );
+        }
+        self.completed[i] += 1;
+        let r = self.requests.slots[slot as usize];
+        if r.stage == Stage::Abandoned {
+            self.requests.remove(slot);
+            return;
+        }
+        self.instances[i].outstanding -= 1;
+        let rt = &self.sc.clients[r.client as usize].types[r.rtype as usize];
+        let target_time = self.now.since(r.dispatched);
+        self.respond_and_wake(
+            slot,
+            200,
+            Origin::Target,
+            Some(target_time),
+            rt.response_bytes,
+        );
     }
 
     fn on_service_completes(&mut self, i: InstanceId, generation: u32) {

@@ -11,9 +11,36 @@ const MAX_MICROS: u64 = 7_200_000_000;
 /// about 60 KiB whatever the number of samples; the mean and maximum are kept exactly.
 #[derive(Debug, Clone)]
 pub struct LatencyHistogram {
-    hist: Histogram<u64>,
+    /// Counts in hdrhistogram's own bucket layout for (1, MAX_MICROS, 3 digits): 2048 sub-buckets,
+    /// unit magnitude 0. Recording is a few integer operations; hdrhistogram is only built to read.
+    counts: Vec<u64>,
+    n: u64,
     sum_ns: u128,
     max_ns: u64,
+}
+
+/// hdrhistogram's `leading_zero_count_base` for 2048 sub-buckets and unit magnitude 0.
+const LZC_BASE: u32 = 64 - 11;
+
+#[inline]
+fn index_for(micros: u64) -> usize {
+    let bucket = LZC_BASE - (micros | 2047).leading_zeros();
+    (((bucket + 1) << 10) as u64 + (micros >> bucket) - 1024) as usize
+}
+
+fn value_for(index: usize) -> u64 {
+    let bucket = (index >> 10) as i64 - 1;
+    let (bucket, sub) = if bucket < 0 {
+        (0, index as u64)
+    } else {
+        (bucket as u32, (index & 1023) as u64 + 1024)
+    };
+    sub << bucket
+}
+
+fn empty_hdr() -> Histogram<u64> {
+    // Bounds and precision are constants that hdrhistogram accepts.
+    Histogram::new_with_bounds(1, MAX_MICROS, 3).expect("valid histogram bounds")
 }
 
 impl Default for LatencyHistogram {
@@ -25,10 +52,9 @@ impl Default for LatencyHistogram {
 impl LatencyHistogram {
     /// An empty histogram.
     pub fn new() -> Self {
-        // Bounds and precision are constants that hdrhistogram accepts.
-        let hist = Histogram::new_with_bounds(1, MAX_MICROS, 3).expect("valid histogram bounds");
         LatencyHistogram {
-            hist,
+            counts: vec![0; index_for(MAX_MICROS) + 1],
+            n: 0,
             sum_ns: 0,
             max_ns: 0,
         }
@@ -37,45 +63,60 @@ impl LatencyHistogram {
     /// Adds one sample.
     #[inline]
     pub fn record(&mut self, d: SimDuration) {
-        self.hist.saturating_record(d.0 / 1_000);
+        self.counts[index_for((d.0 / 1_000).min(MAX_MICROS))] += 1;
+        self.n += 1;
         self.sum_ns += u128::from(d.0);
         self.max_ns = self.max_ns.max(d.0);
     }
 
-    /// Number of samples.
-    pub fn count(&self) -> u64 {
-        self.hist.len()
-    }
-
     /// Adds all samples of `other`.
     pub fn merge(&mut self, other: &LatencyHistogram) {
-        // Both histograms have the same bounds, so adding cannot fail; saturate defensively.
-        let _ = self.hist.add(&other.hist);
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.n += other.n;
         self.sum_ns += other.sum_ns;
         self.max_ns = self.max_ns.max(other.max_ns);
     }
 
+    /// Number of samples.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
     /// Empties the histogram.
     pub fn reset(&mut self) {
-        self.hist.reset();
+        self.counts.fill(0);
+        self.n = 0;
         self.sum_ns = 0;
         self.max_ns = 0;
     }
 
+    fn hdr(&self) -> Histogram<u64> {
+        let mut h = empty_hdr();
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c > 0 {
+                h.saturating_record_n(value_for(i), c);
+            }
+        }
+        h
+    }
+
     /// The `q` quantile \[s\] (0 when empty).
     pub fn quantile_secs(&self, q: f64) -> f64 {
-        self.hist.value_at_quantile(q) as f64 / 1e6
+        self.hdr().value_at_quantile(q) as f64 / 1e6
     }
 
     /// Mean, percentiles and maximum \[ms\]; `None` when empty.
     pub fn summary(&self) -> Option<LatencySummary> {
-        let n = self.hist.len();
+        let n = self.n;
         if n == 0 {
             return None;
         }
+        let hist = self.hdr();
         // hdrhistogram reports the highest value equivalent to the bucket; use the bucket's
         // representative (median) value so that percentiles are unbiased to ±0.05 %.
-        let q = |q: f64| self.hist.median_equivalent(self.hist.value_at_quantile(q)) as f64 / 1e3;
+        let q = |q: f64| hist.median_equivalent(hist.value_at_quantile(q)) as f64 / 1e3;
         Some(LatencySummary {
             mean: self.sum_ns as f64 / n as f64 / 1e6,
             p50: q(0.50),
@@ -90,6 +131,23 @@ impl LatencyHistogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_layout_matches_hdrhistogram() {
+        let mut h = empty_hdr();
+        let mut v = 0u64;
+        while v <= MAX_MICROS {
+            h.reset();
+            h.record(v).unwrap();
+            let expected = h.iter_recorded().next().unwrap().value_iterated_to();
+            assert_eq!(
+                h.highest_equivalent(value_for(index_for(v))),
+                expected,
+                "{v}"
+            );
+            v = v * 5 / 4 + 1;
+        }
+    }
 
     #[test]
     fn percentiles_of_a_uniform_ramp() {
