@@ -34,6 +34,16 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
 }
 
 /// Some of the models given to `validate` are invalid (each was already reported).
-#[derive(Debug, thiserror::Error)]
-#[error("{0} of the model files are invalid")]
+#[derive(Debug)]
 pub struct InvalidModels(pub usize);
+
+impl std::fmt::Display for InvalidModels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 model file is invalid"),
+            n => write!(f, "{n} model files are invalid"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidModels {}

@@ -18,7 +18,7 @@ use super::route::RouteTable;
 use crate::engine::SimDuration;
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
-use crate::scenario::raw::{RawArrival, RawClient, RawProcess};
+use crate::scenario::raw::*;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -230,15 +230,19 @@ fn spacing(p: Option<RawProcess>) -> Spacing {
 
 fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load, FieldError> {
     Ok(match raw {
-        RawArrival::Constant { rate_per_second } => Load::Open(ArrivalProcess::steady(
-            Spacing::Even,
-            rate(*rate_per_second, path, "rate_per_second", false)?,
-        )),
-        RawArrival::Poisson { rate_per_second } => Load::Open(ArrivalProcess::steady(
-            Spacing::Poisson,
-            rate(*rate_per_second, path, "rate_per_second", false)?,
-        )),
-        RawArrival::Schedule { process, steps } => {
+        RawArrival::Constant(RawArrivalConstant { rate_per_second }) => {
+            Load::Open(ArrivalProcess::steady(
+                Spacing::Even,
+                rate(*rate_per_second, path, "rate_per_second", false)?,
+            ))
+        }
+        RawArrival::Poisson(RawArrivalPoisson { rate_per_second }) => {
+            Load::Open(ArrivalProcess::steady(
+                Spacing::Poisson,
+                rate(*rate_per_second, path, "rate_per_second", false)?,
+            ))
+        }
+        RawArrival::Schedule(RawArrivalSchedule { process, steps }) => {
             if steps.is_empty() {
                 return Err(path.key("steps").error("expected at least one step"));
             }
@@ -262,14 +266,14 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
             }
             Load::Open(ArrivalProcess::piecewise(spacing(*process), &points))
         }
-        RawArrival::Spike {
+        RawArrival::Spike(RawArrivalSpike {
             process,
             base_rate_per_second,
             spike_rate_per_second,
             at,
             duration,
             ramp,
-        } => {
+        }) => {
             let base = rate(*base_rate_per_second, path, "base_rate_per_second", true)?;
             let peak = rate(*spike_rate_per_second, path, "spike_rate_per_second", true)?;
             let (t0, len) = (at.0.as_secs_f64(), duration.0.as_secs_f64());
@@ -294,13 +298,13 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
             ];
             Load::Open(ArrivalProcess::piecewise(spacing(*process), &points))
         }
-        RawArrival::Diurnal {
+        RawArrival::Diurnal(RawArrivalDiurnal {
             process,
             min_rate_per_second,
             max_rate_per_second,
             period,
             peak_at,
-        } => {
+        }) => {
             let lo = rate(*min_rate_per_second, path, "min_rate_per_second", true)?;
             let hi = rate(*max_rate_per_second, path, "max_rate_per_second", false)?;
             if hi < lo {
@@ -320,11 +324,11 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
                 &diurnal_points(lo, hi, period, peak, run_secs),
             ))
         }
-        RawArrival::Users {
+        RawArrival::Users(RawArrivalUsers {
             count,
             spawn_rate_per_second,
             think_time,
-        } => {
+        }) => {
             if *count == 0 || *count > 10_000_000 {
                 return Err(path
                     .key("count")

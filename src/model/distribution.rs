@@ -6,7 +6,7 @@
 use crate::engine::{RngStream, SimDuration};
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
-use crate::scenario::raw::RawDistribution;
+use crate::scenario::raw::*;
 
 /// z-score of the 99th percentile of the standard normal distribution.
 const Z_P99: f64 = 2.326_347_874_040_841;
@@ -78,13 +78,15 @@ impl Distribution {
     /// Resolves a `{"distribution": …}` object written at `path`.
     pub fn resolve(raw: &RawDistribution, path: &JsonPath) -> Result<Distribution, FieldError> {
         Ok(match raw {
-            RawDistribution::Constant { ms } => Distribution::Constant {
+            RawDistribution::Constant(RawDistributionConstant { ms }) => Distribution::Constant {
                 ns: non_negative(*ms, path, "ms")? * NS_PER_MS,
             },
-            RawDistribution::Exponential { mean_ms } => Distribution::Exponential {
-                mean_ns: positive(*mean_ms, path, "mean_ms")? * NS_PER_MS,
-            },
-            RawDistribution::Uniform { min_ms, max_ms } => {
+            RawDistribution::Exponential(RawDistributionExponential { mean_ms }) => {
+                Distribution::Exponential {
+                    mean_ns: positive(*mean_ms, path, "mean_ms")? * NS_PER_MS,
+                }
+            }
+            RawDistribution::Uniform(RawDistributionUniform { min_ms, max_ms }) => {
                 let min = non_negative(*min_ms, path, "min_ms")?;
                 let max = non_negative(*max_ms, path, "max_ms")?;
                 if max < min {
@@ -97,7 +99,7 @@ impl Distribution {
                     max_ns: max * NS_PER_MS,
                 }
             }
-            RawDistribution::Normal { mean_ms, stddev_ms } => {
+            RawDistribution::Normal(RawDistributionNormal { mean_ms, stddev_ms }) => {
                 let mean = positive(*mean_ms, path, "mean_ms")?;
                 let sd = non_negative(*stddev_ms, path, "stddev_ms")?;
                 Distribution::Normal {
@@ -105,13 +107,13 @@ impl Distribution {
                     stddev_ns: sd * NS_PER_MS,
                 }
             }
-            RawDistribution::Lognormal {
+            RawDistribution::Lognormal(RawDistributionLognormal {
                 median_ms,
                 p99_ms,
                 mean_ms,
                 stddev_ms,
-            } => Self::resolve_lognormal(*median_ms, *p99_ms, *mean_ms, *stddev_ms, path)?,
-            RawDistribution::Empirical { percentiles } => {
+            }) => Self::resolve_lognormal(*median_ms, *p99_ms, *mean_ms, *stddev_ms, path)?,
+            RawDistribution::Empirical(RawDistributionEmpirical { percentiles }) => {
                 let at = path.key("percentiles");
                 if percentiles.len() < 2 {
                     return Err(at.error("expected at least two points, from p = 0 to p = 100"));

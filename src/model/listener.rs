@@ -11,7 +11,7 @@ use super::matching::{Cidr, wildcard_count, wildcard_match};
 use crate::engine::SimDuration;
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
-use crate::scenario::raw::{RawAction, RawCondition, RawListener, RawRule};
+use crate::scenario::raw::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
@@ -249,25 +249,25 @@ fn resolve_rule(
     for (i, c) in raw.conditions.iter().enumerate() {
         let at = path.key("conditions").index(i);
         let (kind, values, patterns): (&str, usize, Vec<&str>) = match c {
-            RawCondition::PathPattern { values } => (
+            RawCondition::PathPattern(RawConditionPathPattern { values }) => (
                 "path-pattern",
                 values.len(),
                 values.iter().map(String::as_str).collect(),
             ),
-            RawCondition::HostHeader { values } => (
+            RawCondition::HostHeader(RawConditionHostHeader { values }) => (
                 "host-header",
                 values.len(),
                 values.iter().map(String::as_str).collect(),
             ),
-            RawCondition::HttpHeader { values, .. } => (
+            RawCondition::HttpHeader(RawConditionHttpHeader { values, .. }) => (
                 "http-header",
                 values.len(),
                 values.iter().map(String::as_str).collect(),
             ),
-            RawCondition::HttpRequestMethod { values } => {
+            RawCondition::HttpRequestMethod(RawConditionHttpRequestMethod { values }) => {
                 ("http-request-method", values.len(), vec![])
             }
-            RawCondition::QueryString { values } => (
+            RawCondition::QueryString(RawConditionQueryString { values }) => (
                 "query-string",
                 values.len(),
                 values
@@ -275,7 +275,9 @@ fn resolve_rule(
                     .flat_map(|q| q.key.as_deref().into_iter().chain([q.value.as_str()]))
                     .collect(),
             ),
-            RawCondition::SourceIp { values } => ("source-ip", values.len(), vec![]),
+            RawCondition::SourceIp(RawConditionSourceIp { values }) => {
+                ("source-ip", values.len(), vec![])
+            }
         };
         if !matches!(kind, "http-header" | "query-string") && !singles.insert(kind) {
             return Err(at
@@ -311,7 +313,7 @@ fn resolve_rule(
 
 fn resolve_condition(c: &RawCondition, at: &JsonPath) -> Result<Condition, FieldError> {
     Ok(match c {
-        RawCondition::PathPattern { values } => {
+        RawCondition::PathPattern(RawConditionPathPattern { values }) => {
             for (i, v) in values.iter().enumerate() {
                 if v.len() > 128 {
                     return Err(at
@@ -322,11 +324,13 @@ fn resolve_condition(c: &RawCondition, at: &JsonPath) -> Result<Condition, Field
             }
             Condition::PathPattern(values.clone())
         }
-        RawCondition::HostHeader { values } => Condition::HostHeader(values.clone()),
-        RawCondition::HttpHeader {
+        RawCondition::HostHeader(RawConditionHostHeader { values }) => {
+            Condition::HostHeader(values.clone())
+        }
+        RawCondition::HttpHeader(RawConditionHttpHeader {
             http_header_name,
             values,
-        } => {
+        }) => {
             if http_header_name.is_empty() || http_header_name.len() > 40 {
                 return Err(at
                     .key("http_header_name")
@@ -337,7 +341,7 @@ fn resolve_condition(c: &RawCondition, at: &JsonPath) -> Result<Condition, Field
                 values: values.clone(),
             }
         }
-        RawCondition::HttpRequestMethod { values } => {
+        RawCondition::HttpRequestMethod(RawConditionHttpRequestMethod { values }) => {
             for (i, m) in values.iter().enumerate() {
                 let ok = !m.is_empty()
                     && m.bytes()
@@ -350,13 +354,13 @@ fn resolve_condition(c: &RawCondition, at: &JsonPath) -> Result<Condition, Field
             }
             Condition::HttpRequestMethod(values.clone())
         }
-        RawCondition::QueryString { values } => Condition::QueryString(
+        RawCondition::QueryString(RawConditionQueryString { values }) => Condition::QueryString(
             values
                 .iter()
                 .map(|q| (q.key.clone(), q.value.clone()))
                 .collect(),
         ),
-        RawCondition::SourceIp { values } => {
+        RawCondition::SourceIp(RawConditionSourceIp { values }) => {
             let mut blocks = Vec::with_capacity(values.len());
             for (i, v) in values.iter().enumerate() {
                 blocks.push(Cidr::parse(v).map_err(|m| at.key("values").index(i).error(m))?);
@@ -402,10 +406,10 @@ fn resolve_action(
     groups: &BTreeMap<String, TargetGroupId>,
 ) -> Result<ActionSpec, FieldError> {
     match raw {
-        RawAction::Forward {
+        RawAction::Forward(RawActionForward {
             target_group,
             target_groups,
-        } => match (target_group, target_groups) {
+        }) => match (target_group, target_groups) {
             (Some(name), None) => Ok(ActionSpec::Forward(vec![(
                 lookup(groups, name, &at.key("target_group"))?,
                 1,
@@ -446,14 +450,14 @@ fn resolve_action(
                 "a forward action needs either \"target_group\" or \"target_groups\" (not both)",
             )),
         },
-        RawAction::Redirect {
+        RawAction::Redirect(RawActionRedirect {
             protocol: to_proto,
             port,
             host,
             path,
             query,
             status_code,
-        } => {
+        }) => {
             let status = match status_code.as_str() {
                 "HTTP_301" => 301,
                 "HTTP_302" => 302,
@@ -497,11 +501,11 @@ fn resolve_action(
             }
             Ok(ActionSpec::Redirect(spec))
         }
-        RawAction::FixedResponse {
+        RawAction::FixedResponse(RawActionFixedResponse {
             status_code,
             message_body,
             ..
-        } => {
+        }) => {
             let s = status_code.0;
             let ok = (200..300).contains(&s) || (400..600).contains(&s);
             if !ok {

@@ -12,6 +12,7 @@ mod error;
 pub mod path;
 pub mod raw;
 mod resolve;
+pub(crate) mod tagged;
 pub mod values;
 
 pub use error::{FieldError, ModelError};
@@ -85,11 +86,23 @@ pub fn parse_raw(text: &str, file: &Path) -> Result<raw::RawModel, ModelError> {
                     message: inner.to_string(),
                 });
             }
-            let path = render_path(e.path());
+            let mut path = render_path(e.path());
+            let full = inner.to_string();
+            let (nested, message) = tagged::split_inner_path(&full);
+            if let Some(nested) = nested {
+                if path == "(top level)" {
+                    path.clear();
+                }
+                if !nested.starts_with('[') && !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(nested);
+            }
+            let message = message.to_string();
             return Err(ModelError::Invalid {
                 file: file.to_path_buf(),
                 path,
-                message: inner.to_string(),
+                message,
             });
         }
     };

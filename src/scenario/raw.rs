@@ -5,6 +5,7 @@
 //! of [`super::resolve`], which turns this into a runnable [`super::Scenario`]. `Option` means "the
 //! user may leave it out"; the AWS default is applied during resolution, in one place.
 
+use super::tagged::tagged_deserialize;
 use super::values::{AwsInt, DurationValue};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -71,70 +72,113 @@ pub struct RawClient {
 }
 
 /// Arrival processes.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug)]
 pub enum RawArrival {
     /// Evenly spaced requests.
-    Constant {
-        /// Requests per second.
-        rate_per_second: f64,
-    },
+    Constant(RawArrivalConstant),
+
     /// Poisson process (exponential gaps).
-    Poisson {
-        /// Requests per second.
-        rate_per_second: f64,
-    },
+    Poisson(RawArrivalPoisson),
+
     /// Piecewise rate: steps and linear ramps.
-    Schedule {
-        /// `poisson` (default) or `constant` spacing.
-        #[serde(default)]
-        process: Option<RawProcess>,
-        /// Rate changes in time order.
-        steps: Vec<RawStep>,
-    },
+    Schedule(RawArrivalSchedule),
+
     /// A base rate with one burst.
-    Spike {
-        /// `poisson` (default) or `constant` spacing.
-        #[serde(default)]
-        process: Option<RawProcess>,
-        /// Rate outside the spike [req/s].
-        base_rate_per_second: f64,
-        /// Rate during the spike [req/s].
-        spike_rate_per_second: f64,
-        /// When the spike starts.
-        at: DurationValue,
-        /// How long the spike lasts.
-        duration: DurationValue,
-        /// Ramp time up to and down from the spike (default 0: a step).
-        #[serde(default)]
-        ramp: Option<DurationValue>,
-    },
+    Spike(RawArrivalSpike),
+
     /// A sinusoidal day curve between a minimum and a maximum rate.
-    Diurnal {
-        /// `poisson` (default) or `constant` spacing.
-        #[serde(default)]
-        process: Option<RawProcess>,
-        /// Lowest rate [req/s], reached half a period from the peak.
-        min_rate_per_second: f64,
-        /// Highest rate [req/s], reached at `peak_at`.
-        max_rate_per_second: f64,
-        /// Length of one cycle (default 24 h).
-        #[serde(default)]
-        period: Option<DurationValue>,
-        /// Time of the peak within the cycle (default 14 h).
-        #[serde(default)]
-        peak_at: Option<DurationValue>,
-    },
+    Diurnal(RawArrivalDiurnal),
+
     /// Closed loop: a population of users who send, wait for the answer, think, and repeat.
-    Users {
-        /// Number of users.
-        count: u32,
-        /// Users started per second (default: all at time 0).
-        #[serde(default)]
-        spawn_rate_per_second: Option<f64>,
-        /// Pause between a response and the user's next request.
-        think_time: RawDistribution,
-    },
+    Users(RawArrivalUsers),
+}
+
+tagged_deserialize!(RawArrival, "type", {
+    "constant" => Constant,
+    "poisson" => Poisson,
+    "schedule" => Schedule,
+    "spike" => Spike,
+    "diurnal" => Diurnal,
+    "users" => Users,
+});
+
+/// Evenly spaced requests.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivalConstant {
+    /// Requests per second.
+    pub rate_per_second: f64,
+}
+
+/// Poisson process (exponential gaps).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivalPoisson {
+    /// Requests per second.
+    pub rate_per_second: f64,
+}
+
+/// Piecewise rate: steps and linear ramps.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivalSchedule {
+    /// `poisson` (default) or `constant` spacing.
+    #[serde(default)]
+    pub process: Option<RawProcess>,
+    /// Rate changes in time order.
+    pub steps: Vec<RawStep>,
+}
+
+/// A base rate with one burst.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivalSpike {
+    /// `poisson` (default) or `constant` spacing.
+    #[serde(default)]
+    pub process: Option<RawProcess>,
+    /// Rate outside the spike [req/s].
+    pub base_rate_per_second: f64,
+    /// Rate during the spike [req/s].
+    pub spike_rate_per_second: f64,
+    /// When the spike starts.
+    pub at: DurationValue,
+    /// How long the spike lasts.
+    pub duration: DurationValue,
+    /// Ramp time up to and down from the spike (default 0: a step).
+    #[serde(default)]
+    pub ramp: Option<DurationValue>,
+}
+
+/// A sinusoidal day curve between a minimum and a maximum rate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivalDiurnal {
+    /// `poisson` (default) or `constant` spacing.
+    #[serde(default)]
+    pub process: Option<RawProcess>,
+    /// Lowest rate [req/s], reached half a period from the peak.
+    pub min_rate_per_second: f64,
+    /// Highest rate [req/s], reached at `peak_at`.
+    pub max_rate_per_second: f64,
+    /// Length of one cycle (default 24 h).
+    #[serde(default)]
+    pub period: Option<DurationValue>,
+    /// Time of the peak within the cycle (default 14 h).
+    #[serde(default)]
+    pub peak_at: Option<DurationValue>,
+}
+
+/// Closed loop: a population of users who send, wait for the answer, think, and repeat.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivalUsers {
+    /// Number of users.
+    pub count: u32,
+    /// Users started per second (default: all at time 0).
+    #[serde(default)]
+    pub spawn_rate_per_second: Option<f64>,
+    /// Pause between a response and the user"s next request.
+    pub think_time: RawDistribution,
 }
 
 /// Spacing of arrivals for time-varying rates.
@@ -161,53 +205,96 @@ pub struct RawStep {
 }
 
 /// A random duration, in milliseconds.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug)]
 pub enum RawDistribution {
     /// Always the same.
-    Constant {
-        /// The value \[ms\].
-        ms: f64,
-    },
+    Constant(RawDistributionConstant),
+
     /// Exponential.
-    Exponential {
-        /// Mean \[ms\].
-        mean_ms: f64,
-    },
+    Exponential(RawDistributionExponential),
+
     /// Uniform between two bounds.
-    Uniform {
-        /// Lower bound \[ms\].
-        min_ms: f64,
-        /// Upper bound \[ms\].
-        max_ms: f64,
-    },
+    Uniform(RawDistributionUniform),
+
     /// Normal, truncated at zero.
-    Normal {
-        /// Mean \[ms\].
-        mean_ms: f64,
-        /// Standard deviation \[ms\].
-        stddev_ms: f64,
-    },
+    Normal(RawDistributionNormal),
+
     /// Log-normal, given by median and p99, or by mean and standard deviation.
-    Lognormal {
-        /// Median \[ms\] (with `p99_ms`).
-        #[serde(default)]
-        median_ms: Option<f64>,
-        /// 99th percentile \[ms\] (with `median_ms`).
-        #[serde(default)]
-        p99_ms: Option<f64>,
-        /// Mean \[ms\] (with `stddev_ms`).
-        #[serde(default)]
-        mean_ms: Option<f64>,
-        /// Standard deviation \[ms\] (with `mean_ms`).
-        #[serde(default)]
-        stddev_ms: Option<f64>,
-    },
+    Lognormal(RawDistributionLognormal),
+
     /// A percentile table, interpolated linearly.
-    Empirical {
-        /// Points `(p, ms)` from p = 0 to p = 100.
-        percentiles: Vec<RawPercentile>,
-    },
+    Empirical(RawDistributionEmpirical),
+}
+
+tagged_deserialize!(RawDistribution, "distribution", {
+    "constant" => Constant,
+    "exponential" => Exponential,
+    "uniform" => Uniform,
+    "normal" => Normal,
+    "lognormal" => Lognormal,
+    "empirical" => Empirical,
+});
+
+/// Always the same.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistributionConstant {
+    /// The value \[ms\].
+    pub ms: f64,
+}
+
+/// Exponential.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistributionExponential {
+    /// Mean \[ms\].
+    pub mean_ms: f64,
+}
+
+/// Uniform between two bounds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistributionUniform {
+    /// Lower bound \[ms\].
+    pub min_ms: f64,
+    /// Upper bound \[ms\].
+    pub max_ms: f64,
+}
+
+/// Normal, truncated at zero.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistributionNormal {
+    /// Mean \[ms\].
+    pub mean_ms: f64,
+    /// Standard deviation \[ms\].
+    pub stddev_ms: f64,
+}
+
+/// Log-normal, given by median and p99, or by mean and standard deviation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistributionLognormal {
+    /// Median \[ms\] (with `p99_ms`).
+    #[serde(default)]
+    pub median_ms: Option<f64>,
+    /// 99th percentile \[ms\] (with `median_ms`).
+    #[serde(default)]
+    pub p99_ms: Option<f64>,
+    /// Mean \[ms\] (with `stddev_ms`).
+    #[serde(default)]
+    pub mean_ms: Option<f64>,
+    /// Standard deviation \[ms\] (with `mean_ms`).
+    #[serde(default)]
+    pub stddev_ms: Option<f64>,
+}
+
+/// A percentile table, interpolated linearly.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistributionEmpirical {
+    /// Points `(p, ms)` from p = 0 to p = 100.
+    pub percentiles: Vec<RawPercentile>,
 }
 
 /// One point of an empirical distribution.
@@ -313,41 +400,84 @@ pub struct RawRule {
 }
 
 /// A rule condition (AWS `RuleCondition`).
-#[derive(Debug, Deserialize)]
-#[serde(tag = "field", rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Debug)]
 pub enum RawCondition {
     /// Path wildcards (`*`, `?`), case-sensitive.
-    PathPattern {
-        /// Patterns, any may match.
-        values: Vec<String>,
-    },
+    PathPattern(RawConditionPathPattern),
+
     /// Host wildcards, case-insensitive.
-    HostHeader {
-        /// Patterns, any may match.
-        values: Vec<String>,
-    },
-    /// A header's value, wildcards, case-insensitive.
-    HttpHeader {
-        /// Header name.
-        http_header_name: String,
-        /// Patterns, any may match.
-        values: Vec<String>,
-    },
+    HostHeader(RawConditionHostHeader),
+
+    /// A header"s value, wildcards, case-insensitive.
+    HttpHeader(RawConditionHttpHeader),
+
     /// Request method, exact and case-sensitive.
-    HttpRequestMethod {
-        /// Methods, any may match.
-        values: Vec<String>,
-    },
+    HttpRequestMethod(RawConditionHttpRequestMethod),
+
     /// Query-string key/value pairs, wildcards, case-insensitive.
-    QueryString {
-        /// Pairs, any may match; a missing key matches any key.
-        values: Vec<RawQueryPair>,
-    },
+    QueryString(RawConditionQueryString),
+
     /// Client source address in CIDR blocks.
-    SourceIp {
-        /// CIDR blocks, any may match.
-        values: Vec<String>,
-    },
+    SourceIp(RawConditionSourceIp),
+}
+
+tagged_deserialize!(RawCondition, "field", {
+    "path-pattern" => PathPattern,
+    "host-header" => HostHeader,
+    "http-header" => HttpHeader,
+    "http-request-method" => HttpRequestMethod,
+    "query-string" => QueryString,
+    "source-ip" => SourceIp,
+});
+
+/// Path wildcards (`*`, `?`), case-sensitive.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConditionPathPattern {
+    /// Patterns, any may match.
+    pub values: Vec<String>,
+}
+
+/// Host wildcards, case-insensitive.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConditionHostHeader {
+    /// Patterns, any may match.
+    pub values: Vec<String>,
+}
+
+/// A header"s value, wildcards, case-insensitive.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConditionHttpHeader {
+    /// Header name.
+    pub http_header_name: String,
+    /// Patterns, any may match.
+    pub values: Vec<String>,
+}
+
+/// Request method, exact and case-sensitive.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConditionHttpRequestMethod {
+    /// Methods, any may match.
+    pub values: Vec<String>,
+}
+
+/// Query-string key/value pairs, wildcards, case-insensitive.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConditionQueryString {
+    /// Pairs, any may match; a missing key matches any key.
+    pub values: Vec<RawQueryPair>,
+}
+
+/// Client source address in CIDR blocks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConditionSourceIp {
+    /// CIDR blocks, any may match.
+    pub values: Vec<String>,
 }
 
 /// One `query-string` condition value.
@@ -362,49 +492,71 @@ pub struct RawQueryPair {
 }
 
 /// A rule action (AWS `Action`).
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Debug)]
 pub enum RawAction {
     /// Forward to one target group, or split by weight across several.
-    Forward {
-        /// One target group.
-        #[serde(default)]
-        target_group: Option<String>,
-        /// Several target groups with weights 0–999.
-        #[serde(default)]
-        target_groups: Option<Vec<RawWeightedGroup>>,
-    },
+    Forward(RawActionForward),
+
     /// Redirect; the client follows it.
-    Redirect {
-        /// `HTTP` or `HTTPS` or `#{protocol}`.
-        #[serde(default)]
-        protocol: Option<String>,
-        /// Port or `#{port}`.
-        #[serde(default)]
-        port: Option<String>,
-        /// Host or `#{host}`.
-        #[serde(default)]
-        host: Option<String>,
-        /// Path (`/#{path}` by default).
-        #[serde(default)]
-        path: Option<String>,
-        /// Query (`#{query}` by default).
-        #[serde(default)]
-        query: Option<String>,
-        /// `HTTP_301` or `HTTP_302`.
-        status_code: String,
-    },
+    Redirect(RawActionRedirect),
+
     /// Answer directly from the load balancer.
-    FixedResponse {
-        /// 2XX, 4XX or 5XX code, as a string (`"503"`) or number.
-        status_code: AwsInt,
-        /// Content type (informational).
-        #[serde(default)]
-        content_type: Option<String>,
-        /// Body (its length counts as response bytes).
-        #[serde(default)]
-        message_body: Option<String>,
-    },
+    FixedResponse(RawActionFixedResponse),
+}
+
+tagged_deserialize!(RawAction, "type", {
+    "forward" => Forward,
+    "redirect" => Redirect,
+    "fixed-response" => FixedResponse,
+});
+
+/// Forward to one target group, or split by weight across several.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawActionForward {
+    /// One target group.
+    #[serde(default)]
+    pub target_group: Option<String>,
+    /// Several target groups with weights 0–999.
+    #[serde(default)]
+    pub target_groups: Option<Vec<RawWeightedGroup>>,
+}
+
+/// Redirect; the client follows it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawActionRedirect {
+    /// `HTTP` or `HTTPS` or `#{protocol}`.
+    #[serde(default)]
+    pub protocol: Option<String>,
+    /// Port or `#{port}`.
+    #[serde(default)]
+    pub port: Option<String>,
+    /// Host or `#{host}`.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// Path (`/#{path}` by default).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Query (`#{query}` by default).
+    #[serde(default)]
+    pub query: Option<String>,
+    /// `HTTP_301` or `HTTP_302`.
+    pub status_code: String,
+}
+
+/// Answer directly from the load balancer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawActionFixedResponse {
+    /// 2XX, 4XX or 5XX code, as a string (`"503"`) or number.
+    pub status_code: AwsInt,
+    /// Content type (informational).
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// Body (its length counts as response bytes).
+    #[serde(default)]
+    pub message_body: Option<String>,
 }
 
 /// One target group of a weighted forward.
