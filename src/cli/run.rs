@@ -1,7 +1,7 @@
 //! `albsim run`: load a model, apply command-line overrides, simulate, write the results.
 
 use super::args::{RunArgs, UsageError};
-use crate::report::{output, summary, terminal, timeline, timeseries};
+use crate::report::{activity_log, output, summary, terminal, timeline, timeseries};
 use crate::scenario::{self, ModelError, values::parse_duration};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -39,12 +39,13 @@ pub fn run(a: &RunArgs) -> Result<()> {
         ("summary.json", summary::to_json(&result).into_bytes()),
         ("timeseries.csv", timeseries::to_csv(&result).into_bytes()),
         ("timeline.svg", svg.into_bytes()),
+        ("activity.log", activity_log::to_text(&result).into_bytes()),
     ];
     output::write_folder(&dir, &files)?;
     if !a.quiet {
         print!("{}", terminal::summary(&result));
         println!(
-            "\n  wrote {}/: summary.json, timeseries.csv, timeline.svg",
+            "\n  wrote {}/: summary.json, timeseries.csv, timeline.svg, activity.log",
             dir.display()
         );
     }

@@ -30,10 +30,56 @@ pub enum Event {
         /// Generation of the instance's completion timer.
         generation: u32,
     },
-    /// A request on a fixed-speed instance (workers ≤ vCPUs) finishes.
+    /// A request on a fixed-speed instance (workers ≤ vCPUs) finishes (stale if the instance's
+    /// epoch moved on: it hung or restarted).
     RequestCompletes {
         /// Request slot.
         slot: u32,
+        /// Instance epoch when the request started.
+        epoch: u32,
+    },
+    /// The 10 s connect timeout to an unreachable target expires: the ALB answers 504.
+    ConnectTimeout {
+        /// Request slot.
+        slot: u32,
+        /// Slot generation when scheduled.
+        generation: u32,
+    },
+    /// A load balancer node sends its next health check to a target.
+    HealthCheckDue {
+        /// Index into the world's checker table.
+        checker: u32,
+    },
+    /// `HealthCheckTimeoutSeconds` after a check was sent (moot if it was answered).
+    HealthCheckTimeout {
+        /// Index into the world's checker table.
+        checker: u32,
+        /// Which check of that checker.
+        seq: u32,
+    },
+    /// The deregistration delay of a draining target ends.
+    DrainTimeout {
+        /// Target group index.
+        group: u32,
+        /// Member index in the group.
+        member: u32,
+        /// Member generation when deregistered.
+        generation: u32,
+    },
+    /// A fault starts.
+    FaultStarts {
+        /// Index into the scenario's faults.
+        fault: u32,
+    },
+    /// A fault ends (recovery).
+    FaultEnds {
+        /// Index into the scenario's faults.
+        fault: u32,
+    },
+    /// A scheduled register/deregister operation is due.
+    OperationDue {
+        /// Index into the scenario's operations.
+        operation: u32,
     },
     /// The ALB idle timeout (`idle_timeout.timeout_seconds`) of the oldest request at a target
     /// expires: the ALB answers 504 (stale if `generation` moved on).

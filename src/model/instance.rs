@@ -70,6 +70,18 @@ pub struct InstanceState {
     pub completion_at: SimTime,
     /// Requests sent here and not yet answered by it (least-outstanding-requests routing).
     pub outstanding: u32,
+    /// Bumped whenever pending completions become moot (hang, restart).
+    pub epoch: u32,
+    /// Active `crash` faults (the process is down while > 0).
+    pub crashed: u32,
+    /// Active `hang` faults (no progress while > 0).
+    pub hung: u32,
+    /// Active `network_blocked` faults (unreachable from the ALB while > 0).
+    pub blocked: u32,
+    /// Product of active `slow` factors.
+    pub slow_factor: f64,
+    /// Status the health path answers while a `health_path_broken` fault is active.
+    pub health_status: Option<u16>,
 }
 
 impl InstanceState {
@@ -86,7 +98,38 @@ impl InstanceState {
             completion_gen: 0,
             completion_at: SimTime::NEVER,
             outstanding: 0,
+            epoch: 0,
+            crashed: 0,
+            hung: 0,
+            blocked: 0,
+            slow_factor: 1.0,
+            health_status: None,
         }
+    }
+
+    /// The application stops making progress (a `hang`): running requests freeze and pending
+    /// completion events become moot.
+    pub fn freeze(&mut self, now: SimTime, vcpus: u32) {
+        self.advance(now, vcpus);
+        self.hung += 1;
+        self.epoch = self.epoch.wrapping_add(1);
+        self.completion_gen = self.completion_gen.wrapping_add(1);
+        self.completion_at = SimTime::NEVER;
+    }
+
+    /// The application restarts (or dies): every request it held is dropped. The caller answers
+    /// the requests it dropped.
+    pub fn reset(&mut self, now: SimTime, vcpus: u32) {
+        self.advance(now, vcpus);
+        self.running.clear();
+        self.backlog.clear();
+        self.fixed_running = 0;
+        self.vclock = 0;
+        self.vrem = 0;
+        self.outstanding = 0;
+        self.epoch = self.epoch.wrapping_add(1);
+        self.completion_gen = self.completion_gen.wrapping_add(1);
+        self.completion_at = SimTime::NEVER;
     }
 
     /// Requests running now.
@@ -110,7 +153,7 @@ impl InstanceState {
         let dt = now.0 - self.updated.0;
         self.updated = now;
         let n = self.running.len() as u64 + u64::from(self.fixed_running);
-        if n == 0 || dt == 0 {
+        if n == 0 || dt == 0 || self.hung > 0 {
             return;
         }
         let v = u64::from(vcpus);
@@ -135,7 +178,7 @@ impl InstanceState {
         slot: u32,
         work: SimDuration,
     ) -> Admission {
-        if self.running.len() < spec.workers as usize {
+        if self.running.len() < spec.workers as usize && self.hung == 0 {
             self.advance(now, spec.vcpus);
             self.start(slot, work.0);
             Admission::Started
@@ -166,7 +209,7 @@ impl InstanceState {
         slot: u32,
         work: SimDuration,
     ) -> Admission {
-        if self.fixed_running < spec.workers {
+        if self.fixed_running < spec.workers && self.hung == 0 {
             self.advance(now, spec.vcpus);
             self.fixed_running += 1;
             Admission::Started
@@ -216,6 +259,9 @@ impl InstanceState {
         let Some(&Reverse((finish, _))) = self.running.peek() else {
             return SimTime::NEVER;
         };
+        if self.hung > 0 {
+            return SimTime::NEVER;
+        }
         let remaining = finish.saturating_sub(self.vclock);
         let n = self.running.len() as u64;
         let v = u64::from(vcpus);

@@ -16,6 +16,8 @@ pub mod client;
 pub mod connection;
 pub mod distribution;
 pub mod event;
+pub mod fault;
+pub mod health;
 pub mod ids;
 pub mod instance;
 pub mod listener;

@@ -5,8 +5,9 @@
 //!   next target in round-robin order, so equal targets share evenly;
 //! - `weighted_random`: a uniformly random target (no Automatic Target Weights yet).
 
+use super::health::{HealthCheckSpec, HealthState, HealthTracker};
 use super::ids::InstanceId;
-use crate::engine::RngStream;
+use crate::engine::{RngStream, SimDuration};
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
 
@@ -53,13 +54,49 @@ pub struct TargetGroupSpec {
     pub port: u16,
     /// Routing algorithm.
     pub algorithm: Algorithm,
-    /// Registered targets.
+    /// Targets registered at the start.
     pub targets: Vec<InstanceId>,
+    /// Health check settings.
+    pub health: HealthCheckSpec,
+    /// `deregistration_delay.timeout_seconds`.
+    pub deregistration_delay: SimDuration,
+    /// `target_group_health.unhealthy_state_routing.minimum_healthy_targets.count`.
+    pub minimum_healthy_targets: u32,
+}
+
+/// A target registered (or once registered) with a group.
+#[derive(Clone, Debug)]
+pub struct Member {
+    /// The instance.
+    pub instance: InstanceId,
+    /// Its health as this group sees it.
+    pub health: HealthTracker,
+    /// Requests forwarded to it through this group and not yet answered.
+    pub in_flight: u32,
+    /// Generation of its health checks and drain timer; bumped on (de)registration.
+    pub generation: u32,
+}
+
+impl Member {
+    /// Whether the group may route to it when healthy targets suffice.
+    fn healthy(&self) -> bool {
+        matches!(
+            self.health.state,
+            HealthState::Healthy | HealthState::Unavailable
+        )
+    }
 }
 
 /// Routing state of a target group during a run.
 #[derive(Clone, Debug)]
 pub struct TargetGroupState {
+    /// Registered targets, in registration order (deregistered ones stay, `unused`).
+    pub members: Vec<Member>,
+    /// Members requests may go to now: the healthy ones, or — below
+    /// `minimum_healthy_targets.count` healthy — all unhealthy and healthy ones (fail open).
+    routable: Vec<u32>,
+    /// Whether the group currently fails open.
+    pub failing_open: bool,
     /// Next round-robin position.
     cursor: usize,
     /// Draws of `weighted_random`.
@@ -67,43 +104,110 @@ pub struct TargetGroupState {
 }
 
 impl TargetGroupState {
-    /// Fresh state; `rng` is the group's own stream.
+    /// Fresh state; `rng` is the group's own stream. Members are added with [`Self::register`].
     pub fn new(rng: RngStream) -> Self {
-        TargetGroupState { cursor: 0, rng }
+        TargetGroupState {
+            members: Vec::new(),
+            routable: Vec::new(),
+            failing_open: false,
+            cursor: 0,
+            rng,
+        }
     }
 
-    /// Chooses a target for the next request, or `None` if the group has no registered target.
-    /// `outstanding(i)` is the number of requests target `i` is working on or holding.
+    /// Registers `instance` (again, if it was deregistered); returns its member index.
+    pub fn register(&mut self, instance: InstanceId, spec: &TargetGroupSpec) -> u32 {
+        let health = HealthTracker::registered(&spec.health);
+        let index = match self.members.iter().position(|m| m.instance == instance) {
+            Some(i) => {
+                let m = &mut self.members[i];
+                m.health = health;
+                m.generation = m.generation.wrapping_add(1);
+                i
+            }
+            None => {
+                self.members.push(Member {
+                    instance,
+                    health,
+                    in_flight: 0,
+                    generation: 0,
+                });
+                self.members.len() - 1
+            }
+        };
+        self.refresh(spec);
+        index as u32
+    }
+
+    /// Recomputes the routable set after a health or registration change.
+    pub fn refresh(&mut self, spec: &TargetGroupSpec) {
+        self.routable.clear();
+        let healthy = self.members.iter().filter(|m| m.healthy()).count() as u32;
+        self.failing_open = healthy < spec.minimum_healthy_targets
+            && self
+                .members
+                .iter()
+                .any(|m| m.health.state == HealthState::Unhealthy);
+        for (i, m) in self.members.iter().enumerate() {
+            let take =
+                m.healthy() || (self.failing_open && m.health.state == HealthState::Unhealthy);
+            if take {
+                self.routable.push(i as u32);
+            }
+        }
+    }
+
+    /// Members in `healthy` (or `unavailable`) and `unhealthy` state.
+    pub fn host_counts(&self) -> (u32, u32) {
+        let healthy = self.members.iter().filter(|m| m.healthy()).count() as u32;
+        let unhealthy = self
+            .members
+            .iter()
+            .filter(|m| m.health.state == HealthState::Unhealthy)
+            .count() as u32;
+        (healthy, unhealthy)
+    }
+
+    /// Whether any target is registered (not `unused`).
+    pub fn has_registered(&self) -> bool {
+        self.members
+            .iter()
+            .any(|m| m.health.state != HealthState::Unused)
+    }
+
+    /// Chooses a member for the next request, or `None` if none is routable.
+    /// `outstanding(i)` is the number of requests instance `i` is working on or holding.
     #[inline]
     pub fn pick(
         &mut self,
         spec: &TargetGroupSpec,
         outstanding: impl Fn(InstanceId) -> u32,
-    ) -> Option<InstanceId> {
-        let n = spec.targets.len();
+    ) -> Option<u32> {
+        let n = self.routable.len();
         if n == 0 {
             return None;
         }
-        let i = match spec.algorithm {
+        let k = match spec.algorithm {
             Algorithm::RoundRobin => {
-                let i = if self.cursor >= n { 0 } else { self.cursor };
-                self.cursor = i + 1;
-                i
+                let k = if self.cursor >= n { 0 } else { self.cursor };
+                self.cursor = k + 1;
+                k
             }
             Algorithm::LeastOutstandingRequests => {
                 let start = if self.cursor >= n { 0 } else { self.cursor };
+                let load = |k: usize| outstanding(self.members[self.routable[k] as usize].instance);
                 let mut best = start;
-                let mut best_load = outstanding(spec.targets[start]);
-                for k in 1..n {
-                    let j = if start + k >= n {
-                        start + k - n
+                let mut best_load = load(start);
+                for step in 1..n {
+                    let k = if start + step >= n {
+                        start + step - n
                     } else {
-                        start + k
+                        start + step
                     };
-                    let load = outstanding(spec.targets[j]);
-                    if load < best_load {
-                        best = j;
-                        best_load = load;
+                    let l = load(k);
+                    if l < best_load {
+                        best = k;
+                        best_load = l;
                     }
                 }
                 self.cursor = best + 1;
@@ -111,38 +215,54 @@ impl TargetGroupState {
             }
             Algorithm::WeightedRandom => self.rng.below(n),
         };
-        Some(spec.targets[i])
+        Some(self.routable[k])
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::health::CheckFailure;
+    use crate::scenario::path::JsonPath;
+    use crate::scenario::raw::RawHealthCheck;
 
-    fn group(algorithm: Algorithm, n: u32) -> TargetGroupSpec {
-        TargetGroupSpec {
+    fn group(algorithm: Algorithm, n: u32) -> (TargetGroupSpec, TargetGroupState) {
+        let spec = TargetGroupSpec {
             name: "g".into(),
             port: 80,
             algorithm,
             targets: (0..n).map(InstanceId).collect(),
+            health: HealthCheckSpec::resolve(
+                &RawHealthCheck {
+                    enabled: Some(crate::scenario::values::AwsBool(false)),
+                    ..Default::default()
+                },
+                &JsonPath::root(),
+            )
+            .unwrap(),
+            deregistration_delay: SimDuration::from_secs(300),
+            minimum_healthy_targets: 1,
+        };
+        let mut st = TargetGroupState::new(RngStream::derive(1, "g"));
+        for i in 0..n {
+            st.register(InstanceId(i), &spec);
         }
+        (spec, st)
     }
 
     #[test]
     fn round_robin_is_sequential() {
-        let g = group(Algorithm::RoundRobin, 3);
-        let mut s = TargetGroupState::new(RngStream::derive(1, "g"));
-        let picks: Vec<u32> = (0..7).map(|_| s.pick(&g, |_| 0).unwrap().0).collect();
+        let (g, mut s) = group(Algorithm::RoundRobin, 3);
+        let picks: Vec<u32> = (0..7).map(|_| s.pick(&g, |_| 0).unwrap()).collect();
         assert_eq!(picks, vec![0, 1, 2, 0, 1, 2, 0]);
     }
 
     #[test]
     fn least_outstanding_prefers_the_idle_target_and_rotates_ties() {
-        let g = group(Algorithm::LeastOutstandingRequests, 3);
-        let mut s = TargetGroupState::new(RngStream::derive(1, "g"));
+        let (g, mut s) = group(Algorithm::LeastOutstandingRequests, 3);
         let loads = [5, 0, 5];
-        assert_eq!(s.pick(&g, |i| loads[i.index()]).unwrap().0, 1);
-        let picks: Vec<u32> = (0..6).map(|_| s.pick(&g, |_| 0).unwrap().0).collect();
+        assert_eq!(s.pick(&g, |i| loads[i.index()]).unwrap(), 1);
+        let picks: Vec<u32> = (0..6).map(|_| s.pick(&g, |_| 0).unwrap()).collect();
         assert_eq!(picks, vec![2, 0, 1, 2, 0, 1]);
     }
 
@@ -150,11 +270,10 @@ mod tests {
     /// ±408 is a 5-sigma band.
     #[test]
     fn weighted_random_is_uniform() {
-        let g = group(Algorithm::WeightedRandom, 3);
-        let mut s = TargetGroupState::new(RngStream::derive(1, "g"));
+        let (g, mut s) = group(Algorithm::WeightedRandom, 3);
         let mut counts = [0i64; 3];
         for _ in 0..30_000 {
-            counts[s.pick(&g, |_| 0).unwrap().index()] += 1;
+            counts[s.pick(&g, |_| 0).unwrap() as usize] += 1;
         }
         assert!(
             counts.iter().all(|&c| (c - 10_000).abs() < 408),
@@ -164,10 +283,32 @@ mod tests {
 
     #[test]
     fn empty_group_has_no_target() {
-        let g = group(Algorithm::RoundRobin, 0);
-        assert_eq!(
-            TargetGroupState::new(RngStream::derive(1, "g")).pick(&g, |_| 0),
-            None
-        );
+        let (g, mut s) = group(Algorithm::RoundRobin, 0);
+        assert_eq!(s.pick(&g, |_| 0), None);
+    }
+
+    #[test]
+    fn unhealthy_targets_are_skipped_until_all_are_unhealthy_then_the_group_fails_open() {
+        let (mut g, mut s) = group(Algorithm::RoundRobin, 2);
+        g.health.enabled = true;
+        for m in &mut s.members {
+            m.health = HealthTracker::registered(&g.health);
+            m.health.on_check(Ok(()), &g.health);
+        }
+        let fail = |s: &mut TargetGroupState, g: &TargetGroupSpec, i: usize| {
+            for _ in 0..g.health.unhealthy_threshold {
+                s.members[i]
+                    .health
+                    .on_check(Err(CheckFailure::Timeout), &g.health);
+            }
+            s.refresh(g);
+        };
+        fail(&mut s, &g, 0);
+        assert!((0..4).all(|_| s.pick(&g, |_| 0) == Some(1)));
+        assert!(!s.failing_open);
+        fail(&mut s, &g, 1);
+        assert!(s.failing_open, "no healthy target left: fail open");
+        let picks: Vec<u32> = (0..4).map(|_| s.pick(&g, |_| 0).unwrap()).collect();
+        assert!(picks.contains(&0) && picks.contains(&1));
     }
 }

@@ -12,7 +12,9 @@ mod result;
 
 pub use connections::ConnectionCounter;
 pub use latency::LatencyHistogram;
-pub use result::{GroupResult, InstanceResult, LatencySummary, PeriodRow, RunResult, StatusCounts};
+pub use result::{
+    Activity, GroupResult, InstanceResult, LatencySummary, PeriodRow, RunResult, StatusCounts,
+};
 
 use crate::engine::{SimDuration, SimTime};
 
@@ -35,6 +37,7 @@ struct PeriodSums {
     target: StatusCounts,
     redirects: u64,
     fixed_responses: u64,
+    target_connection_errors: u64,
     processed_bytes: u64,
 }
 
@@ -55,6 +58,27 @@ pub struct Recorder {
     cpu_marks: Vec<u128>,
     rows: Vec<PeriodRow>,
     total_requests: u64,
+    hosts: Vec<HostCounter>,
+    activity: Vec<Activity>,
+}
+
+/// Time-weighted `HealthyHostCount` / `UnHealthyHostCount` of one target group.
+#[derive(Clone, Debug, Default)]
+struct HostCounter {
+    healthy: u32,
+    unhealthy: u32,
+    since: SimTime,
+    healthy_ns: u128,
+    unhealthy_ns: u128,
+}
+
+impl HostCounter {
+    fn advance(&mut self, now: SimTime) {
+        let dt = u128::from(now.since(self.since).0);
+        self.healthy_ns += dt * u128::from(self.healthy);
+        self.unhealthy_ns += dt * u128::from(self.unhealthy);
+        self.since = now;
+    }
 }
 
 impl Recorder {
@@ -74,6 +98,8 @@ impl Recorder {
             cpu_marks: vec![0; instances],
             rows: Vec::with_capacity(periods),
             total_requests: 0,
+            hosts: vec![HostCounter::default(); groups],
+            activity: Vec::new(),
         }
     }
 
@@ -124,6 +150,36 @@ impl Recorder {
         self.sums.redirects += 1;
     }
 
+    /// The load balancer could not connect to a target (`TargetConnectionErrorCount`).
+    #[inline]
+    pub fn target_connection_error(&mut self) {
+        self.sums.target_connection_errors += 1;
+    }
+
+    /// A target group's healthy and unhealthy target counts changed at `now`.
+    pub fn host_counts(&mut self, group: usize, now: SimTime, healthy: u32, unhealthy: u32) {
+        let h = &mut self.hosts[group];
+        h.advance(now);
+        h.healthy = healthy;
+        h.unhealthy = unhealthy;
+    }
+
+    /// Adds a line to the activity history.
+    pub fn activity(
+        &mut self,
+        time: SimTime,
+        kind: &'static str,
+        subject: String,
+        message: String,
+    ) {
+        self.activity.push(Activity {
+            time_seconds: time.as_secs_f64(),
+            kind,
+            subject,
+            message,
+        });
+    }
+
     /// A `fixed-response` action answered.
     #[inline]
     pub fn fixed_response(&mut self) {
@@ -151,6 +207,21 @@ impl Recorder {
                 }
             })
             .collect();
+        let secs = length.as_secs_f64().max(1e-9);
+        let (healthy_hosts, unhealthy_hosts) = self
+            .hosts
+            .iter_mut()
+            .map(|h| {
+                h.advance(end);
+                let out = (
+                    h.healthy_ns as f64 / 1e9 / secs,
+                    h.unhealthy_ns as f64 / 1e9 / secs,
+                );
+                h.healthy_ns = 0;
+                h.unhealthy_ns = 0;
+                out
+            })
+            .unzip();
         let s = std::mem::take(&mut self.sums);
         let rt = (s.target_rt_count > 0).then(|| {
             (
@@ -171,6 +242,9 @@ impl Recorder {
             target: s.target,
             redirect_count: s.redirects,
             fixed_response_count: s.fixed_responses,
+            target_connection_error_count: s.target_connection_errors,
+            healthy_host_count: healthy_hosts,
+            unhealthy_host_count: unhealthy_hosts,
             active_connection_count: active,
             new_connection_count: new,
             processed_bytes: s.processed_bytes,
@@ -219,8 +293,10 @@ impl Recorder {
             by_status,
             latency_ms: all.summary(),
             target_groups,
+            target_group_order: groups.to_vec(),
             instances,
             periods: self.rows,
+            activity: self.activity,
             events_processed: 0,
             wall_seconds: 0.0,
         }

@@ -85,6 +85,12 @@ pub struct PeriodRow {
     pub redirect_count: u64,
     /// `HTTP_Fixed_Response_Count`.
     pub fixed_response_count: u64,
+    /// `TargetConnectionErrorCount`: connections to targets that failed.
+    pub target_connection_error_count: u64,
+    /// `HealthyHostCount` per target group (time average over the period), in model order.
+    pub healthy_host_count: Vec<f64>,
+    /// `UnHealthyHostCount` per target group (time average over the period), in model order.
+    pub unhealthy_host_count: Vec<f64>,
     /// `ActiveConnectionCount`: client connections open at some time in the period.
     pub active_connection_count: u64,
     /// `NewConnectionCount`: client connections opened in the period.
@@ -93,6 +99,19 @@ pub struct PeriodRow {
     pub processed_bytes: u64,
     /// `CPUUtilization` [%] per instance, in model order.
     pub cpu_utilization: Vec<f64>,
+}
+
+/// One line of the activity history.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Activity {
+    /// When [s since the run began].
+    pub time_seconds: f64,
+    /// `target-health`, `fault`, `registration`.
+    pub kind: &'static str,
+    /// What it concerns, e.g. `web/web-1`.
+    pub subject: String,
+    /// What happened and why.
+    pub message: String,
 }
 
 /// Per target group results.
@@ -140,10 +159,14 @@ pub struct RunResult {
     pub latency_ms: Option<LatencySummary>,
     /// Per target group, by name.
     pub target_groups: BTreeMap<String, GroupResult>,
+    /// Target group names in model order (the order of per-group columns in periods).
+    pub target_group_order: Vec<String>,
     /// Per instance, in model order.
     pub instances: Vec<InstanceResult>,
     /// One row per metric period.
     pub periods: Vec<PeriodRow>,
+    /// Activity history: target health transitions, faults, registrations, in time order.
+    pub activity: Vec<Activity>,
     /// Events popped from the queue (cancelled ones included).
     pub events_processed: u64,
     /// Wall-clock time of the simulation \[s\] (not part of determinism).

@@ -6,11 +6,13 @@
 //! | file | writes |
 //! | --- | --- |
 //! | [`summary`] | `summary.json` |
+//! | [`activity_log`] | `activity.log` |
 //! | [`timeseries`] | `timeseries.csv` |
 //! | [`timeline`] + [`timeline_plot`] | `timeline.svg` |
 //! | [`terminal`] | the summary printed after a run |
 //! | [`output`] | the output folder, written all-or-nothing |
 
+pub mod activity_log;
 pub mod output;
 pub mod summary;
 pub mod terminal;

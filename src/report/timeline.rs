@@ -1,6 +1,6 @@
 //! The run timeline plot: request rate and errors, latency, CPU per instance.
 
-use super::timeline_plot::{Panel, PlotError, Series, SeriesStyle, Timeline, render_svg};
+use super::timeline_plot::{Marker, Panel, PlotError, Series, SeriesStyle, Timeline, render_svg};
 use crate::recorder::RunResult;
 
 /// Builds the timeline figure of a run (x axis in minutes).
@@ -85,12 +85,67 @@ pub fn timeline(r: &RunResult) -> Timeline {
         y_min_zero: true,
         log_y: false,
     };
+    let hosts = Panel {
+        title: "HealthyHostCount / UnHealthyHostCount".into(),
+        y_label: "targets".into(),
+        series: r
+            .target_group_order
+            .iter()
+            .enumerate()
+            .flat_map(|(g, name)| {
+                let healthy = Series {
+                    name: format!("{name} healthy"),
+                    values: r
+                        .periods
+                        .iter()
+                        .map(|p| p.healthy_host_count.get(g).copied())
+                        .collect(),
+                    style: SeriesStyle::Steps,
+                    color: None,
+                };
+                let unhealthy = Series {
+                    name: format!("{name} unhealthy"),
+                    values: r
+                        .periods
+                        .iter()
+                        .map(|p| p.unhealthy_host_count.get(g).copied())
+                        .collect(),
+                    style: SeriesStyle::Steps,
+                    color: None,
+                };
+                [healthy, unhealthy]
+            })
+            .collect(),
+        y_min_zero: true,
+        log_y: false,
+    };
+    // Faults and (de)registrations mark the time axis; health transitions show in the host panel.
+    let markers = r
+        .activity
+        .iter()
+        .filter(|a| {
+            a.kind == "fault"
+                || (a.kind == "registration" && a.message.starts_with("DeregisterTargets"))
+        })
+        .map(|a| Marker {
+            x: a.time_seconds / 60.0,
+            label: format!(
+                "{} {}",
+                a.subject,
+                a.message.split([':', '(']).next().unwrap_or("").trim()
+            ),
+        })
+        .collect();
+    let mut panels = vec![traffic, latency, cpu];
+    if r.activity.iter().any(|a| a.kind == "target-health") {
+        panels.insert(1, hosts);
+    }
     Timeline {
         title: format!("{} (seed {})", r.model, r.seed),
         x_label: "time [min]".into(),
         x,
-        panels: vec![traffic, latency, cpu],
-        markers: Vec::new(),
+        panels,
+        markers,
     }
 }
 

@@ -20,6 +20,7 @@ pub use resolve::resolve;
 
 use crate::engine::SimDuration;
 use crate::model::client::ClientSpec;
+use crate::model::fault::{FaultSpec, OperationSpec};
 use crate::model::instance::InstanceSpec;
 use crate::model::listener::ListenerSpec;
 use crate::model::route::RouteTable;
@@ -55,6 +56,10 @@ pub struct Scenario {
     pub target_groups: Vec<TargetGroupSpec>,
     /// Instances.
     pub instances: Vec<InstanceSpec>,
+    /// Injected failures.
+    pub faults: Vec<FaultSpec>,
+    /// Scheduled register/deregister operations.
+    pub operations: Vec<OperationSpec>,
 }
 
 /// Parses and resolves a model from JSON text; `file` names it in errors.

@@ -6,7 +6,7 @@
 //! user may leave it out"; the AWS default is applied during resolution, in one place.
 
 use super::tagged::tagged_deserialize;
-use super::values::{AwsInt, DurationValue};
+use super::values::{AwsBool, AwsInt, DurationValue};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -39,6 +39,59 @@ pub struct RawModel {
     /// Instance types added to (or overriding) the built-in catalog.
     #[serde(default)]
     pub instance_types: Vec<RawInstanceType>,
+    /// Failures injected into the run.
+    #[serde(default)]
+    pub faults: Vec<RawFault>,
+    /// Operations at given times (register, deregister).
+    #[serde(default)]
+    pub operations: Vec<RawOperation>,
+}
+
+/// A fault: at a time (optionally for a duration), or at random with a mean time between failures.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFault {
+    /// `crash`, `hang`, `slow`, `health_path_broken`, `network_blocked`, `az_outage`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The instance it hits (all but `az_outage`).
+    #[serde(default)]
+    pub instance: Option<String>,
+    /// The Availability Zone it hits (`az_outage`).
+    #[serde(default)]
+    pub availability_zone: Option<String>,
+    /// When it starts (a one-off fault).
+    #[serde(default)]
+    pub at: Option<DurationValue>,
+    /// How long it lasts; recovery follows (default: to the end of the run).
+    #[serde(default)]
+    pub duration: Option<DurationValue>,
+    /// Random faults: mean time between failures (exponential).
+    #[serde(default)]
+    pub mean_time_between_failures: Option<DurationValue>,
+    /// Random faults: mean time to recover (exponential; default: never recovers).
+    #[serde(default)]
+    pub mean_time_to_recover: Option<DurationValue>,
+    /// `slow`: service time multiplier (above 1).
+    #[serde(default)]
+    pub factor: Option<f64>,
+    /// `health_path_broken`: the status the health path answers (default 500).
+    #[serde(default)]
+    pub status_code: Option<u16>,
+}
+
+/// An operation on the load balancer at a given time.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOperation {
+    /// When.
+    pub at: DurationValue,
+    /// `register` or `deregister` (AWS `RegisterTargets` / `DeregisterTargets`).
+    pub action: String,
+    /// Target group name.
+    pub target_group: String,
+    /// Instance id.
+    pub instance: String,
 }
 
 /// Metric collection settings.
@@ -585,6 +638,62 @@ pub struct RawTargetGroup {
     /// Registered instance ids.
     #[serde(default)]
     pub targets: Vec<String>,
+    /// Health check settings (AWS `CreateTargetGroup` parameter names).
+    #[serde(default)]
+    pub health_check: RawHealthCheck,
+}
+
+/// Target group health check settings, in AWS spelling, plus albsim's assumptions (snake_case).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHealthCheck {
+    /// `HealthCheckEnabled` (default true).
+    #[serde(rename = "HealthCheckEnabled", default)]
+    pub enabled: Option<AwsBool>,
+    /// `HealthCheckProtocol`: `HTTP` (default) or `HTTPS`.
+    #[serde(rename = "HealthCheckProtocol", default)]
+    pub protocol: Option<String>,
+    /// `HealthCheckPort`: `traffic-port` (default) or a port.
+    #[serde(rename = "HealthCheckPort", default)]
+    pub port: Option<String>,
+    /// `HealthCheckPath` (default `/`).
+    #[serde(rename = "HealthCheckPath", default)]
+    pub path: Option<String>,
+    /// `HealthCheckIntervalSeconds`, 5–300, default 30.
+    #[serde(rename = "HealthCheckIntervalSeconds", default)]
+    pub interval_seconds: Option<AwsInt>,
+    /// `HealthCheckTimeoutSeconds`, 2–120, default 5.
+    #[serde(rename = "HealthCheckTimeoutSeconds", default)]
+    pub timeout_seconds: Option<AwsInt>,
+    /// `HealthyThresholdCount`, 2–10, default 5.
+    #[serde(rename = "HealthyThresholdCount", default)]
+    pub healthy_threshold: Option<AwsInt>,
+    /// `UnhealthyThresholdCount`, 2–10, default 2.
+    #[serde(rename = "UnhealthyThresholdCount", default)]
+    pub unhealthy_threshold: Option<AwsInt>,
+    /// `Matcher`: `{"HttpCode": "200"}` (default), lists `"200,202"` and ranges `"200-299"`.
+    #[serde(rename = "Matcher", default)]
+    pub matcher: Option<RawMatcher>,
+    /// Time the target spends answering a check (default constant 1 ms; an assumption).
+    #[serde(default)]
+    pub service_time: Option<RawDistribution>,
+    /// Load balancer nodes that each check every target (default 2, ALB's minimum of two AZs; an
+    /// assumption: AWS does not document the count). The first node's results drive the state.
+    #[serde(default)]
+    pub nodes: Option<u32>,
+    /// Delay of the first check after registration (default: uniformly random within one interval;
+    /// an assumption).
+    #[serde(default)]
+    pub first_check_delay: Option<DurationValue>,
+}
+
+/// `Matcher` of a health check.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMatcher {
+    /// Success codes, e.g. `"200"`, `"200,202"`, `"200-299"`.
+    #[serde(rename = "HttpCode")]
+    pub http_code: String,
 }
 
 /// Target group attributes (AWS `TargetGroupAttributes`).
@@ -595,6 +704,16 @@ pub struct RawTgAttributes {
     /// `weighted_random`.
     #[serde(rename = "load_balancing.algorithm.type", default)]
     pub algorithm: Option<String>,
+    /// `deregistration_delay.timeout_seconds`, 0–3600, default 300.
+    #[serde(rename = "deregistration_delay.timeout_seconds", default)]
+    pub deregistration_delay_seconds: Option<AwsInt>,
+    /// `target_group_health.unhealthy_state_routing.minimum_healthy_targets.count`, default 1: below
+    /// this many healthy targets the load balancer routes to all targets (fails open).
+    #[serde(
+        rename = "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count",
+        default
+    )]
+    pub minimum_healthy_targets: Option<AwsInt>,
 }
 
 /// An EC2 instance.

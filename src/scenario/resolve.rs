@@ -6,6 +6,8 @@ use super::{FieldError, Scenario};
 use crate::engine::SimDuration;
 use crate::model::catalog::{self, InstanceType};
 use crate::model::client::ClientSpec;
+use crate::model::fault::{FaultSpec, OperationSpec};
+use crate::model::health::HealthCheckSpec;
 use crate::model::ids::{InstanceId, TargetGroupId};
 use crate::model::instance::InstanceSpec;
 use crate::model::listener::ListenerSpec;
@@ -184,6 +186,34 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
         )?);
     }
 
+    let located: BTreeMap<String, (InstanceId, String)> = instances
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            (
+                spec.id.clone(),
+                (InstanceId(i as u32), spec.availability_zone.clone()),
+            )
+        })
+        .collect();
+    let mut faults = Vec::with_capacity(raw.faults.len());
+    for (i, f) in raw.faults.iter().enumerate() {
+        faults.push(FaultSpec::resolve(
+            f,
+            &root.key("faults").index(i),
+            &located,
+        )?);
+    }
+    let mut operations = Vec::with_capacity(raw.operations.len());
+    for (i, o) in raw.operations.iter().enumerate() {
+        operations.push(OperationSpec::resolve(
+            o,
+            &root.key("operations").index(i),
+            &group_ids,
+            &located,
+        )?);
+    }
+
     Ok(Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
@@ -198,6 +228,8 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
         clients,
         target_groups,
         instances,
+        faults,
+        operations,
     })
 }
 
@@ -277,10 +309,30 @@ fn resolve_group(
         }
         targets.push(id);
     }
+    let attrs = at.key("attributes");
+    let delay = ranged(
+        raw.attributes.deregistration_delay_seconds.map(|v| v.0),
+        &attrs.key("deregistration_delay.timeout_seconds"),
+        0,
+        3600,
+        300,
+        "seconds",
+    )?;
+    let min_healthy = ranged(
+        raw.attributes.minimum_healthy_targets.map(|v| v.0),
+        &attrs.key("target_group_health.unhealthy_state_routing.minimum_healthy_targets.count"),
+        1,
+        1000,
+        1,
+        "targets",
+    )?;
     Ok(TargetGroupSpec {
         name: raw.name.clone(),
         port,
         algorithm,
         targets,
+        health: HealthCheckSpec::resolve(&raw.health_check, &at.key("health_check"))?,
+        deregistration_delay: SimDuration::from_secs(delay as u64),
+        minimum_healthy_targets: min_healthy as u32,
     })
 }

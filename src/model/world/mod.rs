@@ -4,22 +4,29 @@
 //!
 //! ```text
 //! client ─arrival─▶ connection (reuse, or open + TLS handshake) ─▶ listener route
-//!   ├─ forward ─▶ target group picks a target ─▶ instance: worker or backlog (or refused: 502)
-//!   │                 └─ no registered target: 503        │
-//!   │            ALB idle timeout at the target: 504 ◀────┤
-//!   │                              target response: 2XX ◀─┘
+//!   ├─ forward ─▶ target group picks a routable target ─▶ instance: worker or backlog
+//!   │     │  no routable target: 503           crashed or backlog full: 502 │
+//!   │     └─ unreachable target: 504 after the 10 s connect timeout         │
+//!   │            ALB idle timeout at the target: 504 ◀──────────────────────┤
+//!   │                                          target response: 2XX ◀───────┘
 //!   ├─ redirect ─▶ 301/302, then the client sends the follow-up request
 //!   └─ fixed-response ─▶ the configured status
 //! ```
+//!
+//! Health checks, registration and draining live in [`health`]; faults in [`faults`].
 //!
 //! Hot-path rules: no allocation (request slots, connections and queues are recycled), no string
 //! lookups (everything is an index), no formatting. Memory is bounded by what is alive: requests in
 //! flight, idle connections, users.
 
+mod faults;
+mod health;
+
 use super::arrival::ArrivalCursor;
 use super::client::Load;
 use super::connection::{Conn, ConnRules, Pool, reuse_or_open};
 use super::event::Event;
+use super::health::HealthState;
 use super::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId};
 use super::instance::{Admission, InstanceState};
 use super::route::Route;
@@ -33,6 +40,10 @@ use std::collections::VecDeque;
 const NO_USER: u32 = u32::MAX;
 /// Not forwarded to a target group (yet).
 const NO_GROUP: u32 = u32::MAX;
+/// Not a health check: a client request.
+const NO_CHECK: u32 = u32::MAX;
+/// How long the ALB waits for a TCP connection to a target (`aws-behavior.md` §6.5).
+const CONNECT_TIMEOUT: SimDuration = SimDuration::from_secs(10);
 
 /// Where a request is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,8 +52,15 @@ enum Stage {
     Handshake,
     /// At a target (running or in its backlog).
     AtTarget,
+    /// Waiting for the 10 s connect timeout to an unreachable target.
+    Connecting,
     /// Answered by the ALB (504) while the target still holds it; freed when the target is done.
     Abandoned,
+    /// Done at the target, but the response cannot reach the ALB (network blocked): the ALB's idle
+    /// timeout will answer 504.
+    Lost,
+    /// The slot is free.
+    Free,
 }
 
 /// A request in flight.
@@ -57,7 +75,12 @@ struct Request {
     dispatched: SimTime,
     conn: Conn,
     group: u32,
+    member: u32,
     instance: u32,
+    /// Health checker index, or `NO_CHECK` for client requests.
+    check: u32,
+    /// Which check of that checker.
+    check_seq: u32,
     stage: Stage,
     generation: u32,
 }
@@ -87,6 +110,7 @@ impl Slab {
     fn remove(&mut self, i: u32) {
         let s = &mut self.slots[i as usize];
         s.generation = s.generation.wrapping_add(1);
+        s.stage = Stage::Free;
         self.free.push(i);
     }
 
@@ -135,6 +159,12 @@ pub struct World<'s> {
     deadline_gen: u32,
     deadline_armed: bool,
     forward_weights: RngStream,
+    /// Health checkers: one per (target group, member, load balancer node).
+    checkers: Vec<health::Checker>,
+    /// Per target group: draws of first-check times.
+    health_rngs: Vec<RngStream>,
+    /// Per fault: draws of random fault times.
+    fault_rngs: Vec<RngStream>,
     rec: Recorder,
     next_period_end: SimTime,
     events: u64,
@@ -193,6 +223,15 @@ impl<'s> World<'s> {
             deadline_gen: 0,
             deadline_armed: false,
             forward_weights: RngStream::derive(seed, "load_balancer/forward_weights"),
+            checkers: Vec::new(),
+            health_rngs: sc
+                .target_groups
+                .iter()
+                .map(|g| RngStream::derive(seed, &format!("target_group/{}/health", g.name)))
+                .collect(),
+            fault_rngs: (0..sc.faults.len())
+                .map(|i| RngStream::derive(seed, &format!("fault/{i}")))
+                .collect(),
             rec: Recorder::new(
                 sc.target_groups.len(),
                 sc.instances.len(),
@@ -239,6 +278,8 @@ impl<'s> World<'s> {
             }
         }
         self.queue.schedule(self.next_period_end, Event::PeriodEnds);
+        self.register_initial_targets();
+        self.schedule_faults_and_operations();
     }
 
     /// Runs to the end of the scenario and returns what was recorded.
@@ -276,7 +317,25 @@ impl<'s> World<'s> {
                 instance,
                 generation,
             } => self.on_service_completes(instance, generation),
-            Event::RequestCompletes { slot } => self.on_request_completes(slot),
+            Event::RequestCompletes { slot, epoch } => self.on_request_completes(slot, epoch),
+            Event::ConnectTimeout { slot, generation } => {
+                if self.requests.is_live(slot, generation) {
+                    // Nothing answered the SYN within 10 s: the ALB gives up with 504.
+                    self.respond_and_wake(slot, 504, Origin::LoadBalancer, None, 0);
+                }
+            }
+            Event::HealthCheckDue { checker } => self.on_health_check_due(checker),
+            Event::HealthCheckTimeout { checker, seq } => {
+                self.on_health_check_timeout(checker, seq)
+            }
+            Event::DrainTimeout {
+                group,
+                member,
+                generation,
+            } => self.on_drain_timeout(group, member, generation),
+            Event::FaultStarts { fault } => self.on_fault_starts(fault),
+            Event::FaultEnds { fault } => self.on_fault_ends(fault),
+            Event::OperationDue { operation } => self.on_operation(operation),
             Event::IdleTimeoutDue { generation } => self.on_idle_timeout(generation),
             Event::PeriodEnds => return self.on_period_ends(),
         }
@@ -345,7 +404,10 @@ impl<'s> World<'s> {
             dispatched: self.now,
             conn,
             group: NO_GROUP,
+            member: 0,
             instance: 0,
+            check: NO_CHECK,
+            check_seq: 0,
             stage: Stage::Handshake,
             generation: 0,
         });
@@ -397,51 +459,84 @@ impl<'s> World<'s> {
     fn forward(&mut self, slot: u32, g: TargetGroupId) {
         let spec = &self.sc.target_groups[g.index()];
         let instances = &self.instances;
-        let Some(target) = self.groups[g.index()].pick(spec, |i| instances[i.index()].outstanding)
+        self.requests.slots[slot as usize].group = g.0;
+        let Some(member) = self.groups[g.index()].pick(spec, |i| instances[i.index()].outstanding)
         else {
-            // No registered target: the ALB answers 503 itself.
-            self.requests.slots[slot as usize].group = g.0;
+            // No target to route to (none registered, or all still `initial` or `draining`): the
+            // ALB answers 503 itself.
             self.respond_and_wake(slot, 503, Origin::LoadBalancer, None, 0);
             return;
         };
+        let target = self.groups[g.index()].members[member as usize].instance;
         let r = &mut self.requests.slots[slot as usize];
-        r.group = g.0;
+        r.member = member;
         r.instance = target.0;
         r.dispatched = self.now;
-        r.stage = Stage::AtTarget;
         let (client, rtype) = (r.client as usize, r.rtype as usize);
-        let work = self.sc.clients[client].types[rtype]
+        let inst = &self.instances[target.index()];
+        if inst.blocked > 0 {
+            // The SYN is dropped (security group, AZ outage): 504 after the connect timeout.
+            r.stage = Stage::Connecting;
+            let generation = r.generation;
+            self.rec.target_connection_error();
+            self.queue.schedule(
+                self.now + CONNECT_TIMEOUT,
+                Event::ConnectTimeout { slot, generation },
+            );
+            return;
+        }
+        if inst.crashed > 0 {
+            // Nothing listens: the connection is reset and the ALB answers 502.
+            self.rec.target_connection_error();
+            self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
+            return;
+        }
+        let mut work = self.sc.clients[client].types[rtype]
             .service_time
             .sample(&mut self.clients[client].service[rtype]);
+        if inst.slow_factor != 1.0 {
+            work = SimDuration((work.0 as f64 * inst.slow_factor) as u64);
+        }
+        self.requests.slots[slot as usize].stage = Stage::AtTarget;
+        if self.dispatch(slot, target, work) {
+            self.groups[g.index()].members[member as usize].in_flight += 1;
+            self.push_deadline(slot);
+        } else {
+            // Backlog full: the target refuses the connection and the ALB answers 502.
+            self.requests.slots[slot as usize].stage = Stage::Handshake;
+            self.rec.target_connection_error();
+            self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
+        }
+    }
+
+    /// Hands work to an instance (a request or a health check); false if it refused it.
+    #[inline]
+    fn dispatch(&mut self, slot: u32, target: InstanceId, work: SimDuration) -> bool {
         let ispec = &self.sc.instances[target.index()];
         let inst = &mut self.instances[target.index()];
         if ispec.workers <= ispec.vcpus {
             match inst.admit_fixed(self.now, ispec, slot, work) {
-                Admission::Refused => {
-                    self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
-                }
+                Admission::Refused => false,
                 admission => {
                     inst.outstanding += 1;
                     if admission == Admission::Started {
+                        let epoch = inst.epoch;
                         self.queue
-                            .schedule(self.now + work, Event::RequestCompletes { slot });
+                            .schedule(self.now + work, Event::RequestCompletes { slot, epoch });
                     }
-                    self.push_deadline(slot);
+                    true
                 }
             }
-            return;
-        }
-        match inst.admit(self.now, ispec, slot, work) {
-            Admission::Refused => {
-                // Backlog full: the target refuses the connection and the ALB answers 502.
-                self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
-            }
-            admission => {
-                inst.outstanding += 1;
-                if admission == Admission::Started {
-                    self.reschedule_completion(target);
+        } else {
+            match inst.admit(self.now, ispec, slot, work) {
+                Admission::Refused => false,
+                admission => {
+                    inst.outstanding += 1;
+                    if admission == Admission::Started {
+                        self.reschedule_completion(target);
+                    }
+                    true
                 }
-                self.push_deadline(slot);
             }
         }
     }
@@ -466,31 +561,19 @@ impl<'s> World<'s> {
         }
     }
 
-    fn on_request_completes(&mut self, slot: u32) {
+    fn on_request_completes(&mut self, slot: u32, epoch: u32) {
         let i = self.requests.slots[slot as usize].instance as usize;
+        if self.instances[i].epoch != epoch {
+            return; // the instance hung or restarted since this request started
+        }
         let vcpus = self.sc.instances[i].vcpus;
         if let Some((next, work)) = self.instances[i].finish_fixed(self.now, vcpus) {
             self.queue.schedule(
                 self.now + SimDuration(work),
-                Event::RequestCompletes { slot: next },
+                Event::RequestCompletes { slot: next, epoch },
             );
         }
-        self.completed[i] += 1;
-        let r = self.requests.slots[slot as usize];
-        if r.stage == Stage::Abandoned {
-            self.requests.remove(slot);
-            return;
-        }
-        self.instances[i].outstanding -= 1;
-        let rt = &self.sc.clients[r.client as usize].types[r.rtype as usize];
-        let target_time = self.now.since(r.dispatched);
-        self.respond_and_wake(
-            slot,
-            200,
-            Origin::Target,
-            Some(target_time),
-            rt.response_bytes,
-        );
+        self.done_at_target(i, slot);
     }
 
     fn on_service_completes(&mut self, i: InstanceId, generation: u32) {
@@ -504,25 +587,57 @@ impl<'s> World<'s> {
             inst.advance(self.now, vcpus);
         }
         while let Some(slot) = self.instances[i.index()].pop_finished() {
-            self.completed[i.index()] += 1;
-            let r = self.requests.slots[slot as usize];
-            if r.stage == Stage::Abandoned {
-                // The ALB already answered 504; the target's late answer goes nowhere.
-                self.requests.remove(slot);
-                continue;
-            }
-            self.instances[i.index()].outstanding -= 1;
-            let rt = &self.sc.clients[r.client as usize].types[r.rtype as usize];
-            let target_time = self.now.since(r.dispatched);
-            self.respond_and_wake(
-                slot,
-                200,
-                Origin::Target,
-                Some(target_time),
-                rt.response_bytes,
-            );
+            self.done_at_target(i.index(), slot);
         }
         self.reschedule_completion(i);
+    }
+
+    /// The instance finished working on a request or health check.
+    #[inline]
+    fn done_at_target(&mut self, i: usize, slot: u32) {
+        let r = self.requests.slots[slot as usize];
+        if r.check != NO_CHECK {
+            self.instances[i].outstanding -= 1;
+            self.health_check_answered(slot);
+            return;
+        }
+        self.completed[i] += 1;
+        match r.stage {
+            Stage::Abandoned => {
+                // The ALB already answered 504; the target's late answer goes nowhere.
+                self.requests.remove(slot);
+            }
+            Stage::AtTarget if self.instances[i].blocked > 0 => {
+                // The response cannot get back through the network: the ALB keeps waiting.
+                self.requests.slots[slot as usize].stage = Stage::Lost;
+            }
+            _ => {
+                self.release_target(slot);
+                let rt = &self.sc.clients[r.client as usize].types[r.rtype as usize];
+                let target_time = self.now.since(r.dispatched);
+                self.respond_and_wake(
+                    slot,
+                    200,
+                    Origin::Target,
+                    Some(target_time),
+                    rt.response_bytes,
+                );
+            }
+        }
+    }
+
+    /// The ALB stops waiting for the target of a forwarded request: it no longer counts as
+    /// outstanding (routing) or in flight (draining).
+    #[inline]
+    fn release_target(&mut self, slot: u32) {
+        let r = self.requests.slots[slot as usize];
+        let inst = &mut self.instances[r.instance as usize];
+        inst.outstanding = inst.outstanding.saturating_sub(1);
+        let m = &mut self.groups[r.group as usize].members[r.member as usize];
+        m.in_flight -= 1;
+        if m.in_flight == 0 && m.health.state == HealthState::Draining {
+            self.drained(r.group, r.member);
+        }
     }
 
     /// Tracks the ALB idle timeout of a request just handed to a target.
@@ -531,7 +646,10 @@ impl<'s> World<'s> {
         // Drop answered requests from the head so the queue holds little beyond those in flight.
         while let Some(&(_, s, g)) = self.deadlines.front() {
             if self.requests.is_live(s, g)
-                && self.requests.slots[s as usize].stage == Stage::AtTarget
+                && matches!(
+                    self.requests.slots[s as usize].stage,
+                    Stage::AtTarget | Stage::Lost
+                )
             {
                 break;
             }
@@ -562,8 +680,9 @@ impl<'s> World<'s> {
         }
         self.deadline_armed = false;
         while let Some(&(due, slot, g)) = self.deadlines.front() {
-            let live = self.requests.is_live(slot, g)
-                && self.requests.slots[slot as usize].stage == Stage::AtTarget;
+            let stage = self.requests.slots[slot as usize].stage;
+            let live =
+                self.requests.is_live(slot, g) && matches!(stage, Stage::AtTarget | Stage::Lost);
             if live && due > self.now {
                 self.arm_deadline(due);
                 return;
@@ -571,13 +690,16 @@ impl<'s> World<'s> {
             self.deadlines.pop_front();
             if live {
                 // The target sent nothing within the idle timeout: the ALB answers 504 and closes
-                // its target connection; the target keeps working on it unknowingly.
-                let r = &mut self.requests.slots[slot as usize];
-                r.stage = Stage::Abandoned;
-                let inst = r.instance as usize;
-                self.instances[inst].outstanding -= 1;
-                self.respond_keep_slot(slot, 504, Origin::LoadBalancer, None, 0);
-                self.user_done(self.requests.slots[slot as usize].user);
+                // its target connection.
+                self.release_target(slot);
+                if stage == Stage::Lost {
+                    self.respond_and_wake(slot, 504, Origin::LoadBalancer, None, 0);
+                } else {
+                    // The target keeps working on it unknowingly; the slot is freed when it is done.
+                    self.requests.slots[slot as usize].stage = Stage::Abandoned;
+                    self.respond_keep_slot(slot, 504, Origin::LoadBalancer, None, 0);
+                    self.user_done(self.requests.slots[slot as usize].user);
+                }
             }
         }
     }

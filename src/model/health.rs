@@ -1,0 +1,438 @@
+//! ALB target health checks: settings (AWS `HealthCheck*` parameters) and the per-target state
+//! machine with AWS's states and reason codes.
+//!
+//! As AWS documents it (`aws-behavior.md` §1):
+//! - a newly registered target starts `initial` and becomes `healthy` after **one** passing check;
+//! - a target becomes `unhealthy` after `UnhealthyThresholdCount` consecutive failures (from
+//!   `initial` or `healthy`), and an unhealthy one becomes `healthy` again after
+//!   `HealthyThresholdCount` consecutive passes;
+//! - a check fails when the target does not answer within `HealthCheckTimeoutSeconds`
+//!   (`Target.Timeout`), answers a code outside `Matcher` (`Target.ResponseCodeMismatch`), or refuses
+//!   the connection (`Target.FailedHealthChecks`);
+//! - deregistration moves a target to `draining` and, after the deregistration delay, to `unused`.
+//!
+//! Assumptions (AWS does not document them; settings with these defaults): the first check runs at
+//! a uniformly random time within one interval after registration; two load balancer nodes check
+//! each target (each check occupies the instance like a request), and the first node's results
+//! drive the state; a check takes 1 ms of the target's CPU.
+
+use super::distribution::Distribution;
+use crate::engine::SimDuration;
+use crate::scenario::FieldError;
+use crate::scenario::path::JsonPath;
+use crate::scenario::raw::{RawDistribution, RawDistributionConstant, RawHealthCheck};
+
+/// AWS target health state (`TargetHealth.State`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HealthState {
+    /// Registered, first checks in progress.
+    Initial,
+    /// Passing checks: receives traffic.
+    Healthy,
+    /// Failing checks: no traffic (unless the group fails open).
+    Unhealthy,
+    /// Being deregistered: no new requests, in-flight ones may finish.
+    Draining,
+    /// Not registered (deregistration finished).
+    Unused,
+    /// Health checks disabled: receives traffic.
+    Unavailable,
+}
+
+impl HealthState {
+    /// AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthState::Initial => "initial",
+            HealthState::Healthy => "healthy",
+            HealthState::Unhealthy => "unhealthy",
+            HealthState::Draining => "draining",
+            HealthState::Unused => "unused",
+            HealthState::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// Why a check failed, as AWS reason codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFailure {
+    /// `Target.Timeout`: no answer within `HealthCheckTimeoutSeconds`.
+    Timeout,
+    /// `Target.ResponseCodeMismatch`: answered a code outside `Matcher`.
+    ResponseCodeMismatch(u16),
+    /// `Target.FailedHealthChecks`: the connection was refused.
+    ConnectionRefused,
+}
+
+impl CheckFailure {
+    /// AWS reason code.
+    pub fn reason(self) -> &'static str {
+        match self {
+            CheckFailure::Timeout => "Target.Timeout",
+            CheckFailure::ResponseCodeMismatch(_) => "Target.ResponseCodeMismatch",
+            CheckFailure::ConnectionRefused => "Target.FailedHealthChecks",
+        }
+    }
+}
+
+/// Resolved health check settings.
+#[derive(Clone, Debug)]
+pub struct HealthCheckSpec {
+    /// `HealthCheckEnabled`.
+    pub enabled: bool,
+    /// `HealthCheckPath`.
+    pub path: String,
+    /// `HealthCheckIntervalSeconds`.
+    pub interval: SimDuration,
+    /// `HealthCheckTimeoutSeconds`.
+    pub timeout: SimDuration,
+    /// `HealthyThresholdCount`.
+    pub healthy_threshold: u32,
+    /// `UnhealthyThresholdCount`.
+    pub unhealthy_threshold: u32,
+    /// `Matcher.HttpCode` as inclusive ranges.
+    pub matcher: Vec<(u16, u16)>,
+    /// Target CPU time per check.
+    pub service_time: Distribution,
+    /// Load balancer nodes checking each target.
+    pub nodes: u32,
+    /// Delay of the first check after registration (`None`: random within one interval).
+    pub first_check_delay: Option<SimDuration>,
+}
+
+impl HealthCheckSpec {
+    /// Whether `status` is a success code.
+    pub fn matches(&self, status: u16) -> bool {
+        self.matcher
+            .iter()
+            .any(|&(lo, hi)| (lo..=hi).contains(&status))
+    }
+
+    /// Resolves the `health_check` object at `path`.
+    pub fn resolve(raw: &RawHealthCheck, path: &JsonPath) -> Result<HealthCheckSpec, FieldError> {
+        let int = |v: Option<i64>,
+                   key: &str,
+                   lo: i64,
+                   hi: i64,
+                   default: i64|
+         -> Result<i64, FieldError> {
+            match v {
+                None => Ok(default),
+                Some(x) if (lo..=hi).contains(&x) => Ok(x),
+                Some(x) => Err(path
+                    .key(key)
+                    .error(format!("expected an integer in {lo}–{hi}, got {x}"))),
+            }
+        };
+        let interval = int(
+            raw.interval_seconds.map(|v| v.0),
+            "HealthCheckIntervalSeconds",
+            5,
+            300,
+            30,
+        )?;
+        let timeout = int(
+            raw.timeout_seconds.map(|v| v.0),
+            "HealthCheckTimeoutSeconds",
+            2,
+            120,
+            5,
+        )?;
+        if timeout >= interval {
+            return Err(path.key("HealthCheckTimeoutSeconds").error(format!(
+                "expected a timeout shorter than HealthCheckIntervalSeconds ({interval} s), got {timeout} s"
+            )));
+        }
+        let healthy = int(
+            raw.healthy_threshold.map(|v| v.0),
+            "HealthyThresholdCount",
+            2,
+            10,
+            5,
+        )?;
+        let unhealthy = int(
+            raw.unhealthy_threshold.map(|v| v.0),
+            "UnhealthyThresholdCount",
+            2,
+            10,
+            2,
+        )?;
+        match raw.protocol.as_deref() {
+            None | Some("HTTP") | Some("HTTPS") => {}
+            Some(other) => {
+                return Err(path
+                    .key("HealthCheckProtocol")
+                    .error(format!("expected \"HTTP\" or \"HTTPS\", got {other:?}")));
+            }
+        }
+        if let Some(port) = raw.port.as_deref() {
+            let ok = port == "traffic-port" || port.parse::<u16>().is_ok_and(|p| p >= 1);
+            if !ok {
+                return Err(path.key("HealthCheckPort").error(format!(
+                    "expected \"traffic-port\" or a port in 1–65535, got {port:?}"
+                )));
+            }
+        }
+        let hc_path = raw.path.clone().unwrap_or_else(|| "/".into());
+        if !hc_path.starts_with('/') || hc_path.len() > 1024 {
+            return Err(path
+                .key("HealthCheckPath")
+                .error("expected a path starting with '/' of at most 1024 characters"));
+        }
+        let matcher = match &raw.matcher {
+            None => vec![(200, 200)],
+            Some(m) => parse_matcher(&m.http_code)
+                .map_err(|e| path.key("Matcher").key("HttpCode").error(e))?,
+        };
+        let default_service = RawDistribution::Constant(RawDistributionConstant { ms: 1.0 });
+        let service_time = Distribution::resolve(
+            raw.service_time.as_ref().unwrap_or(&default_service),
+            &path.key("service_time"),
+        )?;
+        let nodes = raw.nodes.unwrap_or(2);
+        if !(1..=10).contains(&nodes) {
+            return Err(path
+                .key("nodes")
+                .error(format!("expected 1–10 load balancer nodes, got {nodes}")));
+        }
+        let first_check_delay = match raw.first_check_delay {
+            None => None,
+            Some(d) if d.0.as_secs() <= interval as u64 => Some(SimDuration(d.0.as_nanos() as u64)),
+            Some(d) => {
+                return Err(path.key("first_check_delay").error(format!(
+                    "expected at most one interval ({interval} s), got {:?}",
+                    d.0
+                )));
+            }
+        };
+        Ok(HealthCheckSpec {
+            enabled: raw.enabled.is_none_or(|b| b.0),
+            path: hc_path,
+            interval: SimDuration::from_secs(interval as u64),
+            timeout: SimDuration::from_secs(timeout as u64),
+            healthy_threshold: healthy as u32,
+            unhealthy_threshold: unhealthy as u32,
+            matcher,
+            service_time,
+            nodes,
+            first_check_delay,
+        })
+    }
+}
+
+/// Parses `"200"`, `"200,202"`, `"200-299"` (codes 200–499, as AWS allows for HTTP).
+fn parse_matcher(text: &str) -> Result<Vec<(u16, u16)>, String> {
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        let part = part.trim();
+        let (lo, hi) = match part.split_once('-') {
+            Some((a, b)) => (a.trim().parse::<u16>(), b.trim().parse::<u16>()),
+            None => (part.parse::<u16>(), part.parse::<u16>()),
+        };
+        match (lo, hi) {
+            (Ok(lo), Ok(hi))
+                if (200..=499).contains(&lo) && (200..=499).contains(&hi) && lo <= hi =>
+            {
+                out.push((lo, hi))
+            }
+            _ => {
+                return Err(format!(
+                    "expected HTTP codes in 200–499 as a list (\"200,202\") or a range (\"200-299\"), got {text:?}"
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A state change of a target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transition {
+    /// Previous state.
+    pub from: HealthState,
+    /// New state.
+    pub to: HealthState,
+    /// AWS reason code (`Target.Timeout`, …; empty when healthy).
+    pub reason: &'static str,
+    /// Explanation for the activity history.
+    pub detail: String,
+}
+
+/// The health of one registered target, driven by check results.
+#[derive(Clone, Debug)]
+pub struct HealthTracker {
+    /// Current state.
+    pub state: HealthState,
+    passes: u32,
+    failures: u32,
+}
+
+impl HealthTracker {
+    /// A newly registered target (`initial`, or `unavailable` when checks are disabled).
+    pub fn registered(spec: &HealthCheckSpec) -> Self {
+        let state = if spec.enabled {
+            HealthState::Initial
+        } else {
+            HealthState::Unavailable
+        };
+        HealthTracker {
+            state,
+            passes: 0,
+            failures: 0,
+        }
+    }
+
+    /// Applies one check result; returns the transition it caused, if any.
+    pub fn on_check(
+        &mut self,
+        result: Result<(), CheckFailure>,
+        spec: &HealthCheckSpec,
+    ) -> Option<Transition> {
+        let from = self.state;
+        match result {
+            Ok(()) => {
+                self.failures = 0;
+                self.passes += 1;
+                let needed = match from {
+                    HealthState::Initial => 1,
+                    HealthState::Unhealthy => spec.healthy_threshold,
+                    _ => return None,
+                };
+                (self.passes >= needed).then(|| {
+                    self.state = HealthState::Healthy;
+                    self.passes = 0;
+                    let detail = if from == HealthState::Initial {
+                        "passed its first health check".to_string()
+                    } else {
+                        format!("{needed} consecutive health checks passed (HealthyThresholdCount)")
+                    };
+                    Transition {
+                        from,
+                        to: HealthState::Healthy,
+                        reason: "",
+                        detail,
+                    }
+                })
+            }
+            Err(failure) => {
+                self.passes = 0;
+                self.failures += 1;
+                if !matches!(from, HealthState::Initial | HealthState::Healthy) {
+                    return None;
+                }
+                (self.failures >= spec.unhealthy_threshold).then(|| {
+                    self.state = HealthState::Unhealthy;
+                    self.failures = 0;
+                    let what = match failure {
+                        CheckFailure::Timeout => {
+                            format!("no response within {} s", spec.timeout.as_secs_f64())
+                        }
+                        CheckFailure::ResponseCodeMismatch(code) => {
+                            format!("{} answered {code}", spec.path)
+                        }
+                        CheckFailure::ConnectionRefused => "connection refused".to_string(),
+                    };
+                    Transition {
+                        from,
+                        to: HealthState::Unhealthy,
+                        reason: failure.reason(),
+                        detail: format!(
+                            "{} consecutive health checks failed (UnhealthyThresholdCount): {what}",
+                            spec.unhealthy_threshold
+                        ),
+                    }
+                })
+            }
+        }
+    }
+
+    /// Forces a state (registration changes); returns the transition.
+    pub fn set(
+        &mut self,
+        to: HealthState,
+        reason: &'static str,
+        detail: impl Into<String>,
+    ) -> Option<Transition> {
+        let from = self.state;
+        if from == to {
+            return None;
+        }
+        self.state = to;
+        self.passes = 0;
+        self.failures = 0;
+        Some(Transition {
+            from,
+            to,
+            reason,
+            detail: detail.into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> HealthCheckSpec {
+        HealthCheckSpec::resolve(&RawHealthCheck::default(), &JsonPath::root()).unwrap()
+    }
+
+    #[test]
+    fn aws_defaults() {
+        let s = spec();
+        assert_eq!(s.interval, SimDuration::from_secs(30));
+        assert_eq!(s.timeout, SimDuration::from_secs(5));
+        assert_eq!((s.healthy_threshold, s.unhealthy_threshold), (5, 2));
+        assert!(s.matches(200) && !s.matches(204));
+    }
+
+    #[test]
+    fn new_target_needs_one_pass_recovering_one_needs_the_threshold() {
+        let s = spec();
+        let mut h = HealthTracker::registered(&s);
+        assert_eq!(h.on_check(Ok(()), &s).unwrap().to, HealthState::Healthy);
+        assert!(h.on_check(Err(CheckFailure::Timeout), &s).is_none());
+        let t = h.on_check(Err(CheckFailure::Timeout), &s).unwrap();
+        assert_eq!((t.to, t.reason), (HealthState::Unhealthy, "Target.Timeout"));
+        for _ in 0..4 {
+            assert!(h.on_check(Ok(()), &s).is_none());
+        }
+        assert_eq!(h.on_check(Ok(()), &s).unwrap().to, HealthState::Healthy);
+    }
+
+    #[test]
+    fn a_pass_resets_the_failure_count() {
+        let s = spec();
+        let mut h = HealthTracker::registered(&s);
+        h.on_check(Ok(()), &s);
+        h.on_check(Err(CheckFailure::ConnectionRefused), &s);
+        h.on_check(Ok(()), &s);
+        assert!(
+            h.on_check(Err(CheckFailure::ConnectionRefused), &s)
+                .is_none()
+        );
+        assert_eq!(h.state, HealthState::Healthy);
+    }
+
+    #[test]
+    fn matcher_lists_and_ranges() {
+        assert_eq!(
+            parse_matcher("200,202").unwrap(),
+            vec![(200, 200), (202, 202)]
+        );
+        assert_eq!(parse_matcher("200-299").unwrap(), vec![(200, 299)]);
+        assert!(parse_matcher("100").is_err());
+        assert!(parse_matcher("300-200").is_err());
+    }
+
+    #[test]
+    fn timeout_must_be_shorter_than_interval() {
+        let raw = RawHealthCheck {
+            interval_seconds: Some(crate::scenario::values::AwsInt(10)),
+            timeout_seconds: Some(crate::scenario::values::AwsInt(10)),
+            ..Default::default()
+        };
+        let e = HealthCheckSpec::resolve(&raw, &JsonPath::root().key("health_check")).unwrap_err();
+        assert_eq!(e.path, "health_check.HealthCheckTimeoutSeconds");
+    }
+}

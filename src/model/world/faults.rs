@@ -1,0 +1,171 @@
+//! Faults and scheduled operations: what the world does when an instance crashes, hangs, slows
+//! down, loses its health path or its network, or a whole AZ goes away — and when it recovers.
+
+use super::{NO_CHECK, Stage, World};
+use crate::engine::{SimDuration, SimTime};
+use crate::model::event::Event;
+use crate::model::fault::{FaultKind, FaultTiming};
+use crate::model::health::CheckFailure;
+use crate::model::ids::InstanceId;
+use crate::recorder::Origin;
+
+impl World<'_> {
+    /// Schedules the first occurrence of every fault and every operation.
+    pub(super) fn schedule_faults_and_operations(&mut self) {
+        for (f, spec) in self.sc.faults.iter().enumerate() {
+            let start = match spec.timing {
+                FaultTiming::Once { at, .. } => at,
+                FaultTiming::Random { mtbf, .. } => self.exponential(f, mtbf),
+            };
+            if SimTime::ZERO + start < self.end {
+                self.queue.schedule(
+                    SimTime::ZERO + start,
+                    Event::FaultStarts { fault: f as u32 },
+                );
+            }
+        }
+        for (o, op) in self.sc.operations.iter().enumerate() {
+            if SimTime::ZERO + op.at <= self.end {
+                self.queue.schedule(
+                    SimTime::ZERO + op.at,
+                    Event::OperationDue {
+                        operation: o as u32,
+                    },
+                );
+            }
+        }
+    }
+
+    fn exponential(&mut self, fault: usize, mean: SimDuration) -> SimDuration {
+        SimDuration((self.fault_rngs[fault].exp1() * mean.0 as f64) as u64)
+    }
+
+    pub(super) fn on_fault_starts(&mut self, fault: u32) {
+        let spec = &self.sc.faults[fault as usize];
+        let recovery = match spec.timing {
+            FaultTiming::Once { duration, .. } => duration,
+            FaultTiming::Random { mttr, .. } => mttr.map(|m| self.exponential(fault as usize, m)),
+        };
+        let until = match recovery {
+            Some(d) => format!("for {:.0} s", d.as_secs_f64()),
+            None => "until the end of the run".to_string(),
+        };
+        let what = match spec.kind {
+            FaultKind::Crash => {
+                "crash: in-flight requests are reset, new connections refused".to_string()
+            }
+            FaultKind::Hang => "hang: connections accepted, nothing answered".to_string(),
+            FaultKind::Slow(f) => format!("slow: service times x{f}"),
+            FaultKind::HealthPathBroken(code) => {
+                format!("health path broken: answers {code}, traffic still served")
+            }
+            FaultKind::NetworkBlocked => {
+                "network blocked: the ALB cannot reach the target".to_string()
+            }
+            FaultKind::AzOutage => "AZ outage: instances hang and are unreachable".to_string(),
+        };
+        self.rec.activity(
+            self.now,
+            "fault",
+            spec.subject.clone(),
+            format!("{what} ({until})"),
+        );
+        for &i in &spec.instances {
+            self.fault_begins(i, spec.kind);
+        }
+        if let Some(d) = recovery {
+            self.queue
+                .schedule(self.now + d, Event::FaultEnds { fault });
+        }
+    }
+
+    pub(super) fn on_fault_ends(&mut self, fault: u32) {
+        let spec = &self.sc.faults[fault as usize];
+        self.rec.activity(
+            self.now,
+            "fault",
+            spec.subject.clone(),
+            format!("{} ends: recovered", spec.kind.as_str()),
+        );
+        for &i in &spec.instances {
+            self.fault_ends(i, spec.kind);
+        }
+        if let FaultTiming::Random { mtbf, .. } = spec.timing {
+            let next = self.now + self.exponential(fault as usize, mtbf);
+            if next < self.end {
+                self.queue.schedule(next, Event::FaultStarts { fault });
+            }
+        }
+    }
+
+    fn fault_begins(&mut self, i: InstanceId, kind: FaultKind) {
+        let vcpus = self.sc.instances[i.index()].vcpus;
+        let inst = &mut self.instances[i.index()];
+        match kind {
+            FaultKind::Crash => {
+                inst.crashed += 1;
+                if inst.crashed == 1 {
+                    self.drop_everything(i);
+                }
+            }
+            FaultKind::Hang => inst.freeze(self.now, vcpus),
+            FaultKind::Slow(f) => inst.slow_factor *= f,
+            FaultKind::HealthPathBroken(code) => inst.health_status = Some(code),
+            FaultKind::NetworkBlocked => inst.blocked += 1,
+            FaultKind::AzOutage => {
+                inst.blocked += 1;
+                inst.freeze(self.now, vcpus);
+            }
+        }
+    }
+
+    fn fault_ends(&mut self, i: InstanceId, kind: FaultKind) {
+        let inst = &mut self.instances[i.index()];
+        match kind {
+            FaultKind::Crash => inst.crashed -= 1,
+            FaultKind::Hang => {
+                inst.hung -= 1;
+                if inst.hung == 0 {
+                    // The application is restarted: whatever it held is reset.
+                    self.drop_everything(i);
+                }
+            }
+            FaultKind::Slow(f) => inst.slow_factor /= f,
+            FaultKind::HealthPathBroken(_) => inst.health_status = None,
+            FaultKind::NetworkBlocked => inst.blocked -= 1,
+            FaultKind::AzOutage => {
+                inst.blocked -= 1;
+                inst.hung -= 1;
+                if inst.hung == 0 {
+                    self.drop_everything(i);
+                }
+            }
+        }
+    }
+
+    /// The application on instance `i` dies or restarts: every request and health check it held is
+    /// reset (the ALB answers 502 to those still waiting) and its queues are emptied.
+    fn drop_everything(&mut self, i: InstanceId) {
+        for slot in 0..self.requests.slots.len() as u32 {
+            let r = self.requests.slots[slot as usize];
+            let held = r.instance == i.0 && matches!(r.stage, Stage::AtTarget | Stage::Abandoned);
+            if !held {
+                continue;
+            }
+            if r.check != NO_CHECK {
+                self.requests.remove(slot);
+                self.check_result(r.check, r.check_seq, Err(CheckFailure::ConnectionRefused));
+            } else if r.stage == Stage::Abandoned {
+                self.requests.remove(slot);
+            } else if self.instances[i.index()].blocked > 0 {
+                // The reset cannot reach the ALB either: it keeps waiting until its idle timeout.
+                self.requests.slots[slot as usize].stage = Stage::Lost;
+            } else {
+                self.release_target(slot);
+                self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
+            }
+        }
+        let vcpus = self.sc.instances[i.index()].vcpus;
+        self.instances[i.index()].reset(self.now, vcpus);
+    }
+}

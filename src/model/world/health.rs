@@ -1,0 +1,384 @@
+//! Health checks, registration and draining: how targets enter and leave a group's rotation.
+//!
+//! Each registered target is checked by `nodes` load balancer nodes, each every
+//! `HealthCheckIntervalSeconds`. A check is real work on the instance (it queues behind requests and
+//! uses CPU), so a saturated instance can fail its checks. The first node's results drive the
+//! target's state (see [`crate::model::health`]); every transition goes to the activity history and
+//! changes the group's routable set.
+
+use super::{NO_CHECK, NO_GROUP, NO_USER, Request, Stage, World};
+use crate::engine::SimDuration;
+use crate::model::connection::Conn;
+use crate::model::event::Event;
+use crate::model::fault::OperationKind;
+use crate::model::health::{CheckFailure, HealthState, Transition};
+use crate::model::ids::{ListenerId, RouteId};
+
+/// One load balancer node checking one registered target.
+#[derive(Clone, Debug)]
+pub(super) struct Checker {
+    group: u32,
+    member: u32,
+    node: u32,
+    /// Member generation it was started for; stale after (de)registration.
+    generation: u32,
+    /// Number of the latest check sent.
+    seq: u32,
+    /// Whether the latest check awaits its result.
+    pending: bool,
+}
+
+impl World<'_> {
+    /// Targets listed in `target_groups[].targets` were registered before the run: they start
+    /// `healthy`, and their checks run from time 0 (staggered within the first interval).
+    pub(super) fn register_initial_targets(&mut self) {
+        for (g, spec) in self.sc.target_groups.iter().enumerate() {
+            for &instance in &spec.targets {
+                let m = self.groups[g].register(instance, spec);
+                if spec.health.enabled {
+                    let member = &mut self.groups[g].members[m as usize];
+                    member
+                        .health
+                        .set(HealthState::Healthy, "", "registered before the run");
+                }
+                self.groups[g].refresh(spec);
+                self.start_checks(g as u32, m);
+            }
+            self.host_counts_changed(g);
+        }
+    }
+
+    /// Starts the health checks of a member (one checker per load balancer node).
+    fn start_checks(&mut self, g: u32, m: u32) {
+        let spec = &self.sc.target_groups[g as usize];
+        if !spec.health.enabled {
+            return;
+        }
+        let generation = self.groups[g as usize].members[m as usize].generation;
+        for node in 0..spec.health.nodes {
+            let first = match spec.health.first_check_delay {
+                Some(d) if node == 0 => d,
+                // Assumption: each node's first check is at a random time within one interval.
+                _ => SimDuration(
+                    (self.health_rngs[g as usize].uniform() * spec.health.interval.0 as f64) as u64,
+                ),
+            };
+            let checker = self.checkers.len() as u32;
+            self.checkers.push(Checker {
+                group: g,
+                member: m,
+                node,
+                generation,
+                seq: 0,
+                pending: false,
+            });
+            self.queue
+                .schedule(self.now + first, Event::HealthCheckDue { checker });
+        }
+    }
+
+    pub(super) fn on_health_check_due(&mut self, checker: u32) {
+        let c = self.checkers[checker as usize].clone();
+        let spec = &self.sc.target_groups[c.group as usize];
+        let member = &self.groups[c.group as usize].members[c.member as usize];
+        let active = member.generation == c.generation
+            && !matches!(
+                member.health.state,
+                HealthState::Draining | HealthState::Unused
+            );
+        if !active {
+            return;
+        }
+        self.queue.schedule(
+            self.now + spec.health.interval,
+            Event::HealthCheckDue { checker },
+        );
+        let seq = c.seq.wrapping_add(1);
+        {
+            let ch = &mut self.checkers[checker as usize];
+            ch.seq = seq;
+            ch.pending = true;
+        }
+        self.queue.schedule(
+            self.now + spec.health.timeout,
+            Event::HealthCheckTimeout { checker, seq },
+        );
+        let instance = member.instance;
+        let inst = &self.instances[instance.index()];
+        if inst.blocked > 0 {
+            return; // the check's SYN is dropped: it will time out
+        }
+        if inst.crashed > 0 {
+            self.check_result(checker, seq, Err(CheckFailure::ConnectionRefused));
+            return;
+        }
+        let mut work = spec
+            .health
+            .service_time
+            .sample(&mut self.health_rngs[c.group as usize]);
+        if inst.slow_factor != 1.0 {
+            work = SimDuration((work.0 as f64 * inst.slow_factor) as u64);
+        }
+        let slot = self.requests.insert(Request {
+            client: 0,
+            rtype: 0,
+            user: NO_USER,
+            listener: ListenerId(0),
+            route: RouteId(0),
+            arrived: self.now,
+            dispatched: self.now,
+            conn: Conn::default(),
+            group: NO_GROUP,
+            member: c.member,
+            instance: instance.0,
+            check: checker,
+            check_seq: seq,
+            stage: Stage::AtTarget,
+            generation: 0,
+        });
+        if !self.dispatch(slot, instance, work) {
+            self.requests.remove(slot);
+            self.check_result(checker, seq, Err(CheckFailure::ConnectionRefused));
+        }
+    }
+
+    pub(super) fn on_health_check_timeout(&mut self, checker: u32, seq: u32) {
+        self.check_result(checker, seq, Err(CheckFailure::Timeout));
+    }
+
+    /// The instance finished a health check request.
+    pub(super) fn health_check_answered(&mut self, slot: u32) {
+        let r = self.requests.slots[slot as usize];
+        self.requests.remove(slot);
+        let inst = &self.instances[r.instance as usize];
+        if inst.blocked > 0 {
+            return; // the answer cannot reach the node: the check times out
+        }
+        let status = inst.health_status.unwrap_or(200);
+        let c = &self.checkers[r.check as usize];
+        let result = if self.sc.target_groups[c.group as usize]
+            .health
+            .matches(status)
+        {
+            Ok(())
+        } else {
+            Err(CheckFailure::ResponseCodeMismatch(status))
+        };
+        self.check_result(r.check, r.check_seq, result);
+    }
+
+    /// A check's outcome (the first one to arrive of answer and timeout counts).
+    pub(super) fn check_result(
+        &mut self,
+        checker: u32,
+        seq: u32,
+        result: Result<(), CheckFailure>,
+    ) {
+        let c = &mut self.checkers[checker as usize];
+        if !c.pending || c.seq != seq {
+            return;
+        }
+        c.pending = false;
+        if c.node != 0 {
+            return; // assumption: the first node's view is the target's state
+        }
+        let (g, m) = (c.group, c.member);
+        let spec = &self.sc.target_groups[g as usize];
+        let member = &mut self.groups[g as usize].members[m as usize];
+        if member.generation != c.generation {
+            return;
+        }
+        if let Some(t) = member.health.on_check(result, &spec.health) {
+            self.transition(g, m, t);
+        }
+    }
+
+    /// Logs a target state change and updates routing and host counts.
+    fn transition(&mut self, g: u32, m: u32, t: Transition) {
+        let spec = &self.sc.target_groups[g as usize];
+        let instance = self.groups[g as usize].members[m as usize].instance;
+        let subject = format!("{}/{}", spec.name, self.sc.instances[instance.index()].id);
+        let reason = if t.reason.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", t.reason)
+        };
+        let was_open = self.groups[g as usize].failing_open;
+        self.groups[g as usize].refresh(spec);
+        self.rec.activity(
+            self.now,
+            "target-health",
+            subject,
+            format!(
+                "{} -> {}  {reason}{}",
+                t.from.as_str(),
+                t.to.as_str(),
+                t.detail
+            ),
+        );
+        let open = self.groups[g as usize].failing_open;
+        if open != was_open {
+            let message = if open {
+                "no healthy target left: failing open, routing to all unhealthy targets".to_string()
+            } else {
+                "a target is healthy again: routing only to healthy targets".to_string()
+            };
+            self.rec
+                .activity(self.now, "target-group", spec.name.clone(), message);
+        }
+        self.host_counts_changed(g as usize);
+    }
+
+    fn host_counts_changed(&mut self, g: usize) {
+        let (healthy, unhealthy) = self.groups[g].host_counts();
+        self.rec.host_counts(g, self.now, healthy, unhealthy);
+    }
+
+    /// A scheduled register/deregister operation.
+    pub(super) fn on_operation(&mut self, operation: u32) {
+        let op = self.sc.operations[operation as usize].clone();
+        let g = op.group.0;
+        let spec = &self.sc.target_groups[g as usize];
+        let id = &self.sc.instances[op.instance.index()].id;
+        match op.kind {
+            OperationKind::Register => {
+                let existing = self.groups[g as usize]
+                    .members
+                    .iter()
+                    .position(|m| m.instance == op.instance);
+                if existing.is_some_and(|m| {
+                    !matches!(
+                        self.groups[g as usize].members[m].health.state,
+                        HealthState::Unused
+                    )
+                }) {
+                    let msg = format!("RegisterTargets ignored: {id} is already registered");
+                    self.rec
+                        .activity(self.now, "registration", spec.name.clone(), msg);
+                    return;
+                }
+                let m = self.groups[g as usize].register(op.instance, spec);
+                let state = self.groups[g as usize].members[m as usize].health.state;
+                let detail = if state == HealthState::Initial {
+                    "registered: initial (Elb.RegistrationInProgress), in service after one passing health check"
+                } else {
+                    "registered: health checks disabled, in service now"
+                };
+                self.rec.activity(
+                    self.now,
+                    "registration",
+                    format!("{}/{id}", spec.name),
+                    detail.to_string(),
+                );
+                self.start_checks(g, m);
+                self.host_counts_changed(g as usize);
+            }
+            OperationKind::Deregister => {
+                let Some(m) = self.groups[g as usize].members.iter().position(|m| {
+                    m.instance == op.instance
+                        && !matches!(m.health.state, HealthState::Unused | HealthState::Draining)
+                }) else {
+                    let msg = format!("DeregisterTargets ignored: {id} is not registered");
+                    self.rec
+                        .activity(self.now, "registration", spec.name.clone(), msg);
+                    return;
+                };
+                self.deregister(g, m as u32);
+            }
+        }
+    }
+
+    /// Starts draining a member: no new requests; in-flight ones may finish until the delay ends.
+    pub(super) fn deregister(&mut self, g: u32, m: u32) {
+        let spec = &self.sc.target_groups[g as usize];
+        let member = &mut self.groups[g as usize].members[m as usize];
+        member.generation = member.generation.wrapping_add(1);
+        let generation = member.generation;
+        let delay = spec.deregistration_delay;
+        let detail = format!(
+            "DeregisterTargets: no new requests; in-flight requests may finish for up to {} s (deregistration_delay.timeout_seconds)",
+            delay.as_secs_f64()
+        );
+        if let Some(t) = member.health.set(
+            HealthState::Draining,
+            "Target.DeregistrationInProgress",
+            detail,
+        ) {
+            self.transition(g, m, t);
+        }
+        self.queue.schedule(
+            self.now + delay,
+            Event::DrainTimeout {
+                group: g,
+                member: m,
+                generation,
+            },
+        );
+        if self.groups[g as usize].members[m as usize].in_flight == 0 {
+            self.drained(g, m);
+        }
+    }
+
+    /// A draining member has no request in flight any more: deregistration is complete (AWS keeps
+    /// showing `draining` until the delay ends).
+    pub(super) fn drained(&mut self, g: u32, m: u32) {
+        let spec = &self.sc.target_groups[g as usize];
+        let instance = self.groups[g as usize].members[m as usize].instance;
+        let subject = format!("{}/{}", spec.name, self.sc.instances[instance.index()].id);
+        self.rec.activity(
+            self.now,
+            "registration",
+            subject,
+            "deregistration complete: no in-flight requests left".to_string(),
+        );
+    }
+
+    /// The deregistration delay ended: requests still in flight are cut off (502) and the target
+    /// becomes `unused`.
+    pub(super) fn on_drain_timeout(&mut self, g: u32, m: u32, generation: u32) {
+        let member = &self.groups[g as usize].members[m as usize];
+        if member.generation != generation || member.health.state != HealthState::Draining {
+            return;
+        }
+        let cut = self.cut_off(|r| r.group == g && r.member == m);
+        let detail = if cut > 0 {
+            format!(
+                "deregistration delay elapsed: {cut} request(s) still in flight were cut off (502)"
+            )
+        } else {
+            "deregistration delay elapsed".to_string()
+        };
+        let member = &mut self.groups[g as usize].members[m as usize];
+        if let Some(t) = member
+            .health
+            .set(HealthState::Unused, "Target.NotRegistered", detail)
+        {
+            self.transition(g, m, t);
+        }
+    }
+
+    /// Answers 502 to every forwarded request in flight that matches `which`; returns how many.
+    pub(super) fn cut_off(&mut self, which: impl Fn(&Request) -> bool) -> u32 {
+        let mut n = 0;
+        for slot in 0..self.requests.slots.len() as u32 {
+            let r = self.requests.slots[slot as usize];
+            let waiting = matches!(r.stage, Stage::AtTarget | Stage::Lost | Stage::Connecting);
+            if r.check != NO_CHECK || r.group == NO_GROUP || !waiting || !which(&r) {
+                continue;
+            }
+            n += 1;
+            if r.stage != Stage::Connecting {
+                self.release_target(slot);
+            }
+            if r.stage == Stage::AtTarget {
+                // The instance may still be working on it: keep the slot until it is done.
+                self.requests.slots[slot as usize].stage = Stage::Abandoned;
+                self.respond_keep_slot(slot, 502, crate::recorder::Origin::LoadBalancer, None, 0);
+                self.user_done(r.user);
+            } else {
+                self.respond_and_wake(slot, 502, crate::recorder::Origin::LoadBalancer, None, 0);
+            }
+        }
+        n
+    }
+}

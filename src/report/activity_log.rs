@@ -1,0 +1,31 @@
+//! `activity.log`: what happened and why, one line per event, in time order.
+//!
+//! ```text
+//! 0:05:00.000  fault          web-1       crash: in-flight requests are reset, new connections refused (for 240 s)
+//! 0:05:21.334  target-health  web/web-1   healthy -> unhealthy  Target.FailedHealthChecks: 2 consecutive health checks failed (UnhealthyThresholdCount): connection refused
+//! ```
+
+use crate::engine::SimTime;
+use crate::recorder::RunResult;
+use std::fmt::Write;
+
+/// The `activity.log` text of a run.
+pub fn to_text(r: &RunResult) -> String {
+    let kind_w = r.activity.iter().map(|a| a.kind.len()).max().unwrap_or(0);
+    let subject_w = r
+        .activity
+        .iter()
+        .map(|a| a.subject.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for a in &r.activity {
+        let t = SimTime((a.time_seconds * 1e9).round() as u64);
+        let _ = writeln!(
+            out,
+            "{t}  {:<kind_w$}  {:<subject_w$}  {}",
+            a.kind, a.subject, a.message
+        );
+    }
+    out
+}
