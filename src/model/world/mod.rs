@@ -13,7 +13,7 @@
 //!   └─ fixed-response ─▶ the configured status
 //! ```
 //!
-//! Health checks, registration and draining live in [`health`]; faults in [`faults`].
+//! Health checks, registration and draining live in `world/health.rs`; faults in `world/faults.rs`.
 //!
 //! Hot-path rules: no allocation (request slots, connections and queues are recycled), no string
 //! lookups (everything is an index), no formatting. Memory is bounded by what is alive: requests in
