@@ -133,6 +133,17 @@ pub fn summary(r: &RunResult) -> String {
             );
         }
     }
+    if !r.activity.is_empty() {
+        const SHOWN: usize = 12;
+        let _ = writeln!(o, "\n  activity (activity.log)");
+        let text = super::activity_log::to_text(r);
+        for line in text.lines().take(SHOWN) {
+            let _ = writeln!(o, "  {line}");
+        }
+        if r.activity.len() > SHOWN {
+            let _ = writeln!(o, "  … {} more in activity.log", r.activity.len() - SHOWN);
+        }
+    }
     o
 }
 
