@@ -7,7 +7,7 @@
 
 use super::health::{HealthCheckSpec, HealthState, HealthTracker};
 use super::ids::InstanceId;
-use crate::engine::{RngStream, SimDuration};
+use crate::engine::{RngStream, SimDuration, SimTime};
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
 
@@ -62,6 +62,40 @@ pub struct TargetGroupSpec {
     pub deregistration_delay: SimDuration,
     /// `target_group_health.unhealthy_state_routing.minimum_healthy_targets.count`.
     pub minimum_healthy_targets: u32,
+    /// `slow_start.duration_seconds` (zero: off).
+    pub slow_start: SimDuration,
+}
+
+impl TargetGroupState {
+    /// Round robin while some targets are in slow start: a target `f` of the way through its slow
+    /// start takes its turn with probability `f`, so its share of requests grows linearly from 0 to
+    /// the full share (assumption: AWS documents a linear increase, not its exact form).
+    fn pick_slow_start(&mut self, spec: &TargetGroupSpec, now: SimTime) -> usize {
+        let n = self.routable.len();
+        let mut k = if self.cursor >= n { 0 } else { self.cursor };
+        for _ in 0..n {
+            let i = self.routable[k] as usize;
+            let take = match self.members[i].slow_start_since {
+                None => true,
+                Some(since) => {
+                    let f = now.since(since).0 as f64 / spec.slow_start.0 as f64;
+                    if f >= 1.0 {
+                        self.members[i].slow_start_since = None;
+                        self.slow_starting -= 1;
+                        true
+                    } else {
+                        self.rng.uniform() < f
+                    }
+                }
+            };
+            if take {
+                break;
+            }
+            k = if k + 1 >= n { 0 } else { k + 1 };
+        }
+        self.cursor = k + 1;
+        k
+    }
 }
 
 /// A target registered (or once registered) with a group.
@@ -75,6 +109,8 @@ pub struct Member {
     pub in_flight: u32,
     /// Generation of its health checks and drain timer; bumped on (de)registration.
     pub generation: u32,
+    /// When its slow start began, while it lasts.
+    pub slow_start_since: Option<SimTime>,
 }
 
 impl Member {
@@ -97,6 +133,8 @@ pub struct TargetGroupState {
     routable: Vec<u32>,
     /// Whether the group currently fails open.
     pub failing_open: bool,
+    /// Members in slow start.
+    slow_starting: u32,
     /// Next round-robin position.
     cursor: usize,
     /// Draws of `weighted_random`.
@@ -110,6 +148,7 @@ impl TargetGroupState {
             members: Vec::new(),
             routable: Vec::new(),
             failing_open: false,
+            slow_starting: 0,
             cursor: 0,
             rng,
         }
@@ -131,6 +170,7 @@ impl TargetGroupState {
                     health,
                     in_flight: 0,
                     generation: 0,
+                    slow_start_since: None,
                 });
                 self.members.len() - 1
             }
@@ -168,11 +208,37 @@ impl TargetGroupState {
         (healthy, unhealthy)
     }
 
-    /// Whether any target is registered (not `unused`).
-    pub fn has_registered(&self) -> bool {
-        self.members
+    /// Applies AWS's slow-start rules after member `m` changed state; returns true if it entered
+    /// slow start. A target enters slow start when it becomes healthy, but only if at least one
+    /// other healthy target is not in slow start (targets registered together into an empty group
+    /// all start at full share); becoming unhealthy or deregistered ends it.
+    pub fn slow_start_after_transition(
+        &mut self,
+        m: u32,
+        now: SimTime,
+        spec: &TargetGroupSpec,
+    ) -> bool {
+        let i = m as usize;
+        let healthy_now = self.members[i].health.state == HealthState::Healthy;
+        if !healthy_now {
+            if self.members[i].slow_start_since.take().is_some() {
+                self.slow_starting -= 1;
+            }
+            return false;
+        }
+        if spec.slow_start.0 == 0 || self.members[i].slow_start_since.is_some() {
+            return false;
+        }
+        let full_share_peer = self
+            .members
             .iter()
-            .any(|m| m.health.state != HealthState::Unused)
+            .enumerate()
+            .any(|(j, o)| j != i && o.healthy() && o.slow_start_since.is_none());
+        if full_share_peer {
+            self.members[i].slow_start_since = Some(now);
+            self.slow_starting += 1;
+        }
+        full_share_peer
     }
 
     /// Chooses a member for the next request, or `None` if none is routable.
@@ -181,6 +247,7 @@ impl TargetGroupState {
     pub fn pick(
         &mut self,
         spec: &TargetGroupSpec,
+        now: SimTime,
         outstanding: impl Fn(InstanceId) -> u32,
     ) -> Option<u32> {
         let n = self.routable.len();
@@ -188,6 +255,7 @@ impl TargetGroupState {
             return None;
         }
         let k = match spec.algorithm {
+            Algorithm::RoundRobin if self.slow_starting > 0 => self.pick_slow_start(spec, now),
             Algorithm::RoundRobin => {
                 let k = if self.cursor >= n { 0 } else { self.cursor };
                 self.cursor = k + 1;
@@ -242,6 +310,7 @@ mod tests {
             .unwrap(),
             deregistration_delay: SimDuration::from_secs(300),
             minimum_healthy_targets: 1,
+            slow_start: SimDuration::ZERO,
         };
         let mut st = TargetGroupState::new(RngStream::derive(1, "g"));
         for i in 0..n {
@@ -253,7 +322,9 @@ mod tests {
     #[test]
     fn round_robin_is_sequential() {
         let (g, mut s) = group(Algorithm::RoundRobin, 3);
-        let picks: Vec<u32> = (0..7).map(|_| s.pick(&g, |_| 0).unwrap()).collect();
+        let picks: Vec<u32> = (0..7)
+            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap())
+            .collect();
         assert_eq!(picks, vec![0, 1, 2, 0, 1, 2, 0]);
     }
 
@@ -261,8 +332,10 @@ mod tests {
     fn least_outstanding_prefers_the_idle_target_and_rotates_ties() {
         let (g, mut s) = group(Algorithm::LeastOutstandingRequests, 3);
         let loads = [5, 0, 5];
-        assert_eq!(s.pick(&g, |i| loads[i.index()]).unwrap(), 1);
-        let picks: Vec<u32> = (0..6).map(|_| s.pick(&g, |_| 0).unwrap()).collect();
+        assert_eq!(s.pick(&g, SimTime::ZERO, |i| loads[i.index()]).unwrap(), 1);
+        let picks: Vec<u32> = (0..6)
+            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap())
+            .collect();
         assert_eq!(picks, vec![2, 0, 1, 2, 0, 1]);
     }
 
@@ -273,7 +346,7 @@ mod tests {
         let (g, mut s) = group(Algorithm::WeightedRandom, 3);
         let mut counts = [0i64; 3];
         for _ in 0..30_000 {
-            counts[s.pick(&g, |_| 0).unwrap() as usize] += 1;
+            counts[s.pick(&g, SimTime::ZERO, |_| 0).unwrap() as usize] += 1;
         }
         assert!(
             counts.iter().all(|&c| (c - 10_000).abs() < 408),
@@ -284,7 +357,7 @@ mod tests {
     #[test]
     fn empty_group_has_no_target() {
         let (g, mut s) = group(Algorithm::RoundRobin, 0);
-        assert_eq!(s.pick(&g, |_| 0), None);
+        assert_eq!(s.pick(&g, SimTime::ZERO, |_| 0), None);
     }
 
     #[test]
@@ -304,11 +377,13 @@ mod tests {
             s.refresh(g);
         };
         fail(&mut s, &g, 0);
-        assert!((0..4).all(|_| s.pick(&g, |_| 0) == Some(1)));
+        assert!((0..4).all(|_| s.pick(&g, SimTime::ZERO, |_| 0) == Some(1)));
         assert!(!s.failing_open);
         fail(&mut s, &g, 1);
         assert!(s.failing_open, "no healthy target left: fail open");
-        let picks: Vec<u32> = (0..4).map(|_| s.pick(&g, |_| 0).unwrap()).collect();
+        let picks: Vec<u32> = (0..4)
+            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap())
+            .collect();
         assert!(picks.contains(&0) && picks.contains(&1));
     }
 }

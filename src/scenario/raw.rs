@@ -707,6 +707,9 @@ pub struct RawTgAttributes {
     /// `deregistration_delay.timeout_seconds`, 0–3600, default 300.
     #[serde(rename = "deregistration_delay.timeout_seconds", default)]
     pub deregistration_delay_seconds: Option<AwsInt>,
+    /// `slow_start.duration_seconds`: 0 (off, default) or 30–900; `round_robin` only.
+    #[serde(rename = "slow_start.duration_seconds", default)]
+    pub slow_start_seconds: Option<AwsInt>,
     /// `target_group_health.unhealthy_state_routing.minimum_healthy_targets.count`, default 1: below
     /// this many healthy targets the load balancer routes to all targets (fails open).
     #[serde(

@@ -326,6 +326,19 @@ fn resolve_group(
         1,
         "targets",
     )?;
+    let slow_start = raw.attributes.slow_start_seconds.map_or(0, |v| v.0);
+    let slow_at = attrs.key("slow_start.duration_seconds");
+    if slow_start != 0 && !(30..=900).contains(&slow_start) {
+        return Err(slow_at.error(format!(
+            "expected 0 (off) or 30–900 seconds, got {slow_start}"
+        )));
+    }
+    if slow_start != 0 && algorithm != Algorithm::RoundRobin {
+        return Err(slow_at.error(format!(
+            "slow start cannot be used with {} (AWS allows it with round_robin only)",
+            algorithm.as_str()
+        )));
+    }
     Ok(TargetGroupSpec {
         name: raw.name.clone(),
         port,
@@ -334,5 +347,6 @@ fn resolve_group(
         health: HealthCheckSpec::resolve(&raw.health_check, &at.key("health_check"))?,
         deregistration_delay: SimDuration::from_secs(delay as u64),
         minimum_healthy_targets: min_healthy as u32,
+        slow_start: SimDuration::from_secs(slow_start as u64),
     })
 }

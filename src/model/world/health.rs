@@ -205,6 +205,7 @@ impl World<'_> {
         };
         let was_open = self.groups[g as usize].failing_open;
         self.groups[g as usize].refresh(spec);
+        let slow = self.groups[g as usize].slow_start_after_transition(m, self.now, spec);
         self.rec.activity(
             self.now,
             "target-health",
@@ -216,6 +217,15 @@ impl World<'_> {
                 t.detail
             ),
         );
+        if slow {
+            let message = format!(
+                "slow start: its share of requests ramps up linearly over {} s (slow_start.duration_seconds)",
+                spec.slow_start.as_secs_f64()
+            );
+            let subject = format!("{}/{}", spec.name, self.sc.instances[instance.index()].id);
+            self.rec
+                .activity(self.now, "target-health", subject, message);
+        }
         let open = self.groups[g as usize].failing_open;
         if open != was_open {
             let message = if open {

@@ -460,7 +460,8 @@ impl<'s> World<'s> {
         let spec = &self.sc.target_groups[g.index()];
         let instances = &self.instances;
         self.requests.slots[slot as usize].group = g.0;
-        let Some(member) = self.groups[g.index()].pick(spec, |i| instances[i.index()].outstanding)
+        let Some(member) =
+            self.groups[g.index()].pick(spec, self.now, |i| instances[i.index()].outstanding)
         else {
             // No target to route to (none registered, or all still `initial` or `draining`): the
             // ALB answers 503 itself.
