@@ -30,11 +30,14 @@ pub enum Event {
         /// Generation of the instance's completion timer.
         generation: u32,
     },
-    /// A request on a fixed-speed instance (workers ≤ vCPUs) finishes (stale if the instance's
-    /// epoch moved on: it hung or restarted).
+    /// A request on a fixed-speed instance (workers ≤ vCPUs) finishes. Stale if the slot was
+    /// freed (the instance crashed and the slot may now hold another request) or the instance's
+    /// epoch moved on (it hung or restarted).
     RequestCompletes {
         /// Request slot.
         slot: u32,
+        /// Slot generation when the request started.
+        generation: u32,
         /// Instance epoch when the request started.
         epoch: u32,
     },

@@ -21,6 +21,7 @@
 
 mod faults;
 mod health;
+mod sessions;
 
 use super::arrival::ArrivalCursor;
 use super::client::Load;
@@ -81,6 +82,8 @@ struct Request {
     check: u32,
     /// Which check of that checker.
     check_seq: u32,
+    /// Cookie jar, or `NO_SESSION`.
+    session: u32,
     stage: Stage,
     generation: u32,
 }
@@ -165,6 +168,10 @@ pub struct World<'s> {
     health_rngs: Vec<RngStream>,
     /// Per fault: draws of random fault times.
     fault_rngs: Vec<RngStream>,
+    /// Cookie jars for sticky sessions.
+    sessions: sessions::Sessions,
+    /// Per client: which session an open-loop request belongs to.
+    session_rngs: Vec<RngStream>,
     rec: Recorder,
     next_period_end: SimTime,
     events: u64,
@@ -229,6 +236,12 @@ impl<'s> World<'s> {
                 .iter()
                 .map(|g| RngStream::derive(seed, &format!("target_group/{}/health", g.name)))
                 .collect(),
+            sessions: sessions::Sessions::default(),
+            session_rngs: sc
+                .clients
+                .iter()
+                .map(|c| RngStream::derive(seed, &format!("client/{}/sessions", c.name)))
+                .collect(),
             fault_rngs: (0..sc.faults.len())
                 .map(|i| RngStream::derive(seed, &format!("fault/{i}")))
                 .collect(),
@@ -278,6 +291,7 @@ impl<'s> World<'s> {
             }
         }
         self.queue.schedule(self.next_period_end, Event::PeriodEnds);
+        self.sessions = sessions::Sessions::new(self.sc, self.users.len() as u32);
         self.register_initial_targets();
         self.schedule_faults_and_operations();
     }
@@ -317,7 +331,11 @@ impl<'s> World<'s> {
                 instance,
                 generation,
             } => self.on_service_completes(instance, generation),
-            Event::RequestCompletes { slot, epoch } => self.on_request_completes(slot, epoch),
+            Event::RequestCompletes {
+                slot,
+                generation,
+                epoch,
+            } => self.on_request_completes(slot, generation, epoch),
             Event::ConnectTimeout { slot, generation } => {
                 if self.requests.is_live(slot, generation) {
                     // Nothing answered the SYN within 10 s: the ALB gives up with 504.
@@ -367,7 +385,15 @@ impl<'s> World<'s> {
             spec.pick_type(self.clients[client.index()].mix.uniform())
         };
         let t = &spec.types[rtype];
-        self.send(client, rtype as u32, user, t.listener, t.route);
+        let session = if user != NO_USER {
+            user
+        } else if spec.sessions > 0 {
+            let k = self.session_rngs[client.index()].below(spec.sessions as usize) as u32;
+            self.sessions.client_base[client.index()] + k
+        } else {
+            sessions::NO_SESSION
+        };
+        self.send(client, rtype as u32, user, session, t.listener, t.route);
     }
 
     /// Sends a request on `listener` (opening a connection if needed) and routes it.
@@ -377,6 +403,7 @@ impl<'s> World<'s> {
         client: ClientId,
         rtype: u32,
         user: u32,
+        session: u32,
         listener: ListenerId,
         route: RouteId,
     ) {
@@ -408,6 +435,7 @@ impl<'s> World<'s> {
             instance: 0,
             check: NO_CHECK,
             check_seq: 0,
+            session,
             stage: Stage::Handshake,
             generation: 0,
         });
@@ -428,12 +456,14 @@ impl<'s> World<'s> {
         let r = self.requests.slots[slot as usize];
         match self.sc.routes.get(r.route) {
             Route::Forward(g) => self.forward(slot, *g),
-            Route::Weighted { groups, total } => {
-                let x = self.forward_weights.below(*total as usize) as u32;
-                let g = groups
-                    .iter()
-                    .find(|&&(_, c)| x < c)
-                    .map_or(groups[groups.len() - 1].0, |&(g, _)| g);
+            Route::Weighted { groups, total, .. } => {
+                let g = self.sticky_group(r.session, r.route.index(), |w| {
+                    let x = w.forward_weights.below(*total as usize) as u32;
+                    groups
+                        .iter()
+                        .find(|&&(_, c)| x < c)
+                        .map_or(groups[groups.len() - 1].0, |&(g, _)| g)
+                });
                 self.forward(slot, g);
             }
             Route::Fixed { status, body_bytes } => {
@@ -445,9 +475,14 @@ impl<'s> World<'s> {
                 let follow = *follow;
                 self.respond(slot, *status, Origin::LoadBalancer, None, 0);
                 match follow {
-                    Some((listener, route)) => {
-                        self.send(ClientId(r.client), r.rtype, r.user, listener, route)
-                    }
+                    Some((listener, route)) => self.send(
+                        ClientId(r.client),
+                        r.rtype,
+                        r.user,
+                        r.session,
+                        listener,
+                        route,
+                    ),
                     None => self.user_done(r.user),
                 }
             }
@@ -458,16 +493,22 @@ impl<'s> World<'s> {
     #[inline]
     fn forward(&mut self, slot: u32, g: TargetGroupId) {
         let spec = &self.sc.target_groups[g.index()];
-        let instances = &self.instances;
+        let session = self.requests.slots[slot as usize].session;
         self.requests.slots[slot as usize].group = g.0;
-        let Some(member) =
-            self.groups[g.index()].pick(spec, self.now, |i| instances[i.index()].outstanding)
-        else {
+        let picked = match self.sticky_member(session, g) {
+            Some(Ok(member)) => Some(member),
+            _ => {
+                let instances = &self.instances;
+                self.groups[g.index()].pick(spec, self.now, |i| instances[i.index()].outstanding)
+            }
+        };
+        let Some(member) = picked else {
             // No target to route to (none registered, or all still `initial` or `draining`): the
             // ALB answers 503 itself.
             self.respond_and_wake(slot, 503, Origin::LoadBalancer, None, 0);
             return;
         };
+        self.set_sticky_member(session, g, member);
         let target = self.groups[g.index()].members[member as usize].instance;
         let r = &mut self.requests.slots[slot as usize];
         r.member = member;
@@ -522,8 +563,13 @@ impl<'s> World<'s> {
                     inst.outstanding += 1;
                     if admission == Admission::Started {
                         let epoch = inst.epoch;
-                        self.queue
-                            .schedule(self.now + work, Event::RequestCompletes { slot, epoch });
+                        let generation = self.requests.slots[slot as usize].generation;
+                        let done = Event::RequestCompletes {
+                            slot,
+                            generation,
+                            epoch,
+                        };
+                        self.queue.schedule(self.now + work, done);
                     }
                     true
                 }
@@ -562,17 +608,23 @@ impl<'s> World<'s> {
         }
     }
 
-    fn on_request_completes(&mut self, slot: u32, epoch: u32) {
+    fn on_request_completes(&mut self, slot: u32, generation: u32, epoch: u32) {
+        if !self.requests.is_live(slot, generation) {
+            return; // the instance crashed: the slot was freed, and may hold another request now
+        }
         let i = self.requests.slots[slot as usize].instance as usize;
         if self.instances[i].epoch != epoch {
             return; // the instance hung or restarted since this request started
         }
         let vcpus = self.sc.instances[i].vcpus;
         if let Some((next, work)) = self.instances[i].finish_fixed(self.now, vcpus) {
-            self.queue.schedule(
-                self.now + SimDuration(work),
-                Event::RequestCompletes { slot: next, epoch },
-            );
+            let generation = self.requests.slots[next as usize].generation;
+            let done = Event::RequestCompletes {
+                slot: next,
+                generation,
+                epoch,
+            };
+            self.queue.schedule(self.now + SimDuration(work), done);
         }
         self.done_at_target(i, slot);
     }
