@@ -73,6 +73,8 @@ pub struct ClientSpec {
     pub cumulative_weights: Vec<f64>,
     /// HTTP keep-alive: reuse connections between requests.
     pub keep_alive: bool,
+    /// Open loop: browser sessions (cookie jars) requests are spread over (0: no cookies).
+    pub sessions: u32,
 }
 
 impl ClientSpec {
@@ -192,12 +194,27 @@ impl ClientSpec {
         *cumulative_weights
             .last_mut()
             .expect("at least one request type") = 1.0;
+        let sessions = match (raw.sessions, &load) {
+            (None, _) => 0,
+            (Some(_), Load::Users { .. }) => {
+                return Err(path.key("sessions").error(
+                    "users carry their own sessions; sessions applies to open-loop clients",
+                ));
+            }
+            (Some(n), _) if (1..=10_000_000).contains(&n) => n,
+            (Some(n), _) => {
+                return Err(path
+                    .key("sessions")
+                    .error(format!("expected 1–10000000 sessions, got {n}")));
+            }
+        };
         Ok(ClientSpec {
             name: raw.name.clone(),
             load,
             types,
             cumulative_weights,
             keep_alive: raw.keep_alive.unwrap_or(true),
+            sessions,
         })
     }
 }

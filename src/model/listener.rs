@@ -93,8 +93,9 @@ pub enum Condition {
 /// A rule action (AWS `Action`).
 #[derive(Clone, Debug)]
 pub enum ActionSpec {
-    /// `forward` to one group, or weighted across up to 5 (weights 0–999).
-    Forward(Vec<(TargetGroupId, u32)>),
+    /// `forward` to one group, or weighted across up to 5 (weights 0–999), with optional
+    /// target-group stickiness (`TargetGroupStickinessConfig.DurationSeconds`).
+    Forward(Vec<(TargetGroupId, u32)>, Option<SimDuration>),
     /// `redirect`: the client is told to go elsewhere and follows.
     Redirect(RedirectSpec),
     /// `fixed-response`: the load balancer answers itself.
@@ -409,11 +410,19 @@ fn resolve_action(
         RawAction::Forward(RawActionForward {
             target_group,
             target_groups,
+            stickiness,
         }) => match (target_group, target_groups) {
-            (Some(name), None) => Ok(ActionSpec::Forward(vec![(
-                lookup(groups, name, &at.key("target_group"))?,
-                1,
-            )])),
+            (Some(name), None) => {
+                if stickiness.is_some() {
+                    return Err(at.key("stickiness").error(
+                        "group-level stickiness applies to a weighted forward (\"target_groups\")",
+                    ));
+                }
+                Ok(ActionSpec::Forward(
+                    vec![(lookup(groups, name, &at.key("target_group"))?, 1)],
+                    None,
+                ))
+            }
             (None, Some(list)) => {
                 let list_at = at.key("target_groups");
                 if list.is_empty() || list.len() > 5 {
@@ -444,7 +453,19 @@ fn resolve_action(
                         list_at.error("expected at least one target group with a weight above 0")
                     );
                 }
-                Ok(ActionSpec::Forward(out))
+                let sticky = match stickiness {
+                    Some(st) if st.enabled => {
+                        let d = st.duration_seconds.map_or(3600, |v| v.0);
+                        if !(1..=604_800).contains(&d) {
+                            return Err(at.key("stickiness").key("duration_seconds").error(
+                                format!("expected an integer in 1–604800 (seconds), got {d}"),
+                            ));
+                        }
+                        Some(SimDuration::from_secs(d as u64))
+                    }
+                    _ => None,
+                };
+                Ok(ActionSpec::Forward(out, sticky))
             }
             _ => Err(at.error(
                 "a forward action needs either \"target_group\" or \"target_groups\" (not both)",
@@ -605,7 +626,7 @@ mod tests {
         )
         .unwrap();
         match l.evaluate(&view("GET", "x", "/api/a")) {
-            ActionSpec::Forward(g) => assert_eq!(g, &vec![(TargetGroupId(1), 1)]),
+            ActionSpec::Forward(g, _) => assert_eq!(g, &vec![(TargetGroupId(1), 1)]),
             other => panic!("{other:?}"),
         }
         assert!(matches!(

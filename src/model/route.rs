@@ -24,6 +24,8 @@ pub enum Route {
         groups: Box<[(TargetGroupId, u32)]>,
         /// Sum of the weights.
         total: u32,
+        /// Target-group stickiness duration (`AWSALBTG` cookie), if enabled.
+        sticky: Option<crate::engine::SimDuration>,
     },
     /// Answer 301/302; the client then sends the follow-up request, unless it leaves this load
     /// balancer (`None`: the redirect points to a port with no listener).
@@ -77,7 +79,7 @@ impl RouteTable {
         }
         let spec = &listeners[listener.index()];
         let route = match spec.evaluate(view) {
-            ActionSpec::Forward(groups) => match groups.as_slice() {
+            ActionSpec::Forward(groups, sticky) => match groups.as_slice() {
                 [(g, _)] => Route::Forward(*g),
                 many => {
                     let mut cumulative = 0;
@@ -89,6 +91,7 @@ impl RouteTable {
                     Route::Weighted {
                         groups: table.into_boxed_slice(),
                         total: cumulative,
+                        sticky: *sticky,
                     }
                 }
             },

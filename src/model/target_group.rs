@@ -64,6 +64,30 @@ pub struct TargetGroupSpec {
     pub minimum_healthy_targets: u32,
     /// `slow_start.duration_seconds` (zero: off).
     pub slow_start: SimDuration,
+    /// `stickiness.*`, when enabled.
+    pub stickiness: Option<Stickiness>,
+}
+
+/// Sticky sessions of a target group (`stickiness.type`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StickinessKind {
+    /// `lb_cookie`: the load balancer's `AWSALB` cookie; its expiry is reset on every request.
+    LbCookie,
+    /// `app_cookie`: follows the application's cookie (`stickiness.app_cookie.cookie_name`); the
+    /// application is assumed to set it on every response, so it behaves like `lb_cookie`.
+    AppCookie {
+        /// The application's cookie name.
+        cookie_name: String,
+    },
+}
+
+/// Resolved stickiness settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stickiness {
+    /// `lb_cookie` or `app_cookie`.
+    pub kind: StickinessKind,
+    /// Cookie duration (`stickiness.*.duration_seconds`).
+    pub duration: SimDuration,
 }
 
 impl TargetGroupState {
@@ -131,6 +155,8 @@ pub struct TargetGroupState {
     /// Members requests may go to now: the healthy ones, or — below
     /// `minimum_healthy_targets.count` healthy — all unhealthy and healthy ones (fail open).
     routable: Vec<u32>,
+    /// Per member: whether it is in `routable`.
+    routable_flag: Vec<bool>,
     /// Whether the group currently fails open.
     pub failing_open: bool,
     /// Members in slow start.
@@ -147,6 +173,7 @@ impl TargetGroupState {
         TargetGroupState {
             members: Vec::new(),
             routable: Vec::new(),
+            routable_flag: Vec::new(),
             failing_open: false,
             slow_starting: 0,
             cursor: 0,
@@ -182,6 +209,8 @@ impl TargetGroupState {
     /// Recomputes the routable set after a health or registration change.
     pub fn refresh(&mut self, spec: &TargetGroupSpec) {
         self.routable.clear();
+        self.routable_flag.clear();
+        self.routable_flag.resize(self.members.len(), false);
         let healthy = self.members.iter().filter(|m| m.healthy()).count() as u32;
         self.failing_open = healthy < spec.minimum_healthy_targets
             && self
@@ -193,8 +222,15 @@ impl TargetGroupState {
                 m.healthy() || (self.failing_open && m.health.state == HealthState::Unhealthy);
             if take {
                 self.routable.push(i as u32);
+                self.routable_flag[i] = true;
             }
         }
+    }
+
+    /// Whether member `m` may receive requests now.
+    #[inline]
+    pub fn is_routable(&self, m: u32) -> bool {
+        self.routable_flag.get(m as usize).copied().unwrap_or(false)
     }
 
     /// Members in `healthy` (or `unavailable`) and `unhealthy` state.
@@ -311,6 +347,7 @@ mod tests {
             deregistration_delay: SimDuration::from_secs(300),
             minimum_healthy_targets: 1,
             slow_start: SimDuration::ZERO,
+            stickiness: None,
         };
         let mut st = TargetGroupState::new(RngStream::derive(1, "g"));
         for i in 0..n {

@@ -14,6 +14,7 @@ pub use connections::ConnectionCounter;
 pub use latency::LatencyHistogram;
 pub use result::{
     Activity, GroupResult, InstanceResult, LatencySummary, PeriodRow, RunResult, StatusCounts,
+    StickyResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -60,6 +61,8 @@ pub struct Recorder {
     total_requests: u64,
     hosts: Vec<HostCounter>,
     activity: Vec<Activity>,
+    /// Per group: requests that carried a valid sticky cookie, and those that reached its target.
+    sticky: Vec<(u64, u64)>,
 }
 
 /// Time-weighted `HealthyHostCount` / `UnHealthyHostCount` of one target group.
@@ -99,6 +102,7 @@ impl Recorder {
             rows: Vec::with_capacity(periods),
             total_requests: 0,
             hosts: vec![HostCounter::default(); groups],
+            sticky: vec![(0, 0); groups],
             activity: Vec::new(),
         }
     }
@@ -154,6 +158,14 @@ impl Recorder {
     #[inline]
     pub fn target_connection_error(&mut self) {
         self.sums.target_connection_errors += 1;
+    }
+
+    /// A request carried a valid sticky cookie for `group`; `kept` if it reached the cookie's target.
+    #[inline]
+    pub fn sticky(&mut self, group: usize, kept: bool) {
+        let s = &mut self.sticky[group];
+        s.0 += 1;
+        s.1 += u64::from(kept);
     }
 
     /// A target group's healthy and unhealthy target counts changed at `now`.
@@ -273,12 +285,19 @@ impl Recorder {
         let target_groups = groups
             .iter()
             .zip(self.group_latency.iter().zip(&self.group_requests))
-            .map(|(name, (h, &n))| {
+            .zip(&self.sticky)
+            .map(|((name, (h, &n)), &(with_cookie, kept))| {
+                let stickiness = (with_cookie > 0).then(|| StickyResult {
+                    requests_with_cookie: with_cookie,
+                    reached_session_target: kept,
+                    share: kept as f64 / with_cookie as f64,
+                });
                 (
                     name.clone(),
                     GroupResult {
                         requests: n,
                         latency_ms: h.summary(),
+                        stickiness,
                     },
                 )
             })

@@ -121,6 +121,21 @@ pub struct GroupResult {
     pub requests: u64,
     /// Their latency \[ms\], from reaching the ALB to the response.
     pub latency_ms: Option<LatencySummary>,
+    /// Sticky sessions, when requests carried cookies for this group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stickiness: Option<StickyResult>,
+}
+
+/// How well sticky sessions held in a target group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StickyResult {
+    /// Requests that carried a valid (unexpired) cookie for the group.
+    pub requests_with_cookie: u64,
+    /// Of those, requests that reached the cookie's target (the rest were re-routed because it was
+    /// unhealthy, draining or deregistered, and the cookie was rewritten).
+    pub reached_session_target: u64,
+    /// `reached_session_target / requests_with_cookie`.
+    pub share: f64,
 }
 
 /// Per instance results.

@@ -108,6 +108,16 @@ pub fn summary(r: &RunResult) -> String {
             }
         }
     }
+    for (name, g) in &r.target_groups {
+        if let Some(st) = &g.stickiness {
+            let _ = writeln!(
+                o,
+                "  sticky     {name}: {:.1} % of {} requests with a cookie reached their session's target",
+                100.0 * st.share,
+                thousands(st.requests_with_cookie)
+            );
+        }
+    }
     if !r.instances.is_empty() {
         let w = r
             .instances

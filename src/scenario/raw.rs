@@ -122,6 +122,11 @@ pub struct RawClient {
     /// Whether the client reuses connections (HTTP keep-alive); default true.
     #[serde(default)]
     pub keep_alive: Option<bool>,
+    /// Open loop: number of browser sessions (cookie jars) the requests are spread over; each
+    /// request belongs to one at random. Default: none (every request comes without cookies).
+    /// Closed-loop users always carry their own session.
+    #[serde(default)]
+    pub sessions: Option<u32>,
 }
 
 /// Arrival processes.
@@ -573,6 +578,20 @@ pub struct RawActionForward {
     /// Several target groups with weights 0–999.
     #[serde(default)]
     pub target_groups: Option<Vec<RawWeightedGroup>>,
+    /// Target-group-level stickiness of a weighted forward (AWS `TargetGroupStickinessConfig`).
+    #[serde(default)]
+    pub stickiness: Option<RawGroupStickiness>,
+}
+
+/// `TargetGroupStickinessConfig`: keep a session on the target group it was first sent to.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroupStickiness {
+    /// `Enabled`.
+    pub enabled: bool,
+    /// `DurationSeconds`, 1–604800.
+    #[serde(default)]
+    pub duration_seconds: Option<AwsInt>,
 }
 
 /// Redirect; the client follows it.
@@ -707,6 +726,21 @@ pub struct RawTgAttributes {
     /// `deregistration_delay.timeout_seconds`, 0–3600, default 300.
     #[serde(rename = "deregistration_delay.timeout_seconds", default)]
     pub deregistration_delay_seconds: Option<AwsInt>,
+    /// `stickiness.enabled` (default false).
+    #[serde(rename = "stickiness.enabled", default)]
+    pub stickiness_enabled: Option<AwsBool>,
+    /// `stickiness.type`: `lb_cookie` (default) or `app_cookie`.
+    #[serde(rename = "stickiness.type", default)]
+    pub stickiness_type: Option<String>,
+    /// `stickiness.lb_cookie.duration_seconds`, 1–604800, default 86400.
+    #[serde(rename = "stickiness.lb_cookie.duration_seconds", default)]
+    pub lb_cookie_duration_seconds: Option<AwsInt>,
+    /// `stickiness.app_cookie.cookie_name` (required for `app_cookie`).
+    #[serde(rename = "stickiness.app_cookie.cookie_name", default)]
+    pub app_cookie_name: Option<String>,
+    /// `stickiness.app_cookie.duration_seconds`, 1–604800, default 86400.
+    #[serde(rename = "stickiness.app_cookie.duration_seconds", default)]
+    pub app_cookie_duration_seconds: Option<AwsInt>,
     /// `slow_start.duration_seconds`: 0 (off, default) or 30–900; `round_robin` only.
     #[serde(rename = "slow_start.duration_seconds", default)]
     pub slow_start_seconds: Option<AwsInt>,

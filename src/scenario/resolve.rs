@@ -1,7 +1,7 @@
 //! From the raw model to a runnable [`Scenario`]: defaults, AWS ranges, names → ids, routes.
 
 use super::path::JsonPath;
-use super::raw::{RawInstance, RawModel, RawTargetGroup};
+use super::raw::{RawInstance, RawModel, RawTargetGroup, RawTgAttributes};
 use super::{FieldError, Scenario};
 use crate::engine::SimDuration;
 use crate::model::catalog::{self, InstanceType};
@@ -12,7 +12,7 @@ use crate::model::ids::{InstanceId, TargetGroupId};
 use crate::model::instance::InstanceSpec;
 use crate::model::listener::ListenerSpec;
 use crate::model::route::RouteTable;
-use crate::model::target_group::{Algorithm, TargetGroupSpec};
+use crate::model::target_group::{Algorithm, Stickiness, StickinessKind, TargetGroupSpec};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Longest simulated run accepted: one year.
@@ -339,6 +339,7 @@ fn resolve_group(
             algorithm.as_str()
         )));
     }
+    let stickiness = resolve_stickiness(&raw.attributes, &attrs, algorithm)?;
     Ok(TargetGroupSpec {
         name: raw.name.clone(),
         port,
@@ -348,5 +349,69 @@ fn resolve_group(
         deregistration_delay: SimDuration::from_secs(delay as u64),
         minimum_healthy_targets: min_healthy as u32,
         slow_start: SimDuration::from_secs(slow_start as u64),
+        stickiness,
     })
+}
+
+fn resolve_stickiness(
+    a: &RawTgAttributes,
+    at: &JsonPath,
+    algorithm: Algorithm,
+) -> Result<Option<Stickiness>, FieldError> {
+    let kind_at = at.key("stickiness.type");
+    let enabled = a.stickiness_enabled.is_some_and(|b| b.0);
+    let kind = match a.stickiness_type.as_deref() {
+        None | Some("lb_cookie") => "lb_cookie",
+        Some("app_cookie") => "app_cookie",
+        Some(other) => {
+            return Err(kind_at.error(format!(
+                "expected \"lb_cookie\" or \"app_cookie\", got {other:?}"
+            )));
+        }
+    };
+    let lb = ranged(
+        a.lb_cookie_duration_seconds.map(|v| v.0),
+        &at.key("stickiness.lb_cookie.duration_seconds"),
+        1,
+        604_800,
+        86_400,
+        "seconds",
+    )?;
+    let app = ranged(
+        a.app_cookie_duration_seconds.map(|v| v.0),
+        &at.key("stickiness.app_cookie.duration_seconds"),
+        1,
+        604_800,
+        86_400,
+        "seconds",
+    )?;
+    if !enabled {
+        return Ok(None);
+    }
+    if algorithm == Algorithm::WeightedRandom {
+        return Err(at.key("stickiness.enabled").error("sticky sessions cannot be used with weighted_random (AWS does not support the combination)"));
+    }
+    Ok(Some(match kind {
+        "lb_cookie" => Stickiness {
+            kind: StickinessKind::LbCookie,
+            duration: SimDuration::from_secs(lb as u64),
+        },
+        _ => {
+            let name_at = at.key("stickiness.app_cookie.cookie_name");
+            let name = a.app_cookie_name.clone().ok_or_else(|| {
+                name_at.error("app_cookie stickiness needs the application's cookie name")
+            })?;
+            if name.is_empty()
+                || ["AWSALB", "AWSALBAPP", "AWSALBTG"]
+                    .iter()
+                    .any(|p| name.starts_with(p))
+            {
+                return Err(name_at.error(format!("expected a cookie name not starting with AWSALB, AWSALBAPP or AWSALBTG (reserved), got {name:?}")));
+            }
+            Stickiness {
+                kind: StickinessKind::AppCookie { cookie_name: name },
+                duration: SimDuration::from_secs(app as u64),
+            }
+        }
+    }))
 }

@@ -133,6 +133,7 @@ impl World<'_> {
             instance: instance.0,
             check: checker,
             check_seq: seq,
+            session: super::sessions::NO_SESSION,
             stage: Stage::AtTarget,
             generation: 0,
         });
