@@ -39,6 +39,43 @@ pub enum Load {
         /// Pause after each response.
         think: Distribution,
     },
+    /// WebSocket clients: each upgrades one connection (a request of the client's types, answered
+    /// 101 by the target), keeps it open exchanging messages, and reconnects when it is closed.
+    Websocket(WebsocketLoad),
+}
+
+/// WebSocket client settings.
+#[derive(Clone, Debug)]
+pub struct WebsocketLoad {
+    /// Number of clients.
+    pub count: u32,
+    /// Gap between client starts (zero: all at time 0).
+    pub spawn_interval: SimDuration,
+    /// Gap between client → server messages.
+    pub client_messages: Option<Distribution>,
+    /// Gap between server → client messages.
+    pub server_messages: Option<Distribution>,
+    /// Client ping interval (data frames: they reset the ALB idle timeout).
+    pub ping: Option<SimDuration>,
+    /// Pause before reconnecting.
+    pub reconnect: Distribution,
+    /// Bytes per message.
+    pub message_bytes: u64,
+}
+
+impl Load {
+    /// For closed-loop kinds (users, WebSocket clients): how many and how far apart they start.
+    pub fn population(&self) -> Option<(u32, SimDuration)> {
+        match self {
+            Load::Open(_) => None,
+            Load::Users {
+                count,
+                spawn_interval,
+                ..
+            } => Some((*count, *spawn_interval)),
+            Load::Websocket(w) => Some((w.count, w.spawn_interval)),
+        }
+    }
 }
 
 /// A kind of request, with its route already resolved.
@@ -196,7 +233,7 @@ impl ClientSpec {
             .expect("at least one request type") = 1.0;
         let sessions = match (raw.sessions, &load) {
             (None, _) => 0,
-            (Some(_), Load::Users { .. }) => {
+            (Some(_), Load::Users { .. } | Load::Websocket(_)) => {
                 return Err(path.key("sessions").error(
                     "users carry their own sessions; sessions applies to open-loop clients",
                 ));
@@ -362,6 +399,50 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
                 spawn_interval,
                 think: Distribution::resolve(think_time, &path.key("think_time"))?,
             }
+        }
+        RawArrival::Websocket(w) => {
+            if w.connections == 0 || w.connections > 10_000_000 {
+                return Err(path.key("connections").error(format!(
+                    "expected 1–10000000 connections, got {}",
+                    w.connections
+                )));
+            }
+            let spawn_interval = match w.spawn_rate_per_second {
+                None => SimDuration::ZERO,
+                Some(r) => {
+                    SimDuration::from_secs_f64(1.0 / rate(r, path, "spawn_rate_per_second", false)?)
+                }
+            };
+            let dist = |d: &Option<RawDistribution>,
+                        key: &str|
+             -> Result<Option<Distribution>, FieldError> {
+                d.as_ref()
+                    .map(|d| Distribution::resolve(d, &path.key(key)))
+                    .transpose()
+            };
+            let ping = match w.ping_interval {
+                None => None,
+                Some(p) if p.0.as_secs_f64() >= 1.0 => Some(SimDuration(p.0.as_nanos() as u64)),
+                Some(_) => {
+                    return Err(path
+                        .key("ping_interval")
+                        .error("expected a ping interval of at least 1 s"));
+                }
+            };
+            let default_reconnect =
+                RawDistribution::Constant(RawDistributionConstant { ms: 1000.0 });
+            Load::Websocket(WebsocketLoad {
+                count: w.connections,
+                spawn_interval,
+                client_messages: dist(&w.client_message_interval, "client_message_interval")?,
+                server_messages: dist(&w.server_message_interval, "server_message_interval")?,
+                ping,
+                reconnect: Distribution::resolve(
+                    w.reconnect_delay.as_ref().unwrap_or(&default_reconnect),
+                    &path.key("reconnect_delay"),
+                )?,
+                message_bytes: w.message_bytes.unwrap_or(200),
+            })
         }
     })
 }

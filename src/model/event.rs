@@ -79,6 +79,13 @@ pub enum Event {
         /// Index into the scenario's faults.
         fault: u32,
     },
+    /// A WebSocket connection's next frame or idle timeout is due (stale if `generation` moved on).
+    WebsocketDue {
+        /// The WebSocket client (index into the world's user table).
+        user: u32,
+        /// Connection generation when scheduled.
+        generation: u32,
+    },
     /// A scheduled register/deregister operation is due.
     OperationDue {
         /// Index into the scenario's operations.

@@ -14,7 +14,7 @@ pub use connections::ConnectionCounter;
 pub use latency::LatencyHistogram;
 pub use result::{
     Activity, GroupResult, InstanceResult, LatencySummary, PeriodRow, RunResult, StatusCounts,
-    StickyResult,
+    StickyResult, WebsocketResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -63,6 +63,18 @@ pub struct Recorder {
     activity: Vec<Activity>,
     /// Per group: requests that carried a valid sticky cookie, and those that reached its target.
     sticky: Vec<(u64, u64)>,
+    websockets: WebsocketResult,
+}
+
+/// Why a WebSocket connection closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WsClose {
+    /// No frame either way for `idle_timeout.timeout_seconds`.
+    IdleTimeout,
+    /// The target's deregistration delay ended.
+    Deregistration,
+    /// The target's process died or restarted.
+    TargetFailure,
 }
 
 /// Time-weighted `HealthyHostCount` / `UnHealthyHostCount` of one target group.
@@ -103,6 +115,7 @@ impl Recorder {
             total_requests: 0,
             hosts: vec![HostCounter::default(); groups],
             sticky: vec![(0, 0); groups],
+            websockets: WebsocketResult::default(),
             activity: Vec::new(),
         }
     }
@@ -166,6 +179,29 @@ impl Recorder {
         let s = &mut self.sticky[group];
         s.0 += 1;
         s.1 += u64::from(kept);
+    }
+
+    /// A WebSocket upgrade succeeded.
+    pub fn websocket_opened(&mut self) {
+        self.websockets.opened += 1;
+    }
+
+    /// WebSocket frames: `messages` data messages and `pings` ping/pong exchanges, `bytes` in all.
+    #[inline]
+    pub fn websocket_frames(&mut self, messages: u64, pings: u64, bytes: u64) {
+        self.websockets.messages += messages;
+        self.websockets.pings += pings;
+        self.sums.processed_bytes += bytes;
+    }
+
+    /// A WebSocket connection closed.
+    pub fn websocket_closed(&mut self, why: WsClose) {
+        let w = &mut self.websockets;
+        match why {
+            WsClose::IdleTimeout => w.closed_by_idle_timeout += 1,
+            WsClose::Deregistration => w.closed_by_deregistration += 1,
+            WsClose::TargetFailure => w.closed_by_target_failure += 1,
+        }
     }
 
     /// A target group's healthy and unhealthy target counts changed at `now`.
@@ -316,6 +352,7 @@ impl Recorder {
             instances,
             periods: self.rows,
             activity: self.activity,
+            websockets: (self.websockets.opened > 0).then_some(self.websockets),
             events_processed: 0,
             wall_seconds: 0.0,
         }

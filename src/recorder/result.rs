@@ -126,6 +126,23 @@ pub struct GroupResult {
     pub stickiness: Option<StickyResult>,
 }
 
+/// WebSocket connections of the run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct WebsocketResult {
+    /// Upgrades answered 101 (connections opened, reconnections included).
+    pub opened: u64,
+    /// Closed by the ALB idle timeout (no frame either way for `idle_timeout.timeout_seconds`).
+    pub closed_by_idle_timeout: u64,
+    /// Closed when their target's deregistration delay ended.
+    pub closed_by_deregistration: u64,
+    /// Closed because their target's process died or restarted.
+    pub closed_by_target_failure: u64,
+    /// Data messages, both directions.
+    pub messages: u64,
+    /// Ping/pong exchanges.
+    pub pings: u64,
+}
+
 /// How well sticky sessions held in a target group.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StickyResult {
@@ -182,6 +199,8 @@ pub struct RunResult {
     pub periods: Vec<PeriodRow>,
     /// Activity history: target health transitions, faults, registrations, in time order.
     pub activity: Vec<Activity>,
+    /// WebSocket connections, if any client used them.
+    pub websockets: Option<WebsocketResult>,
     /// Events popped from the queue (cancelled ones included).
     pub events_processed: u64,
     /// Wall-clock time of the simulation \[s\] (not part of determinism).

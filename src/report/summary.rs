@@ -20,6 +20,8 @@
 //!   "target_groups": { "web": { "requests": …, "latency_ms": { … } } },
 //!   "instances": [ { "id": "web-1", "instance_type": "t3.micro", "availability_zone": "us-east-1a",
 //!                    "cpu_utilization": 31.2, "requests_completed": 57551 } ],
+//!   "websockets": { "opened": …, "closed_by_idle_timeout": …, "closed_by_deregistration": …,
+//!                   "closed_by_target_failure": …, "messages": …, "pings": … },  // only with WebSocket clients
 //!   "events_processed": 432106,       // events popped from the queue
 //!   "wall_seconds": 0.05              // wall-clock time: the only field that varies between runs
 //! }
@@ -28,7 +30,7 @@
 //! Maps are ordered (`BTreeMap`) and floats printed by `serde_json`'s shortest round-trip
 //! formatting, so the same model and seed give byte-identical files (wall time aside).
 
-use crate::recorder::{GroupResult, InstanceResult, LatencySummary, RunResult};
+use crate::recorder::{GroupResult, InstanceResult, LatencySummary, RunResult, WebsocketResult};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -43,6 +45,8 @@ struct Summary<'a> {
     latency_ms: Option<&'a LatencySummary>,
     target_groups: &'a BTreeMap<String, GroupResult>,
     instances: &'a [InstanceResult],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    websockets: Option<&'a WebsocketResult>,
     events_processed: u64,
     wall_seconds: f64,
 }
@@ -76,6 +80,7 @@ pub fn to_json(r: &RunResult) -> String {
         latency_ms: r.latency_ms.as_ref(),
         target_groups: &r.target_groups,
         instances: &r.instances,
+        websockets: r.websockets.as_ref(),
         events_processed: r.events_processed,
         wall_seconds: r.wall_seconds,
     };

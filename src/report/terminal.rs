@@ -108,6 +108,18 @@ pub fn summary(r: &RunResult) -> String {
             }
         }
     }
+    if let Some(w) = &r.websockets {
+        let _ = writeln!(
+            o,
+            "  websocket  {} opened; closed by idle timeout {}, by deregistration {}, by target failure {}; {} messages, {} pings",
+            thousands(w.opened),
+            thousands(w.closed_by_idle_timeout),
+            thousands(w.closed_by_deregistration),
+            thousands(w.closed_by_target_failure),
+            thousands(w.messages),
+            thousands(w.pings)
+        );
+    }
     for (name, g) in &r.target_groups {
         if let Some(st) = &g.stickiness {
             let _ = writeln!(

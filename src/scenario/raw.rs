@@ -149,6 +149,10 @@ pub enum RawArrival {
 
     /// Closed loop: a population of users who send, wait for the answer, think, and repeat.
     Users(RawArrivalUsers),
+
+    /// WebSocket clients: each upgrades one long-lived connection, exchanges messages on it, and
+    /// reconnects when it is closed.
+    Websocket(RawArrivalWebsocket),
 }
 
 tagged_deserialize!(RawArrival, "type", {
@@ -158,6 +162,7 @@ tagged_deserialize!(RawArrival, "type", {
     "spike" => Spike,
     "diurnal" => Diurnal,
     "users" => Users,
+    "websocket" => Websocket,
 });
 
 /// Evenly spaced requests.
@@ -235,8 +240,35 @@ pub struct RawArrivalUsers {
     /// Users started per second (default: all at time 0).
     #[serde(default)]
     pub spawn_rate_per_second: Option<f64>,
-    /// Pause between a response and the user"s next request.
+    /// Pause between a response and the user's next request.
     pub think_time: RawDistribution,
+}
+
+/// WebSocket clients.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivalWebsocket {
+    /// Number of WebSocket clients (each keeps one connection open).
+    pub connections: u32,
+    /// Clients started per second (default: all at time 0).
+    #[serde(default)]
+    pub spawn_rate_per_second: Option<f64>,
+    /// Gap between messages the client sends (default: none).
+    #[serde(default)]
+    pub client_message_interval: Option<RawDistribution>,
+    /// Gap between messages the server pushes (default: none).
+    #[serde(default)]
+    pub server_message_interval: Option<RawDistribution>,
+    /// Client ping interval: a ping/pong is data, so it keeps the connection out of the idle
+    /// timeout (default: no pings).
+    #[serde(default)]
+    pub ping_interval: Option<DurationValue>,
+    /// Pause before reconnecting after the connection is closed (default constant 1 s).
+    #[serde(default)]
+    pub reconnect_delay: Option<RawDistribution>,
+    /// Size of each message \[bytes\] (default 200).
+    #[serde(default)]
+    pub message_bytes: Option<u64>,
 }
 
 /// Spacing of arrivals for time-varying rates.
@@ -466,7 +498,7 @@ pub enum RawCondition {
     /// Host wildcards, case-insensitive.
     HostHeader(RawConditionHostHeader),
 
-    /// A header"s value, wildcards, case-insensitive.
+    /// A header's value, wildcards, case-insensitive.
     HttpHeader(RawConditionHttpHeader),
 
     /// Request method, exact and case-sensitive.
@@ -504,7 +536,7 @@ pub struct RawConditionHostHeader {
     pub values: Vec<String>,
 }
 
-/// A header"s value, wildcards, case-insensitive.
+/// A header's value, wildcards, case-insensitive.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConditionHttpHeader {

@@ -7,7 +7,7 @@ use crate::model::event::Event;
 use crate::model::fault::{FaultKind, FaultTiming};
 use crate::model::health::CheckFailure;
 use crate::model::ids::InstanceId;
-use crate::recorder::Origin;
+use crate::recorder::{Origin, WsClose};
 
 impl World<'_> {
     /// Schedules the first occurrence of every fault and every operation.
@@ -146,6 +146,7 @@ impl World<'_> {
     /// The application on instance `i` dies or restarts: every request and health check it held is
     /// reset (the ALB answers 502 to those still waiting) and its queues are emptied.
     fn drop_everything(&mut self, i: InstanceId) {
+        self.close_websockets(WsClose::TargetFailure, |_, _, instance| instance == i.0);
         for slot in 0..self.requests.slots.len() as u32 {
             let r = self.requests.slots[slot as usize];
             let held = r.instance == i.0 && matches!(r.stage, Stage::AtTarget | Stage::Abandoned);

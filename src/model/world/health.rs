@@ -13,6 +13,7 @@ use crate::model::event::Event;
 use crate::model::fault::OperationKind;
 use crate::model::health::{CheckFailure, HealthState, Transition};
 use crate::model::ids::{ListenerId, RouteId};
+use crate::recorder::WsClose;
 
 /// One load balancer node checking one registered target.
 #[derive(Clone, Debug)]
@@ -351,21 +352,23 @@ impl World<'_> {
         if member.generation != generation || member.health.state != HealthState::Draining {
             return;
         }
-        let cut = self.cut_off(|r| r.group == g && r.member == m);
-        let detail = if cut > 0 {
-            format!(
-                "deregistration delay elapsed: {cut} request(s) still in flight were cut off (502)"
-            )
-        } else {
-            "deregistration delay elapsed".to_string()
-        };
+        // Unused first, so that cutting the last requests off does not read as "drained".
         let member = &mut self.groups[g as usize].members[m as usize];
-        if let Some(t) = member
+        let Some(mut t) = member
             .health
-            .set(HealthState::Unused, "Target.NotRegistered", detail)
-        {
-            self.transition(g, m, t);
-        }
+            .set(HealthState::Unused, "Target.NotRegistered", "")
+        else {
+            return;
+        };
+        let cut = self.cut_off(|r| r.group == g && r.member == m);
+        let closed = self.close_websockets(WsClose::Deregistration, |group, member, _| {
+            group == g && member == m
+        });
+        t.detail = format!(
+            "deregistration delay elapsed: {cut} request(s) still in flight cut off (502), \
+             {closed} WebSocket connection(s) closed"
+        );
+        self.transition(g, m, t);
     }
 
     /// Answers 502 to every forwarded request in flight that matches `which`; returns how many.

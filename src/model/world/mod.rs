@@ -22,6 +22,7 @@
 mod faults;
 mod health;
 mod sessions;
+mod websocket;
 
 use super::arrival::ArrivalCursor;
 use super::client::Load;
@@ -168,6 +169,10 @@ pub struct World<'s> {
     health_rngs: Vec<RngStream>,
     /// Per fault: draws of random fault times.
     fault_rngs: Vec<RngStream>,
+    /// Per user: its WebSocket connection (unused for other users).
+    ws: Vec<websocket::WsConn>,
+    /// Per client: WebSocket client-message, server-message and reconnect draws.
+    ws_rngs: Vec<(RngStream, RngStream, RngStream)>,
     /// Cookie jars for sticky sessions.
     sessions: sessions::Sessions,
     /// Per client: which session an open-loop request belongs to.
@@ -237,6 +242,17 @@ impl<'s> World<'s> {
                 .map(|g| RngStream::derive(seed, &format!("target_group/{}/health", g.name)))
                 .collect(),
             sessions: sessions::Sessions::default(),
+            ws: Vec::new(),
+            ws_rngs: sc
+                .clients
+                .iter()
+                .map(|c| {
+                    let d = |what: &str| {
+                        RngStream::derive(seed, &format!("client/{}/websocket/{what}", c.name))
+                    };
+                    (d("client_messages"), d("server_messages"), d("reconnect"))
+                })
+                .collect(),
             session_rngs: sc
                 .clients
                 .iter()
@@ -270,14 +286,12 @@ impl<'s> World<'s> {
                         self.queue.schedule(t, Event::RequestArrives { client });
                     }
                 }
-                Load::Users {
-                    count,
-                    spawn_interval,
-                    ..
-                } => {
-                    for k in 0..*count {
+                load => {
+                    let (count, spawn_interval) = load.population().expect("closed-loop load");
+                    for k in 0..count {
                         let user = self.users.len() as u32;
                         self.users.push(User { client });
+                        self.ws.push(websocket::WsConn::default());
                         self.user_conns.extend(std::iter::repeat_n(
                             Conn::default(),
                             self.sc.listeners.len(),
@@ -354,6 +368,7 @@ impl<'s> World<'s> {
             Event::FaultStarts { fault } => self.on_fault_starts(fault),
             Event::FaultEnds { fault } => self.on_fault_ends(fault),
             Event::OperationDue { operation } => self.on_operation(operation),
+            Event::WebsocketDue { user, generation } => self.on_websocket_due(user, generation),
             Event::IdleTimeoutDue { generation } => self.on_idle_timeout(generation),
             Event::PeriodEnds => return self.on_period_ends(),
         }
@@ -664,6 +679,7 @@ impl<'s> World<'s> {
                 // The response cannot get back through the network: the ALB keeps waiting.
                 self.requests.slots[slot as usize].stage = Stage::Lost;
             }
+            _ if self.is_websocket_user(r.user) => self.websocket_established(slot),
             _ => {
                 self.release_target(slot);
                 let rt = &self.sc.clients[r.client as usize].types[r.rtype as usize];
@@ -827,12 +843,15 @@ impl<'s> World<'s> {
             return;
         }
         let client = self.users[user as usize].client;
-        if let Load::Users { think, .. } = &self.sc.clients[client.index()].load {
-            let pause = think.sample(&mut self.clients[client.index()].think);
-            let t = self.now + pause;
-            if t < self.end {
-                self.queue.schedule(t, Event::UserWakes { user });
-            }
+        let pause = match &self.sc.clients[client.index()].load {
+            Load::Users { think, .. } => think.sample(&mut self.clients[client.index()].think),
+            // A WebSocket client whose connection ended (or never opened) reconnects.
+            Load::Websocket(w) => w.reconnect.sample(&mut self.ws_rngs[client.index()].2),
+            Load::Open(_) => return,
+        };
+        let t = self.now + pause;
+        if t < self.end {
+            self.queue.schedule(t, Event::UserWakes { user });
         }
     }
 

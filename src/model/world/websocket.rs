@@ -1,0 +1,180 @@
+//! WebSocket connections: upgraded once, kept open, closed by the ALB idle timeout, by the end of
+//! a target's deregistration delay, or by the target failing — then the client reconnects.
+//!
+//! As AWS documents it (`aws-behavior.md` §2, §4, §6): the upgrade request is routed like any
+//! request (LOR counts an open WebSocket as an outstanding request), the target that answers 101
+//! keeps the connection, and the idle timeout (`idle_timeout.timeout_seconds`) still applies: a
+//! connection without a frame in either direction for that long is closed. Ping/pong frames are
+//! data, so pings keep it open. When a target is deregistered, open connections continue until the
+//! deregistration delay ends; that they are then closed is an assumption (AWS does not document it).
+
+use super::{NO_USER, World};
+use crate::engine::SimTime;
+use crate::model::client::Load;
+use crate::model::connection::Conn;
+use crate::model::event::Event;
+use crate::model::health::HealthState;
+use crate::recorder::{Origin, WsClose};
+
+/// One WebSocket client's connection.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct WsConn {
+    open: bool,
+    generation: u32,
+    group: u32,
+    member: u32,
+    instance: u32,
+    last: SimTime,
+    next_client: SimTime,
+    next_server: SimTime,
+    next_ping: SimTime,
+}
+
+impl World<'_> {
+    /// Whether `user` is a WebSocket client.
+    pub(super) fn is_websocket_user(&self, user: u32) -> bool {
+        user != NO_USER
+            && matches!(
+                self.sc.clients[self.users[user as usize].client.index()].load,
+                Load::Websocket(_)
+            )
+    }
+
+    /// The target answered the upgrade (101): the connection stays open, pinned to it.
+    pub(super) fn websocket_established(&mut self, slot: u32) {
+        let r = self.requests.slots[slot as usize];
+        let latency = self.now.since(r.arrived);
+        let target_time = self.now.since(r.dispatched);
+        self.rec.response(
+            101,
+            Origin::Target,
+            latency,
+            Some(r.group as usize),
+            Some(target_time),
+            0,
+        );
+        self.rec.websocket_opened();
+        self.requests.remove(slot);
+        let user = r.user as usize;
+        let ws = &mut self.ws[user];
+        ws.open = true;
+        ws.generation = ws.generation.wrapping_add(1);
+        ws.group = r.group;
+        ws.member = r.member;
+        ws.instance = r.instance;
+        ws.last = self.now;
+        let client = self.users[user].client.index();
+        let Load::Websocket(w) = &self.sc.clients[client].load else {
+            return;
+        };
+        let rngs = &mut self.ws_rngs[client];
+        ws.next_client = w
+            .client_messages
+            .as_ref()
+            .map_or(SimTime::NEVER, |d| self.now + d.sample(&mut rngs.0));
+        ws.next_server = w
+            .server_messages
+            .as_ref()
+            .map_or(SimTime::NEVER, |d| self.now + d.sample(&mut rngs.1));
+        ws.next_ping = w.ping.map_or(SimTime::NEVER, |p| self.now + p);
+        self.schedule_websocket(r.user);
+    }
+
+    /// Schedules the connection's next happening: a frame, or its idle timeout.
+    fn schedule_websocket(&mut self, user: u32) {
+        let ws = &self.ws[user as usize];
+        let idle = ws.last + self.sc.idle_timeout;
+        let next = ws
+            .next_client
+            .min(ws.next_server)
+            .min(ws.next_ping)
+            .min(idle);
+        if next <= self.end {
+            let generation = ws.generation;
+            self.queue
+                .schedule(next, Event::WebsocketDue { user, generation });
+        }
+    }
+
+    pub(super) fn on_websocket_due(&mut self, user: u32, generation: u32) {
+        let ws = self.ws[user as usize];
+        if !ws.open || ws.generation != generation {
+            return;
+        }
+        if self.now >= ws.last + self.sc.idle_timeout {
+            // No frame either way for idle_timeout.timeout_seconds: the ALB closes it.
+            self.close_websocket(user, WsClose::IdleTimeout);
+            return;
+        }
+        let client = self.users[user as usize].client.index();
+        let Load::Websocket(w) = &self.sc.clients[client].load else {
+            return;
+        };
+        let rngs = &mut self.ws_rngs[client];
+        let now = self.now;
+        let ws = &mut self.ws[user as usize];
+        let mut frames = 0u64;
+        if ws.next_client == now {
+            frames += 1;
+            ws.next_client = w
+                .client_messages
+                .as_ref()
+                .map_or(SimTime::NEVER, |d| now + d.sample(&mut rngs.0));
+        }
+        if ws.next_server == now {
+            frames += 1;
+            ws.next_server = w
+                .server_messages
+                .as_ref()
+                .map_or(SimTime::NEVER, |d| now + d.sample(&mut rngs.1));
+        }
+        let ping = ws.next_ping == now;
+        if ping {
+            ws.next_ping = w.ping.map_or(SimTime::NEVER, |p| now + p);
+        }
+        ws.last = now;
+        self.rec
+            .websocket_frames(frames, u64::from(ping), frames * w.message_bytes);
+        self.schedule_websocket(user);
+    }
+
+    /// Closes a WebSocket connection and lets its client reconnect after its delay.
+    pub(super) fn close_websocket(&mut self, user: u32, why: WsClose) {
+        let ws = &mut self.ws[user as usize];
+        if !ws.open {
+            return;
+        }
+        ws.open = false;
+        ws.generation = ws.generation.wrapping_add(1);
+        let (g, m, i) = (ws.group, ws.member, ws.instance);
+        self.rec.websocket_closed(why);
+        self.rec.connections.will_close(self.now);
+        let inst = &mut self.instances[i as usize];
+        inst.outstanding = inst.outstanding.saturating_sub(1);
+        let member = &mut self.groups[g as usize].members[m as usize];
+        member.in_flight -= 1;
+        if member.in_flight == 0 && member.health.state == HealthState::Draining {
+            self.drained(g, m);
+        }
+        self.user_conns[user as usize * self.sc.listeners.len()..][..self.sc.listeners.len()]
+            .fill(Conn::default());
+        self.user_done(user);
+    }
+
+    /// Closes every open WebSocket that `which(group, member, instance)` selects; returns how many.
+    pub(super) fn close_websockets(
+        &mut self,
+        why: WsClose,
+        which: impl Fn(u32, u32, u32) -> bool,
+    ) -> u32 {
+        let mut n = 0;
+        for user in 0..self.ws.len() as u32 {
+            let ws = self.ws[user as usize];
+            if ws.open && which(ws.group, ws.member, ws.instance) {
+                self.close_websocket(user, why);
+                n += 1;
+            }
+        }
+        n
+    }
+}
