@@ -364,10 +364,14 @@ impl World<'_> {
         let closed = self.close_websockets(WsClose::Deregistration, |group, member, _| {
             group == g && member == m
         });
-        t.detail = format!(
-            "deregistration delay elapsed: {cut} request(s) still in flight cut off (502), \
-             {closed} WebSocket connection(s) closed"
-        );
+        let mut parts = vec!["deregistration delay elapsed".to_string()];
+        if cut > 0 {
+            parts.push(format!("{cut} request(s) still in flight cut off (502)"));
+        }
+        if closed > 0 {
+            parts.push(format!("{closed} WebSocket connection(s) closed"));
+        }
+        t.detail = parts.join(": ");
         self.transition(g, m, t);
     }
 
