@@ -82,6 +82,124 @@ pub fn reuse_or_open(
     }
 }
 
+/// Most concurrent requests (streams) on one client HTTP/2 connection (`aws-behavior.md` §6.3).
+pub const H2_MAX_STREAMS: u32 = 128;
+/// Requests after which the ALB ends an HTTP/2 connection with GOAWAY (`aws-behavior.md` §6.3).
+pub const H2_MAX_REQUESTS: u32 = 10_000;
+const NONE: u32 = u32::MAX;
+
+/// One client HTTP/2 connection: requests share it as concurrent streams.
+#[derive(Clone, Copy, Debug, Default)]
+struct H2Conn {
+    conn: Conn,
+    streams: u32,
+    served: u32,
+}
+
+/// The HTTP/2 connections an open-loop client has to one listener: new streams go on the current
+/// connection while it has fewer than 128 streams, has served fewer than 10,000 requests (then the
+/// ALB sends GOAWAY) and is younger than `client_keep_alive.seconds`; otherwise a new connection
+/// becomes current and the old one closes when its last stream ends.
+#[derive(Clone, Debug, Default)]
+pub struct H2Pool {
+    conns: Vec<H2Conn>,
+    free: Vec<u32>,
+    current: Option<u32>,
+}
+
+impl H2Pool {
+    /// Opens a stream for a new request: returns the connection slot, the connection and whether
+    /// it is new (needs a TLS handshake).
+    #[inline]
+    pub fn open_stream(
+        &mut self,
+        now: SimTime,
+        rules: &ConnRules,
+        counter: &mut ConnectionCounter,
+    ) -> (u32, Conn, bool) {
+        if let Some(cur) = self.current {
+            let c = &mut self.conns[cur as usize];
+            let open = c.streams > 0 || c.conn.closes_at > now;
+            let usable = open
+                && c.streams < H2_MAX_STREAMS
+                && c.served < H2_MAX_REQUESTS
+                && now.since(c.conn.born) < rules.max_lifetime;
+            if usable {
+                if c.streams == 0 {
+                    counter.cancel_close(c.conn.booking);
+                }
+                c.streams += 1;
+                c.served += 1;
+                return (cur, c.conn, false);
+            }
+            // Retire it: an idle one closes now (or closed already), a busy one when drained.
+            if c.streams == 0 {
+                if c.conn.closes_at > now {
+                    counter.cancel_close(c.conn.booking);
+                    counter.will_close(now);
+                }
+                self.free.push(cur);
+            }
+            self.current = None;
+        }
+        counter.opened();
+        let conn = Conn {
+            born: now,
+            closes_at: SimTime::ZERO,
+            booking: 0,
+        };
+        let fresh = H2Conn {
+            conn,
+            streams: 1,
+            served: 1,
+        };
+        let slot = match self.free.pop() {
+            Some(i) => {
+                self.conns[i as usize] = fresh;
+                i
+            }
+            None => {
+                self.conns.push(fresh);
+                (self.conns.len() - 1) as u32
+            }
+        };
+        self.current = Some(slot);
+        (slot, conn, true)
+    }
+
+    /// A request's stream ended.
+    #[inline]
+    pub fn close_stream(
+        &mut self,
+        slot: u32,
+        now: SimTime,
+        rules: &ConnRules,
+        counter: &mut ConnectionCounter,
+    ) {
+        let is_current = self.current == Some(slot);
+        let c = &mut self.conns[slot as usize];
+        c.streams -= 1;
+        if c.streams > 0 {
+            return;
+        }
+        let keep =
+            is_current && c.served < H2_MAX_REQUESTS && now.since(c.conn.born) < rules.max_lifetime;
+        if keep {
+            c.conn.closes_at = now + rules.idle_timeout;
+            c.conn.booking = counter.will_close(c.conn.closes_at);
+        } else {
+            counter.will_close(now);
+            self.free.push(slot);
+            if is_current {
+                self.current = None;
+            }
+        }
+    }
+}
+
+/// Marks a request that does not use an HTTP/2 connection.
+pub const NO_H2: u32 = NONE;
+
 /// The idle connections an open-loop client keeps to one listener, most recently used last.
 #[derive(Clone, Debug, Default)]
 pub struct Pool {

@@ -372,3 +372,143 @@ impl Csv {
         self.column(name).iter().map(|&x| x as u64).sum()
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Health checks, faults, registration: model pieces and timeline helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Time a target spends answering a health check in the timeline tests [ms]. Set explicitly (it is
+/// an albsim assumption, default 1 ms) because a passing check completes this long after it is
+/// sent, so a transition to `healthy` happens at check time + `CHECK_MS`.
+pub const CHECK_MS: f64 = 1.0;
+
+/// Tolerance on event times [s]. The engine counts integer nanoseconds and every duration in a
+/// model is rounded to the nearest nanosecond; an expected time is a sum of at most a handful of
+/// such durations, so it is exact to a few ns. 10 ns is far below any gap between events in these
+/// tests (≥ 1 ms).
+pub const TIME_TOL: f64 = 1e-8;
+
+/// A `health_check` object in AWS spelling. `first_check_delay` (an albsim setting; `None`: random
+/// within one interval) applies to load balancer node 0, whose results drive the target's state,
+/// so with `Some(d)` node 0 checks at `registration + d + k·interval` exactly.
+pub fn health_check(
+    interval: u32,
+    timeout: u32,
+    healthy: u32,
+    unhealthy: u32,
+    first_check_delay: Option<f64>,
+) -> Value {
+    let mut hc = json!({
+        "HealthCheckIntervalSeconds": interval,
+        "HealthCheckTimeoutSeconds": timeout,
+        "HealthyThresholdCount": healthy,
+        "UnhealthyThresholdCount": unhealthy,
+        "service_time": constant_ms(CHECK_MS)
+    });
+    if let Some(d) = first_check_delay {
+        hc["first_check_delay"] = json!(d);
+    }
+    hc
+}
+
+/// `group` (see [`group`]) with a `health_check` object.
+pub fn checked_group(name: &str, targets: &[&str], hc: Value) -> Value {
+    let mut g = group(name, targets, "round_robin");
+    g["health_check"] = hc;
+    g
+}
+
+/// An instance (see [`instance`]) in Availability Zone `az`.
+pub fn instance_in(id: &str, instance_type: &str, workers: u32, az: &str) -> Value {
+    let mut i = instance(id, instance_type, workers);
+    i["availability_zone"] = json!(az);
+    i
+}
+
+/// Activity lines of `kind` (`target-health`, `fault`, `registration`, `target-group`) about
+/// `subject` (`group/instance`, an instance, `AZ …`, a group name), as (time [s], message).
+pub fn activity<'a>(r: &'a RunResult, kind: &str, subject: &str) -> Vec<(f64, &'a str)> {
+    r.activity
+        .iter()
+        .filter(|a| a.kind == kind && a.subject == subject)
+        .map(|a| (a.time_seconds, a.message.as_str()))
+        .collect()
+}
+
+/// Target-health transitions of `group/instance`, as (time [s], message).
+pub fn transitions<'a>(r: &'a RunResult, subject: &str) -> Vec<(f64, &'a str)> {
+    activity(r, "target-health", subject)
+}
+
+/// Panics unless event time `actual` equals `expected` to within [`TIME_TOL`].
+pub fn assert_time(actual: f64, expected: f64, what: &str) {
+    assert!(
+        (actual - expected).abs() <= TIME_TOL,
+        "{what}: at {actual} s, expected {expected} s"
+    );
+}
+
+/// Panics unless `transition` is at `at` and its message starts with `prefix` (`"healthy ->
+/// unhealthy  Target.Timeout"`, …).
+pub fn assert_transition(transition: (f64, &str), at: f64, prefix: &str, what: &str) {
+    assert!(
+        transition.1.starts_with(prefix),
+        "{what}: message {:?} does not start with {prefix:?}",
+        transition.1
+    );
+    assert_time(transition.0, at, what);
+}
+
+/// Node 0's first check strictly after `t`, on the schedule `phase + k·interval` (k ≥ 0).
+pub fn next_check_after(t: f64, phase: f64, interval: f64) -> f64 {
+    let k = ((t - phase) / interval).floor() + 1.0;
+    phase + k.max(0.0) * interval
+}
+
+/// Number of arrivals of a `constant` client at `rate` per second (integer, dividing 10⁹, so the
+/// arrivals are exactly at k/rate, k ≥ 1) strictly between `from` and `to` [s]. Neither bound may
+/// be an arrival time (a tie would depend on event order, which these tests avoid).
+pub fn arrivals_between(rate: u64, from: f64, to: f64) -> u64 {
+    assert_eq!(1_000_000_000 % rate, 0, "rate must divide 10^9");
+    let gap = 1_000_000_000 / rate;
+    let ns = |t: f64| {
+        let n = (t * 1e9).round() as u64;
+        assert_ne!(n % gap, 0, "{t} s is an arrival time");
+        n
+    };
+    let a = if from <= 0.0 { 0 } else { ns(from) };
+    // k·gap < to ⇔ k ≤ ⌊to/gap⌋, and k·gap ≤ from ⇔ k ≤ ⌊from/gap⌋ (neither is a multiple).
+    (ns(to) / gap).saturating_sub(a / gap)
+}
+
+/// Sum of `f(row)` over the metric periods that start in `[from, to)` [s].
+pub fn sum_rows(
+    r: &RunResult,
+    from: f64,
+    to: f64,
+    f: impl Fn(&albsim::recorder::PeriodRow) -> u64,
+) -> u64 {
+    r.periods
+        .iter()
+        .filter(|p| p.start_seconds >= from && p.start_seconds < to)
+        .map(f)
+        .sum()
+}
+
+/// Requests each instance completed, by instance id.
+pub fn completed(r: &RunResult, id: &str) -> u64 {
+    r.instances
+        .iter()
+        .find(|i| i.id == id)
+        .unwrap_or_else(|| panic!("no instance {id}"))
+        .requests_completed
+}
+
+/// Panics unless `count` is one of the two halves of `n` (round robin over two targets alternates,
+/// so one target gets ⌊n/2⌋ or ⌈n/2⌉ of n consecutive requests).
+pub fn assert_half(count: u64, n: u64, what: &str) {
+    assert!(
+        count == n / 2 || count == n.div_ceil(2),
+        "{what}: {count}, expected half of {n}"
+    );
+}

@@ -233,7 +233,13 @@ impl World<'_> {
             let message = if open {
                 "no healthy target left: failing open, routing to all unhealthy targets".to_string()
             } else {
-                "a target is healthy again: routing only to healthy targets".to_string()
+                let (healthy, _) = self.groups[g as usize].host_counts();
+                if healthy >= spec.minimum_healthy_targets {
+                    "enough targets are healthy again: routing only to healthy targets".to_string()
+                } else {
+                    "no unhealthy target left to fail open to: the group stops failing open"
+                        .to_string()
+                }
             };
             self.rec
                 .activity(self.now, "target-group", spec.name.clone(), message);
