@@ -112,6 +112,9 @@ pub struct ClientSpec {
     pub keep_alive: bool,
     /// Open loop: browser sessions (cookie jars) requests are spread over (0: no cookies).
     pub sessions: u32,
+    /// Speaks HTTP/2 where the listener offers it (open loop: requests share connections as
+    /// concurrent streams).
+    pub http2: bool,
 }
 
 impl ClientSpec {
@@ -252,6 +255,7 @@ impl ClientSpec {
             cumulative_weights,
             keep_alive: raw.keep_alive.unwrap_or(true),
             sessions,
+            http2: raw.http2.unwrap_or(true),
         })
     }
 }

@@ -233,3 +233,60 @@ impl Pool {
         self.idle.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> ConnRules {
+        ConnRules {
+            idle_timeout: SimDuration::from_secs(60),
+            max_lifetime: SimDuration::from_secs(3600),
+        }
+    }
+
+    #[test]
+    fn http2_multiplexes_up_to_128_streams_per_connection() {
+        let (r, mut counter) = (
+            rules(),
+            ConnectionCounter::new(SimDuration::from_secs(60), 10),
+        );
+        let mut pool = H2Pool::default();
+        let t = SimTime(1);
+        let slots: Vec<(u32, bool)> = (0..129)
+            .map(|_| pool.open_stream(t, &r, &mut counter))
+            .map(|(s, _, fresh)| (s, fresh))
+            .collect();
+        assert!(slots[0].1, "the first stream opens a connection");
+        assert!(
+            slots[1..128]
+                .iter()
+                .all(|&(s, fresh)| s == slots[0].0 && !fresh)
+        );
+        assert!(
+            slots[128].1 && slots[128].0 != slots[0].0,
+            "the 129th stream needs a second connection"
+        );
+        assert_eq!(counter.close_period(0).1, 2, "two new connections");
+    }
+
+    #[test]
+    fn goaway_after_10000_requests_and_idle_reuse_before() {
+        let (r, mut counter) = (
+            rules(),
+            ConnectionCounter::new(SimDuration::from_secs(60), 10),
+        );
+        let mut pool = H2Pool::default();
+        let mut opened = 0;
+        for k in 0..(H2_MAX_REQUESTS as u64 + 1) {
+            let now = SimTime(k * 1000);
+            let (slot, _, fresh) = pool.open_stream(now, &r, &mut counter);
+            opened += u32::from(fresh);
+            pool.close_stream(slot, now, &r, &mut counter);
+        }
+        assert_eq!(
+            opened, 2,
+            "one connection for 10,000 sequential requests, then GOAWAY"
+        );
+    }
+}

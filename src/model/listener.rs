@@ -51,6 +51,8 @@ pub struct ListenerSpec {
     pub protocol: Protocol,
     /// Time to complete a TLS handshake on a new connection (HTTPS only; an assumption, default 2 ms).
     pub tls_handshake: SimDuration,
+    /// Whether clients may use HTTP/2 (HTTPS and `routing.http2.enabled`).
+    pub http2: bool,
     /// Rules by ascending priority.
     pub rules: Vec<RuleSpec>,
     /// The default rule's action.
@@ -221,6 +223,7 @@ impl ListenerSpec {
             } else {
                 0.0
             }),
+            http2: protocol == Protocol::Https,
             rules,
             default_action,
         })

@@ -122,6 +122,9 @@ pub struct RawClient {
     /// Whether the client reuses connections (HTTP keep-alive); default true.
     #[serde(default)]
     pub keep_alive: Option<bool>,
+    /// Whether the client speaks HTTP/2 on HTTPS listeners (default true, as browsers do).
+    #[serde(default)]
+    pub http2: Option<bool>,
     /// Open loop: number of browser sessions (cookie jars) the requests are spread over; each
     /// request belongs to one at random. Default: none (every request comes without cookies).
     /// Closed-loop users always carry their own session.
@@ -457,6 +460,9 @@ pub struct RawLbAttributes {
     /// `client_keep_alive.seconds`, 60–604800, default 3600.
     #[serde(rename = "client_keep_alive.seconds", default)]
     pub client_keep_alive_seconds: Option<AwsInt>,
+    /// `routing.http2.enabled`, default true: HTTPS listeners speak HTTP/2 to clients that can.
+    #[serde(rename = "routing.http2.enabled", default)]
+    pub http2_enabled: Option<AwsBool>,
 }
 
 /// A listener.

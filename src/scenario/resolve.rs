@@ -156,10 +156,12 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
             .key("listeners")
             .error("expected at least one listener"));
     }
+    let http2 = lb.attributes.http2_enabled.is_none_or(|b| b.0);
     let mut listeners: Vec<ListenerSpec> = Vec::with_capacity(lb.listeners.len());
     for (i, l) in lb.listeners.iter().enumerate() {
         let at = lb_at.key("listeners").index(i);
-        let spec = ListenerSpec::resolve(l, &at, &group_ids)?;
+        let mut spec = ListenerSpec::resolve(l, &at, &group_ids)?;
+        spec.http2 &= http2;
         if listeners.iter().any(|o| o.port == spec.port) {
             return Err(at
                 .key("port")

@@ -135,6 +135,7 @@ impl World<'_> {
             check: checker,
             check_seq: seq,
             session: super::sessions::NO_SESSION,
+            h2: crate::model::connection::NO_H2,
             stage: Stage::AtTarget,
             generation: 0,
         });

@@ -26,7 +26,7 @@ mod websocket;
 
 use super::arrival::ArrivalCursor;
 use super::client::Load;
-use super::connection::{Conn, ConnRules, Pool, reuse_or_open};
+use super::connection::{Conn, ConnRules, H2Pool, NO_H2, Pool, reuse_or_open};
 use super::event::Event;
 use super::health::HealthState;
 use super::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId};
@@ -85,6 +85,8 @@ struct Request {
     check_seq: u32,
     /// Cookie jar, or `NO_SESSION`.
     session: u32,
+    /// HTTP/2 connection slot in the client's pool, or `NO_H2`.
+    h2: u32,
     stage: Stage,
     generation: u32,
 }
@@ -132,8 +134,10 @@ struct ClientState {
     think: RngStream,
     service: Vec<RngStream>,
     cursor: ArrivalCursor,
-    /// Idle connections per listener (open loop).
+    /// Idle connections per listener (open loop, HTTP/1.1).
     pools: Vec<Pool>,
+    /// HTTP/2 connections per listener (open loop).
+    h2_pools: Vec<H2Pool>,
 }
 
 /// A closed-loop user.
@@ -206,6 +210,7 @@ impl<'s> World<'s> {
                     .collect(),
                 cursor: ArrivalCursor::default(),
                 pools: vec![Pool::default(); listeners],
+                h2_pools: vec![H2Pool::default(); listeners],
             })
             .collect();
         let groups = sc
@@ -423,12 +428,24 @@ impl<'s> World<'s> {
         route: RouteId,
     ) {
         let spec = &self.sc.clients[client.index()];
-        let idle = if user == NO_USER {
-            self.clients[client.index()].pools[listener.index()].take(self.now)
+        let (conn, fresh, h2) = if user == NO_USER
+            && spec.http2
+            && spec.keep_alive
+            && self.sc.listeners[listener.index()].http2
+        {
+            let pool = &mut self.clients[client.index()].h2_pools[listener.index()];
+            let (slot, conn, fresh) =
+                pool.open_stream(self.now, &self.conn_rules, &mut self.rec.connections);
+            (conn, fresh, slot)
         } else {
-            Some(self.user_conns[user as usize * self.sc.listeners.len() + listener.index()])
+            let idle = if user == NO_USER {
+                self.clients[client.index()].pools[listener.index()].take(self.now)
+            } else {
+                Some(self.user_conns[user as usize * self.sc.listeners.len() + listener.index()])
+            };
+            let (conn, fresh) = reuse_or_open(idle, self.now, &mut self.rec.connections);
+            (conn, fresh, NO_H2)
         };
-        let (conn, fresh) = reuse_or_open(idle, self.now, &mut self.rec.connections);
         let rt = &spec.types[rtype as usize];
         self.rec.request_received(rt.request_bytes);
         let handshake = if fresh {
@@ -451,6 +468,7 @@ impl<'s> World<'s> {
             check: NO_CHECK,
             check_seq: 0,
             session,
+            h2,
             stage: Stage::Handshake,
             generation: 0,
         });
@@ -822,6 +840,11 @@ impl<'s> World<'s> {
             target_time,
             bytes,
         );
+        if r.h2 != NO_H2 {
+            let pool = &mut self.clients[r.client as usize].h2_pools[r.listener.index()];
+            pool.close_stream(r.h2, self.now, &self.conn_rules, &mut self.rec.connections);
+            return;
+        }
         let keep_alive = self.sc.clients[r.client as usize].keep_alive;
         let back = self
             .conn_rules
