@@ -86,6 +86,39 @@ pub enum Event {
         /// Connection generation when scheduled.
         generation: u32,
     },
+    /// An Auto Scaling instance finished booting (`Pending` ends).
+    AsgLaunched {
+        /// Group index.
+        asg: u32,
+        /// Member index in the group.
+        member: u32,
+    },
+    /// A lifecycle hook's wait ends (`Pending:Wait` or `Terminating:Wait`).
+    AsgHookDone {
+        /// Group index.
+        asg: u32,
+        /// Member index in the group.
+        member: u32,
+    },
+    /// A terminating instance's deregistration delay is over: termination proceeds.
+    AsgDrainOver {
+        /// Group index.
+        asg: u32,
+        /// Member index in the group.
+        member: u32,
+    },
+    /// The group's periodic health check.
+    AsgHealthPoll {
+        /// Group index.
+        asg: u32,
+    },
+    /// A scheduled action is due.
+    AsgScheduled {
+        /// Group index.
+        asg: u32,
+        /// Index of the action in the group's scheduled actions.
+        action: u32,
+    },
     /// A scheduled register/deregister operation is due.
     OperationDue {
         /// Index into the scenario's operations.

@@ -11,8 +11,10 @@
 //! | [`event`], [`world`] | what happens, and what it does | — |
 
 pub mod arrival;
+pub mod autoscaling;
 pub mod catalog;
 pub mod client;
+pub mod cloudwatch;
 pub mod connection;
 pub mod distribution;
 pub mod event;

@@ -56,7 +56,6 @@ pub struct Recorder {
     sums: PeriodSums,
     /// Client connections (`ActiveConnectionCount`, `NewConnectionCount`).
     pub connections: ConnectionCounter,
-    cpu_marks: Vec<u128>,
     rows: Vec<PeriodRow>,
     total_requests: u64,
     hosts: Vec<HostCounter>,
@@ -99,7 +98,7 @@ impl HostCounter {
 impl Recorder {
     /// A recorder for `groups` target groups and `instances` instances, with metric period `period`
     /// over a run of length `run`.
-    pub fn new(groups: usize, instances: usize, period: SimDuration, run: SimDuration) -> Recorder {
+    pub fn new(groups: usize, period: SimDuration, run: SimDuration) -> Recorder {
         let periods = run.0.div_ceil(period.0) as usize;
         Recorder {
             period,
@@ -110,7 +109,6 @@ impl Recorder {
             period_target_rt: LatencyHistogram::new(),
             sums: PeriodSums::default(),
             connections: ConnectionCounter::new(period, periods),
-            cpu_marks: vec![0; instances],
             rows: Vec::with_capacity(periods),
             total_requests: 0,
             hosts: vec![HostCounter::default(); groups],
@@ -234,27 +232,13 @@ impl Recorder {
         self.sums.fixed_responses += 1;
     }
 
-    /// Closes the period ending at `end`; `busy[i]` is instance `i`'s ∫ busy vCPUs dt so far and
-    /// `vcpus[i]` its vCPU count.
-    pub fn close_period(&mut self, end: SimTime, busy: &[u128], vcpus: &[u32]) {
+    /// Closes the period ending at `end`; `cpu[i]` is instance `i`'s `CPUUtilization` over the
+    /// period (`None` when it was not running).
+    pub fn close_period(&mut self, end: SimTime, cpu: Vec<Option<f64>>) {
         let index = self.rows.len();
         let start = SimTime(index as u64 * self.period.0);
         let length = end.since(start);
         let (active, new) = self.connections.close_period(index);
-        let cpu = busy
-            .iter()
-            .zip(vcpus)
-            .zip(self.cpu_marks.iter_mut())
-            .map(|((&b, &v), mark)| {
-                let used = b - *mark;
-                *mark = b;
-                if length.0 == 0 {
-                    0.0
-                } else {
-                    100.0 * used as f64 / (length.0 as f64 * f64::from(v))
-                }
-            })
-            .collect();
         let secs = length.as_secs_f64().max(1e-9);
         let (healthy_hosts, unhealthy_hosts) = self
             .hosts

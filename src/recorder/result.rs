@@ -97,8 +97,9 @@ pub struct PeriodRow {
     pub new_connection_count: u64,
     /// `ProcessedBytes`: request and response bytes through the load balancer.
     pub processed_bytes: u64,
-    /// `CPUUtilization` [%] per instance, in model order.
-    pub cpu_utilization: Vec<f64>,
+    /// `CPUUtilization` \[%\] per instance (model order, then launch order); `None` while the
+    /// instance was not running (no datapoint).
+    pub cpu_utilization: Vec<Option<f64>>,
 }
 
 /// One line of the activity history.
@@ -168,6 +169,12 @@ pub struct InstanceResult {
     pub cpu_utilization: f64,
     /// Requests the instance completed.
     pub requests_completed: u64,
+    /// When it was launched [s] (0 for instances of the model).
+    pub launched_seconds: f64,
+    /// When it was terminated [s], if it was.
+    pub terminated_seconds: Option<f64>,
+    /// On-demand price [USD/h].
+    pub price_per_hour: f64,
 }
 
 /// Everything a run produced.

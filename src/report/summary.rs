@@ -19,7 +19,8 @@
 //!   },
 //!   "target_groups": { "web": { "requests": …, "latency_ms": { … } } },
 //!   "instances": [ { "id": "web-1", "instance_type": "t3.micro", "availability_zone": "us-east-1a",
-//!                    "cpu_utilization": 31.2, "requests_completed": 57551 } ],
+//!                    "cpu_utilization": 31.2, "requests_completed": 57551,
+//!                    "launched_seconds": 0.0, "terminated_seconds": null, "price_per_hour": 0.0104 } ],
 //!   "websockets": { "opened": …, "closed_by_idle_timeout": …, "closed_by_deregistration": …,
 //!                   "closed_by_target_failure": …, "messages": …, "pings": … },  // only with WebSocket clients
 //!   "events_processed": 432106,       // events popped from the queue

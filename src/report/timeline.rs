@@ -76,7 +76,7 @@ pub fn timeline(r: &RunResult) -> Timeline {
                 values: r
                     .periods
                     .iter()
-                    .map(|p| p.cpu_utilization.get(i).copied())
+                    .map(|p| p.cpu_utilization.get(i).copied().flatten())
                     .collect(),
                 style: SeriesStyle::Line,
                 color: None,

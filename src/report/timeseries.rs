@@ -88,8 +88,13 @@ pub fn to_csv(r: &RunResult) -> String {
         for (h, u) in p.healthy_host_count.iter().zip(&p.unhealthy_host_count) {
             let _ = write!(out, ",{h:.3},{u:.3}");
         }
-        for c in &p.cpu_utilization {
-            let _ = write!(out, ",{c:.3}");
+        for i in 0..r.instances.len() {
+            match p.cpu_utilization.get(i).copied().flatten() {
+                Some(c) => {
+                    let _ = write!(out, ",{c:.3}");
+                }
+                None => out.push(','),
+            }
         }
         out.push('\n');
     }

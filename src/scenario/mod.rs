@@ -12,6 +12,7 @@ mod error;
 pub mod path;
 pub mod raw;
 mod resolve;
+mod resolve_asg;
 pub(crate) mod tagged;
 pub mod values;
 
@@ -19,6 +20,7 @@ pub use error::{FieldError, ModelError};
 pub use resolve::resolve;
 
 use crate::engine::SimDuration;
+use crate::model::autoscaling::{AlarmSpec, AsgSpec};
 use crate::model::client::ClientSpec;
 use crate::model::fault::{FaultSpec, OperationSpec};
 use crate::model::instance::InstanceSpec;
@@ -60,6 +62,10 @@ pub struct Scenario {
     pub faults: Vec<FaultSpec>,
     /// Scheduled register/deregister operations.
     pub operations: Vec<OperationSpec>,
+    /// Auto Scaling groups.
+    pub auto_scaling_groups: Vec<AsgSpec>,
+    /// CloudWatch alarms: the model's, and those target tracking policies create.
+    pub alarms: Vec<AlarmSpec>,
 }
 
 /// Parses and resolves a model from JSON text; `file` names it in errors.

@@ -45,6 +45,265 @@ pub struct RawModel {
     /// Operations at given times (register, deregister).
     #[serde(default)]
     pub operations: Vec<RawOperation>,
+    /// EC2 Auto Scaling groups.
+    #[serde(default)]
+    pub auto_scaling_groups: Vec<RawAutoScalingGroup>,
+    /// CloudWatch alarms (for step and simple scaling policies).
+    #[serde(default)]
+    pub alarms: Vec<RawAlarm>,
+}
+
+/// An EC2 Auto Scaling group (AWS `CreateAutoScalingGroup` names).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAutoScalingGroup {
+    /// `AutoScalingGroupName`.
+    #[serde(rename = "AutoScalingGroupName")]
+    pub name: String,
+    /// `MinSize`.
+    #[serde(rename = "MinSize")]
+    pub min_size: u32,
+    /// `MaxSize`.
+    #[serde(rename = "MaxSize")]
+    pub max_size: u32,
+    /// `DesiredCapacity` (default `MinSize`).
+    #[serde(rename = "DesiredCapacity", default)]
+    pub desired_capacity: Option<u32>,
+    /// `LaunchTemplate`: what to launch.
+    #[serde(rename = "LaunchTemplate")]
+    pub launch_template: RawLaunchTemplate,
+    /// `AvailabilityZones`: instances are balanced across them.
+    #[serde(rename = "AvailabilityZones")]
+    pub availability_zones: Vec<String>,
+    /// `TargetGroupARNs`: target group names the instances register with.
+    #[serde(rename = "TargetGroupARNs", default)]
+    pub target_groups: Vec<String>,
+    /// `HealthCheckType`: `EC2` (default) or `ELB`.
+    #[serde(rename = "HealthCheckType", default)]
+    pub health_check_type: Option<String>,
+    /// `HealthCheckGracePeriod` [s], default 0 (the API's; the console uses 300).
+    #[serde(rename = "HealthCheckGracePeriod", default)]
+    pub health_check_grace_period: Option<AwsInt>,
+    /// `DefaultCooldown` [s], default 300.
+    #[serde(rename = "DefaultCooldown", default)]
+    pub default_cooldown: Option<AwsInt>,
+    /// `DefaultInstanceWarmup` [s], 0–3600, not set by default.
+    #[serde(rename = "DefaultInstanceWarmup", default)]
+    pub default_instance_warmup: Option<AwsInt>,
+    /// `TerminationPolicies`, default `["Default"]`.
+    #[serde(rename = "TerminationPolicies", default)]
+    pub termination_policies: Vec<String>,
+    /// `NewInstancesProtectedFromScaleIn`, default false.
+    #[serde(rename = "NewInstancesProtectedFromScaleIn", default)]
+    pub protected_from_scale_in: Option<bool>,
+    /// `LifecycleHooks`.
+    #[serde(rename = "LifecycleHooks", default)]
+    pub lifecycle_hooks: Vec<RawLifecycleHook>,
+    /// Scaling policies (`PutScalingPolicy`).
+    #[serde(rename = "Policies", default)]
+    pub policies: Vec<RawScalingPolicy>,
+    /// Scheduled actions (`PutScheduledUpdateGroupAction`).
+    #[serde(rename = "ScheduledActions", default)]
+    pub scheduled_actions: Vec<RawScheduledAction>,
+    /// Period of the group's health-check loop (an assumption: AWS does not document it; default 60 s).
+    #[serde(default)]
+    pub health_check_poll_interval: Option<DurationValue>,
+}
+
+/// What the group launches.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLaunchTemplate {
+    /// Instance type.
+    pub instance_type: String,
+    /// Requests processed at once (default: the type's vCPUs).
+    #[serde(default)]
+    pub workers: Option<u32>,
+    /// Backlog limit (default 1024).
+    #[serde(default)]
+    pub backlog: Option<u32>,
+    /// Detailed (1-minute) monitoring; default false: basic, 5-minute `CPUUtilization`.
+    #[serde(default)]
+    pub detailed_monitoring: Option<bool>,
+    /// Launch to ready: boot plus application start (default lognormal, median 60 s, p99 120 s;
+    /// an assumption).
+    #[serde(default)]
+    pub launch_time: Option<RawDistribution>,
+}
+
+/// A lifecycle hook.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLifecycleHook {
+    /// `LifecycleHookName`.
+    #[serde(rename = "LifecycleHookName")]
+    pub name: String,
+    /// `autoscaling:EC2_INSTANCE_LAUNCHING` or `autoscaling:EC2_INSTANCE_TERMINATING`.
+    #[serde(rename = "LifecycleTransition")]
+    pub transition: String,
+    /// `HeartbeatTimeout` [s], 30–7200, default 3600.
+    #[serde(rename = "HeartbeatTimeout", default)]
+    pub heartbeat_timeout: Option<AwsInt>,
+    /// How long the hook's work takes before it completes the action (default: it never does, and
+    /// the heartbeat timeout ends the wait).
+    #[serde(default)]
+    pub completes_after: Option<DurationValue>,
+}
+
+/// A scaling policy (`PutScalingPolicy`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScalingPolicy {
+    /// `PolicyName`.
+    #[serde(rename = "PolicyName")]
+    pub name: String,
+    /// `TargetTrackingScaling`, `StepScaling` or `SimpleScaling`.
+    #[serde(rename = "PolicyType")]
+    pub policy_type: String,
+    /// Target tracking settings.
+    #[serde(rename = "TargetTrackingConfiguration", default)]
+    pub target_tracking: Option<RawTargetTracking>,
+    /// `ChangeInCapacity`, `ExactCapacity` or `PercentChangeInCapacity` (step and simple).
+    #[serde(rename = "AdjustmentType", default)]
+    pub adjustment_type: Option<String>,
+    /// Simple scaling: the adjustment.
+    #[serde(rename = "ScalingAdjustment", default)]
+    pub scaling_adjustment: Option<i64>,
+    /// Simple scaling: cooldown [s] (default: the group's `DefaultCooldown`).
+    #[serde(rename = "Cooldown", default)]
+    pub cooldown: Option<AwsInt>,
+    /// Step scaling: steps relative to the alarm threshold.
+    #[serde(rename = "StepAdjustments", default)]
+    pub step_adjustments: Vec<RawStepAdjustment>,
+    /// `MinAdjustmentMagnitude` for `PercentChangeInCapacity`.
+    #[serde(rename = "MinAdjustmentMagnitude", default)]
+    pub min_adjustment_magnitude: Option<u32>,
+    /// `EstimatedInstanceWarmup` [s] (target tracking and step).
+    #[serde(rename = "EstimatedInstanceWarmup", default)]
+    pub estimated_instance_warmup: Option<AwsInt>,
+}
+
+/// `TargetTrackingConfiguration`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTargetTracking {
+    /// `PredefinedMetricSpecification`.
+    #[serde(rename = "PredefinedMetricSpecification")]
+    pub predefined: RawPredefinedMetric,
+    /// `TargetValue`.
+    #[serde(rename = "TargetValue")]
+    pub target_value: f64,
+    /// `DisableScaleIn`, default false.
+    #[serde(rename = "DisableScaleIn", default)]
+    pub disable_scale_in: Option<bool>,
+    /// Shapes of the alarms AWS creates (assumptions from observation: high 3 of 3, low 15 of 15,
+    /// low threshold 0.9 × target).
+    #[serde(default)]
+    pub alarms: Option<RawTargetTrackingAlarms>,
+}
+
+/// `PredefinedMetricSpecification`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPredefinedMetric {
+    /// `ASGAverageCPUUtilization`, `ASGAverageNetworkIn`, `ASGAverageNetworkOut` or
+    /// `ALBRequestCountPerTarget`.
+    #[serde(rename = "PredefinedMetricType")]
+    pub metric_type: String,
+    /// `ResourceLabel`: for `ALBRequestCountPerTarget`, the target group name.
+    #[serde(rename = "ResourceLabel", default)]
+    pub resource_label: Option<String>,
+}
+
+/// The alarms target tracking creates (albsim settings; AWS does not document them).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTargetTrackingAlarms {
+    /// High alarm datapoints (M of N, default 3 of 3).
+    #[serde(default)]
+    pub high_datapoints: Option<u32>,
+    /// Low alarm datapoints (default 15 of 15).
+    #[serde(default)]
+    pub low_datapoints: Option<u32>,
+    /// Low alarm threshold as a fraction of the target (default 0.9).
+    #[serde(default)]
+    pub low_threshold_factor: Option<f64>,
+}
+
+/// A step of a step scaling policy.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStepAdjustment {
+    /// `MetricIntervalLowerBound` (relative to the threshold; absent: −∞).
+    #[serde(rename = "MetricIntervalLowerBound", default)]
+    pub lower: Option<f64>,
+    /// `MetricIntervalUpperBound` (relative to the threshold; absent: +∞).
+    #[serde(rename = "MetricIntervalUpperBound", default)]
+    pub upper: Option<f64>,
+    /// `ScalingAdjustment`.
+    #[serde(rename = "ScalingAdjustment")]
+    pub adjustment: i64,
+}
+
+/// A scheduled action.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScheduledAction {
+    /// `ScheduledActionName`.
+    #[serde(rename = "ScheduledActionName")]
+    pub name: String,
+    /// When (time into the run).
+    pub at: DurationValue,
+    /// New `MinSize`.
+    #[serde(rename = "MinSize", default)]
+    pub min_size: Option<u32>,
+    /// New `MaxSize`.
+    #[serde(rename = "MaxSize", default)]
+    pub max_size: Option<u32>,
+    /// New `DesiredCapacity`.
+    #[serde(rename = "DesiredCapacity", default)]
+    pub desired_capacity: Option<u32>,
+}
+
+/// A CloudWatch alarm (`PutMetricAlarm`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlarm {
+    /// `AlarmName`.
+    #[serde(rename = "AlarmName")]
+    pub name: String,
+    /// `MetricName`: `CPUUtilization`, `NetworkIn`, `NetworkOut`, `GroupInServiceInstances`
+    /// (dimension `AutoScalingGroupName`), `RequestCount`, `RequestCountPerTarget` (dimension
+    /// `TargetGroup`), `TargetResponseTime`, `HTTPCode_ELB_5XX_Count` (the load balancer).
+    #[serde(rename = "MetricName")]
+    pub metric_name: String,
+    /// `Dimensions`: `{"AutoScalingGroupName": "web-asg"}` or `{"TargetGroup": "web"}`.
+    #[serde(rename = "Dimensions", default)]
+    pub dimensions: std::collections::BTreeMap<String, String>,
+    /// `Statistic`: `Average` (default), `Sum`, `Maximum`, `Minimum`.
+    #[serde(rename = "Statistic", default)]
+    pub statistic: Option<String>,
+    /// `Period` [s], a multiple of the metric period (default 60).
+    #[serde(rename = "Period", default)]
+    pub period: Option<AwsInt>,
+    /// `EvaluationPeriods`.
+    #[serde(rename = "EvaluationPeriods")]
+    pub evaluation_periods: u32,
+    /// `DatapointsToAlarm` (default `EvaluationPeriods`).
+    #[serde(rename = "DatapointsToAlarm", default)]
+    pub datapoints_to_alarm: Option<u32>,
+    /// `Threshold`.
+    #[serde(rename = "Threshold")]
+    pub threshold: f64,
+    /// `ComparisonOperator`.
+    #[serde(rename = "ComparisonOperator")]
+    pub comparison: String,
+    /// `TreatMissingData`: `missing` (default), `notBreaching`, `breaching`, `ignore`.
+    #[serde(rename = "TreatMissingData", default)]
+    pub treat_missing_data: Option<String>,
+    /// `AlarmActions`: scaling policy names, run while the alarm is in ALARM.
+    #[serde(rename = "AlarmActions", default)]
+    pub alarm_actions: Vec<String>,
 }
 
 /// A fault: at a time (optionally for a duration), or at random with a mean time between failures.

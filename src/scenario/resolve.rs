@@ -216,6 +216,9 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
         )?);
     }
 
+    let (auto_scaling_groups, alarms) =
+        super::resolve_asg::resolve_autoscaling(&raw.auto_scaling_groups, &raw.alarms, &types, &group_ids, period)?;
+
     Ok(Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
@@ -232,6 +235,8 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
         instances,
         faults,
         operations,
+        auto_scaling_groups,
+        alarms,
     })
 }
 

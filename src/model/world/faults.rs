@@ -99,7 +99,7 @@ impl World<'_> {
     }
 
     fn fault_begins(&mut self, i: InstanceId, kind: FaultKind) {
-        let vcpus = self.sc.instances[i.index()].vcpus;
+        let vcpus = self.specs[i.index()].vcpus;
         let inst = &mut self.instances[i.index()];
         match kind {
             FaultKind::Crash => {
@@ -166,7 +166,7 @@ impl World<'_> {
                 self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
             }
         }
-        let vcpus = self.sc.instances[i.index()].vcpus;
+        let vcpus = self.specs[i.index()].vcpus;
         self.instances[i.index()].reset(self.now, vcpus);
     }
 }

@@ -200,7 +200,7 @@ impl World<'_> {
     fn transition(&mut self, g: u32, m: u32, t: Transition) {
         let spec = &self.sc.target_groups[g as usize];
         let instance = self.groups[g as usize].members[m as usize].instance;
-        let subject = format!("{}/{}", spec.name, self.sc.instances[instance.index()].id);
+        let subject = format!("{}/{}", spec.name, self.specs[instance.index()].id);
         let reason = if t.reason.is_empty() {
             String::new()
         } else {
@@ -225,7 +225,7 @@ impl World<'_> {
                 "slow start: its share of requests ramps up linearly over {} s (slow_start.duration_seconds)",
                 spec.slow_start.as_secs_f64()
             );
-            let subject = format!("{}/{}", spec.name, self.sc.instances[instance.index()].id);
+            let subject = format!("{}/{}", spec.name, self.specs[instance.index()].id);
             self.rec
                 .activity(self.now, "target-health", subject, message);
         }
@@ -258,7 +258,7 @@ impl World<'_> {
         let op = self.sc.operations[operation as usize].clone();
         let g = op.group.0;
         let spec = &self.sc.target_groups[g as usize];
-        let id = &self.sc.instances[op.instance.index()].id;
+        let id = &self.specs[op.instance.index()].id;
         match op.kind {
             OperationKind::Register => {
                 let existing = self.groups[g as usize]
@@ -343,7 +343,8 @@ impl World<'_> {
     pub(super) fn drained(&mut self, g: u32, m: u32) {
         let spec = &self.sc.target_groups[g as usize];
         let instance = self.groups[g as usize].members[m as usize].instance;
-        let subject = format!("{}/{}", spec.name, self.sc.instances[instance.index()].id);
+        self.asg_member_drained(instance);
+        let subject = format!("{}/{}", spec.name, self.specs[instance.index()].id);
         self.rec.activity(
             self.now,
             "registration",

@@ -19,6 +19,7 @@
 //! lookups (everything is an index), no formatting. Memory is bounded by what is alive: requests in
 //! flight, idle connections, users.
 
+mod autoscaling;
 mod faults;
 mod health;
 mod sessions;
@@ -30,7 +31,7 @@ use super::connection::{Conn, ConnRules, H2Pool, NO_H2, Pool, reuse_or_open};
 use super::event::Event;
 use super::health::HealthState;
 use super::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId};
-use super::instance::{Admission, InstanceState};
+use super::instance::{Admission, InstanceSpec, InstanceState};
 use super::route::Route;
 use super::target_group::TargetGroupState;
 use crate::engine::{EventQueue, RngStream, SimDuration, SimTime};
@@ -160,6 +161,20 @@ pub struct World<'s> {
     user_conns: Vec<Conn>,
     groups: Vec<TargetGroupState>,
     instances: Vec<InstanceState>,
+    /// Instance specs: the model's, then those the Auto Scaling groups launch.
+    specs: Vec<InstanceSpec>,
+    /// Per instance: when it was launched and terminated (`NEVER`: still running).
+    lifetimes: Vec<(SimTime, SimTime)>,
+    /// Per instance: ∫ busy vCPUs dt at the last period boundary.
+    cpu_marks: Vec<u128>,
+    /// Per instance: request and response bytes this period (`NetworkIn`, `NetworkOut`).
+    net_bytes: Vec<(u64, u64)>,
+    /// Per target group: requests forwarded this period (`RequestCount`).
+    group_requests: Vec<u64>,
+    /// Per instance: the Auto Scaling group and member that owns it.
+    owner: Vec<Option<(u32, u32)>>,
+    /// Auto Scaling groups and alarms.
+    scaling: autoscaling::Scaling,
     completed: Vec<u64>,
     requests: Slab,
     /// ALB idle-timeout deadlines of requests at targets, in dispatch (= deadline) order.
@@ -234,6 +249,13 @@ impl<'s> World<'s> {
             user_conns: Vec::new(),
             groups,
             instances: sc.instances.iter().map(InstanceState::new).collect(),
+            specs: sc.instances.clone(),
+            lifetimes: vec![(SimTime::ZERO, SimTime::NEVER); sc.instances.len()],
+            cpu_marks: vec![0; sc.instances.len()],
+            net_bytes: vec![(0, 0); sc.instances.len()],
+            group_requests: vec![0; sc.target_groups.len()],
+            owner: vec![None; sc.instances.len()],
+            scaling: autoscaling::Scaling::default(),
             completed: vec![0; sc.instances.len()],
             requests: Slab::default(),
             deadlines: VecDeque::new(),
@@ -266,12 +288,7 @@ impl<'s> World<'s> {
             fault_rngs: (0..sc.faults.len())
                 .map(|i| RngStream::derive(seed, &format!("fault/{i}")))
                 .collect(),
-            rec: Recorder::new(
-                sc.target_groups.len(),
-                sc.instances.len(),
-                sc.period,
-                sc.duration,
-            ),
+            rec: Recorder::new(sc.target_groups.len(), sc.period, sc.duration),
             next_period_end: SimTime::ZERO + sc.period.min(sc.duration),
             events: 0,
         };
@@ -313,6 +330,7 @@ impl<'s> World<'s> {
         self.sessions = sessions::Sessions::new(self.sc, self.users.len() as u32);
         self.register_initial_targets();
         self.schedule_faults_and_operations();
+        self.start_autoscaling();
     }
 
     /// Runs to the end of the scenario and returns what was recorded.
@@ -373,6 +391,11 @@ impl<'s> World<'s> {
             Event::FaultStarts { fault } => self.on_fault_starts(fault),
             Event::FaultEnds { fault } => self.on_fault_ends(fault),
             Event::OperationDue { operation } => self.on_operation(operation),
+            Event::AsgLaunched { asg, member } => self.on_asg_launched(asg, member),
+            Event::AsgHookDone { asg, member } => self.on_asg_hook_done(asg, member),
+            Event::AsgDrainOver { asg, member } => self.on_asg_drain_over(asg, member),
+            Event::AsgHealthPoll { asg } => self.on_asg_health_poll(asg),
+            Event::AsgScheduled { asg, action } => self.on_asg_scheduled(asg, action),
             Event::WebsocketDue { user, generation } => self.on_websocket_due(user, generation),
             Event::IdleTimeoutDue { generation } => self.on_idle_timeout(generation),
             Event::PeriodEnds => return self.on_period_ends(),
@@ -575,6 +598,8 @@ impl<'s> World<'s> {
         self.requests.slots[slot as usize].stage = Stage::AtTarget;
         if self.dispatch(slot, target, work) {
             self.groups[g.index()].members[member as usize].in_flight += 1;
+            self.group_requests[g.index()] += 1;
+            self.net_bytes[target.index()].0 += self.sc.clients[client].types[rtype].request_bytes;
             self.push_deadline(slot);
         } else {
             // Backlog full: the target refuses the connection and the ALB answers 502.
@@ -587,7 +612,7 @@ impl<'s> World<'s> {
     /// Hands work to an instance (a request or a health check); false if it refused it.
     #[inline]
     fn dispatch(&mut self, slot: u32, target: InstanceId, work: SimDuration) -> bool {
-        let ispec = &self.sc.instances[target.index()];
+        let ispec = &self.specs[target.index()];
         let inst = &mut self.instances[target.index()];
         if ispec.workers <= ispec.vcpus {
             match inst.admit_fixed(self.now, ispec, slot, work) {
@@ -622,7 +647,7 @@ impl<'s> World<'s> {
     }
 
     fn reschedule_completion(&mut self, i: InstanceId) {
-        let vcpus = self.sc.instances[i.index()].vcpus;
+        let vcpus = self.specs[i.index()].vcpus;
         let inst = &mut self.instances[i.index()];
         let at = inst.next_finish(self.now, vcpus);
         if at != inst.completion_at {
@@ -649,7 +674,7 @@ impl<'s> World<'s> {
         if self.instances[i].epoch != epoch {
             return; // the instance hung or restarted since this request started
         }
-        let vcpus = self.sc.instances[i].vcpus;
+        let vcpus = self.specs[i].vcpus;
         if let Some((next, work)) = self.instances[i].finish_fixed(self.now, vcpus) {
             let generation = self.requests.slots[next as usize].generation;
             let done = Event::RequestCompletes {
@@ -663,7 +688,7 @@ impl<'s> World<'s> {
     }
 
     fn on_service_completes(&mut self, i: InstanceId, generation: u32) {
-        let vcpus = self.sc.instances[i.index()].vcpus;
+        let vcpus = self.specs[i.index()].vcpus;
         {
             let inst = &mut self.instances[i.index()];
             if generation != inst.completion_gen {
@@ -701,6 +726,7 @@ impl<'s> World<'s> {
             _ => {
                 self.release_target(slot);
                 let rt = &self.sc.clients[r.client as usize].types[r.rtype as usize];
+                self.net_bytes[i].1 += rt.response_bytes;
                 let target_time = self.now.since(r.dispatched);
                 self.respond_and_wake(
                     slot,
@@ -880,17 +906,11 @@ impl<'s> World<'s> {
 
     /// Closes a metric period; returns true at the end of the run.
     fn on_period_ends(&mut self) -> bool {
-        let busy: Vec<u128> = self
-            .instances
-            .iter_mut()
-            .zip(&self.sc.instances)
-            .map(|(st, spec)| {
-                st.advance(self.now, spec.vcpus);
-                st.busy_vcpu_ns()
-            })
-            .collect();
-        let vcpus: Vec<u32> = self.sc.instances.iter().map(|s| s.vcpus).collect();
-        self.rec.close_period(self.now, &busy, &vcpus);
+        let cpu = self.period_cpu();
+        self.rec.close_period(self.now, cpu.clone());
+        self.evaluate_scaling(&cpu);
+        self.net_bytes.iter_mut().for_each(|b| *b = (0, 0));
+        self.group_requests.iter_mut().for_each(|n| *n = 0);
         if self.now >= self.end {
             return true;
         }
@@ -899,21 +919,53 @@ impl<'s> World<'s> {
         false
     }
 
+    /// `CPUUtilization` [%] of each instance over the period ending now: busy vCPU time over the
+    /// part of the period the instance was running; `None` if it was not running at all.
+    fn period_cpu(&mut self) -> Vec<Option<f64>> {
+        let start = SimTime(self.now.0.saturating_sub(self.sc.period.0).max(
+            self.rec.periods_closed() as u64 * self.sc.period.0,
+        ));
+        let now = self.now;
+        (0..self.instances.len())
+            .map(|i| {
+                let (born, died) = self.lifetimes[i];
+                let (from, to) = (born.max(start), died.min(now));
+                let vcpus = self.specs[i].vcpus;
+                self.instances[i].advance(to.max(from), vcpus);
+                let busy = self.instances[i].busy_vcpu_ns();
+                let used = busy - self.cpu_marks[i];
+                self.cpu_marks[i] = busy;
+                (to > from).then(|| 100.0 * used as f64 / (to.since(from).0 as f64 * f64::from(vcpus)))
+            })
+            .collect()
+    }
+
     fn finish(self, wall_seconds: f64) -> RunResult {
         let sc = self.sc;
         let secs = sc.duration.as_secs_f64();
-        let instances = sc
-            .instances
+        let end = self.end;
+        let instances = self
+            .specs
             .iter()
             .zip(&self.instances)
             .zip(&self.completed)
-            .map(|((spec, st), &done)| InstanceResult {
-                id: spec.id.clone(),
-                instance_type: spec.instance_type.clone(),
-                availability_zone: spec.availability_zone.clone(),
-                cpu_utilization: 100.0 * st.busy_vcpu_ns() as f64
-                    / (secs * 1e9 * f64::from(spec.vcpus)),
-                requests_completed: done,
+            .zip(&self.lifetimes)
+            .map(|(((spec, st), &done), &(born, died))| {
+                let alive = died.min(end).since(born).as_secs_f64();
+                InstanceResult {
+                    id: spec.id.clone(),
+                    instance_type: spec.instance_type.clone(),
+                    availability_zone: spec.availability_zone.clone(),
+                    cpu_utilization: if alive > 0.0 {
+                        100.0 * st.busy_vcpu_ns() as f64 / (alive * 1e9 * f64::from(spec.vcpus))
+                    } else {
+                        0.0
+                    },
+                    requests_completed: done,
+                    launched_seconds: born.as_secs_f64(),
+                    terminated_seconds: (died <= end).then(|| died.as_secs_f64()),
+                    price_per_hour: spec.price_per_hour,
+                }
             })
             .collect();
         let names: Vec<String> = sc.target_groups.iter().map(|g| g.name.clone()).collect();

@@ -1,0 +1,279 @@
+//! CloudWatch metrics and alarms, as far as scaling needs them.
+//!
+//! Metrics are sampled once per metric period (60 s by default; `timeseries.csv` rows). An alarm
+//! (AWS `PutMetricAlarm`) turns them into datapoints of its own `Period` (a multiple of the metric
+//! period), evaluates the most recent `EvaluationPeriods` datapoints every metric period, and is in
+//! `ALARM` when at least `DatapointsToAlarm` of them breach (`aws-behavior.md` §11). Missing
+//! datapoints follow `TreatMissingData`: `missing` (default: ignored; all missing gives
+//! `INSUFFICIENT_DATA`), `notBreaching`, `breaching`, `ignore` (keep the state when all are
+//! missing).
+
+use crate::scenario::path::JsonPath;
+use crate::scenario::FieldError;
+
+/// AWS alarm state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlarmState {
+    /// Not breaching.
+    Ok,
+    /// Breaching.
+    Alarm,
+    /// Not enough data.
+    InsufficientData,
+}
+
+impl AlarmState {
+    /// AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlarmState::Ok => "OK",
+            AlarmState::Alarm => "ALARM",
+            AlarmState::InsufficientData => "INSUFFICIENT_DATA",
+        }
+    }
+
+    /// Numeric code for `timeseries.csv`: 0 OK, 1 ALARM, -1 INSUFFICIENT_DATA.
+    pub fn code(self) -> i32 {
+        match self {
+            AlarmState::Ok => 0,
+            AlarmState::Alarm => 1,
+            AlarmState::InsufficientData => -1,
+        }
+    }
+}
+
+/// AWS `ComparisonOperator`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    /// `GreaterThanThreshold`.
+    Greater,
+    /// `GreaterThanOrEqualToThreshold`.
+    GreaterOrEqual,
+    /// `LessThanThreshold`.
+    Less,
+    /// `LessThanOrEqualToThreshold`.
+    LessOrEqual,
+}
+
+impl Comparison {
+    /// Parses the AWS name.
+    pub fn parse(text: &str, at: &JsonPath) -> Result<Comparison, FieldError> {
+        Ok(match text {
+            "GreaterThanThreshold" => Comparison::Greater,
+            "GreaterThanOrEqualToThreshold" => Comparison::GreaterOrEqual,
+            "LessThanThreshold" => Comparison::Less,
+            "LessThanOrEqualToThreshold" => Comparison::LessOrEqual,
+            other => {
+                return Err(at.error(format!(
+                    "expected GreaterThanThreshold, GreaterThanOrEqualToThreshold, LessThanThreshold or LessThanOrEqualToThreshold, got {other:?}"
+                )));
+            }
+        })
+    }
+
+    /// Whether `value` breaches `threshold`.
+    pub fn breaches(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::Greater => value > threshold,
+            Comparison::GreaterOrEqual => value >= threshold,
+            Comparison::Less => value < threshold,
+            Comparison::LessOrEqual => value <= threshold,
+        }
+    }
+
+    /// Symbol for messages.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Greater => ">",
+            Comparison::GreaterOrEqual => ">=",
+            Comparison::Less => "<",
+            Comparison::LessOrEqual => "<=",
+        }
+    }
+}
+
+/// AWS `TreatMissingData`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MissingData {
+    /// `missing` (default).
+    Missing,
+    /// `notBreaching`.
+    NotBreaching,
+    /// `breaching`.
+    Breaching,
+    /// `ignore`.
+    Ignore,
+}
+
+impl MissingData {
+    /// Parses the AWS name (`None`: `missing`).
+    pub fn parse(text: Option<&str>, at: &JsonPath) -> Result<MissingData, FieldError> {
+        Ok(match text {
+            None | Some("missing") => MissingData::Missing,
+            Some("notBreaching") => MissingData::NotBreaching,
+            Some("breaching") => MissingData::Breaching,
+            Some("ignore") => MissingData::Ignore,
+            Some(other) => {
+                return Err(at.error(format!("expected missing, notBreaching, breaching or ignore, got {other:?}")));
+            }
+        })
+    }
+}
+
+/// The evaluation rule of an alarm.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AlarmRule {
+    /// `Threshold`.
+    pub threshold: f64,
+    /// `ComparisonOperator`.
+    pub comparison: Comparison,
+    /// `EvaluationPeriods` (N).
+    pub evaluation_periods: u32,
+    /// `DatapointsToAlarm` (M ≤ N).
+    pub datapoints_to_alarm: u32,
+    /// `TreatMissingData`.
+    pub missing: MissingData,
+}
+
+/// The outcome of one evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Evaluation {
+    /// New state.
+    pub state: AlarmState,
+    /// Breaching datapoints among the last N.
+    pub breaching: u32,
+    /// Present datapoints among the last N.
+    pub present: u32,
+}
+
+impl AlarmRule {
+    /// Evaluates the most recent datapoints (oldest first; only the last N are used), given the
+    /// current state.
+    pub fn evaluate(&self, datapoints: &[Option<f64>], current: AlarmState) -> Evaluation {
+        let n = self.evaluation_periods as usize;
+        let window = &datapoints[datapoints.len().saturating_sub(n)..];
+        let mut breaching = 0u32;
+        let mut present = 0u32;
+        for d in window {
+            match d {
+                Some(v) => {
+                    present += 1;
+                    breaching += u32::from(self.comparison.breaches(*v, self.threshold));
+                }
+                None => {
+                    if self.missing == MissingData::Breaching {
+                        breaching += 1;
+                    }
+                }
+            }
+        }
+        // Periods before the metric existed count as missing too.
+        let missing_before = n.saturating_sub(window.len()) as u32;
+        if self.missing == MissingData::Breaching {
+            breaching += missing_before;
+        }
+        let state = if present == 0 {
+            match self.missing {
+                MissingData::Missing => AlarmState::InsufficientData,
+                MissingData::Ignore => current,
+                MissingData::NotBreaching => AlarmState::Ok,
+                MissingData::Breaching => AlarmState::Alarm,
+            }
+        } else if breaching >= self.datapoints_to_alarm {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
+        };
+        Evaluation { state, breaching, present }
+    }
+}
+
+/// Statistic of a metric over a period (AWS `Statistic`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Statistic {
+    /// `Average`.
+    Average,
+    /// `Sum`.
+    Sum,
+    /// `Maximum`.
+    Maximum,
+    /// `Minimum`.
+    Minimum,
+}
+
+impl Statistic {
+    /// Parses the AWS name (`None`: `Average`).
+    pub fn parse(text: Option<&str>, at: &JsonPath) -> Result<Statistic, FieldError> {
+        Ok(match text {
+            None | Some("Average") => Statistic::Average,
+            Some("Sum") => Statistic::Sum,
+            Some("Maximum") => Statistic::Maximum,
+            Some("Minimum") => Statistic::Minimum,
+            Some(other) => return Err(at.error(format!("expected Average, Sum, Maximum or Minimum, got {other:?}"))),
+        })
+    }
+
+    /// Combines per-metric-period values into one datapoint of a longer period.
+    pub fn combine(self, values: &[f64]) -> Option<f64> {
+        if values.is_empty() {
+            return None;
+        }
+        Some(match self {
+            Statistic::Average => values.iter().sum::<f64>() / values.len() as f64,
+            Statistic::Sum => values.iter().sum(),
+            Statistic::Maximum => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            Statistic::Minimum => values.iter().copied().fold(f64::INFINITY, f64::min),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(m: u32, n: u32, missing: MissingData) -> AlarmRule {
+        AlarmRule { threshold: 50.0, comparison: Comparison::Greater, evaluation_periods: n, datapoints_to_alarm: m, missing }
+    }
+
+    #[test]
+    fn m_of_n_need_not_be_consecutive() {
+        let r = rule(2, 3, MissingData::Missing);
+        let e = r.evaluate(&[Some(60.0), Some(40.0), Some(70.0)], AlarmState::Ok);
+        assert_eq!((e.state, e.breaching), (AlarmState::Alarm, 2));
+        let e = r.evaluate(&[Some(60.0), Some(40.0), Some(40.0)], AlarmState::Alarm);
+        assert_eq!(e.state, AlarmState::Ok);
+    }
+
+    #[test]
+    fn only_the_last_n_datapoints_count() {
+        let r = rule(3, 3, MissingData::Missing);
+        let e = r.evaluate(&[Some(90.0), Some(90.0), Some(10.0), Some(90.0), Some(90.0)], AlarmState::Ok);
+        assert_eq!(e.state, AlarmState::Ok);
+    }
+
+    #[test]
+    fn missing_data_treatments() {
+        let gaps = [None, None, None];
+        assert_eq!(rule(3, 3, MissingData::Missing).evaluate(&gaps, AlarmState::Ok).state, AlarmState::InsufficientData);
+        assert_eq!(rule(3, 3, MissingData::Ignore).evaluate(&gaps, AlarmState::Alarm).state, AlarmState::Alarm);
+        assert_eq!(rule(3, 3, MissingData::NotBreaching).evaluate(&gaps, AlarmState::Alarm).state, AlarmState::Ok);
+        assert_eq!(rule(3, 3, MissingData::Breaching).evaluate(&gaps, AlarmState::Ok).state, AlarmState::Alarm);
+        // With `missing`, present datapoints are evaluated and gaps ignored.
+        let e = rule(1, 3, MissingData::Missing).evaluate(&[None, Some(80.0), None], AlarmState::Ok);
+        assert_eq!(e.state, AlarmState::Alarm);
+    }
+
+    #[test]
+    fn too_few_periods_yet_is_not_an_alarm() {
+        let r = rule(3, 3, MissingData::Missing);
+        assert_eq!(r.evaluate(&[Some(90.0), Some(90.0)], AlarmState::InsufficientData).state, AlarmState::Ok);
+    }
+
+    #[test]
+    fn statistics_combine_minutes() {
+        assert_eq!(Statistic::Average.combine(&[10.0, 20.0, 30.0]), Some(20.0));
+        assert_eq!(Statistic::Sum.combine(&[10.0, 20.0]), Some(30.0));
+        assert_eq!(Statistic::Maximum.combine(&[10.0, 20.0]), Some(20.0));
+        assert_eq!(Statistic::Average.combine(&[]), None);
+    }
+}
