@@ -309,7 +309,8 @@ impl<'s> World<'s> {
                 }
             }
         }
-        self.queue.schedule(self.next_period_end, Event::PeriodEnds);
+        self.queue
+            .schedule_first(self.next_period_end, Event::PeriodEnds);
         self.sessions = sessions::Sessions::new(self.sc, self.users.len() as u32);
         self.register_initial_targets();
         self.schedule_faults_and_operations();
@@ -895,7 +896,8 @@ impl<'s> World<'s> {
             return true;
         }
         self.next_period_end = (self.now + self.sc.period).min(self.end);
-        self.queue.schedule(self.next_period_end, Event::PeriodEnds);
+        self.queue
+            .schedule_first(self.next_period_end, Event::PeriodEnds);
         false
     }
 
