@@ -342,13 +342,9 @@ fn traffic_doubles_saturates_cpu_then_answers_502() {
     }
 }
 
-/// traffic-doubles' description promises "504 (idle timeout)" once the backlog fills. It cannot
-/// happen: the idle timeout is 30 s, and the longest an accepted request can wait is the time to
-/// drain a full backlog plus the workers at μ = 2 vCPUs / E\[S\] ≈ 137/s, (200 + 8)/137 ≈ 1.5 s.
-#[test]
 /// traffic-doubles: overload shows as 502 (full backlog), never 504: the longest possible wait,
 /// a full backlog of 200 plus 8 running requests drained at the instance's capacity
-/// (2 vCPUs / E[S] ≈ 137 req/s), is about 1.5 s, far below the 30 s idle timeout.
+/// (2 vCPUs / E\\[S\\] ≈ 137 req/s), is about 1.5 s, far below the 30 s idle timeout.
 #[test]
 fn traffic_doubles_overload_gives_502_not_504() {
     let r = run_model_file("traffic-doubles");
