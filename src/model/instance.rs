@@ -148,7 +148,7 @@ impl InstanceState {
     }
 
     /// Brings the virtual clock and the CPU integral up to `now`.
-    #[inline]
+    #[inline(always)]
     pub fn advance(&mut self, now: SimTime, vcpus: u32) {
         let dt = now.0 - self.updated.0;
         self.updated = now;
@@ -170,7 +170,7 @@ impl InstanceState {
     }
 
     /// Hands a request (slot `slot`, `work` of CPU time) to the instance at `now`.
-    #[inline]
+    #[inline(always)]
     pub fn admit(
         &mut self,
         now: SimTime,
@@ -201,7 +201,7 @@ impl InstanceState {
     }
 
     /// Fixed-speed instances: hands a request over; `Started` means it runs until `now + work`.
-    #[inline]
+    #[inline(always)]
     pub fn admit_fixed(
         &mut self,
         now: SimTime,
@@ -223,7 +223,7 @@ impl InstanceState {
 
     /// Fixed-speed instances: a running request finished at `now`; returns the backlog request
     /// that starts in its place, with its work.
-    #[inline]
+    #[inline(always)]
     pub fn finish_fixed(&mut self, now: SimTime, vcpus: u32) -> Option<(u32, u64)> {
         self.advance(now, vcpus);
         let next = self.backlog.pop_front();

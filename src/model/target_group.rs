@@ -283,7 +283,7 @@ impl TargetGroupState {
 
     /// Chooses a member for the next request, or `None` if none is routable.
     /// `outstanding(i)` is the number of requests instance `i` is working on or holding.
-    #[inline]
+    #[inline(always)]
     pub fn pick(
         &mut self,
         spec: &TargetGroupSpec,

@@ -131,7 +131,7 @@ impl Recorder {
     /// A response left the load balancer, `latency` after the request reached it. `group` is the
     /// target group the request was forwarded to, if any; `target_time` the time from sending to the
     /// target to its response (`TargetResponseTime`), when a target answered.
-    #[inline]
+    #[inline(always)]
     pub fn response(
         &mut self,
         status: u16,

@@ -139,7 +139,7 @@ impl World<'_> {
             stage: Stage::AtTarget,
             generation: 0,
         });
-        if !self.dispatch(slot, instance, work) {
+        if self.dispatch(slot, instance, work).is_none() {
             self.requests.remove(slot);
             self.check_result(checker, seq, Err(CheckFailure::ConnectionRefused));
         }
