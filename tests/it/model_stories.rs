@@ -344,7 +344,7 @@ fn traffic_doubles_saturates_cpu_then_answers_502() {
 
 /// traffic-doubles: overload shows as 502 (full backlog), never 504: the longest possible wait,
 /// a full backlog of 200 plus 8 running requests drained at the instance's capacity
-/// (2 vCPUs / E\\[S\\] ≈ 137 req/s), is about 1.5 s, far below the 30 s idle timeout.
+/// (2 vCPUs / E[S] ≈ 137 req/s), is about 1.5 s, far below the 30 s idle timeout.
 #[test]
 fn traffic_doubles_overload_gives_502_not_504() {
     let r = run_model_file("traffic-doubles");
