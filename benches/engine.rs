@@ -13,12 +13,20 @@
 //!   `mmc/bare_binary_heap` is the cost of the ALB machinery per request.
 //! - `quickstart/albsim`: `models/quickstart.json` end to end (run only, no report files).
 //!   Elements = `requests_total`.
+//! - `features/`: the cost of health checks and sticky sessions on the `mmc/albsim` model. Three
+//!   variants of `benches/mmc10.json`, edited in memory so they differ only in the feature:
+//!   `hc_off` (`HealthCheckEnabled: false`), `hc_5s` (health checks on, 5 s interval, the most
+//!   aggressive AWS allows, with a 2 s timeout since the timeout must be shorter than the interval)
+//!   and `hc_5s_sticky` (`hc_5s` plus `lb_cookie` stickiness on the target group and
+//!   `sessions: 10000` on the client). Elements = `requests_total` of each variant;
+//!   `hc_5s` ÷ `hc_off` and `hc_5s_sticky` ÷ `hc_off` are the features' costs per request.
 //!
 //! Scenarios are parsed once, outside the timed loop; only `albsim::run` is timed.
 //!
 //! ```text
 //! cargo bench --bench engine -- --noplot           # everything, about a minute
 //! cargo bench --bench engine -- --noplot 'mmc/'    # just the M/M/c comparison
+//! cargo bench --bench engine -- --noplot 'features/'  # health checks and stickiness
 //! ```
 
 mod bare_mmc;
@@ -26,6 +34,7 @@ mod bare_mmc;
 use albsim::engine::{EventQueue, RngStream, SimTime};
 use albsim::scenario::{self, Scenario};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use serde_json::{Value, json};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
@@ -140,5 +149,59 @@ fn quickstart(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine_queue, mmc, quickstart);
+/// `benches/mmc10.json` with its one target group and its one client edited by `edit`.
+fn mmc_variant(edit: impl FnOnce(&mut Value, &mut Value)) -> String {
+    let mut model: Value = serde_json::from_str(MMC_MODEL).expect("benches/mmc10.json is JSON");
+    let mut tg = model["target_groups"][0].take();
+    let mut client = model["clients"][0].take();
+    edit(&mut tg, &mut client);
+    model["target_groups"][0] = tg;
+    model["clients"][0] = client;
+    model.to_string()
+}
+
+fn features(c: &mut Criterion) {
+    let hc_off = mmc_variant(|tg, _| {
+        tg["health_check"] = json!({ "HealthCheckEnabled": false });
+    });
+    let hc_5s = mmc_variant(|tg, _| {
+        tg["health_check"] =
+            json!({ "HealthCheckIntervalSeconds": 5, "HealthCheckTimeoutSeconds": 2 });
+    });
+    let hc_5s_sticky = mmc_variant(|tg, client| {
+        tg["health_check"] =
+            json!({ "HealthCheckIntervalSeconds": 5, "HealthCheckTimeoutSeconds": 2 });
+        tg["attributes"] = json!({
+            "stickiness.enabled": "true",
+            "stickiness.type": "lb_cookie",
+        });
+        client["sessions"] = json!(10_000);
+    });
+
+    let mut group = c.benchmark_group("features");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    for (name, text) in [
+        ("hc_off", hc_off),
+        ("hc_5s", hc_5s),
+        ("hc_5s_sticky", hc_5s_sticky),
+    ] {
+        let scenario = load(&text, &format!("benches/mmc10.json ({name})"));
+        let requests = albsim::run(&scenario).requests_total;
+        group.throughput(Throughput::Elements(requests));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let r = albsim::run(black_box(&scenario));
+                assert_eq!(r.requests_total, requests);
+                r
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, engine_queue, mmc, quickstart, features);
 criterion_main!(benches);

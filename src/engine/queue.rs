@@ -12,6 +12,9 @@ use super::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+/// The top bit of the order word: clear for `schedule_first` events, set for ordinary ones.
+const ORDINARY: u64 = 1 << 63;
+
 /// One scheduled event with its ordering key `time << 64 | seq` (one `u128` comparison orders by
 /// time, then by scheduling order).
 #[derive(Debug)]
@@ -94,7 +97,20 @@ impl<E: Copy> EventQueue<E> {
     /// Schedules `event` at `time`. Events at equal times pop in the order they were scheduled.
     #[inline]
     pub fn schedule(&mut self, time: SimTime, event: E) {
-        let key = (u128::from(time.0) << 64) | u128::from(self.next_seq);
+        self.push(time, ORDINARY | self.next_seq, event);
+    }
+
+    /// Schedules `event` at `time` ahead of every ordinary event at that same time (e.g. the end
+    /// of a metric period, so that what happens at a boundary counts in the period it starts).
+    /// Among themselves, such events keep scheduling order.
+    #[inline]
+    pub fn schedule_first(&mut self, time: SimTime, event: E) {
+        self.push(time, self.next_seq, event);
+    }
+
+    #[inline]
+    fn push(&mut self, time: SimTime, order: u64, event: E) {
+        let key = (u128::from(time.0) << 64) | u128::from(order);
         self.next_seq += 1;
         let entry = Entry { key, event };
         if self.top_is_stale {
@@ -172,6 +188,17 @@ mod tests {
         assert_eq!(q.pop(), Some((SimTime(10), 'b')));
         assert_eq!(q.pop(), Some((SimTime(10), 'c')));
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn schedule_first_goes_ahead_of_ties() {
+        let mut q = EventQueue::new();
+        q.schedule(SimTime(10), "ordinary");
+        q.schedule(SimTime(5), "earlier");
+        q.schedule_first(SimTime(10), "boundary");
+        q.schedule_first(SimTime(10), "boundary 2");
+        let order: Vec<&str> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!["earlier", "boundary", "boundary 2", "ordinary"]);
     }
 
     /// The replace-top optimisation must give exactly the order of a plain sorted list.

@@ -115,7 +115,7 @@ impl ArrivalProcess {
     }
 
     /// The first arrival strictly after `now`, or `None` if the rate stays zero for ever.
-    #[inline]
+    #[inline(always)]
     pub fn next_after(
         &self,
         now: SimTime,

@@ -8,7 +8,6 @@
 
 use crate::engine::{SimDuration, SimTime};
 use crate::recorder::ConnectionCounter;
-use std::collections::VecDeque;
 
 /// An open client connection.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,7 +32,7 @@ pub struct ConnRules {
 impl ConnRules {
     /// Returns a connection after a response: it goes idle (and is returned), or is closed now
     /// because it outlived `client_keep_alive` or keep-alive is off (`None`).
-    #[inline]
+    #[inline(always)]
     pub fn release(
         &self,
         conn: Conn,
@@ -57,7 +56,7 @@ impl ConnRules {
 
 /// Reuses `idle` if still open at `now` (cancelling its booked close), else opens a new connection.
 /// Returns the connection and whether it is new.
-#[inline]
+#[inline(always)]
 pub fn reuse_or_open(
     idle: Option<Conn>,
     now: SimTime,
@@ -200,27 +199,32 @@ impl H2Pool {
 /// Marks a request that does not use an HTTP/2 connection.
 pub const NO_H2: u32 = NONE;
 
-/// The idle connections an open-loop client keeps to one listener, most recently used last.
+/// The idle connections an open-loop client keeps to one listener: a stack, most recently used on
+/// top. Connections below the top are older, so when the top has expired all of them have.
 #[derive(Clone, Debug, Default)]
 pub struct Pool {
-    idle: VecDeque<Conn>,
+    idle: Vec<Conn>,
 }
 
 impl Pool {
-    /// The most recently used idle connection that is still open, if any; expired ones are
-    /// dropped (their close was booked when they went idle).
-    #[inline]
+    /// The most recently used idle connection if it is still open; expired ones are dropped
+    /// (their close was booked when they went idle).
+    #[inline(always)]
     pub fn take(&mut self, now: SimTime) -> Option<Conn> {
-        while self.idle.front().is_some_and(|c| c.closes_at <= now) {
-            self.idle.pop_front();
+        match self.idle.last() {
+            Some(c) if c.closes_at > now => self.idle.pop(),
+            Some(_) => {
+                self.idle.clear();
+                None
+            }
+            None => None,
         }
-        self.idle.pop_back()
     }
 
     /// Puts an idle connection back.
-    #[inline]
+    #[inline(always)]
     pub fn put(&mut self, conn: Conn) {
-        self.idle.push_back(conn);
+        self.idle.push(conn);
     }
 
     /// Idle connections held (open or not yet dropped).

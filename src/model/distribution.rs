@@ -201,7 +201,7 @@ impl Distribution {
     }
 
     /// One draw.
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut RngStream) -> SimDuration {
         let ns = match self {
             Distribution::Constant { ns } => *ns,

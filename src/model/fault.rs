@@ -8,6 +8,7 @@
 //! | `health_path_broken` | health path answers `status_code` (default 500), traffic still works | checks fail (`Target.ResponseCodeMismatch`) |
 //! | `network_blocked` | unreachable from the ALB (the security-group mistake) | 504 after the 10 s connect timeout; checks time out |
 //! | `az_outage` | every instance in the Availability Zone hangs and is unreachable | 504 |
+//! | `instance_stop` | the EC2 instance stops: down, unreachable, and its EC2 status check fails | 504 |
 //!
 //! A fault starts `at` a time and lasts `duration` (default: to the end), or strikes at random with
 //! exponential gaps of mean `mean_time_between_failures` and recovers after an exponential time of
@@ -36,6 +37,8 @@ pub enum FaultKind {
     NetworkBlocked,
     /// A whole Availability Zone is lost (hang + unreachable).
     AzOutage,
+    /// The EC2 instance stops (status check: not running): unreachable and down.
+    InstanceStop,
 }
 
 impl FaultKind {
@@ -48,6 +51,7 @@ impl FaultKind {
             FaultKind::HealthPathBroken(_) => "health_path_broken",
             FaultKind::NetworkBlocked => "network_blocked",
             FaultKind::AzOutage => "az_outage",
+            FaultKind::InstanceStop => "instance_stop",
         }
     }
 }
@@ -143,9 +147,10 @@ impl FaultSpec {
             }
             "network_blocked" => FaultKind::NetworkBlocked,
             "az_outage" => FaultKind::AzOutage,
+            "instance_stop" => FaultKind::InstanceStop,
             other => {
                 return Err(path.key("type").error(format!(
-                    "expected one of \"crash\", \"hang\", \"slow\", \"health_path_broken\", \"network_blocked\", \"az_outage\", got {other:?}"
+                    "expected one of \"crash\", \"hang\", \"slow\", \"health_path_broken\", \"network_blocked\", \"az_outage\", \"instance_stop\", got {other:?}"
                 )));
             }
         };

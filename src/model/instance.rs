@@ -78,6 +78,8 @@ pub struct InstanceState {
     pub hung: u32,
     /// Active `network_blocked` faults (unreachable from the ALB while > 0).
     pub blocked: u32,
+    /// Active `instance_stop` faults (EC2 status: not running, while > 0).
+    pub stopped: u32,
     /// Product of active `slow` factors.
     pub slow_factor: f64,
     /// Status the health path answers while a `health_path_broken` fault is active.
@@ -102,6 +104,7 @@ impl InstanceState {
             crashed: 0,
             hung: 0,
             blocked: 0,
+            stopped: 0,
             slow_factor: 1.0,
             health_status: None,
         }
@@ -148,7 +151,7 @@ impl InstanceState {
     }
 
     /// Brings the virtual clock and the CPU integral up to `now`.
-    #[inline]
+    #[inline(always)]
     pub fn advance(&mut self, now: SimTime, vcpus: u32) {
         let dt = now.0 - self.updated.0;
         self.updated = now;
@@ -170,7 +173,7 @@ impl InstanceState {
     }
 
     /// Hands a request (slot `slot`, `work` of CPU time) to the instance at `now`.
-    #[inline]
+    #[inline(always)]
     pub fn admit(
         &mut self,
         now: SimTime,
@@ -201,7 +204,7 @@ impl InstanceState {
     }
 
     /// Fixed-speed instances: hands a request over; `Started` means it runs until `now + work`.
-    #[inline]
+    #[inline(always)]
     pub fn admit_fixed(
         &mut self,
         now: SimTime,
@@ -223,7 +226,7 @@ impl InstanceState {
 
     /// Fixed-speed instances: a running request finished at `now`; returns the backlog request
     /// that starts in its place, with its work.
-    #[inline]
+    #[inline(always)]
     pub fn finish_fixed(&mut self, now: SimTime, vcpus: u32) -> Option<(u32, u64)> {
         self.advance(now, vcpus);
         let next = self.backlog.pop_front();

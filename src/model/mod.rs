@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod client;
 pub mod cloudwatch;
 pub mod connection;
+pub mod cost;
 pub mod distribution;
 pub mod event;
 pub mod fault;

@@ -92,8 +92,9 @@ pub struct Stickiness {
 
 impl TargetGroupState {
     /// Round robin while some targets are in slow start: a target `f` of the way through its slow
-    /// start takes its turn with probability `f`, so its share of requests grows linearly from 0 to
-    /// the full share (assumption: AWS documents a linear increase, not its exact form).
+    /// start takes its turn with the probability that gives it `f` times its fair share, so its
+    /// share grows linearly from 0 to the full share (assumption: AWS documents a linear increase,
+    /// not its exact form).
     fn pick_slow_start(&mut self, spec: &TargetGroupSpec, now: SimTime) -> usize {
         let n = self.routable.len();
         let mut k = if self.cursor >= n { 0 } else { self.cursor };
@@ -108,7 +109,10 @@ impl TargetGroupState {
                         self.slow_starting -= 1;
                         true
                     } else {
-                        self.rng.uniform() < f
+                        // Accepting with p = f(n−1)/(n−f) gives a share of exactly f/n: the fair
+                        // share, scaled linearly by the elapsed fraction.
+                        let n = n as f64;
+                        self.rng.uniform() < f * (n - 1.0) / (n - f)
                     }
                 }
             };
@@ -279,7 +283,7 @@ impl TargetGroupState {
 
     /// Chooses a member for the next request, or `None` if none is routable.
     /// `outstanding(i)` is the number of requests instance `i` is working on or holding.
-    #[inline]
+    #[inline(always)]
     pub fn pick(
         &mut self,
         spec: &TargetGroupSpec,

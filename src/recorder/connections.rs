@@ -37,13 +37,13 @@ impl ConnectionCounter {
     }
 
     /// A connection opened now.
-    #[inline]
+    #[inline(always)]
     pub fn opened(&mut self) {
         self.opened += 1;
     }
 
     /// A connection will close at `at` (≥ now) unless cancelled; returns the booking to cancel.
-    #[inline]
+    #[inline(always)]
     pub fn will_close(&mut self, at: SimTime) -> u32 {
         let i = self.slot(at);
         self.closes[i as usize] += 1;
@@ -51,7 +51,7 @@ impl ConnectionCounter {
     }
 
     /// A connection booked (by [`Self::will_close`]) to close was reused before then.
-    #[inline]
+    #[inline(always)]
     pub fn cancel_close(&mut self, booking: u32) {
         self.closes[booking as usize] -= 1;
     }

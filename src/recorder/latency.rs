@@ -61,7 +61,7 @@ impl LatencyHistogram {
     }
 
     /// Adds one sample.
-    #[inline]
+    #[inline(always)]
     pub fn record(&mut self, d: SimDuration) {
         self.counts[index_for((d.0 / 1_000).min(MAX_MICROS))] += 1;
         self.n += 1;

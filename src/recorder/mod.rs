@@ -14,7 +14,7 @@ pub use connections::ConnectionCounter;
 pub use latency::LatencyHistogram;
 pub use result::{
     Activity, GroupResult, InstanceResult, LatencySummary, PeriodRow, RunResult, StatusCounts,
-    StickyResult, WebsocketResult,
+    StickyResult, WebsocketResult, GroupCapacity, AlarmPoint, AsgResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -129,7 +129,7 @@ impl Recorder {
     /// A response left the load balancer, `latency` after the request reached it. `group` is the
     /// target group the request was forwarded to, if any; `target_time` the time from sending to the
     /// target to its response (`TargetResponseTime`), when a target answered.
-    #[inline]
+    #[inline(always)]
     pub fn response(
         &mut self,
         status: u16,
@@ -280,8 +280,27 @@ impl Recorder {
             active_connection_count: active,
             new_connection_count: new,
             processed_bytes: s.processed_bytes,
+            groups: Vec::new(),
+            alarms: Vec::new(),
             cpu_utilization: cpu,
         });
+    }
+
+    /// The last closed period.
+    pub fn last_row(&self) -> Option<&PeriodRow> {
+        self.rows.last()
+    }
+
+    /// Attaches Auto Scaling capacity `(desired, in service, pending, terminating)` and alarm
+    /// `(state code, latest datapoint)` to the last closed period.
+    pub fn scaling_row(&mut self, groups: Vec<(u32, u32, u32, u32)>, alarms: Vec<(i32, Option<f64>)>) {
+        if let Some(row) = self.rows.last_mut() {
+            row.groups = groups
+                .into_iter()
+                .map(|(desired, in_service, pending, terminating)| GroupCapacity { desired, in_service, pending, terminating })
+                .collect();
+            row.alarms = alarms.into_iter().map(|(state, value)| AlarmPoint { state, value }).collect();
+        }
     }
 
     /// Number of periods closed so far.
@@ -337,6 +356,9 @@ impl Recorder {
             periods: self.rows,
             activity: self.activity,
             websockets: (self.websockets.opened > 0).then_some(self.websockets),
+            auto_scaling_groups: Vec::new(),
+            alarm_names: Vec::new(),
+            cost: Default::default(),
             events_processed: 0,
             wall_seconds: 0.0,
         }

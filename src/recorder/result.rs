@@ -97,9 +97,57 @@ pub struct PeriodRow {
     pub new_connection_count: u64,
     /// `ProcessedBytes`: request and response bytes through the load balancer.
     pub processed_bytes: u64,
+    /// Per Auto Scaling group (model order): `GroupDesiredCapacity`, `GroupInServiceInstances`,
+    /// `GroupPendingInstances`, `GroupTerminatingInstances` at the end of the period.
+    pub groups: Vec<GroupCapacity>,
+    /// Per alarm (scenario order): state at the end of the period and its latest datapoint.
+    pub alarms: Vec<AlarmPoint>,
     /// `CPUUtilization` \[%\] per instance (model order, then launch order); `None` while the
     /// instance was not running (no datapoint).
     pub cpu_utilization: Vec<Option<f64>>,
+}
+
+/// Capacity of an Auto Scaling group at the end of a period.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct GroupCapacity {
+    /// `GroupDesiredCapacity`.
+    pub desired: u32,
+    /// `GroupInServiceInstances`.
+    pub in_service: u32,
+    /// `GroupPendingInstances`.
+    pub pending: u32,
+    /// `GroupTerminatingInstances`.
+    pub terminating: u32,
+}
+
+/// An alarm at the end of a period.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct AlarmPoint {
+    /// 0 OK, 1 ALARM, -1 INSUFFICIENT_DATA.
+    pub state: i32,
+    /// Latest datapoint of the alarm's metric.
+    pub value: Option<f64>,
+}
+
+/// What an Auto Scaling group did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AsgResult {
+    /// `AutoScalingGroupName`.
+    pub name: String,
+    /// Scaling activities that raised the desired capacity.
+    pub scale_out_activities: u64,
+    /// Scaling activities that lowered it.
+    pub scale_in_activities: u64,
+    /// Instances replaced because they were unhealthy.
+    pub unhealthy_replacements: u64,
+    /// Instances launched (the initial capacity included).
+    pub instances_launched: u32,
+    /// Average `GroupDesiredCapacity` over the periods.
+    pub average_desired_capacity: f64,
+    /// Average `GroupInServiceInstances` over the periods.
+    pub average_in_service: f64,
+    /// Largest `GroupInServiceInstances` at a period end.
+    pub max_in_service: u32,
 }
 
 /// One line of the activity history.
@@ -208,6 +256,12 @@ pub struct RunResult {
     pub activity: Vec<Activity>,
     /// WebSocket connections, if any client used them.
     pub websockets: Option<WebsocketResult>,
+    /// Auto Scaling groups: their activity and capacity.
+    pub auto_scaling_groups: Vec<AsgResult>,
+    /// Alarm names in scenario order (the order of `PeriodRow::alarms`).
+    pub alarm_names: Vec<String>,
+    /// What the run costs (filled in at the end).
+    pub cost: crate::model::cost::CostResult,
     /// Events popped from the queue (cancelled ones included).
     pub events_processed: u64,
     /// Wall-clock time of the simulation \[s\] (not part of determinism).

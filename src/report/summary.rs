@@ -23,6 +23,10 @@
 //!                    "launched_seconds": 0.0, "terminated_seconds": null, "price_per_hour": 0.0104 } ],
 //!   "websockets": { "opened": …, "closed_by_idle_timeout": …, "closed_by_deregistration": …,
 //!                   "closed_by_target_failure": …, "messages": …, "pings": … },  // only with WebSocket clients
+//!   "auto_scaling_groups": [ { "name": "web-asg", "scale_out_activities": 1, "scale_in_activities": 1,
+//!       "unhealthy_replacements": 0, "instances_launched": 4, "average_desired_capacity": 2.9,
+//!       "average_in_service": 2.8, "max_in_service": 4 } ],   // only with Auto Scaling groups
+//!   "cost": { "ec2": 0.031, "alb": 0.0231, "total": 0.054, "instance_hours": 2.9, "lcu_hours": 0.01 },
 //!   "events_processed": 432106,       // events popped from the queue
 //!   "wall_seconds": 0.05              // wall-clock time: the only field that varies between runs
 //! }
@@ -31,7 +35,8 @@
 //! Maps are ordered (`BTreeMap`) and floats printed by `serde_json`'s shortest round-trip
 //! formatting, so the same model and seed give byte-identical files (wall time aside).
 
-use crate::recorder::{GroupResult, InstanceResult, LatencySummary, RunResult, WebsocketResult};
+use crate::model::cost::CostResult;
+use crate::recorder::{AsgResult, GroupResult, InstanceResult, LatencySummary, RunResult, WebsocketResult};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -48,6 +53,9 @@ struct Summary<'a> {
     instances: &'a [InstanceResult],
     #[serde(skip_serializing_if = "Option::is_none")]
     websockets: Option<&'a WebsocketResult>,
+    #[serde(skip_serializing_if = "<[AsgResult]>::is_empty")]
+    auto_scaling_groups: &'a [AsgResult],
+    cost: &'a CostResult,
     events_processed: u64,
     wall_seconds: f64,
 }
@@ -82,6 +90,8 @@ pub fn to_json(r: &RunResult) -> String {
         target_groups: &r.target_groups,
         instances: &r.instances,
         websockets: r.websockets.as_ref(),
+        auto_scaling_groups: &r.auto_scaling_groups,
+        cost: &r.cost,
         events_processed: r.events_processed,
         wall_seconds: r.wall_seconds,
     };

@@ -130,6 +130,25 @@ pub fn summary(r: &RunResult) -> String {
             );
         }
     }
+    for a in &r.auto_scaling_groups {
+        let _ = writeln!(
+            o,
+            "  asg        {}: {} scale-out, {} scale-in, {} replaced; capacity avg {:.2}, max {} InService; {} instances launched",
+            a.name,
+            a.scale_out_activities,
+            a.scale_in_activities,
+            a.unhealthy_replacements,
+            a.average_in_service,
+            a.max_in_service,
+            a.instances_launched
+        );
+    }
+    let c = &r.cost;
+    let _ = writeln!(
+        o,
+        "  cost       ${:.4} total: EC2 ${:.4} ({:.2} instance-hours), ALB ${:.4} ({:.3} LCU-hours)",
+        c.total, c.ec2, c.instance_hours, c.alb, c.lcu_hours
+    );
     if !r.instances.is_empty() {
         let w = r
             .instances

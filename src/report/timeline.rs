@@ -119,25 +119,68 @@ pub fn timeline(r: &RunResult) -> Timeline {
         y_min_zero: true,
         log_y: false,
     };
-    // Faults and (de)registrations mark the time axis; health transitions show in the host panel.
+    let mut capacity_panels = Vec::new();
+    // Faults, deregistrations and scaling decisions mark the time axis; health transitions show in
+    // the host panel.
     let markers = r
         .activity
         .iter()
         .filter(|a| {
             a.kind == "fault"
                 || (a.kind == "registration" && a.message.starts_with("DeregisterTargets"))
+                || (a.kind == "autoscaling" && a.message.starts_with("Launching"))
+                || (a.kind == "autoscaling" && a.message.starts_with("Terminating EC2"))
         })
-        .map(|a| Marker {
-            x: a.time_seconds / 60.0,
-            label: format!(
-                "{} {}",
-                a.subject,
-                a.message.split([':', '(']).next().unwrap_or("").trim()
-            ),
+        .map(|a| {
+            let what = if a.message.starts_with("Launching") {
+                "launch".to_string()
+            } else if a.message.starts_with("Terminating EC2") {
+                "terminate".to_string()
+            } else {
+                a.message.split([':', '(']).next().unwrap_or("").trim().to_string()
+            };
+            Marker { x: a.time_seconds / 60.0, label: format!("{} {what}", a.subject) }
         })
         .collect();
-    let mut panels = vec![traffic, latency, cpu];
-    if r.activity.iter().any(|a| a.kind == "target-health") {
+    for (a, group) in r.auto_scaling_groups.iter().enumerate() {
+        let col = |f: fn(&crate::recorder::GroupCapacity) -> u32| -> Vec<Option<f64>> {
+            r.periods.iter().map(|p| p.groups.get(a).map(|g| f64::from(f(g)))).collect()
+        };
+        capacity_panels.push(Panel {
+            title: format!("Auto Scaling group {}", group.name),
+            y_label: "instances".into(),
+            series: vec![
+                Series { name: "GroupDesiredCapacity".into(), values: col(|g| g.desired), style: SeriesStyle::Steps, color: None },
+                Series { name: "GroupInServiceInstances".into(), values: col(|g| g.in_service), style: SeriesStyle::Steps, color: None },
+                Series { name: "GroupPendingInstances".into(), values: col(|g| g.pending), style: SeriesStyle::Steps, color: None },
+            ],
+            y_min_zero: true,
+            log_y: false,
+        });
+    }
+    if !r.alarm_names.is_empty() {
+        capacity_panels.push(Panel {
+            title: "Alarm metrics (latest datapoint)".into(),
+            y_label: "value".into(),
+            series: r
+                .alarm_names
+                .iter()
+                .enumerate()
+                .map(|(k, name)| Series {
+                    name: name.clone(),
+                    values: r.periods.iter().map(|p| p.alarms.get(k).and_then(|a| a.value)).collect(),
+                    style: SeriesStyle::Steps,
+                    color: None,
+                })
+                .collect(),
+            y_min_zero: true,
+            log_y: false,
+        });
+    }
+    let mut panels = vec![traffic];
+    panels.extend(capacity_panels);
+    panels.extend([latency, cpu]);
+    if r.activity.iter().any(|a| a.kind == "target-health") || !r.auto_scaling_groups.is_empty() {
         panels.insert(1, hosts);
     }
     Timeline {

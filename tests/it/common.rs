@@ -512,3 +512,84 @@ pub fn assert_half(count: u64, n: u64, what: &str) {
         "{what}: {count}, expected half of {n}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Shipped models (`models/*.json`)
+// ---------------------------------------------------------------------------------------------
+
+/// Path of the shipped model `models/<name>.json`.
+pub fn model_file(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(format!("{name}.json"))
+}
+
+/// Loads the shipped model `models/<name>.json` with `albsim::scenario::load` and runs it.
+pub fn run_model_file(name: &str) -> RunResult {
+    let path = model_file(name);
+    let scenario = albsim::scenario::load(&path)
+        .unwrap_or_else(|e| panic!("{} rejected: {e}", path.display()));
+    albsim::run(&scenario)
+}
+
+/// The shipped model `models/<name>.json` as raw JSON, to build variants of it.
+pub fn model_file_json(name: &str) -> Value {
+    let path = model_file(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Index of instance `id` in the result (the order of per-instance columns in periods).
+pub fn instance_index(r: &RunResult, id: &str) -> usize {
+    r.instances
+        .iter()
+        .position(|i| i.id == id)
+        .unwrap_or_else(|| panic!("no instance {id}"))
+}
+
+/// Index of target group `name` in the result (the order of per-group columns in periods).
+pub fn group_index(r: &RunResult, name: &str) -> usize {
+    r.target_group_order
+        .iter()
+        .position(|g| g == name)
+        .unwrap_or_else(|| panic!("no target group {name}"))
+}
+
+/// Mean `CPUUtilization` [%] of instance `id` over the full-length periods that start in
+/// `[from, to)` [s].
+pub fn mean_cpu(r: &RunResult, id: &str, from: f64, to: f64) -> f64 {
+    let i = instance_index(r, id);
+    let xs: Vec<f64> = r
+        .periods
+        .iter()
+        .filter(|p| p.start_seconds >= from && p.start_seconds < to)
+        .filter(|p| p.length_seconds == r.period_seconds)
+        .map(|p| p.cpu_utilization[i])
+        .collect();
+    assert!(!xs.is_empty(), "no period in [{from}, {to}) s");
+    xs.iter().sum::<f64>() / xs.len() as f64
+}
+
+/// Standard normal quantile z(0.99): `lognormal` service times are given by median and p99,
+/// so σ = ln(p99/median)/z(0.99).
+pub const Z_99: f64 = 2.326_347_874_040_841;
+
+/// First and second moments (E\[S\], E\[S²\]) [ms, ms²] of a lognormal given by its median and
+/// p99: E\[S\] = m·e^(σ²/2), E\[S²\] = m²·e^(2σ²).
+pub fn lognormal_moments(median_ms: f64, p99_ms: f64) -> (f64, f64) {
+    let sigma = (p99_ms / median_ms).ln() / Z_99;
+    (
+        median_ms * (sigma * sigma / 2.0).exp(),
+        median_ms * median_ms * (2.0 * sigma * sigma).exp(),
+    )
+}
+
+/// Panics unless `value` is within `half` of `expected`.
+pub fn assert_near(value: f64, expected: f64, half: f64, what: &str) {
+    eprintln!("{what}: {value:.4}, expected {expected:.4} ± {half:.4}");
+    assert!(
+        (value - expected).abs() <= half,
+        "{what}: {value:.4}, expected {expected:.4} ± {half:.4}"
+    );
+}

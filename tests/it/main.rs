@@ -10,6 +10,7 @@ mod determinism;
 mod draining;
 mod faults;
 mod health_timeline;
+mod model_stories;
 mod routing;
 mod rule_conditions;
 mod theory_closed_loop;

@@ -328,7 +328,10 @@ impl World<'_> {
                 self.deregister(g.0, gm as u32);
             }
         }
-        if was != Lifecycle::InService || self.all_drained(a, instance) {
+        let state = self.scaling.groups[a as usize].members[m as usize].state;
+        if state != Lifecycle::Terminating {
+            // Draining finished at once (nothing in flight) and termination already proceeded.
+        } else if was != Lifecycle::InService || self.all_drained(a, instance) {
             self.proceed_terminate(a, m);
         } else {
             self.queue.schedule(self.now + longest, Event::AsgDrainOver { asg: a, member: m });
@@ -370,6 +373,9 @@ impl World<'_> {
 
     fn terminated(&mut self, a: u32, m: u32) {
         let member = &mut self.scaling.groups[a as usize].members[m as usize];
+        if member.state == Lifecycle::Terminated {
+            return;
+        }
         member.state = Lifecycle::Terminated;
         let instance = member.instance;
         let born = member.launched;
@@ -381,7 +387,6 @@ impl World<'_> {
         let billed = self.now.since(born).as_secs_f64().max(60.0);
         self.group_log(a, format!("{id}: Terminated (billed {billed:.0} s)"));
         self.activity_finished(a, instance);
-        self.reconcile(a, "an instance was terminated");
     }
 
     /// Brings the number of instances to the desired capacity.
@@ -392,7 +397,12 @@ impl World<'_> {
         if alive < desired {
             self.launch_some(a, desired - alive, cause);
         } else if alive > desired {
-            for _ in 0..(alive - desired) {
+            loop {
+                let run = &self.scaling.groups[a as usize];
+                let alive = run.members.iter().filter(|m| m.state.counts()).count() as u32;
+                if alive <= run.desired {
+                    break;
+                }
                 match self.choose_victim(a) {
                     Some(m) => self.begin_terminate(a, m, cause),
                     None => {
@@ -791,13 +801,21 @@ impl World<'_> {
                 if run.state == AlarmState::Alarm {
                     continue;
                 }
-                let points: Vec<Option<f64>> = run.datapoints.iter().copied().collect();
-                let e = alarm.rule.evaluate(&points, run.state);
+                // The trailing run of breaching datapoints: how far the alarm has counted.
+                let streak = run
+                    .datapoints
+                    .iter()
+                    .rev()
+                    .take_while(|d| d.is_some_and(|v| alarm.rule.comparison.breaches(v, alarm.rule.threshold)))
+                    .count();
                 let desired = self.scaling.groups[a].desired;
-                if e.breaching > 0 && desired > self.scaling.groups[a].min {
+                if streak > 0 && desired > self.scaling.groups[a].min {
                     let note = format!(
-                        "scale-in waits for the low alarm: {} of {} datapoints {} {} so far",
-                        e.breaching, alarm.rule.datapoints_to_alarm, alarm.rule.comparison.symbol(), alarm.rule.threshold
+                        "scale-in waits for the low alarm: {streak} consecutive datapoint(s) {} {} so far, {} needed (one every {} s)",
+                        alarm.rule.comparison.symbol(),
+                        alarm.rule.threshold,
+                        alarm.rule.datapoints_to_alarm,
+                        alarm.period_multiple as u64 * self.sc.period.0 / 1_000_000_000
                     );
                     // Once when counting starts (the count itself changes every minute).
                     if !self.scaling.groups[a].policies[p].last_note.starts_with("scale-in waits for the low alarm") {

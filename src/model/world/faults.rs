@@ -63,6 +63,7 @@ impl World<'_> {
                 "network blocked: the ALB cannot reach the target".to_string()
             }
             FaultKind::AzOutage => "AZ outage: instances hang and are unreachable".to_string(),
+            FaultKind::InstanceStop => "instance stopped: down and unreachable; its EC2 status check fails".to_string(),
         };
         self.rec.activity(
             self.now,
@@ -116,6 +117,14 @@ impl World<'_> {
                 inst.blocked += 1;
                 inst.freeze(self.now, vcpus);
             }
+            FaultKind::InstanceStop => {
+                inst.stopped += 1;
+                inst.blocked += 1;
+                inst.crashed += 1;
+                if inst.crashed == 1 {
+                    self.drop_everything(i);
+                }
+            }
         }
     }
 
@@ -139,6 +148,11 @@ impl World<'_> {
                 if inst.hung == 0 {
                     self.drop_everything(i);
                 }
+            }
+            FaultKind::InstanceStop => {
+                inst.stopped -= 1;
+                inst.blocked -= 1;
+                inst.crashed -= 1;
             }
         }
     }

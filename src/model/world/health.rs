@@ -50,7 +50,7 @@ impl World<'_> {
     }
 
     /// Starts the health checks of a member (one checker per load balancer node).
-    fn start_checks(&mut self, g: u32, m: u32) {
+    pub(super) fn start_checks(&mut self, g: u32, m: u32) {
         let spec = &self.sc.target_groups[g as usize];
         if !spec.health.enabled {
             return;
@@ -139,7 +139,7 @@ impl World<'_> {
             stage: Stage::AtTarget,
             generation: 0,
         });
-        if !self.dispatch(slot, instance, work) {
+        if self.dispatch(slot, instance, work).is_none() {
             self.requests.remove(slot);
             self.check_result(checker, seq, Err(CheckFailure::ConnectionRefused));
         }
@@ -248,7 +248,7 @@ impl World<'_> {
         self.host_counts_changed(g as usize);
     }
 
-    fn host_counts_changed(&mut self, g: usize) {
+    pub(super) fn host_counts_changed(&mut self, g: usize) {
         let (healthy, unhealthy) = self.groups[g].host_counts();
         self.rec.host_counts(g, self.now, healthy, unhealthy);
     }

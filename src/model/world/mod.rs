@@ -29,6 +29,7 @@ use super::arrival::ArrivalCursor;
 use super::client::Load;
 use super::connection::{Conn, ConnRules, H2Pool, NO_H2, Pool, reuse_or_open};
 use super::event::Event;
+use super::fault::FaultKind;
 use super::health::HealthState;
 use super::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId};
 use super::instance::{Admission, InstanceSpec, InstanceState};
@@ -182,6 +183,8 @@ pub struct World<'s> {
     deadline_gen: u32,
     deadline_armed: bool,
     forward_weights: RngStream,
+    /// Whether a fault can freeze an instance or lose its answers (hang, network, AZ outage).
+    freezable: bool,
     /// Health checkers: one per (target group, member, load balancer node).
     checkers: Vec<health::Checker>,
     /// Per target group: draws of first-check times.
@@ -262,6 +265,12 @@ impl<'s> World<'s> {
             deadline_gen: 0,
             deadline_armed: false,
             forward_weights: RngStream::derive(seed, "load_balancer/forward_weights"),
+            freezable: sc.faults.iter().any(|f| {
+                matches!(
+                    f.kind,
+                    FaultKind::Hang | FaultKind::NetworkBlocked | FaultKind::AzOutage
+                )
+            }),
             checkers: Vec::new(),
             health_rngs: sc
                 .target_groups
@@ -326,7 +335,8 @@ impl<'s> World<'s> {
                 }
             }
         }
-        self.queue.schedule(self.next_period_end, Event::PeriodEnds);
+        self.queue
+            .schedule_first(self.next_period_end, Event::PeriodEnds);
         self.sessions = sessions::Sessions::new(self.sc, self.users.len() as u32);
         self.register_initial_targets();
         self.schedule_faults_and_operations();
@@ -351,7 +361,7 @@ impl<'s> World<'s> {
     }
 
     /// Applies one event; returns true when the run is over.
-    #[inline]
+    #[inline(always)]
     fn handle(&mut self, event: Event) -> bool {
         match event {
             Event::RequestArrives { client } => self.on_request_arrives(client),
@@ -417,7 +427,7 @@ impl<'s> World<'s> {
     }
 
     /// A client (or one of its users) sends a new request of a random type.
-    #[inline]
+    #[inline(always)]
     fn start_request(&mut self, client: ClientId, user: u32) {
         let spec = &self.sc.clients[client.index()];
         // A single request type needs no draw (the mix stream is the client's own, so skipping it
@@ -440,7 +450,7 @@ impl<'s> World<'s> {
     }
 
     /// Sends a request on `listener` (opening a connection if needed) and routes it.
-    #[inline]
+    #[inline(always)]
     fn send(
         &mut self,
         client: ClientId,
@@ -507,7 +517,7 @@ impl<'s> World<'s> {
     }
 
     /// Applies the listener's (precomputed) route to a request.
-    #[inline]
+    #[inline(always)]
     fn route(&mut self, slot: u32) {
         let r = self.requests.slots[slot as usize];
         match self.sc.routes.get(r.route) {
@@ -546,7 +556,7 @@ impl<'s> World<'s> {
     }
 
     /// Forwards a request to a target of group `g`.
-    #[inline]
+    #[inline(always)]
     fn forward(&mut self, slot: u32, g: TargetGroupId) {
         let spec = &self.sc.target_groups[g.index()];
         let session = self.requests.slots[slot as usize].session;
@@ -596,11 +606,16 @@ impl<'s> World<'s> {
             work = SimDuration((work.0 as f64 * inst.slow_factor) as u64);
         }
         self.requests.slots[slot as usize].stage = Stage::AtTarget;
-        if self.dispatch(slot, target, work) {
+        if let Some(finish_known) = self.dispatch(slot, target, work) {
             self.groups[g.index()].members[member as usize].in_flight += 1;
             self.group_requests[g.index()] += 1;
             self.net_bytes[target.index()].0 += self.sc.clients[client].types[rtype].request_bytes;
-            self.push_deadline(slot);
+            // A request that started on a fixed-speed instance finishes at now + work; if that is
+            // within the idle timeout and no fault can freeze the instance or lose its answer, it
+            // cannot time out, and needs no deadline.
+            if !(finish_known && work < self.sc.idle_timeout && !self.freezable) {
+                self.push_deadline(slot);
+            }
         } else {
             // Backlog full: the target refuses the connection and the ALB answers 502.
             self.requests.slots[slot as usize].stage = Stage::Handshake;
@@ -609,14 +624,15 @@ impl<'s> World<'s> {
         }
     }
 
-    /// Hands work to an instance (a request or a health check); false if it refused it.
-    #[inline]
-    fn dispatch(&mut self, slot: u32, target: InstanceId, work: SimDuration) -> bool {
+    /// Hands work to an instance (a request or a health check): `None` if it refused it, else
+    /// whether its completion time is already fixed (started at once at full speed).
+    #[inline(always)]
+    fn dispatch(&mut self, slot: u32, target: InstanceId, work: SimDuration) -> Option<bool> {
         let ispec = &self.specs[target.index()];
         let inst = &mut self.instances[target.index()];
         if ispec.workers <= ispec.vcpus {
             match inst.admit_fixed(self.now, ispec, slot, work) {
-                Admission::Refused => false,
+                Admission::Refused => None,
                 admission => {
                     inst.outstanding += 1;
                     if admission == Admission::Started {
@@ -629,18 +645,18 @@ impl<'s> World<'s> {
                         };
                         self.queue.schedule(self.now + work, done);
                     }
-                    true
+                    Some(admission == Admission::Started)
                 }
             }
         } else {
             match inst.admit(self.now, ispec, slot, work) {
-                Admission::Refused => false,
+                Admission::Refused => None,
                 admission => {
                     inst.outstanding += 1;
                     if admission == Admission::Started {
                         self.reschedule_completion(target);
                     }
-                    true
+                    Some(false)
                 }
             }
         }
@@ -666,6 +682,7 @@ impl<'s> World<'s> {
         }
     }
 
+    #[inline(always)]
     fn on_request_completes(&mut self, slot: u32, generation: u32, epoch: u32) {
         if !self.requests.is_live(slot, generation) {
             return; // the instance crashed: the slot was freed, and may hold another request now
@@ -704,16 +721,24 @@ impl<'s> World<'s> {
     }
 
     /// The instance finished working on a request or health check.
-    #[inline]
+    #[inline(always)]
     fn done_at_target(&mut self, i: usize, slot: u32) {
-        let r = self.requests.slots[slot as usize];
-        if r.check != NO_CHECK {
+        let r = &self.requests.slots[slot as usize];
+        let (check, stage, user, client, rtype, dispatched) = (
+            r.check,
+            r.stage,
+            r.user,
+            r.client as usize,
+            r.rtype as usize,
+            r.dispatched,
+        );
+        if check != NO_CHECK {
             self.instances[i].outstanding -= 1;
             self.health_check_answered(slot);
             return;
         }
         self.completed[i] += 1;
-        match r.stage {
+        match stage {
             Stage::Abandoned => {
                 // The ALB already answered 504; the target's late answer goes nowhere.
                 self.requests.remove(slot);
@@ -722,12 +747,14 @@ impl<'s> World<'s> {
                 // The response cannot get back through the network: the ALB keeps waiting.
                 self.requests.slots[slot as usize].stage = Stage::Lost;
             }
-            _ if self.is_websocket_user(r.user) => self.websocket_established(slot),
+            _ if user != NO_USER && self.is_websocket_user(user) => {
+                self.websocket_established(slot)
+            }
             _ => {
                 self.release_target(slot);
-                let rt = &self.sc.clients[r.client as usize].types[r.rtype as usize];
+                let rt = &self.sc.clients[client].types[rtype];
                 self.net_bytes[i].1 += rt.response_bytes;
-                let target_time = self.now.since(r.dispatched);
+                let target_time = self.now.since(dispatched);
                 self.respond_and_wake(
                     slot,
                     200,
@@ -741,20 +768,21 @@ impl<'s> World<'s> {
 
     /// The ALB stops waiting for the target of a forwarded request: it no longer counts as
     /// outstanding (routing) or in flight (draining).
-    #[inline]
+    #[inline(always)]
     fn release_target(&mut self, slot: u32) {
-        let r = self.requests.slots[slot as usize];
-        let inst = &mut self.instances[r.instance as usize];
+        let r = &self.requests.slots[slot as usize];
+        let (instance, group, member) = (r.instance as usize, r.group, r.member);
+        let inst = &mut self.instances[instance];
         inst.outstanding = inst.outstanding.saturating_sub(1);
-        let m = &mut self.groups[r.group as usize].members[r.member as usize];
+        let m = &mut self.groups[group as usize].members[member as usize];
         m.in_flight -= 1;
         if m.in_flight == 0 && m.health.state == HealthState::Draining {
-            self.drained(r.group, r.member);
+            self.drained(group, member);
         }
     }
 
     /// Tracks the ALB idle timeout of a request just handed to a target.
-    #[inline]
+    #[inline(always)]
     fn push_deadline(&mut self, slot: u32) {
         // Drop answered requests from the head so the queue holds little beyond those in flight.
         while let Some(&(_, s, g)) = self.deadlines.front() {
@@ -818,7 +846,7 @@ impl<'s> World<'s> {
     }
 
     /// Answers a request, frees its slot, and lets its user think.
-    #[inline]
+    #[inline(always)]
     fn respond_and_wake(
         &mut self,
         slot: u32,
@@ -833,7 +861,7 @@ impl<'s> World<'s> {
     }
 
     /// Answers a request and frees its slot.
-    #[inline]
+    #[inline(always)]
     fn respond(
         &mut self,
         slot: u32,
@@ -847,7 +875,7 @@ impl<'s> World<'s> {
     }
 
     /// Records the response and releases the client connection; the slot stays allocated.
-    #[inline]
+    #[inline(always)]
     fn respond_keep_slot(
         &mut self,
         slot: u32,
@@ -856,37 +884,46 @@ impl<'s> World<'s> {
         target_time: Option<SimDuration>,
         bytes: u64,
     ) {
-        let r = self.requests.slots[slot as usize];
-        let group = (r.group != NO_GROUP).then_some(r.group as usize);
+        let r = &self.requests.slots[slot as usize];
+        let (group, arrived, h2, client, listener, conn, user) = (
+            r.group,
+            r.arrived,
+            r.h2,
+            r.client as usize,
+            r.listener.index(),
+            r.conn,
+            r.user,
+        );
+        let group = (group != NO_GROUP).then_some(group as usize);
         self.rec.response(
             status,
             origin,
-            self.now.since(r.arrived),
+            self.now.since(arrived),
             group,
             target_time,
             bytes,
         );
-        if r.h2 != NO_H2 {
-            let pool = &mut self.clients[r.client as usize].h2_pools[r.listener.index()];
-            pool.close_stream(r.h2, self.now, &self.conn_rules, &mut self.rec.connections);
+        if h2 != NO_H2 {
+            let pool = &mut self.clients[client].h2_pools[listener];
+            pool.close_stream(h2, self.now, &self.conn_rules, &mut self.rec.connections);
             return;
         }
-        let keep_alive = self.sc.clients[r.client as usize].keep_alive;
+        let keep_alive = self.sc.clients[client].keep_alive;
         let back = self
             .conn_rules
-            .release(r.conn, self.now, keep_alive, &mut self.rec.connections);
-        if r.user == NO_USER {
+            .release(conn, self.now, keep_alive, &mut self.rec.connections);
+        if user == NO_USER {
             if let Some(c) = back {
-                self.clients[r.client as usize].pools[r.listener.index()].put(c);
+                self.clients[client].pools[listener].put(c);
             }
         } else {
-            let k = r.user as usize * self.sc.listeners.len() + r.listener.index();
+            let k = user as usize * self.sc.listeners.len() + listener;
             self.user_conns[k] = back.unwrap_or_default();
         }
     }
 
     /// A user's request got its final answer: think, then send the next one.
-    #[inline]
+    #[inline(always)]
     fn user_done(&mut self, user: u32) {
         if user == NO_USER {
             return;
@@ -915,7 +952,8 @@ impl<'s> World<'s> {
             return true;
         }
         self.next_period_end = (self.now + self.sc.period).min(self.end);
-        self.queue.schedule(self.next_period_end, Event::PeriodEnds);
+        self.queue
+            .schedule_first(self.next_period_end, Event::PeriodEnds);
         false
     }
 
@@ -942,6 +980,7 @@ impl<'s> World<'s> {
 
     fn finish(self, wall_seconds: f64) -> RunResult {
         let sc = self.sc;
+        let totals = self.scaling_totals();
         let secs = sc.duration.as_secs_f64();
         let end = self.end;
         let instances = self
@@ -976,6 +1015,26 @@ impl<'s> World<'s> {
         result.duration_seconds = secs;
         result.events_processed = self.events;
         result.wall_seconds = wall_seconds;
+        result.alarm_names = sc.alarms.iter().map(|a| a.name.clone()).collect();
+        result.auto_scaling_groups = totals
+            .into_iter()
+            .enumerate()
+            .map(|(a, (outs, ins, replaced, launched))| {
+                let rows: Vec<_> = result.periods.iter().filter_map(|p| p.groups.get(a)).collect();
+                let n = rows.len().max(1) as f64;
+                crate::recorder::AsgResult {
+                    name: sc.auto_scaling_groups[a].name.clone(),
+                    scale_out_activities: outs,
+                    scale_in_activities: ins,
+                    unhealthy_replacements: replaced,
+                    instances_launched: launched,
+                    average_desired_capacity: rows.iter().map(|g| f64::from(g.desired)).sum::<f64>() / n,
+                    average_in_service: rows.iter().map(|g| f64::from(g.in_service)).sum::<f64>() / n,
+                    max_in_service: rows.iter().map(|g| g.in_service).max().unwrap_or(0),
+                }
+            })
+            .collect();
+        result.cost = crate::model::cost::cost(&result);
         result
     }
 }

@@ -104,7 +104,7 @@ impl Sessions {
 impl World<'_> {
     /// The target a session's cookie keeps it on in group `g`, if the cookie is valid and the target
     /// still routable; counts the outcome. `None` when the group is not sticky or there is no cookie.
-    #[inline]
+    #[inline(always)]
     pub(super) fn sticky_member(
         &mut self,
         session: u32,
@@ -125,7 +125,7 @@ impl World<'_> {
     }
 
     /// (Re)writes a session's cookie for group `g` after routing to `member`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn set_sticky_member(&mut self, session: u32, g: TargetGroupId, member: u32) {
         let slot = self.sessions.group_slot[g.index()];
         if slot == NONE || session == NO_SESSION {
