@@ -306,7 +306,13 @@ pub fn target_tracking_capacity(ready: u32, metric: f64, target: f64) -> u32 {
 /// inclusive, below it the upper bound).
 pub fn find_step(steps: &[Step], diff: f64, comparison: Comparison) -> Option<&Step> {
     let above = matches!(comparison, Comparison::Greater | Comparison::GreaterOrEqual);
-    steps.iter().find(|s| if above { s.lower <= diff && diff < s.upper } else { s.lower < diff && diff <= s.upper })
+    steps.iter().find(|s| {
+        if above {
+            s.lower <= diff && diff < s.upper
+        } else {
+            s.lower < diff && diff <= s.upper
+        }
+    })
 }
 
 /// Default TT alarm shape (observed, not documented): high 3 of 3, low 15 of 15 at 0.9 × target.
@@ -351,7 +357,11 @@ mod tests {
         assert_eq!(p.apply(2, 10, 0), 3, "0.2 becomes 1");
         assert_eq!(p.apply(2, -10, 0), 1, "-0.2 becomes -1");
         assert_eq!(p.apply(15, -45, 0), 9, "-6.75 rounds toward zero: -6");
-        assert_eq!(p.apply(10, 10, 2), 12, "MinAdjustmentMagnitude lifts 1 to 2");
+        assert_eq!(
+            p.apply(10, 10, 2),
+            12,
+            "MinAdjustmentMagnitude lifts 1 to 2"
+        );
         assert_eq!(AdjustmentType::ExactCapacity.apply(10, 3, 0), 3);
         assert_eq!(AdjustmentType::ChangeInCapacity.apply(10, -3, 0), 7);
     }
@@ -359,12 +369,37 @@ mod tests {
     #[test]
     fn step_bounds_follow_the_side_of_the_threshold() {
         let steps = [
-            Step { lower: 0.0, upper: 20.0, adjustment: 1 },
-            Step { lower: 20.0, upper: f64::INFINITY, adjustment: 3 },
+            Step {
+                lower: 0.0,
+                upper: 20.0,
+                adjustment: 1,
+            },
+            Step {
+                lower: 20.0,
+                upper: f64::INFINITY,
+                adjustment: 3,
+            },
         ];
-        assert_eq!(find_step(&steps, 0.0, Comparison::Greater).unwrap().adjustment, 1);
-        assert_eq!(find_step(&steps, 20.0, Comparison::Greater).unwrap().adjustment, 3);
-        let below = [Step { lower: f64::NEG_INFINITY, upper: 0.0, adjustment: -1 }];
-        assert!(find_step(&below, 0.0, Comparison::Less).is_some(), "upper bound inclusive below");
+        assert_eq!(
+            find_step(&steps, 0.0, Comparison::Greater)
+                .unwrap()
+                .adjustment,
+            1
+        );
+        assert_eq!(
+            find_step(&steps, 20.0, Comparison::Greater)
+                .unwrap()
+                .adjustment,
+            3
+        );
+        let below = [Step {
+            lower: f64::NEG_INFINITY,
+            upper: 0.0,
+            adjustment: -1,
+        }];
+        assert!(
+            find_step(&below, 0.0, Comparison::Less).is_some(),
+            "upper bound inclusive below"
+        );
     }
 }

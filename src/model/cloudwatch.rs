@@ -8,8 +8,8 @@
 //! `INSUFFICIENT_DATA`), `notBreaching`, `breaching`, `ignore` (keep the state when all are
 //! missing).
 
-use crate::scenario::path::JsonPath;
 use crate::scenario::FieldError;
+use crate::scenario::path::JsonPath;
 
 /// AWS alarm state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,7 +114,9 @@ impl MissingData {
             Some("breaching") => MissingData::Breaching,
             Some("ignore") => MissingData::Ignore,
             Some(other) => {
-                return Err(at.error(format!("expected missing, notBreaching, breaching or ignore, got {other:?}")));
+                return Err(at.error(format!(
+                    "expected missing, notBreaching, breaching or ignore, got {other:?}"
+                )));
             }
         })
     }
@@ -184,7 +186,11 @@ impl AlarmRule {
         } else {
             AlarmState::Ok
         };
-        Evaluation { state, breaching, present }
+        Evaluation {
+            state,
+            breaching,
+            present,
+        }
     }
 }
 
@@ -209,7 +215,11 @@ impl Statistic {
             Some("Sum") => Statistic::Sum,
             Some("Maximum") => Statistic::Maximum,
             Some("Minimum") => Statistic::Minimum,
-            Some(other) => return Err(at.error(format!("expected Average, Sum, Maximum or Minimum, got {other:?}"))),
+            Some(other) => {
+                return Err(at.error(format!(
+                    "expected Average, Sum, Maximum or Minimum, got {other:?}"
+                )));
+            }
         })
     }
 
@@ -232,7 +242,13 @@ mod tests {
     use super::*;
 
     fn rule(m: u32, n: u32, missing: MissingData) -> AlarmRule {
-        AlarmRule { threshold: 50.0, comparison: Comparison::Greater, evaluation_periods: n, datapoints_to_alarm: m, missing }
+        AlarmRule {
+            threshold: 50.0,
+            comparison: Comparison::Greater,
+            evaluation_periods: n,
+            datapoints_to_alarm: m,
+            missing,
+        }
     }
 
     #[test]
@@ -247,26 +263,54 @@ mod tests {
     #[test]
     fn only_the_last_n_datapoints_count() {
         let r = rule(3, 3, MissingData::Missing);
-        let e = r.evaluate(&[Some(90.0), Some(90.0), Some(10.0), Some(90.0), Some(90.0)], AlarmState::Ok);
+        let e = r.evaluate(
+            &[Some(90.0), Some(90.0), Some(10.0), Some(90.0), Some(90.0)],
+            AlarmState::Ok,
+        );
         assert_eq!(e.state, AlarmState::Ok);
     }
 
     #[test]
     fn missing_data_treatments() {
         let gaps = [None, None, None];
-        assert_eq!(rule(3, 3, MissingData::Missing).evaluate(&gaps, AlarmState::Ok).state, AlarmState::InsufficientData);
-        assert_eq!(rule(3, 3, MissingData::Ignore).evaluate(&gaps, AlarmState::Alarm).state, AlarmState::Alarm);
-        assert_eq!(rule(3, 3, MissingData::NotBreaching).evaluate(&gaps, AlarmState::Alarm).state, AlarmState::Ok);
-        assert_eq!(rule(3, 3, MissingData::Breaching).evaluate(&gaps, AlarmState::Ok).state, AlarmState::Alarm);
+        assert_eq!(
+            rule(3, 3, MissingData::Missing)
+                .evaluate(&gaps, AlarmState::Ok)
+                .state,
+            AlarmState::InsufficientData
+        );
+        assert_eq!(
+            rule(3, 3, MissingData::Ignore)
+                .evaluate(&gaps, AlarmState::Alarm)
+                .state,
+            AlarmState::Alarm
+        );
+        assert_eq!(
+            rule(3, 3, MissingData::NotBreaching)
+                .evaluate(&gaps, AlarmState::Alarm)
+                .state,
+            AlarmState::Ok
+        );
+        assert_eq!(
+            rule(3, 3, MissingData::Breaching)
+                .evaluate(&gaps, AlarmState::Ok)
+                .state,
+            AlarmState::Alarm
+        );
         // With `missing`, present datapoints are evaluated and gaps ignored.
-        let e = rule(1, 3, MissingData::Missing).evaluate(&[None, Some(80.0), None], AlarmState::Ok);
+        let e =
+            rule(1, 3, MissingData::Missing).evaluate(&[None, Some(80.0), None], AlarmState::Ok);
         assert_eq!(e.state, AlarmState::Alarm);
     }
 
     #[test]
     fn too_few_periods_yet_is_not_an_alarm() {
         let r = rule(3, 3, MissingData::Missing);
-        assert_eq!(r.evaluate(&[Some(90.0), Some(90.0)], AlarmState::InsufficientData).state, AlarmState::Ok);
+        assert_eq!(
+            r.evaluate(&[Some(90.0), Some(90.0)], AlarmState::InsufficientData)
+                .state,
+            AlarmState::Ok
+        );
     }
 
     #[test]

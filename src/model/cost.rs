@@ -36,7 +36,10 @@ pub fn cost(r: &RunResult) -> CostResult {
     let mut ec2 = 0.0;
     let mut instance_hours = 0.0;
     for i in &r.instances {
-        let end = i.terminated_seconds.unwrap_or(r.duration_seconds).min(r.duration_seconds);
+        let end = i
+            .terminated_seconds
+            .unwrap_or(r.duration_seconds)
+            .min(r.duration_seconds);
         let alive = (end - i.launched_seconds).max(0.0);
         if alive <= 0.0 && i.terminated_seconds.is_some() {
             continue;
@@ -49,23 +52,46 @@ pub fn cost(r: &RunResult) -> CostResult {
     let mut lcu_hours = 0.0;
     let hours = (r.duration_seconds / 3600.0).ceil().max(1.0) as usize;
     for h in 0..hours {
-        let (from, to) = (h as f64 * 3600.0, ((h + 1) as f64 * 3600.0).min(r.duration_seconds));
+        let (from, to) = (
+            h as f64 * 3600.0,
+            ((h + 1) as f64 * 3600.0).min(r.duration_seconds),
+        );
         let span = to - from;
         if span <= 0.0 {
             continue;
         }
-        let rows: Vec<_> = r.periods.iter().filter(|p| p.start_seconds >= from && p.start_seconds < to).collect();
-        let new_per_s = rows.iter().map(|p| p.new_connection_count as f64).sum::<f64>() / span;
+        let rows: Vec<_> = r
+            .periods
+            .iter()
+            .filter(|p| p.start_seconds >= from && p.start_seconds < to)
+            .collect();
+        let new_per_s = rows
+            .iter()
+            .map(|p| p.new_connection_count as f64)
+            .sum::<f64>()
+            / span;
         let minutes = rows.iter().map(|p| p.length_seconds).sum::<f64>() / 60.0;
         let active_per_min = if minutes > 0.0 {
-            rows.iter().map(|p| p.active_connection_count as f64 * p.length_seconds / 60.0).sum::<f64>() / minutes
+            rows.iter()
+                .map(|p| p.active_connection_count as f64 * p.length_seconds / 60.0)
+                .sum::<f64>()
+                / minutes
         } else {
             0.0
         };
-        let gb_per_hour = rows.iter().map(|p| p.processed_bytes as f64).sum::<f64>() / 1e9 * 3600.0 / span;
-        let lcus = (new_per_s / 25.0).max(active_per_min / 3000.0).max(gb_per_hour);
+        let gb_per_hour =
+            rows.iter().map(|p| p.processed_bytes as f64).sum::<f64>() / 1e9 * 3600.0 / span;
+        let lcus = (new_per_s / 25.0)
+            .max(active_per_min / 3000.0)
+            .max(gb_per_hour);
         lcu_hours += lcus * span / 3600.0;
     }
     let alb = hours as f64 * ALB_HOUR_USD + lcu_hours * LCU_HOUR_USD;
-    CostResult { ec2, alb, total: ec2 + alb, instance_hours, lcu_hours }
+    CostResult {
+        ec2,
+        alb,
+        total: ec2 + alb,
+        instance_hours,
+        lcu_hours,
+    }
 }

@@ -13,8 +13,8 @@ mod result;
 pub use connections::ConnectionCounter;
 pub use latency::LatencyHistogram;
 pub use result::{
-    Activity, GroupResult, InstanceResult, LatencySummary, PeriodRow, RunResult, StatusCounts,
-    StickyResult, WebsocketResult, GroupCapacity, AlarmPoint, AsgResult,
+    Activity, AlarmPoint, AsgResult, GroupCapacity, GroupResult, InstanceResult, LatencySummary,
+    PeriodRow, RunResult, StatusCounts, StickyResult, WebsocketResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -293,13 +293,27 @@ impl Recorder {
 
     /// Attaches Auto Scaling capacity `(desired, in service, pending, terminating)` and alarm
     /// `(state code, latest datapoint)` to the last closed period.
-    pub fn scaling_row(&mut self, groups: Vec<(u32, u32, u32, u32)>, alarms: Vec<(i32, Option<f64>)>) {
+    pub fn scaling_row(
+        &mut self,
+        groups: Vec<(u32, u32, u32, u32)>,
+        alarms: Vec<(i32, Option<f64>)>,
+    ) {
         if let Some(row) = self.rows.last_mut() {
             row.groups = groups
                 .into_iter()
-                .map(|(desired, in_service, pending, terminating)| GroupCapacity { desired, in_service, pending, terminating })
+                .map(
+                    |(desired, in_service, pending, terminating)| GroupCapacity {
+                        desired,
+                        in_service,
+                        pending,
+                        terminating,
+                    },
+                )
                 .collect();
-            row.alarms = alarms.into_iter().map(|(state, value)| AlarmPoint { state, value }).collect();
+            row.alarms = alarms
+                .into_iter()
+                .map(|(state, value)| AlarmPoint { state, value })
+                .collect();
         }
     }
 

@@ -36,7 +36,9 @@
 //! formatting, so the same model and seed give byte-identical files (wall time aside).
 
 use crate::model::cost::CostResult;
-use crate::recorder::{AsgResult, GroupResult, InstanceResult, LatencySummary, RunResult, WebsocketResult};
+use crate::recorder::{
+    AsgResult, GroupResult, InstanceResult, LatencySummary, RunResult, WebsocketResult,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -137,22 +137,48 @@ pub fn timeline(r: &RunResult) -> Timeline {
             } else if a.message.starts_with("Terminating EC2") {
                 "terminate".to_string()
             } else {
-                a.message.split([':', '(']).next().unwrap_or("").trim().to_string()
+                a.message
+                    .split([':', '('])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
             };
-            Marker { x: a.time_seconds / 60.0, label: format!("{} {what}", a.subject) }
+            Marker {
+                x: a.time_seconds / 60.0,
+                label: format!("{} {what}", a.subject),
+            }
         })
         .collect();
     for (a, group) in r.auto_scaling_groups.iter().enumerate() {
         let col = |f: fn(&crate::recorder::GroupCapacity) -> u32| -> Vec<Option<f64>> {
-            r.periods.iter().map(|p| p.groups.get(a).map(|g| f64::from(f(g)))).collect()
+            r.periods
+                .iter()
+                .map(|p| p.groups.get(a).map(|g| f64::from(f(g))))
+                .collect()
         };
         capacity_panels.push(Panel {
             title: format!("Auto Scaling group {}", group.name),
             y_label: "instances".into(),
             series: vec![
-                Series { name: "GroupDesiredCapacity".into(), values: col(|g| g.desired), style: SeriesStyle::Steps, color: None },
-                Series { name: "GroupInServiceInstances".into(), values: col(|g| g.in_service), style: SeriesStyle::Steps, color: None },
-                Series { name: "GroupPendingInstances".into(), values: col(|g| g.pending), style: SeriesStyle::Steps, color: None },
+                Series {
+                    name: "GroupDesiredCapacity".into(),
+                    values: col(|g| g.desired),
+                    style: SeriesStyle::Steps,
+                    color: None,
+                },
+                Series {
+                    name: "GroupInServiceInstances".into(),
+                    values: col(|g| g.in_service),
+                    style: SeriesStyle::Steps,
+                    color: None,
+                },
+                Series {
+                    name: "GroupPendingInstances".into(),
+                    values: col(|g| g.pending),
+                    style: SeriesStyle::Steps,
+                    color: None,
+                },
             ],
             y_min_zero: true,
             log_y: false,
@@ -168,7 +194,11 @@ pub fn timeline(r: &RunResult) -> Timeline {
                 .enumerate()
                 .map(|(k, name)| Series {
                     name: name.clone(),
-                    values: r.periods.iter().map(|p| p.alarms.get(k).and_then(|a| a.value)).collect(),
+                    values: r
+                        .periods
+                        .iter()
+                        .map(|p| p.alarms.get(k).and_then(|a| a.value))
+                        .collect(),
                     style: SeriesStyle::Steps,
                     color: None,
                 })

@@ -99,7 +99,11 @@ pub fn to_csv(r: &RunResult) -> String {
         );
         for a in 0..r.auto_scaling_groups.len() {
             let g = p.groups.get(a).copied().unwrap_or_default();
-            let _ = write!(out, ",{},{},{},{}", g.desired, g.in_service, g.pending, g.terminating);
+            let _ = write!(
+                out,
+                ",{},{},{},{}",
+                g.desired, g.in_service, g.pending, g.terminating
+            );
         }
         for k in 0..r.alarm_names.len() {
             match p.alarms.get(k) {

@@ -216,8 +216,13 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
         )?);
     }
 
-    let (auto_scaling_groups, alarms) =
-        super::resolve_asg::resolve_autoscaling(&raw.auto_scaling_groups, &raw.alarms, &types, &group_ids, period)?;
+    let (auto_scaling_groups, alarms) = super::resolve_asg::resolve_autoscaling(
+        &raw.auto_scaling_groups,
+        &raw.alarms,
+        &types,
+        &group_ids,
+        period,
+    )?;
 
     Ok(Scenario {
         name: raw.name.clone(),

@@ -1,13 +1,16 @@
 //! Resolution of Auto Scaling groups, their policies, and CloudWatch alarms (user-defined ones and
 //! the two each target tracking policy creates).
 
-use super::path::JsonPath;
-use super::raw::{RawAlarm, RawAutoScalingGroup, RawDistribution, RawDistributionLognormal, RawScalingPolicy};
 use super::FieldError;
+use super::path::JsonPath;
+use super::raw::{
+    RawAlarm, RawAutoScalingGroup, RawDistribution, RawDistributionLognormal, RawScalingPolicy,
+};
 use crate::engine::SimDuration;
 use crate::model::autoscaling::{
-    tt_alarm_rules, AdjustmentType, AlarmSpec, AsgSpec, HealthCheckType, LaunchTemplate, LifecycleHook, MetricRef,
+    AdjustmentType, AlarmSpec, AsgSpec, HealthCheckType, LaunchTemplate, LifecycleHook, MetricRef,
     PolicyKind, PolicySpec, ScheduledAction, Step, TerminationPolicy, TrackedMetric,
+    tt_alarm_rules,
 };
 use crate::model::catalog::InstanceType;
 use crate::model::cloudwatch::{AlarmRule, Comparison, MissingData, Statistic};
@@ -15,11 +18,19 @@ use crate::model::distribution::Distribution;
 use crate::model::ids::TargetGroupId;
 use std::collections::{BTreeMap, BTreeSet};
 
-fn seconds(v: Option<i64>, at: &JsonPath, lo: i64, hi: i64, default: i64) -> Result<SimDuration, FieldError> {
+fn seconds(
+    v: Option<i64>,
+    at: &JsonPath,
+    lo: i64,
+    hi: i64,
+    default: i64,
+) -> Result<SimDuration, FieldError> {
     match v {
         None => Ok(SimDuration::from_secs(default as u64)),
         Some(x) if (lo..=hi).contains(&x) => Ok(SimDuration::from_secs(x as u64)),
-        Some(x) => Err(at.error(format!("expected an integer in {lo}–{hi} (seconds), got {x}"))),
+        Some(x) => Err(at.error(format!(
+            "expected an integer in {lo}–{hi} (seconds), got {x}"
+        ))),
     }
 }
 
@@ -39,7 +50,10 @@ pub fn resolve_autoscaling(
     for (a, raw) in groups_raw.iter().enumerate() {
         let at = root.key("auto_scaling_groups").index(a);
         if raw.name.is_empty() || !names.insert(raw.name.as_str()) {
-            return Err(at.key("AutoScalingGroupName").error(format!("expected a unique, non-empty name, got {:?}", raw.name)));
+            return Err(at.key("AutoScalingGroupName").error(format!(
+                "expected a unique, non-empty name, got {:?}",
+                raw.name
+            )));
         }
         let asg = resolve_group(raw, &at, types, target_groups, period, a, &mut alarms)?;
         for (p, policy) in asg.policies.iter().enumerate() {
@@ -52,15 +66,31 @@ pub fn resolve_autoscaling(
         }
         asgs.push(asg);
     }
-    let asg_index: BTreeMap<&str, usize> = asgs.iter().enumerate().map(|(i, g)| (g.name.as_str(), i)).collect();
+    let asg_index: BTreeMap<&str, usize> = asgs
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.name.as_str(), i))
+        .collect();
     for (i, raw) in alarms_raw.iter().enumerate() {
         let at = root.key("alarms").index(i);
-        alarms.push(resolve_alarm(raw, &at, &asg_index, target_groups, &policy_names, &asgs, period)?);
+        alarms.push(resolve_alarm(
+            raw,
+            &at,
+            &asg_index,
+            target_groups,
+            &policy_names,
+            &asgs,
+            period,
+        )?);
     }
     let mut alarm_names = BTreeSet::new();
     for (i, a) in alarms.iter().enumerate() {
         if !alarm_names.insert(a.name.as_str()) {
-            return Err(root.key("alarms").index(i).key("AlarmName").error(format!("duplicate alarm name {:?}", a.name)));
+            return Err(root
+                .key("alarms")
+                .index(i)
+                .key("AlarmName")
+                .error(format!("duplicate alarm name {:?}", a.name)));
         }
     }
     Ok((asgs, alarms))
@@ -77,10 +107,16 @@ fn resolve_group(
     alarms: &mut Vec<AlarmSpec>,
 ) -> Result<AsgSpec, FieldError> {
     if raw.max_size > 1000 {
-        return Err(at.key("MaxSize").error(format!("expected at most 1000 instances, got {}", raw.max_size)));
+        return Err(at.key("MaxSize").error(format!(
+            "expected at most 1000 instances, got {}",
+            raw.max_size
+        )));
     }
     if raw.min_size > raw.max_size {
-        return Err(at.key("MinSize").error(format!("expected MinSize ≤ MaxSize ({}), got {}", raw.max_size, raw.min_size)));
+        return Err(at.key("MinSize").error(format!(
+            "expected MinSize ≤ MaxSize ({}), got {}",
+            raw.max_size, raw.min_size
+        )));
     }
     let desired = raw.desired_capacity.unwrap_or(raw.min_size);
     if !(raw.min_size..=raw.max_size).contains(&desired) {
@@ -91,13 +127,16 @@ fn resolve_group(
     }
     let lt = &raw.launch_template;
     let lt_at = at.key("LaunchTemplate");
-    let instance_type = types
-        .get(&lt.instance_type)
-        .cloned()
-        .ok_or_else(|| lt_at.key("instance_type").error(format!("unknown instance type {:?}", lt.instance_type)))?;
+    let instance_type = types.get(&lt.instance_type).cloned().ok_or_else(|| {
+        lt_at
+            .key("instance_type")
+            .error(format!("unknown instance type {:?}", lt.instance_type))
+    })?;
     let workers = lt.workers.unwrap_or(instance_type.vcpus);
     if !(1..=100_000).contains(&workers) {
-        return Err(lt_at.key("workers").error(format!("expected 1–100000 workers, got {workers}")));
+        return Err(lt_at
+            .key("workers")
+            .error(format!("expected 1–100000 workers, got {workers}")));
     }
     let default_launch = RawDistribution::Lognormal(RawDistributionLognormal {
         median_ms: Some(60_000.0),
@@ -109,36 +148,67 @@ fn resolve_group(
         workers,
         backlog: lt.backlog.unwrap_or(1024),
         detailed_monitoring: lt.detailed_monitoring.unwrap_or(false),
-        launch_time: Distribution::resolve(lt.launch_time.as_ref().unwrap_or(&default_launch), &lt_at.key("launch_time"))?,
+        launch_time: Distribution::resolve(
+            lt.launch_time.as_ref().unwrap_or(&default_launch),
+            &lt_at.key("launch_time"),
+        )?,
         instance_type,
     };
     if raw.availability_zones.is_empty() {
-        return Err(at.key("AvailabilityZones").error("expected at least one Availability Zone"));
+        return Err(at
+            .key("AvailabilityZones")
+            .error("expected at least one Availability Zone"));
     }
     let mut zones = Vec::new();
     for (i, z) in raw.availability_zones.iter().enumerate() {
         if z.is_empty() || zones.contains(z) {
-            return Err(at.key("AvailabilityZones").index(i).error(format!("expected a unique Availability Zone name, got {z:?}")));
+            return Err(at.key("AvailabilityZones").index(i).error(format!(
+                "expected a unique Availability Zone name, got {z:?}"
+            )));
         }
         zones.push(z.clone());
     }
     let mut groups = Vec::new();
     for (i, g) in raw.target_groups.iter().enumerate() {
-        let id = target_groups
-            .get(g)
-            .ok_or_else(|| at.key("TargetGroupARNs").index(i).error(format!("no target group named {g:?}")))?;
+        let id = target_groups.get(g).ok_or_else(|| {
+            at.key("TargetGroupARNs")
+                .index(i)
+                .error(format!("no target group named {g:?}"))
+        })?;
         groups.push(*id);
     }
     let health_check_type = match raw.health_check_type.as_deref() {
         None | Some("EC2") => HealthCheckType::Ec2,
         Some("ELB") => HealthCheckType::Elb,
-        Some(other) => return Err(at.key("HealthCheckType").error(format!("expected \"EC2\" or \"ELB\", got {other:?}"))),
+        Some(other) => {
+            return Err(at
+                .key("HealthCheckType")
+                .error(format!("expected \"EC2\" or \"ELB\", got {other:?}")));
+        }
     };
-    let grace_period = seconds(raw.health_check_grace_period.map(|v| v.0), &at.key("HealthCheckGracePeriod"), 0, 86_400, 0)?;
-    let default_cooldown = seconds(raw.default_cooldown.map(|v| v.0), &at.key("DefaultCooldown"), 0, 86_400, 300)?;
+    let grace_period = seconds(
+        raw.health_check_grace_period.map(|v| v.0),
+        &at.key("HealthCheckGracePeriod"),
+        0,
+        86_400,
+        0,
+    )?;
+    let default_cooldown = seconds(
+        raw.default_cooldown.map(|v| v.0),
+        &at.key("DefaultCooldown"),
+        0,
+        86_400,
+        300,
+    )?;
     let default_warmup = match raw.default_instance_warmup {
         None => None,
-        Some(v) => Some(seconds(Some(v.0), &at.key("DefaultInstanceWarmup"), 0, 3600, 0)?),
+        Some(v) => Some(seconds(
+            Some(v.0),
+            &at.key("DefaultInstanceWarmup"),
+            0,
+            3600,
+            0,
+        )?),
     };
     let mut termination = Vec::new();
     for (i, t) in raw.termination_policies.iter().enumerate() {
@@ -170,25 +240,56 @@ fn resolve_group(
                 )));
             }
         };
-        let heartbeat = seconds(h.heartbeat_timeout.map(|v| v.0), &h_at.key("HeartbeatTimeout"), 30, 7200, 3600)?;
-        let wait = h.completes_after.map_or(heartbeat, |d| SimDuration(d.0.as_nanos() as u64).min(heartbeat));
-        hooks.push(LifecycleHook { name: h.name.clone(), launching, wait });
+        let heartbeat = seconds(
+            h.heartbeat_timeout.map(|v| v.0),
+            &h_at.key("HeartbeatTimeout"),
+            30,
+            7200,
+            3600,
+        )?;
+        let wait = h.completes_after.map_or(heartbeat, |d| {
+            SimDuration(d.0.as_nanos() as u64).min(heartbeat)
+        });
+        hooks.push(LifecycleHook {
+            name: h.name.clone(),
+            launching,
+            wait,
+        });
     }
     let health_poll = match raw.health_check_poll_interval {
         None => SimDuration::from_secs(60),
         Some(d) if d.0.as_secs_f64() >= 1.0 => SimDuration(d.0.as_nanos() as u64),
-        Some(_) => return Err(at.key("health_check_poll_interval").error("expected at least 1 s")),
+        Some(_) => {
+            return Err(at
+                .key("health_check_poll_interval")
+                .error("expected at least 1 s"));
+        }
     };
     let mut policies = Vec::new();
     for (p, rp) in raw.policies.iter().enumerate() {
         let p_at = at.key("Policies").index(p);
-        policies.push(resolve_policy(rp, &p_at, raw, &groups, target_groups, default_cooldown, default_warmup, &template, period, asg_index, p, alarms)?);
+        policies.push(resolve_policy(
+            rp,
+            &p_at,
+            raw,
+            &groups,
+            target_groups,
+            default_cooldown,
+            default_warmup,
+            &template,
+            period,
+            asg_index,
+            p,
+            alarms,
+        )?);
     }
     let mut scheduled = Vec::new();
     for (i, s) in raw.scheduled_actions.iter().enumerate() {
         let s_at = at.key("ScheduledActions").index(i);
         if s.min_size.is_none() && s.max_size.is_none() && s.desired_capacity.is_none() {
-            return Err(s_at.error("a scheduled action needs at least one of MinSize, MaxSize, DesiredCapacity"));
+            return Err(s_at.error(
+                "a scheduled action needs at least one of MinSize, MaxSize, DesiredCapacity",
+            ));
         }
         scheduled.push(ScheduledAction {
             name: s.name.clone(),
@@ -240,17 +341,23 @@ fn resolve_policy(
     };
     let adjustment_type = |required: bool| -> Result<Option<AdjustmentType>, FieldError> {
         match raw.adjustment_type.as_deref() {
-            None if required => Err(at.key("AdjustmentType").error("expected ChangeInCapacity, ExactCapacity or PercentChangeInCapacity")),
+            None if required => Err(at
+                .key("AdjustmentType")
+                .error("expected ChangeInCapacity, ExactCapacity or PercentChangeInCapacity")),
             None => Ok(None),
             Some(t) => AdjustmentType::parse(t).map(Some).ok_or_else(|| {
-                at.key("AdjustmentType").error(format!("expected ChangeInCapacity, ExactCapacity or PercentChangeInCapacity, got {t:?}"))
+                at.key("AdjustmentType").error(format!(
+                    "expected ChangeInCapacity, ExactCapacity or PercentChangeInCapacity, got {t:?}"
+                ))
             }),
         }
     };
     let kind = match raw.policy_type.as_str() {
         "TargetTrackingScaling" => {
             let tt_at = at.key("TargetTrackingConfiguration");
-            let tt = raw.target_tracking.as_ref().ok_or_else(|| tt_at.error("a target tracking policy needs TargetTrackingConfiguration"))?;
+            let tt = raw.target_tracking.as_ref().ok_or_else(|| {
+                tt_at.error("a target tracking policy needs TargetTrackingConfiguration")
+            })?;
             let m_at = tt_at.key("PredefinedMetricSpecification");
             let metric = match tt.predefined.metric_type.as_str() {
                 "ASGAverageCPUUtilization" => TrackedMetric::AsgAverageCpu,
@@ -258,11 +365,18 @@ fn resolve_policy(
                 "ASGAverageNetworkOut" => TrackedMetric::AsgAverageNetworkOut,
                 "ALBRequestCountPerTarget" => {
                     let label = tt.predefined.resource_label.as_deref().ok_or_else(|| {
-                        m_at.key("ResourceLabel").error("ALBRequestCountPerTarget needs ResourceLabel: the target group name")
+                        m_at.key("ResourceLabel").error(
+                            "ALBRequestCountPerTarget needs ResourceLabel: the target group name",
+                        )
                     })?;
-                    let g = target_groups.get(label).copied().ok_or_else(|| m_at.key("ResourceLabel").error(format!("no target group named {label:?}")))?;
+                    let g = target_groups.get(label).copied().ok_or_else(|| {
+                        m_at.key("ResourceLabel")
+                            .error(format!("no target group named {label:?}"))
+                    })?;
                     if !asg_groups.contains(&g) {
-                        return Err(m_at.key("ResourceLabel").error(format!("target group {label:?} is not in this group's TargetGroupARNs")));
+                        return Err(m_at.key("ResourceLabel").error(format!(
+                            "target group {label:?} is not in this group's TargetGroupARNs"
+                        )));
                     }
                     TrackedMetric::AlbRequestCountPerTarget(g)
                 }
@@ -273,19 +387,35 @@ fn resolve_policy(
                 }
             };
             let target = tt.target_value;
-            let max_target = if metric == TrackedMetric::AsgAverageCpu { 100.0 } else { f64::MAX };
+            let max_target = if metric == TrackedMetric::AsgAverageCpu {
+                100.0
+            } else {
+                f64::MAX
+            };
             if !(target.is_finite() && target > 0.0 && target <= max_target) {
-                return Err(tt_at.key("TargetValue").error(format!("expected a positive target{}, got {target}", if max_target == 100.0 { " up to 100 (%)" } else { "" })));
+                return Err(tt_at.key("TargetValue").error(format!(
+                    "expected a positive target{}, got {target}",
+                    if max_target == 100.0 {
+                        " up to 100 (%)"
+                    } else {
+                        ""
+                    }
+                )));
             }
             let shape = tt.alarms.as_ref();
             let high = shape.and_then(|s| s.high_datapoints).unwrap_or(3);
             let low = shape.and_then(|s| s.low_datapoints).unwrap_or(15);
             let factor = shape.and_then(|s| s.low_threshold_factor).unwrap_or(0.9);
             if !(1..=100).contains(&high) || !(1..=100).contains(&low) {
-                return Err(tt_at.key("alarms").error("expected 1–100 datapoints per alarm"));
+                return Err(tt_at
+                    .key("alarms")
+                    .error("expected 1–100 datapoints per alarm"));
             }
             if !(factor > 0.0 && factor <= 1.0) {
-                return Err(tt_at.key("alarms").key("low_threshold_factor").error(format!("expected a factor in (0, 1], got {factor}")));
+                return Err(tt_at
+                    .key("alarms")
+                    .key("low_threshold_factor")
+                    .error(format!("expected a factor in (0, 1], got {factor}")));
             }
             let (high_rule, low_rule) = tt_alarm_rules(target, high, low, factor);
             // Basic monitoring publishes CPU every 5 minutes: the managed alarms then use 5-minute
@@ -295,13 +425,41 @@ fn resolve_policy(
                 TrackedMetric::AsgAverageCpu => (
                     MetricRef::AsgCpuReady(asg_index),
                     "CPUUtilization",
-                    if template.detailed_monitoring { 1 } else { minutes },
+                    if template.detailed_monitoring {
+                        1
+                    } else {
+                        minutes
+                    },
                 ),
-                TrackedMetric::AsgAverageNetworkIn => (MetricRef::AsgNetworkIn(asg_index), "NetworkIn", if template.detailed_monitoring { 1 } else { minutes }),
-                TrackedMetric::AsgAverageNetworkOut => (MetricRef::AsgNetworkOut(asg_index), "NetworkOut", if template.detailed_monitoring { 1 } else { minutes }),
-                TrackedMetric::AlbRequestCountPerTarget(g) => (MetricRef::TgRequestCountPerTarget(g), "RequestCountPerTarget", 1),
+                TrackedMetric::AsgAverageNetworkIn => (
+                    MetricRef::AsgNetworkIn(asg_index),
+                    "NetworkIn",
+                    if template.detailed_monitoring {
+                        1
+                    } else {
+                        minutes
+                    },
+                ),
+                TrackedMetric::AsgAverageNetworkOut => (
+                    MetricRef::AsgNetworkOut(asg_index),
+                    "NetworkOut",
+                    if template.detailed_monitoring {
+                        1
+                    } else {
+                        minutes
+                    },
+                ),
+                TrackedMetric::AlbRequestCountPerTarget(g) => (
+                    MetricRef::TgRequestCountPerTarget(g),
+                    "RequestCountPerTarget",
+                    1,
+                ),
             };
-            let statistic = if matches!(metric, TrackedMetric::AlbRequestCountPerTarget(_)) { Statistic::Sum } else { Statistic::Average };
+            let statistic = if matches!(metric, TrackedMetric::AlbRequestCountPerTarget(_)) {
+                Statistic::Sum
+            } else {
+                Statistic::Average
+            };
             let high_alarm = alarms.len();
             for (which, rule) in [("AlarmHigh", high_rule), ("AlarmLow", low_rule)] {
                 alarms.push(AlarmSpec {
@@ -325,12 +483,18 @@ fn resolve_policy(
         "StepScaling" => {
             let adjustment_type = adjustment_type(true)?.expect("required");
             if raw.step_adjustments.is_empty() {
-                return Err(at.key("StepAdjustments").error("expected at least one step"));
+                return Err(at
+                    .key("StepAdjustments")
+                    .error("expected at least one step"));
             }
             let mut steps: Vec<Step> = raw
                 .step_adjustments
                 .iter()
-                .map(|s| Step { lower: s.lower.unwrap_or(f64::NEG_INFINITY), upper: s.upper.unwrap_or(f64::INFINITY), adjustment: s.adjustment })
+                .map(|s| Step {
+                    lower: s.lower.unwrap_or(f64::NEG_INFINITY),
+                    upper: s.upper.unwrap_or(f64::INFINITY),
+                    adjustment: s.adjustment,
+                })
                 .collect();
             steps.sort_by(|a, b| a.lower.total_cmp(&b.lower));
             for w in steps.windows(2) {
@@ -341,18 +505,27 @@ fn resolve_policy(
                     )));
                 }
             }
-            PolicyKind::Step { adjustment_type, steps, min_magnitude: raw.min_adjustment_magnitude.unwrap_or(0) }
+            PolicyKind::Step {
+                adjustment_type,
+                steps,
+                min_magnitude: raw.min_adjustment_magnitude.unwrap_or(0),
+            }
         }
         "SimpleScaling" => {
             let adjustment_type = adjustment_type(true)?.expect("required");
-            let adjustment = raw
-                .scaling_adjustment
-                .ok_or_else(|| at.key("ScalingAdjustment").error("a simple scaling policy needs ScalingAdjustment"))?;
+            let adjustment = raw.scaling_adjustment.ok_or_else(|| {
+                at.key("ScalingAdjustment")
+                    .error("a simple scaling policy needs ScalingAdjustment")
+            })?;
             let cooldown = match raw.cooldown {
                 Some(v) => seconds(Some(v.0), &at.key("Cooldown"), 0, 86_400, 0)?,
                 None => default_cooldown,
             };
-            PolicyKind::Simple { adjustment_type, adjustment, cooldown }
+            PolicyKind::Simple {
+                adjustment_type,
+                adjustment,
+                cooldown,
+            }
         }
         other => {
             return Err(at.key("PolicyType").error(format!(
@@ -360,7 +533,11 @@ fn resolve_policy(
             )));
         }
     };
-    Ok(PolicySpec { name: raw.name.clone(), kind, warmup })
+    Ok(PolicySpec {
+        name: raw.name.clone(),
+        kind,
+        warmup,
+    })
 }
 
 fn resolve_alarm(
@@ -374,12 +551,26 @@ fn resolve_alarm(
 ) -> Result<AlarmSpec, FieldError> {
     let dim = |key: &str| raw.dimensions.get(key).map(String::as_str);
     let asg = || -> Result<usize, FieldError> {
-        let name = dim("AutoScalingGroupName").ok_or_else(|| at.key("Dimensions").error("this metric needs the AutoScalingGroupName dimension"))?;
-        asg_index.get(name).copied().ok_or_else(|| at.key("Dimensions").key("AutoScalingGroupName").error(format!("no Auto Scaling group named {name:?}")))
+        let name = dim("AutoScalingGroupName").ok_or_else(|| {
+            at.key("Dimensions")
+                .error("this metric needs the AutoScalingGroupName dimension")
+        })?;
+        asg_index.get(name).copied().ok_or_else(|| {
+            at.key("Dimensions")
+                .key("AutoScalingGroupName")
+                .error(format!("no Auto Scaling group named {name:?}"))
+        })
     };
     let tg = || -> Result<TargetGroupId, FieldError> {
-        let name = dim("TargetGroup").ok_or_else(|| at.key("Dimensions").error("this metric needs the TargetGroup dimension"))?;
-        target_groups.get(name).copied().ok_or_else(|| at.key("Dimensions").key("TargetGroup").error(format!("no target group named {name:?}")))
+        let name = dim("TargetGroup").ok_or_else(|| {
+            at.key("Dimensions")
+                .error("this metric needs the TargetGroup dimension")
+        })?;
+        target_groups.get(name).copied().ok_or_else(|| {
+            at.key("Dimensions")
+                .key("TargetGroup")
+                .error(format!("no target group named {name:?}"))
+        })
     };
     let metric = match raw.metric_name.as_str() {
         "CPUUtilization" => MetricRef::AsgCpu(asg()?),
@@ -399,27 +590,44 @@ fn resolve_alarm(
     let period_s = raw.period.map_or(60, |v| v.0);
     let metric_s = period.as_secs_f64();
     if period_s <= 0 || (period_s as f64 % metric_s) != 0.0 {
-        return Err(at.key("Period").error(format!("expected a multiple of the metric period ({metric_s} s), got {period_s}")));
+        return Err(at.key("Period").error(format!(
+            "expected a multiple of the metric period ({metric_s} s), got {period_s}"
+        )));
     }
     if !(1..=100).contains(&raw.evaluation_periods) {
-        return Err(at.key("EvaluationPeriods").error(format!("expected 1–100, got {}", raw.evaluation_periods)));
+        return Err(at
+            .key("EvaluationPeriods")
+            .error(format!("expected 1–100, got {}", raw.evaluation_periods)));
     }
     let m = raw.datapoints_to_alarm.unwrap_or(raw.evaluation_periods);
     if m == 0 || m > raw.evaluation_periods {
-        return Err(at.key("DatapointsToAlarm").error(format!("expected 1–EvaluationPeriods ({}), got {m}", raw.evaluation_periods)));
+        return Err(at.key("DatapointsToAlarm").error(format!(
+            "expected 1–EvaluationPeriods ({}), got {m}",
+            raw.evaluation_periods
+        )));
     }
     let rule = AlarmRule {
         threshold: raw.threshold,
         comparison: Comparison::parse(&raw.comparison, &at.key("ComparisonOperator"))?,
         evaluation_periods: raw.evaluation_periods,
         datapoints_to_alarm: m,
-        missing: MissingData::parse(raw.treat_missing_data.as_deref(), &at.key("TreatMissingData"))?,
+        missing: MissingData::parse(
+            raw.treat_missing_data.as_deref(),
+            &at.key("TreatMissingData"),
+        )?,
     };
     let mut actions = Vec::new();
     for (i, name) in raw.alarm_actions.iter().enumerate() {
-        let &(a, p) = policies.get(name).ok_or_else(|| at.key("AlarmActions").index(i).error(format!("no scaling policy named {name:?}")))?;
+        let &(a, p) = policies.get(name).ok_or_else(|| {
+            at.key("AlarmActions")
+                .index(i)
+                .error(format!("no scaling policy named {name:?}"))
+        })?;
         if matches!(asgs[a].policies[p].kind, PolicyKind::TargetTracking { .. }) {
-            return Err(at.key("AlarmActions").index(i).error("target tracking policies manage their own alarms"));
+            return Err(at
+                .key("AlarmActions")
+                .index(i)
+                .error("target tracking policies manage their own alarms"));
         }
         actions.push((a, p));
     }

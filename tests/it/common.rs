@@ -565,7 +565,7 @@ pub fn mean_cpu(r: &RunResult, id: &str, from: f64, to: f64) -> f64 {
         .iter()
         .filter(|p| p.start_seconds >= from && p.start_seconds < to)
         .filter(|p| p.length_seconds == r.period_seconds)
-        .map(|p| p.cpu_utilization[i])
+        .map(|p| p.cpu_utilization[i].expect("instance running"))
         .collect();
     assert!(!xs.is_empty(), "no period in [{from}, {to}) s");
     xs.iter().sum::<f64>() / xs.len() as f64

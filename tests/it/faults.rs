@@ -359,14 +359,14 @@ fn slow_fault_multiplies_the_service_time() {
     // (The first period is skipped: its first request arrives at 0.1 s, so it holds 99.)
     for p in before.iter().filter(|p| p.start_seconds > 0.0) {
         assert!(
-            (p.cpu_utilization[0] - 2.5).abs() <= 0.006,
+            (p.cpu_utilization[0].expect("instance running") - 2.5).abs() <= 0.006,
             "{:?}",
             p.cpu_utilization
         );
     }
     for p in &after {
         assert!(
-            (p.cpu_utilization[0] - 7.5).abs() <= 0.016,
+            (p.cpu_utilization[0].expect("instance running") - 7.5).abs() <= 0.016,
             "{:?}",
             p.cpu_utilization
         );

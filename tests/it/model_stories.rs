@@ -252,9 +252,9 @@ fn traffic_doubles_saturates_cpu_then_answers_502() {
             if healthy_throughout(&r, &format!("web/{id}"), s - PERIOD, s + PERIOD) {
                 saturated_pairs += 1;
                 assert!(
-                    p.cpu_utilization[i] >= 99.9,
+                    p.cpu_utilization[i].expect("instance running") >= 99.9,
                     "{id} at {s} s: CPU {} % while healthy and overloaded",
-                    p.cpu_utilization[i]
+                    p.cpu_utilization[i].expect("instance running")
                 );
             }
         }
@@ -834,7 +834,7 @@ fn slow_start_protects_the_cold_target() {
         next_boundary(registered + first_check),
         840.0 - PERIOD + 1.0,
     ) {
-        let cpu = p.cpu_utilization[instance_index(&r, "slammed-new")];
+        let cpu = p.cpu_utilization[instance_index(&r, "slammed-new")].expect("instance running");
         assert!(
             cpu >= 90.0,
             "slammed-new at {} s: CPU {cpu} %",

@@ -15,7 +15,7 @@
 use super::World;
 use crate::engine::{RngStream, SimDuration, SimTime};
 use crate::model::autoscaling::{
-    find_step, target_tracking_capacity, HealthCheckType, MetricRef, PolicyKind, TerminationPolicy,
+    HealthCheckType, MetricRef, PolicyKind, TerminationPolicy, find_step, target_tracking_capacity,
 };
 use crate::model::cloudwatch::AlarmState;
 use crate::model::event::Event;
@@ -55,7 +55,10 @@ impl Lifecycle {
 
     /// Counts toward the group's capacity (not on its way out).
     fn counts(self) -> bool {
-        matches!(self, Lifecycle::Pending | Lifecycle::PendingWait | Lifecycle::InService)
+        matches!(
+            self,
+            Lifecycle::Pending | Lifecycle::PendingWait | Lifecycle::InService
+        )
     }
 }
 
@@ -127,7 +130,12 @@ impl World<'_> {
         self.scaling.alarms = sc
             .alarms
             .iter()
-            .map(|_| AlarmRun { state: AlarmState::InsufficientData, minutes: VecDeque::new(), datapoints: VecDeque::new(), last: None })
+            .map(|_| AlarmRun {
+                state: AlarmState::InsufficientData,
+                minutes: VecDeque::new(),
+                datapoints: VecDeque::new(),
+                last: None,
+            })
             .collect();
         for (a, spec) in sc.auto_scaling_groups.iter().enumerate() {
             self.scaling.groups.push(GroupRun {
@@ -137,7 +145,10 @@ impl World<'_> {
                 members: Vec::new(),
                 launches: 0,
                 policies: vec![PolicyRun::default(); spec.policies.len()],
-                rng: RngStream::derive(sc.seed, &format!("auto_scaling_group/{}/launch", spec.name)),
+                rng: RngStream::derive(
+                    sc.seed,
+                    &format!("auto_scaling_group/{}/launch", spec.name),
+                ),
                 scale_outs: 0,
                 scale_ins: 0,
                 replacements: 0,
@@ -148,10 +159,19 @@ impl World<'_> {
                 // Instances of the initial capacity are up before the run starts.
                 self.enter_service(a as u32, m, true);
             }
-            self.queue.schedule(SimTime::ZERO + spec.health_poll, Event::AsgHealthPoll { asg: a as u32 });
+            self.queue.schedule(
+                SimTime::ZERO + spec.health_poll,
+                Event::AsgHealthPoll { asg: a as u32 },
+            );
             for (k, action) in spec.scheduled.iter().enumerate() {
                 if SimTime::ZERO + action.at <= self.end {
-                    self.queue.schedule(SimTime::ZERO + action.at, Event::AsgScheduled { asg: a as u32, action: k as u32 });
+                    self.queue.schedule(
+                        SimTime::ZERO + action.at,
+                        Event::AsgScheduled {
+                            asg: a as u32,
+                            action: k as u32,
+                        },
+                    );
                 }
             }
             let name = spec.name.clone();
@@ -177,7 +197,9 @@ impl World<'_> {
         for m in run.members.iter().filter(|m| m.state.counts()) {
             per_zone[m.zone] += 1;
         }
-        let zone = (0..spec.zones.len()).min_by_key(|&z| (per_zone[z], z)).unwrap_or(0);
+        let zone = (0..spec.zones.len())
+            .min_by_key(|&z| (per_zone[z], z))
+            .unwrap_or(0);
         run.launches += 1;
         let id = format!("{}-{:04}", spec.name, run.launches);
         let t = &spec.template;
@@ -219,13 +241,20 @@ impl World<'_> {
         for _ in 0..n {
             let m = self.launch(a);
             let run = &mut self.scaling.groups[a as usize];
-            let boot = self.sc.auto_scaling_groups[a as usize].template.launch_time.sample(&mut run.rng);
+            let boot = self.sc.auto_scaling_groups[a as usize]
+                .template
+                .launch_time
+                .sample(&mut run.rng);
             let instance = run.members[m as usize].instance;
             launched.push(instance);
-            self.queue.schedule(self.now + boot, Event::AsgLaunched { asg: a, member: m });
+            self.queue
+                .schedule(self.now + boot, Event::AsgLaunched { asg: a, member: m });
             let id = self.specs[instance.index()].id.clone();
             let az = self.specs[instance.index()].availability_zone.clone();
-            self.group_log(a, format!("Launching a new EC2 instance: {id} ({az}). Cause: {cause}"));
+            self.group_log(
+                a,
+                format!("Launching a new EC2 instance: {id} ({az}). Cause: {cause}"),
+            );
         }
         launched
     }
@@ -240,8 +269,15 @@ impl World<'_> {
             let name = hook.name.clone();
             self.scaling.groups[a as usize].members[m as usize].state = Lifecycle::PendingWait;
             let id = self.member_id(a, m);
-            self.group_log(a, format!("{id}: Pending -> Pending:Wait (lifecycle hook {name}, {} s)", wait.as_secs_f64()));
-            self.queue.schedule(self.now + wait, Event::AsgHookDone { asg: a, member: m });
+            self.group_log(
+                a,
+                format!(
+                    "{id}: Pending -> Pending:Wait (lifecycle hook {name}, {} s)",
+                    wait.as_secs_f64()
+                ),
+            );
+            self.queue
+                .schedule(self.now + wait, Event::AsgHookDone { asg: a, member: m });
         } else {
             self.enter_service(a, m, false);
         }
@@ -268,7 +304,11 @@ impl World<'_> {
             let gspec = &self.sc.target_groups[g.index()];
             let member = self.groups[g.index()].register(instance, gspec);
             if initial && gspec.health.enabled {
-                self.groups[g.index()].members[member as usize].health.set(HealthState::Healthy, "", "registered before the run");
+                self.groups[g.index()].members[member as usize].health.set(
+                    HealthState::Healthy,
+                    "",
+                    "registered before the run",
+                );
                 self.groups[g.index()].refresh(gspec);
             }
             self.start_checks(g.0, member);
@@ -290,7 +330,11 @@ impl World<'_> {
         let now = self.now;
         let spec = &self.sc.auto_scaling_groups[a as usize];
         let mut notes = Vec::new();
-        for (p, run) in self.scaling.groups[a as usize].policies.iter_mut().enumerate() {
+        for (p, run) in self.scaling.groups[a as usize]
+            .policies
+            .iter_mut()
+            .enumerate()
+        {
             let before = run.in_progress.len();
             run.in_progress.retain(|&i| i != instance);
             if before > 0 && run.in_progress.is_empty() {
@@ -319,10 +363,10 @@ impl World<'_> {
         self.group_log(a, format!("Terminating EC2 instance: {id}. Cause: {cause}"));
         let mut longest = SimDuration::ZERO;
         for &g in &spec.groups {
-            let gm = self.groups[g.index()]
-                .members
-                .iter()
-                .position(|x| x.instance == instance && !matches!(x.health.state, HealthState::Unused | HealthState::Draining));
+            let gm = self.groups[g.index()].members.iter().position(|x| {
+                x.instance == instance
+                    && !matches!(x.health.state, HealthState::Unused | HealthState::Draining)
+            });
             if let Some(gm) = gm {
                 longest = longest.max(self.sc.target_groups[g.index()].deregistration_delay);
                 self.deregister(g.0, gm as u32);
@@ -334,20 +378,34 @@ impl World<'_> {
         } else if was != Lifecycle::InService || self.all_drained(a, instance) {
             self.proceed_terminate(a, m);
         } else {
-            self.queue.schedule(self.now + longest, Event::AsgDrainOver { asg: a, member: m });
+            self.queue.schedule(
+                self.now + longest,
+                Event::AsgDrainOver { asg: a, member: m },
+            );
         }
     }
 
     fn all_drained(&self, a: u32, instance: InstanceId) -> bool {
-        self.sc.auto_scaling_groups[a as usize].groups.iter().all(|g: &TargetGroupId| {
-            self.groups[g.index()].members.iter().filter(|x| x.instance == instance).all(|x| x.in_flight == 0)
-        })
+        self.sc.auto_scaling_groups[a as usize]
+            .groups
+            .iter()
+            .all(|g: &TargetGroupId| {
+                self.groups[g.index()]
+                    .members
+                    .iter()
+                    .filter(|x| x.instance == instance)
+                    .all(|x| x.in_flight == 0)
+            })
     }
 
     /// Called when a target finishes draining: a terminating instance may now go.
     pub(super) fn asg_member_drained(&mut self, instance: InstanceId) {
-        let Some(Some((a, m))) = self.owner.get(instance.index()).copied() else { return };
-        if self.scaling.groups[a as usize].members[m as usize].state == Lifecycle::Terminating && self.all_drained(a, instance) {
+        let Some(Some((a, m))) = self.owner.get(instance.index()).copied() else {
+            return;
+        };
+        if self.scaling.groups[a as usize].members[m as usize].state == Lifecycle::Terminating
+            && self.all_drained(a, instance)
+        {
             self.proceed_terminate(a, m);
         }
     }
@@ -364,8 +422,15 @@ impl World<'_> {
             let (wait, name) = (hook.wait, hook.name.clone());
             self.scaling.groups[a as usize].members[m as usize].state = Lifecycle::TerminatingWait;
             let id = self.member_id(a, m);
-            self.group_log(a, format!("{id}: Terminating -> Terminating:Wait (lifecycle hook {name}, {} s)", wait.as_secs_f64()));
-            self.queue.schedule(self.now + wait, Event::AsgHookDone { asg: a, member: m });
+            self.group_log(
+                a,
+                format!(
+                    "{id}: Terminating -> Terminating:Wait (lifecycle hook {name}, {} s)",
+                    wait.as_secs_f64()
+                ),
+            );
+            self.queue
+                .schedule(self.now + wait, Event::AsgHookDone { asg: a, member: m });
         } else {
             self.terminated(a, m);
         }
@@ -406,7 +471,11 @@ impl World<'_> {
                 match self.choose_victim(a) {
                     Some(m) => self.begin_terminate(a, m, cause),
                     None => {
-                        self.group_log(a, "cannot scale in: every instance is protected from scale-in".to_string());
+                        self.group_log(
+                            a,
+                            "cannot scale in: every instance is protected from scale-in"
+                                .to_string(),
+                        );
                         break;
                     }
                 }
@@ -432,10 +501,19 @@ impl World<'_> {
         for x in run.members.iter().filter(|x| x.state.counts()) {
             per_zone[x.zone] += 1;
         }
-        let busiest = candidates.iter().map(|&m| per_zone[run.members[m as usize].zone]).max()?;
-        let mut pool: Vec<u32> = candidates.into_iter().filter(|&m| per_zone[run.members[m as usize].zone] == busiest).collect();
+        let busiest = candidates
+            .iter()
+            .map(|&m| per_zone[run.members[m as usize].zone])
+            .max()?;
+        let mut pool: Vec<u32> = candidates
+            .into_iter()
+            .filter(|&m| per_zone[run.members[m as usize].zone] == busiest)
+            .collect();
         // Pending instances go before InService ones.
-        if pool.iter().any(|&m| run.members[m as usize].state != Lifecycle::InService) {
+        if pool
+            .iter()
+            .any(|&m| run.members[m as usize].state != Lifecycle::InService)
+        {
             pool.retain(|&m| run.members[m as usize].state != Lifecycle::InService);
         }
         for policy in &spec.termination {
@@ -476,7 +554,10 @@ impl World<'_> {
         } else {
             run.scale_ins += 1;
         }
-        self.reconcile(a, &format!("{cause} changing the desired capacity from {old} to {new}."));
+        self.reconcile(
+            a,
+            &format!("{cause} changing the desired capacity from {old} to {new}."),
+        );
         true
     }
 
@@ -491,13 +572,29 @@ impl World<'_> {
         }
         let desired = action.desired.unwrap_or(run.desired);
         let (min, max) = (run.min, run.max);
-        self.group_log(a, format!("scheduled action {}: MinSize {min}, MaxSize {max}", action.name));
-        let cause = format!("At {} scheduled action {} was executed,", self.now, action.name);
+        self.group_log(
+            a,
+            format!(
+                "scheduled action {}: MinSize {min}, MaxSize {max}",
+                action.name
+            ),
+        );
+        let cause = format!(
+            "At {} scheduled action {} was executed,",
+            self.now, action.name
+        );
         if !self.set_desired(a, i64::from(desired), cause) {
             // The limits may have moved the clamp.
             let run = &self.scaling.groups[a as usize];
             let clamped = i64::from(run.desired.clamp(run.min, run.max));
-            self.set_desired(a, clamped, format!("At {} scheduled action {} changed the limits,", self.now, action.name));
+            self.set_desired(
+                a,
+                clamped,
+                format!(
+                    "At {} scheduled action {} changed the limits,",
+                    self.now, action.name
+                ),
+            );
         }
     }
 
@@ -505,7 +602,8 @@ impl World<'_> {
     /// `HealthCheckGracePeriod`). Replacement does not wait for any cooldown.
     pub(super) fn on_asg_health_poll(&mut self, a: u32) {
         let spec = &self.sc.auto_scaling_groups[a as usize];
-        self.queue.schedule(self.now + spec.health_poll, Event::AsgHealthPoll { asg: a });
+        self.queue
+            .schedule(self.now + spec.health_poll, Event::AsgHealthPoll { asg: a });
         let mut unhealthy = Vec::new();
         for (m, x) in self.scaling.groups[a as usize].members.iter().enumerate() {
             if x.state != Lifecycle::InService {
@@ -517,10 +615,15 @@ impl World<'_> {
             let elb = spec.health_check_type == HealthCheckType::Elb
                 && past_grace
                 && spec.groups.iter().any(|g| {
-                    self.groups[g.index()].members.iter().any(|t| t.instance == x.instance && t.health.state == HealthState::Unhealthy)
+                    self.groups[g.index()].members.iter().any(|t| {
+                        t.instance == x.instance && t.health.state == HealthState::Unhealthy
+                    })
                 });
             if ec2 {
-                unhealthy.push((m as u32, "an EC2 health check indicated the instance is not running (status: stopped)"));
+                unhealthy.push((
+                    m as u32,
+                    "an EC2 health check indicated the instance is not running (status: stopped)",
+                ));
             } else if elb {
                 unhealthy.push((m as u32, "an ELB system health check failure (the load balancer marked the target unhealthy)"));
             }
@@ -529,7 +632,10 @@ impl World<'_> {
             self.scaling.groups[a as usize].replacements += 1;
             let id = self.member_id(a, m);
             self.group_log(a, format!("{id} marked Unhealthy: {why}"));
-            let cause = format!("At {} an instance was taken out of service in response to {why}.", self.now);
+            let cause = format!(
+                "At {} an instance was taken out of service in response to {why}.",
+                self.now
+            );
             self.begin_terminate(a, m, &cause);
             self.reconcile(a, &format!("At {} an instance was started in response to a difference between desired and actual capacity, replacing an unhealthy instance.", self.now));
         }
@@ -576,7 +682,8 @@ impl World<'_> {
                     spec.rule.threshold,
                     spec.rule.datapoints_to_alarm
                 );
-                self.rec.activity(self.now, "alarm", spec.metric_name.clone(), msg);
+                self.rec
+                    .activity(self.now, "alarm", spec.metric_name.clone(), msg);
             }
         }
         self.record_scaling_row();
@@ -600,7 +707,11 @@ impl World<'_> {
             let run = &self.scaling.groups[a];
             let mut all = Vec::new();
             let mut ready = Vec::new();
-            for x in run.members.iter().filter(|x| x.state == Lifecycle::InService) {
+            for x in run
+                .members
+                .iter()
+                .filter(|x| x.state == Lifecycle::InService)
+            {
                 if let Some(c) = cpu.get(x.instance.index()).copied().flatten() {
                     all.push(c);
                     if self.now.since(x.in_service) >= warm {
@@ -621,16 +732,27 @@ impl World<'_> {
     /// The group's instance warm-up: the first policy's (they usually agree), else the group's.
     fn warmup(&self, a: u32) -> SimDuration {
         let spec = &self.sc.auto_scaling_groups[a as usize];
-        spec.policies.first().map_or(spec.default_warmup.unwrap_or(spec.default_cooldown), |p| p.warmup)
+        spec.policies
+            .first()
+            .map_or(spec.default_warmup.unwrap_or(spec.default_cooldown), |p| {
+                p.warmup
+            })
     }
 
     fn metric_value(&self, metric: MetricRef) -> Option<f64> {
-        let minute_of_five = (self.rec.periods_closed() as u64 * self.sc.period.0 / 1_000_000_000 / 60) % 5 == 0;
+        let minute_of_five =
+            (self.rec.periods_closed() as u64 * self.sc.period.0 / 1_000_000_000 / 60) % 5 == 0;
         match metric {
             MetricRef::AsgCpu(a) | MetricRef::AsgCpuReady(a) => {
                 let spec = &self.sc.auto_scaling_groups[a];
                 let run = &self.scaling.groups[a];
-                let pick = |e: &(Option<f64>, Option<f64>)| if matches!(metric, MetricRef::AsgCpu(_)) { e.0 } else { e.1 };
+                let pick = |e: &(Option<f64>, Option<f64>)| {
+                    if matches!(metric, MetricRef::AsgCpu(_)) {
+                        e.0
+                    } else {
+                        e.1
+                    }
+                };
                 if spec.template.detailed_monitoring {
                     run.cpu_minutes.back().and_then(pick)
                 } else if minute_of_five {
@@ -645,7 +767,9 @@ impl World<'_> {
                 let ready: Vec<&Member> = self.scaling.groups[a]
                     .members
                     .iter()
-                    .filter(|x| x.state == Lifecycle::InService && self.now.since(x.in_service) >= warm)
+                    .filter(|x| {
+                        x.state == Lifecycle::InService && self.now.since(x.in_service) >= warm
+                    })
                     .collect();
                 if ready.is_empty() {
                     return None;
@@ -654,14 +778,22 @@ impl World<'_> {
                     .iter()
                     .map(|x| {
                         let b = self.net_bytes[x.instance.index()];
-                        if matches!(metric, MetricRef::AsgNetworkIn(_)) { b.0 } else { b.1 }
+                        if matches!(metric, MetricRef::AsgNetworkIn(_)) {
+                            b.0
+                        } else {
+                            b.1
+                        }
                     })
                     .sum();
                 Some(total as f64 / ready.len() as f64)
             }
-            MetricRef::AsgInService(a) => {
-                Some(self.scaling.groups[a].members.iter().filter(|x| x.state == Lifecycle::InService).count() as f64)
-            }
+            MetricRef::AsgInService(a) => Some(
+                self.scaling.groups[a]
+                    .members
+                    .iter()
+                    .filter(|x| x.state == Lifecycle::InService)
+                    .count() as f64,
+            ),
             MetricRef::TgRequestCount(g) => {
                 let n = self.group_requests[g.index()];
                 (n > 0).then_some(n as f64)
@@ -670,8 +802,13 @@ impl World<'_> {
                 let (healthy, _) = self.groups[g.index()].host_counts();
                 Some(self.group_requests[g.index()] as f64 / f64::from(healthy.max(1)))
             }
-            MetricRef::LbTargetResponseTime => self.rec.last_row().and_then(|r| r.target_response_time_avg),
-            MetricRef::LbElb5xx => self.rec.last_row().and_then(|r| (r.elb.c5xx > 0).then_some(r.elb.c5xx as f64)),
+            MetricRef::LbTargetResponseTime => {
+                self.rec.last_row().and_then(|r| r.target_response_time_avg)
+            }
+            MetricRef::LbElb5xx => self
+                .rec
+                .last_row()
+                .and_then(|r| (r.elb.c5xx > 0).then_some(r.elb.c5xx as f64)),
         }
     }
 
@@ -693,7 +830,9 @@ impl World<'_> {
     fn note(&mut self, a: u32, p: usize, note: String) {
         if self.scaling.groups[a as usize].policies[p].last_note != note {
             self.scaling.groups[a as usize].policies[p].last_note = note.clone();
-            let name = self.sc.auto_scaling_groups[a as usize].policies[p].name.clone();
+            let name = self.sc.auto_scaling_groups[a as usize].policies[p]
+                .name
+                .clone();
             self.group_log(a, format!("policy {name}: {note}"));
         }
     }
@@ -702,86 +841,177 @@ impl World<'_> {
         let spec = &self.sc.auto_scaling_groups[a as usize];
         let policy = &spec.policies[p];
         let alarm_spec = &self.sc.alarms[alarm];
-        let Some(value) = self.scaling.alarms[alarm].last else { return };
+        let Some(value) = self.scaling.alarms[alarm].last else {
+            return;
+        };
         let desired = self.scaling.groups[a as usize].desired;
         let (ready, warming, pending) = self.counts(a);
         let cause = format!(
             "At {} a monitor alarm {} in state ALARM triggered policy {}",
             self.now, alarm_spec.name, policy.name
         );
-        let (max, min) = (self.scaling.groups[a as usize].max, self.scaling.groups[a as usize].min);
+        let (max, min) = (
+            self.scaling.groups[a as usize].max,
+            self.scaling.groups[a as usize].min,
+        );
         match &policy.kind {
-            PolicyKind::TargetTracking { target, disable_scale_in, high_alarm, .. } => {
+            PolicyKind::TargetTracking {
+                target,
+                disable_scale_in,
+                high_alarm,
+                ..
+            } => {
                 let high = alarm == *high_alarm;
                 if ready == 0 {
-                    self.note(a, p, "no warmed-up InService instance to measure: waiting".to_string());
+                    self.note(
+                        a,
+                        p,
+                        "no warmed-up InService instance to measure: waiting".to_string(),
+                    );
                     return;
                 }
                 let wanted = target_tracking_capacity(ready, value, *target);
                 if high {
                     if i64::from(wanted) > i64::from(desired) {
                         if desired >= max {
-                            self.note(a, p, format!("wants {wanted} instances but the group is at MaxSize {max}"));
+                            self.note(
+                                a,
+                                p,
+                                format!(
+                                    "wants {wanted} instances but the group is at MaxSize {max}"
+                                ),
+                            );
                         } else if self.set_desired(a, i64::from(wanted), cause) {
-                            self.scaling.groups[a as usize].policies[p].last_note.clear();
+                            self.scaling.groups[a as usize].policies[p]
+                                .last_note
+                                .clear();
                         }
                     }
                 } else if *disable_scale_in {
                     self.note(a, p, "scale-in disabled (DisableScaleIn)".to_string());
                 } else if warming + pending > 0 {
-                    self.note(a, p, format!("scale-in blocked: {} instance(s) still launching or warming up", warming + pending));
+                    self.note(
+                        a,
+                        p,
+                        format!(
+                            "scale-in blocked: {} instance(s) still launching or warming up",
+                            warming + pending
+                        ),
+                    );
                 } else if wanted < desired {
                     if desired <= min {
-                        self.note(a, p, format!("would scale in but the group is at MinSize {min}"));
+                        self.note(
+                            a,
+                            p,
+                            format!("would scale in but the group is at MinSize {min}"),
+                        );
                     } else if self.set_desired(a, i64::from(wanted.max(1)), cause) {
-                        self.scaling.groups[a as usize].policies[p].last_note.clear();
+                        self.scaling.groups[a as usize].policies[p]
+                            .last_note
+                            .clear();
                     }
                 }
             }
-            PolicyKind::Simple { adjustment_type, adjustment, .. } => {
+            PolicyKind::Simple {
+                adjustment_type,
+                adjustment,
+                ..
+            } => {
                 let run = &self.scaling.groups[a as usize].policies[p];
                 if !run.in_progress.is_empty() {
-                    self.note(a, p, format!("waiting: its scaling activity is still in progress ({} instance(s))", run.in_progress.len()));
+                    self.note(
+                        a,
+                        p,
+                        format!(
+                            "waiting: its scaling activity is still in progress ({} instance(s))",
+                            run.in_progress.len()
+                        ),
+                    );
                     return;
                 }
                 if self.now < run.cooldown_until {
                     let until = run.cooldown_until;
-                    self.note(a, p, format!("not acting: cooldown in progress until {until}"));
+                    self.note(
+                        a,
+                        p,
+                        format!("not acting: cooldown in progress until {until}"),
+                    );
                     return;
                 }
                 let wanted = adjustment_type.apply(desired, *adjustment, 0);
-                let before: Vec<InstanceId> = self.scaling.groups[a as usize].members.iter().map(|m| m.instance).collect();
+                let before: Vec<InstanceId> = self.scaling.groups[a as usize]
+                    .members
+                    .iter()
+                    .map(|m| m.instance)
+                    .collect();
                 if self.set_desired(a, wanted, cause) {
                     let run_members = &self.scaling.groups[a as usize].members;
                     let changed: Vec<InstanceId> = run_members
                         .iter()
-                        .filter(|m| !before.contains(&m.instance) || m.state == Lifecycle::Terminating)
+                        .filter(|m| {
+                            !before.contains(&m.instance) || m.state == Lifecycle::Terminating
+                        })
                         .map(|m| m.instance)
                         .collect();
                     let pr = &mut self.scaling.groups[a as usize].policies[p];
                     pr.in_progress = changed;
                     pr.last_note.clear();
-                } else if (wanted > i64::from(desired) && desired >= max) || (wanted < i64::from(desired) && desired <= min) {
-                    self.note(a, p, format!("not acting: the group is at its {} ({desired})", if wanted > i64::from(desired) { "MaxSize" } else { "MinSize" }));
+                } else if (wanted > i64::from(desired) && desired >= max)
+                    || (wanted < i64::from(desired) && desired <= min)
+                {
+                    self.note(
+                        a,
+                        p,
+                        format!(
+                            "not acting: the group is at its {} ({desired})",
+                            if wanted > i64::from(desired) {
+                                "MaxSize"
+                            } else {
+                                "MinSize"
+                            }
+                        ),
+                    );
                 }
             }
-            PolicyKind::Step { adjustment_type, steps, min_magnitude } => {
+            PolicyKind::Step {
+                adjustment_type,
+                steps,
+                min_magnitude,
+            } => {
                 let diff = value - alarm_spec.rule.threshold;
                 let Some(step) = find_step(steps, diff, alarm_spec.rule.comparison) else {
-                    self.note(a, p, format!("no step covers {value:.2} (threshold {})", alarm_spec.rule.threshold));
+                    self.note(
+                        a,
+                        p,
+                        format!(
+                            "no step covers {value:.2} (threshold {})",
+                            alarm_spec.rule.threshold
+                        ),
+                    );
                     return;
                 };
-                if step.adjustment > 0 || *adjustment_type == crate::model::autoscaling::AdjustmentType::ExactCapacity {
+                if step.adjustment > 0
+                    || *adjustment_type == crate::model::autoscaling::AdjustmentType::ExactCapacity
+                {
                     // Warming capacity counts, so the same step does not add twice.
                     let base = desired.saturating_sub(warming + pending);
-                    let wanted = adjustment_type.apply(base, step.adjustment, *min_magnitude).max(i64::from(desired));
+                    let wanted = adjustment_type
+                        .apply(base, step.adjustment, *min_magnitude)
+                        .max(i64::from(desired));
                     if wanted > i64::from(desired) && desired >= max {
                         self.note(a, p, format!("not acting: the group is at MaxSize {max}"));
                     } else {
                         self.set_desired(a, wanted, cause);
                     }
                 } else if warming + pending > 0 {
-                    self.note(a, p, format!("scale-in waits: {} instance(s) still launching or warming up", warming + pending));
+                    self.note(
+                        a,
+                        p,
+                        format!(
+                            "scale-in waits: {} instance(s) still launching or warming up",
+                            warming + pending
+                        ),
+                    );
                 } else {
                     let wanted = adjustment_type.apply(desired, step.adjustment, *min_magnitude);
                     self.set_desired(a, wanted.min(i64::from(desired)), cause);
@@ -795,7 +1025,11 @@ impl World<'_> {
     fn note_waiting_scale_in(&mut self) {
         for a in 0..self.sc.auto_scaling_groups.len() {
             for p in 0..self.sc.auto_scaling_groups[a].policies.len() {
-                let PolicyKind::TargetTracking { low_alarm, .. } = self.sc.auto_scaling_groups[a].policies[p].kind else { continue };
+                let PolicyKind::TargetTracking { low_alarm, .. } =
+                    self.sc.auto_scaling_groups[a].policies[p].kind
+                else {
+                    continue;
+                };
                 let alarm = &self.sc.alarms[low_alarm];
                 let run = &self.scaling.alarms[low_alarm];
                 if run.state == AlarmState::Alarm {
@@ -806,7 +1040,9 @@ impl World<'_> {
                     .datapoints
                     .iter()
                     .rev()
-                    .take_while(|d| d.is_some_and(|v| alarm.rule.comparison.breaches(v, alarm.rule.threshold)))
+                    .take_while(|d| {
+                        d.is_some_and(|v| alarm.rule.comparison.breaches(v, alarm.rule.threshold))
+                    })
                     .count();
                 let desired = self.scaling.groups[a].desired;
                 if streak > 0 && desired > self.scaling.groups[a].min {
@@ -818,10 +1054,16 @@ impl World<'_> {
                         alarm.period_multiple as u64 * self.sc.period.0 / 1_000_000_000
                     );
                     // Once when counting starts (the count itself changes every minute).
-                    if !self.scaling.groups[a].policies[p].last_note.starts_with("scale-in waits for the low alarm") {
+                    if !self.scaling.groups[a].policies[p]
+                        .last_note
+                        .starts_with("scale-in waits for the low alarm")
+                    {
                         self.note(a as u32, p, note);
                     }
-                } else if self.scaling.groups[a].policies[p].last_note.starts_with("scale-in waits for the low alarm") {
+                } else if self.scaling.groups[a].policies[p]
+                    .last_note
+                    .starts_with("scale-in waits for the low alarm")
+                {
                     self.scaling.groups[a].policies[p].last_note.clear();
                 }
             }
@@ -833,7 +1075,9 @@ impl World<'_> {
         let groups: Vec<(u32, u32, u32, u32)> = (0..self.scaling.groups.len())
             .map(|a| {
                 let run = &self.scaling.groups[a];
-                let count = |f: &dyn Fn(Lifecycle) -> bool| run.members.iter().filter(|m| f(m.state)).count() as u32;
+                let count = |f: &dyn Fn(Lifecycle) -> bool| {
+                    run.members.iter().filter(|m| f(m.state)).count() as u32
+                };
                 (
                     run.desired,
                     count(&|s| s == Lifecycle::InService),
@@ -842,18 +1086,29 @@ impl World<'_> {
                 )
             })
             .collect();
-        let alarms: Vec<(i32, Option<f64>)> = self.scaling.alarms.iter().map(|r| (r.state.code(), r.last)).collect();
+        let alarms: Vec<(i32, Option<f64>)> = self
+            .scaling
+            .alarms
+            .iter()
+            .map(|r| (r.state.code(), r.last))
+            .collect();
         self.rec.scaling_row(groups, alarms);
     }
 
     /// Per-group totals for the summary.
     pub(super) fn scaling_totals(&self) -> Vec<(u64, u64, u64, u32)> {
-        self.scaling.groups.iter().map(|g| (g.scale_outs, g.scale_ins, g.replacements, g.launches)).collect()
+        self.scaling
+            .groups
+            .iter()
+            .map(|g| (g.scale_outs, g.scale_ins, g.replacements, g.launches))
+            .collect()
     }
 
     /// The lifecycle state name of an instance, for tests and messages.
     #[allow(dead_code)]
     pub(super) fn lifecycle_of(&self, a: u32, m: u32) -> &'static str {
-        self.scaling.groups[a as usize].members[m as usize].state.as_str()
+        self.scaling.groups[a as usize].members[m as usize]
+            .state
+            .as_str()
     }
 }

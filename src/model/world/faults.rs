@@ -63,7 +63,9 @@ impl World<'_> {
                 "network blocked: the ALB cannot reach the target".to_string()
             }
             FaultKind::AzOutage => "AZ outage: instances hang and are unreachable".to_string(),
-            FaultKind::InstanceStop => "instance stopped: down and unreachable; its EC2 status check fails".to_string(),
+            FaultKind::InstanceStop => {
+                "instance stopped: down and unreachable; its EC2 status check fails".to_string()
+            }
         };
         self.rec.activity(
             self.now,

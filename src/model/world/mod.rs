@@ -172,6 +172,8 @@ pub struct World<'s> {
     net_bytes: Vec<(u64, u64)>,
     /// Per target group: requests forwarded this period (`RequestCount`).
     group_requests: Vec<u64>,
+    /// Whether anything reads the per-period request and byte counters (alarms, groups).
+    scaling_metrics: bool,
     /// Per instance: the Auto Scaling group and member that owns it.
     owner: Vec<Option<(u32, u32)>>,
     /// Auto Scaling groups and alarms.
@@ -258,6 +260,7 @@ impl<'s> World<'s> {
             net_bytes: vec![(0, 0); sc.instances.len()],
             group_requests: vec![0; sc.target_groups.len()],
             owner: vec![None; sc.instances.len()],
+            scaling_metrics: !sc.alarms.is_empty() || !sc.auto_scaling_groups.is_empty(),
             scaling: autoscaling::Scaling::default(),
             completed: vec![0; sc.instances.len()],
             requests: Slab::default(),
@@ -608,8 +611,11 @@ impl<'s> World<'s> {
         self.requests.slots[slot as usize].stage = Stage::AtTarget;
         if let Some(finish_known) = self.dispatch(slot, target, work) {
             self.groups[g.index()].members[member as usize].in_flight += 1;
-            self.group_requests[g.index()] += 1;
-            self.net_bytes[target.index()].0 += self.sc.clients[client].types[rtype].request_bytes;
+            if self.scaling_metrics {
+                self.group_requests[g.index()] += 1;
+                self.net_bytes[target.index()].0 +=
+                    self.sc.clients[client].types[rtype].request_bytes;
+            }
             // A request that started on a fixed-speed instance finishes at now + work; if that is
             // within the idle timeout and no fault can freeze the instance or lose its answer, it
             // cannot time out, and needs no deadline.
@@ -753,7 +759,9 @@ impl<'s> World<'s> {
             _ => {
                 self.release_target(slot);
                 let rt = &self.sc.clients[client].types[rtype];
-                self.net_bytes[i].1 += rt.response_bytes;
+                if self.scaling_metrics {
+                    self.net_bytes[i].1 += rt.response_bytes;
+                }
                 let target_time = self.now.since(dispatched);
                 self.respond_and_wake(
                     slot,
@@ -960,9 +968,12 @@ impl<'s> World<'s> {
     /// `CPUUtilization` [%] of each instance over the period ending now: busy vCPU time over the
     /// part of the period the instance was running; `None` if it was not running at all.
     fn period_cpu(&mut self) -> Vec<Option<f64>> {
-        let start = SimTime(self.now.0.saturating_sub(self.sc.period.0).max(
-            self.rec.periods_closed() as u64 * self.sc.period.0,
-        ));
+        let start = SimTime(
+            self.now
+                .0
+                .saturating_sub(self.sc.period.0)
+                .max(self.rec.periods_closed() as u64 * self.sc.period.0),
+        );
         let now = self.now;
         (0..self.instances.len())
             .map(|i| {
@@ -973,7 +984,8 @@ impl<'s> World<'s> {
                 let busy = self.instances[i].busy_vcpu_ns();
                 let used = busy - self.cpu_marks[i];
                 self.cpu_marks[i] = busy;
-                (to > from).then(|| 100.0 * used as f64 / (to.since(from).0 as f64 * f64::from(vcpus)))
+                (to > from)
+                    .then(|| 100.0 * used as f64 / (to.since(from).0 as f64 * f64::from(vcpus)))
             })
             .collect()
     }
@@ -1020,7 +1032,11 @@ impl<'s> World<'s> {
             .into_iter()
             .enumerate()
             .map(|(a, (outs, ins, replaced, launched))| {
-                let rows: Vec<_> = result.periods.iter().filter_map(|p| p.groups.get(a)).collect();
+                let rows: Vec<_> = result
+                    .periods
+                    .iter()
+                    .filter_map(|p| p.groups.get(a))
+                    .collect();
                 let n = rows.len().max(1) as f64;
                 crate::recorder::AsgResult {
                     name: sc.auto_scaling_groups[a].name.clone(),
@@ -1028,8 +1044,13 @@ impl<'s> World<'s> {
                     scale_in_activities: ins,
                     unhealthy_replacements: replaced,
                     instances_launched: launched,
-                    average_desired_capacity: rows.iter().map(|g| f64::from(g.desired)).sum::<f64>() / n,
-                    average_in_service: rows.iter().map(|g| f64::from(g.in_service)).sum::<f64>() / n,
+                    average_desired_capacity: rows
+                        .iter()
+                        .map(|g| f64::from(g.desired))
+                        .sum::<f64>()
+                        / n,
+                    average_in_service: rows.iter().map(|g| f64::from(g.in_service)).sum::<f64>()
+                        / n,
                     max_in_service: rows.iter().map(|g| g.in_service).max().unwrap_or(0),
                 }
             })
