@@ -113,6 +113,9 @@ struct AlarmRun {
     datapoints: VecDeque<Option<f64>>,
     /// Latest datapoint.
     last: Option<f64>,
+    /// Warmed-up InService instances of the alarm's group when the latest datapoint was taken:
+    /// the N the datapoint describes (target tracking's `ceil(N · metric / target)`).
+    basis: u32,
 }
 
 /// All scaling state of a run.
@@ -135,6 +138,7 @@ impl World<'_> {
                 minutes: VecDeque::new(),
                 datapoints: VecDeque::new(),
                 last: None,
+                basis: 0,
             })
             .collect();
         for (a, spec) in sc.auto_scaling_groups.iter().enumerate() {
@@ -662,6 +666,11 @@ impl World<'_> {
             let present: Vec<f64> = run.minutes.iter().flatten().copied().collect();
             let datapoint = spec.statistic.combine(&present);
             run.last = datapoint;
+            if let Some(&(a, _)) = spec.actions.first() {
+                let basis = self.counts(a as u32).0;
+                self.scaling.alarms[k].basis = basis;
+            }
+            let run = &mut self.scaling.alarms[k];
             run.datapoints.push_back(datapoint);
             while run.datapoints.len() > spec.rule.evaluation_periods as usize {
                 run.datapoints.pop_front();
@@ -844,6 +853,7 @@ impl World<'_> {
         let Some(value) = self.scaling.alarms[alarm].last else {
             return;
         };
+        let basis = self.scaling.alarms[alarm].basis;
         let desired = self.scaling.groups[a as usize].desired;
         let (ready, warming, pending) = self.counts(a);
         let cause = format!(
@@ -870,7 +880,10 @@ impl World<'_> {
                     );
                     return;
                 }
-                let wanted = target_tracking_capacity(ready, value, *target);
+                // The datapoint describes the `basis` instances it was measured on; with 5-minute
+                // data the alarm keeps acting on the same datapoint, which must not be applied to
+                // capacity added since.
+                let wanted = target_tracking_capacity(basis.max(1), value, *target);
                 if high {
                     if i64::from(wanted) > i64::from(desired) {
                         if desired >= max {
