@@ -11,13 +11,14 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
     for path in &a.models {
         match scenario::load(path) {
             Ok(s) => println!(
-                "ok: {} ({}: {} client(s), {} listener(s), {} target group(s), {} instance(s), {})",
+                "ok: {} ({}: {} client(s), {} listener(s), {} target group(s), {} instance(s), {} Auto Scaling group(s), {})",
                 path.display(),
                 s.name,
                 s.clients.len(),
                 s.listeners.len(),
                 s.target_groups.len(),
                 s.instances.len(),
+                s.auto_scaling_groups.len(),
                 human_duration(s.duration.as_secs_f64())
             ),
             Err(e) => {

@@ -16,7 +16,7 @@
 //! | `ActiveConnectionCount` | client connections open at some time in the period |
 //! | `NewConnectionCount` | client connections opened in the period |
 //! | `ProcessedBytes` | request + response bytes |
-//! | `CPUUtilization:<instance-id>` | percent of the instance's vCPUs busy over the period |
+//! | `CPUUtilization:<instance-id>` | percent of the instance's vCPUs busy over the part of the period it ran; empty when it did not run |
 
 use crate::recorder::RunResult;
 use std::fmt::Write;

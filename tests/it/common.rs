@@ -593,3 +593,155 @@ pub fn assert_near(value: f64, expected: f64, half: f64, what: &str) {
         "{what}: {value:.4}, expected {expected:.4} ± {half:.4}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Auto Scaling groups and alarms: model pieces and result readers
+// ---------------------------------------------------------------------------------------------
+
+/// A `schedule` arrival with evenly spaced (`constant`) arrivals: `steps` are (time [s], rate
+/// [1/s]) pairs, each rate holding until the next step.
+pub fn constant_steps(steps: &[(f64, f64)]) -> Value {
+    let steps: Vec<Value> = steps
+        .iter()
+        .map(|&(at, rate)| json!({ "at": format!("{at}s"), "rate_per_second": rate }))
+        .collect();
+    json!({ "type": "schedule", "process": "constant", "steps": steps })
+}
+
+/// A `LaunchTemplate` with a constant launch time of `launch_s` seconds (so lifecycle times are
+/// exact), `workers` workers and 1-minute (`detailed`) or 5-minute CPU monitoring.
+pub fn launch_template(instance_type: &str, workers: u32, detailed: bool, launch_s: f64) -> Value {
+    json!({ "instance_type": instance_type, "workers": workers, "backlog": 10_000_000,
+            "detailed_monitoring": detailed,
+            "launch_time": constant_ms(launch_s * 1000.0) })
+}
+
+/// An Auto Scaling group in one Availability Zone (`us-east-1a`) registering with `groups`.
+pub fn auto_scaling_group(
+    name: &str,
+    (min, max, desired): (u32, u32, u32),
+    template: Value,
+    groups: &[&str],
+) -> Value {
+    json!({ "AutoScalingGroupName": name, "MinSize": min, "MaxSize": max,
+            "DesiredCapacity": desired, "LaunchTemplate": template,
+            "AvailabilityZones": ["us-east-1a"], "TargetGroupARNs": groups })
+}
+
+/// A target tracking policy on `ASGAverageCPUUtilization`.
+pub fn cpu_target_tracking(name: &str, target: f64) -> Value {
+    json!({ "PolicyName": name, "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingConfiguration": {
+                "PredefinedMetricSpecification": { "PredefinedMetricType": "ASGAverageCPUUtilization" },
+                "TargetValue": target } })
+}
+
+/// A model with Auto Scaling groups: one listener forwarding to `default_tg`, the test instance
+/// types (`test.c1` … `test.c10` at $0.1/h), and the ALB idle timeout at its maximum.
+pub fn asg_model(
+    name: &str,
+    seconds: f64,
+    clients: Value,
+    default_tg: &str,
+    groups: Value,
+    instances: Value,
+    asgs: Value,
+) -> Value {
+    let mut m = model(
+        name,
+        1,
+        seconds,
+        clients,
+        json!([http_listener(json!([]), default_tg)]),
+        groups,
+        instances,
+    );
+    m["auto_scaling_groups"] = asgs;
+    m
+}
+
+/// Activity lines of kind `autoscaling` about group `group`, as (time [s], message).
+pub fn asg_activity<'a>(r: &'a RunResult, group: &str) -> Vec<(f64, &'a str)> {
+    activity(r, "autoscaling", group)
+}
+
+/// Times [s] of the group's activity lines whose message starts with `prefix`.
+pub fn asg_times(r: &RunResult, group: &str, prefix: &str) -> Vec<f64> {
+    asg_activity(r, group)
+        .into_iter()
+        .filter(|(_, m)| m.starts_with(prefix))
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// Times [s] of the group's activity lines that contain `part`.
+pub fn asg_times_containing(r: &RunResult, group: &str, part: &str) -> Vec<f64> {
+    asg_activity(r, group)
+        .into_iter()
+        .filter(|(_, m)| m.contains(part))
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// Capacity of group `a` (model order) at the end of every period, as (period end [s], row).
+pub fn capacity_rows(r: &RunResult, a: usize) -> Vec<(f64, albsim::recorder::GroupCapacity)> {
+    r.periods
+        .iter()
+        .map(|p| (p.start_seconds + p.length_seconds, p.groups[a]))
+        .collect()
+}
+
+/// Group `a`'s capacity at the end of the period that ends at `end` [s].
+pub fn capacity_at(r: &RunResult, a: usize, end: f64) -> albsim::recorder::GroupCapacity {
+    capacity_rows(r, a)
+        .into_iter()
+        .find(|(e, _)| (e - end).abs() < TIME_TOL)
+        .unwrap_or_else(|| panic!("no period ends at {end} s"))
+        .1
+}
+
+/// Alarm `name` at the end of every period, as (period end [s], state, latest datapoint).
+pub fn alarm_rows(r: &RunResult, name: &str) -> Vec<(f64, i32, Option<f64>)> {
+    let k = r
+        .alarm_names
+        .iter()
+        .position(|n| n == name)
+        .unwrap_or_else(|| panic!("no alarm {name} in {:?}", r.alarm_names));
+    r.periods
+        .iter()
+        .map(|p| {
+            let a = p.alarms[k];
+            (p.start_seconds + p.length_seconds, a.state, a.value)
+        })
+        .collect()
+}
+
+/// End [s] of the first period at whose end alarm `name` is in ALARM (state 1).
+pub fn first_alarm(r: &RunResult, name: &str) -> Option<f64> {
+    alarm_rows(r, name)
+        .into_iter()
+        .find(|&(_, s, _)| s == 1)
+        .map(|(t, _, _)| t)
+}
+
+/// The two alarms a target tracking policy `policy` of group `group` creates (high, low).
+pub fn tt_alarms(group: &str, policy: &str) -> (String, String) {
+    (
+        format!("TargetTracking-{group}-AlarmHigh-{policy}"),
+        format!("TargetTracking-{group}-AlarmLow-{policy}"),
+    )
+}
+
+/// The result of instance `id`.
+pub fn instance_result<'a>(r: &'a RunResult, id: &str) -> &'a albsim::recorder::InstanceResult {
+    r.instances
+        .iter()
+        .find(|i| i.id == id)
+        .unwrap_or_else(|| panic!("no instance {id}"))
+}
+
+/// `CPUUtilization` [%] by the utilisation law: `rate` requests per second of `service_s`
+/// seconds of CPU each, spread over `n` instances of `vcpus` vCPUs (none saturated).
+pub fn utilisation_law(rate: f64, service_s: f64, n: u32, vcpus: u32) -> f64 {
+    100.0 * rate * service_s / f64::from(n * vcpus)
+}
