@@ -19,7 +19,9 @@
 //!   aggressive AWS allows, with a 2 s timeout since the timeout must be shorter than the interval)
 //!   and `hc_5s_sticky` (`hc_5s` plus `lb_cookie` stickiness on the target group and
 //!   `sessions: 10000` on the client). Elements = `requests_total` of each variant;
-//!   `hc_5s` ÷ `hc_off` and `hc_5s_sticky` ÷ `hc_off` are the features' costs per request.
+//!   `hc_5s` ÷ `hc_off` and `hc_5s_sticky` ÷ `hc_off` are the features' costs per request;
+//!   `asg_tt` runs the same server as the only instance of an Auto Scaling group with a target
+//!   tracking policy (alarms and metrics every minute).
 //!
 //! Scenarios are parsed once, outside the timed loop; only `albsim::run` is timed.
 //!
@@ -178,6 +180,27 @@ fn features(c: &mut Criterion) {
         client["sessions"] = json!(10_000);
     });
 
+    // The same single server, launched by an Auto Scaling group (MinSize = MaxSize = 1) with a
+    // target tracking policy evaluated every minute: the cost of alarms, metrics and the group's
+    // bookkeeping on the request path.
+    let asg_tt = {
+        let mut model: Value = serde_json::from_str(MMC_MODEL).expect("benches/mmc10.json is JSON");
+        let instance = model["instances"][0].take();
+        model["instances"] = json!([]);
+        model["target_groups"][0]["targets"] = json!([]);
+        model["auto_scaling_groups"] = json!([{
+            "AutoScalingGroupName": "mmc-asg", "MinSize": 1, "MaxSize": 1, "DesiredCapacity": 1,
+            "LaunchTemplate": { "instance_type": instance["instance_type"], "workers": instance["workers"],
+                                "backlog": instance["backlog"], "detailed_monitoring": true },
+            "AvailabilityZones": ["us-east-1a"], "TargetGroupARNs": ["tg"],
+            "Policies": [{ "PolicyName": "cpu80", "PolicyType": "TargetTrackingScaling",
+                "TargetTrackingConfiguration": {
+                    "PredefinedMetricSpecification": { "PredefinedMetricType": "ASGAverageCPUUtilization" },
+                    "TargetValue": 80 } }]
+        }]);
+        model.to_string()
+    };
+
     let mut group = c.benchmark_group("features");
     group
         .sample_size(10)
@@ -188,6 +211,7 @@ fn features(c: &mut Criterion) {
         ("hc_off", hc_off),
         ("hc_5s", hc_5s),
         ("hc_5s_sticky", hc_5s_sticky),
+        ("asg_tt", asg_tt),
     ] {
         let scenario = load(&text, &format!("benches/mmc10.json ({name})"));
         let requests = albsim::run(&scenario).requests_total;
