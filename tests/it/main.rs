@@ -2,6 +2,7 @@
 //! behaviour. Theory checks need many samples: run them in release.
 
 mod arrivals;
+mod autoscaling;
 mod bad_input;
 mod cli;
 mod common;

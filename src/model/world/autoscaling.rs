@@ -900,6 +900,8 @@ impl World<'_> {
                                 .clear();
                         }
                     }
+                } else if let Some(other) = self.tt_policy_against_scale_in(a, p) {
+                    self.note(a, p, format!("scale-in waits: policy {other} does not agree (every target tracking policy must be ready to scale in)"));
                 } else if *disable_scale_in {
                     self.note(a, p, "scale-in disabled (DisableScaleIn)".to_string());
                 } else if warming + pending > 0 {
@@ -1031,6 +1033,26 @@ impl World<'_> {
                 }
             }
         }
+    }
+
+    /// With several target tracking policies the group scales in only if all of them (those with
+    /// scale-in enabled) would (`aws-behavior.md` §10.2): the name of one whose low alarm is not in
+    /// ALARM, if any.
+    fn tt_policy_against_scale_in(&self, a: u32, p: usize) -> Option<String> {
+        let spec = &self.sc.auto_scaling_groups[a as usize];
+        spec.policies
+            .iter()
+            .enumerate()
+            .find_map(|(q, other)| match other.kind {
+                PolicyKind::TargetTracking {
+                    disable_scale_in: false,
+                    low_alarm,
+                    ..
+                } if q != p && self.scaling.alarms[low_alarm].state != AlarmState::Alarm => {
+                    Some(other.name.clone())
+                }
+                _ => None,
+            })
     }
 
     /// Target tracking's low alarm still counting datapoints: say so once, with the count, so the
