@@ -56,6 +56,15 @@ impl FaultKind {
     }
 }
 
+/// What a fault hits, resolved when it strikes (Auto Scaling instances come and go).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FaultTarget {
+    /// The instance with this id, if it is running then.
+    Instance(String),
+    /// Every instance running in this Availability Zone then.
+    Zone(String),
+}
+
 /// When a fault strikes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FaultTiming {
@@ -80,8 +89,9 @@ pub enum FaultTiming {
 pub struct FaultSpec {
     /// What goes wrong.
     pub kind: FaultKind,
-    /// The instances hit.
-    pub instances: Vec<InstanceId>,
+    /// What it hits: an instance (of the model, or one an Auto Scaling group will launch) or every
+    /// instance running in an Availability Zone when it strikes.
+    pub target: FaultTarget,
     /// What it hits, for the activity history (`web-1`, `AZ us-east-1a`).
     pub subject: String,
     /// When.
@@ -120,6 +130,7 @@ impl FaultSpec {
         raw: &RawFault,
         path: &JsonPath,
         instances: &BTreeMap<String, (InstanceId, String)>,
+        asgs: &[(String, Vec<String>)],
     ) -> Result<FaultSpec, FieldError> {
         let kind = match raw.kind.as_str() {
             "crash" => FaultKind::Crash,
@@ -164,21 +175,16 @@ impl FaultSpec {
                 .key("status_code")
                 .error("status_code applies only to health_path_broken faults"));
         }
-        let (targets, subject) = match (kind, &raw.instance, &raw.availability_zone) {
+        let (target, subject) = match (kind, &raw.instance, &raw.availability_zone) {
             (FaultKind::AzOutage, None, Some(az)) => {
-                let hit: Vec<InstanceId> = instances
-                    .values()
-                    .filter(|(_, a)| a == az)
-                    .map(|(i, _)| *i)
-                    .collect();
-                if hit.is_empty() {
-                    return Err(path
-                        .key("availability_zone")
-                        .error(format!("no instance is in Availability Zone {az:?}")));
+                let known = instances.values().any(|(_, a)| a == az)
+                    || asgs.iter().any(|(_, zones)| zones.contains(az));
+                if !known {
+                    return Err(path.key("availability_zone").error(format!(
+                        "no instance or Auto Scaling group is in Availability Zone {az:?}"
+                    )));
                 }
-                let mut hit = hit;
-                hit.sort();
-                (hit, format!("AZ {az}"))
+                (FaultTarget::Zone(az.clone()), format!("AZ {az}"))
             }
             (FaultKind::AzOutage, _, _) => {
                 return Err(
@@ -186,11 +192,18 @@ impl FaultSpec {
                 );
             }
             (_, Some(id), None) => {
-                let (i, _) = instances.get(id).ok_or_else(|| {
-                    path.key("instance")
-                        .error(format!("no instance with id {id:?}"))
-                })?;
-                (vec![*i], id.clone())
+                // An Auto Scaling group names its instances <group>-0001, <group>-0002, …
+                let launched = asgs.iter().any(|(name, _)| {
+                    id.strip_prefix(name.as_str())
+                        .and_then(|rest| rest.strip_prefix('-'))
+                        .is_some_and(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
+                });
+                if !instances.contains_key(id) && !launched {
+                    return Err(path.key("instance").error(format!(
+                        "no instance with id {id:?} (instances of an Auto Scaling group are named <group>-0001, <group>-0002, …)"
+                    )));
+                }
+                (FaultTarget::Instance(id.clone()), id.clone())
             }
             _ => {
                 return Err(path.error(format!(
@@ -233,7 +246,7 @@ impl FaultSpec {
         };
         Ok(FaultSpec {
             kind,
-            instances: targets,
+            target,
             subject,
             timing,
         })

@@ -198,12 +198,18 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
             )
         })
         .collect();
+    let asg_zones: Vec<(String, Vec<String>)> = raw
+        .auto_scaling_groups
+        .iter()
+        .map(|g| (g.name.clone(), g.availability_zones.clone()))
+        .collect();
     let mut faults = Vec::with_capacity(raw.faults.len());
     for (i, f) in raw.faults.iter().enumerate() {
         faults.push(FaultSpec::resolve(
             f,
             &root.key("faults").index(i),
             &located,
+            &asg_zones,
         )?);
     }
     let mut operations = Vec::with_capacity(raw.operations.len());

@@ -72,6 +72,20 @@ pub(super) struct Member {
     in_service: SimTime,
     /// Protected from scale-in (`NewInstancesProtectedFromScaleIn`).
     protected: bool,
+    /// Part of the initial capacity: in service since before the run, so warmed up and past its
+    /// grace period.
+    initial: bool,
+}
+
+impl Member {
+    /// How long it has been in service (for warm-up and the grace period).
+    fn served(&self, now: SimTime) -> SimDuration {
+        if self.initial {
+            SimDuration(u64::MAX)
+        } else {
+            now.since(self.in_service)
+        }
+    }
 }
 
 /// Run state of a policy.
@@ -235,6 +249,7 @@ impl World<'_> {
             launched: self.now,
             in_service: SimTime::NEVER,
             protected: spec.protected,
+            initial: false,
         });
         member
     }
@@ -321,6 +336,7 @@ impl World<'_> {
         let run = &mut self.scaling.groups[a as usize];
         run.members[m as usize].state = Lifecycle::InService;
         run.members[m as usize].in_service = self.now;
+        run.members[m as usize].initial = initial;
         if !initial {
             let id = self.member_id(a, m);
             self.group_log(a, format!("{id}: InService (registered with its target groups; it gets traffic after its first passing health check)"));
@@ -615,7 +631,7 @@ impl World<'_> {
             }
             let inst = &self.instances[x.instance.index()];
             let ec2 = inst.stopped > 0;
-            let past_grace = self.now.since(x.in_service) >= spec.grace_period;
+            let past_grace = x.served(self.now) >= spec.grace_period;
             let elb = spec.health_check_type == HealthCheckType::Elb
                 && past_grace
                 && spec.groups.iter().any(|g| {
@@ -723,7 +739,7 @@ impl World<'_> {
             {
                 if let Some(c) = cpu.get(x.instance.index()).copied().flatten() {
                     all.push(c);
-                    if self.now.since(x.in_service) >= warm {
+                    if x.served(self.now) >= warm {
                         ready.push(c);
                     }
                 }
@@ -776,9 +792,7 @@ impl World<'_> {
                 let ready: Vec<&Member> = self.scaling.groups[a]
                     .members
                     .iter()
-                    .filter(|x| {
-                        x.state == Lifecycle::InService && self.now.since(x.in_service) >= warm
-                    })
+                    .filter(|x| x.state == Lifecycle::InService && x.served(self.now) >= warm)
                     .collect();
                 if ready.is_empty() {
                     return None;
@@ -827,7 +841,7 @@ impl World<'_> {
         let mut out = (0, 0, 0);
         for x in &self.scaling.groups[a as usize].members {
             match x.state {
-                Lifecycle::InService if self.now.since(x.in_service) >= warm => out.0 += 1,
+                Lifecycle::InService if x.served(self.now) >= warm => out.0 += 1,
                 Lifecycle::InService => out.1 += 1,
                 Lifecycle::Pending | Lifecycle::PendingWait => out.2 += 1,
                 _ => {}
@@ -920,7 +934,7 @@ impl World<'_> {
                             p,
                             format!("would scale in but the group is at MinSize {min}"),
                         );
-                    } else if self.set_desired(a, i64::from(wanted.max(1)), cause) {
+                    } else if self.set_desired(a, i64::from(wanted), cause) {
                         self.scaling.groups[a as usize].policies[p]
                             .last_note
                             .clear();

@@ -4,7 +4,7 @@
 use super::{NO_CHECK, Stage, World};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::event::Event;
-use crate::model::fault::{FaultKind, FaultTiming};
+use crate::model::fault::{FaultKind, FaultTarget, FaultTiming};
 use crate::model::health::CheckFailure;
 use crate::model::ids::InstanceId;
 use crate::recorder::{Origin, WsClose};
@@ -73,9 +73,26 @@ impl World<'_> {
             spec.subject.clone(),
             format!("{what} ({until})"),
         );
-        for &i in &spec.instances {
+        let hits: Vec<InstanceId> = (0..self.specs.len())
+            .filter(|&i| self.lifetimes[i].1 == SimTime::NEVER && self.lifetimes[i].0 <= self.now)
+            .filter(|&i| match &spec.target {
+                FaultTarget::Instance(id) => self.specs[i].id == *id,
+                FaultTarget::Zone(az) => self.specs[i].availability_zone == *az,
+            })
+            .map(|i| InstanceId(i as u32))
+            .collect();
+        if hits.is_empty() {
+            self.rec.activity(
+                self.now,
+                "fault",
+                spec.subject.clone(),
+                "no running instance to hit: the fault does nothing".to_string(),
+            );
+        }
+        for &i in &hits {
             self.fault_begins(i, spec.kind);
         }
+        self.fault_hits[fault as usize] = hits;
         if let Some(d) = recovery {
             self.queue
                 .schedule(self.now + d, Event::FaultEnds { fault });
@@ -90,7 +107,8 @@ impl World<'_> {
             spec.subject.clone(),
             format!("{} ends: recovered", spec.kind.as_str()),
         );
-        for &i in &spec.instances {
+        let hits = std::mem::take(&mut self.fault_hits[fault as usize]);
+        for &i in &hits {
             self.fault_ends(i, spec.kind);
         }
         if let FaultTiming::Random { mtbf, .. } = spec.timing {

@@ -193,6 +193,8 @@ pub struct World<'s> {
     health_rngs: Vec<RngStream>,
     /// Per fault: draws of random fault times.
     fault_rngs: Vec<RngStream>,
+    /// Per fault: the instances its current occurrence hit (recovery undoes exactly these).
+    fault_hits: Vec<Vec<InstanceId>>,
     /// Per user: its WebSocket connection (unused for other users).
     ws: Vec<websocket::WsConn>,
     /// Per client: WebSocket client-message, server-message and reconnect draws.
@@ -297,6 +299,7 @@ impl<'s> World<'s> {
                 .iter()
                 .map(|c| RngStream::derive(seed, &format!("client/{}/sessions", c.name)))
                 .collect(),
+            fault_hits: vec![Vec::new(); sc.faults.len()],
             fault_rngs: (0..sc.faults.len())
                 .map(|i| RngStream::derive(seed, &format!("fault/{i}")))
                 .collect(),
