@@ -92,7 +92,7 @@ pub struct Step {
 /// The metric a target tracking policy tracks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TrackedMetric {
-    /// `ASGAverageCPUUtilization` [%].
+    /// `ASGAverageCPUUtilization` \[%\].
     AsgAverageCpu,
     /// `ASGAverageNetworkIn` [bytes per instance per minute].
     AsgAverageNetworkIn,
@@ -233,7 +233,7 @@ pub enum MetricRef {
     TgRequestCount(TargetGroupId),
     /// `RequestCountPerTarget` of a target group.
     TgRequestCountPerTarget(TargetGroupId),
-    /// `TargetResponseTime` of the load balancer [s].
+    /// `TargetResponseTime` of the load balancer \[s\].
     LbTargetResponseTime,
     /// `HTTPCode_ELB_5XX_Count` of the load balancer.
     LbElb5xx,

@@ -11,19 +11,19 @@
 use crate::recorder::RunResult;
 use serde::Serialize;
 
-/// ALB price per hour [USD], us-east-1.
+/// ALB price per hour \[USD\], us-east-1.
 pub const ALB_HOUR_USD: f64 = 0.0225;
-/// ALB price per LCU-hour [USD], us-east-1.
+/// ALB price per LCU-hour \[USD\], us-east-1.
 pub const LCU_HOUR_USD: f64 = 0.008;
 
 /// Cost of a run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct CostResult {
-    /// EC2 on-demand cost [USD].
+    /// EC2 on-demand cost \[USD\].
     pub ec2: f64,
-    /// ALB hours and LCUs [USD].
+    /// ALB hours and LCUs \[USD\].
     pub alb: f64,
-    /// `ec2 + alb` [USD].
+    /// `ec2 + alb` \[USD\].
     pub total: f64,
     /// Instance-hours billed (after the 60 s minimum per instance).
     pub instance_hours: f64,

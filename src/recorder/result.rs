@@ -213,13 +213,13 @@ pub struct InstanceResult {
     pub instance_type: String,
     /// Availability Zone.
     pub availability_zone: String,
-    /// Mean `CPUUtilization` over the run [%].
+    /// Mean `CPUUtilization` over the run \[%\].
     pub cpu_utilization: f64,
     /// Requests the instance completed.
     pub requests_completed: u64,
-    /// When it was launched [s] (0 for instances of the model).
+    /// When it was launched \[s\] (0 for instances of the model).
     pub launched_seconds: f64,
-    /// When it was terminated [s], if it was.
+    /// When it was terminated \[s\], if it was.
     pub terminated_seconds: Option<f64>,
     /// On-demand price [USD/h].
     pub price_per_hour: f64,

@@ -81,13 +81,13 @@ pub struct RawAutoScalingGroup {
     /// `HealthCheckType`: `EC2` (default) or `ELB`.
     #[serde(rename = "HealthCheckType", default)]
     pub health_check_type: Option<String>,
-    /// `HealthCheckGracePeriod` [s], default 0 (the API's; the console uses 300).
+    /// `HealthCheckGracePeriod` \[s\], default 0 (the API's; the console uses 300).
     #[serde(rename = "HealthCheckGracePeriod", default)]
     pub health_check_grace_period: Option<AwsInt>,
-    /// `DefaultCooldown` [s], default 300.
+    /// `DefaultCooldown` \[s\], default 300.
     #[serde(rename = "DefaultCooldown", default)]
     pub default_cooldown: Option<AwsInt>,
-    /// `DefaultInstanceWarmup` [s], 0–3600, not set by default.
+    /// `DefaultInstanceWarmup` \[s\], 0–3600, not set by default.
     #[serde(rename = "DefaultInstanceWarmup", default)]
     pub default_instance_warmup: Option<AwsInt>,
     /// `TerminationPolicies`, default `["Default"]`.
@@ -141,7 +141,7 @@ pub struct RawLifecycleHook {
     /// `autoscaling:EC2_INSTANCE_LAUNCHING` or `autoscaling:EC2_INSTANCE_TERMINATING`.
     #[serde(rename = "LifecycleTransition")]
     pub transition: String,
-    /// `HeartbeatTimeout` [s], 30–7200, default 3600.
+    /// `HeartbeatTimeout` \[s\], 30–7200, default 3600.
     #[serde(rename = "HeartbeatTimeout", default)]
     pub heartbeat_timeout: Option<AwsInt>,
     /// How long the hook's work takes before it completes the action (default: it never does, and
@@ -169,7 +169,7 @@ pub struct RawScalingPolicy {
     /// Simple scaling: the adjustment.
     #[serde(rename = "ScalingAdjustment", default)]
     pub scaling_adjustment: Option<i64>,
-    /// Simple scaling: cooldown [s] (default: the group's `DefaultCooldown`).
+    /// Simple scaling: cooldown \[s\] (default: the group's `DefaultCooldown`).
     #[serde(rename = "Cooldown", default)]
     pub cooldown: Option<AwsInt>,
     /// Step scaling: steps relative to the alarm threshold.
@@ -178,7 +178,7 @@ pub struct RawScalingPolicy {
     /// `MinAdjustmentMagnitude` for `PercentChangeInCapacity`.
     #[serde(rename = "MinAdjustmentMagnitude", default)]
     pub min_adjustment_magnitude: Option<u32>,
-    /// `EstimatedInstanceWarmup` [s] (target tracking and step).
+    /// `EstimatedInstanceWarmup` \[s\] (target tracking and step).
     #[serde(rename = "EstimatedInstanceWarmup", default)]
     pub estimated_instance_warmup: Option<AwsInt>,
 }
@@ -283,7 +283,7 @@ pub struct RawAlarm {
     /// `Statistic`: `Average` (default), `Sum`, `Maximum`, `Minimum`.
     #[serde(rename = "Statistic", default)]
     pub statistic: Option<String>,
-    /// `Period` [s], a multiple of the metric period (default 60).
+    /// `Period` \[s\], a multiple of the metric period (default 60).
     #[serde(rename = "Period", default)]
     pub period: Option<AwsInt>,
     /// `EvaluationPeriods`.

@@ -968,7 +968,7 @@ impl<'s> World<'s> {
         false
     }
 
-    /// `CPUUtilization` [%] of each instance over the period ending now: busy vCPU time over the
+    /// `CPUUtilization` \[%\] of each instance over the period ending now: busy vCPU time over the
     /// part of the period the instance was running; `None` if it was not running at all.
     fn period_cpu(&mut self) -> Vec<Option<f64>> {
         let start = SimTime(
