@@ -100,6 +100,8 @@ pub enum TrackedMetric {
     AsgAverageNetworkOut,
     /// `ALBRequestCountPerTarget` of a target group [requests per target per minute].
     AlbRequestCountPerTarget(TargetGroupId),
+    /// `CustomizedMetricSpecification`: a metric albsim computes, with its statistic.
+    Custom(MetricRef, Statistic),
 }
 
 impl TrackedMetric {
@@ -110,6 +112,7 @@ impl TrackedMetric {
             TrackedMetric::AsgAverageNetworkIn => "ASGAverageNetworkIn",
             TrackedMetric::AsgAverageNetworkOut => "ASGAverageNetworkOut",
             TrackedMetric::AlbRequestCountPerTarget(_) => "ALBRequestCountPerTarget",
+            TrackedMetric::Custom(..) => "CustomizedMetricSpecification",
         }
     }
 }
@@ -235,6 +238,9 @@ pub enum MetricRef {
     TgRequestCountPerTarget(TargetGroupId),
     /// `TargetResponseTime` of the load balancer \[s\].
     LbTargetResponseTime,
+    /// A percentile of `TargetResponseTime` over the metric period \[s\] (`ExtendedStatistic`),
+    /// in per mille (p99.9 = 999).
+    LbTargetResponseTimePercentile(u16),
     /// `HTTPCode_ELB_5XX_Count` of the load balancer.
     LbElb5xx,
 }

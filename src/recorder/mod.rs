@@ -63,6 +63,8 @@ pub struct Recorder {
     /// Per group: requests that carried a valid sticky cookie, and those that reached its target.
     sticky: Vec<(u64, u64)>,
     websockets: WebsocketResult,
+    /// Extra `TargetResponseTime` quantiles to compute every period (alarms' `ExtendedStatistic`).
+    period_quantiles: Vec<f64>,
 }
 
 /// Why a WebSocket connection closed.
@@ -114,6 +116,7 @@ impl Recorder {
             hosts: vec![HostCounter::default(); groups],
             sticky: vec![(0, 0); groups],
             websockets: WebsocketResult::default(),
+            period_quantiles: Vec::new(),
             activity: Vec::new(),
         }
     }
@@ -262,6 +265,11 @@ impl Recorder {
                 self.period_target_rt.quantile_secs(0.99),
             )
         });
+        let quantiles = self
+            .period_quantiles
+            .iter()
+            .map(|&q| (s.target_rt_count > 0).then(|| self.period_target_rt.quantile_secs(q)))
+            .collect();
         self.period_target_rt.reset();
         self.rows.push(PeriodRow {
             start_seconds: start.as_secs_f64(),
@@ -270,6 +278,7 @@ impl Recorder {
             target_response_time_avg: rt.map(|r| r.0),
             target_response_time_p50: rt.map(|r| r.1),
             target_response_time_p99: rt.map(|r| r.2),
+            target_response_time_quantiles: quantiles,
             elb: s.elb,
             target: s.target,
             redirect_count: s.redirects,
@@ -284,6 +293,11 @@ impl Recorder {
             alarms: Vec::new(),
             cpu_utilization: cpu,
         });
+    }
+
+    /// Also computes these `TargetResponseTime` quantiles (0–1) every period.
+    pub fn set_period_quantiles(&mut self, quantiles: Vec<f64>) {
+        self.period_quantiles = quantiles;
     }
 
     /// The last closed period.

@@ -187,9 +187,12 @@ pub struct RawScalingPolicy {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargetTracking {
-    /// `PredefinedMetricSpecification`.
-    #[serde(rename = "PredefinedMetricSpecification")]
-    pub predefined: RawPredefinedMetric,
+    /// `PredefinedMetricSpecification` (one of this and `CustomizedMetricSpecification`).
+    #[serde(rename = "PredefinedMetricSpecification", default)]
+    pub predefined: Option<RawPredefinedMetric>,
+    /// `CustomizedMetricSpecification`: any metric albsim computes, by name and dimensions.
+    #[serde(rename = "CustomizedMetricSpecification", default)]
+    pub customized: Option<RawCustomizedMetric>,
     /// `TargetValue`.
     #[serde(rename = "TargetValue")]
     pub target_value: f64,
@@ -200,6 +203,21 @@ pub struct RawTargetTracking {
     /// low threshold 0.9 × target).
     #[serde(default)]
     pub alarms: Option<RawTargetTrackingAlarms>,
+}
+
+/// `CustomizedMetricSpecification`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCustomizedMetric {
+    /// `MetricName` (as for alarms).
+    #[serde(rename = "MetricName")]
+    pub metric_name: String,
+    /// `Dimensions`.
+    #[serde(rename = "Dimensions", default)]
+    pub dimensions: std::collections::BTreeMap<String, String>,
+    /// `Statistic` (default `Average`).
+    #[serde(rename = "Statistic", default)]
+    pub statistic: Option<String>,
 }
 
 /// `PredefinedMetricSpecification`.
@@ -283,6 +301,10 @@ pub struct RawAlarm {
     /// `Statistic`: `Average` (default), `Sum`, `Maximum`, `Minimum`.
     #[serde(rename = "Statistic", default)]
     pub statistic: Option<String>,
+    /// `ExtendedStatistic`: a percentile such as `p99`, for `TargetResponseTime` (with `Period`
+    /// equal to the metric period).
+    #[serde(rename = "ExtendedStatistic", default)]
+    pub extended_statistic: Option<String>,
     /// `Period` \[s\], a multiple of the metric period (default 60).
     #[serde(rename = "Period", default)]
     pub period: Option<AwsInt>,

@@ -359,31 +359,47 @@ fn resolve_policy(
                 tt_at.error("a target tracking policy needs TargetTrackingConfiguration")
             })?;
             let m_at = tt_at.key("PredefinedMetricSpecification");
-            let metric = match tt.predefined.metric_type.as_str() {
-                "ASGAverageCPUUtilization" => TrackedMetric::AsgAverageCpu,
-                "ASGAverageNetworkIn" => TrackedMetric::AsgAverageNetworkIn,
-                "ASGAverageNetworkOut" => TrackedMetric::AsgAverageNetworkOut,
-                "ALBRequestCountPerTarget" => {
-                    let label = tt.predefined.resource_label.as_deref().ok_or_else(|| {
-                        m_at.key("ResourceLabel").error(
+            let metric = match (&tt.predefined, &tt.customized) {
+                (None, Some(c)) => {
+                    let c_at = tt_at.key("CustomizedMetricSpecification");
+                    let own: BTreeMap<&str, usize> = [(group.name.as_str(), asg_index)].into();
+                    let metric =
+                        lookup_metric(&c.metric_name, &c.dimensions, &c_at, &own, target_groups)?;
+                    let statistic =
+                        Statistic::parse(c.statistic.as_deref(), &c_at.key("Statistic"))?;
+                    TrackedMetric::Custom(metric, statistic)
+                }
+                (Some(predefined), None) => match predefined.metric_type.as_str() {
+                    "ASGAverageCPUUtilization" => TrackedMetric::AsgAverageCpu,
+                    "ASGAverageNetworkIn" => TrackedMetric::AsgAverageNetworkIn,
+                    "ASGAverageNetworkOut" => TrackedMetric::AsgAverageNetworkOut,
+                    "ALBRequestCountPerTarget" => {
+                        let label = predefined.resource_label.as_deref().ok_or_else(|| {
+                            m_at.key("ResourceLabel").error(
                             "ALBRequestCountPerTarget needs ResourceLabel: the target group name",
                         )
-                    })?;
-                    let g = target_groups.get(label).copied().ok_or_else(|| {
-                        m_at.key("ResourceLabel")
-                            .error(format!("no target group named {label:?}"))
-                    })?;
-                    if !asg_groups.contains(&g) {
-                        return Err(m_at.key("ResourceLabel").error(format!(
-                            "target group {label:?} is not in this group's TargetGroupARNs"
-                        )));
+                        })?;
+                        let g = target_groups.get(label).copied().ok_or_else(|| {
+                            m_at.key("ResourceLabel")
+                                .error(format!("no target group named {label:?}"))
+                        })?;
+                        if !asg_groups.contains(&g) {
+                            return Err(m_at.key("ResourceLabel").error(format!(
+                                "target group {label:?} is not in this group's TargetGroupARNs"
+                            )));
+                        }
+                        TrackedMetric::AlbRequestCountPerTarget(g)
                     }
-                    TrackedMetric::AlbRequestCountPerTarget(g)
-                }
-                other => {
-                    return Err(m_at.key("PredefinedMetricType").error(format!(
+                    other => {
+                        return Err(m_at.key("PredefinedMetricType").error(format!(
                         "expected ASGAverageCPUUtilization, ASGAverageNetworkIn, ASGAverageNetworkOut or ALBRequestCountPerTarget, got {other:?}"
                     )));
+                    }
+                },
+                _ => {
+                    return Err(tt_at.error(
+                        "expected exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification",
+                    ));
                 }
             };
             let target = tt.target_value;
@@ -454,11 +470,16 @@ fn resolve_policy(
                     "RequestCountPerTarget",
                     1,
                 ),
+                TrackedMetric::Custom(m, _) => {
+                    let basic_cpu =
+                        matches!(m, MetricRef::AsgCpu(_)) && !template.detailed_monitoring;
+                    (m, "custom metric", if basic_cpu { minutes } else { 1 })
+                }
             };
-            let statistic = if matches!(metric, TrackedMetric::AlbRequestCountPerTarget(_)) {
-                Statistic::Sum
-            } else {
-                Statistic::Average
+            let statistic = match metric {
+                TrackedMetric::AlbRequestCountPerTarget(_) => Statistic::Sum,
+                TrackedMetric::Custom(_, st) => st,
+                _ => Statistic::Average,
             };
             let high_alarm = alarms.len();
             for (which, rule) in [("AlarmHigh", high_rule), ("AlarmLow", low_rule)] {
@@ -540,16 +561,21 @@ fn resolve_policy(
     })
 }
 
-fn resolve_alarm(
-    raw: &RawAlarm,
+/// `p99` → 990, `p99.9` → 999 (per mille, 1–1000).
+fn parse_percentile(text: &str) -> Option<u16> {
+    let v: f64 = text.strip_prefix('p')?.parse().ok()?;
+    (v > 0.0 && v <= 100.0).then(|| (v * 10.0).round() as u16)
+}
+
+/// A metric by CloudWatch name and dimensions.
+fn lookup_metric(
+    name: &str,
+    dimensions: &BTreeMap<String, String>,
     at: &JsonPath,
     asg_index: &BTreeMap<&str, usize>,
     target_groups: &BTreeMap<String, TargetGroupId>,
-    policies: &BTreeMap<String, (usize, usize)>,
-    asgs: &[AsgSpec],
-    period: SimDuration,
-) -> Result<AlarmSpec, FieldError> {
-    let dim = |key: &str| raw.dimensions.get(key).map(String::as_str);
+) -> Result<MetricRef, FieldError> {
+    let dim = |key: &str| dimensions.get(key).map(String::as_str);
     let asg = || -> Result<usize, FieldError> {
         let name = dim("AutoScalingGroupName").ok_or_else(|| {
             at.key("Dimensions")
@@ -572,7 +598,7 @@ fn resolve_alarm(
                 .error(format!("no target group named {name:?}"))
         })
     };
-    let metric = match raw.metric_name.as_str() {
+    Ok(match name {
         "CPUUtilization" => MetricRef::AsgCpu(asg()?),
         "NetworkIn" => MetricRef::AsgNetworkIn(asg()?),
         "NetworkOut" => MetricRef::AsgNetworkOut(asg()?),
@@ -585,6 +611,49 @@ fn resolve_alarm(
             return Err(at.key("MetricName").error(format!(
                 "expected CPUUtilization, NetworkIn, NetworkOut, GroupInServiceInstances, RequestCount, RequestCountPerTarget, TargetResponseTime or HTTPCode_ELB_5XX_Count, got {other:?}"
             )));
+        }
+    })
+}
+
+fn resolve_alarm(
+    raw: &RawAlarm,
+    at: &JsonPath,
+    asg_index: &BTreeMap<&str, usize>,
+    target_groups: &BTreeMap<String, TargetGroupId>,
+    policies: &BTreeMap<String, (usize, usize)>,
+    asgs: &[AsgSpec],
+    period: SimDuration,
+) -> Result<AlarmSpec, FieldError> {
+    let metric = lookup_metric(
+        &raw.metric_name,
+        &raw.dimensions,
+        at,
+        asg_index,
+        target_groups,
+    )?;
+    let metric = match raw.extended_statistic.as_deref() {
+        None => metric,
+        Some(p) => {
+            let q = parse_percentile(p).ok_or_else(|| {
+                at.key("ExtendedStatistic").error(format!(
+                    "expected a percentile such as \"p99\" or \"p99.9\", got {p:?}"
+                ))
+            })?;
+            if metric != MetricRef::LbTargetResponseTime {
+                return Err(at
+                    .key("ExtendedStatistic")
+                    .error("percentiles are available for TargetResponseTime only"));
+            }
+            if raw
+                .period
+                .is_some_and(|v| v.0 as f64 != period.as_secs_f64())
+            {
+                return Err(at.key("Period").error(format!(
+                    "a percentile alarm needs Period equal to the metric period ({} s)",
+                    period.as_secs_f64()
+                )));
+            }
+            MetricRef::LbTargetResponseTimePercentile(q)
         }
     };
     let period_s = raw.period.map_or(60, |v| v.0);

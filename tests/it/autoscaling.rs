@@ -1088,3 +1088,80 @@ fn shipped_model_asg_scaling_down_fixed() {
     let g = &r.auto_scaling_groups[0];
     assert_eq!((g.scale_out_activities, g.scale_in_activities), (1, 1));
 }
+
+// ---------------------------------------------------------------------------------------------
+// 8. Customized metrics and percentile alarms
+// ---------------------------------------------------------------------------------------------
+
+/// A `CustomizedMetricSpecification` naming `RequestCountPerTarget` of the group's target group
+/// with `Sum` is, by definition, the predefined `ALBRequestCountPerTarget`: both policies must
+/// drive the group through exactly the same capacities.
+#[test]
+fn customized_metric_tracks_like_the_predefined_one() {
+    let load = json!({ "type": "schedule", "process": "constant", "steps": [
+        { "at": "0s", "rate_per_second": 4.0 }, { "at": "600s", "rate_per_second": 16.0 } ] });
+    let predefined = json!([{ "PolicyName": "rcpt", "PolicyType": "TargetTrackingScaling",
+        "TargetTrackingConfiguration": {
+            "PredefinedMetricSpecification": { "PredefinedMetricType": "ALBRequestCountPerTarget", "ResourceLabel": "web" },
+            "TargetValue": 240 } }]);
+    let customized = json!([{ "PolicyName": "rcpt", "PolicyType": "TargetTrackingScaling",
+        "TargetTrackingConfiguration": {
+            "CustomizedMetricSpecification": { "MetricName": "RequestCountPerTarget",
+                "Dimensions": { "TargetGroup": "web" }, "Statistic": "Sum" },
+            "TargetValue": 240 } }]);
+    let a = run_value(&served_group(
+        1500.0,
+        load.clone(),
+        (2, 8, 2),
+        true,
+        predefined,
+    ));
+    let b = run_value(&served_group(1500.0, load, (2, 8, 2), true, customized));
+    let rows = |r: &RunResult| {
+        capacity_rows(r, 0)
+            .into_iter()
+            .map(|(t, c)| (t, c.desired))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows(&a), rows(&b));
+    // 16 req/s on 2 targets is 480 per target per minute, twice the target: the group grows.
+    assert!(rows(&a).iter().any(|&(_, d)| d > 2), "{:?}", rows(&a));
+}
+
+/// `ExtendedStatistic: p99` on `TargetResponseTime` at 1 req/s: constant 100 ms service gives
+/// p99 = 0.1 s;
+/// a `slow` fault ×5 from 300 s makes it 0.5 s, above the 0.3 s threshold, so the alarm (2 of 2
+/// one-minute datapoints) is in ALARM at the second period end after the fault, and its simple
+/// scaling policy adds an instance then.
+#[test]
+fn percentile_alarm_fires_on_slow_responses() {
+    let policies = json!([{ "PolicyName": "latency-out", "PolicyType": "SimpleScaling",
+        "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": 1, "Cooldown": 600 }]);
+    // 1 req/s: even slowed ×5 (0.5 s of CPU each) requests do not overlap on the 1 vCPU.
+    let mut m = served_group(900.0, constant_rate(1.0), (1, 3, 1), true, policies);
+    m["alarms"] = json!([{ "AlarmName": "p99-high", "MetricName": "TargetResponseTime",
+        "ExtendedStatistic": "p99", "Period": 60, "EvaluationPeriods": 2, "Threshold": 0.3,
+        "ComparisonOperator": "GreaterThanThreshold", "AlarmActions": ["latency-out"] }]);
+    m["faults"] =
+        json!([{ "type": "slow", "instance": format!("{GROUP}-0001"), "factor": 5, "at": "300s" }]);
+    let r = run_value(&m);
+    let k = r.alarm_names.iter().position(|n| n == "p99-high").unwrap();
+    let value_at = |t: f64| {
+        r.periods
+            .iter()
+            .find(|p| (p.start_seconds + p.length_seconds - t).abs() < 1e-6)
+            .and_then(|p| p.alarms[k].value)
+    };
+    // Before the fault: p99 of a constant 100 ms. The instance has 1 vCPU, so a health check
+    // (1 ms of CPU) overlapping a request shares the CPU and delays it by at most 1 ms per check in
+    // flight (two load balancer nodes): p99 ∈ [100, 102] ms, plus 0.1 % histogram resolution.
+    let before = value_at(240.0).unwrap();
+    assert!((0.0999..=0.1021).contains(&before), "{before}");
+    // The first full period after the fault (360–420 s): every request takes 500 ms, and a
+    // check (now 5 ms) adds at most 10 ms.
+    let after = value_at(420.0).unwrap();
+    assert!((0.4995..=0.5105).contains(&after), "{after}");
+    assert_eq!(first_alarm(&r, "p99-high"), Some(420.0));
+    let launches = asg_times(&r, GROUP, "Launching a new EC2 instance");
+    assert_eq!(launches, vec![420.0]);
+}

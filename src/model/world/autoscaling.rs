@@ -825,6 +825,16 @@ impl World<'_> {
                 let (healthy, _) = self.groups[g.index()].host_counts();
                 Some(self.group_requests[g.index()] as f64 / f64::from(healthy.max(1)))
             }
+            MetricRef::LbTargetResponseTimePercentile(q) => {
+                // Quantiles the recorder computes each period, in the order of the alarms asking.
+                let index = self.percentiles.iter().position(|&x| x == q)?;
+                self.rec.last_row().and_then(|r| {
+                    r.target_response_time_quantiles
+                        .get(index)
+                        .copied()
+                        .flatten()
+                })
+            }
             MetricRef::LbTargetResponseTime => {
                 self.rec.last_row().and_then(|r| r.target_response_time_avg)
             }

@@ -172,6 +172,8 @@ pub struct World<'s> {
     net_bytes: Vec<(u64, u64)>,
     /// Per target group: requests forwarded this period (`RequestCount`).
     group_requests: Vec<u64>,
+    /// `TargetResponseTime` percentiles \[per mille\] alarms ask for, computed every period.
+    percentiles: Vec<u16>,
     /// Whether anything reads the per-period request and byte counters (alarms, groups).
     scaling_metrics: bool,
     /// Per instance: the Auto Scaling group and member that owns it.
@@ -263,6 +265,21 @@ impl<'s> World<'s> {
             group_requests: vec![0; sc.target_groups.len()],
             owner: vec![None; sc.instances.len()],
             scaling_metrics: !sc.alarms.is_empty() || !sc.auto_scaling_groups.is_empty(),
+            percentiles: {
+                let mut p: Vec<u16> = sc
+                    .alarms
+                    .iter()
+                    .filter_map(|a| match a.metric {
+                        crate::model::autoscaling::MetricRef::LbTargetResponseTimePercentile(q) => {
+                            Some(q)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                p.sort_unstable();
+                p.dedup();
+                p
+            },
             scaling: autoscaling::Scaling::default(),
             completed: vec![0; sc.instances.len()],
             requests: Slab::default(),
@@ -307,6 +324,12 @@ impl<'s> World<'s> {
             next_period_end: SimTime::ZERO + sc.period.min(sc.duration),
             events: 0,
         };
+        let quantiles = world
+            .percentiles
+            .iter()
+            .map(|&q| f64::from(q) / 1000.0)
+            .collect();
+        world.rec.set_period_quantiles(quantiles);
         world.schedule_start();
         world
     }
