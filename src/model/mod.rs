@@ -7,7 +7,12 @@
 //! | [`listener`], [`matching`], [`route`] | listeners, rules, conditions, actions | `path-pattern`, `forward`, `redirect`, `fixed-response` |
 //! | [`target_group`] | routing algorithms | `load_balancing.algorithm.type` |
 //! | [`instance`], [`catalog`] | targets: workers, backlog, CPU sharing, instance types | `t3.micro`, `CPUUtilization` |
-//! | [`connection`] | keep-alive, idle timeout | `idle_timeout.timeout_seconds`, `client_keep_alive.seconds` |
+//! | [`connection`] | keep-alive, idle timeout, HTTP/2 streams | `idle_timeout.timeout_seconds`, `client_keep_alive.seconds` |
+//! | [`health`] | health checks and target states | `HealthCheckIntervalSeconds`, `HealthyThresholdCount`, `Target.Timeout` |
+//! | [`fault`] | injected failures and register/deregister operations | — |
+//! | [`autoscaling`] | Auto Scaling groups, policies, capacity arithmetic | `DesiredCapacity`, `TargetTrackingScaling`, `DefaultCooldown` |
+//! | [`cloudwatch`] | alarms: M of N datapoints, missing data, statistics | `EvaluationPeriods`, `DatapointsToAlarm`, `TreatMissingData` |
+//! | [`cost`] | EC2 and ALB cost | `ConsumedLCUs` |
 //! | [`event`], [`world`] | what happens, and what it does | — |
 
 pub mod arrival;
