@@ -24,7 +24,7 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a model and write summary.json, timeseries.csv and timeline.svg.
+    /// Run a model and write summary.json, timeseries.csv, timeline.svg and activity.log.
     #[command(after_help = EXAMPLES)]
     Run(RunArgs),
     /// Check model files (types, AWS ranges, references) without running them.

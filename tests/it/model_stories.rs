@@ -16,9 +16,10 @@
 //! the file's raw JSON.
 
 use crate::common::{
-    Z_999, activity, assert_binomial, assert_near, assert_poisson, completed, group_index,
+    TIME_TOL, Z_999, activity, alarm_rows, asg_activity, asg_times_containing, assert_binomial,
+    assert_near, assert_poisson, capacity_at, capacity_rows, completed, first_alarm, group_index,
     group_requests, instance_index, lognormal_moments, mean_cpu, model_file_json, run_model_file,
-    run_value, status, sum_rows, transitions,
+    run_value, status, sum_rows, transitions, tt_alarms, utilisation_law,
 };
 use albsim::RunResult;
 use albsim::recorder::PeriodRow;
@@ -1088,4 +1089,322 @@ fn websocket_idle_timeout_closes_quiet_connections_only() {
     assert_eq!(pw.closed_by_deregistration, completed(&p, "ws-1"));
     assert_eq!(pw.opened, n + pw.closed_by_deregistration);
     assert_eq!(pw.pings, 79 * n - pw.closed_by_deregistration);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Auto Scaling models
+// ---------------------------------------------------------------------------------------------
+//
+// Expectations follow README "Auto Scaling groups": target tracking alarms high (> target, 3 of
+// 3 datapoints) and low (< 0.9 × target, 15 of 15), new capacity ceil(N·metric/target) clamped
+// to [MinSize, MaxSize]; basic monitoring gives one CPU datapoint per 5 minutes; step adjustments
+// are relative to the alarm threshold; scheduled actions run at their times. Alarms are evaluated
+// at period boundaries, so an alarm needing k one-minute datapoints that all start at or after a
+// load change at t fires at t + k·60 s at the earliest.
+
+/// Desired capacity of Auto Scaling group `a` at the end of every period.
+fn desired_rows(r: &RunResult, a: usize) -> Vec<(f64, u32)> {
+    capacity_rows(r, a)
+        .into_iter()
+        .map(|(t, c)| (t, c.desired))
+        .collect()
+}
+
+/// Panics unless the desired capacity of group `a` stays within `[min, max]` in every period.
+fn assert_desired_within(r: &RunResult, a: usize, min: u32, max: u32, what: &str) {
+    for (t, d) in desired_rows(r, a) {
+        assert!(
+            (min..=max).contains(&d),
+            "{what}: desired {d} at {t} s outside [{min}, {max}]"
+        );
+    }
+}
+
+/// Desired capacity of group `a` at the end of the last period.
+fn final_desired(r: &RunResult, a: usize) -> u32 {
+    desired_rows(r, a).last().expect("periods").1
+}
+
+/// Times of the group's scaling changes, as (time [s], from, to), parsed from the activity lines
+/// "… changing the desired capacity from A to B.".
+fn desired_changes(r: &RunResult, group: &str) -> Vec<(f64, u32, u32)> {
+    const KEY: &str = "changing the desired capacity from ";
+    asg_activity(r, group)
+        .into_iter()
+        .filter_map(|(t, m)| {
+            let rest = &m[m.find(KEY)? + KEY.len()..];
+            let rest = rest.trim_end_matches('.');
+            let (from, to) = rest.split_once(" to ")?;
+            Some((t, from.parse().ok()?, to.parse().ok()?))
+        })
+        .collect()
+}
+
+/// First time a target tracking alarm enters ALARM at a period end after `after` [s].
+fn first_alarm_after(r: &RunResult, name: &str, after: f64) -> Option<f64> {
+    alarm_rows(r, name)
+        .into_iter()
+        .find(|&(t, s, _)| t > after && s == 1)
+        .map(|(t, _, _)| t)
+}
+
+/// Mean service time [s] of the `lognormal` (median 10 ms, p99 60 ms) page of the CPU models.
+fn page_service_s() -> f64 {
+    lognormal_moments(10.0, 60.0).0 / 1000.0
+}
+
+#[test]
+fn target_tracking_cpu_scales_to_max_and_back() {
+    // MinSize 2, MaxSize 4, c5.large (2 vCPUs), CPU target 50 %; the rate ramps 60 → 300 req/s
+    // over 10:00–30:00, holds, and ramps back to 60 over 50:00–55:00.
+    let r = run_model_file("target-tracking-cpu");
+    let (high, low) = tt_alarms("web-asg", "cpu50");
+    let es = page_service_s();
+    assert_desired_within(&r, 0, 2, 4, "web-asg");
+
+    // On 2 instances CPU = rate·E[S]/4 vCPUs exceeds 50 % above 2/E[S] ≈ 149 req/s, reached at
+    // 10:00 + (149 − 60)/240 × 20 min ≈ 17:24. The high alarm needs 3 datapoints above, so it
+    // fires no earlier than 17:00 + 3 min; the datapoints from 19:00 on are ≥ 2 points above
+    // target (rate ≥ 168 req/s), so it fires by 23:00 at the latest.
+    let cross = 600.0 + (200.0 * 0.5 / (100.0 * es) * 0.01 * 100.0 - 60.0) / 240.0 * 1200.0;
+    let fired = first_alarm(&r, &high).expect("high alarm fires");
+    assert_between(
+        fired,
+        (cross / PERIOD).floor() * PERIOD + 3.0 * PERIOD,
+        23.0 * 60.0,
+        "high alarm",
+    );
+
+    // At 300 req/s, 4 instances run at 300·E[S]/8 ≈ 50.4 % > target, so the group needs more than
+    // 4 and stops at MaxSize 4, logging it.
+    assert!(utilisation_law(300.0, es, 4, 2) > 50.0);
+    let at_four = desired_rows(&r, 0)
+        .into_iter()
+        .find(|&(_, d)| d == 4)
+        .map(|(t, _)| t)
+        .expect("desired reaches MaxSize 4");
+    let notes = asg_times_containing(&r, "web-asg", "at MaxSize 4");
+    assert!(
+        notes.iter().any(|&t| t >= at_four - PERIOD),
+        "no \"at MaxSize 4\" note after reaching 4 at {at_four} s: {:?}",
+        asg_activity(&r, "web-asg")
+    );
+
+    // No scale-in before the load falls: desired stays 4 from reaching it until 50:00.
+    for (t, d) in desired_rows(&r, 0) {
+        if t > at_four && t <= 3000.0 {
+            assert_eq!(d, 4, "desired at {t} s during the peak");
+        }
+    }
+
+    // Once the load falls (ramp 50:00–55:00), CPU on 4 instances drops below 45 % when the rate
+    // is under 0.45·8/E[S] ≈ 268 req/s, i.e. from ≈ 50:41; the first full datapoint below starts at
+    // 51:00, so the low alarm needs 15 of them: ALARM no earlier than 51:00 + 15 min (the
+    // datapoint of 50:00–51:00 averages 284 req/s, above). By 57:00 every datapoint is at 60 req/s
+    // (≈ 10 %), so it fires by 57:00 + 15 min.
+    let low_fired = first_alarm_after(&r, &low, 3000.0).expect("low alarm fires after the peak");
+    assert_between(
+        low_fired,
+        51.0 * 60.0 + 15.0 * PERIOD,
+        72.0 * 60.0,
+        "low alarm",
+    );
+    let first_in = desired_changes(&r, "web-asg")
+        .into_iter()
+        .find(|&(_, from, to)| to < from)
+        .expect("a scale-in");
+    assert!(
+        first_in.0 >= 51.0 * 60.0 + 15.0 * PERIOD - TIME_TOL,
+        "scale-in at {} s before the low alarm could count 15 datapoints",
+        first_in.0
+    );
+    // ceil(4 × 10 % / 50) = 1, clamped to MinSize 2.
+    assert_eq!(
+        first_in.2, 2,
+        "scale-in goes straight to MinSize: {first_in:?}"
+    );
+    assert_eq!(final_desired(&r, 0), 2);
+}
+
+#[test]
+fn step_scaling_adds_the_step_of_the_alarm_datapoint() {
+    // 2 × c5.large (4 vCPUs), exponential 12 ms: 80 req/s is 24 % CPU, 320 req/s is 96 %.
+    let r = run_model_file("step-scaling");
+    assert_desired_within(&r, 0, 2, 8, "web-asg");
+    let changes = desired_changes(&r, "web-asg");
+    let (t_out, from, to) = *changes.first().expect("a scale-out");
+    assert_eq!(from, 2, "{changes:?}");
+    // CPU ≥ 60 % for 2 of 2 datapoints, both starting at or after the step at 10:00: the alarm
+    // fires at the evaluation at 12:00 and triggers the policy then.
+    assert!(
+        (720.0 - TIME_TOL..720.0 + PERIOD).contains(&t_out),
+        "first scale-out at {t_out} s, expected at 12:00"
+    );
+    // The datapoint the alarm acted on (10:00–11:00 or 11:00–12:00) against the utilisation law,
+    // with a 99.9 % interval on the busy time (E[S²] = 2·12² ms² for the exponential).
+    let value = alarm_rows(&r, "web-cpu-high")
+        .into_iter()
+        .find(|&(t, s, _)| s == 1 && t >= 720.0 - TIME_TOL)
+        .and_then(|(_, _, v)| v)
+        .expect("alarm datapoint");
+    let expected = utilisation_law(320.0, 0.012, 2, 2);
+    assert_near(
+        value,
+        expected,
+        cpu_half(320.0, 2.0 * 144.0, PERIOD, 4.0),
+        "CPU datapoint at scale-out",
+    );
+    // Steps relative to threshold 60: [0, 15) → +1, [15, 30) → +2, ≥ 30 → +3.
+    let step = match value - 60.0 {
+        x if x >= 30.0 => 3,
+        x if x >= 15.0 => 2,
+        _ => 1,
+    };
+    assert_eq!(to, 2 + step, "CPU {value:.1} %: step +{step}");
+    // Warming capacity counts, so the step is not added again while the new instances launch;
+    // once in service, 2 + step ≥ 4 instances run 320 req/s at ≤ 48 % < 60 %: no further
+    // scale-out at all.
+    assert!(utilisation_law(320.0, 0.012, 2 + step, 2) < 60.0);
+    let max = desired_rows(&r, 0).iter().map(|&(_, d)| d).max().unwrap();
+    assert_eq!(max, 2 + step, "the step was added twice: {changes:?}");
+    // Scale-in: after 35:00, CPU < 30 % for 10 of 10 datapoints → no removal before 45:00, then
+    // one instance at a time back to MinSize 2.
+    let ins: Vec<_> = changes.iter().filter(|c| c.2 < c.1).collect();
+    assert!(!ins.is_empty(), "no scale-in: {changes:?}");
+    for &&(t, f, to) in &ins {
+        assert!(
+            t >= 45.0 * 60.0 - TIME_TOL,
+            "scale-in at {t} s before 45:00"
+        );
+        assert_eq!(f - to, 1, "scale-in removes one at a time: {changes:?}");
+    }
+    assert_eq!(final_desired(&r, 0), 2);
+}
+
+#[test]
+fn scheduled_scaling_raises_min_before_the_peak() {
+    let r = run_model_file("scheduled-scaling");
+    let es = page_service_s();
+    assert_desired_within(&r, 0, 2, 10, "web-asg");
+    // Before 45:00, 80 req/s on 2 instances is ≈ 27 % CPU: no scale-out.
+    assert!(utilisation_law(80.0, es, 2, 2) < 50.0);
+    for (t, d) in desired_rows(&r, 0) {
+        if t < 45.0 * 60.0 - TIME_TOL {
+            assert_eq!(d, 2, "desired at {t} s before the scheduled action");
+        }
+    }
+    // morning-peak at 45:00 sets MinSize and desired to 6; the load (80 req/s, ≈ 9 % on 6) gives
+    // no reason to scale out before the surge at 1:00:00.
+    let morning = asg_times_containing(&r, "web-asg", "morning-peak");
+    assert!(
+        morning.iter().any(|&t| (t - 2700.0).abs() < TIME_TOL),
+        "{morning:?}"
+    );
+    assert_eq!(capacity_at(&r, 0, 46.0 * 60.0).desired, 6);
+    // Between 45:00 and 2:30:00 the target tracking policy cannot go below MinSize 6.
+    for (t, d) in desired_rows(&r, 0) {
+        if t >= 46.0 * 60.0 && t <= 9000.0 {
+            assert!(d >= 6, "desired {d} at {t} s below the scheduled MinSize 6");
+        }
+    }
+    // The surge (600 req/s) is ≈ 67 % CPU on 6 instances: the policy still scales out,
+    // ceil(6 × 67 / 50) = 9 ≤ MaxSize 10.
+    assert!(utilisation_law(600.0, es, 6, 2) > 50.0);
+    let peak = desired_rows(&r, 0)
+        .into_iter()
+        .filter(|&(t, _)| t > 3600.0 && t <= 7200.0)
+        .map(|(_, d)| d)
+        .max()
+        .unwrap();
+    assert!(
+        peak > 6,
+        "no scale-out during the surge: max desired {peak}"
+    );
+    // after-peak at 2:30:00 lowers MinSize to 2, and the low alarm (80 req/s) brings the group
+    // back down: ceil(N × ≈ 9 %·6/N / 50) = 2, and only after 2:30:00.
+    let after = asg_times_containing(&r, "web-asg", "after-peak");
+    assert!(
+        after.iter().any(|&t| (t - 9000.0).abs() < TIME_TOL),
+        "{after:?}"
+    );
+    let below_six: Vec<_> = desired_changes(&r, "web-asg")
+        .into_iter()
+        .filter(|c| c.2 < 6)
+        .collect();
+    assert!(!below_six.is_empty(), "never back below 6");
+    assert!(
+        below_six.iter().all(|c| c.0 >= 9000.0 - TIME_TOL),
+        "{below_six:?}"
+    );
+    assert_eq!(final_desired(&r, 0), 2);
+}
+
+#[test]
+fn request_count_per_target_tracks_traffic() {
+    // Target 6000 requests per target per minute: ceil(N × (count/N) / 6000) = ceil(count/6000).
+    let r = run_model_file("request-count-per-target");
+    let (high, _low) = tt_alarms("api-asg", "rcpt-6000");
+    assert_desired_within(&r, 0, 2, 10, "api-asg");
+    // Ramp 150 → 700 req/s over 10:00–20:00. On 2 targets the metric exceeds 6000 when the
+    // minute's count exceeds 12000 (200 req/s). The 10:00–11:00 minute averages 177.5 req/s
+    // (10650 ± 340 at 99.9 %), below; 11:00–12:00 averages 232.5 req/s, above. So 3 of 3 first
+    // holds at 14:00.
+    let fired = first_alarm(&r, &high).expect("high alarm fires");
+    assert_between(fired, 840.0 - TIME_TOL, 840.0 + PERIOD, "high alarm");
+    // It acts on the 13:00–14:00 datapoint, 342.5 req/s on average: 20550 ± 470 requests,
+    // so ceil(count / 6000) = 4.
+    let changes = desired_changes(&r, "api-asg");
+    let first = changes.first().expect("a scale-out");
+    assert_eq!((first.1, first.2), (2, 4), "{changes:?}");
+    // During the hold at 700 req/s a minute has 42000 ± 675 requests: ceil(count/6000) is 7 or
+    // 8 (8 only from a count just above 42000), never more.
+    let hold = capacity_at(&r, 0, 40.0 * 60.0).desired;
+    assert!((7..=8).contains(&hold), "desired {hold} at 40:00");
+    let max = desired_rows(&r, 0).iter().map(|&(_, d)| d).max().unwrap();
+    assert!(max <= 8, "max desired {max}");
+    // Back at 150 req/s (9000 per minute → ceil = 2) after the 40:00–45:00 ramp; the low alarm
+    // needs 15 datapoints under 5400 per target, the first of which starts at 41:00 at the
+    // earliest, so the group returns to MinSize 2 not before 56:00.
+    let ins: Vec<_> = changes.iter().filter(|c| c.2 < c.1).collect();
+    let last_in = ins.last().expect("a scale-in after the peak");
+    assert!(last_in.0 >= 56.0 * 60.0 - TIME_TOL, "{ins:?}");
+    assert_eq!(last_in.2, 2, "{ins:?}");
+    assert_eq!(final_desired(&r, 0), 2);
+}
+
+#[test]
+fn detailed_monitoring_scales_sooner_than_basic() {
+    // Group 0 "basic" (5-minute CPU), group 1 "detailed" (1-minute); both 60 → 240 req/s at
+    // 10:00 and back to 60 at 40:00; 2 × c5.large at 240 req/s × 15 ms is 90 % CPU.
+    let r = run_model_file("basic-vs-detailed-monitoring");
+    assert_desired_within(&r, 0, 2, 8, "basic");
+    assert_desired_within(&r, 1, 2, 8, "detailed");
+    assert!(utilisation_law(240.0, 0.015, 2, 2) > 50.0);
+    let basic = desired_changes(&r, "basic");
+    let detailed = desired_changes(&r, "detailed");
+    let out = |c: &[(f64, u32, u32)]| c.iter().find(|x| x.2 > x.1).map(|x| x.0);
+    let inn = |c: &[(f64, u32, u32)]| c.iter().find(|x| x.2 < x.1).map(|x| x.0);
+    let (bo, d_o) = (
+        out(&basic).expect("basic scales out"),
+        out(&detailed).expect("detailed scales out"),
+    );
+    // Detailed: 3 one-minute datapoints after 10:00 → 13:00 (next evaluation at the latest).
+    assert_between(
+        d_o,
+        13.0 * 60.0 - TIME_TOL,
+        14.0 * 60.0,
+        "detailed scale-out",
+    );
+    // Basic: 3 five-minute datapoints after 10:00 → 25:00 at the earliest.
+    assert!(bo >= 25.0 * 60.0 - TIME_TOL, "basic scaled out at {bo} s");
+    assert!(d_o < bo);
+    // Scale-in: 15 datapoints after 40:00: 15 minutes (detailed) vs 75 minutes (basic).
+    let di = inn(&detailed).expect("detailed scales in");
+    assert!(di >= 55.0 * 60.0 - TIME_TOL, "detailed scaled in at {di} s");
+    let bi = inn(&basic).unwrap_or_else(|| panic!("basic never scales in: {basic:?}"));
+    assert!(bi >= 115.0 * 60.0 - TIME_TOL, "basic scaled in at {bi} s");
+    assert!(
+        bi - di >= 60.0 * 60.0 - TIME_TOL,
+        "basic {bi} s, detailed {di} s"
+    );
 }
