@@ -1166,7 +1166,8 @@ fn target_tracking_cpu_scales_to_max_and_back() {
     // 10:00 + (149 − 60)/240 × 20 min ≈ 17:24. The high alarm needs 3 datapoints above, so it
     // fires no earlier than 17:00 + 3 min; the datapoints from 19:00 on are ≥ 2 points above
     // target (rate ≥ 168 req/s), so it fires by 23:00 at the latest.
-    let cross = 600.0 + (200.0 * 0.5 / (100.0 * es) * 0.01 * 100.0 - 60.0) / 240.0 * 1200.0;
+    // 50 % of 4 vCPUs is 2 vCPUs of work: 2/E[S] req/s.
+    let cross = 600.0 + (2.0 / es - 60.0) / 240.0 * 1200.0;
     let fired = first_alarm(&r, &high).expect("high alarm fires");
     assert_between(
         fired,
@@ -1200,7 +1201,7 @@ fn target_tracking_cpu_scales_to_max_and_back() {
     // Once the load falls (ramp 50:00–55:00), CPU on 4 instances drops below 45 % when the rate
     // is under 0.45·8/E[S] ≈ 268 req/s, i.e. from ≈ 50:41; the first full datapoint below starts at
     // 51:00, so the low alarm needs 15 of them: ALARM no earlier than 51:00 + 15 min (the
-    // datapoint of 50:00–51:00 averages 284 req/s, above). By 57:00 every datapoint is at 60 req/s
+    // datapoint of 50:00–51:00 averages 276 req/s, above). By 57:00 every datapoint is at 60 req/s
     // (≈ 10 %), so it fires by 57:00 + 15 min.
     let low_fired = first_alarm_after(&r, &low, 3000.0).expect("low alarm fires after the peak");
     assert_between(
@@ -1303,7 +1304,7 @@ fn scheduled_scaling_raises_min_before_the_peak() {
     assert_eq!(capacity_at(&r, 0, 46.0 * 60.0).desired, 6);
     // Between 45:00 and 2:30:00 the target tracking policy cannot go below MinSize 6.
     for (t, d) in desired_rows(&r, 0) {
-        if t >= 46.0 * 60.0 && t <= 9000.0 {
+        if (46.0 * 60.0..=9000.0).contains(&t) {
             assert!(d >= 6, "desired {d} at {t} s below the scheduled MinSize 6");
         }
     }
@@ -1401,10 +1402,59 @@ fn detailed_monitoring_scales_sooner_than_basic() {
     // Scale-in: 15 datapoints after 40:00: 15 minutes (detailed) vs 75 minutes (basic).
     let di = inn(&detailed).expect("detailed scales in");
     assert!(di >= 55.0 * 60.0 - TIME_TOL, "detailed scaled in at {di} s");
+    // Detailed stays at ceil(2 × 90 / 50) = 4 through the hold (240 req/s on 4 is 45 %, so
+    // ceil(4 × 45 / 50) = 4 either way); its 15 one-minute datapoints below 45 % start at 40:00 or
+    // 41:00, so it scales in between 55:00 and 57:00.
+    assert!(di <= 57.0 * 60.0 + TIME_TOL, "detailed scaled in at {di} s");
+    // Basic: a 5-minute datapoint below 45 % needs ≥ 5 instances at 240 req/s (36 %) or the end
+    // of the surge. Its first scale-out is at ≥ 25:00 and the 25:00–30:00 datapoint still holds
+    // the minutes before the new instances were in service, so the first datapoint below starts at
+    // 30:00 at the earliest: scale-in no earlier than 30:00 + 15 × 5 min = 1:45:00, and before the
+    // run ends (40:00 + 75 min = 1:55:00 at the latest, + one evaluation).
     let bi = inn(&basic).unwrap_or_else(|| panic!("basic never scales in: {basic:?}"));
-    assert!(bi >= 115.0 * 60.0 - TIME_TOL, "basic scaled in at {bi} s");
+    assert_between(bi, 105.0 * 60.0 - TIME_TOL, 116.0 * 60.0, "basic scale-in");
     assert!(
-        bi - di >= 60.0 * 60.0 - TIME_TOL,
+        bi - di >= 105.0 * 60.0 - 57.0 * 60.0 - TIME_TOL,
+        "basic {bi} s, detailed {di} s"
+    );
+}
+
+/// basic-vs-detailed: the basic group acts at 30:00 on a 5-minute datapoint that still includes
+/// minutes before its new instances served, overshoots, and its CPU falls below the low threshold
+/// during the surge; its low alarm then needs 15 five-minute datapoints: it scales in no earlier
+/// than 75 minutes after its low alarm started counting, and at least 45 minutes after detailed
+/// (15 one-minute datapoints after 40:00).
+#[test]
+fn basic_monitoring_scales_in_15_five_minute_datapoints_after_counting_starts() {
+    let r = run_model_file("basic-vs-detailed-monitoring");
+    let inn = |g: &str| {
+        desired_changes(&r, g)
+            .into_iter()
+            .find(|x| x.2 < x.1)
+            .map(|x| x.0)
+            .unwrap_or_else(|| panic!("{g} never scales in"))
+    };
+    let (bi, di) = (inn("basic"), inn("detailed"));
+    // The low alarm's datapoints: the first one below its threshold starts the count.
+    let low = "TargetTracking-basic-AlarmLow-basic-cpu50";
+    let rows = alarm_rows(&r, low);
+    let threshold = 0.9 * 50.0;
+    let counting_from = rows
+        .iter()
+        .filter(|x| x.0 < bi)
+        .rev()
+        .take_while(|x| x.2.is_some_and(|v| v < threshold))
+        .last()
+        .map(|x| x.0)
+        .expect("the low alarm counted datapoints before scale-in");
+    // The streak ends in the datapoint that completes 15; the first counted one is 14 five-minute
+    // periods before it.
+    assert!(
+        bi >= counting_from + 14.0 * 300.0 - TIME_TOL,
+        "basic scaled in at {bi} s, counting from {counting_from} s"
+    );
+    assert!(
+        bi - di >= 45.0 * 60.0 - TIME_TOL,
         "basic {bi} s, detailed {di} s"
     );
 }
