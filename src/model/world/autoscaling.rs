@@ -108,7 +108,10 @@ pub(super) struct GroupRun {
     members: Vec<Member>,
     launches: u32,
     policies: Vec<PolicyRun>,
+    /// Launch times.
     rng: RngStream,
+    /// The termination policies' final random choice.
+    termination_rng: RngStream,
     scale_outs: u64,
     scale_ins: u64,
     replacements: u64,
@@ -504,8 +507,8 @@ impl World<'_> {
     }
 
     /// The instance to terminate on scale-in: the AZ with the most instances first, then the
-    /// termination policies in order, then (as AWS) the lowest launch number among ties.
-    fn choose_victim(&self, a: u32) -> Option<u32> {
+    /// termination policies in order, then (as AWS) a random one among ties.
+    fn choose_victim(&mut self, a: u32) -> Option<u32> {
         let spec = &self.sc.auto_scaling_groups[a as usize];
         let run = &self.scaling.groups[a as usize];
         let candidates: Vec<u32> = (0..run.members.len() as u32)
@@ -557,7 +560,15 @@ impl World<'_> {
                 break;
             }
         }
-        pool.first().copied()
+        // AWS's last criterion is random: a draw from the group's own stream.
+        match pool.len() {
+            0 => None,
+            1 => Some(pool[0]),
+            n => {
+                let k = self.scaling.groups[a as usize].termination_rng.below(n);
+                Some(pool[k])
+            }
+        }
     }
 
     /// Sets the desired capacity (clamped to [MinSize, MaxSize]) and acts on it.
