@@ -170,6 +170,10 @@ impl World<'_> {
                     sc.seed,
                     &format!("auto_scaling_group/{}/launch", spec.name),
                 ),
+                termination_rng: RngStream::derive(
+                    sc.seed,
+                    &format!("auto_scaling_group/{}/termination", spec.name),
+                ),
                 scale_outs: 0,
                 scale_ins: 0,
                 replacements: 0,
