@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const MAX_DURATION_SECS: u64 = 366 * 86_400;
 
 /// Checks an integer attribute against its AWS range; `None` gives the AWS default.
-fn ranged(
+pub(super) fn ranged(
     value: Option<i64>,
     path: &JsonPath,
     lo: i64,

@@ -18,6 +18,7 @@ use crate::model::distribution::Distribution;
 use crate::model::ids::TargetGroupId;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// An integer number of seconds in `lo..=hi` (`None`: `default`), as a duration.
 fn seconds(
     v: Option<i64>,
     at: &JsonPath,
@@ -25,13 +26,8 @@ fn seconds(
     hi: i64,
     default: i64,
 ) -> Result<SimDuration, FieldError> {
-    match v {
-        None => Ok(SimDuration::from_secs(default as u64)),
-        Some(x) if (lo..=hi).contains(&x) => Ok(SimDuration::from_secs(x as u64)),
-        Some(x) => Err(at.error(format!(
-            "expected an integer in {lo}–{hi} (seconds), got {x}"
-        ))),
-    }
+    super::resolve::ranged(v, at, lo, hi, default, "seconds")
+        .map(|s| SimDuration::from_secs(s as u64))
 }
 
 /// Resolves every group and alarm. `period` is the metric period; `types` the instance catalog.

@@ -286,25 +286,10 @@ impl World<'_> {
     }
 
     pub(super) fn on_asg_launched(&mut self, a: u32, m: u32) {
-        let spec = &self.sc.auto_scaling_groups[a as usize];
         if self.scaling.groups[a as usize].members[m as usize].state != Lifecycle::Pending {
             return;
         }
-        if let Some(hook) = spec.hooks.iter().find(|h| h.launching) {
-            let wait = hook.wait;
-            let name = hook.name.clone();
-            self.scaling.groups[a as usize].members[m as usize].state = Lifecycle::PendingWait;
-            let id = self.member_id(a, m);
-            self.group_log(
-                a,
-                format!(
-                    "{id}: Pending -> Pending:Wait (lifecycle hook {name}, {} s)",
-                    wait.as_secs_f64()
-                ),
-            );
-            self.queue
-                .schedule(self.now + wait, Event::AsgHookDone { asg: a, member: m });
-        } else {
+        if !self.hold_for_hook(a, m, true) {
             self.enter_service(a, m, false);
         }
     }
@@ -444,23 +429,36 @@ impl World<'_> {
     }
 
     fn proceed_terminate(&mut self, a: u32, m: u32) {
-        let spec = &self.sc.auto_scaling_groups[a as usize];
-        if let Some(hook) = spec.hooks.iter().find(|h| !h.launching) {
-            let (wait, name) = (hook.wait, hook.name.clone());
-            self.scaling.groups[a as usize].members[m as usize].state = Lifecycle::TerminatingWait;
-            let id = self.member_id(a, m);
-            self.group_log(
-                a,
-                format!(
-                    "{id}: Terminating -> Terminating:Wait (lifecycle hook {name}, {} s)",
-                    wait.as_secs_f64()
-                ),
-            );
-            self.queue
-                .schedule(self.now + wait, Event::AsgHookDone { asg: a, member: m });
-        } else {
+        if !self.hold_for_hook(a, m, false) {
             self.terminated(a, m);
         }
+    }
+
+    /// Holds a member in `Pending:Wait` (launching) or `Terminating:Wait` for the group's lifecycle
+    /// hook of that transition; returns false if there is none.
+    fn hold_for_hook(&mut self, a: u32, m: u32, launching: bool) -> bool {
+        let spec = &self.sc.auto_scaling_groups[a as usize];
+        let Some(hook) = spec.hooks.iter().find(|h| h.launching == launching) else {
+            return false;
+        };
+        let (wait, name) = (hook.wait, hook.name.clone());
+        let (from, to) = if launching {
+            (Lifecycle::Pending, Lifecycle::PendingWait)
+        } else {
+            (Lifecycle::Terminating, Lifecycle::TerminatingWait)
+        };
+        self.scaling.groups[a as usize].members[m as usize].state = to;
+        let id = self.member_id(a, m);
+        let msg = format!(
+            "{id}: {} -> {} (lifecycle hook {name}, {} s)",
+            from.as_str(),
+            to.as_str(),
+            wait.as_secs_f64()
+        );
+        self.group_log(a, msg);
+        self.queue
+            .schedule(self.now + wait, Event::AsgHookDone { asg: a, member: m });
+        true
     }
 
     fn terminated(&mut self, a: u32, m: u32) {
@@ -1176,13 +1174,5 @@ impl World<'_> {
             .iter()
             .map(|g| (g.scale_outs, g.scale_ins, g.replacements, g.launches))
             .collect()
-    }
-
-    /// The lifecycle state name of an instance, for tests and messages.
-    #[allow(dead_code)]
-    pub(super) fn lifecycle_of(&self, a: u32, m: u32) -> &'static str {
-        self.scaling.groups[a as usize].members[m as usize]
-            .state
-            .as_str()
     }
 }
