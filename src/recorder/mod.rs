@@ -386,6 +386,7 @@ impl Recorder {
             websockets: (self.websockets.opened > 0).then_some(self.websockets),
             auto_scaling_groups: Vec::new(),
             alarm_names: Vec::new(),
+            alarm_thresholds: Vec::new(),
             cost: Default::default(),
             events_processed: 0,
             wall_seconds: 0.0,

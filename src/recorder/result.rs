@@ -262,6 +262,8 @@ pub struct RunResult {
     pub auto_scaling_groups: Vec<AsgResult>,
     /// Alarm names in scenario order (the order of `PeriodRow::alarms`).
     pub alarm_names: Vec<String>,
+    /// Alarm thresholds, in the same order.
+    pub alarm_thresholds: Vec<f64>,
     /// What the run costs (filled in at the end).
     pub cost: crate::model::cost::CostResult,
     /// Events popped from the queue (cancelled ones included).

@@ -19,6 +19,11 @@ pub fn to_text(r: &RunResult) -> String {
         .max()
         .unwrap_or(0);
     let mut out = String::new();
+    if r.activity.is_empty() {
+        out.push_str(
+            "(no activity: no health transitions, faults, registrations, alarms or scaling)\n",
+        );
+    }
     for a in &r.activity {
         let t = SimTime((a.time_seconds * 1e9).round() as u64);
         let _ = writeln!(

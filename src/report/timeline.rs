@@ -185,24 +185,43 @@ pub fn timeline(r: &RunResult) -> Timeline {
         });
     }
     if !r.alarm_names.is_empty() {
-        capacity_panels.push(Panel {
-            title: "Alarm metrics (latest datapoint)".into(),
-            y_label: "value".into(),
-            series: r
-                .alarm_names
+        // Alarms on the same metric (target tracking's high and low pair) share one line; each
+        // threshold is a grey constant line, so the wait for datapoints is visible.
+        let mut series: Vec<Series> = Vec::new();
+        let mut seen: Vec<Vec<Option<f64>>> = Vec::new();
+        for (k, name) in r.alarm_names.iter().enumerate() {
+            let values: Vec<Option<f64>> = r
+                .periods
                 .iter()
-                .enumerate()
-                .map(|(k, name)| Series {
-                    name: name.clone(),
-                    values: r
-                        .periods
-                        .iter()
-                        .map(|p| p.alarms.get(k).and_then(|a| a.value))
-                        .collect(),
+                .map(|p| p.alarms.get(k).and_then(|a| a.value))
+                .collect();
+            if !seen.contains(&values) {
+                let metric = name.replace("-AlarmHigh-", "-").replace("-AlarmLow-", "-");
+                series.push(Series {
+                    name: metric,
+                    values: values.clone(),
                     style: SeriesStyle::Steps,
                     color: None,
-                })
-                .collect(),
+                });
+                seen.push(values);
+            }
+            let threshold = r.alarm_thresholds.get(k).copied();
+            // "TargetTracking-web-asg-AlarmLow-cpu50" → "AlarmLow-cpu50 threshold 45".
+            let short = name
+                .strip_prefix("TargetTracking-")
+                .and_then(|n| n.find("-Alarm").map(|i| &n[i + 1..]));
+            let label = short.unwrap_or(name);
+            series.push(Series {
+                name: format!("{label} threshold {}", threshold.unwrap_or(f64::NAN)),
+                values: r.periods.iter().map(|_| threshold).collect(),
+                style: SeriesStyle::Line,
+                color: Some([150, 150, 150]),
+            });
+        }
+        capacity_panels.push(Panel {
+            title: "Alarm metrics (latest datapoint) and thresholds".into(),
+            y_label: "value".into(),
+            series,
             y_min_zero: true,
             log_y: false,
         });

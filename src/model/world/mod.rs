@@ -1054,6 +1054,7 @@ impl<'s> World<'s> {
         result.events_processed = self.events;
         result.wall_seconds = wall_seconds;
         result.alarm_names = sc.alarms.iter().map(|a| a.name.clone()).collect();
+        result.alarm_thresholds = sc.alarms.iter().map(|a| a.rule.threshold).collect();
         result.auto_scaling_groups = totals
             .into_iter()
             .enumerate()
