@@ -390,6 +390,7 @@ impl Recorder {
             cost: Default::default(),
             events_processed: 0,
             wall_seconds: 0.0,
+            end: crate::RunEnd::Completed,
         }
     }
 }

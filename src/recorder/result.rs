@@ -270,6 +270,8 @@ pub struct RunResult {
     pub events_processed: u64,
     /// Wall-clock time of the simulation \[s\] (not part of determinism).
     pub wall_seconds: f64,
+    /// Whether the run reached its end or was stopped early by a guard (results then partial).
+    pub end: crate::RunEnd,
 }
 
 impl RunResult {

@@ -373,8 +373,16 @@ impl<'s> World<'s> {
     }
 
     /// Runs to the end of the scenario and returns what was recorded.
-    pub fn run(mut self) -> RunResult {
+    pub fn run(self) -> RunResult {
+        self.run_with(&mut crate::RunOptions::default())
+    }
+
+    /// Runs to the end of the scenario, or until a guard in `opts` stops it (the result then says
+    /// so in [`RunResult::end`]), reporting progress every [`crate::PROGRESS_EVERY`] events.
+    pub fn run_with(mut self, opts: &mut crate::RunOptions<'_>) -> RunResult {
         let started = std::time::Instant::now();
+        let max_events = opts.max_events.unwrap_or(u64::MAX);
+        let mut end = crate::RunEnd::Completed;
         while let Some((t, event)) = self.queue.pop() {
             if t > self.end {
                 break;
@@ -384,9 +392,32 @@ impl<'s> World<'s> {
             if self.handle(event) {
                 break;
             }
+            // Guards are checked every few thousand events: reading the clock per event would cost
+            // more than many events do.
+            if self.events % crate::PROGRESS_EVERY == 0 || self.events >= max_events {
+                let wall = started.elapsed();
+                if let Some(report) = opts.progress.as_mut() {
+                    report(&crate::Progress {
+                        now: self.now,
+                        end: self.end,
+                        events: self.events,
+                        wall,
+                    });
+                }
+                if self.events >= max_events {
+                    end = crate::RunEnd::MaxEvents;
+                    break;
+                }
+                if opts.max_wall.is_some_and(|limit| wall >= limit) {
+                    end = crate::RunEnd::MaxWall;
+                    break;
+                }
+            }
         }
         let wall = started.elapsed().as_secs_f64();
-        self.finish(wall)
+        let mut result = self.finish(wall);
+        result.end = end;
+        result
     }
 
     /// Applies one event; returns true when the run is over.
