@@ -56,8 +56,22 @@ pub fn run(scenario: &Scenario) -> RunResult {
 }
 
 /// Runs a scenario with guards (`--max-events`, `--max-wall`) and a progress observer.
-pub fn run_with(scenario: &Scenario, opts: &mut RunOptions<'_>) -> RunResult {
+///
+/// Fails when the model cannot be simulated correctly (see [`RunError`]); nothing is written then.
+pub fn run_with(scenario: &Scenario, opts: &mut RunOptions<'_>) -> Result<RunResult, RunError> {
     model::world::World::new(scenario).run_with(opts)
+}
+
+/// Why a run could not give a correct result.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// Simulated time stopped advancing: events kept happening at one instant.
+    #[error("{message}")]
+    Stalled {
+        /// What kept the clock still, naming the client (or other component) in the model.
+        message: String,
+    },
 }
 
 /// How often (in events) [`run_with`] checks its guards and reports progress.

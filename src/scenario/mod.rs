@@ -16,7 +16,7 @@ mod resolve_asg;
 pub(crate) mod tagged;
 pub mod values;
 
-pub use error::{FieldError, ModelError};
+pub use error::{FieldError, ModelError, Warning};
 pub use resolve::resolve;
 
 use crate::engine::SimDuration;
@@ -66,6 +66,8 @@ pub struct Scenario {
     pub auto_scaling_groups: Vec<AsgSpec>,
     /// CloudWatch alarms: the model's, and those target tracking policies create.
     pub alarms: Vec<AlarmSpec>,
+    /// Valid but suspicious settings, for `validate` and `run` to show.
+    pub warnings: Vec<Warning>,
 }
 
 /// Parses and resolves a model from JSON text; `file` names it in errors.

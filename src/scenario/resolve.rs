@@ -248,6 +248,7 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
         operations,
         auto_scaling_groups,
         alarms,
+        warnings: Vec::new(),
     })
 }
 

@@ -373,13 +373,22 @@ impl<'s> World<'s> {
     }
 
     /// Runs to the end of the scenario and returns what was recorded.
+    ///
+    /// # Panics
+    /// If the run stalls (see [`crate::RunError`]); the command line uses [`World::run_with`].
     pub fn run(self) -> RunResult {
-        self.run_with(&mut crate::RunOptions::default())
+        match self.run_with(&mut crate::RunOptions::default()) {
+            Ok(result) => result,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// Runs to the end of the scenario, or until a guard in `opts` stops it (the result then says
     /// so in [`RunResult::end`]), reporting progress every [`crate::PROGRESS_EVERY`] events.
-    pub fn run_with(mut self, opts: &mut crate::RunOptions<'_>) -> RunResult {
+    pub fn run_with(
+        mut self,
+        opts: &mut crate::RunOptions<'_>,
+    ) -> Result<RunResult, crate::RunError> {
         let started = std::time::Instant::now();
         let max_events = opts.max_events.unwrap_or(u64::MAX);
         let mut end = crate::RunEnd::Completed;
@@ -417,7 +426,7 @@ impl<'s> World<'s> {
         let wall = started.elapsed().as_secs_f64();
         let mut result = self.finish(wall);
         result.end = end;
-        result
+        Ok(result)
     }
 
     /// Applies one event; returns true when the run is over.
