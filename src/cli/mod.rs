@@ -1,37 +1,111 @@
 //! The `albsim` command line: argument parsing (clap derive) and one file per subcommand.
 //!
-//! Exit codes: 0 success; 2 the model or the arguments are wrong (nothing was written);
-//! 1 anything else (e.g. the output folder could not be written).
+//! # Exit codes
+//!
+//! Stable: scripts may rely on them (they are also listed by `albsim --help`).
+//!
+//! | code | meaning |
+//! | --- | --- |
+//! | 0 | success |
+//! | 1 | an I/O or system failure: the output folder cannot be written, another run wrote it at the same time… |
+//! | 2 | the model or the arguments are wrong (including a model file that cannot be read, an output folder albsim may not replace, a model whose simulated time stops advancing); nothing was written |
+//! | 3 | `--max-events` or `--max-wall` stopped the run: partial results were written, marked partial |
 
 mod args;
+mod progress;
 mod run;
 mod validate;
 
 pub use args::{Cli, Command};
 
+use crate::report::output::OutputError;
 use crate::scenario::ModelError;
 use clap::Parser;
-use std::process::ExitCode;
+
+/// What a command ended with; its number is the process's exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// 0: the command did what was asked.
+    Success = 0,
+    /// 1: an I/O or system failure (e.g. the output folder cannot be written).
+    Failure = 1,
+    /// 2: the model or the arguments are wrong; nothing was written.
+    Invalid = 2,
+    /// 3: `--max-events` or `--max-wall` stopped the run; partial results were written, marked
+    /// partial.
+    Partial = 3,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> Self {
+        std::process::ExitCode::from(e as u8)
+    }
+}
 
 /// Parses the command line, runs the subcommand, prints any error, and returns the exit code.
-pub fn main() -> ExitCode {
+pub fn main() -> std::process::ExitCode {
+    // Usage errors exit 2 from clap (its default), help and version 0.
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Command::Run(a) => run::run(a),
-        Command::Validate(a) => validate::validate(a),
+        Command::Validate(a) => validate::validate(a).map(|()| Exit::Success),
     };
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(exit) => exit.into(),
         Err(e) => {
             eprintln!("error: {e:#}");
-            if e.downcast_ref::<ModelError>().is_some()
-                || e.downcast_ref::<args::UsageError>().is_some()
-                || e.downcast_ref::<validate::InvalidModels>().is_some()
-            {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
-            }
+            exit_for(&e).into()
         }
+    }
+}
+
+/// The exit code of a failed command.
+fn exit_for(e: &anyhow::Error) -> Exit {
+    let invalid = e.downcast_ref::<ModelError>().is_some()
+        || e.downcast_ref::<args::UsageError>().is_some()
+        || e.downcast_ref::<validate::InvalidModels>().is_some()
+        || e.downcast_ref::<crate::RunError>().is_some()
+        || matches!(
+            e.downcast_ref::<OutputError>(),
+            Some(OutputError::Refused { .. })
+        );
+    if invalid {
+        Exit::Invalid
+    } else {
+        Exit::Failure
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_map_to_their_documented_exit_codes() {
+        let stalled = anyhow::Error::from(crate::RunError::Stalled {
+            message: "client c: …".into(),
+        })
+        .context("m.json");
+        assert_eq!(exit_for(&stalled), Exit::Invalid);
+        let refused = anyhow::Error::from(OutputError::Refused {
+            label: "--out .".into(),
+            reason: "…".into(),
+        });
+        assert_eq!(exit_for(&refused), Exit::Invalid);
+        let usage = anyhow::Error::from(args::UsageError("--duration".into()));
+        assert_eq!(exit_for(&usage), Exit::Invalid);
+        let race = anyhow::Error::from(OutputError::Race { dir: "x".into() });
+        assert_eq!(exit_for(&race), Exit::Failure);
+        let io = anyhow::Error::from(OutputError::Io {
+            label: "--out x".into(),
+            what: "cannot write".into(),
+            source: std::io::Error::other("disk full"),
+        });
+        assert_eq!(exit_for(&io), Exit::Failure);
+        assert_eq!(
+            [Exit::Success, Exit::Failure, Exit::Invalid, Exit::Partial].map(|e| e as u8),
+            [0, 1, 2, 3]
+        );
     }
 }

@@ -1,13 +1,97 @@
-//! `albsim run`: load a model, apply command-line overrides, simulate, write the results.
+//! `albsim run`: load a model, apply command-line overrides, check the output folder, simulate
+//! (with guards and progress), write the results.
 
+use super::Exit;
 use super::args::{RunArgs, UsageError};
-use crate::report::{activity_log, output, summary, terminal, timeline, timeseries};
-use crate::scenario::{self, ModelError, values::parse_duration};
+use super::progress::ProgressLine;
+use crate::engine::SimTime;
+use crate::report::output::{self, Manifest, OutputFolder};
+use crate::report::summary::Partial;
+use crate::report::{activity_log, summary, terminal, timeline, timeseries};
+use crate::scenario::{self, ModelError, Scenario, Warning, values::parse_duration};
+use crate::{RunEnd, RunOptions};
 use anyhow::{Context, Result};
-use std::path::PathBuf;
+use std::path::Path;
 
-/// Runs one model.
-pub fn run(a: &RunArgs) -> Result<()> {
+/// The result files, in the order they are written and listed.
+const FILES: [&str; 4] = [
+    "summary.json",
+    "timeseries.csv",
+    "timeline.svg",
+    "activity.log",
+];
+
+/// Runs one model; `Exit::Partial` if a guard stopped it.
+pub fn run(a: &RunArgs) -> Result<Exit> {
+    let sc = load(a)?;
+    let folder = output_folder(a, &sc)?;
+    if !a.quiet {
+        for line in warning_lines(&a.model, &sc.warnings) {
+            eprintln!("{line}");
+        }
+    }
+
+    let mut progress = ProgressLine::for_stderr(a.quiet);
+    let mut reached = SimTime::ZERO;
+    let outcome = {
+        let mut observe = |p: &crate::Progress| {
+            reached = p.now;
+            progress.update(p);
+        };
+        crate::run_with(
+            &sc,
+            &mut RunOptions {
+                max_events: a.max_events,
+                max_wall: a.max_wall,
+                progress: Some(&mut observe),
+            },
+        )
+    };
+    progress.finish();
+    let result = outcome.with_context(|| a.model.display().to_string())?;
+    // A guard reports progress just before it stops the run: `reached` is where it stopped.
+    let partial = (result.end != RunEnd::Completed).then(|| Partial {
+        stopped_by: result.end,
+        simulated_seconds_reached: Some(reached.as_secs_f64()),
+        simulated_seconds_requested: sc.duration.as_secs_f64(),
+    });
+
+    let summary_json = match &partial {
+        Some(p) => summary::to_json_partial(&result, p),
+        None => summary::to_json(&result),
+    };
+    let svg = timeline::to_svg(&result).context("cannot draw the timeline")?;
+    let files = [
+        (FILES[0], summary_json.into_bytes()),
+        (FILES[1], timeseries::to_csv(&result).into_bytes()),
+        (FILES[2], svg.into_bytes()),
+        (FILES[3], activity_log::to_text(&result).into_bytes()),
+    ];
+    let written = folder.write(&Manifest::for_run(&a.model, &sc.name, sc.seed), &files)?;
+    for warning in &written.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if !a.quiet {
+        match &partial {
+            Some(p) => print!("{}", terminal::summary_partial(&result, p)),
+            None => print!("{}", terminal::summary(&result)),
+        }
+        println!(
+            "\n  wrote {}/: {}, {}",
+            shown_folder(a, &sc).display(),
+            FILES.join(", "),
+            output::manifest::FILE_NAME
+        );
+    }
+    Ok(if partial.is_some() {
+        Exit::Partial
+    } else {
+        Exit::Success
+    })
+}
+
+/// Reads and resolves the model with the command line's `--seed` and `--duration`.
+fn load(a: &RunArgs) -> Result<Scenario> {
     let text = std::fs::read_to_string(&a.model).map_err(|source| ModelError::Read {
         file: a.model.clone(),
         source,
@@ -18,36 +102,67 @@ pub fn run(a: &RunArgs) -> Result<()> {
     }
     if let Some(d) = &a.duration {
         let parsed = parse_duration(d).map_err(|m| UsageError(format!("--duration: {m}")))?;
-        if parsed.as_secs_f64() < 1.0 || parsed.as_secs() > 366 * 86_400 {
-            return Err(UsageError(format!(
-                "--duration: expected a duration from 1 s to 366 days, got {d:?}"
-            ))
-            .into());
-        }
         raw.duration = scenario::values::DurationValue(parsed);
     }
-    let sc = scenario::resolve(&raw).map_err(|e| e.in_file(&a.model))?;
-    let dir = a
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(&sc.name));
+    // The loader checks the duration (its range is the loader's to keep); a value that came from
+    // the command line is named as such.
+    scenario::resolve(&raw).map_err(|e| match &a.duration {
+        Some(d) if e.path == "duration" => {
+            UsageError(format!("--duration {d}: {}", e.message)).into()
+        }
+        _ => anyhow::Error::from(e.in_file(&a.model)),
+    })
+}
 
-    let result = crate::run(&sc);
+/// The folder the results go to, as the user spelled it (`--out` or `output/<name>`).
+fn shown_folder(a: &RunArgs, sc: &Scenario) -> std::path::PathBuf {
+    match &a.out {
+        Some(dir) => dir.clone(),
+        None => output::default_folder(&sc.name).unwrap_or_default(),
+    }
+}
 
-    let svg = timeline::to_svg(&result).context("cannot draw the timeline")?;
-    let files = [
-        ("summary.json", summary::to_json(&result).into_bytes()),
-        ("timeseries.csv", timeseries::to_csv(&result).into_bytes()),
-        ("timeline.svg", svg.into_bytes()),
-        ("activity.log", activity_log::to_text(&result).into_bytes()),
-    ];
-    output::write_folder(&dir, &files)?;
-    if !a.quiet {
-        print!("{}", terminal::summary(&result));
-        println!(
-            "\n  wrote {}/: summary.json, timeseries.csv, timeline.svg, activity.log",
-            dir.display()
+/// Checks the output folder before anything is simulated.
+fn output_folder(a: &RunArgs, sc: &Scenario) -> Result<OutputFolder> {
+    let folder = match &a.out {
+        Some(dir) => OutputFolder::check(dir, format!("--out {}", dir.display()))?,
+        None => {
+            // The loader restricts names too; the default folder is only ever one plain name
+            // below output/, whatever a model says.
+            let dir = output::default_folder(&sc.name).map_err(|message| ModelError::Invalid {
+                file: a.model.clone(),
+                path: "name".into(),
+                message,
+            })?;
+            OutputFolder::check(&dir, dir.display().to_string())?
+        }
+    };
+    Ok(folder)
+}
+
+/// `warning: FILE: path: message`, one per warning.
+fn warning_lines(file: &Path, warnings: &[Warning]) -> Vec<String> {
+    warnings
+        .iter()
+        .map(|w| format!("warning: {}: {w}", file.display()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_name_the_file_and_the_path() {
+        let w = Warning {
+            path: "faults[0].at".into(),
+            message: "is after the end of the run (30m); the fault never happens".into(),
+        };
+        assert_eq!(
+            warning_lines(Path::new("models/x.json"), &[w]),
+            [
+                "warning: models/x.json: faults[0].at: is after the end of the run (30m); the fault never happens"
+            ]
         );
     }
-    Ok(())
 }

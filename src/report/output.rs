@@ -1,61 +1,447 @@
-//! The output folder, written all-or-nothing.
+//! The output folder: checked before the simulation, written all-or-nothing after it, and only
+//! ever replacing a folder that albsim wrote itself.
 //!
-//! Files are first written into a hidden sibling folder (`.<name>.partial`), which then replaces
-//! the target folder in one rename. A run that fails half-way leaves no half-written results,
-//! and a rerun replaces the previous results as a whole.
+//! - **Only albsim's folders are replaced.** Every output folder holds a manifest,
+//!   [`albsim-output.json`](manifest::FILE_NAME) (albsim version, model file, seed, files). An
+//!   existing folder without one is never replaced, and neither is the current directory, a folder
+//!   that contains it, the root or the home directory, however the path is spelled (see
+//!   [`allowed`]).
+//! - **Checked first.** [`OutputFolder::check`] runs before the simulation: the path is allowed,
+//!   and a probe folder is created and removed again where the results will go, so a long run never
+//!   fails at its end because of the folder. The probe is gone before the simulation starts, so
+//!   a run interrupted while simulating (Ctrl-C, a kill) leaves nothing behind, with no signal
+//!   handler needed.
+//! - **All-or-nothing.** [`OutputFolder::write`] writes into a hidden staging folder of its own
+//!   (`.NAME.partial-PID-N`, see [`staging`]), moves the previous results aside
+//!   (`.NAME.old-PID-N`), renames the staging folder into place and removes the previous results.
+//!   Each step is one rename, so the folder is always complete and from exactly one run, even
+//!   with concurrent runs: a run that finds another run's results in place at the last rename
+//!   fails cleanly ([`OutputError::Race`]) and removes its staging folder.
+//!
+//! Nothing outside the output folder and its hidden siblings is created, renamed or removed,
+//! apart from the missing parent folders of the output folder itself (`output/`).
 
-use anyhow::{Context, Result};
+mod allowed;
+pub mod manifest;
+mod staging;
+
+pub use manifest::Manifest;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::{Component, Path, PathBuf};
 
-/// Writes `files` (name, contents) as the folder `dir`, replacing it if it exists.
-pub fn write_folder(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "run".into());
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create the folder {}", parent.display()))?;
-    let staging = parent.join(format!(".{name}.partial"));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)
-            .with_context(|| format!("cannot remove {}", staging.display()))?;
+/// Why an output folder could not be used or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    /// The folder must not be used: it exists and albsim did not write it, or it is the current,
+    /// root or home directory (or contains one of them), or a file. Nothing was written.
+    #[error("{label}: {reason}")]
+    Refused {
+        /// `--out PATH`, or the default folder's path.
+        label: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// The file system failed: no permission, disk full…
+    #[error("{label}: {what}")]
+    Io {
+        /// `--out PATH`, or the default folder's path.
+        label: String,
+        /// What albsim was doing.
+        what: String,
+        /// The system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// Another run put its results in place while this one was swapping its own in.
+    #[error(
+        "another albsim run wrote {dir} at the same time; its results are there, this run's were not written"
+    )]
+    Race {
+        /// The output folder, as given.
+        dir: String,
+    },
+}
+
+/// What [`OutputFolder::write`] has to tell beyond success.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Things that went wrong after the results were in place (the previous results could not
+    /// be removed), for the user to clean up.
+    pub warnings: Vec<String>,
+}
+
+/// An output folder that albsim may (re)place, checked before the simulation.
+#[derive(Debug)]
+pub struct OutputFolder {
+    /// `--out PATH` or the default folder's path, naming the folder in messages.
+    label: String,
+    /// The folder as the user gave it.
+    shown: PathBuf,
+    /// The folder, absolute, with its existing part resolved.
+    target: PathBuf,
+    /// Parent and file name of `target` (it is never the root).
+    parent: PathBuf,
+    name: std::ffi::OsString,
+}
+
+/// The default output folder of a model: `output/<name>`, if `name` is exactly one plain path
+/// component (not empty, `.` or `..`, without `/`, `\` or NUL); otherwise what is wrong with it.
+pub fn default_folder(name: &str) -> Result<PathBuf, String> {
+    let mut components = Path::new(name).components();
+    let plain = matches!(components.next(), Some(Component::Normal(c)) if c == name)
+        && components.next().is_none()
+        && !name.contains(['/', '\\', '\0']);
+    if plain {
+        Ok(Path::new("output").join(name))
+    } else {
+        Err(format!(
+            "expected a name that can be a folder name (not empty, \".\" or \"..\", no '/', '\\' or NUL byte): it names the output folder output/<name>, got {name:?}; rename the model or choose the folder with --out"
+        ))
     }
-    fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-    let written = (|| -> Result<()> {
-        for (file, bytes) in files {
-            let path = staging.join(file);
-            fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+}
+
+impl OutputFolder {
+    /// Checks, before anything is simulated, that the folder `dir` may be (re)placed and that
+    /// albsim can write there; `label` names it in messages (`--out notes`).
+    ///
+    /// Creates nothing that stays: the probe folder is removed before this returns.
+    pub fn check(dir: &Path, label: impl Into<String>) -> Result<OutputFolder, OutputError> {
+        let label = label.into();
+        let io_error = |what: String| {
+            let label = label.clone();
+            move |source| OutputError::Io {
+                label,
+                what,
+                source,
+            }
+        };
+        let cwd = std::env::current_dir()
+            .and_then(|c| c.canonicalize())
+            .map_err(io_error("cannot find the current directory".into()))?;
+        let target = allowed::resolve(dir, &cwd)
+            .map_err(io_error(format!("cannot look up {}", dir.display())))?;
+        let home = allowed::home_dir();
+        if let Some(why) = allowed::refusal(&target, &cwd, home.as_deref()) {
+            return Err(OutputError::Refused {
+                label,
+                reason: format!(
+                    "{why} ({}); albsim replaces its output folder as a whole, so it needs a folder of its own, e.g. --out results",
+                    target.display()
+                ),
+            });
         }
-        if dir.exists() {
-            fs::remove_dir_all(dir)
-                .with_context(|| format!("cannot replace the old results in {}", dir.display()))?;
-        }
-        fs::rename(&staging, dir)
-            .with_context(|| format!("cannot move the results into {}", dir.display()))
-    })();
-    if written.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+        let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+            unreachable!("refusal() refuses the root");
+        };
+        let folder = OutputFolder {
+            parent: parent.to_path_buf(),
+            name: name.to_os_string(),
+            label,
+            shown: dir.to_path_buf(),
+            target,
+        };
+        folder.check_existing()?;
+        folder.probe()?;
+        Ok(folder)
     }
-    written
+
+    /// The folder, absolute, as it will be written.
+    pub fn path(&self) -> &Path {
+        &self.target
+    }
+
+    /// Writes `files` (name, contents) and the manifest `about` (its `files` list is filled in
+    /// here) as the folder, replacing the previous results if albsim wrote them.
+    pub fn write(
+        &self,
+        about: &Manifest,
+        files: &[(&str, Vec<u8>)],
+    ) -> Result<Written, OutputError> {
+        fs::create_dir_all(&self.parent).map_err(self.io_error(format!(
+            "cannot create the folder {}",
+            self.parent.display()
+        )))?;
+        staging::remove_stale(&self.parent, &self.name);
+        let staging = staging::create(&self.parent, &self.name).map_err(self.io_error(format!(
+            "cannot create a folder in {}",
+            self.parent.display()
+        )))?;
+        let manifest = Manifest {
+            files: files.iter().map(|(name, _)| (*name).to_string()).collect(),
+            ..about.clone()
+        };
+        let outcome = fill(&staging, &manifest, files)
+            .map_err(|(path, e)| self.io_error(format!("cannot write {}", path.display()))(e))
+            .and_then(|()| self.swap(&staging));
+        if outcome.is_err() {
+            let _ = fs::remove_dir_all(&staging);
+        }
+        outcome
+    }
+
+    /// Whether the folder exists; an error if it exists and must not be replaced.
+    fn check_existing(&self) -> Result<bool, OutputError> {
+        match fs::symlink_metadata(&self.target) {
+            // Below a file: the probe says so.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(self.io_error("cannot look at the folder".into())(e)),
+            Ok(m) if m.file_type().is_symlink() => {
+                Err(self
+                    .refused("this is a symbolic link to nothing; give the folder itself".into()))
+            }
+            Ok(m) if !m.is_dir() => Err(self
+                .refused("this is an existing file, not a folder; choose another folder".into())),
+            Ok(_) if manifest::is_albsim_folder(&self.target) => Ok(true),
+            Ok(_) => Err(self.not_albsims()),
+        }
+    }
+
+    fn not_albsims(&self) -> OutputError {
+        self.refused(format!(
+            "the folder exists and was not written by albsim (no {}); choose another folder or remove it yourself",
+            manifest::FILE_NAME
+        ))
+    }
+
+    /// Creates and removes a staging folder where the results will go (in the nearest folder
+    /// that exists, if the output folder's parents do not yet).
+    fn probe(&self) -> Result<(), OutputError> {
+        let (mut dir, mut name) = (self.parent.as_path(), self.name.as_os_str());
+        while fs::symlink_metadata(dir).is_err() {
+            let (Some(up), Some(here)) = (dir.parent(), dir.file_name()) else {
+                break;
+            };
+            (dir, name) = (up, here);
+        }
+        if !dir.is_dir() {
+            return Err(self.refused(format!(
+                "{} is not a folder, so nothing can be written under it",
+                dir.display()
+            )));
+        }
+        let probe = staging::create(dir, name)
+            .map_err(self.io_error(format!("cannot write in {}", dir.display())))?;
+        fs::remove_dir(&probe).map_err(self.io_error(format!("cannot remove {}", probe.display())))
+    }
+
+    /// Moves the previous results aside; `None` if there are none (any more).
+    fn move_previous_aside(&self) -> Result<Option<PathBuf>, OutputError> {
+        if !self.check_existing()? {
+            return Ok(None);
+        }
+        let aside = staging::unused_path(&self.parent, &self.name, staging::Kind::Old);
+        match fs::rename(&self.target, &aside) {
+            // Another run is between its two renames: its results will be in place, or ours.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(self
+                    .io_error("cannot move the previous results aside".into())(
+                    e
+                ));
+            }
+            Ok(()) => {}
+        }
+        // What was moved is what gets removed: check it again, it may have been replaced since.
+        if manifest::is_albsim_folder(&aside) {
+            return Ok(Some(aside));
+        }
+        match fs::rename(&aside, &self.target) {
+            Ok(()) => Err(self.not_albsims()),
+            Err(e) => Err(self.refused(format!(
+                "a folder not written by albsim appeared here while albsim was writing; it is now {} and could not be moved back ({e}): rename it back yourself",
+                aside.display()
+            ))),
+        }
+    }
+
+    /// Puts the complete staging folder in place of the previous results.
+    fn swap(&self, staging: &Path) -> Result<Written, OutputError> {
+        let aside = self.move_previous_aside()?;
+        if let Err(e) = fs::rename(staging, &self.target) {
+            if manifest::is_albsim_folder(&self.target) {
+                // Another run's complete results arrived between our two renames; the results
+                // we moved aside are older than both.
+                if let Some(old) = &aside {
+                    let _ = fs::remove_dir_all(old);
+                }
+                return Err(OutputError::Race {
+                    dir: self.shown.display().to_string(),
+                });
+            }
+            if let Some(old) = &aside {
+                let _ = fs::rename(old, &self.target);
+            }
+            return Err(self.io_error(format!(
+                "cannot move the results into {}",
+                self.shown.display()
+            ))(e));
+        }
+        let mut written = Written::default();
+        if let Some(old) = aside {
+            if let Err(e) = fs::remove_dir_all(&old) {
+                written.warnings.push(format!(
+                    "{}: the previous results were replaced, but {} could not be removed: {e}",
+                    self.label,
+                    old.display()
+                ));
+            }
+        }
+        Ok(written)
+    }
+
+    fn refused(&self, reason: String) -> OutputError {
+        OutputError::Refused {
+            label: self.label.clone(),
+            reason,
+        }
+    }
+
+    fn io_error(&self, what: String) -> impl FnOnce(io::Error) -> OutputError + use<> {
+        let label = self.label.clone();
+        move |source| OutputError::Io {
+            label,
+            what,
+            source,
+        }
+    }
+}
+
+/// Writes the manifest first (so a staging folder left by a killed run is recognisably albsim's),
+/// then the files.
+fn fill(
+    staging: &Path,
+    manifest: &Manifest,
+    files: &[(&str, Vec<u8>)],
+) -> Result<(), (PathBuf, io::Error)> {
+    let mark = staging.join(manifest::FILE_NAME);
+    fs::write(&mark, manifest.to_json()).map_err(|e| (mark, e))?;
+    for (name, bytes) in files {
+        let path = staging.join(name);
+        fs::write(&path, bytes).map_err(|e| (path, e))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn about() -> Manifest {
+        Manifest::for_run(Path::new("m.json"), "m", 1)
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
-    fn replaces_the_whole_folder() {
+    fn replaces_the_whole_folder_it_wrote() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("out").join("run");
-        write_folder(&dir, &[("a.txt", b"1".to_vec()), ("b.txt", b"2".to_vec())]).unwrap();
-        write_folder(&dir, &[("a.txt", b"3".to_vec())]).unwrap();
+        let folder = OutputFolder::check(&dir, "test").unwrap();
+        assert!(!tmp.path().join("out").exists(), "the check leaves nothing");
+        folder
+            .write(
+                &about(),
+                &[("a.txt", b"1".to_vec()), ("b.txt", b"2".to_vec())],
+            )
+            .unwrap();
+        let again = OutputFolder::check(&dir, "test").unwrap();
+        again.write(&about(), &[("a.txt", b"3".to_vec())]).unwrap();
         assert_eq!(fs::read_to_string(dir.join("a.txt")).unwrap(), "3");
-        assert!(!dir.join("b.txt").exists(), "old files are gone");
-        assert!(!tmp.path().join("out").join(".run.partial").exists());
+        assert_eq!(names(&dir), ["a.txt", manifest::FILE_NAME]);
+        assert_eq!(names(&tmp.path().join("out")), ["run"], "no staging left");
+        assert_eq!(Manifest::read(&dir).unwrap().files, ["a.txt"]);
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_write_even_if_it_appears_after_the_check() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("notes");
+        let folder = OutputFolder::check(&dir, "--out notes").unwrap();
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("todo.txt"), "keep me").unwrap();
+        let e = folder.write(&about(), &[("a.txt", vec![])]).unwrap_err();
+        assert!(matches!(e, OutputError::Refused { .. }), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "--out notes: the folder exists and was not written by albsim (no albsim-output.json); choose another folder or remove it yourself"
+        );
+        assert_eq!(names(&dir), ["todo.txt"]);
+        assert_eq!(names(tmp.path()), ["notes"], "no staging left");
+        let e = OutputFolder::check(&dir, "--out notes").unwrap_err();
+        assert!(matches!(e, OutputError::Refused { .. }), "{e}");
+    }
+
+    #[test]
+    fn refuses_a_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("f");
+        fs::write(&file, "x").unwrap();
+        let e = OutputFolder::check(&file, "--out f").unwrap_err();
+        assert!(e.to_string().contains("existing file, not a folder"), "{e}");
+        let e = OutputFolder::check(&file.join("sub"), "--out f/sub").unwrap_err();
+        assert!(e.to_string().contains("is not a folder"), "{e}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "x");
+    }
+
+    /// A folder nobody may create anything in: a read-only folder, or (for root, who may write
+    /// anyway) a place in `/sys`.
+    #[cfg(unix)]
+    fn unwritable(tmp: &Path) -> Option<PathBuf> {
+        use std::os::unix::fs::PermissionsExt;
+        let locked = tmp.join("locked");
+        fs::create_dir(&locked).unwrap();
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+        if fs::create_dir(locked.join("probe")).is_err() {
+            return Some(locked);
+        }
+        let sys = Path::new("/sys");
+        (sys.is_dir() && fs::create_dir(sys.join("albsim-probe")).is_err()).then(|| sys.into())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_folder_it_cannot_write_in_before_anything_runs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let Some(locked) = unwritable(tmp.path()) else {
+            panic!("found no unwritable folder to test with");
+        };
+        let e = OutputFolder::check(&locked.join("albsim-a/b"), "--out x").unwrap_err();
+        assert!(matches!(e, OutputError::Io { .. }), "{e}");
+        assert!(
+            e.to_string().starts_with("--out x: cannot write in "),
+            "{e}"
+        );
+        assert!(!locked.join("albsim-a").exists());
+    }
+
+    #[test]
+    fn default_folder_names_are_one_plain_component() {
+        assert_eq!(
+            default_folder("quickstart").unwrap(),
+            Path::new("output/quickstart")
+        );
+        assert_eq!(default_folder("a b.c").unwrap(), Path::new("output/a b.c"));
+        for bad in [
+            "", ".", "..", "a/b", "/", "a\\b", "a\0b", "../x", "./x", "x/",
+        ] {
+            assert!(default_folder(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -7,6 +7,11 @@
 //!   "description": "…",               // model description, or null
 //!   "seed": 42,                       // master seed
 //!   "duration_seconds": 1800.0,       // simulated time
+//!   "partial": {                      // only when --max-events/--max-wall stopped the run:
+//!     "stopped_by": "max_events",     // or "max_wall"
+//!     "simulated_seconds_reached": 412.5,    // every figure covers only the time reached
+//!     "simulated_seconds_requested": 1800.0
+//!   },
 //!   "requests": {
 //!     "total": 144035,                // requests that reached the ALB
 //!     "by_status": { "200": 144030 }, // responses by status code
@@ -35,6 +40,7 @@
 //! Maps are ordered (`BTreeMap`) and floats printed by `serde_json`'s shortest round-trip
 //! formatting, so the same model and seed give byte-identical files (wall time aside).
 
+use crate::RunEnd;
 use crate::model::cost::CostResult;
 use crate::recorder::{
     AsgResult, GroupResult, InstanceResult, LatencySummary, RunResult, WebsocketResult,
@@ -49,6 +55,8 @@ struct Summary<'a> {
     description: Option<&'a str>,
     seed: u64,
     duration_seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial: Option<&'a Partial>,
     requests: Requests,
     latency_ms: Option<&'a LatencySummary>,
     target_groups: &'a BTreeMap<String, GroupResult>,
@@ -62,6 +70,18 @@ struct Summary<'a> {
     wall_seconds: f64,
 }
 
+/// How far a run got that a guard (`--max-events`, `--max-wall`) stopped: its results are
+/// partial, and `summary.json` and the terminal summary say so.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Partial {
+    /// Which guard stopped the run.
+    pub stopped_by: RunEnd,
+    /// Simulated time reached \[s\]; `None` if not known.
+    pub simulated_seconds_reached: Option<f64>,
+    /// Simulated time the model asked for \[s\].
+    pub simulated_seconds_requested: f64,
+}
+
 #[derive(Serialize)]
 struct Requests {
     total: u64,
@@ -71,13 +91,31 @@ struct Requests {
 }
 
 /// The `summary.json` text of a run.
+///
+/// A run that a guard stopped ([`RunResult::end`]) is marked partial; [`to_json_partial`] also
+/// says how far it got.
 pub fn to_json(r: &RunResult) -> String {
+    let partial = (r.end != RunEnd::Completed).then_some(Partial {
+        stopped_by: r.end,
+        simulated_seconds_reached: None,
+        simulated_seconds_requested: r.duration_seconds,
+    });
+    render(r, partial.as_ref())
+}
+
+/// The `summary.json` text of a run that a guard stopped, marked partial.
+pub fn to_json_partial(r: &RunResult, partial: &Partial) -> String {
+    render(r, Some(partial))
+}
+
+fn render(r: &RunResult, partial: Option<&Partial>) -> String {
     let summary = Summary {
         albsim_version: env!("CARGO_PKG_VERSION"),
         model: &r.model,
         description: r.description.as_deref(),
         seed: r.seed,
         duration_seconds: r.duration_seconds,
+        partial,
         requests: Requests {
             total: r.requests_total,
             by_status: r
@@ -101,4 +139,52 @@ pub fn to_json(r: &RunResult) -> String {
     let mut text = serde_json::to_string_pretty(&summary).expect("summary serializes");
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result() -> RunResult {
+        let sc = crate::scenario::from_json(
+            r#"{ "name": "t", "duration": "1m", "seed": 3,
+                 "clients": [{ "name": "c", "arrival": { "type": "constant", "rate_per_second": 1 },
+                               "requests": [{ "name": "r", "service_time": { "distribution": "constant", "ms": 1 } }] }],
+                 "load_balancer": { "name": "lb", "listeners": [{ "port": 80, "protocol": "HTTP",
+                     "default_actions": [{ "type": "fixed-response", "status_code": 200 }] }] },
+                 "target_groups": [], "instances": [] }"#,
+            std::path::Path::new("t.json"),
+        )
+        .unwrap();
+        crate::run(&sc)
+    }
+
+    #[test]
+    fn a_complete_run_has_no_partial_field() {
+        let json: serde_json::Value = serde_json::from_str(&to_json(&result())).unwrap();
+        assert!(json.get("partial").is_none(), "{json}");
+    }
+
+    #[test]
+    fn a_stopped_run_says_why_and_how_far_it_got() {
+        let r = result();
+        let partial = Partial {
+            stopped_by: RunEnd::MaxWall,
+            simulated_seconds_reached: Some(12.5),
+            simulated_seconds_requested: 60.0,
+        };
+        let json: serde_json::Value = serde_json::from_str(&to_json_partial(&r, &partial)).unwrap();
+        assert_eq!(
+            json["partial"],
+            serde_json::json!({ "stopped_by": "max_wall", "simulated_seconds_reached": 12.5,
+                                "simulated_seconds_requested": 60.0 })
+        );
+        let stopped = RunResult {
+            end: RunEnd::MaxEvents,
+            ..r
+        };
+        let json: serde_json::Value = serde_json::from_str(&to_json(&stopped)).unwrap();
+        assert_eq!(json["partial"]["stopped_by"], "max_events");
+        assert!(json["partial"]["simulated_seconds_reached"].is_null());
+    }
 }

@@ -1,5 +1,7 @@
 //! The short human summary printed after a run.
 
+use super::summary::Partial;
+use crate::RunEnd;
 use crate::recorder::RunResult;
 use std::fmt::Write;
 
@@ -31,6 +33,41 @@ pub fn human_duration(secs: f64) -> String {
         parts.push(format!("{sec}s"));
     }
     parts.join(" ")
+}
+
+/// The summary of a run that a guard stopped: the [`summary`] between two lines that say the
+/// results are partial, how far the run got and why.
+pub fn summary_partial(r: &RunResult, p: &Partial) -> String {
+    let guard = match p.stopped_by {
+        RunEnd::MaxEvents => format!(
+            "--max-events stopped it after {} events",
+            thousands(r.events_processed)
+        ),
+        RunEnd::MaxWall => format!(
+            "--max-wall stopped it after {:.1} s wall-clock time",
+            r.wall_seconds
+        ),
+        RunEnd::Completed => "it completed".into(),
+    };
+    let reached = match p.simulated_seconds_reached {
+        Some(s) => format!(
+            "{} of {} simulated ({:.0} %)",
+            human_duration(s),
+            human_duration(p.simulated_seconds_requested),
+            100.0 * s / p.simulated_seconds_requested
+        ),
+        None => format!(
+            "before {} simulated",
+            human_duration(p.simulated_seconds_requested)
+        ),
+    };
+    format!(
+        "PARTIAL RESULTS: the run ended early, at {reached}: {guard}.\n\
+         Every figure below covers only the simulated time reached.\n\n\
+         {}\n\
+         PARTIAL RESULTS (summary.json says \"partial\"): the run stopped at {reached}.\n",
+        summary(r)
+    )
 }
 
 /// The summary text (several lines, ending in a newline).

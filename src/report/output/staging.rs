@@ -1,0 +1,190 @@
+//! Hidden sibling folders of an output folder: `.NAME.partial-PID-N` (a run's results being
+//! written) and `.NAME.old-PID-N` (the previous results, moved aside during the swap).
+//!
+//! Each run names its own by its process id and a counter, so concurrent runs never share one.
+//! A run that was killed leaves its folder behind; the next run into the same place removes
+//! those whose process is gone (on Linux, `/proc/PID` tells; elsewhere nothing is removed).
+
+use super::manifest;
+use std::ffi::OsStr;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Which kind of sibling folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Results being written.
+    Partial,
+    /// Previous results being replaced.
+    Old,
+}
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Partial => "partial",
+            Kind::Old => "old",
+        }
+    }
+}
+
+/// Hidden names stay well below the usual 255-byte limit of one path component.
+const MAX_NAME_CHARS: usize = 180;
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// `.NAME.<kind>-` for the output folder called `target_name` (long names shortened).
+fn prefix(target_name: &OsStr, kind: Kind) -> String {
+    let name: String = target_name
+        .to_string_lossy()
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect();
+    format!(".{name}.{}-", kind.word())
+}
+
+/// A sibling path of this process that does not exist yet.
+pub fn unused_path(parent: &Path, target_name: &OsStr, kind: Kind) -> PathBuf {
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = parent.join(format!(
+            "{}{}-{n}",
+            prefix(target_name, kind),
+            std::process::id()
+        ));
+        if fs::symlink_metadata(&path).is_err() {
+            return path;
+        }
+    }
+}
+
+/// Creates a new, empty staging folder of this process in `parent`.
+pub fn create(parent: &Path, target_name: &OsStr) -> io::Result<PathBuf> {
+    loop {
+        let path = unused_path(parent, target_name, Kind::Partial);
+        match fs::create_dir(&path) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+            Ok(()) => return Ok(path),
+        }
+    }
+}
+
+/// The process id in a sibling's name, if `file_name` is one of `target_name`'s siblings.
+fn owner(file_name: &str, target_name: &OsStr) -> Option<u32> {
+    [Kind::Partial, Kind::Old].iter().find_map(|&kind| {
+        let rest = file_name.strip_prefix(&prefix(target_name, kind))?;
+        let (pid, n) = rest.split_once('-')?;
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(pid) && digits(n)) {
+            return None;
+        }
+        pid.parse().ok()
+    })
+}
+
+/// Whether the process `pid` is running; `None` when this system cannot tell.
+fn is_running(pid: u32) -> Option<bool> {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return None;
+    }
+    Some(proc.join(pid.to_string()).exists())
+}
+
+/// Removes the sibling folders of `target_name` in `parent` left by runs that are no longer
+/// running; returns how many. Only folders that are empty or hold an albsim manifest are removed:
+/// whatever else carries such a name is left alone, and so is every live run's folder.
+pub fn remove_stale(parent: &Path, target_name: &OsStr) -> usize {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| owner(n, target_name)) else {
+            continue;
+        };
+        if is_running(pid) != Some(false) {
+            continue;
+        }
+        let path = entry.path();
+        let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        let ours = is_dir && (is_empty(&path) || manifest::is_albsim_folder(&path));
+        if ours && fs::remove_dir_all(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+fn is_empty(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_the_process_and_parse_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = create(tmp.path(), OsStr::new("run")).unwrap();
+        let b = create(tmp.path(), OsStr::new("run")).unwrap();
+        assert_ne!(a, b);
+        let name = a.file_name().unwrap().to_str().unwrap();
+        assert!(name.starts_with(".run.partial-"), "{name}");
+        assert_eq!(owner(name, OsStr::new("run")), Some(std::process::id()));
+        assert_eq!(owner(".run.old-12-3", OsStr::new("run")), Some(12));
+        assert_eq!(owner(".run.partial-12-3", OsStr::new("ru")), None);
+        assert_eq!(owner(".run.partial-12", OsStr::new("run")), None);
+        assert_eq!(owner(".run.partial-x-3", OsStr::new("run")), None);
+        assert_eq!(owner("run", OsStr::new("run")), None);
+    }
+
+    #[test]
+    fn long_names_stay_within_one_path_component() {
+        let long = "n".repeat(250);
+        let path = unused_path(Path::new("/x"), OsStr::new(&long), Kind::Old);
+        assert!(path.file_name().unwrap().len() < 255);
+        let name = path.file_name().unwrap().to_str().unwrap();
+        assert_eq!(owner(name, OsStr::new(&long)), Some(std::process::id()));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn only_dead_runs_empty_or_albsim_folders_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dead = {
+            let mut child = std::process::Command::new("true").spawn().unwrap();
+            let pid = child.id();
+            child.wait().unwrap();
+            pid
+        };
+        let live = std::process::id();
+        let dir = |name: String| {
+            let p = tmp.path().join(name);
+            fs::create_dir(&p).unwrap();
+            p
+        };
+        let dead_empty = dir(format!(".q.partial-{dead}-0"));
+        let dead_marked = dir(format!(".q.old-{dead}-1"));
+        fs::write(
+            dead_marked.join(manifest::FILE_NAME),
+            manifest::Manifest::for_run(Path::new("m.json"), "q", 1).to_json(),
+        )
+        .unwrap();
+        let dead_foreign = dir(format!(".q.partial-{dead}-2"));
+        fs::write(dead_foreign.join("notes.txt"), "mine").unwrap();
+        let live_empty = dir(format!(".q.partial-{live}-3"));
+        let other_target = dir(format!(".r.partial-{dead}-4"));
+
+        assert_eq!(remove_stale(tmp.path(), OsStr::new("q")), 2);
+        assert!(!dead_empty.exists() && !dead_marked.exists());
+        assert!(dead_foreign.join("notes.txt").exists(), "not albsim's");
+        assert!(live_empty.exists(), "a live run's folder");
+        assert!(other_target.exists(), "another output folder's");
+    }
+}
