@@ -8,7 +8,7 @@
 //! Drawing is `indicatif`'s: it fits the line to the terminal's width (a hand-written `\r` line
 //! that wraps cannot be redrawn), throttles and clears it before the summary is printed.
 
-use crate::report::terminal::{human_duration, thousands};
+use crate::report::terminal::human_duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -18,6 +18,9 @@ pub const SHOW_AFTER: Duration = Duration::from_secs(1);
 
 /// The progress line is updated at most this often.
 pub const REDRAW_EVERY: Duration = Duration::from_millis(200);
+
+/// At most this many redraws a second, whatever calls for them.
+const DRAWS_PER_SECOND: u8 = 5;
 
 /// The progress line of one run (nothing at all if it is not to be shown).
 #[derive(Debug)]
@@ -47,8 +50,8 @@ impl ProgressLine {
         }
         self.last_update = p.wall;
         let bar = self.bar.get_or_insert_with(|| new_bar(p.end.0));
-        bar.set_position(p.now.0.min(p.end.0));
         bar.set_message(describe(p));
+        bar.set_position(p.now.0.min(p.end.0));
     }
 
     /// Removes the line (before the summary is printed, or an error).
@@ -67,33 +70,64 @@ impl Drop for ProgressLine {
 
 /// A bar whose length is the run's simulated time in nanoseconds.
 fn new_bar(end_nanos: u64) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(end_nanos), ProgressDrawTarget::stderr());
+    let target = ProgressDrawTarget::stderr_with_hz(DRAWS_PER_SECOND);
+    let bar = ProgressBar::with_draw_target(Some(end_nanos), target);
     // A constant template: it parses.
-    let style = ProgressStyle::with_template("  simulating [{bar:24}] {percent:>3}%  {wide_msg}")
+    let style = ProgressStyle::with_template("  [{bar:16}] {percent:>3}% {wide_msg}")
         .expect("valid progress template")
         .progress_chars("=> ");
     bar.set_style(style);
     bar
 }
 
-/// `2h 10m of 24h simulated, 1,234,000 events/s, about 3m 20s left`.
+/// `simulated 2h 10m of 1d, 1.2M events/s, 3m 20s left` (fits 80 columns with the bar).
 pub fn describe(p: &crate::Progress) -> String {
     let wall = p.wall.as_secs_f64();
     let rate = if wall > 0.0 {
-        (p.events as f64 / wall) as u64
+        p.events as f64 / wall
     } else {
-        0
+        0.0
     };
     let left = match time_left(p) {
-        Some(d) => format!("about {} left", human_duration(d.as_secs_f64().ceil())),
+        Some(d) => format!("{} left", span(d.as_secs_f64().ceil())),
         None => "time left unknown".into(),
     };
     format!(
-        "{} of {} simulated, {} events/s, {left}",
-        human_duration(p.now.as_secs_f64()),
-        human_duration(p.end.as_secs_f64()),
-        thousands(rate)
+        "simulated {} of {}, {} events/s, {left}",
+        span(p.now.as_secs_f64()),
+        span(p.end.as_secs_f64()),
+        per_second(rate)
     )
+}
+
+/// A span of time to two units at most: `45s`, `2m 30s`, `2h 10m`, `3d 4h`.
+fn span(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
+    let two = |big: u64, a: &str, small: u64, b: &str| {
+        if small == 0 {
+            format!("{big}{a}")
+        } else {
+            format!("{big}{a} {small}{b}")
+        }
+    };
+    if d > 0 {
+        two(d, "d", h, "h")
+    } else if h > 0 {
+        two(h, "h", m, "m")
+    } else {
+        human_duration(s as f64)
+    }
+}
+
+/// A rate with two or three significant digits: `950`, `12k`, `1.2M`.
+fn per_second(rate: f64) -> String {
+    match rate {
+        r if r >= 9.95e5 => format!("{:.1}M", r / 1e6),
+        r if r >= 9.95e3 => format!("{:.0}k", r / 1e3),
+        r if r >= 1e3 => format!("{:.1}k", r / 1e3),
+        r => format!("{r:.0}"),
+    }
 }
 
 /// Wall-clock time left if the run goes on at the pace it has had so far.
@@ -125,7 +159,7 @@ mod tests {
         // A quarter of 4 h in 10 s: 30 s more at that pace.
         assert_eq!(
             describe(&at(3600, 4 * 3600, 25_000_000, 10)),
-            "1h of 4h simulated, 2,500,000 events/s, about 30s left"
+            "simulated 1h of 4h, 2.5M events/s, 30s left"
         );
         assert_eq!(
             time_left(&at(3600, 4 * 3600, 1, 10)),
@@ -138,8 +172,23 @@ mod tests {
         assert_eq!(time_left(&at(0, 60, 65_536, 2)), None);
         assert_eq!(
             describe(&at(0, 60, 65_536, 2)),
-            "0s of 1m simulated, 32,768 events/s, time left unknown"
+            "simulated 0s of 1m, 33k events/s, time left unknown"
         );
+    }
+
+    #[test]
+    fn spans_and_rates_stay_short() {
+        assert_eq!(span(45.0), "45s");
+        assert_eq!(span(150.0), "2m 30s");
+        assert_eq!(span(7805.0), "2h 10m");
+        assert_eq!(span(7200.0), "2h");
+        assert_eq!(span(366.0 * 86_400.0), "366d");
+        assert_eq!(span(3.0 * 86_400.0 + 4.0 * 3600.0 + 59.0), "3d 4h");
+        assert_eq!(per_second(950.0), "950");
+        assert_eq!(per_second(1234.0), "1.2k");
+        assert_eq!(per_second(12_345.0), "12k");
+        assert_eq!(per_second(999_999.0), "1.0M");
+        assert_eq!(per_second(2_468_000.0), "2.5M");
     }
 
     #[test]

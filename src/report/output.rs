@@ -5,14 +5,14 @@
 //!   [`albsim-output.json`](manifest::FILE_NAME) (albsim version, model file, seed, files). An
 //!   existing folder without one is never replaced, and neither is the current directory, a folder
 //!   that contains it, the root or the home directory, however the path is spelled (see
-//!   [`allowed`]).
+//!   `allowed.rs`).
 //! - **Checked first.** [`OutputFolder::check`] runs before the simulation: the path is allowed,
 //!   and a probe folder is created and removed again where the results will go, so a long run never
 //!   fails at its end because of the folder. The probe is gone before the simulation starts, so
 //!   a run interrupted while simulating (Ctrl-C, a kill) leaves nothing behind, with no signal
 //!   handler needed.
 //! - **All-or-nothing.** [`OutputFolder::write`] writes into a hidden staging folder of its own
-//!   (`.NAME.partial-PID-N`, see [`staging`]), moves the previous results aside
+//!   (`.NAME.partial-PID-N`, see `staging.rs`), moves the previous results aside
 //!   (`.NAME.old-PID-N`), renames the staging folder into place and removes the previous results.
 //!   Each step is one rename, so the folder is always complete and from exactly one run, even
 //!   with concurrent runs: a run that finds another run's results in place at the last rename

@@ -240,4 +240,35 @@ mod tests {
         assert_eq!(human_duration(150.0), "2m 30s");
         assert_eq!(human_duration(0.2), "0s");
     }
+
+    #[test]
+    fn partial_results_say_so_above_and_below_the_summary() {
+        let sc = crate::scenario::from_json(
+            r#"{ "name": "t", "duration": "1h", "seed": 3,
+                 "clients": [{ "name": "c", "arrival": { "type": "constant", "rate_per_second": 1 },
+                               "requests": [{ "name": "r", "service_time": { "distribution": "constant", "ms": 1 } }] }],
+                 "load_balancer": { "name": "lb", "listeners": [{ "port": 80, "protocol": "HTTP",
+                     "default_actions": [{ "type": "fixed-response", "status_code": 200 }] }] },
+                 "target_groups": [], "instances": [] }"#,
+            std::path::Path::new("t.json"),
+        )
+        .unwrap();
+        let r = crate::run(&sc);
+        let p = Partial {
+            stopped_by: RunEnd::MaxWall,
+            simulated_seconds_reached: Some(900.0),
+            simulated_seconds_requested: 3600.0,
+        };
+        let text = summary_partial(&r, &p);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].starts_with("PARTIAL RESULTS: the run ended early, at 15m of 1h simulated (25 %): --max-wall stopped it after "),
+            "{text}"
+        );
+        assert!(text.contains(&summary(&r)), "the whole summary is there");
+        assert_eq!(
+            *lines.last().unwrap(),
+            "PARTIAL RESULTS (summary.json says \"partial\"): the run stopped at 15m of 1h simulated (25 %)."
+        );
+    }
 }

@@ -172,3 +172,258 @@ fn run_without_targets_still_writes_every_file() {
     let summary: Value = serde_json::from_str(&read(&dir, "summary.json")).unwrap();
     assert_eq!(summary["instances"].as_array().unwrap().len(), 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Exit codes (documented in `albsim --help` and src/cli/mod.rs) and guards
+// ---------------------------------------------------------------------------------------------
+
+fn code(out: &std::process::Output) -> Option<i32> {
+    out.status.code()
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn defect_11_the_exit_codes_are_documented_in_help() {
+    // See: issue 7, defect 11
+    let out = albsim().arg("--help").output().unwrap();
+    assert_eq!(code(&out), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "Exit codes:",
+        "  0  success",
+        "  1  an I/O or system failure",
+        "  2  the model or the arguments are wrong; nothing was written",
+        "  3  --max-events or --max-wall stopped the run; partial results were written, marked partial",
+    ] {
+        assert!(help.contains(line), "--help lacks {line:?}:\n{help}");
+    }
+}
+
+#[test]
+fn defect_11_exit_code_2_for_a_wrong_model_or_argument_and_nothing_is_written() {
+    // See: issue 7, defect 11
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = tmp.path().join("broken.json");
+    std::fs::write(&broken, "{ \"name\": ").unwrap();
+    let dir = tmp.path().join("out");
+    let cases: Vec<Vec<std::ffi::OsString>> = vec![
+        vec![
+            "run".into(),
+            broken.clone().into(),
+            "--out".into(),
+            dir.clone().into(),
+        ],
+        vec![
+            "run".into(),
+            tmp.path().join("missing.json").into(),
+            "--out".into(),
+            dir.clone().into(),
+        ],
+        vec![
+            "run".into(),
+            quickstart().into(),
+            "--out".into(),
+            dir.clone().into(),
+            "--seed".into(),
+            "x".into(),
+        ],
+        vec![
+            "run".into(),
+            quickstart().into(),
+            "--out".into(),
+            dir.clone().into(),
+            "--max-events".into(),
+            "0".into(),
+        ],
+        vec![
+            "run".into(),
+            quickstart().into(),
+            "--out".into(),
+            dir.clone().into(),
+            "--max-wall".into(),
+            "soon".into(),
+        ],
+        vec![
+            "run".into(),
+            quickstart().into(),
+            "--out".into(),
+            tmp.path().into(),
+        ],
+        vec!["validate".into(), broken.clone().into()],
+    ];
+    for args in cases {
+        let out = albsim()
+            .current_dir(tmp.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), Some(2), "{args:?}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).starts_with("error"),
+            "{args:?}: {}",
+            stderr_of(&out)
+        );
+        assert!(!dir.exists(), "{args:?} wrote something");
+    }
+}
+
+#[test]
+fn defect_11_exit_code_1_for_an_unwritable_folder_before_the_run_starts() {
+    // See: issue 7, defect 11 (and defect 6: the folder is checked before simulating)
+    let tmp = tempfile::tempdir().unwrap();
+    let locked = tmp.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    // Root may write in a read-only folder; nobody may create folders in /sys.
+    let unwritable = if std::fs::create_dir(locked.join("probe")).is_err() {
+        locked.join("results")
+    } else {
+        PathBuf::from("/sys/albsim-results")
+    };
+    let started = std::time::Instant::now();
+    // A 30-day run takes minutes: the error must come before it, not after.
+    let out = albsim()
+        .arg("run")
+        .arg(quickstart())
+        .args(["--duration", "30d", "--max-wall", "60s", "--out"])
+        .arg(&unwritable)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(1), "{}", stderr_of(&out));
+    let e = stderr_of(&out);
+    assert!(
+        e.starts_with(&format!(
+            "error: --out {}: cannot write in ",
+            unwritable.display()
+        )),
+        "{e}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "failed only after simulating"
+    );
+    assert!(out.stdout.is_empty(), "no summary");
+}
+
+#[test]
+fn max_events_stops_the_run_writes_partial_results_and_exits_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("qs");
+    let out = albsim()
+        .arg("run")
+        .arg(quickstart())
+        .args(["--max-events", "20000", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(3), "{}", stderr_of(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("PARTIAL RESULTS: "), "{stdout}");
+    assert!(
+        stdout.contains("--max-events stopped it after 20,000 events"),
+        "{stdout}"
+    );
+    let summary: Value = serde_json::from_str(&read(&dir, "summary.json")).unwrap();
+    assert_eq!(
+        summary["events_processed"], 20_000,
+        "stopped at exactly N events"
+    );
+    let partial = &summary["partial"];
+    assert_eq!(partial["stopped_by"], "max_events");
+    assert_eq!(partial["simulated_seconds_requested"], 1800.0);
+    let reached = partial["simulated_seconds_reached"].as_f64().unwrap();
+    assert!(reached > 0.0 && reached < 1800.0, "{reached}");
+    // Fewer requests than a whole run: the quickstart model sends 80 requests/s.
+    assert!(summary["requests"]["total"].as_f64().unwrap() < 80.0 * 1800.0 * 0.9);
+    assert!(dir.join("albsim-output.json").exists());
+    assert!(dir.join("timeline.svg").exists());
+}
+
+#[test]
+fn max_wall_stops_a_long_run_silently_off_a_terminal_and_exits_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("long");
+    let started = std::time::Instant::now();
+    let out = albsim()
+        .arg("run")
+        .arg(quickstart())
+        .args(["--duration", "366d", "--max-wall", "2s", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(code(&out), Some(3), "{}", stderr_of(&out));
+    // Longer than the 1 s after which a terminal shows progress: a pipe gets none.
+    assert_eq!(stderr_of(&out), "", "no progress output on a pipe");
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+    let summary: Value = serde_json::from_str(&read(&dir, "summary.json")).unwrap();
+    assert_eq!(summary["partial"]["stopped_by"], "max_wall");
+    assert!(summary["wall_seconds"].as_f64().unwrap() >= 2.0);
+    let reached = summary["partial"]["simulated_seconds_reached"]
+        .as_f64()
+        .unwrap();
+    assert!(reached > 0.0 && reached < 366.0 * 86_400.0, "{reached}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("--max-wall stopped it after"), "{stdout}");
+}
+
+#[test]
+fn defect_6_duration_is_checked_by_the_loader_and_named_as_the_option() {
+    // See: issue 7, defect 6
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("qs");
+    for bad in ["400d", "0.5"] {
+        let out = albsim()
+            .arg("run")
+            .arg(quickstart())
+            .args(["--duration", bad, "--out"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), Some(2), "{}", stderr_of(&out));
+        let e = stderr_of(&out);
+        assert!(e.starts_with(&format!("error: --duration {bad}: ")), "{e}");
+        assert!(e.contains("366 days"), "gives the allowed range: {e}");
+        assert!(!dir.exists());
+    }
+}
+
+/// `script` (util-linux; Debian's essential bsdutils) gives the command a terminal, as a user's
+/// shell would.
+#[cfg(target_os = "linux")]
+#[test]
+fn progress_is_shown_on_a_terminal_for_a_long_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("albsim");
+    let command = format!(
+        "{} run {} --duration 366d --max-wall 3s --out {}",
+        bin.display(),
+        quickstart().display(),
+        tmp.path().join("p").display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "xterm")
+        .output()
+        .expect("script (util-linux) runs the command on a terminal");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(code(&out), Some(3), "{screen}");
+    let progress = screen
+        .split(['\r', '\n'])
+        .find(|l| l.contains("% simulated "))
+        .unwrap_or_else(|| panic!("no progress line:\n{screen}"));
+    assert!(progress.contains(" of 366d, "), "{progress}");
+    assert!(progress.contains(" events/s, "), "{progress}");
+    assert!(progress.contains(" left"), "{progress}");
+    assert!(
+        screen.contains("PARTIAL RESULTS"),
+        "the summary follows: {screen}"
+    );
+}
