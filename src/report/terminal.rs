@@ -63,7 +63,7 @@ pub fn summary_partial(r: &RunResult, p: &Partial) -> String {
     };
     format!(
         "PARTIAL RESULTS: the run ended early, at {reached}: {guard}.\n\
-         Every figure below covers only the simulated time reached.\n\n\
+         The results below cover only the simulated time reached.\n\n\
          {}\n\
          PARTIAL RESULTS (summary.json says \"partial\"): the run stopped at {reached}.\n",
         summary(r)

@@ -95,8 +95,10 @@ fn is_running(pid: u32) -> Option<bool> {
 }
 
 /// Removes the sibling folders of `target_name` in `parent` left by runs that are no longer
-/// running; returns how many. Only folders that are empty or hold an albsim manifest are removed:
-/// whatever else carries such a name is left alone, and so is every live run's folder.
+/// running; returns how many. Only folders that are empty or hold a file named
+/// `albsim-output.json` are removed (a run writes it first, and may have been killed while
+/// writing it): whatever else carries such a name is left alone, and so is every live run's
+/// folder.
 pub fn remove_stale(parent: &Path, target_name: &OsStr) -> usize {
     let Ok(entries) = fs::read_dir(parent) else {
         return 0;
@@ -112,12 +114,16 @@ pub fn remove_stale(parent: &Path, target_name: &OsStr) -> usize {
         }
         let path = entry.path();
         let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-        let ours = is_dir && (is_empty(&path) || manifest::is_albsim_folder(&path));
+        let ours = is_dir && (is_empty(&path) || has_manifest_file(&path));
         if ours && fs::remove_dir_all(&path).is_ok() {
             removed += 1;
         }
     }
     removed
+}
+
+fn has_manifest_file(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(manifest::FILE_NAME)).is_ok_and(|m| m.is_file())
 }
 
 fn is_empty(dir: &Path) -> bool {
@@ -176,13 +182,17 @@ mod tests {
             manifest::Manifest::for_run(Path::new("m.json"), "q", 1).to_json(),
         )
         .unwrap();
+        // Killed while writing the manifest.
+        let dead_cut_short = dir(format!(".q.partial-{dead}-5"));
+        fs::write(dead_cut_short.join(manifest::FILE_NAME), "").unwrap();
+        fs::write(dead_cut_short.join("summary.json"), "{").unwrap();
         let dead_foreign = dir(format!(".q.partial-{dead}-2"));
         fs::write(dead_foreign.join("notes.txt"), "mine").unwrap();
         let live_empty = dir(format!(".q.partial-{live}-3"));
         let other_target = dir(format!(".r.partial-{dead}-4"));
 
-        assert_eq!(remove_stale(tmp.path(), OsStr::new("q")), 2);
-        assert!(!dead_empty.exists() && !dead_marked.exists());
+        assert_eq!(remove_stale(tmp.path(), OsStr::new("q")), 3);
+        assert!(!dead_empty.exists() && !dead_marked.exists() && !dead_cut_short.exists());
         assert!(dead_foreign.join("notes.txt").exists(), "not albsim's");
         assert!(live_empty.exists(), "a live run's folder");
         assert!(other_target.exists(), "another output folder's");
