@@ -231,7 +231,20 @@ impl OutputFolder {
         }
         let probe = staging::create(dir, name)
             .map_err(self.io_error(format!("cannot write in {}", dir.display())))?;
-        fs::remove_dir(&probe).map_err(self.io_error(format!("cannot remove {}", probe.display())))
+        // Staging names may be shortened: the missing folders down to the output folder, with
+        // their own names, inside the probe where nobody sees them, prove that this file system
+        // takes those names.
+        let missing = self
+            .target
+            .strip_prefix(dir)
+            .unwrap_or(Path::new(&self.name));
+        let named = fs::create_dir_all(probe.join(missing));
+        let removed = fs::remove_dir_all(&probe);
+        named.map_err(self.io_error(format!(
+            "cannot create a folder of this name in {}",
+            dir.display()
+        )))?;
+        removed.map_err(self.io_error(format!("cannot remove {}", probe.display())))
     }
 
     /// Moves the previous results aside; `None` if there are none (any more).
@@ -429,6 +442,28 @@ mod tests {
             "{e}"
         );
         assert!(!locked.join("albsim-a").exists());
+    }
+
+    #[test]
+    fn a_name_too_long_for_the_file_system_fails_the_check_not_the_write() {
+        // See: issue 7, defect 6
+        let tmp = tempfile::tempdir().unwrap();
+        let long = "n".repeat(300);
+        // The parent exists: looking the path up fails (ENAMETOOLONG).
+        let e = OutputFolder::check(&tmp.path().join(&long), "x").unwrap_err();
+        assert!(matches!(e, OutputError::Io { .. }), "{e}");
+        // The parent does not exist yet: the probe creates the missing folders and fails.
+        let e = OutputFolder::check(&tmp.path().join("output").join(&long), "x").unwrap_err();
+        assert!(matches!(e, OutputError::Io { .. }), "{e}");
+        assert!(
+            e.to_string()
+                .contains("cannot create a folder of this name"),
+            "{e}"
+        );
+        assert_eq!(names(tmp.path()), Vec::<String>::new(), "the probe is gone");
+        let fits = tmp.path().join("output").join("n".repeat(250));
+        OutputFolder::check(&fits, "x").unwrap();
+        assert_eq!(names(tmp.path()), Vec::<String>::new(), "the probe is gone");
     }
 
     #[test]

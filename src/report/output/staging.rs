@@ -31,17 +31,18 @@ impl Kind {
 }
 
 /// Hidden names stay well below the usual 255-byte limit of one path component.
-const MAX_NAME_CHARS: usize = 180;
+const MAX_NAME_BYTES: usize = 180;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// `.NAME.<kind>-` for the output folder called `target_name` (long names shortened).
 fn prefix(target_name: &OsStr, kind: Kind) -> String {
-    let name: String = target_name
-        .to_string_lossy()
-        .chars()
-        .take(MAX_NAME_CHARS)
-        .collect();
+    let full = target_name.to_string_lossy();
+    let mut end = full.len().min(MAX_NAME_BYTES);
+    while !full.is_char_boundary(end) {
+        end -= 1;
+    }
+    let name = &full[..end];
     format!(".{name}.{}-", kind.word())
 }
 
@@ -152,11 +153,12 @@ mod tests {
 
     #[test]
     fn long_names_stay_within_one_path_component() {
-        let long = "n".repeat(250);
-        let path = unused_path(Path::new("/x"), OsStr::new(&long), Kind::Old);
-        assert!(path.file_name().unwrap().len() < 255);
-        let name = path.file_name().unwrap().to_str().unwrap();
-        assert_eq!(owner(name, OsStr::new(&long)), Some(std::process::id()));
+        for long in ["n".repeat(250), "\u{1F600}".repeat(60)] {
+            let path = unused_path(Path::new("/x"), OsStr::new(&long), Kind::Old);
+            assert!(path.file_name().unwrap().len() < 255, "{path:?}");
+            let name = path.file_name().unwrap().to_str().unwrap();
+            assert_eq!(owner(name, OsStr::new(&long)), Some(std::process::id()));
+        }
     }
 
     #[cfg(target_os = "linux")]
