@@ -229,6 +229,8 @@ impl OutputFolder {
                 dir.display()
             )));
         }
+        // A run killed between creating and removing its probe left it behind.
+        staging::remove_stale(dir, name);
         let probe = staging::create(dir, name)
             .map_err(self.io_error(format!("cannot write in {}", dir.display())))?;
         // Staging names may be shortened: the missing folders down to the output folder, with

@@ -96,10 +96,10 @@ fn is_running(pid: u32) -> Option<bool> {
 }
 
 /// Removes the sibling folders of `target_name` in `parent` left by runs that are no longer
-/// running; returns how many. Only folders that are empty or hold a file named
-/// `albsim-output.json` are removed (a run writes it first, and may have been killed while
-/// writing it): whatever else carries such a name is left alone, and so is every live run's
-/// folder.
+/// running; returns how many. Only folders that hold no files at all (a probe, possibly with the
+/// empty folders it creates inside) or hold a file named `albsim-output.json` (a run writes it
+/// first, and may have been killed while writing it) are removed: whatever else carries such a
+/// name is left alone, and so is every live run's folder.
 pub fn remove_stale(parent: &Path, target_name: &OsStr) -> usize {
     let Ok(entries) = fs::read_dir(parent) else {
         return 0;
@@ -115,7 +115,7 @@ pub fn remove_stale(parent: &Path, target_name: &OsStr) -> usize {
         }
         let path = entry.path();
         let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
-        let ours = is_dir && (is_empty(&path) || has_manifest_file(&path));
+        let ours = is_dir && (holds_no_files(&path, 0) || has_manifest_file(&path));
         if ours && fs::remove_dir_all(&path).is_ok() {
             removed += 1;
         }
@@ -127,8 +127,18 @@ fn has_manifest_file(dir: &Path) -> bool {
     fs::symlink_metadata(dir.join(manifest::FILE_NAME)).is_ok_and(|m| m.is_file())
 }
 
-fn is_empty(dir: &Path) -> bool {
-    fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+/// Whether `dir` holds nothing but (a few levels of) folders.
+fn holds_no_files(dir: &Path, depth: usize) -> bool {
+    const MAX_DEPTH: usize = 16;
+    let Ok(mut entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    depth < MAX_DEPTH
+        && entries.all(|entry| {
+            entry.is_ok_and(|e| {
+                e.file_type().is_ok_and(|t| t.is_dir()) && holds_no_files(&e.path(), depth + 1)
+            })
+        })
 }
 
 #[cfg(test)]
@@ -178,6 +188,12 @@ mod tests {
             p
         };
         let dead_empty = dir(format!(".q.partial-{dead}-0"));
+        // A probe killed before it removed the folders it made inside.
+        let dead_probe = dir(format!(".q.partial-{dead}-6"));
+        fs::create_dir_all(dead_probe.join("output/q")).unwrap();
+        let dead_probe_with_a_file = dir(format!(".q.partial-{dead}-7"));
+        fs::create_dir_all(dead_probe_with_a_file.join("output")).unwrap();
+        fs::write(dead_probe_with_a_file.join("output/data.csv"), "1").unwrap();
         let dead_marked = dir(format!(".q.old-{dead}-1"));
         fs::write(
             dead_marked.join(manifest::FILE_NAME),
@@ -193,8 +209,13 @@ mod tests {
         let live_empty = dir(format!(".q.partial-{live}-3"));
         let other_target = dir(format!(".r.partial-{dead}-4"));
 
-        assert_eq!(remove_stale(tmp.path(), OsStr::new("q")), 3);
+        assert_eq!(remove_stale(tmp.path(), OsStr::new("q")), 4);
         assert!(!dead_empty.exists() && !dead_marked.exists() && !dead_cut_short.exists());
+        assert!(!dead_probe.exists());
+        assert!(
+            dead_probe_with_a_file.join("output/data.csv").exists(),
+            "holds a file"
+        );
         assert!(dead_foreign.join("notes.txt").exists(), "not albsim's");
         assert!(live_empty.exists(), "a live run's folder");
         assert!(other_target.exists(), "another output folder's");
