@@ -124,17 +124,17 @@ impl OutputFolder {
         let target = allowed::resolve(dir, &cwd)
             .map_err(io_error(format!("cannot look up {}", dir.display())))?;
         let home = allowed::home_dir();
-        if let Some(why) = allowed::refusal(&target, &cwd, home.as_deref()) {
+        let refusal = allowed::refusal(&target, &cwd, home.as_deref());
+        let (None, Some(parent), Some(name)) = (refusal, target.parent(), target.file_name())
+        else {
             return Err(OutputError::Refused {
                 label,
                 reason: format!(
-                    "{why} ({}); albsim replaces its output folder as a whole, so it needs a folder of its own, e.g. --out results",
+                    "{} ({}); albsim replaces its output folder as a whole, so it needs a folder of its own, e.g. --out results",
+                    refusal.unwrap_or("this is the root directory"),
                     target.display()
                 ),
             });
-        }
-        let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
-            unreachable!("refusal() refuses the root");
         };
         let folder = OutputFolder {
             parent: parent.to_path_buf(),
