@@ -283,9 +283,23 @@ impl OutputFolder {
     fn swap(&self, staging: &Path) -> Result<Written, OutputError> {
         let aside = self.move_previous_aside()?;
         if let Err(e) = fs::rename(staging, &self.target) {
-            if manifest::is_albsim_folder(&self.target) {
-                // Another run's complete results arrived between our two renames; the results
-                // we moved aside are older than both.
+            let occupied = matches!(
+                e.kind(),
+                io::ErrorKind::DirectoryNotEmpty | io::ErrorKind::AlreadyExists
+            );
+            let there = fs::symlink_metadata(&self.target).is_ok();
+            if occupied && there && !manifest::is_albsim_folder(&self.target) {
+                let kept = match &aside {
+                    Some(old) => format!("; the previous results are in {}", old.display()),
+                    None => String::new(),
+                };
+                return Err(self.refused(format!(
+                    "a folder not written by albsim appeared here while albsim was writing; it was left alone and the results were not written{kept}"
+                )));
+            }
+            if occupied {
+                // Another run's complete results arrived between our two renames (or are being
+                // swapped right now by a third run); the results we moved aside are older.
                 if let Some(old) = &aside {
                     let _ = fs::remove_dir_all(old);
                 }
