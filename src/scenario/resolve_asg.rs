@@ -1,11 +1,11 @@
 //! Resolution of Auto Scaling groups, their policies, and CloudWatch alarms (user-defined ones and
 //! the two each target tracking policy creates).
 
-use super::FieldError;
 use super::path::JsonPath;
 use super::raw::{
     RawAlarm, RawAutoScalingGroup, RawDistribution, RawDistributionLognormal, RawScalingPolicy,
 };
+use super::{FieldError, FieldErrors, names};
 use crate::engine::SimDuration;
 use crate::model::autoscaling::{
     AdjustmentType, AlarmSpec, AsgSpec, HealthCheckType, LaunchTemplate, LifecycleHook, MetricRef,
@@ -31,65 +31,93 @@ fn seconds(
 }
 
 /// Resolves every group and alarm. `period` is the metric period; `types` the instance catalog.
+///
+/// Every group and alarm is checked even when an earlier one failed; all problems are returned.
+/// Alarms refer to groups and policies by their position in the model, so a group that failed
+/// does not make the alarms that name it fail too.
 pub fn resolve_autoscaling(
     groups_raw: &[RawAutoScalingGroup],
     alarms_raw: &[RawAlarm],
     types: &BTreeMap<String, InstanceType>,
     target_groups: &BTreeMap<String, TargetGroupId>,
     period: SimDuration,
-) -> Result<(Vec<AsgSpec>, Vec<AlarmSpec>), FieldError> {
+) -> Result<(Vec<AsgSpec>, Vec<AlarmSpec>), FieldErrors> {
     let root = JsonPath::root();
+    let mut errors = Vec::new();
     let mut asgs = Vec::with_capacity(groups_raw.len());
     let mut alarms = Vec::new();
     let mut names = BTreeSet::new();
     let mut policy_names: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut asg_index: BTreeMap<&str, usize> = BTreeMap::new();
     for (a, raw) in groups_raw.iter().enumerate() {
         let at = root.key("auto_scaling_groups").index(a);
-        if raw.name.is_empty() || !names.insert(raw.name.as_str()) {
-            return Err(at.key("AutoScalingGroupName").error(format!(
-                "expected a unique, non-empty name, got {:?}",
+        let name_at = at.key("AutoScalingGroupName");
+        if let Err(e) = names::check_name(&raw.name, &name_at, "Auto Scaling group name") {
+            errors.push(e);
+        } else if !names.insert(raw.name.as_str()) {
+            errors.push(name_at.error(format!(
+                "expected a unique name, got {:?} a second time",
                 raw.name
             )));
         }
-        let asg = resolve_group(raw, &at, types, target_groups, period, a, &mut alarms)?;
-        for (p, policy) in asg.policies.iter().enumerate() {
-            if policy_names.insert(policy.name.clone(), (a, p)).is_some() {
-                return Err(at.key("Policies").index(p).key("PolicyName").error(format!(
+        asg_index.entry(raw.name.as_str()).or_insert(a);
+        for (p, policy) in raw.policies.iter().enumerate() {
+            let p_at = at.key("Policies").index(p).key("PolicyName");
+            if let Err(e) = names::check_name(&policy.name, &p_at, "policy name") {
+                errors.push(e);
+            } else if policy_names.insert(policy.name.clone(), (a, p)).is_some() {
+                errors.push(p_at.error(format!(
                     "duplicate policy name {:?} (alarm actions refer to policies by name)",
                     policy.name
                 )));
             }
         }
-        asgs.push(asg);
+        match resolve_group(raw, &at, types, target_groups, period, a, &mut alarms) {
+            Ok(asg) => asgs.push(asg),
+            Err(e) => errors.push(e),
+        }
     }
-    let asg_index: BTreeMap<&str, usize> = asgs
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.name.as_str(), i))
-        .collect();
     for (i, raw) in alarms_raw.iter().enumerate() {
         let at = root.key("alarms").index(i);
-        alarms.push(resolve_alarm(
+        if let Err(e) = names::check_name(&raw.name, &at.key("AlarmName"), "alarm name") {
+            errors.push(e);
+        }
+        match resolve_alarm(
             raw,
             &at,
             &asg_index,
             target_groups,
             &policy_names,
-            &asgs,
+            groups_raw,
             period,
-        )?);
-    }
-    let mut alarm_names = BTreeSet::new();
-    for (i, a) in alarms.iter().enumerate() {
-        if !alarm_names.insert(a.name.as_str()) {
-            return Err(root
-                .key("alarms")
-                .index(i)
-                .key("AlarmName")
-                .error(format!("duplicate alarm name {:?}", a.name)));
+        ) {
+            Ok(alarm) => alarms.push(alarm),
+            Err(e) => errors.push(e),
         }
     }
-    Ok((asgs, alarms))
+    if !errors.is_empty() {
+        return Err(FieldErrors(errors));
+    }
+    let mut alarm_names = BTreeSet::new();
+    for a in &alarms {
+        if !alarm_names.insert(a.name.as_str()) {
+            let i = alarms_raw
+                .iter()
+                .rposition(|r| r.name == a.name)
+                .unwrap_or(0);
+            errors.push(
+                root.key("alarms")
+                    .index(i)
+                    .key("AlarmName")
+                    .error(format!("duplicate alarm name {:?}", a.name)),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok((asgs, alarms))
+    } else {
+        Err(FieldErrors(errors))
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -246,6 +274,11 @@ fn resolve_group(
         let wait = h.completes_after.map_or(heartbeat, |d| {
             SimDuration(d.0.as_nanos() as u64).min(heartbeat)
         });
+        names::check_name(
+            &h.name,
+            &h_at.key("LifecycleHookName"),
+            "lifecycle hook name",
+        )?;
         hooks.push(LifecycleHook {
             name: h.name.clone(),
             launching,
@@ -287,6 +320,11 @@ fn resolve_group(
                 "a scheduled action needs at least one of MinSize, MaxSize, DesiredCapacity",
             ));
         }
+        names::check_name(
+            &s.name,
+            &s_at.key("ScheduledActionName"),
+            "scheduled action name",
+        )?;
         scheduled.push(ScheduledAction {
             name: s.name.clone(),
             at: SimDuration(s.at.0.as_nanos() as u64),
@@ -617,7 +655,7 @@ fn resolve_alarm(
     asg_index: &BTreeMap<&str, usize>,
     target_groups: &BTreeMap<String, TargetGroupId>,
     policies: &BTreeMap<String, (usize, usize)>,
-    asgs: &[AsgSpec],
+    groups_raw: &[RawAutoScalingGroup],
     period: SimDuration,
 ) -> Result<AlarmSpec, FieldError> {
     let metric = lookup_metric(
@@ -688,7 +726,7 @@ fn resolve_alarm(
                 .index(i)
                 .error(format!("no scaling policy named {name:?}"))
         })?;
-        if matches!(asgs[a].policies[p].kind, PolicyKind::TargetTracking { .. }) {
+        if groups_raw[a].policies[p].policy_type == "TargetTrackingScaling" {
             return Err(at
                 .key("AlarmActions")
                 .index(i)
