@@ -131,11 +131,16 @@ pub(crate) fn one_of(got: &str, allowed: &[&str]) -> String {
     )
 }
 
-/// The allowed word closest to `word`: same letters in another case, or one edit away
-/// (two for long words).
+/// The allowed word closest to `word`: same letters in another case, the word with a short
+/// suffix (`p99` → `p99_ms`), or one edit away (two for long words).
 pub(crate) fn suggestion<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
     if let Some(same) = allowed.iter().find(|a| a.eq_ignore_ascii_case(word)) {
         return Some(same);
+    }
+    if let Some(longer) = allowed.iter().find(|a| {
+        a.len() > word.len() && a.len() <= word.len() + 3 && a.starts_with(word) && word.len() >= 2
+    }) {
+        return Some(longer);
     }
     let budget = if word.chars().count() >= 10 { 2 } else { 1 };
     allowed
@@ -195,7 +200,7 @@ pub(crate) fn unexpected(u: &Unexpected<'_>) -> String {
 /// What a visitor expects, with serde's Rust spellings (should one slip through) translated.
 pub(crate) fn expectation(exp: &dyn Expected) -> String {
     let text = exp.to_string();
-    let words = match text.as_str() {
+    match text.as_str() {
         "u8" => format!("a whole number 0–{}", u8::MAX),
         "u16" => format!("a whole number 0–{}", u16::MAX),
         "u32" => format!("a whole number 0–{}", u32::MAX),
@@ -212,9 +217,8 @@ pub(crate) fn expectation(exp: &dyn Expected) -> String {
         t if t.starts_with("variant identifier") || t.starts_with("field identifier") => {
             "a known name".into()
         }
-        _ => return text,
-    };
-    words
+        _ => text,
+    }
 }
 
 #[cfg(test)]
@@ -228,6 +232,7 @@ mod tests {
         assert_eq!(suggestion("NAME", &keys), Some("name"));
         assert_eq!(suggestion("nmae", &keys), None, "two edits on a short word");
         assert_eq!(suggestion("zzz", &keys), None);
+        assert_eq!(suggestion("p99", &["median_ms", "p99_ms"]), Some("p99_ms"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
