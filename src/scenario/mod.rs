@@ -23,7 +23,6 @@ pub mod values;
 
 pub use error::{FieldError, FieldErrors, ModelError, Warning};
 pub use resolve::resolve;
-pub use shape_error::ShapeError;
 
 use crate::engine::SimDuration;
 use crate::model::autoscaling::{AlarmSpec, AsgSpec};

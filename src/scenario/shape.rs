@@ -1,11 +1,11 @@
 //! Checking the model's shape (types, keys) with every error reported at once, in user words.
 //!
-//! The file is parsed into a `serde_json::Value` once; [`UserDe`] then deserializes the raw model
+//! The file is parsed into a `serde_json::Value` once; `UserDe` then deserializes the raw model
 //! from it. It is a serde `Deserializer` that
 //! - checks each value against the type the raw model asks for *before* calling serde's visitor,
 //!   so messages read `expected a whole number 0–65535, got -1`, not `expected u16`;
 //! - accepts only objects where structs are expected (serde's derive would also take arrays);
-//! - reads internally tagged objects (`{"type": "poisson", …}`, see [`super::tagged`]) in place, so
+//! - reads internally tagged objects (`{"type": "poisson", …}`, see `scenario::tagged`) in place, so
 //!   paths reach inside them;
 //! - tracks the JSON path of every value.
 //!
@@ -23,7 +23,7 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// `deserialize_struct` names starting with this are internally tagged enums: the rest of the
-/// name is the tag key and the field list is the list of variants (see [`super::tagged`]).
+/// name is the tag key and the field list is the list of variants (see `scenario::tagged`).
 pub(crate) const TAGGED_PREFIX: &str = "$albsim::tagged::";
 
 /// The most shape errors reported for one file; beyond it the list ends with "… and more".
