@@ -18,6 +18,7 @@ mod resolve;
 mod resolve_asg;
 pub mod shape;
 mod shape_error;
+mod strict_json;
 pub(crate) mod tagged;
 pub mod values;
 
@@ -127,10 +128,13 @@ pub fn parse_raw(text: &str, file: &Path) -> Result<raw::RawModel, ModelError> {
             limit: limits::MAX_MODEL_BYTES,
         });
     }
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ModelError::Syntax {
-        file: file.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    // A key written twice is refused here (serde_json's Value would keep the last silently).
+    let value = serde_json::from_str::<strict_json::StrictValue>(text)
+        .map_err(|e| ModelError::Syntax {
+            file: file.to_path_buf(),
+            message: e.to_string(),
+        })?
+        .0;
     shape::check::<raw::RawModel>(&value).map_err(|e| {
         if e.errors.len() == 1 && !e.truncated {
             let mut errors = e.errors;

@@ -363,3 +363,36 @@ fn validate_and_run_report_every_error() {
     }
     assert!(!tmp.path().join("out").exists());
 }
+
+/// `{"duration": "1m", …, "duration": "1h"}` would silently run for an hour: a repeated key is
+/// refused with its line.
+#[test]
+fn a_key_written_twice_is_refused() {
+    let (_, m) = shipped_models()
+        .into_iter()
+        .find(|(f, _)| f == "quickstart.json")
+        .unwrap();
+    let text = serde_json::to_string_pretty(&m).unwrap().replacen(
+        "{\n",
+        "{\n  \"duration\": \"1h\",\n",
+        1,
+    );
+    let e = albsim::scenario::from_json(&text, Path::new("m.json"))
+        .err()
+        .expect("accepted a repeated key");
+    let line = 1
+        + text
+            .lines()
+            .skip(2)
+            .position(|l| l.trim_start().starts_with("\"duration\""))
+            .unwrap()
+        + 2;
+    let message = e.to_string();
+    assert!(
+        message.starts_with(
+            "m.json: not valid JSON: the key \"duration\" appears twice in one object"
+        ),
+        "{message}"
+    );
+    assert!(message.contains(&format!("line {line} ")), "{message}");
+}
