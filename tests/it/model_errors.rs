@@ -378,8 +378,7 @@ fn a_key_written_twice_is_refused() {
         1,
     );
     let e = albsim::scenario::from_json(&text, Path::new("m.json"))
-        .err()
-        .expect("accepted a repeated key");
+        .expect_err("accepted a repeated key");
     let line = 1
         + text
             .lines()
