@@ -128,7 +128,10 @@ pub(super) fn check_counts(raw: &RawModel, errors: &mut Vec<FieldError>) {
         + raw
             .auto_scaling_groups
             .iter()
-            .map(|g| u64::from(g.max_size))
+            .map(|g| {
+                let scheduled = g.scheduled_actions.iter().filter_map(|s| s.max_size);
+                u64::from(scheduled.fold(g.max_size, u32::max))
+            })
             .sum::<u64>();
     if capacity > MAX_TOTAL_CAPACITY {
         errors.push(root.key("auto_scaling_groups").error(format!(

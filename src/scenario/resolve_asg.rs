@@ -4,6 +4,7 @@
 use super::path::JsonPath;
 use super::raw::{
     RawAlarm, RawAutoScalingGroup, RawDistribution, RawDistributionLognormal, RawScalingPolicy,
+    RawScheduledAction,
 };
 use super::{FieldError, FieldErrors, names};
 use crate::engine::SimDuration;
@@ -17,6 +18,10 @@ use crate::model::cloudwatch::{AlarmRule, Comparison, MissingData, Statistic};
 use crate::model::distribution::Distribution;
 use crate::model::ids::TargetGroupId;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Largest `MaxSize` (and scheduled `MinSize`/`MaxSize`/`DesiredCapacity`): albsim's limit, the
+/// same as AWS's targets per target group (1,000).
+const MAX_GROUP_SIZE: u32 = 1000;
 
 /// An integer number of seconds in `lo..=hi` (`None`: `default`), as a duration.
 fn seconds(
@@ -72,10 +77,21 @@ pub fn resolve_autoscaling(
                 )));
             }
         }
-        match resolve_group(raw, &at, types, target_groups, period, a, &mut alarms) {
+        let mut more = Vec::new();
+        match resolve_group(
+            raw,
+            &at,
+            types,
+            target_groups,
+            period,
+            a,
+            &mut alarms,
+            &mut more,
+        ) {
             Ok(asg) => asgs.push(asg),
             Err(e) => errors.push(e),
         }
+        errors.extend(more);
     }
     for (i, raw) in alarms_raw.iter().enumerate() {
         let at = root.key("alarms").index(i);
@@ -129,10 +145,11 @@ fn resolve_group(
     period: SimDuration,
     asg_index: usize,
     alarms: &mut Vec<AlarmSpec>,
+    more: &mut Vec<FieldError>,
 ) -> Result<AsgSpec, FieldError> {
-    if raw.max_size > 1000 {
+    if raw.max_size > MAX_GROUP_SIZE {
         return Err(at.key("MaxSize").error(format!(
-            "expected at most 1000 instances, got {}",
+            "expected at most {MAX_GROUP_SIZE} instances, got {}",
             raw.max_size
         )));
     }
@@ -271,9 +288,9 @@ fn resolve_group(
             7200,
             3600,
         )?;
-        let wait = h.completes_after.map_or(heartbeat, |d| {
-            SimDuration(d.0.as_nanos() as u64).min(heartbeat)
-        });
+        let wait = h
+            .completes_after
+            .map_or(heartbeat, |d| d.sim().min(heartbeat));
         names::check_name(
             &h.name,
             &h_at.key("LifecycleHookName"),
@@ -287,17 +304,19 @@ fn resolve_group(
     }
     let health_poll = match raw.health_check_poll_interval {
         None => SimDuration::from_secs(60),
-        Some(d) if d.0.as_secs_f64() >= 1.0 => SimDuration(d.0.as_nanos() as u64),
+        Some(d) if d.0.as_secs_f64() >= 1.0 => d.sim(),
         Some(_) => {
             return Err(at
                 .key("health_check_poll_interval")
                 .error("expected at least 1 s"));
         }
     };
+    // Every policy is checked; the first failure is returned, the others go to `more`.
     let mut policies = Vec::new();
+    let mut failed = Vec::new();
     for (p, rp) in raw.policies.iter().enumerate() {
         let p_at = at.key("Policies").index(p);
-        policies.push(resolve_policy(
+        match resolve_policy(
             rp,
             &p_at,
             raw,
@@ -310,28 +329,22 @@ fn resolve_group(
             asg_index,
             p,
             alarms,
-        )?);
+        ) {
+            Ok(policy) => policies.push(policy),
+            Err(e) => failed.push(e),
+        }
     }
     let mut scheduled = Vec::new();
     for (i, s) in raw.scheduled_actions.iter().enumerate() {
-        let s_at = at.key("ScheduledActions").index(i);
-        if s.min_size.is_none() && s.max_size.is_none() && s.desired_capacity.is_none() {
-            return Err(s_at.error(
-                "a scheduled action needs at least one of MinSize, MaxSize, DesiredCapacity",
-            ));
+        match scheduled_action(s, &at.key("ScheduledActions").index(i)) {
+            Ok(action) => scheduled.push(action),
+            Err(e) => failed.push(e),
         }
-        names::check_name(
-            &s.name,
-            &s_at.key("ScheduledActionName"),
-            "scheduled action name",
-        )?;
-        scheduled.push(ScheduledAction {
-            name: s.name.clone(),
-            at: SimDuration(s.at.0.as_nanos() as u64),
-            min: s.min_size,
-            max: s.max_size,
-            desired: s.desired_capacity,
-        });
+    }
+    if !failed.is_empty() {
+        let first = failed.remove(0);
+        more.extend(failed);
+        return Err(first);
     }
     Ok(AsgSpec {
         name: raw.name.clone(),
@@ -351,6 +364,40 @@ fn resolve_group(
         policies,
         scheduled,
         health_poll,
+    })
+}
+
+/// A scheduled action (`PutScheduledUpdateGroupAction`) written at `s_at`.
+fn scheduled_action(
+    s: &RawScheduledAction,
+    s_at: &JsonPath,
+) -> Result<ScheduledAction, FieldError> {
+    if s.min_size.is_none() && s.max_size.is_none() && s.desired_capacity.is_none() {
+        return Err(s_at
+            .error("a scheduled action needs at least one of MinSize, MaxSize, DesiredCapacity"));
+    }
+    names::check_name(
+        &s.name,
+        &s_at.key("ScheduledActionName"),
+        "scheduled action name",
+    )?;
+    for (key, v) in [
+        ("MinSize", s.min_size),
+        ("MaxSize", s.max_size),
+        ("DesiredCapacity", s.desired_capacity),
+    ] {
+        if let Some(v) = v.filter(|&v| v > MAX_GROUP_SIZE) {
+            return Err(s_at.key(key).error(format!(
+                "expected at most {MAX_GROUP_SIZE} instances, got {v}"
+            )));
+        }
+    }
+    Ok(ScheduledAction {
+        name: s.name.clone(),
+        at: s.at.sim(),
+        min: s.min_size,
+        max: s.max_size,
+        desired: s.desired_capacity,
     })
 }
 

@@ -377,3 +377,69 @@ fn validate_prints_warnings_and_succeeds() {
         "warning: m.json: faults[0].at: this fault at 2m is never reached in a 1m run\n"
     );
 }
+
+fn shipped(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+// See: issue 7, defect 3
+/// A scheduled action at 18446744074 s used to wrap round to 0.29 s and fire at once; it now
+/// saturates, is never reached, and `validate` says so.
+#[test]
+fn a_huge_scheduled_time_is_never_reached_instead_of_wrapping() {
+    let mut m = shipped("scheduled-scaling.json");
+    m["auto_scaling_groups"][0]["ScheduledActions"][0]["at"] = json!(18_446_744_074u64);
+    let w = warnings(&m);
+    assert_eq!(
+        w,
+        [(
+            "auto_scaling_groups[0].ScheduledActions[0].at".to_string(),
+            format!(
+                "this scheduled action at {} is never reached in a 3h run",
+                albsim::report::terminal::human_duration(18_446_744_074.0)
+            )
+        )]
+    );
+}
+
+// See: issue 7, defect 7
+/// A scheduled action may not raise a group beyond 1000 instances (MaxSize's limit), and every
+/// failing policy and scheduled action of a group is reported, not just the first.
+#[test]
+fn scheduled_sizes_are_bounded_and_every_policy_error_is_reported() {
+    let mut m = shipped("scheduled-scaling.json");
+    let asg = &mut m["auto_scaling_groups"][0];
+    asg["ScheduledActions"][1]["DesiredCapacity"] = json!(4_000_000_000u32);
+    let policy = asg["Policies"][0].clone();
+    asg["Policies"] = json!([policy.clone(), policy]);
+    asg["Policies"][0]["TargetTrackingConfiguration"]["TargetValue"] = json!(500);
+    asg["Policies"][1]["PolicyName"] = json!("cpu60");
+    asg["Policies"][1]["PolicyType"] = json!("Magic");
+    let e = errors(&m);
+    let at = "m.json: auto_scaling_groups[0].";
+    assert_eq!(
+        e,
+        [
+            format!(
+                "{at}Policies[0].TargetTrackingConfiguration.TargetValue: expected a positive target up to 100 (%), got 500"
+            ),
+            format!(
+                "{at}Policies[1].PolicyType: expected TargetTrackingScaling, StepScaling or SimpleScaling, got \"Magic\""
+            ),
+            format!(
+                "{at}ScheduledActions[1].DesiredCapacity: expected at most 1000 instances, got 4000000000"
+            ),
+        ]
+    );
+    let mut m = shipped("scheduled-scaling.json");
+    m["auto_scaling_groups"][0]["ScheduledActions"][1]["DesiredCapacity"] = json!(4_000_000_000u32);
+    assert_eq!(
+        errors(&m),
+        [format!(
+            "{at}ScheduledActions[1].DesiredCapacity: expected at most 1000 instances, got 4000000000"
+        )]
+    );
+}
