@@ -29,6 +29,11 @@ pub(crate) const TAGGED_PREFIX: &str = "$albsim::tagged::";
 /// The most shape errors reported for one file; beyond it the list ends with "… and more".
 pub const MAX_ERRORS: usize = 100;
 
+/// Values read over all passes before the search for further errors stops (each pass reads the
+/// document up to its next error, so a huge file with errors at its end would otherwise take
+/// `MAX_ERRORS` full reads).
+const MAX_VALUES_READ: u64 = 20_000_000;
+
 /// Shape errors of one document, in the order found, and whether more were left out.
 #[derive(Debug)]
 pub struct ShapeErrors {
@@ -56,7 +61,10 @@ pub fn check<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<T, ShapeErro
                 let site = e.site;
                 errors.push(e.into_field_error());
                 let progressed = poison.add(site);
-                if !progressed || errors.len() >= MAX_ERRORS {
+                if !progressed
+                    || errors.len() >= MAX_ERRORS
+                    || poison.values_read.get() > MAX_VALUES_READ
+                {
                     return Err(ShapeErrors {
                         errors,
                         truncated: progressed,
@@ -76,6 +84,8 @@ struct Poison {
     skipped: HashSet<usize>,
     /// Objects and the required keys they lack (supplied as placeholders).
     missing: HashMap<usize, Vec<&'static str>>,
+    /// Values read so far, over all passes.
+    values_read: std::cell::Cell<u64>,
 }
 
 impl Poison {
@@ -204,6 +214,8 @@ impl<'de, 'p> UserDe<'de, 'p> {
     }
 
     fn child(&self, value: &'de Value, path: &'p Path<'p>) -> UserDe<'de, 'p> {
+        let read = &self.poison.values_read;
+        read.set(read.get() + 1);
         UserDe {
             value,
             path,
