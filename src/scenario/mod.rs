@@ -1,12 +1,15 @@
 //! Model files: reading, checking and resolving them into a runnable [`Scenario`].
 //!
-//! Two stages, as ripgrep separates low-level and high-level arguments:
-//! 1. [`raw`]: the JSON exactly as written (serde, AWS key names, unknown keys rejected);
-//! 2. [`resolve`]: defaults applied, AWS ranges checked, names turned into typed ids and routes
-//!    precomputed. The simulation only ever sees the resolved [`Scenario`].
+//! Stages, as ripgrep separates low-level and high-level arguments:
+//! 1. [`read_model`]: at most [`limits::MAX_MODEL_BYTES`] of UTF-8 text;
+//! 2. [`shape`] + [`raw`]: the JSON exactly as written (AWS key names, unknown keys rejected),
+//!    every type and key error reported at once, in JSON's words;
+//! 3. [`resolve`]: defaults applied, names and AWS ranges checked, names turned into typed ids,
+//!    routes precomputed, sizes checked against [`limits`] — again every error at once;
+//! 4. warnings for valid but suspicious settings ([`Scenario::warnings`]).
 //!
-//! Every error names the file, the JSON path, what was expected (with the allowed range) and
-//! what was found; see [`ModelError`].
+//! The simulation only ever sees the resolved [`Scenario`]. Every error names the file, the JSON
+//! path, what was expected (with the allowed range) and what was found; see [`ModelError`].
 
 mod error;
 pub mod limits;

@@ -443,3 +443,17 @@ fn scheduled_sizes_are_bounded_and_every_policy_error_is_reported() {
         )]
     );
 }
+
+#[test]
+fn a_file_that_is_not_text_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("bin.json"), [b'{', 0xff, 0xfe, b'}']).unwrap();
+    let (code, _, stderr) = albsim(tmp.path(), &["validate", "bin.json"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "bin.json: not valid JSON: the file is not UTF-8 text (invalid byte at offset 1)"
+        ),
+        "{stderr}"
+    );
+}
