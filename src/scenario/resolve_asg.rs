@@ -207,6 +207,11 @@ fn resolve_group(
                 "expected a unique Availability Zone name, got {z:?}"
             )));
         }
+        names::check_name(
+            z,
+            &at.key("AvailabilityZones").index(i),
+            "Availability Zone",
+        )?;
         zones.push(z.clone());
     }
     let mut groups = Vec::new();
