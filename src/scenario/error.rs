@@ -21,7 +21,7 @@ pub struct FieldError {
 #[non_exhaustive]
 pub enum ModelError {
     /// The file could not be read.
-    #[error("{file}: cannot read the model file")]
+    #[error("{}: cannot read the model file", file.display())]
     Read {
         /// The model file.
         file: PathBuf,
@@ -29,7 +29,7 @@ pub enum ModelError {
         source: std::io::Error,
     },
     /// The file is not valid JSON.
-    #[error("{file}: not valid JSON: {message}")]
+    #[error("{}: not valid JSON: {message}", file.display())]
     Syntax {
         /// The model file.
         file: PathBuf,
@@ -38,7 +38,7 @@ pub enum ModelError {
     },
     /// A value is missing, of the wrong type, out of range, or refers to something that does not
     /// exist.
-    #[error("{file}: {path}: {message}")]
+    #[error("{}: {path}: {message}", file.display())]
     Invalid {
         /// The model file.
         file: PathBuf,
@@ -47,7 +47,145 @@ pub enum ModelError {
         /// What was expected (with the allowed range) and what was found.
         message: String,
     },
+    /// Several values are wrong: every one found, in the order found (one per line when shown).
+    #[error("{}", several(file, errors, *truncated))]
+    Several {
+        /// The model file.
+        file: PathBuf,
+        /// Each problem, with its JSON path.
+        errors: Vec<FieldError>,
+        /// More problems exist than are listed (the list stops at a cap).
+        truncated: bool,
+    },
+    /// The file is larger than albsim reads.
+    #[error(
+        "{}: the model file is larger than {limit} bytes ({mib} MiB), the most albsim reads; a model this large is almost certainly not a model (check the file name)",
+        file.display(),
+        mib = limit / (1024 * 1024)
+    )]
+    TooLarge {
+        /// The model file.
+        file: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
 }
+
+fn several(file: &std::path::Path, errors: &[FieldError], truncated: bool) -> String {
+    let mut s = format!(
+        "{}: {} errors{}",
+        file.display(),
+        errors.len(),
+        if truncated { " (and more)" } else { "" }
+    );
+    for e in errors {
+        s.push_str(&format!(
+            "\n  {}: {}: {}",
+            file.display(),
+            e.path,
+            e.message
+        ));
+    }
+    if truncated {
+        s.push_str("\n  … and more (fix these and validate again)");
+    }
+    s
+}
+
+impl ModelError {
+    /// Each problem on its own line, `FILE: path: message` (one line for most errors).
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            ModelError::Several {
+                file,
+                errors,
+                truncated,
+            } => {
+                let mut lines: Vec<String> = errors
+                    .iter()
+                    .map(|e| format!("{}: {}: {}", file.display(), e.path, e.message))
+                    .collect();
+                if *truncated {
+                    lines.push(format!(
+                        "{}: … and more (only the first {} are shown; fix these and validate again)",
+                        file.display(),
+                        errors.len()
+                    ));
+                }
+                lines
+            }
+            other => vec![format!("{:#}", anyhow_like(other))],
+        }
+    }
+
+    /// The number of problems listed.
+    pub fn count(&self) -> usize {
+        match self {
+            ModelError::Several { errors, .. } => errors.len(),
+            _ => 1,
+        }
+    }
+}
+
+/// `Display` of an error followed by its sources (as anyhow's `{:#}` shows them).
+fn anyhow_like(e: &ModelError) -> String {
+    use std::error::Error as _;
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    s
+}
+
+/// Every problem found while resolving a model (in the order found), before the file name is
+/// known.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    /// Attaches the model file's name: one problem gives [`ModelError::Invalid`], several
+    /// [`ModelError::Several`].
+    pub fn in_file(self, file: impl Into<PathBuf>) -> ModelError {
+        let file = file.into();
+        let mut errors = self.0;
+        if errors.len() == 1 {
+            errors.pop().expect("one error").in_file(file)
+        } else {
+            ModelError::Several {
+                file,
+                errors,
+                truncated: false,
+            }
+        }
+    }
+
+    /// The first problem (there is always at least one).
+    pub fn first(&self) -> &FieldError {
+        &self.0[0]
+    }
+}
+
+impl From<FieldError> for FieldErrors {
+    fn from(e: FieldError) -> Self {
+        FieldErrors(vec![e])
+    }
+}
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{}: {}", e.path, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FieldErrors {}
 
 /// Something valid but suspicious in a model (an `at` beyond the run's end, zero think time, a rule
 /// that can never match…): reported by `validate` and `run`, never fatal.

@@ -1,22 +1,31 @@
 //! Model files: reading, checking and resolving them into a runnable [`Scenario`].
 //!
-//! Two stages, as ripgrep separates low-level and high-level arguments:
-//! 1. [`raw`]: the JSON exactly as written (serde, AWS key names, unknown keys rejected);
-//! 2. [`resolve`]: defaults applied, AWS ranges checked, names turned into typed ids and routes
-//!    precomputed. The simulation only ever sees the resolved [`Scenario`].
+//! Stages, as ripgrep separates low-level and high-level arguments:
+//! 1. [`read_model`]: at most [`limits::MAX_MODEL_BYTES`] of UTF-8 text;
+//! 2. [`shape`] + [`raw`]: the JSON exactly as written (AWS key names, unknown keys rejected),
+//!    every type and key error reported at once, in JSON's words;
+//! 3. [`resolve`]: defaults applied, names and AWS ranges checked, names turned into typed ids,
+//!    routes precomputed, sizes checked against [`limits`] — again every error at once;
+//! 4. warnings for valid but suspicious settings ([`Scenario::warnings`]).
 //!
-//! Every error names the file, the JSON path, what was expected (with the allowed range) and
-//! what was found; see [`ModelError`].
+//! The simulation only ever sees the resolved [`Scenario`]. Every error names the file, the JSON
+//! path, what was expected (with the allowed range) and what was found; see [`ModelError`].
 
 mod error;
+pub mod limits;
+mod lint;
+mod names;
 pub mod path;
 pub mod raw;
 mod resolve;
 mod resolve_asg;
+pub mod shape;
+mod shape_error;
+mod strict_json;
 pub(crate) mod tagged;
 pub mod values;
 
-pub use error::{FieldError, ModelError, Warning};
+pub use error::{FieldError, FieldErrors, ModelError, Warning};
 pub use resolve::resolve;
 
 use crate::engine::SimDuration;
@@ -71,6 +80,9 @@ pub struct Scenario {
 }
 
 /// Parses and resolves a model from JSON text; `file` names it in errors.
+///
+/// Every problem is reported (up to [`shape::MAX_ERRORS`]): the shape errors (types, keys) if
+/// there are any, otherwise every range and reference error.
 pub fn from_json(text: &str, file: &Path) -> Result<Scenario, ModelError> {
     let raw = parse_raw(text, file)?;
     resolve(&raw).map_err(|e| e.in_file(file))
@@ -78,69 +90,64 @@ pub fn from_json(text: &str, file: &Path) -> Result<Scenario, ModelError> {
 
 /// Reads, parses and resolves the model file at `file`.
 pub fn load(file: &Path) -> Result<Scenario, ModelError> {
-    let text = std::fs::read_to_string(file).map_err(|source| ModelError::Read {
-        file: file.to_path_buf(),
-        source,
-    })?;
+    let text = read_model(file)?;
     from_json(&text, file)
 }
 
-/// Parses JSON into the raw model, with the JSON path of any type or key error.
-pub fn parse_raw(text: &str, file: &Path) -> Result<raw::RawModel, ModelError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let parsed: Result<raw::RawModel, _> = serde_path_to_error::deserialize(&mut de);
-    let raw = match parsed {
-        Ok(raw) => raw,
-        Err(e) => {
-            let inner = e.inner();
-            if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-                return Err(ModelError::Syntax {
-                    file: file.to_path_buf(),
-                    message: inner.to_string(),
-                });
-            }
-            let mut path = render_path(e.path());
-            let full = inner.to_string();
-            let (nested, message) = tagged::split_inner_path(&full);
-            if let Some(nested) = nested {
-                if path == "(top level)" {
-                    path.clear();
-                }
-                if !nested.starts_with('[') && !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(nested);
-            }
-            let message = message.to_string();
-            return Err(ModelError::Invalid {
-                file: file.to_path_buf(),
-                path,
-                message,
-            });
-        }
-    };
-    de.end().map_err(|e| ModelError::Syntax {
+/// Reads a model file, refusing more than [`limits::MAX_MODEL_BYTES`] (at most one byte more is
+/// read, so `/dev/zero` or an endless pipe cannot fill memory).
+pub fn read_model(file: &Path) -> Result<String, ModelError> {
+    use std::io::Read;
+    let read_error = |source| ModelError::Read {
         file: file.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    Ok(raw)
+        source,
+    };
+    let handle = std::fs::File::open(file).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    handle
+        .take(limits::MAX_MODEL_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > limits::MAX_MODEL_BYTES {
+        return Err(ModelError::TooLarge {
+            file: file.to_path_buf(),
+            limit: limits::MAX_MODEL_BYTES,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| ModelError::Syntax {
+        file: file.to_path_buf(),
+        message: format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+    })
 }
 
-/// Renders serde_path_to_error's path the way [`path::JsonPath`] does (dotted keys quoted).
-fn render_path(p: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut s = String::new();
-    for seg in p.iter() {
-        match seg {
-            Segment::Seq { index } => s.push_str(&format!("[{index}]")),
-            Segment::Map { key } => path::push_key(&mut s, key),
-            Segment::Enum { variant } => path::push_key(&mut s, variant),
-            Segment::Unknown => path::push_key(&mut s, "?"),
+/// Parses JSON into the raw model; reports every type and key error with its JSON path.
+pub fn parse_raw(text: &str, file: &Path) -> Result<raw::RawModel, ModelError> {
+    if text.len() as u64 > limits::MAX_MODEL_BYTES {
+        return Err(ModelError::TooLarge {
+            file: file.to_path_buf(),
+            limit: limits::MAX_MODEL_BYTES,
+        });
+    }
+    // A key written twice is refused here (serde_json's Value would keep the last silently).
+    let value = serde_json::from_str::<strict_json::StrictValue>(text)
+        .map_err(|e| ModelError::Syntax {
+            file: file.to_path_buf(),
+            message: e.to_string(),
+        })?
+        .0;
+    shape::check::<raw::RawModel>(&value).map_err(|e| {
+        if e.errors.len() == 1 && !e.truncated {
+            let mut errors = e.errors;
+            errors.pop().expect("one error").in_file(file)
+        } else {
+            ModelError::Several {
+                file: file.to_path_buf(),
+                errors: e.errors,
+                truncated: e.truncated,
+            }
         }
-    }
-    if s.is_empty() {
-        "(top level)".into()
-    } else {
-        s
-    }
+    })
 }

@@ -2,7 +2,7 @@
 
 use super::path::JsonPath;
 use super::raw::{RawInstance, RawModel, RawTargetGroup, RawTgAttributes};
-use super::{FieldError, Scenario};
+use super::{FieldError, FieldErrors, Scenario, limits, names};
 use crate::engine::SimDuration;
 use crate::model::catalog::{self, InstanceType};
 use crate::model::client::ClientSpec;
@@ -42,44 +42,64 @@ fn unique_name<'a>(
     path: &JsonPath,
     what: &str,
 ) -> Result<(), FieldError> {
-    if name.is_empty() {
-        return Err(path.error(format!("expected a non-empty {what} name")));
-    }
+    names::check_name(name, path, what)?;
     if !seen.insert(name) {
-        return Err(path.error(format!("duplicate {what} name {name:?}")));
+        return Err(path.error(format!("duplicate {what} {name:?}")));
     }
     Ok(())
 }
 
-/// Resolves a raw model.
-pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
-    let root = JsonPath::root();
-    if raw.name.trim().is_empty() || raw.name.contains(['/', '\\']) {
-        return Err(root
-            .key("name")
-            .error("expected a non-empty name without '/' or '\\' (it names the output folder)"));
+/// Keeps the value of `r`, or records its error.
+fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
     }
+}
+
+/// Resolves a raw model, reporting every problem found (in model order).
+///
+/// Each list element and section is checked even when an earlier one failed. A failed element
+/// keeps its name, so references to it are not reported too. Clients are checked only when every
+/// listener resolved (their routes are computed through the listeners' rules).
+pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
+    let mut errors = Vec::new();
+    let root = JsonPath::root();
+    keep(
+        &mut errors,
+        names::check_model_name(&raw.name, &root.key("name")),
+    );
     let duration = raw.duration.0;
     if duration.as_secs_f64() < 1.0 || duration.as_secs() > MAX_DURATION_SECS {
-        return Err(root.key("duration").error(format!(
+        errors.push(root.key("duration").error(format!(
             "expected a duration from 1 s to 366 days, got {:?}",
             duration
         )));
     }
+    let run_length = SimDuration(duration.as_nanos().min(u128::from(u64::MAX)) as u64);
     let period = match raw.metrics.as_ref().and_then(|m| m.period) {
         None => SimDuration::from_secs(60),
         Some(p) => {
             let secs = p.0.as_secs_f64();
             let ok = [1.0, 5.0, 10.0, 30.0].contains(&secs)
-                || (secs >= 60.0 && p.0.as_secs() % 60 == 0 && p.0.subsec_nanos() == 0);
-            if !ok {
-                return Err(root.key("metrics").key("period").error(format!(
+                || (secs >= 60.0
+                    && p.0.as_secs() % 60 == 0
+                    && p.0.subsec_nanos() == 0
+                    && p.0.as_secs() <= MAX_DURATION_SECS);
+            if ok {
+                SimDuration::from_secs_f64(secs)
+            } else {
+                errors.push(root.key("metrics").key("period").error(format!(
                     "expected a CloudWatch period: 1, 5, 10 or 30 s, or a multiple of 60 s, got {secs} s"
                 )));
+                SimDuration::from_secs(60)
             }
-            SimDuration::from_secs_f64(secs)
         }
     };
+    limits::check_counts(raw, &mut errors);
 
     // Instance types: the catalog, then the model's own (which may override).
     let mut types: BTreeMap<String, InstanceType> = catalog::built_in()
@@ -88,19 +108,26 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
         .collect();
     for (i, t) in raw.instance_types.iter().enumerate() {
         let at = root.key("instance_types").index(i);
+        keep(
+            &mut errors,
+            names::check_name(&t.name, &at.key("name"), "instance type name"),
+        );
         if t.vcpus == 0 || t.vcpus > 448 {
-            return Err(at
-                .key("vcpus")
-                .error(format!("expected 1–448 vCPUs, got {}", t.vcpus)));
+            errors.push(
+                at.key("vcpus")
+                    .error(format!("expected 1–448 vCPUs, got {}", t.vcpus)),
+            );
         }
         if !(t.price_per_hour.is_finite() && t.price_per_hour >= 0.0) {
-            return Err(at
-                .key("price_per_hour")
-                .error("expected a price in USD per hour ≥ 0"));
+            errors.push(
+                at.key("price_per_hour")
+                    .error("expected a price in USD per hour ≥ 0"),
+            );
         }
         if !(t.memory_gib.is_finite() && t.memory_gib > 0.0) {
-            return Err(at.key("memory_gib").error("expected memory in GiB above 0"));
+            errors.push(at.key("memory_gib").error("expected memory in GiB above 0"));
         }
+        // Kept even when wrong, so instances of this type are not reported as unknown.
         types.insert(
             t.name.clone(),
             InstanceType {
@@ -112,89 +139,138 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
         );
     }
 
-    let mut names = BTreeSet::new();
+    let mut seen = BTreeSet::new();
     let mut instance_ids = BTreeMap::new();
     let mut instances = Vec::with_capacity(raw.instances.len());
     for (i, inst) in raw.instances.iter().enumerate() {
         let at = root.key("instances").index(i);
-        unique_name(&mut names, &inst.id, &at.key("id"), "instance id")?;
-        instance_ids.insert(inst.id.clone(), InstanceId(i as u32));
-        instances.push(resolve_instance(inst, &at, &types)?);
+        keep(
+            &mut errors,
+            unique_name(&mut seen, &inst.id, &at.key("id"), "instance id"),
+        );
+        // Known even when wrong, so references to it are not reported as well.
+        instance_ids
+            .entry(inst.id.clone())
+            .or_insert(InstanceId(i as u32));
+        if let Some(spec) = keep(&mut errors, resolve_instance(inst, &at, &types)) {
+            instances.push(spec);
+        }
     }
 
-    let mut names = BTreeSet::new();
+    let mut seen = BTreeSet::new();
     let mut group_ids = BTreeMap::new();
     let mut target_groups = Vec::with_capacity(raw.target_groups.len());
     for (i, g) in raw.target_groups.iter().enumerate() {
         let at = root.key("target_groups").index(i);
-        unique_name(&mut names, &g.name, &at.key("name"), "target group")?;
-        group_ids.insert(g.name.clone(), TargetGroupId(i as u32));
-        target_groups.push(resolve_group(g, &at, &instance_ids)?);
+        keep(
+            &mut errors,
+            unique_name(&mut seen, &g.name, &at.key("name"), "target group name"),
+        );
+        group_ids
+            .entry(g.name.clone())
+            .or_insert(TargetGroupId(i as u32));
+        if let Some(spec) = keep(&mut errors, resolve_group(g, &at, &instance_ids)) {
+            target_groups.push(spec);
+        }
     }
 
     let lb = &raw.load_balancer;
     let lb_at = root.key("load_balancer");
+    keep(
+        &mut errors,
+        names::check_name(&lb.name, &lb_at.key("name"), "load balancer name"),
+    );
     let attrs = lb_at.key("attributes");
-    let idle = ranged(
-        lb.attributes.idle_timeout_seconds.map(|v| v.0),
-        &attrs.key("idle_timeout.timeout_seconds"),
-        1,
-        4000,
-        60,
-        "seconds",
-    )?;
-    let keep_alive = ranged(
-        lb.attributes.client_keep_alive_seconds.map(|v| v.0),
-        &attrs.key("client_keep_alive.seconds"),
-        60,
-        604_800,
-        3600,
-        "seconds",
-    )?;
+    let idle = keep(
+        &mut errors,
+        ranged(
+            lb.attributes.idle_timeout_seconds.map(|v| v.0),
+            &attrs.key("idle_timeout.timeout_seconds"),
+            1,
+            4000,
+            60,
+            "seconds",
+        ),
+    )
+    .unwrap_or(60);
+    let keep_alive = keep(
+        &mut errors,
+        ranged(
+            lb.attributes.client_keep_alive_seconds.map(|v| v.0),
+            &attrs.key("client_keep_alive.seconds"),
+            60,
+            604_800,
+            3600,
+            "seconds",
+        ),
+    )
+    .unwrap_or(3600);
     if lb.listeners.is_empty() {
-        return Err(lb_at
-            .key("listeners")
-            .error("expected at least one listener"));
+        errors.push(
+            lb_at
+                .key("listeners")
+                .error("expected at least one listener"),
+        );
     }
     let http2 = lb.attributes.http2_enabled.is_none_or(|b| b.0);
     let mut listeners: Vec<ListenerSpec> = Vec::with_capacity(lb.listeners.len());
+    let mut listeners_ok = !lb.listeners.is_empty();
     for (i, l) in lb.listeners.iter().enumerate() {
         let at = lb_at.key("listeners").index(i);
-        let mut spec = ListenerSpec::resolve(l, &at, &group_ids)?;
+        let Some(mut spec) = keep(&mut errors, ListenerSpec::resolve(l, &at, &group_ids)) else {
+            listeners_ok = false;
+            continue;
+        };
         spec.http2 &= http2;
         if listeners.iter().any(|o| o.port == spec.port) {
-            return Err(at
-                .key("port")
-                .error(format!("duplicate listener port {}", spec.port)));
+            errors.push(
+                at.key("port")
+                    .error(format!("duplicate listener port {}", spec.port)),
+            );
+            listeners_ok = false;
         }
         listeners.push(spec);
     }
 
     if raw.clients.is_empty() {
-        return Err(root.key("clients").error("expected at least one client"));
+        errors.push(root.key("clients").error("expected at least one client"));
     }
     let mut routes = RouteTable::default();
-    let mut names = BTreeSet::new();
+    let mut seen = BTreeSet::new();
     let mut clients = Vec::with_capacity(raw.clients.len());
     for (i, c) in raw.clients.iter().enumerate() {
         let at = root.key("clients").index(i);
-        unique_name(&mut names, &c.name, &at.key("name"), "client")?;
-        clients.push(ClientSpec::resolve(
-            c,
-            &at,
-            &listeners,
-            &mut routes,
-            SimDuration(duration.as_nanos() as u64),
-        )?);
+        keep(
+            &mut errors,
+            unique_name(&mut seen, &c.name, &at.key("name"), "client name"),
+        );
+        for (r, t) in c.requests.iter().enumerate() {
+            let t_at = at.key("requests").index(r).key("name");
+            keep(
+                &mut errors,
+                names::check_name(&t.name, &t_at, "request type name"),
+            );
+        }
+        if listeners_ok {
+            if let Some(spec) = keep(
+                &mut errors,
+                ClientSpec::resolve(c, &at, &listeners, &mut routes, run_length),
+            ) {
+                clients.push(spec);
+            }
+        }
     }
 
-    let located: BTreeMap<String, (InstanceId, String)> = instances
+    // Faults and operations refer to instances by id: the raw list, so an instance that failed
+    // to resolve is still known.
+    let located: BTreeMap<String, (InstanceId, String)> = raw
+        .instances
         .iter()
         .enumerate()
-        .map(|(i, spec)| {
+        .map(|(i, inst)| {
             (
-                spec.id.clone(),
-                (InstanceId(i as u32), spec.availability_zone.clone()),
+                inst.id.clone(),
+                (InstanceId(i as u32), inst.availability_zone.clone()),
             )
         })
         .collect();
@@ -205,35 +281,47 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
         .collect();
     let mut faults = Vec::with_capacity(raw.faults.len());
     for (i, f) in raw.faults.iter().enumerate() {
-        faults.push(FaultSpec::resolve(
-            f,
-            &root.key("faults").index(i),
-            &located,
-            &asg_zones,
-        )?);
+        let at = root.key("faults").index(i);
+        if let Some(spec) = keep(
+            &mut errors,
+            FaultSpec::resolve(f, &at, &located, &asg_zones),
+        ) {
+            faults.push(spec);
+        }
     }
     let mut operations = Vec::with_capacity(raw.operations.len());
     for (i, o) in raw.operations.iter().enumerate() {
-        operations.push(OperationSpec::resolve(
-            o,
-            &root.key("operations").index(i),
-            &group_ids,
-            &located,
-        )?);
+        let at = root.key("operations").index(i);
+        if let Some(spec) = keep(
+            &mut errors,
+            OperationSpec::resolve(o, &at, &group_ids, &located),
+        ) {
+            operations.push(spec);
+        }
     }
 
-    let (auto_scaling_groups, alarms) = super::resolve_asg::resolve_autoscaling(
+    let autoscaling = super::resolve_asg::resolve_autoscaling(
         &raw.auto_scaling_groups,
         &raw.alarms,
         &types,
         &group_ids,
         period,
-    )?;
+    );
+    let (auto_scaling_groups, alarms) = match autoscaling {
+        Ok(v) => v,
+        Err(e) => {
+            errors.extend(e.0);
+            (Vec::new(), Vec::new())
+        }
+    };
+    if !errors.is_empty() {
+        return Err(FieldErrors(errors));
+    }
 
-    Ok(Scenario {
+    let mut scenario = Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
-        duration: SimDuration(duration.as_nanos() as u64),
+        duration: run_length,
         seed: raw.seed.unwrap_or(1),
         period,
         load_balancer: lb.name.clone(),
@@ -249,7 +337,12 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldError> {
         auto_scaling_groups,
         alarms,
         warnings: Vec::new(),
-    })
+    };
+    if let Some(e) = limits::check_series(&scenario) {
+        return Err(e.into());
+    }
+    scenario.warnings = super::lint::warnings(&scenario, raw);
+    Ok(scenario)
 }
 
 fn resolve_instance(
@@ -268,6 +361,11 @@ fn resolve_instance(
             .key("availability_zone")
             .error("expected an Availability Zone such as \"us-east-1a\""));
     }
+    names::check_name(
+        &raw.availability_zone,
+        &at.key("availability_zone"),
+        "Availability Zone",
+    )?;
     let workers = raw.workers.unwrap_or(t.vcpus);
     if !(1..=100_000).contains(&workers) {
         return Err(at

@@ -1,11 +1,12 @@
 //! Resolution of Auto Scaling groups, their policies, and CloudWatch alarms (user-defined ones and
 //! the two each target tracking policy creates).
 
-use super::FieldError;
 use super::path::JsonPath;
 use super::raw::{
     RawAlarm, RawAutoScalingGroup, RawDistribution, RawDistributionLognormal, RawScalingPolicy,
+    RawScheduledAction,
 };
+use super::{FieldError, FieldErrors, names};
 use crate::engine::SimDuration;
 use crate::model::autoscaling::{
     AdjustmentType, AlarmSpec, AsgSpec, HealthCheckType, LaunchTemplate, LifecycleHook, MetricRef,
@@ -17,6 +18,10 @@ use crate::model::cloudwatch::{AlarmRule, Comparison, MissingData, Statistic};
 use crate::model::distribution::Distribution;
 use crate::model::ids::TargetGroupId;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Largest `MaxSize` (and scheduled `MinSize`/`MaxSize`/`DesiredCapacity`): albsim's limit, the
+/// same as AWS's targets per target group (1,000).
+const MAX_GROUP_SIZE: u32 = 1000;
 
 /// An integer number of seconds in `lo..=hi` (`None`: `default`), as a duration.
 fn seconds(
@@ -31,65 +36,104 @@ fn seconds(
 }
 
 /// Resolves every group and alarm. `period` is the metric period; `types` the instance catalog.
+///
+/// Every group and alarm is checked even when an earlier one failed; all problems are returned.
+/// Alarms refer to groups and policies by their position in the model, so a group that failed
+/// does not make the alarms that name it fail too.
 pub fn resolve_autoscaling(
     groups_raw: &[RawAutoScalingGroup],
     alarms_raw: &[RawAlarm],
     types: &BTreeMap<String, InstanceType>,
     target_groups: &BTreeMap<String, TargetGroupId>,
     period: SimDuration,
-) -> Result<(Vec<AsgSpec>, Vec<AlarmSpec>), FieldError> {
+) -> Result<(Vec<AsgSpec>, Vec<AlarmSpec>), FieldErrors> {
     let root = JsonPath::root();
+    let mut errors = Vec::new();
     let mut asgs = Vec::with_capacity(groups_raw.len());
     let mut alarms = Vec::new();
     let mut names = BTreeSet::new();
     let mut policy_names: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut asg_index: BTreeMap<&str, usize> = BTreeMap::new();
     for (a, raw) in groups_raw.iter().enumerate() {
         let at = root.key("auto_scaling_groups").index(a);
-        if raw.name.is_empty() || !names.insert(raw.name.as_str()) {
-            return Err(at.key("AutoScalingGroupName").error(format!(
-                "expected a unique, non-empty name, got {:?}",
+        let name_at = at.key("AutoScalingGroupName");
+        if let Err(e) = names::check_name(&raw.name, &name_at, "Auto Scaling group name") {
+            errors.push(e);
+        } else if !names.insert(raw.name.as_str()) {
+            errors.push(name_at.error(format!(
+                "expected a unique name, got {:?} a second time",
                 raw.name
             )));
         }
-        let asg = resolve_group(raw, &at, types, target_groups, period, a, &mut alarms)?;
-        for (p, policy) in asg.policies.iter().enumerate() {
-            if policy_names.insert(policy.name.clone(), (a, p)).is_some() {
-                return Err(at.key("Policies").index(p).key("PolicyName").error(format!(
+        asg_index.entry(raw.name.as_str()).or_insert(a);
+        for (p, policy) in raw.policies.iter().enumerate() {
+            let p_at = at.key("Policies").index(p).key("PolicyName");
+            if let Err(e) = names::check_name(&policy.name, &p_at, "policy name") {
+                errors.push(e);
+            } else if policy_names.insert(policy.name.clone(), (a, p)).is_some() {
+                errors.push(p_at.error(format!(
                     "duplicate policy name {:?} (alarm actions refer to policies by name)",
                     policy.name
                 )));
             }
         }
-        asgs.push(asg);
+        let mut more = Vec::new();
+        match resolve_group(
+            raw,
+            &at,
+            types,
+            target_groups,
+            period,
+            a,
+            &mut alarms,
+            &mut more,
+        ) {
+            Ok(asg) => asgs.push(asg),
+            Err(e) => errors.push(e),
+        }
+        errors.extend(more);
     }
-    let asg_index: BTreeMap<&str, usize> = asgs
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.name.as_str(), i))
-        .collect();
     for (i, raw) in alarms_raw.iter().enumerate() {
         let at = root.key("alarms").index(i);
-        alarms.push(resolve_alarm(
+        if let Err(e) = names::check_name(&raw.name, &at.key("AlarmName"), "alarm name") {
+            errors.push(e);
+        }
+        match resolve_alarm(
             raw,
             &at,
             &asg_index,
             target_groups,
             &policy_names,
-            &asgs,
+            groups_raw,
             period,
-        )?);
-    }
-    let mut alarm_names = BTreeSet::new();
-    for (i, a) in alarms.iter().enumerate() {
-        if !alarm_names.insert(a.name.as_str()) {
-            return Err(root
-                .key("alarms")
-                .index(i)
-                .key("AlarmName")
-                .error(format!("duplicate alarm name {:?}", a.name)));
+        ) {
+            Ok(alarm) => alarms.push(alarm),
+            Err(e) => errors.push(e),
         }
     }
-    Ok((asgs, alarms))
+    if !errors.is_empty() {
+        return Err(FieldErrors(errors));
+    }
+    let mut alarm_names = BTreeSet::new();
+    for a in &alarms {
+        if !alarm_names.insert(a.name.as_str()) {
+            let i = alarms_raw
+                .iter()
+                .rposition(|r| r.name == a.name)
+                .unwrap_or(0);
+            errors.push(
+                root.key("alarms")
+                    .index(i)
+                    .key("AlarmName")
+                    .error(format!("duplicate alarm name {:?}", a.name)),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok((asgs, alarms))
+    } else {
+        Err(FieldErrors(errors))
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -101,10 +145,11 @@ fn resolve_group(
     period: SimDuration,
     asg_index: usize,
     alarms: &mut Vec<AlarmSpec>,
+    more: &mut Vec<FieldError>,
 ) -> Result<AsgSpec, FieldError> {
-    if raw.max_size > 1000 {
+    if raw.max_size > MAX_GROUP_SIZE {
         return Err(at.key("MaxSize").error(format!(
-            "expected at most 1000 instances, got {}",
+            "expected at most {MAX_GROUP_SIZE} instances, got {}",
             raw.max_size
         )));
     }
@@ -162,6 +207,11 @@ fn resolve_group(
                 "expected a unique Availability Zone name, got {z:?}"
             )));
         }
+        names::check_name(
+            z,
+            &at.key("AvailabilityZones").index(i),
+            "Availability Zone",
+        )?;
         zones.push(z.clone());
     }
     let mut groups = Vec::new();
@@ -243,9 +293,14 @@ fn resolve_group(
             7200,
             3600,
         )?;
-        let wait = h.completes_after.map_or(heartbeat, |d| {
-            SimDuration(d.0.as_nanos() as u64).min(heartbeat)
-        });
+        let wait = h
+            .completes_after
+            .map_or(heartbeat, |d| d.sim().min(heartbeat));
+        names::check_name(
+            &h.name,
+            &h_at.key("LifecycleHookName"),
+            "lifecycle hook name",
+        )?;
         hooks.push(LifecycleHook {
             name: h.name.clone(),
             launching,
@@ -254,17 +309,19 @@ fn resolve_group(
     }
     let health_poll = match raw.health_check_poll_interval {
         None => SimDuration::from_secs(60),
-        Some(d) if d.0.as_secs_f64() >= 1.0 => SimDuration(d.0.as_nanos() as u64),
+        Some(d) if d.0.as_secs_f64() >= 1.0 => d.sim(),
         Some(_) => {
             return Err(at
                 .key("health_check_poll_interval")
                 .error("expected at least 1 s"));
         }
     };
+    // Every policy is checked; the first failure is returned, the others go to `more`.
     let mut policies = Vec::new();
+    let mut failed = Vec::new();
     for (p, rp) in raw.policies.iter().enumerate() {
         let p_at = at.key("Policies").index(p);
-        policies.push(resolve_policy(
+        match resolve_policy(
             rp,
             &p_at,
             raw,
@@ -277,23 +334,22 @@ fn resolve_group(
             asg_index,
             p,
             alarms,
-        )?);
+        ) {
+            Ok(policy) => policies.push(policy),
+            Err(e) => failed.push(e),
+        }
     }
     let mut scheduled = Vec::new();
     for (i, s) in raw.scheduled_actions.iter().enumerate() {
-        let s_at = at.key("ScheduledActions").index(i);
-        if s.min_size.is_none() && s.max_size.is_none() && s.desired_capacity.is_none() {
-            return Err(s_at.error(
-                "a scheduled action needs at least one of MinSize, MaxSize, DesiredCapacity",
-            ));
+        match scheduled_action(s, &at.key("ScheduledActions").index(i)) {
+            Ok(action) => scheduled.push(action),
+            Err(e) => failed.push(e),
         }
-        scheduled.push(ScheduledAction {
-            name: s.name.clone(),
-            at: SimDuration(s.at.0.as_nanos() as u64),
-            min: s.min_size,
-            max: s.max_size,
-            desired: s.desired_capacity,
-        });
+    }
+    if !failed.is_empty() {
+        let first = failed.remove(0);
+        more.extend(failed);
+        return Err(first);
     }
     Ok(AsgSpec {
         name: raw.name.clone(),
@@ -313,6 +369,40 @@ fn resolve_group(
         policies,
         scheduled,
         health_poll,
+    })
+}
+
+/// A scheduled action (`PutScheduledUpdateGroupAction`) written at `s_at`.
+fn scheduled_action(
+    s: &RawScheduledAction,
+    s_at: &JsonPath,
+) -> Result<ScheduledAction, FieldError> {
+    if s.min_size.is_none() && s.max_size.is_none() && s.desired_capacity.is_none() {
+        return Err(s_at
+            .error("a scheduled action needs at least one of MinSize, MaxSize, DesiredCapacity"));
+    }
+    names::check_name(
+        &s.name,
+        &s_at.key("ScheduledActionName"),
+        "scheduled action name",
+    )?;
+    for (key, v) in [
+        ("MinSize", s.min_size),
+        ("MaxSize", s.max_size),
+        ("DesiredCapacity", s.desired_capacity),
+    ] {
+        if let Some(v) = v.filter(|&v| v > MAX_GROUP_SIZE) {
+            return Err(s_at.key(key).error(format!(
+                "expected at most {MAX_GROUP_SIZE} instances, got {v}"
+            )));
+        }
+    }
+    Ok(ScheduledAction {
+        name: s.name.clone(),
+        at: s.at.sim(),
+        min: s.min_size,
+        max: s.max_size,
+        desired: s.desired_capacity,
     })
 }
 
@@ -617,7 +707,7 @@ fn resolve_alarm(
     asg_index: &BTreeMap<&str, usize>,
     target_groups: &BTreeMap<String, TargetGroupId>,
     policies: &BTreeMap<String, (usize, usize)>,
-    asgs: &[AsgSpec],
+    groups_raw: &[RawAutoScalingGroup],
     period: SimDuration,
 ) -> Result<AlarmSpec, FieldError> {
     let metric = lookup_metric(
@@ -688,7 +778,7 @@ fn resolve_alarm(
                 .index(i)
                 .error(format!("no scaling policy named {name:?}"))
         })?;
-        if matches!(asgs[a].policies[p].kind, PolicyKind::TargetTracking { .. }) {
+        if groups_raw[a].policies[p].policy_type == "TargetTrackingScaling" {
             return Err(at
                 .key("AlarmActions")
                 .index(i)

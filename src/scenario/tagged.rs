@@ -70,16 +70,55 @@ pub fn unknown<E: Error>(key: &str, got: &str, expected: &[&str]) -> E {
 }
 
 /// Implements `Deserialize` for an enum of single-struct variants, tagged by `$tag`.
+///
+/// It asks for a struct named [`super::shape::TAGGED_PREFIX`] + tag whose "fields" are the
+/// variants: albsim's own deserializer ([`super::shape`]) reads such an object in place (tag
+/// first, paths kept) and calls `visit_enum`; any other deserializer (serde_json in unit tests)
+/// calls `visit_map`, and the object is buffered and split here.
 macro_rules! tagged_deserialize {
     ($enum:ident, $tag:literal, { $($wire:literal => $variant:ident),* $(,)? }) => {
         impl<'de> serde::Deserialize<'de> for $enum {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
-                let (tag, rest) = $crate::scenario::tagged::split_tag::<D::Error>(value, $tag)?;
-                match tag.as_str() {
-                    $($wire => Ok($enum::$variant($crate::scenario::tagged::variant(rest)?)),)*
-                    other => Err($crate::scenario::tagged::unknown($tag, other, &[$($wire),*])),
+                struct TaggedVisitor;
+                impl<'de> serde::de::Visitor<'de> for TaggedVisitor {
+                    type Value = $enum;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        write!(f, "an object with a \"{}\" key", $tag)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        map: A,
+                    ) -> Result<$enum, A::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+                            serde::de::value::MapAccessDeserializer::new(map),
+                        )?;
+                        let (tag, rest) =
+                            $crate::scenario::tagged::split_tag::<A::Error>(value, $tag)?;
+                        match tag.as_str() {
+                            $($wire => Ok($enum::$variant($crate::scenario::tagged::variant(rest)?)),)*
+                            other => Err($crate::scenario::tagged::unknown($tag, other, &[$($wire),*])),
+                        }
+                    }
+                    fn visit_enum<A: serde::de::EnumAccess<'de>>(
+                        self,
+                        data: A,
+                    ) -> Result<$enum, A::Error> {
+                        use serde::de::VariantAccess;
+                        let (tag, content) = data.variant::<String>()?;
+                        match tag.as_str() {
+                            $($wire => content.newtype_variant().map($enum::$variant),)*
+                            other => Err(<A::Error as serde::de::Error>::unknown_variant(
+                                other,
+                                &[$($wire),*],
+                            )),
+                        }
+                    }
                 }
+                d.deserialize_struct(
+                    concat!("$albsim::tagged::", $tag),
+                    &[$($wire),*],
+                    TaggedVisitor,
+                )
             }
         }
     };

@@ -13,6 +13,14 @@ use std::time::Duration;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DurationValue(pub Duration);
 
+impl DurationValue {
+    /// As simulated time; durations beyond what simulated time can hold (about 584 years)
+    /// saturate at its end, instead of wrapping round to a small value.
+    pub fn sim(self) -> crate::engine::SimDuration {
+        crate::engine::SimDuration(u64::try_from(self.0.as_nanos()).unwrap_or(u64::MAX))
+    }
+}
+
 /// Parses `"5m"`, `"300s"`, `"1h 30m"`, `"250ms"` or a bare number of seconds (`"300"`, `"1.5"`).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
@@ -145,6 +153,13 @@ mod tests {
         assert_eq!(p("1.5"), Duration::from_millis(1500));
         assert!(parse_duration("soon").unwrap_err().contains("\"5m\""));
         assert!(parse_duration("-3").is_err());
+        // See: issue 7, defect 3
+        let huge = DurationValue(Duration::from_secs(18_446_744_074));
+        assert_eq!(
+            huge.sim().0,
+            u64::MAX,
+            "saturates instead of wrapping to 0.29 s"
+        );
     }
 
     #[test]

@@ -96,9 +96,9 @@ fn unknown_key_is_named_with_the_allowed_keys() {
         &[
             FILE,
             "load_balancer.atributes",
-            "unknown field `atributes`",
-            "expected one of",
-            "`attributes`",
+            "unknown key \"atributes\"",
+            "did you mean \"attributes\"?",
+            "allowed keys: name, attributes, listeners",
         ],
     );
 }
@@ -113,8 +113,7 @@ fn wrong_type_names_the_path_and_the_expected_type() {
         &[
             FILE,
             "load_balancer.listeners[0].port",
-            "\"eighty\"",
-            "expected u32",
+            "expected a whole number 0–4294967295, got a string \"eighty\"",
         ],
     );
 }
@@ -128,7 +127,11 @@ fn wrong_type_inside_a_tagged_object_names_the_key() {
     let e = run_rejected(&pretty(&m));
     assert_mentions(
         &e,
-        &[FILE, "clients[0].arrival.rate_per_second", "expected f64"],
+        &[
+            FILE,
+            "clients[0].arrival.rate_per_second",
+            "expected a number, got a string \"fast\"",
+        ],
     );
 }
 

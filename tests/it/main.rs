@@ -11,6 +11,8 @@ mod determinism;
 mod draining;
 mod faults;
 mod health_timeline;
+mod model_checks;
+mod model_errors;
 mod model_stories;
 mod output_safety;
 mod routing;

@@ -1,0 +1,190 @@
+//! Limits on what a model may ask for, so a typo cannot make a run exhaust memory or never end.
+//!
+//! Where AWS has a quota for the same thing, albsim uses AWS's default ("Quotas for your
+//! Application Load Balancers",
+//! <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html>):
+//! a model that exceeds it could not be built in an account with default quotas either. The
+//! other limits are albsim's own and are chosen far above any model that simulates in minutes.
+
+use super::path::JsonPath;
+use super::raw::RawModel;
+use super::{FieldError, Scenario};
+use crate::model::autoscaling::MetricRef;
+
+/// Largest model file read: 16 MiB (the shipped models are under 20 KiB).
+pub const MAX_MODEL_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Listeners per load balancer: AWS quota "Listeners per Application Load Balancer", 50.
+pub const MAX_LISTENERS: usize = 50;
+
+/// Rules on all listeners, not counting default rules: AWS quota "Rules per Application Load
+/// Balancer (excluding default rules)", 100.
+pub const MAX_RULES: usize = 100;
+
+/// Target groups: AWS quota "Target Groups per Application Load Balancer", 100.
+pub const MAX_TARGET_GROUPS: usize = 100;
+
+/// Targets registered with one target group: AWS quota "Targets per Target Group per Region
+/// (instances or IP addresses)", 1,000.
+pub const MAX_TARGETS_PER_GROUP: usize = 1000;
+
+/// Instances in `instances`: AWS quota "Targets per Application Load Balancer", 1,000 (an
+/// instance that is no target serves nothing).
+pub const MAX_INSTANCES: usize = 1000;
+
+/// Auto Scaling groups: albsim's limit (AWS's per-Region quota is 500, far more than one load
+/// balancer can use).
+pub const MAX_AUTO_SCALING_GROUPS: usize = 100;
+
+/// Instances that may exist at once: the model's plus every group's `MaxSize` (each at most
+/// 1,000); albsim's limit.
+pub const MAX_TOTAL_CAPACITY: u64 = 10_000;
+
+/// Clients: albsim's limit.
+pub const MAX_CLIENTS: usize = 1000;
+
+/// Memory the per-period series (`timeseries.csv`, the plot) may take: 1 GiB. Beyond it a run
+/// would likely be killed (or swap) on an ordinary machine, after simulating for hours.
+pub const MAX_SERIES_BYTES: u64 = 1024 * 1024 * 1024;
+
+fn too_many(at: JsonPath, what: &str, got: usize, max: usize, source: &str) -> FieldError {
+    at.error(format!(
+        "expected at most {max} {what} ({source}), got {got}"
+    ))
+}
+
+/// Checks the counts of the raw model against the limits above.
+pub(super) fn check_counts(raw: &RawModel, errors: &mut Vec<FieldError>) {
+    let root = JsonPath::root();
+    let lb = root.key("load_balancer");
+    let listeners = &raw.load_balancer.listeners;
+    if listeners.len() > MAX_LISTENERS {
+        errors.push(too_many(
+            lb.key("listeners"),
+            "listeners",
+            listeners.len(),
+            MAX_LISTENERS,
+            "AWS quota: listeners per Application Load Balancer",
+        ));
+    }
+    let rules: usize = listeners.iter().map(|l| l.rules.len()).sum();
+    if rules > MAX_RULES {
+        errors.push(too_many(
+            lb.key("listeners"),
+            "rules on all listeners, not counting default actions,",
+            rules,
+            MAX_RULES,
+            "AWS quota: rules per Application Load Balancer",
+        ));
+    }
+    if raw.target_groups.len() > MAX_TARGET_GROUPS {
+        errors.push(too_many(
+            root.key("target_groups"),
+            "target groups",
+            raw.target_groups.len(),
+            MAX_TARGET_GROUPS,
+            "AWS quota: target groups per Application Load Balancer",
+        ));
+    }
+    for (i, g) in raw.target_groups.iter().enumerate() {
+        if g.targets.len() > MAX_TARGETS_PER_GROUP {
+            errors.push(too_many(
+                root.key("target_groups").index(i).key("targets"),
+                "targets",
+                g.targets.len(),
+                MAX_TARGETS_PER_GROUP,
+                "AWS quota: targets per target group",
+            ));
+        }
+    }
+    if raw.instances.len() > MAX_INSTANCES {
+        errors.push(too_many(
+            root.key("instances"),
+            "instances",
+            raw.instances.len(),
+            MAX_INSTANCES,
+            "AWS quota: targets per Application Load Balancer",
+        ));
+    }
+    if raw.auto_scaling_groups.len() > MAX_AUTO_SCALING_GROUPS {
+        errors.push(too_many(
+            root.key("auto_scaling_groups"),
+            "Auto Scaling groups",
+            raw.auto_scaling_groups.len(),
+            MAX_AUTO_SCALING_GROUPS,
+            "albsim's limit for one load balancer",
+        ));
+    }
+    if raw.clients.len() > MAX_CLIENTS {
+        errors.push(too_many(
+            root.key("clients"),
+            "clients",
+            raw.clients.len(),
+            MAX_CLIENTS,
+            "albsim's limit; merge clients with the same arrival process",
+        ));
+    }
+    let capacity = raw.instances.len() as u64
+        + raw
+            .auto_scaling_groups
+            .iter()
+            .map(|g| {
+                let scheduled = g.scheduled_actions.iter().filter_map(|s| s.max_size);
+                u64::from(scheduled.fold(g.max_size, u32::max))
+            })
+            .sum::<u64>();
+    if capacity > MAX_TOTAL_CAPACITY {
+        errors.push(root.key("auto_scaling_groups").error(format!(
+            "expected at most {MAX_TOTAL_CAPACITY} instances in all (instances plus every group's MaxSize; albsim's limit), got {capacity}; lower MaxSize"
+        )));
+    }
+}
+
+/// Bytes one `timeseries.csv` row costs while the run records it and writes it out: the row in
+/// memory (`recorder::PeriodRow`: 376 bytes of fixed fields and list headers, 16 per target group
+/// for healthy and unhealthy host counts, 16 per percentile alarm, 16 per Auto Scaling group, 24
+/// per alarm, 16 per instance slot for CPU) plus its CSV text (about 12 bytes per column).
+pub fn row_bytes(sc: &Scenario) -> u64 {
+    let groups = sc.target_groups.len() as u64;
+    let asgs = sc.auto_scaling_groups.len() as u64;
+    let alarms = sc.alarms.len() as u64;
+    let quantiles = sc
+        .alarms
+        .iter()
+        .filter(|a| matches!(a.metric, MetricRef::LbTargetResponseTimePercentile(_)))
+        .count() as u64;
+    let instances = sc.instances.len() as u64
+        + sc.auto_scaling_groups
+            .iter()
+            .map(|g| u64::from(g.max))
+            .sum::<u64>();
+    let memory = 376 + 16 * groups + 16 * quantiles + 16 * asgs + 24 * alarms + 16 * instances;
+    let columns = 20 + 2 * groups + quantiles + 4 * asgs + 2 * alarms + instances;
+    memory + 12 * columns
+}
+
+/// Rejects a metric period so short for the run's duration that its series cannot fit
+/// [`MAX_SERIES_BYTES`].
+pub(super) fn check_series(sc: &Scenario) -> Option<FieldError> {
+    let rows = sc.duration.0.div_ceil(sc.period.0.max(1));
+    let per_row = row_bytes(sc);
+    let bytes = rows.saturating_mul(per_row);
+    if bytes <= MAX_SERIES_BYTES {
+        return None;
+    }
+    let max_rows = MAX_SERIES_BYTES / per_row;
+    let min_period = sc.duration.as_secs_f64() / max_rows as f64;
+    let suggested = [
+        1u64, 5, 10, 30, 60, 300, 600, 900, 1800, 3600, 21_600, 86_400,
+    ]
+    .into_iter()
+    .find(|&p| p as f64 >= min_period)
+    .unwrap_or(86_400);
+    Some(JsonPath::root().key("metrics").key("period").error(format!(
+        "a {} s period over a duration of {} makes {rows} rows of about {per_row} bytes each ({} MiB); the limit is {} MiB ({max_rows} rows for this model): use a period of at least {suggested} s, or a shorter duration",
+        sc.period.as_secs_f64(),
+        crate::report::terminal::human_duration(sc.duration.as_secs_f64()),
+        bytes / (1024 * 1024),
+        MAX_SERIES_BYTES / (1024 * 1024),
+    )))
+}
