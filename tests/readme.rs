@@ -29,6 +29,10 @@ const SANDBOX_INPUTS: &[&str] = &["models", "tests/readme"];
 /// the README shows `[..]` in its place.
 const VOLATILE_UNITS: &[&str] = &[" s wall", " events/s"];
 
+/// JSON keys whose string value changes without the simulation changing (the version that wrote
+/// the file): the README shows `"[..]"` as their value.
+const VOLATILE_KEYS: &[&str] = &["\"albsim_version\": \""];
+
 /// The longest one README command may take (the slowest takes about a second in a debug build).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -69,8 +73,9 @@ fn readme_console_blocks_show_what_albsim_prints() {
             .position(|(a, b)| a != b)
             .map_or(0, |i| i + 1);
         panic!(
-            "README.md line {line}: a volatile number ({VOLATILE_UNITS:?}) is written out; \
-             write `[..]` instead (`TRYCMD=overwrite` does it)"
+            "README.md line {line}: a volatile value (a number before {VOLATILE_UNITS:?}, or the \
+             value of {VOLATILE_KEYS:?}) is written out; write `[..]` instead (`TRYCMD=overwrite` \
+             does it)"
         );
     }
 
@@ -160,8 +165,8 @@ fn console_commands(markdown: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// `markdown` with every number that precedes one of [`VOLATILE_UNITS`] on an output line of a
-/// console block replaced by `[..]`.
+/// `markdown` with every number that precedes one of [`VOLATILE_UNITS`], and the value of each of
+/// [`VOLATILE_KEYS`], on an output line of a console block replaced by `[..]`.
 fn mark_volatile(markdown: &str) -> String {
     lines(markdown)
         .into_iter()
@@ -176,9 +181,18 @@ fn mark_volatile(markdown: &str) -> String {
         .collect()
 }
 
-/// `line` with the number before each of [`VOLATILE_UNITS`] replaced by `[..]`.
+/// `line` with the number before each of [`VOLATILE_UNITS`] and the string after each of
+/// [`VOLATILE_KEYS`] replaced by `[..]`.
 fn mark_volatile_line(line: &str) -> String {
     let mut line = line.to_owned();
+    for key in VOLATILE_KEYS {
+        if let Some(found) = line.find(key) {
+            let start = found + key.len();
+            if let Some(len) = line[start..].find('"') {
+                line.replace_range(start..start + len, "[..]");
+            }
+        }
+    }
     for unit in VOLATILE_UNITS {
         let mut from = 0;
         while let Some(found) = line[from..].find(unit) {
@@ -253,13 +267,14 @@ $ bare
 }
 
 #[test]
-fn mark_volatile_replaces_wall_time_and_rates_in_console_output_only() {
+fn mark_volatile_replaces_wall_time_rates_and_version_in_console_output_only() {
     let markdown = "\
 took 0.3 s wall in prose
 ```console
 $ albsim run m.json --note 1.5 s wall
 m: 30m simulated (seed 42) in 0.02 s wall, 321,121 events, 1,234,567 events/s
 m: 30m simulated (seed 42) in [..] s wall
+  \"albsim_version\": \"0.1.0\",
 ```
 ```text
 in 0.02 s wall
@@ -271,6 +286,7 @@ took 0.3 s wall in prose
 $ albsim run m.json --note 1.5 s wall
 m: 30m simulated (seed 42) in [..] s wall, 321,121 events, [..] events/s
 m: 30m simulated (seed 42) in [..] s wall
+  \"albsim_version\": \"[..]\",
 ```
 ```text
 in 0.02 s wall
