@@ -92,10 +92,7 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
 
 /// Reads and resolves the model with the command line's `--seed` and `--duration`.
 fn load(a: &RunArgs) -> Result<Scenario> {
-    let text = std::fs::read_to_string(&a.model).map_err(|source| ModelError::Read {
-        file: a.model.clone(),
-        source,
-    })?;
+    let text = scenario::read_model(&a.model)?;
     let mut raw = scenario::parse_raw(&text, &a.model)?;
     if let Some(seed) = a.seed {
         raw.seed = Some(seed);
@@ -106,11 +103,12 @@ fn load(a: &RunArgs) -> Result<Scenario> {
     }
     // The loader checks the duration (its range is the loader's to keep); a value that came from
     // the command line is named as such.
-    scenario::resolve(&raw).map_err(|e| match &a.duration {
-        Some(d) if e.path == "duration" => {
-            UsageError(format!("--duration {d}: {}", e.message)).into()
+    scenario::resolve(&raw).map_err(|errors| {
+        let duration_error = errors.0.iter().find(|e| e.path == "duration");
+        match (&a.duration, duration_error) {
+            (Some(d), Some(e)) => UsageError(format!("--duration {d}: {}", e.message)).into(),
+            _ => anyhow::Error::from(errors.in_file(&a.model)),
         }
-        _ => anyhow::Error::from(e.in_file(&a.model)),
     })
 }
 
