@@ -556,3 +556,39 @@ fn diurnal_points(lo: f64, hi: f64, period: f64, peak: f64, run_secs: f64) -> Ve
 fn diurnal_pieces(period: f64, run_secs: f64) -> usize {
     (run_secs / (period / 1440.0)).ceil() as usize + 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn users(count: u32) -> ClientSpec {
+        ClientSpec {
+            name: format!("u{count}"),
+            load: Load::Users {
+                count,
+                spawn_interval: SimDuration::ZERO,
+                think: Distribution::Constant { ns: 1e9 },
+            },
+            types: Vec::new(),
+            cumulative_weights: Vec::new(),
+            keep_alive: true,
+            sessions: 0,
+            http2: false,
+        }
+    }
+
+    // See: issue 7, defect 7
+    #[test]
+    fn unbounded_input_total_population_is_capped() {
+        let clients = JsonPath::root().key("clients");
+        assert!(check_population(&[users(MAX_USERS / 2), users(MAX_USERS / 2)], &clients).is_ok());
+        let e = check_population(&[users(MAX_USERS / 2), users(MAX_USERS / 2 + 1)], &clients)
+            .unwrap_err();
+        assert_eq!(e.path, "clients[1].arrival.count");
+        assert!(
+            e.message.contains("at most 10000000 users"),
+            "{}",
+            e.message
+        );
+    }
+}

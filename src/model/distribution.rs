@@ -337,6 +337,30 @@ mod tests {
         }
     }
 
+    // See: issue 7, defect 3
+    #[test]
+    fn time_overflow_parameters_are_rejected_and_draws_saturate() {
+        let e = resolve(r#"{"distribution":"exponential","mean_ms":1e308}"#).unwrap_err();
+        assert_eq!(e.path, "service_time.mean_ms");
+        assert!(e.message.contains("at most 31622400000"), "{}", e.message);
+        for json in [
+            r#"{"distribution":"constant","ms":3.2e10}"#,
+            r#"{"distribution":"uniform","min_ms":0,"max_ms":1e300}"#,
+            r#"{"distribution":"normal","mean_ms":10,"stddev_ms":1e12}"#,
+            r#"{"distribution":"lognormal","median_ms":10,"p99_ms":1e11}"#,
+            r#"{"distribution":"lognormal","mean_ms":10,"stddev_ms":1e11}"#,
+            r#"{"distribution":"empirical","percentiles":[{"p":0,"ms":1},{"p":100,"ms":1e11}]}"#,
+        ] {
+            let e = resolve(json).unwrap_err();
+            assert!(e.message.contains("366 days"), "{json}: {}", e.message);
+        }
+        // 366 days is accepted; a draw far in the tail (here forced) saturates to "never".
+        assert!(resolve(r#"{"distribution":"constant","ms":31622400000}"#).is_ok());
+        let huge = Distribution::Exponential { mean_ns: 1e300 };
+        let mut rng = RngStream::derive(1, "t");
+        assert_eq!(huge.sample(&mut rng), SimDuration::MAX);
+    }
+
     #[test]
     fn bad_parameters_name_the_key() {
         let e = resolve(r#"{"distribution":"exponential","mean_ms":0}"#).unwrap_err();

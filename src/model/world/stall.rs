@@ -183,3 +183,37 @@ impl World<'_> {
         format!("the targets of {name:?} answer in 0 ms (service time 0) or refuse at once: 502")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_standing_still_beyond_the_bound_is_a_stall() {
+        let mut w = StallWatch::new(0);
+        assert_eq!(w.bound(), STALL_EVENTS_BASE);
+        let every = 1 << 16;
+        assert!(
+            !w.stalled(SimTime(5), every),
+            "the first check only notes the time"
+        );
+        for _ in 0..STALL_EVENTS_BASE / every {
+            assert!(!w.stalled(SimTime(5), every));
+        }
+        assert!(
+            w.stalled(SimTime(5), every),
+            "beyond 2^24 events at one instant"
+        );
+    }
+
+    #[test]
+    fn time_moving_resets_the_count() {
+        let mut w = StallWatch::new(10);
+        assert_eq!(w.bound(), STALL_EVENTS_BASE + 640);
+        let every = 1 << 16;
+        for k in 0..10 * STALL_EVENTS_BASE / every {
+            // Time advances every other check: never a stall.
+            assert!(!w.stalled(SimTime(k / 2), every));
+        }
+    }
+}
