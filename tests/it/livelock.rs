@@ -111,3 +111,23 @@ fn zero_think_time_with_a_working_target_completes() {
     assert_eq!(r.end, albsim::RunEnd::Completed);
     assert_eq!(r.requests_total, 24_000);
 }
+
+// See: issue 7, defect 2
+#[test]
+fn livelock_websocket_reconnect_without_delay_is_detected() {
+    // WebSocket clients reconnecting at once to a group with no target: 503, reconnect, 503, …
+    let arrival = json!({ "type": "websocket", "connections": 3,
+        "reconnect_delay": constant_ms(0.0) });
+    let mut m = zero_think(json!([http_listener(json!([]), "tg")]), &[], json!([]));
+    m["clients"][0]["arrival"] = arrival;
+    let message = stalled_message(&m);
+    for part in [
+        "client \"eager\" (clients[0])",
+        "reconnect the moment",
+        "has no healthy target: 503",
+        "0:00:00.000",
+        "(clients[0].arrival.reconnect_delay)",
+    ] {
+        assert!(message.contains(part), "missing {part:?} in: {message}");
+    }
+}
