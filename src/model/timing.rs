@@ -36,8 +36,10 @@ pub fn time_value(d: Duration, path: &JsonPath) -> Result<SimDuration, FieldErro
 }
 
 /// Like [`time_value`], for a value in seconds as a float (arrival schedules work in seconds).
+/// The seconds are `std`'s own `as_secs_f64`, as before the check existed, so that profiles built
+/// from valid values do not move by a rounding step.
 pub fn time_secs(d: Duration, path: &JsonPath) -> Result<f64, FieldError> {
-    time_value(d, path).map(SimDuration::as_secs_f64)
+    time_value(d, path).map(|_| d.as_secs_f64())
 }
 
 /// Whether a distribution parameter in milliseconds is a finite number within [`MAX_TIME_MS`].
