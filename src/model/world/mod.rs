@@ -403,7 +403,11 @@ impl<'s> World<'s> {
         let started = std::time::Instant::now();
         let max_events = opts.max_events.unwrap_or(u64::MAX);
         let mut end = crate::RunEnd::Completed;
-        let mut watch = stall::StallWatch::new(self.users.len());
+        let targets = self.sc.instances.len()
+            + (self.sc.auto_scaling_groups.iter())
+                .map(|g| g.max as usize)
+                .sum::<usize>();
+        let mut watch = stall::StallWatch::new(self.users.len() + targets);
         while let Some((t, event)) = self.queue.pop() {
             if t > self.end {
                 break;

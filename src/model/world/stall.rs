@@ -22,13 +22,15 @@ use crate::model::route::Route;
 /// Events at one instant that any model may produce: 2^24, about 16.8 million. What legitimately
 /// shares an instant is bounded by the model's size: at most one arrival per open-loop client
 /// (arrivals are at least 1 ns apart), one health check per checker, the faults, operations and
-/// scaling actions due then, and a handful of events per closed-loop user (its wake-up, a
-/// handshake, a completion, a WebSocket frame). Models big enough to approach 16.8 million of
-/// those get [`STALL_EVENTS_PER_USER`] more per user.
+/// scaling actions due then, a handful of events per closed-loop user (its wake-up, a
+/// handshake, a completion, a WebSocket frame) and per target (its health checks, a launch or
+/// termination). Models big enough to approach 16.8 million of those get
+/// [`STALL_EVENTS_PER_USER`] more per user and per target.
 pub(super) const STALL_EVENTS_BASE: u64 = 1 << 24;
 
-/// Extra events allowed at one instant per closed-loop user or WebSocket connection: 64, ten
-/// times the few a user can legitimately contribute.
+/// Extra events allowed at one instant per closed-loop user, WebSocket connection or target
+/// (instance of the model, or Auto Scaling `MaxSize`): 64, ten times the few one can
+/// legitimately contribute.
 pub(super) const STALL_EVENTS_PER_USER: u64 = 64;
 
 /// Counts events at one simulated instant, sampled at the loop's guard checks.
@@ -43,12 +45,12 @@ pub(super) struct StallWatch {
 }
 
 impl StallWatch {
-    /// A watch for a world with `users` closed-loop users and WebSocket connections.
-    pub(super) fn new(users: usize) -> StallWatch {
+    /// A watch for a world of `entities` closed-loop users, WebSocket connections and targets.
+    pub(super) fn new(entities: usize) -> StallWatch {
         StallWatch {
             instant: SimTime::NEVER,
             events: 0,
-            bound: STALL_EVENTS_BASE + STALL_EVENTS_PER_USER * users as u64,
+            bound: STALL_EVENTS_BASE + STALL_EVENTS_PER_USER * entities as u64,
         }
     }
 
