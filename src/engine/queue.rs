@@ -146,6 +146,17 @@ impl<E: Copy> EventQueue<E> {
         self.heap.peek().map(|e| SimTime((e.key >> 64) as u64))
     }
 
+    /// The pending events due at `time`, in no particular order: a linear scan of the whole
+    /// queue, for diagnostics only (it changes nothing, so the run could go on).
+    pub fn pending_at(&self, time: SimTime) -> impl Iterator<Item = &E> + '_ {
+        // The heap's first element is its top: skip it if `pop` already returned it.
+        self.heap
+            .iter()
+            .skip(usize::from(self.top_is_stale))
+            .filter(move |e| (e.key >> 64) as u64 == time.0)
+            .map(|e| &e.event)
+    }
+
     /// Number of pending events (cancelled ones included until they are popped).
     pub fn len(&self) -> usize {
         self.heap.len() - usize::from(self.top_is_stale)
@@ -160,6 +171,20 @@ impl<E: Copy> EventQueue<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pending_at_lists_the_events_due_then_but_not_the_popped_one() {
+        let mut q = EventQueue::new();
+        q.schedule(SimTime(5), 'a');
+        q.schedule(SimTime(5), 'b');
+        q.schedule(SimTime(9), 'c');
+        assert_eq!(q.pop(), Some((SimTime(5), 'a')));
+        let mut due: Vec<char> = q.pending_at(SimTime(5)).copied().collect();
+        due.sort_unstable();
+        assert_eq!(due, vec!['b']);
+        assert_eq!(q.pending_at(SimTime(9)).count(), 1);
+        assert_eq!(q.pop(), Some((SimTime(5), 'b')), "scanning changed nothing");
+    }
 
     #[test]
     fn pops_in_time_order_and_fifo_on_ties() {

@@ -3,6 +3,11 @@
 //! Why integers: events at "the same time" must compare equal exactly, sums of durations must not
 //! drift, and a run must give the same answer on every machine. A `u64` of nanoseconds covers
 //! 584 years, far beyond any scenario.
+//!
+//! Overflow: adding a duration to a time saturates at [`SimTime::NEVER`] (an event that late is
+//! after the end of every run, so it never happens), and conversions from a user's numbers are
+//! checked ([`SimDuration::try_from_std`]) or saturate ([`SimDuration::from_nanos_f64`]); nothing
+//! wraps around to an early time.
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
@@ -58,23 +63,43 @@ impl SimDuration {
         SimDuration(ms * NANOS_PER_MILLI)
     }
 
-    /// Fractional seconds, rounded to the nearest nanosecond; negative or NaN becomes zero.
+    /// The longest representable duration: as an offset from any time, it lands on
+    /// [`SimTime::NEVER`].
+    pub const MAX: SimDuration = SimDuration(u64::MAX);
+
+    /// Fractional seconds, rounded to the nearest nanosecond; negative or NaN becomes zero, too
+    /// large saturates at [`SimDuration::MAX`].
     pub fn from_secs_f64(s: f64) -> SimDuration {
-        if s.is_nan() || s <= 0.0 {
-            SimDuration::ZERO
-        } else {
-            SimDuration((s * NANOS_PER_SEC as f64).round().min(u64::MAX as f64) as u64)
-        }
+        Self::from_nanos_f64((s * NANOS_PER_SEC as f64).round())
     }
 
-    /// Fractional milliseconds, rounded to the nearest nanosecond; negative or NaN becomes zero.
+    /// Fractional milliseconds, rounded to the nearest nanosecond; negative or NaN becomes zero,
+    /// too large saturates at [`SimDuration::MAX`].
     #[inline]
     pub fn from_millis_f64(ms: f64) -> SimDuration {
-        if ms.is_nan() || ms <= 0.0 {
-            SimDuration::ZERO
-        } else {
-            SimDuration((ms * NANOS_PER_MILLI as f64).round().min(u64::MAX as f64) as u64)
-        }
+        Self::from_nanos_f64((ms * NANOS_PER_MILLI as f64).round())
+    }
+
+    /// Nanoseconds as a float, truncated: negative or NaN becomes zero, anything at or beyond
+    /// 2^64 ns (584 years, infinity included) saturates at [`SimDuration::MAX`]. This is what a
+    /// sampled duration goes through, so a huge draw means "after the end of the run", never a
+    /// wrapped-around short time.
+    #[inline(always)]
+    pub fn from_nanos_f64(ns: f64) -> SimDuration {
+        // Rust's float-to-integer `as` saturates (NaN → 0): exactly the rule above.
+        SimDuration(ns as u64)
+    }
+
+    /// A `std` duration (as the model file's duration values are parsed), or `None` if it does
+    /// not fit in 2^64 ns (584 years).
+    pub fn try_from_std(d: std::time::Duration) -> Option<SimDuration> {
+        u64::try_from(d.as_nanos()).ok().map(SimDuration)
+    }
+
+    /// The sum, saturating at [`SimDuration::MAX`].
+    #[inline]
+    pub fn saturating_add(self, d: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(d.0))
     }
 
     /// Seconds, as a float.
@@ -88,34 +113,38 @@ impl SimDuration {
     }
 }
 
+/// Saturates at [`SimTime::NEVER`]: a time past 2^64 ns is "never", not a wrapped early time.
 impl Add<SimDuration> for SimTime {
     type Output = SimTime;
-    #[inline]
+    #[inline(always)]
     fn add(self, d: SimDuration) -> SimTime {
-        SimTime(self.0 + d.0)
+        SimTime(self.0.saturating_add(d.0))
     }
 }
 
+/// Saturates at [`SimTime::NEVER`], like `+`.
 impl AddAssign<SimDuration> for SimTime {
-    #[inline]
+    #[inline(always)]
     fn add_assign(&mut self, d: SimDuration) {
-        self.0 += d.0;
+        self.0 = self.0.saturating_add(d.0);
     }
 }
 
+/// Zero if `earlier` is later (like [`SimTime::since`]).
 impl Sub for SimTime {
     type Output = SimDuration;
     #[inline]
     fn sub(self, earlier: SimTime) -> SimDuration {
-        SimDuration(self.0 - earlier.0)
+        SimDuration(self.0.saturating_sub(earlier.0))
     }
 }
 
+/// Saturates at [`SimDuration::MAX`].
 impl Add for SimDuration {
     type Output = SimDuration;
     #[inline]
     fn add(self, d: SimDuration) -> SimDuration {
-        SimDuration(self.0 + d.0)
+        self.saturating_add(d)
     }
 }
 
@@ -146,6 +175,56 @@ mod tests {
     fn display_is_clock_style() {
         let t = SimTime::ZERO + SimDuration::from_secs(3_725) + SimDuration::from_millis(42);
         assert_eq!(t.to_string(), "1:02:05.042");
+    }
+
+    // See: issue 7, defect 3
+    #[test]
+    fn time_overflow_saturates_instead_of_wrapping() {
+        let late = SimTime(u64::MAX - 10);
+        assert_eq!(late + SimDuration(11), SimTime::NEVER);
+        assert_eq!(late + SimDuration::MAX, SimTime::NEVER);
+        let mut t = late;
+        t += SimDuration(1_000);
+        assert_eq!(t, SimTime::NEVER);
+        assert_eq!(SimDuration::MAX + SimDuration(1), SimDuration::MAX);
+        assert_eq!(SimTime(5) - SimTime(9), SimDuration::ZERO);
+    }
+
+    #[test]
+    fn float_conversions_saturate() {
+        // An exponential mean of 1e308 ms draws ~1e314 ns (infinite as a float): "never", not 0.0 ms.
+        assert_eq!(SimDuration::from_nanos_f64(1e308 * 1e6), SimDuration::MAX);
+        assert_eq!(SimDuration::from_nanos_f64(f64::INFINITY), SimDuration::MAX);
+        assert_eq!(
+            SimDuration::from_nanos_f64(18_446_744_073_709_551_616.0),
+            SimDuration::MAX
+        );
+        assert_eq!(SimDuration::from_nanos_f64(-3.0), SimDuration::ZERO);
+        assert_eq!(SimDuration::from_nanos_f64(f64::NAN), SimDuration::ZERO);
+        assert_eq!(SimDuration::from_nanos_f64(7.9), SimDuration(7));
+        assert_eq!(SimDuration::from_secs_f64(1e300), SimDuration::MAX);
+        assert_eq!(
+            SimDuration::from_millis_f64(f64::INFINITY),
+            SimDuration::MAX
+        );
+    }
+
+    #[test]
+    fn std_durations_convert_only_when_they_fit() {
+        use std::time::Duration;
+        assert_eq!(
+            SimDuration::try_from_std(Duration::from_millis(1500)),
+            Some(SimDuration(1_500_000_000))
+        );
+        // 2^64 ns is 18 446 744 073.709 551 616 s: the first second that does not fit.
+        assert_eq!(
+            SimDuration::try_from_std(Duration::new(18_446_744_073, 709_551_615)),
+            Some(SimDuration::MAX)
+        );
+        assert_eq!(
+            SimDuration::try_from_std(Duration::from_secs(18_446_744_074)),
+            None
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use super::distribution::Distribution;
 use super::ids::{ListenerId, RouteId};
 use super::listener::{ListenerSpec, RequestView};
 use super::route::RouteTable;
+use super::timing;
 use crate::engine::SimDuration;
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
@@ -260,8 +261,51 @@ impl ClientSpec {
     }
 }
 
-/// Largest accepted rate: beyond this a model is almost certainly a typo (and would run for ever).
-const MAX_RATE: f64 = 10_000_000.0;
+/// Largest accepted arrival rate of one client, and of a client's user spawns [req/s]: 10
+/// million. The simulator handles roughly ten million events a wall-clock second, so a client at
+/// this rate already runs slower than real time; beyond it a model is almost certainly a typo (a
+/// rate of 1e300/s) and could never finish.
+pub const MAX_RATE: f64 = 10_000_000.0;
+
+/// Most closed-loop users (or WebSocket connections) of one client, and of all clients together:
+/// 10 million. Each costs memory for the whole run (its connections and cookie jar, about 100
+/// bytes), and a population this large already needs gigabytes.
+pub const MAX_USERS: u32 = 10_000_000;
+
+/// Largest WebSocket message rate of one client [messages/s over all its connections, both
+/// directions]: 10 million, the same bound as [`MAX_RATE`] (each message is an event).
+pub const MAX_WEBSOCKET_MESSAGE_RATE: f64 = 10_000_000.0;
+
+/// Most rate points a `diurnal` profile may need over the run (1440 a period): 10 million
+/// (240 MB). A short period over a long run needs more; the error says so.
+pub const MAX_DIURNAL_POINTS: f64 = 10_000_000.0;
+
+/// How to model more than a limit allows, for error messages.
+const SCALE_HINT: &str = "to study more, simulate a fraction of the traffic against the same fraction of the fleet and scale the results";
+
+/// Checks what no single client can see: the users and WebSocket connections of all clients
+/// together are at most [`MAX_USERS`]. `clients` are the resolved clients of the model, written at
+/// `clients[i]`; the error names the client that crosses the limit.
+pub fn check_population(clients: &[ClientSpec], path: &JsonPath) -> Result<(), FieldError> {
+    let mut total = 0u64;
+    for (i, c) in clients.iter().enumerate() {
+        let Some((count, _)) = c.load.population() else {
+            continue;
+        };
+        total += u64::from(count);
+        if total > u64::from(MAX_USERS) {
+            let key = if matches!(c.load, Load::Websocket(_)) {
+                "connections"
+            } else {
+                "count"
+            };
+            return Err(path.index(i).key("arrival").key(key).error(format!(
+                "expected at most {MAX_USERS} users and WebSocket connections over all clients, got {total} up to this client ({SCALE_HINT})"
+            )));
+        }
+    }
+    Ok(())
+}
 
 fn rate(value: f64, path: &JsonPath, key: &str, allow_zero: bool) -> Result<f64, FieldError> {
     let low_ok = if allow_zero {
@@ -274,7 +318,7 @@ fn rate(value: f64, path: &JsonPath, key: &str, allow_zero: bool) -> Result<f64,
     } else {
         let low = if allow_zero { "0" } else { "above 0" };
         Err(path.key(key).error(format!(
-            "expected requests per second, {low} up to {MAX_RATE:e}, got {value}"
+            "expected requests per second, {low} up to {MAX_RATE} per client, got {value} ({SCALE_HINT})"
         )))
     }
 }
@@ -310,13 +354,16 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
             for (i, s) in steps.iter().enumerate() {
                 let at = path.key("steps").index(i);
                 let r = rate(s.rate_per_second, &at, "rate_per_second", true)?;
-                let start = s.at.0.as_secs_f64();
+                let start = timing::time_secs(s.at.0, &at.key("at"))?;
                 if start < free_from {
                     return Err(at.key("at").error(format!(
                         "expected steps in time order, each after the previous step's ramp ends ({free_from} s), got {start} s"
                     )));
                 }
-                let ramp = s.ramp.map_or(0.0, |d| d.0.as_secs_f64());
+                let ramp = match s.ramp {
+                    None => 0.0,
+                    Some(d) => timing::time_secs(d.0, &at.key("ramp"))?,
+                };
                 points.push((start, prev_rate));
                 points.push((start + ramp, r));
                 prev_rate = r;
@@ -334,8 +381,12 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
         }) => {
             let base = rate(*base_rate_per_second, path, "base_rate_per_second", true)?;
             let peak = rate(*spike_rate_per_second, path, "spike_rate_per_second", true)?;
-            let (t0, len) = (at.0.as_secs_f64(), duration.0.as_secs_f64());
-            let ramp = ramp.map_or(0.0, |d| d.0.as_secs_f64());
+            let t0 = timing::time_secs(at.0, &path.key("at"))?;
+            let len = timing::time_secs(duration.0, &path.key("duration"))?;
+            let ramp = match ramp {
+                None => 0.0,
+                Some(d) => timing::time_secs(d.0, &path.key("ramp"))?,
+            };
             if len <= 0.0 {
                 return Err(path
                     .key("duration")
@@ -370,13 +421,26 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
                     "expected max_rate_per_second ≥ min_rate_per_second ({lo}), got {hi}"
                 )));
             }
-            let period = period.map_or(86_400.0, |d| d.0.as_secs_f64());
+            let period = match period {
+                None => 86_400.0,
+                Some(d) => timing::time_secs(d.0, &path.key("period"))?,
+            };
             if period < 60.0 {
                 return Err(path
                     .key("period")
                     .error("expected a period of at least 60 s"));
             }
-            let peak = peak_at.map_or(14.0 * 3600.0, |d| d.0.as_secs_f64());
+            let points = diurnal_pieces(period, run_secs) as f64 + 1.0;
+            if points > MAX_DIURNAL_POINTS {
+                return Err(path.key("period").error(format!(
+                    "a {period} s period over a {run_secs} s run needs {points} rate points (1440 a period), more than {MAX_DIURNAL_POINTS}: use a period of at least {:.0} s or a shorter run",
+                    (run_secs * 1440.0 / (MAX_DIURNAL_POINTS - 2.0)).ceil()
+                )));
+            }
+            let peak = match peak_at {
+                None => 14.0 * 3600.0,
+                Some(d) => timing::time_secs(d.0, &path.key("peak_at"))?,
+            };
             Load::Open(ArrivalProcess::piecewise(
                 spacing(*process),
                 &diurnal_points(lo, hi, period, peak, run_secs),
@@ -387,10 +451,10 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
             spawn_rate_per_second,
             think_time,
         }) => {
-            if *count == 0 || *count > 10_000_000 {
-                return Err(path
-                    .key("count")
-                    .error(format!("expected 1–10000000 users, got {count}")));
+            if *count == 0 || *count > MAX_USERS {
+                return Err(path.key("count").error(format!(
+                    "expected 1–{MAX_USERS} users per client, got {count} ({SCALE_HINT})"
+                )));
             }
             let spawn_interval = match spawn_rate_per_second {
                 None => SimDuration::ZERO,
@@ -405,9 +469,9 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
             }
         }
         RawArrival::Websocket(w) => {
-            if w.connections == 0 || w.connections > 10_000_000 {
+            if w.connections == 0 || w.connections > MAX_USERS {
                 return Err(path.key("connections").error(format!(
-                    "expected 1–10000000 connections, got {}",
+                    "expected 1–{MAX_USERS} connections per client, got {} ({SCALE_HINT})",
                     w.connections
                 )));
             }
@@ -417,16 +481,35 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
                     SimDuration::from_secs_f64(1.0 / rate(r, path, "spawn_rate_per_second", false)?)
                 }
             };
-            let dist = |d: &Option<RawDistribution>,
-                        key: &str|
+            // A message interval of mean 0 would send messages at one instant for ever; the rate
+            // over all connections is bounded like an arrival rate.
+            let mut message_rate = 0.0;
+            let mut dist = |d: &Option<RawDistribution>,
+                            key: &str|
              -> Result<Option<Distribution>, FieldError> {
-                d.as_ref()
-                    .map(|d| Distribution::resolve(d, &path.key(key)))
-                    .transpose()
+                let Some(d) = d else { return Ok(None) };
+                let resolved = Distribution::resolve(d, &path.key(key))?;
+                let mean_s = resolved.mean_ns() / 1e9;
+                if mean_s.is_nan() || mean_s <= 0.0 {
+                    return Err(path.key(key).error(
+                        "expected a message interval with a mean above 0 ms (messages would never stop at one instant)",
+                    ));
+                }
+                message_rate += f64::from(w.connections) / mean_s;
+                if message_rate > MAX_WEBSOCKET_MESSAGE_RATE {
+                    return Err(path.key(key).error(format!(
+                        "expected at most {MAX_WEBSOCKET_MESSAGE_RATE} messages per second over the client's {} connections, got {message_rate:.0} (a mean interval of {:.6} ms); use a longer interval or fewer connections",
+                        w.connections,
+                        mean_s * 1e3
+                    )));
+                }
+                Ok(Some(resolved))
             };
             let ping = match w.ping_interval {
                 None => None,
-                Some(p) if p.0.as_secs_f64() >= 1.0 => Some(SimDuration(p.0.as_nanos() as u64)),
+                Some(p) if p.0.as_secs_f64() >= 1.0 => {
+                    Some(timing::time_value(p.0, &path.key("ping_interval"))?)
+                }
                 Some(_) => {
                     return Err(path
                         .key("ping_interval")
@@ -457,7 +540,7 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
 fn diurnal_points(lo: f64, hi: f64, period: f64, peak: f64, run_secs: f64) -> Vec<(f64, f64)> {
     let (mid, amp) = ((hi + lo) / 2.0, (hi - lo) / 2.0);
     let step = period / 1440.0;
-    let pieces = (run_secs / step).ceil() as usize + 1;
+    let pieces = diurnal_pieces(period, run_secs);
     (0..=pieces)
         .map(|k| {
             let t = k as f64 * step;
@@ -467,4 +550,45 @@ fn diurnal_points(lo: f64, hi: f64, period: f64, peak: f64, run_secs: f64) -> Ve
             )
         })
         .collect()
+}
+
+/// Pieces of a diurnal profile: enough 1/1440-period pieces to cover the run, and one beyond.
+fn diurnal_pieces(period: f64, run_secs: f64) -> usize {
+    (run_secs / (period / 1440.0)).ceil() as usize + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn users(count: u32) -> ClientSpec {
+        ClientSpec {
+            name: format!("u{count}"),
+            load: Load::Users {
+                count,
+                spawn_interval: SimDuration::ZERO,
+                think: Distribution::Constant { ns: 1e9 },
+            },
+            types: Vec::new(),
+            cumulative_weights: Vec::new(),
+            keep_alive: true,
+            sessions: 0,
+            http2: false,
+        }
+    }
+
+    // See: issue 7, defect 7
+    #[test]
+    fn unbounded_input_total_population_is_capped() {
+        let clients = JsonPath::root().key("clients");
+        assert!(check_population(&[users(MAX_USERS / 2), users(MAX_USERS / 2)], &clients).is_ok());
+        let e = check_population(&[users(MAX_USERS / 2), users(MAX_USERS / 2 + 1)], &clients)
+            .unwrap_err();
+        assert_eq!(e.path, "clients[1].arrival.count");
+        assert!(
+            e.message.contains("at most 10000000 users"),
+            "{}",
+            e.message
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! Each variant is fully resolved (parameters in nanoseconds or log-space), so sampling is a few
 //! arithmetic operations on one [`RngStream`]: no allocation, no branching on strings.
 
+use super::timing::{self, MAX_TIME_MS, MAX_TIME_WORDS};
 use crate::engine::{RngStream, SimDuration};
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
@@ -52,23 +53,26 @@ pub enum Distribution {
     },
 }
 
+// Every parameter is at most 366 days (`timing::MAX_TIME_MS`): typical draws then fit simulated
+// time with a wide margin, and the rare tail draw beyond 2^64 ns saturates to "never" in `sample`.
+
 fn positive(v: f64, path: &JsonPath, key: &str) -> Result<f64, FieldError> {
-    if v.is_finite() && v > 0.0 {
+    if v > 0.0 && timing::ms_in_range(v) {
         Ok(v)
     } else {
         Err(path.key(key).error(format!(
-            "expected a positive number of milliseconds, got {v}"
+            "expected a number of milliseconds above 0 and at most {MAX_TIME_MS} ({MAX_TIME_WORDS}), got {v}"
         )))
     }
 }
 
 fn non_negative(v: f64, path: &JsonPath, key: &str) -> Result<f64, FieldError> {
-    if v.is_finite() && v >= 0.0 {
+    if v >= 0.0 && timing::ms_in_range(v) {
         Ok(v)
     } else {
-        Err(path
-            .key(key)
-            .error(format!("expected a number of milliseconds ≥ 0, got {v}")))
+        Err(path.key(key).error(format!(
+            "expected a number of milliseconds from 0 to {MAX_TIME_MS} ({MAX_TIME_WORDS}), got {v}"
+        )))
     }
 }
 
@@ -223,7 +227,8 @@ impl Distribution {
             Distribution::Lognormal { mu, sigma } => (mu + sigma * rng.std_normal()).exp(),
             Distribution::Empirical { points } => empirical_quantile(points, rng.uniform()),
         };
-        SimDuration(ns as u64)
+        // A draw beyond 2^64 ns (possible only in a far tail) saturates: it lands after the end.
+        SimDuration::from_nanos_f64(ns)
     }
 }
 
@@ -330,6 +335,30 @@ mod tests {
             );
             assert!(xs.iter().all(|&x| x >= 0.0));
         }
+    }
+
+    // See: issue 7, defect 3
+    #[test]
+    fn time_overflow_parameters_are_rejected_and_draws_saturate() {
+        let e = resolve(r#"{"distribution":"exponential","mean_ms":1e308}"#).unwrap_err();
+        assert_eq!(e.path, "service_time.mean_ms");
+        assert!(e.message.contains("at most 31622400000"), "{}", e.message);
+        for json in [
+            r#"{"distribution":"constant","ms":3.2e10}"#,
+            r#"{"distribution":"uniform","min_ms":0,"max_ms":1e300}"#,
+            r#"{"distribution":"normal","mean_ms":10,"stddev_ms":1e12}"#,
+            r#"{"distribution":"lognormal","median_ms":10,"p99_ms":1e11}"#,
+            r#"{"distribution":"lognormal","mean_ms":10,"stddev_ms":1e11}"#,
+            r#"{"distribution":"empirical","percentiles":[{"p":0,"ms":1},{"p":100,"ms":1e11}]}"#,
+        ] {
+            let e = resolve(json).unwrap_err();
+            assert!(e.message.contains("366 days"), "{json}: {}", e.message);
+        }
+        // 366 days is accepted; a draw far in the tail (here forced) saturates to "never".
+        assert!(resolve(r#"{"distribution":"constant","ms":31622400000}"#).is_ok());
+        let huge = Distribution::Exponential { mean_ns: 1e300 };
+        let mut rng = RngStream::derive(1, "t");
+        assert_eq!(huge.sample(&mut rng), SimDuration::MAX);
     }
 
     #[test]

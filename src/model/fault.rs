@@ -16,6 +16,7 @@
 //! still held are reset (502).
 
 use super::ids::{InstanceId, TargetGroupId};
+use super::timing;
 use crate::engine::SimDuration;
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
@@ -120,8 +121,12 @@ pub struct OperationSpec {
     pub instance: InstanceId,
 }
 
-fn duration(d: Option<crate::scenario::values::DurationValue>) -> Option<SimDuration> {
-    d.map(|d| SimDuration(d.0.as_nanos() as u64))
+/// An optional time of the model at `path`, checked by [`timing::time_value`].
+fn optional_time(
+    d: Option<crate::scenario::values::DurationValue>,
+    path: &JsonPath,
+) -> Result<Option<SimDuration>, FieldError> {
+    d.map(|d| timing::time_value(d.0, path)).transpose()
 }
 
 impl FaultSpec {
@@ -218,8 +223,8 @@ impl FaultSpec {
                     return Err(path.key("mean_time_to_recover").error("use duration with at; mean_time_to_recover goes with mean_time_between_failures"));
                 }
                 FaultTiming::Once {
-                    at: SimDuration(at.0.as_nanos() as u64),
-                    duration: duration(raw.duration),
+                    at: timing::time_value(at.0, &path.key("at"))?,
+                    duration: optional_time(raw.duration, &path.key("duration"))?,
                 }
             }
             (None, Some(mtbf)) => {
@@ -234,8 +239,11 @@ impl FaultSpec {
                         .error("expected at least 1 s"));
                 }
                 FaultTiming::Random {
-                    mtbf: SimDuration(mtbf.0.as_nanos() as u64),
-                    mttr: duration(raw.mean_time_to_recover),
+                    mtbf: timing::time_value(mtbf.0, &path.key("mean_time_between_failures"))?,
+                    mttr: optional_time(
+                        raw.mean_time_to_recover,
+                        &path.key("mean_time_to_recover"),
+                    )?,
                 }
             }
             _ => {
@@ -279,7 +287,7 @@ impl OperationSpec {
                 .error(format!("no instance with id {:?}", raw.instance))
         })?;
         Ok(OperationSpec {
-            at: SimDuration(raw.at.0.as_nanos() as u64),
+            at: timing::time_value(raw.at.0, &path.key("at"))?,
             kind,
             group,
             instance: *instance,

@@ -197,9 +197,9 @@ impl HealthCheckSpec {
         }
         let first_check_delay = match raw.first_check_delay {
             None => None,
-            Some(d) if d.0 <= std::time::Duration::from_secs(interval as u64) => {
-                Some(SimDuration(d.0.as_nanos() as u64))
-            }
+            Some(d) if d.0 <= std::time::Duration::from_secs(interval as u64) => Some(
+                super::timing::time_value(d.0, &path.key("first_check_delay"))?,
+            ),
             Some(d) => {
                 return Err(path.key("first_check_delay").error(format!(
                     "expected at most one interval ({interval} s), got {:?}",

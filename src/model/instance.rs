@@ -200,7 +200,9 @@ impl InstanceState {
             self.vclock = 0;
             self.vrem = 0;
         }
-        self.running.push(Reverse((self.vclock + work, slot)));
+        // Saturating: a request with an enormous (sampled) work simply never finishes.
+        self.running
+            .push(Reverse((self.vclock.saturating_add(work), slot)));
     }
 
     /// Fixed-speed instances: hands a request over; `Started` means it runs until `now + work`.
@@ -248,7 +250,7 @@ impl InstanceState {
             // Replace the finished request in place: one sift instead of a pop and a push. (The
             // instance is busy, so `start`'s idle-clock reset does not apply.)
             if let Some(mut top) = self.running.peek_mut() {
-                *top = Reverse((self.vclock + work, next));
+                *top = Reverse((self.vclock.saturating_add(work), next));
             }
         } else {
             self.running.pop();
@@ -277,10 +279,10 @@ impl InstanceState {
             if need <= have {
                 0
             } else {
-                (need - have).div_ceil(u128::from(v)) as u64
+                u64::try_from((need - have).div_ceil(u128::from(v))).unwrap_or(u64::MAX)
             }
         };
-        SimTime(now.0 + dt)
+        now + SimDuration(dt)
     }
 }
 

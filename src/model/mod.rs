@@ -13,6 +13,7 @@
 //! | [`autoscaling`] | Auto Scaling groups, policies, capacity arithmetic | `DesiredCapacity`, `TargetTrackingScaling`, `DefaultCooldown` |
 //! | [`cloudwatch`] | alarms: M of N datapoints, missing data, statistics | `EvaluationPeriods`, `DatapointsToAlarm`, `TreatMissingData` |
 //! | [`cost`] | EC2 and ALB cost | `ConsumedLCUs` |
+//! | [`timing`] | checked conversion of a model's times and milliseconds to simulated time | — |
 //! | [`event`], [`world`] | what happens, and what it does | — |
 
 pub mod arrival;
@@ -32,4 +33,5 @@ pub mod listener;
 pub mod matching;
 pub mod route;
 pub mod target_group;
+pub mod timing;
 pub mod world;

@@ -1143,7 +1143,7 @@ impl World<'_> {
     }
 
     /// The capacity and alarm columns of the period just closed.
-    fn record_scaling_row(&mut self) {
+    pub(super) fn record_scaling_row(&mut self) {
         let groups: Vec<(u32, u32, u32, u32)> = (0..self.scaling.groups.len())
             .map(|a| {
                 let run = &self.scaling.groups[a];

@@ -37,7 +37,7 @@ impl World<'_> {
     }
 
     fn exponential(&mut self, fault: usize, mean: SimDuration) -> SimDuration {
-        SimDuration((self.fault_rngs[fault].exp1() * mean.0 as f64) as u64)
+        SimDuration::from_nanos_f64(self.fault_rngs[fault].exp1() * mean.0 as f64)
     }
 
     pub(super) fn on_fault_starts(&mut self, fault: u32) {

@@ -118,7 +118,7 @@ impl World<'_> {
             .service_time
             .sample(&mut self.health_rngs[c.group as usize]);
         if inst.slow_factor != 1.0 {
-            work = SimDuration((work.0 as f64 * inst.slow_factor) as u64);
+            work = SimDuration::from_nanos_f64(work.0 as f64 * inst.slow_factor);
         }
         let slot = self.requests.insert(Request {
             client: 0,

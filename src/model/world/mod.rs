@@ -23,6 +23,7 @@ mod autoscaling;
 mod faults;
 mod health;
 mod sessions;
+mod stall;
 mod websocket;
 
 use super::arrival::ArrivalCursor;
@@ -208,6 +209,9 @@ pub struct World<'s> {
     rec: Recorder,
     next_period_end: SimTime,
     events: u64,
+    /// `events` when the last metric period closed (a partial last period is closed only if
+    /// something happened since).
+    events_at_period_close: u64,
 }
 
 impl<'s> World<'s> {
@@ -323,6 +327,7 @@ impl<'s> World<'s> {
             rec: Recorder::new(sc.target_groups.len(), sc.period, sc.duration),
             next_period_end: SimTime::ZERO + sc.period.min(sc.duration),
             events: 0,
+            events_at_period_close: 0,
         };
         let quantiles = world
             .percentiles
@@ -356,7 +361,8 @@ impl<'s> World<'s> {
                             Conn::default(),
                             self.sc.listeners.len(),
                         ));
-                        let t = SimTime(u64::from(k) * spawn_interval.0);
+                        // Saturates: a tiny spawn rate puts later users beyond the end.
+                        let t = SimTime(u64::from(k).saturating_mul(spawn_interval.0));
                         if t < self.end {
                             self.queue.schedule(t, Event::UserWakes { user });
                         }
@@ -384,7 +390,12 @@ impl<'s> World<'s> {
     }
 
     /// Runs to the end of the scenario, or until a guard in `opts` stops it (the result then says
-    /// so in [`RunResult::end`]), reporting progress every [`crate::PROGRESS_EVERY`] events.
+    /// so in [`RunResult::end`] and covers only the simulated time reached), reporting progress
+    /// every [`crate::PROGRESS_EVERY`] events.
+    ///
+    /// # Errors
+    /// [`crate::RunError::Stalled`] when simulated time stops advancing (see `world/stall.rs`):
+    /// the message names the client that keeps it still and how to fix the model.
     pub fn run_with(
         mut self,
         opts: &mut crate::RunOptions<'_>,
@@ -392,6 +403,11 @@ impl<'s> World<'s> {
         let started = std::time::Instant::now();
         let max_events = opts.max_events.unwrap_or(u64::MAX);
         let mut end = crate::RunEnd::Completed;
+        let targets = self.sc.instances.len()
+            + (self.sc.auto_scaling_groups.iter())
+                .map(|g| g.max as usize)
+                .sum::<usize>();
+        let mut watch = stall::StallWatch::new(self.users.len() + targets);
         while let Some((t, event)) = self.queue.pop() {
             if t > self.end {
                 break;
@@ -404,6 +420,11 @@ impl<'s> World<'s> {
             // Guards are checked every few thousand events: reading the clock per event would cost
             // more than many events do.
             if self.events % crate::PROGRESS_EVERY == 0 || self.events >= max_events {
+                if self.events % crate::PROGRESS_EVERY == 0
+                    && watch.stalled(self.now, crate::PROGRESS_EVERY)
+                {
+                    return Err(self.stall_error(watch.bound()));
+                }
                 let wall = started.elapsed();
                 if let Some(report) = opts.progress.as_mut() {
                     report(&crate::Progress {
@@ -423,10 +444,27 @@ impl<'s> World<'s> {
                 }
             }
         }
+        if end != crate::RunEnd::Completed {
+            self.stop_early();
+        }
         let wall = started.elapsed().as_secs_f64();
         let mut result = self.finish(wall);
         result.end = end;
         Ok(result)
+    }
+
+    /// A guard stopped the run at `now`: it ends here. The metric period in progress is closed
+    /// at `now` (a short last row, so per-period counts still sum to the totals), and instance
+    /// lifetimes, averages and cost end at `now` (see [`World::finish`]).
+    fn stop_early(&mut self) {
+        self.end = self.now;
+        if self.events > self.events_at_period_close {
+            let cpu = self.period_cpu();
+            self.rec.close_period(self.now, cpu);
+            if !self.sc.alarms.is_empty() || !self.sc.auto_scaling_groups.is_empty() {
+                self.record_scaling_row();
+            }
+        }
     }
 
     /// Applies one event; returns true when the run is over.
@@ -672,7 +710,7 @@ impl<'s> World<'s> {
             .service_time
             .sample(&mut self.clients[client].service[rtype]);
         if inst.slow_factor != 1.0 {
-            work = SimDuration((work.0 as f64 * inst.slow_factor) as u64);
+            work = SimDuration::from_nanos_f64(work.0 as f64 * inst.slow_factor);
         }
         self.requests.slots[slot as usize].stage = Stage::AtTarget;
         if let Some(finish_known) = self.dispatch(slot, target, work) {
@@ -1018,6 +1056,7 @@ impl<'s> World<'s> {
     /// Closes a metric period; returns true at the end of the run.
     fn on_period_ends(&mut self) -> bool {
         let cpu = self.period_cpu();
+        self.events_at_period_close = self.events;
         self.rec.close_period(self.now, cpu.clone());
         self.evaluate_scaling(&cpu);
         self.net_bytes.iter_mut().for_each(|b| *b = (0, 0));
@@ -1059,8 +1098,9 @@ impl<'s> World<'s> {
     fn finish(self, wall_seconds: f64) -> RunResult {
         let sc = self.sc;
         let totals = self.scaling_totals();
-        let secs = sc.duration.as_secs_f64();
+        // The model's duration, or the time reached when a guard stopped the run early.
         let end = self.end;
+        let secs = end.as_secs_f64();
         let instances = self
             .specs
             .iter()
