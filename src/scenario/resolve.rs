@@ -15,8 +15,8 @@ use crate::model::route::RouteTable;
 use crate::model::target_group::{Algorithm, Stickiness, StickinessKind, TargetGroupSpec};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Longest simulated run accepted: one year.
-const MAX_DURATION_SECS: u64 = 366 * 86_400;
+/// Longest simulated run accepted: one year (the limit every time in the model obeys).
+const MAX_DURATION_SECS: u64 = crate::model::timing::MAX_TIME_SECS;
 
 /// Checks an integer attribute against its AWS range; `None` gives the AWS default.
 pub(super) fn ranged(
@@ -259,6 +259,12 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
                 clients.push(spec);
             }
         }
+    }
+    if clients.len() == raw.clients.len() {
+        keep(
+            &mut errors,
+            crate::model::client::check_population(&clients, &root.key("clients")),
+        );
     }
 
     // Faults and operations refer to instances by id: the raw list, so an instance that failed

@@ -17,6 +17,7 @@ use crate::model::catalog::InstanceType;
 use crate::model::cloudwatch::{AlarmRule, Comparison, MissingData, Statistic};
 use crate::model::distribution::Distribution;
 use crate::model::ids::TargetGroupId;
+use crate::model::timing;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Largest `MaxSize` (and scheduled `MinSize`/`MaxSize`/`DesiredCapacity`): albsim's limit, the
@@ -293,9 +294,10 @@ fn resolve_group(
             7200,
             3600,
         )?;
-        let wait = h
-            .completes_after
-            .map_or(heartbeat, |d| d.sim().min(heartbeat));
+        let wait = match h.completes_after {
+            None => heartbeat,
+            Some(d) => timing::time_value(d.0, &h_at.key("completes_after"))?.min(heartbeat),
+        };
         names::check_name(
             &h.name,
             &h_at.key("LifecycleHookName"),
@@ -309,7 +311,9 @@ fn resolve_group(
     }
     let health_poll = match raw.health_check_poll_interval {
         None => SimDuration::from_secs(60),
-        Some(d) if d.0.as_secs_f64() >= 1.0 => d.sim(),
+        Some(d) if d.0.as_secs_f64() >= 1.0 => {
+            timing::time_value(d.0, &at.key("health_check_poll_interval"))?
+        }
         Some(_) => {
             return Err(at
                 .key("health_check_poll_interval")
@@ -399,7 +403,7 @@ fn scheduled_action(
     }
     Ok(ScheduledAction {
         name: s.name.clone(),
-        at: s.at.sim(),
+        at: timing::time_value(s.at.0, &s_at.key("at"))?,
         min: s.min_size,
         max: s.max_size,
         desired: s.desired_capacity,

@@ -94,3 +94,28 @@ fn unbounded_input_diurnal_profile_is_capped() {
     // The period the message suggests is accepted.
     accepted(&with_arrival(day("4554s"), 366.0 * 86_400.0));
 }
+
+// See: issue 7, defect 7
+#[test]
+fn unbounded_input_users_are_capped_over_all_clients() {
+    let users = |name: &str| {
+        client(
+            name,
+            json!({ "type": "users", "count": 6_000_000u64, "think_time": constant_ms(100.0) }),
+            constant_ms(1.0),
+        )
+    };
+    let two = model(
+        "sizes",
+        1,
+        60.0,
+        json!([users("a"), users("b")]),
+        json!([http_listener(json!([]), "tg")]),
+        json!([group("tg", &["i-1"], "round_robin")]),
+        json!([instance("i-1", "test.c2", 2)]),
+    );
+    let (path, message) = rejected(&two);
+    assert_eq!(path, "clients[1].arrival.count");
+    assert!(message.contains("at most 10000000 users"), "{message}");
+    assert!(message.contains("got 12000000"), "{message}");
+}
