@@ -111,7 +111,9 @@ impl Recorder {
             period_target_rt: LatencyHistogram::new(),
             sums: PeriodSums::default(),
             connections: ConnectionCounter::new(period, periods),
-            rows: Vec::with_capacity(periods),
+            // Grows with the periods actually closed: reserving the whole run up front would
+            // ask for gigabytes at once for a year in 1 s periods.
+            rows: Vec::new(),
             total_requests: 0,
             hosts: vec![HostCounter::default(); groups],
             sticky: vec![(0, 0); groups],
@@ -258,26 +260,29 @@ impl Recorder {
             })
             .unzip();
         let s = std::mem::take(&mut self.sums);
-        let rt = (s.target_rt_count > 0).then(|| {
-            (
-                s.target_rt_sum_ns as f64 / s.target_rt_count as f64 / 1e9,
-                self.period_target_rt.quantile_secs(0.5),
-                self.period_target_rt.quantile_secs(0.99),
-            )
-        });
-        let quantiles = self
-            .period_quantiles
-            .iter()
-            .map(|&q| (s.target_rt_count > 0).then(|| self.period_target_rt.quantile_secs(q)))
+        // p50, p99, then the alarms' quantiles, in one pass; all empty when no target answered.
+        let mut asked = vec![0.5, 0.99];
+        asked.extend_from_slice(&self.period_quantiles);
+        let secs_at: Vec<f64> = self
+            .period_target_rt
+            .quantiles_ns(&asked)
+            .into_iter()
+            .map(|ns| ns as f64 / 1e9)
+            .collect();
+        let at = |k: usize| secs_at.get(k).copied();
+        let rt = (s.target_rt_count > 0)
+            .then(|| s.target_rt_sum_ns as f64 / s.target_rt_count as f64 / 1e9);
+        let quantiles = (0..self.period_quantiles.len())
+            .map(|k| at(k + 2))
             .collect();
         self.period_target_rt.reset();
         self.rows.push(PeriodRow {
             start_seconds: start.as_secs_f64(),
             length_seconds: length.as_secs_f64(),
             request_count: s.request_count,
-            target_response_time_avg: rt.map(|r| r.0),
-            target_response_time_p50: rt.map(|r| r.1),
-            target_response_time_p99: rt.map(|r| r.2),
+            target_response_time_avg: rt,
+            target_response_time_p50: at(0),
+            target_response_time_p99: at(1),
             target_response_time_quantiles: quantiles,
             elb: s.elb,
             target: s.target,
