@@ -12,6 +12,7 @@ mod draining;
 mod faults;
 mod health_timeline;
 mod model_stories;
+mod never_lie;
 mod routing;
 mod rule_conditions;
 mod theory_closed_loop;
