@@ -15,6 +15,16 @@
 //! Missing datapoints are `None` and break the line, as in CloudWatch graphs,
 //! rather than being drawn as zero. Non-finite values are treated as missing.
 //!
+//! Long series are downsampled to what the figure can show: when a series has
+//! more datapoints than the plot area has pixel columns, each column keeps only
+//! its first, smallest, largest and last datapoint (the "M4" envelope), so a
+//! one-period spike stays visible and the line looks as if every point were
+//! drawn, while the SVG stays small. A gap narrower than a pixel column is then
+//! not visible. Series with at most one point per column are drawn point by
+//! point. Markers too dense to label (more than [`MAX_MARKER_LINES`] after
+//! merging those in the same pixel column) become a row of ticks in the marker
+//! band under one label.
+//!
 //! Output is deterministic: the same input gives a byte-identical SVG (fixed
 //! palette, no timestamps, no generated ids). Text is emitted as SVG `<text>`
 //! with the generic `sans-serif` family and is sized from an approximate
@@ -414,6 +424,64 @@ fn place_marker_labels(
         .collect()
 }
 
+/// Most marker lines drawn; beyond that (after merging markers that share a pixel column) markers
+/// become ticks in the marker band.
+pub const MAX_MARKER_LINES: usize = 40;
+
+/// How the markers are drawn.
+enum Thinned {
+    /// One line per marker (at most [`MAX_MARKER_LINES`] are visible).
+    AsGiven,
+    /// Markers sharing a pixel column merged into one, labelled `… ×k` (same label) or
+    /// `… +k more`.
+    Merged(Vec<Marker>),
+    /// Still too many: ticks under one label.
+    Rug(Rug),
+}
+
+/// Thins markers for a plot area spanning pixels `plot` over `xr`, so that long runs do not draw a
+/// wall of lines and labels.
+fn thin_markers(markers: &[Marker], xr: &Range<f64>, plot: Range<i32>) -> Thinned {
+    let mut visible: Vec<&Marker> = markers
+        .iter()
+        .filter(|m| m.x.is_finite() && m.x >= xr.start && m.x <= xr.end)
+        .collect();
+    if visible.len() <= MAX_MARKER_LINES {
+        return Thinned::AsGiven;
+    }
+    visible.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let scale = f64::from(plot.end - plot.start) / (xr.end - xr.start);
+    let px = |m: &Marker| plot.start + ((m.x - xr.start) * scale).round() as i32;
+    let mut groups: Vec<(i32, Vec<&Marker>)> = Vec::new();
+    for m in visible.iter().copied() {
+        match groups.last_mut() {
+            Some((p, group)) if *p == px(m) => group.push(m),
+            _ => groups.push((px(m), vec![m])),
+        }
+    }
+    if groups.len() > MAX_MARKER_LINES {
+        return Thinned::Rug(Rug {
+            ticks: groups.iter().map(|(p, _)| *p).collect(),
+            count: visible.len(),
+        });
+    }
+    let merged = groups
+        .into_iter()
+        .map(|(_, group)| {
+            let first = group[0];
+            let label = match group.len() {
+                1 => first.label.clone(),
+                k if group.iter().all(|m| m.label == first.label) => {
+                    format!("{} ×{k}", first.label)
+                }
+                k => format!("{} +{} more", first.label, k - 1),
+            };
+            Marker { x: first.x, label }
+        })
+        .collect();
+    Thinned::Merged(merged)
+}
+
 /// A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) >= `raw`.
 fn nice_step(raw: f64) -> f64 {
     if !(raw.is_finite() && raw > 0.0) {
@@ -551,7 +619,18 @@ struct Layout {
     legend_width: u32,
     x_range: Range<f64>,
     markers: Vec<MarkerLabel>,
+    /// Markers too dense to draw one by one: drawn as ticks in the marker band instead.
+    rug: Option<Rug>,
     marker_band: u32,
+}
+
+/// Markers drawn as ticks under one label, when there are too many to draw as lines.
+#[derive(Debug, Clone, PartialEq)]
+struct Rug {
+    /// Pixel x of each tick (one per pixel column holding a marker), increasing.
+    ticks: Vec<i32>,
+    /// Number of markers the ticks stand for.
+    count: usize,
 }
 
 impl Layout {
@@ -571,14 +650,24 @@ impl Layout {
             legend_width,
             x_range: x_range(t),
             markers: Vec::new(),
+            rug: None,
             marker_band: 0,
         };
         if !t.panels.is_empty() {
             let plot = layout.plot_left()..layout.plot_right();
-            layout.markers = place_marker_labels(&t.markers, &layout.x_range, plot, width);
+            match thin_markers(&t.markers, &layout.x_range, plot.clone()) {
+                Thinned::AsGiven => {
+                    layout.markers = place_marker_labels(&t.markers, &layout.x_range, plot, width);
+                }
+                Thinned::Merged(merged) => {
+                    layout.markers = place_marker_labels(&merged, &layout.x_range, plot, width);
+                }
+                Thinned::Rug(rug) => layout.rug = Some(rug),
+            }
         }
         layout.marker_band = match layout.markers.iter().filter_map(|m| m.row).max() {
             Some(rows) => (rows as u32 + 1) * MARKER_ROW + 6,
+            None if layout.rug.is_some() => 2 * MARKER_ROW + 6,
             None => 0,
         };
         let panels = u32::try_from(t.panels.len().max(1)).unwrap_or(u32::MAX);
@@ -745,6 +834,7 @@ where
         .map_err(drawing_error)?;
 
     let baseline = 0f64.clamp(yr.start, yr.end);
+    let columns = Columns::of(&layout.x_range, layout.plot_right() - layout.plot_left());
     let mut any_data = false;
     for (i, s) in panel.series.iter().enumerate() {
         any_data |= draw_series(
@@ -754,6 +844,7 @@ where
             series_color(s, i),
             baseline,
             panel.log_y,
+            &columns,
         )?;
     }
     if !any_data {
@@ -787,42 +878,144 @@ fn draw_series<Y>(
     color: RGBColor,
     baseline: f64,
     log_y: bool,
+    columns: &Columns,
 ) -> Result<bool, PlotError>
 where
     Y: Ranged<ValueType = f64>,
 {
     let line = color.stroke_width(2);
     let fill = color.mix(0.22).filled();
-    let runs = runs(&s.values, log_y);
+    let runs = drawn_runs(x, &s.values, log_y, columns);
     for run in &runs {
         let at = |i: usize| (x[i], s.values[i].unwrap_or(0.0));
         match s.style {
             SeriesStyle::Steps => {
                 let points = run
-                    .clone()
-                    .flat_map(|i| [at(i), (period_end(x, i), at(i).1)]);
+                    .iter()
+                    .flat_map(|&i| [at(i), (period_end(x, i), at(i).1)]);
                 chart
                     .draw_series(LineSeries::new(points, line))
                     .map_err(drawing_error)?;
             }
             _ if run.len() == 1 => {
-                let dot = Circle::new(at(run.start), 3, color.filled());
+                let dot = Circle::new(at(run[0]), 3, color.filled());
                 chart
                     .draw_series(std::iter::once(dot))
                     .map_err(drawing_error)?;
             }
             SeriesStyle::Area => {
-                let area = AreaSeries::new(run.clone().map(at), baseline, fill).border_style(line);
+                let area =
+                    AreaSeries::new(run.iter().map(|&i| at(i)), baseline, fill).border_style(line);
                 chart.draw_series(area).map_err(drawing_error)?;
             }
             SeriesStyle::Line => {
                 chart
-                    .draw_series(LineSeries::new(run.clone().map(at), line))
+                    .draw_series(LineSeries::new(run.iter().map(|&i| at(i)), line))
                     .map_err(drawing_error)?;
             }
         }
     }
     Ok(!runs.is_empty())
+}
+
+/// The pixel columns of the plot area over the shared x range.
+struct Columns {
+    start: f64,
+    per_unit: f64,
+    count: usize,
+}
+
+impl Columns {
+    fn of(xr: &Range<f64>, pixels: i32) -> Self {
+        let count = pixels.max(1) as usize;
+        Columns {
+            start: xr.start,
+            per_unit: count as f64 / (xr.end - xr.start),
+            count,
+        }
+    }
+
+    /// The column `x` falls in (clamped to the plot area).
+    fn of_x(&self, x: f64) -> usize {
+        let c = ((x - self.start) * self.per_unit).floor();
+        if c > 0.0 {
+            (c as usize).min(self.count - 1)
+        } else {
+            0
+        }
+    }
+}
+
+/// The datapoints to draw, as runs of indices into `values`: every usable datapoint, split at
+/// gaps, when there are at most as many datapoints as pixel columns; otherwise the M4 envelope of
+/// each column (its first, smallest, largest and last usable datapoint, in order), split where a
+/// whole column has no usable datapoint.
+fn drawn_runs(
+    x: &[f64],
+    values: &[Option<f64>],
+    log_y: bool,
+    columns: &Columns,
+) -> Vec<Vec<usize>> {
+    if values.len() <= columns.count {
+        return runs(values, log_y)
+            .into_iter()
+            .map(|r| r.collect())
+            .collect();
+    }
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut run: Vec<usize> = Vec::new();
+    // The column being filled: its index and its first, min, max and last datapoints.
+    let mut open: Option<(usize, [usize; 4])> = None;
+    let flush = |cell: [usize; 4], run: &mut Vec<usize>| {
+        let mut picked = cell;
+        picked.sort_unstable();
+        for i in picked {
+            if run.last() != Some(&i) {
+                run.push(i);
+            }
+        }
+    };
+    let value = |i: usize| usable(values[i], log_y);
+    for (i, xi) in x.iter().enumerate().take(values.len()) {
+        let column = columns.of_x(*xi);
+        let Some(v) = value(i) else {
+            continue;
+        };
+        match &mut open {
+            Some((c, cell)) if *c == column => {
+                let [_, lo, hi, last] = cell;
+                if v < value(*lo).unwrap_or(v) {
+                    *lo = i;
+                }
+                if v > value(*hi).unwrap_or(v) {
+                    *hi = i;
+                }
+                *last = i;
+            }
+            _ => {
+                if let Some((c, cell)) = open.take() {
+                    // Missing datapoints between the two columns break the line when they fill
+                    // a column of their own; a gap narrower than a column is not visible.
+                    let gap = (cell[3] + 1..i).any(|k| {
+                        let ck = columns.of_x(x[k]);
+                        c < ck && ck < column
+                    });
+                    flush(cell, &mut run);
+                    if gap {
+                        out.push(std::mem::take(&mut run));
+                    }
+                }
+                open = Some((column, [i; 4]));
+            }
+        }
+    }
+    if let Some((_, cell)) = open {
+        flush(cell, &mut run);
+    }
+    if !run.is_empty() {
+        out.push(run);
+    }
+    out
 }
 
 /// Legend to the right of the plot area, one row per series.
@@ -923,6 +1116,23 @@ fn draw_markers(
     };
     let style = MARKER.stroke_width(1);
     let band_top = TITLE_BAND as i32;
+    if let Some(rug) = &layout.rug {
+        let text = format!(
+            "{} markers, too many to draw one by one: a tick where there are some",
+            rug.count
+        );
+        let text_style = font(MARKER_PX)
+            .color(&MARKER)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        let label_y = band_top + MARKER_ROW as i32 / 2;
+        root.draw(&Text::new(text, (layout.plot_left(), label_y), text_style))
+            .map_err(drawing_error)?;
+        let (top, bottom) = (band_top + MARKER_ROW as i32 + 2, first.y.start - 2);
+        for &x in &rug.ticks {
+            root.draw(&PathElement::new(vec![(x, top), (x, bottom)], style))
+                .map_err(drawing_error)?;
+        }
+    }
     // Keep the panel title readable: do not cross it with the connector.
     let title_end = layout.plot_left()
         + text_width(&t.panels[0].title, PANEL_TITLE_PX * BOLD_WIDTH).ceil() as i32
