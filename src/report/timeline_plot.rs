@@ -1509,6 +1509,145 @@ mod tests {
         }
     }
 
+    fn columns(n: usize) -> Columns {
+        Columns::of(&(0.0..n as f64), 800)
+    }
+
+    #[test]
+    fn short_series_are_drawn_point_by_point() {
+        let v = vec![Some(1.0), None, Some(2.0), Some(3.0)];
+        let x: Vec<f64> = (0..4).map(f64::from).collect();
+        assert_eq!(
+            drawn_runs(&x, &v, false, &columns(4)),
+            vec![vec![0], vec![2, 3]]
+        );
+    }
+
+    #[test]
+    fn downsampling_keeps_every_spike_and_few_points() {
+        let n = 527_040; // a year of 60 s periods
+        let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let mut v: Vec<Option<f64>> = (0..n).map(|i| Some((i % 7) as f64)).collect();
+        v[123_457] = Some(1_000.0);
+        v[400_001] = Some(-50.0);
+        let c = columns(n);
+        let runs = drawn_runs(&x, &v, false, &c);
+        assert_eq!(runs.len(), 1);
+        let run = &runs[0];
+        assert!(run.len() <= 4 * 800, "{} points", run.len());
+        assert!(run.windows(2).all(|w| w[0] < w[1]), "in order");
+        assert!(run.contains(&123_457) && run.contains(&400_001));
+        assert_eq!((run[0], *run.last().unwrap()), (0, n - 1));
+        // Each column's own extremes are kept: the envelope is the data's.
+        let per_column_max = |col: usize| {
+            (0..n)
+                .filter(|&i| c.of_x(x[i]) == col)
+                .filter_map(|i| v[i])
+                .fold(f64::MIN, f64::max)
+        };
+        for col in [0, 17, 399, 799] {
+            let drawn = run
+                .iter()
+                .filter(|&&i| c.of_x(x[i]) == col)
+                .filter_map(|&i| v[i])
+                .fold(f64::MIN, f64::max);
+            assert_eq!(drawn, per_column_max(col), "column {col}");
+        }
+    }
+
+    #[test]
+    fn downsampled_gaps_break_the_line_only_when_a_column_wide() {
+        let n = 80_000; // 100 datapoints per column
+        let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let mut v = vec![Some(1.0); n];
+        v[5_000] = None; // narrower than a column: not visible
+        v[40_000..40_300].fill(None); // three columns: a gap
+        let runs = drawn_runs(&x, &v, false, &columns(n));
+        assert_eq!(
+            runs.len(),
+            2,
+            "{:?}",
+            runs.iter().map(Vec::len).collect::<Vec<_>>()
+        );
+        assert!(runs[0].last() < Some(&40_000) && runs[1][0] >= 40_300);
+        // Sparse datapoints (missing in most periods) still draw as one line.
+        let sparse: Vec<Option<f64>> = (0..n).map(|i| (i % 3 == 0).then_some(2.0)).collect();
+        assert_eq!(drawn_runs(&x, &sparse, false, &columns(n)).len(), 1);
+    }
+
+    #[test]
+    fn a_year_of_periods_renders_small() {
+        let n = 527_040;
+        let mut t = single_panel(
+            (0..n)
+                .map(|i| Some(50.0 + 40.0 * (i as f64 / 1440.0).sin()))
+                .collect(),
+            SeriesStyle::Line,
+        );
+        t.panels[0].series.push(series(
+            "steps",
+            SeriesStyle::Steps,
+            (0..n).map(|i| Some((i / 10_000) as f64)).collect(),
+        ));
+        t.panels[0].series.push(series(
+            "area",
+            SeriesStyle::Area,
+            (0..n).map(|i| Some((i % 13) as f64)).collect(),
+        ));
+        let svg = render_svg(&t, 1000, 240).expect("render");
+        assert!(svg.len() < 200_000, "{} bytes", svg.len());
+    }
+
+    #[test]
+    fn dense_markers_merge_then_become_ticks() {
+        let xr = 0.0..1000.0;
+        let few: Vec<Marker> = (0..MAX_MARKER_LINES)
+            .map(|i| Marker {
+                x: i as f64,
+                label: format!("m{i}"),
+            })
+            .collect();
+        assert!(matches!(thin_markers(&few, &xr, 0..800), Thinned::AsGiven));
+        // 60 markers at two instants: two lines, labelled with their count.
+        let twins: Vec<Marker> = (0..60)
+            .map(|i| Marker {
+                x: if i < 30 { 100.0 } else { 700.0 },
+                label: if i < 30 {
+                    "a launch".into()
+                } else {
+                    format!("b{i}")
+                },
+            })
+            .collect();
+        let Thinned::Merged(merged) = thin_markers(&twins, &xr, 0..800) else {
+            panic!("expected merged markers");
+        };
+        let labels: Vec<&str> = merged.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["a launch ×30", "b30 +29 more"]);
+        // A thousand spread out: ticks, one per pixel column, under one label.
+        let many: Vec<Marker> = (0..1000)
+            .map(|i| Marker {
+                x: i as f64,
+                label: "x".into(),
+            })
+            .collect();
+        let Thinned::Rug(rug) = thin_markers(&many, &xr, 0..800) else {
+            panic!("expected ticks");
+        };
+        assert_eq!(rug.count, 1000);
+        assert!(rug.ticks.len() <= 801 && rug.ticks.windows(2).all(|w| w[0] < w[1]));
+        let mut t = single_panel(vec![Some(1.0); 1000], SeriesStyle::Line);
+        t.markers = many;
+        let svg = render_svg(&t, 1000, 240).expect("render");
+        assert!(svg.contains("1000 markers"), "rug label");
+        // Dashed lines are drawn dash by dash in the marker colour: only the ticks remain.
+        let marker_strokes = svg.matches("stroke=\"#555555\"").count();
+        assert!(
+            (1..=801).contains(&marker_strokes),
+            "{marker_strokes} strokes: ticks, no dashed lines"
+        );
+    }
+
     /// Writes the example to `target/timeline_example.svg` for eyeballing.
     #[test]
     #[ignore = "writes a file; run manually to look at the output"]

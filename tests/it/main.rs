@@ -13,6 +13,7 @@ mod faults;
 mod health_timeline;
 mod model_stories;
 mod never_lie;
+mod plot;
 mod routing;
 mod rule_conditions;
 mod theory_closed_loop;
