@@ -157,7 +157,8 @@ pub struct AsgResult {
 pub struct Activity {
     /// When [s since the run began].
     pub time_seconds: f64,
-    /// `target-health`, `fault`, `registration`.
+    /// `target-health`, `fault`, `registration`, `autoscaling`, `alarm`, `target-group`, or
+    /// `recorder` (the history was cut at `ACTIVITY_LIMIT` lines).
     pub kind: &'static str,
     /// What it concerns, e.g. `web/web-1`.
     pub subject: String,
