@@ -249,6 +249,8 @@ const MUTED: RGBColor = RGBColor(0x77, 0x77, 0x77);
 const AXIS: RGBColor = RGBColor(0x99, 0x99, 0x99);
 const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
 const MARKER: RGBColor = RGBColor(0x55, 0x55, 0x55);
+/// Solid marker lines, used when markers are many: as light as a dashed line looks.
+const MARKER_LIGHT: RGBColor = RGBColor(0xA8, 0xA8, 0xA8);
 
 /// Plotters scales text by 1/1.24 when writing SVG; this undoes it.
 fn font(px: f64) -> TextStyle<'static> {
@@ -621,6 +623,9 @@ struct Layout {
     markers: Vec<MarkerLabel>,
     /// Markers too dense to draw one by one: drawn as ticks in the marker band instead.
     rug: Option<Rug>,
+    /// Draw marker lines solid and light (many markers: a dashed line is one SVG element per
+    /// dash, which would make most of the file).
+    solid_markers: bool,
     marker_band: u32,
 }
 
@@ -651,6 +656,7 @@ impl Layout {
             x_range: x_range(t),
             markers: Vec::new(),
             rug: None,
+            solid_markers: false,
             marker_band: 0,
         };
         if !t.panels.is_empty() {
@@ -660,6 +666,7 @@ impl Layout {
                     layout.markers = place_marker_labels(&t.markers, &layout.x_range, plot, width);
                 }
                 Thinned::Merged(merged) => {
+                    layout.solid_markers = true;
                     layout.markers = place_marker_labels(&merged, &layout.x_range, plot, width);
                 }
                 Thinned::Rug(rug) => layout.rug = Some(rug),
@@ -1115,6 +1122,7 @@ fn draw_markers(
         return Ok(());
     };
     let style = MARKER.stroke_width(1);
+    let light = MARKER_LIGHT.stroke_width(1);
     let band_top = TITLE_BAND as i32;
     if let Some(rug) = &layout.rug {
         let text = format!(
@@ -1140,7 +1148,12 @@ fn draw_markers(
 
     for (m, &x) in layout.markers.iter().zip(marker_px) {
         for rect in rects {
-            dashed(root, x, rect.y.start, rect.y.end - 1, style)?;
+            if layout.solid_markers {
+                let line = PathElement::new(vec![(x, rect.y.start), (x, rect.y.end - 1)], light);
+                root.draw(&line).map_err(drawing_error)?;
+            } else {
+                dashed(root, x, rect.y.start, rect.y.end - 1, style)?;
+            }
         }
         let Some(row) = m.row else {
             continue;
@@ -1151,7 +1164,12 @@ fn draw_markers(
         } else {
             band_top + layout.marker_band as i32
         };
-        dashed(root, x, label_y - 5, connector_end, style)?;
+        if layout.solid_markers {
+            let line = PathElement::new(vec![(x, label_y - 5), (x, connector_end)], light);
+            root.draw(&line).map_err(drawing_error)?;
+        } else {
+            dashed(root, x, label_y - 5, connector_end, style)?;
+        }
         let (tx, hpos) = if m.flip {
             (x - 3, HPos::Right)
         } else {
@@ -1622,6 +1640,15 @@ mod tests {
         let Thinned::Merged(merged) = thin_markers(&twins, &xr, 0..800) else {
             panic!("expected merged markers");
         };
+        let mut t = single_panel(vec![Some(1.0); 1000], SeriesStyle::Line);
+        t.markers = twins.clone();
+        let svg = render_svg(&t, 1000, 240).expect("render");
+        assert!(svg.contains("a launch ×30"), "merged label");
+        assert_eq!(
+            svg.matches("stroke=\"#555555\"").count(),
+            0,
+            "merged lines are solid"
+        );
         let labels: Vec<&str> = merged.iter().map(|m| m.label.as_str()).collect();
         assert_eq!(labels, ["a launch ×30", "b30 +29 more"]);
         // A thousand spread out: ticks, one per pixel column, under one label.
