@@ -1125,17 +1125,16 @@ fn draw_markers(
     let light = MARKER_LIGHT.stroke_width(1);
     let band_top = TITLE_BAND as i32;
     if let Some(rug) = &layout.rug {
-        let text = format!(
-            "{} markers, too many to draw one by one: a tick where there are some",
-            rug.count
-        );
+        let text = format!("{} markers, too many to label: a tick at each", rug.count);
         let text_style = font(MARKER_PX)
             .color(&MARKER)
             .pos(Pos::new(HPos::Left, VPos::Center));
         let label_y = band_top + MARKER_ROW as i32 / 2;
         root.draw(&Text::new(text, (layout.plot_left(), label_y), text_style))
             .map_err(drawing_error)?;
-        let (top, bottom) = (band_top + MARKER_ROW as i32 + 2, first.y.start - 2);
+        // The ticks fill the band's second row, above the first panel's title.
+        let top = band_top + MARKER_ROW as i32 + 2;
+        let bottom = band_top + layout.marker_band as i32 - 2;
         for &x in &rug.ticks {
             root.draw(&PathElement::new(vec![(x, top), (x, bottom)], style))
                 .map_err(drawing_error)?;
