@@ -14,8 +14,8 @@ mod result;
 pub use connections::ConnectionCounter;
 pub use latency::LatencyHistogram;
 pub use result::{
-    Activity, AlarmPoint, AsgResult, GroupCapacity, GroupResult, InstanceResult, LatencySummary,
-    PeriodRow, RunResult, StatusCounts, StickyResult, WebsocketResult,
+    Activity, AlarmPoint, AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult,
+    LatencySummary, PeriodRow, RunResult, StatusCounts, StickyResult, WebsocketResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -309,7 +309,7 @@ impl Recorder {
             processed_bytes: s.processed_bytes,
             groups: Vec::new(),
             alarms: Vec::new(),
-            cpu_utilization: cpu,
+            cpu_utilization: cpu.into(),
         });
     }
 
