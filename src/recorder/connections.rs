@@ -7,33 +7,47 @@
 //! reused first. Both events therefore land in the current or a future period, never in one that
 //! was already reported, and the count is exact without a timer per connection.
 
+//!
+//! Bookings are kept only for the periods from the current one to the furthest booked close (at
+//! most `idle_timeout.timeout_seconds` ahead), so memory does not grow with the run's length.
+
 use crate::engine::{SimDuration, SimTime};
+use std::collections::VecDeque;
 
 /// Client connection counts per period.
 #[derive(Debug, Clone)]
 pub struct ConnectionCounter {
     period: u64,
+    /// Index of the run's last period: closes booked after the run's end are counted there.
+    last: u64,
+    /// Index of the period being counted.
+    current: u64,
     open_at_start: u64,
     opened: u64,
-    /// Connections closing in each period (index = period).
-    closes: Vec<u64>,
+    /// Connections closing in each period from the current one on (`closes[0]` = current).
+    closes: VecDeque<u64>,
 }
 
 impl ConnectionCounter {
-    /// A counter for `periods` periods of length `period`.
+    /// A counter for a run of `periods` periods of length `period`.
     pub fn new(period: SimDuration, periods: usize) -> Self {
         ConnectionCounter {
-            period: period.0,
+            period: period.0.max(1),
+            last: (periods as u64).saturating_sub(1),
+            current: 0,
             open_at_start: 0,
             opened: 0,
-            closes: vec![0; periods + 1],
+            closes: VecDeque::new(),
         }
     }
 
-    fn slot(&self, at: SimTime) -> u32 {
-        // A connection closing at exactly a boundary was open only before it.
-        let i = (at.0.saturating_sub(1) / self.period) as usize;
-        i.min(self.closes.len() - 1) as u32
+    /// The period a close at `at` counts in. A connection closing at exactly a boundary was open
+    /// only before it; one closing at a boundary whose period was already reported (it closed at
+    /// the instant the period ended) counts in the current period, so it is never lost.
+    fn slot(&self, at: SimTime) -> u64 {
+        (at.0.saturating_sub(1) / self.period)
+            .min(self.last)
+            .max(self.current)
     }
 
     /// A connection opened now.
@@ -45,24 +59,37 @@ impl ConnectionCounter {
     /// A connection will close at `at` (≥ now) unless cancelled; returns the booking to cancel.
     #[inline(always)]
     pub fn will_close(&mut self, at: SimTime) -> u32 {
-        let i = self.slot(at);
-        self.closes[i as usize] += 1;
-        i
+        let slot = self.slot(at);
+        let offset = (slot - self.current) as usize;
+        if offset >= self.closes.len() {
+            self.closes.resize(offset + 1, 0);
+        }
+        self.closes[offset] += 1;
+        // Bookings lie within a few thousand periods of the current one: the low 32 bits name
+        // the period unambiguously (see `cancel_close`).
+        slot as u32
     }
 
     /// A connection booked (by [`Self::will_close`]) to close was reused before then.
     #[inline(always)]
     pub fn cancel_close(&mut self, booking: u32) {
-        self.closes[booking as usize] -= 1;
+        let offset = booking.wrapping_sub(self.current as u32) as usize;
+        debug_assert!(offset < self.closes.len(), "cancelled a close never booked");
+        if let Some(n) = self.closes.get_mut(offset) {
+            *n -= 1;
+        }
     }
 
-    /// Closes period `index`: returns `(ActiveConnectionCount, NewConnectionCount)`.
+    /// Closes period `index` (the periods are closed in order from 0): returns
+    /// `(ActiveConnectionCount, NewConnectionCount)`.
     pub fn close_period(&mut self, index: usize) -> (u64, u64) {
+        debug_assert_eq!(index as u64, self.current, "periods close in order");
         let active = self.open_at_start + self.opened;
         let new = self.opened;
-        let closed = self.closes.get(index).copied().unwrap_or(0);
+        let closed = self.closes.pop_front().unwrap_or(0);
         self.open_at_start = active - closed;
         self.opened = 0;
+        self.current += 1;
         (active, new)
     }
 }
@@ -85,5 +112,51 @@ mod tests {
         assert_eq!(c.close_period(1), (1, 0));
         // Period 2: gone.
         assert_eq!(c.close_period(2), (0, 0));
+    }
+
+    /// A year in 1 s periods: the bookings span the idle timeout, not the run.
+    #[test]
+    fn memory_follows_the_idle_timeout_not_the_run_length() {
+        // See: issue 7, defect 4
+        let p = SimDuration::from_secs(1);
+        let year = 366 * 24 * 3600;
+        let mut c = ConnectionCounter::new(p, year);
+        for k in 0..100_000u64 {
+            c.opened();
+            c.will_close(SimTime((k + 60) * 1_000_000_000));
+            assert_eq!(c.close_period(k as usize).1, 1);
+        }
+        assert!(c.closes.len() <= 61, "{} slots", c.closes.len());
+        assert!(
+            c.closes.capacity() < 1_000,
+            "{} slots reserved",
+            c.closes.capacity()
+        );
+    }
+
+    /// A connection that closes at the very instant a period was reported is counted in the next
+    /// period and then gone, not kept open for ever.
+    #[test]
+    fn a_close_at_a_reported_boundary_is_not_lost() {
+        let p = SimDuration::from_secs(60);
+        let mut c = ConnectionCounter::new(p, 4);
+        c.opened();
+        assert_eq!(c.close_period(0), (1, 1));
+        // At 60 s, after period 0 was closed, the connection closes now.
+        c.will_close(SimTime(60_000_000_000));
+        assert_eq!(c.close_period(1), (1, 0));
+        assert_eq!(c.close_period(2), (0, 0));
+    }
+
+    #[test]
+    fn closes_after_the_run_count_in_its_last_period() {
+        let p = SimDuration::from_secs(60);
+        let mut c = ConnectionCounter::new(p, 2);
+        c.opened();
+        let booking = c.will_close(SimTime(10_000_000_000_000));
+        assert_eq!(booking, 1);
+        assert_eq!(c.close_period(0), (1, 1));
+        assert_eq!(c.close_period(1), (1, 0));
+        assert_eq!(c.closes.len(), 0);
     }
 }

@@ -3,8 +3,9 @@
 //! The world calls the [`Recorder`] on each response and at each metric period boundary; nothing
 //! here allocates per request. Latency distributions are HDR histograms (fixed buckets, 3
 //! significant digits), per-period values are flushed into one [`PeriodRow`] per CloudWatch period,
-//! so memory grows with simulated *time*, never with the number of requests. At the end the
-//! recorder yields a [`RunResult`], the only thing reports ever read.
+//! so memory grows with simulated *time* (one row per period, reserved only as periods close),
+//! never with the number of requests. The activity history keeps at most [`ACTIVITY_LIMIT`]
+//! lines. At the end the recorder yields a [`RunResult`], the only thing reports ever read.
 
 mod connections;
 mod latency;
@@ -13,11 +14,16 @@ mod result;
 pub use connections::ConnectionCounter;
 pub use latency::LatencyHistogram;
 pub use result::{
-    Activity, AlarmPoint, AsgResult, GroupCapacity, GroupResult, InstanceResult, LatencySummary,
-    PeriodRow, RunResult, StatusCounts, StickyResult, WebsocketResult,
+    Activity, AlarmPoint, AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult,
+    LatencySummary, PeriodRow, RunResult, StatusCounts, StickyResult, WebsocketResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
+
+/// Most activity lines kept (about 25 MB): health checks flapping for a year would otherwise grow
+/// the history, and `activity.log`, without bound. Later lines are counted, and the history ends
+/// with a line saying how many were not kept.
+pub const ACTIVITY_LIMIT: usize = 100_000;
 
 /// Who produced a response, for CloudWatch's `HTTPCode_ELB_*` vs `HTTPCode_Target_*` split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +66,8 @@ pub struct Recorder {
     total_requests: u64,
     hosts: Vec<HostCounter>,
     activity: Vec<Activity>,
+    /// Activities not kept once [`ACTIVITY_LIMIT`] were, and when the last of them happened.
+    activity_dropped: (u64, SimTime),
     /// Per group: requests that carried a valid sticky cookie, and those that reached its target.
     sticky: Vec<(u64, u64)>,
     websockets: WebsocketResult,
@@ -111,13 +119,16 @@ impl Recorder {
             period_target_rt: LatencyHistogram::new(),
             sums: PeriodSums::default(),
             connections: ConnectionCounter::new(period, periods),
-            rows: Vec::with_capacity(periods),
+            // Grows with the periods actually closed: reserving the whole run up front would
+            // ask for gigabytes at once for a year in 1 s periods.
+            rows: Vec::new(),
             total_requests: 0,
             hosts: vec![HostCounter::default(); groups],
             sticky: vec![(0, 0); groups],
             websockets: WebsocketResult::default(),
             period_quantiles: Vec::new(),
             activity: Vec::new(),
+            activity_dropped: (0, SimTime::ZERO),
         }
     }
 
@@ -213,7 +224,7 @@ impl Recorder {
         h.unhealthy = unhealthy;
     }
 
-    /// Adds a line to the activity history.
+    /// Adds a line to the activity history; beyond [`ACTIVITY_LIMIT`] lines, only counts it.
     pub fn activity(
         &mut self,
         time: SimTime,
@@ -221,6 +232,10 @@ impl Recorder {
         subject: String,
         message: String,
     ) {
+        if self.activity.len() >= ACTIVITY_LIMIT {
+            self.activity_dropped = (self.activity_dropped.0 + 1, time);
+            return;
+        }
         self.activity.push(Activity {
             time_seconds: time.as_secs_f64(),
             kind,
@@ -258,26 +273,29 @@ impl Recorder {
             })
             .unzip();
         let s = std::mem::take(&mut self.sums);
-        let rt = (s.target_rt_count > 0).then(|| {
-            (
-                s.target_rt_sum_ns as f64 / s.target_rt_count as f64 / 1e9,
-                self.period_target_rt.quantile_secs(0.5),
-                self.period_target_rt.quantile_secs(0.99),
-            )
-        });
-        let quantiles = self
-            .period_quantiles
-            .iter()
-            .map(|&q| (s.target_rt_count > 0).then(|| self.period_target_rt.quantile_secs(q)))
+        // p50, p99, then the alarms' quantiles, in one pass; all empty when no target answered.
+        let mut asked = vec![0.5, 0.99];
+        asked.extend_from_slice(&self.period_quantiles);
+        let secs_at: Vec<f64> = self
+            .period_target_rt
+            .quantiles_ns(&asked)
+            .into_iter()
+            .map(|ns| ns as f64 / 1e9)
+            .collect();
+        let at = |k: usize| secs_at.get(k).copied();
+        let rt = (s.target_rt_count > 0)
+            .then(|| s.target_rt_sum_ns as f64 / s.target_rt_count as f64 / 1e9);
+        let quantiles = (0..self.period_quantiles.len())
+            .map(|k| at(k + 2))
             .collect();
         self.period_target_rt.reset();
         self.rows.push(PeriodRow {
             start_seconds: start.as_secs_f64(),
             length_seconds: length.as_secs_f64(),
             request_count: s.request_count,
-            target_response_time_avg: rt.map(|r| r.0),
-            target_response_time_p50: rt.map(|r| r.1),
-            target_response_time_p99: rt.map(|r| r.2),
+            target_response_time_avg: rt,
+            target_response_time_p50: at(0),
+            target_response_time_p99: at(1),
             target_response_time_quantiles: quantiles,
             elb: s.elb,
             target: s.target,
@@ -291,7 +309,7 @@ impl Recorder {
             processed_bytes: s.processed_bytes,
             groups: Vec::new(),
             alarms: Vec::new(),
-            cpu_utilization: cpu,
+            cpu_utilization: cpu.into(),
         });
     }
 
@@ -337,7 +355,17 @@ impl Recorder {
     }
 
     /// Finishes the run's record. `groups` and `instances` name the tables' rows in order.
-    pub fn finish(self, groups: &[String], instances: Vec<InstanceResult>) -> RunResult {
+    pub fn finish(mut self, groups: &[String], instances: Vec<InstanceResult>) -> RunResult {
+        if let (dropped @ 1.., last) = self.activity_dropped {
+            self.activity.push(Activity {
+                time_seconds: last.as_secs_f64(),
+                kind: "recorder",
+                subject: "activity.log".to_string(),
+                message: format!(
+                    "{dropped} later activities not kept: the history keeps the first {ACTIVITY_LIMIT} (the last one dropped is at this time)"
+                ),
+            });
+        }
         let by_status = self
             .by_status
             .iter()
@@ -392,5 +420,39 @@ impl Recorder {
             wall_seconds: 0.0,
             end: crate::RunEnd::Completed,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A history longer than the limit keeps its first lines and says how many it dropped.
+    #[test]
+    fn activity_history_is_bounded_and_says_so() {
+        let mut rec = Recorder::new(1, SimDuration::from_secs(60), SimDuration::from_secs(60));
+        let n = ACTIVITY_LIMIT as u64 + 7;
+        for k in 0..n {
+            rec.activity(SimTime(k), "target-health", String::new(), String::new());
+        }
+        let r = rec.finish(&["g".to_string()], Vec::new());
+        assert_eq!(r.activity.len(), ACTIVITY_LIMIT + 1);
+        let last = r.activity.last().unwrap();
+        assert_eq!(last.kind, "recorder");
+        assert!(
+            last.message.starts_with("7 later activities not kept"),
+            "{}",
+            last.message
+        );
+        assert_eq!(last.time_seconds, SimTime(n - 1).as_secs_f64());
+    }
+
+    /// Rows are not reserved for the whole run: a year in 1 s periods reserves nothing up front.
+    #[test]
+    fn nothing_is_reserved_for_the_run_length() {
+        // See: issue 7, defect 4
+        let year = SimDuration::from_secs(366 * 86_400);
+        let rec = Recorder::new(3, SimDuration::from_secs(1), year);
+        assert_eq!(rec.rows.capacity(), 0);
     }
 }

@@ -106,7 +106,91 @@ pub struct PeriodRow {
     pub alarms: Vec<AlarmPoint>,
     /// `CPUUtilization` \[%\] per instance (model order, then launch order); `None` while the
     /// instance was not running (no datapoint).
-    pub cpu_utilization: Vec<Option<f64>>,
+    pub cpu_utilization: CpuRow,
+}
+
+/// One period's `CPUUtilization` per instance, indexed like [`RunResult::instances`]: `None`
+/// (no datapoint) for an instance that was not running.
+///
+/// Only the span from the first to the last running instance is stored, so a long run whose
+/// Auto Scaling group launches and terminates thousands of instances keeps about as many values
+/// per period as instances run at once, not one per instance ever launched.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CpuRow {
+    /// Index of the first stored value.
+    first: usize,
+    /// Values from `first` on.
+    values: Vec<Option<f64>>,
+    /// Number of instances known in the period (the logical length).
+    len: usize,
+}
+
+static NO_DATAPOINT: Option<f64> = None;
+
+impl CpuRow {
+    /// Number of instances known in the period (running or not).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no instance was known.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Instance `i`'s value; `None` beyond [`Self::len`].
+    pub fn get(&self, i: usize) -> Option<&Option<f64>> {
+        (i < self.len).then(|| {
+            i.checked_sub(self.first)
+                .and_then(|k| self.values.get(k))
+                .unwrap_or(&NO_DATAPOINT)
+        })
+    }
+
+    /// Every instance's value, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Option<f64>> {
+        (0..self.len).map(|i| &self[i])
+    }
+}
+
+impl From<Vec<Option<f64>>> for CpuRow {
+    fn from(mut values: Vec<Option<f64>>) -> Self {
+        let len = values.len();
+        let first = values.iter().position(Option::is_some).unwrap_or(len);
+        let end = values
+            .iter()
+            .rposition(Option::is_some)
+            .map_or(first, |i| i + 1);
+        values.truncate(end);
+        values.drain(..first);
+        values.shrink_to_fit();
+        CpuRow { first, values, len }
+    }
+}
+
+impl std::ops::Index<usize> for CpuRow {
+    type Output = Option<f64>;
+
+    /// Instance `i`'s value. Panics beyond [`CpuRow::len`], like a slice.
+    fn index(&self, i: usize) -> &Option<f64> {
+        assert!(i < self.len, "instance {i} of {}", self.len);
+        self.get(i).unwrap_or(&NO_DATAPOINT)
+    }
+}
+
+impl<'a> IntoIterator for &'a CpuRow {
+    type Item = &'a Option<f64>;
+    type IntoIter = Box<dyn Iterator<Item = &'a Option<f64>> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl Serialize for CpuRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// Capacity of an Auto Scaling group at the end of a period.
@@ -157,7 +241,8 @@ pub struct AsgResult {
 pub struct Activity {
     /// When [s since the run began].
     pub time_seconds: f64,
-    /// `target-health`, `fault`, `registration`.
+    /// `target-health`, `fault`, `registration`, `autoscaling`, `alarm`, `target-group`, or
+    /// `recorder` (the history was cut at `ACTIVITY_LIMIT` lines).
     pub kind: &'static str,
     /// What it concerns, e.g. `web/web-1`.
     pub subject: String,
@@ -288,5 +373,27 @@ impl RunResult {
     /// Responses with a 5XX status, from the ALB or a target.
     pub fn errors_5xx(&self) -> u64 {
         self.by_status.range(500..600).map(|(_, n)| n).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_rows_store_only_the_running_span() {
+        let row = CpuRow::from(vec![None, None, Some(1.0), None, Some(2.0), None]);
+        assert_eq!(row.len(), 6);
+        assert_eq!(row.values.len(), 3);
+        let all: Vec<Option<f64>> = row.iter().copied().collect();
+        assert_eq!(all, [None, None, Some(1.0), None, Some(2.0), None]);
+        assert_eq!((row[2], row[5], row.get(6)), (Some(1.0), None, None));
+        assert_eq!(
+            serde_json::to_string(&row).unwrap(),
+            "[null,null,1.0,null,2.0,null]"
+        );
+        let none = CpuRow::from(vec![None; 4]);
+        assert_eq!((none.len(), none.values.len()), (4, 0));
+        assert!(CpuRow::from(Vec::new()).is_empty());
     }
 }

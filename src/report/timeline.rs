@@ -1,11 +1,73 @@
 //! The run timeline plot: request rate and errors, latency, CPU per instance.
+//!
+//! The time axis is in minutes for runs up to 6 hours, in hours up to 4 days, in days beyond.
 
 use super::timeline_plot::{Marker, Panel, PlotError, Series, SeriesStyle, Timeline, render_svg};
-use crate::recorder::RunResult;
+use crate::recorder::{Activity, RunResult};
 
-/// Builds the timeline figure of a run (x axis in minutes).
+/// The unit of the time axis for a run of `seconds`: seconds per unit and the axis label.
+pub fn time_unit(seconds: f64) -> (f64, &'static str) {
+    if seconds <= 6.0 * 3600.0 {
+        (60.0, "time [min]")
+    } else if seconds <= 4.0 * 86_400.0 {
+        (3600.0, "time [h]")
+    } else {
+        (86_400.0, "time [days]")
+    }
+}
+
+/// What a marker says about an activity, if the activity is marked on the time axis: faults,
+/// launches, terminations and deregistrations (a target going to `draining`). A deregistration
+/// that an Auto Scaling termination of the same instance caused at the same instant is not marked
+/// again: the `terminate` marker stands for it.
+fn marker_label(a: &Activity, all: &[Activity]) -> Option<String> {
+    let what = match a.kind {
+        "fault" => a
+            .message
+            .split([':', '('])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string(),
+        "autoscaling" if a.message.starts_with("Launching") => "launch".into(),
+        "autoscaling" if a.message.starts_with("Terminating EC2") => "terminate".into(),
+        // Transitions read "<from> -> <to>  <reason>: <detail>".
+        "target-health" if is_deregistration(a) => {
+            let instance = a.subject.rsplit('/').next().unwrap_or("");
+            // The history is in time order: look only at the activities of the same instant.
+            let first = all.partition_point(|b| b.time_seconds < a.time_seconds);
+            let mut same_instant = all[first..]
+                .iter()
+                .take_while(|b| b.time_seconds == a.time_seconds);
+            let terminated = same_instant.any(|b| {
+                b.kind == "autoscaling"
+                    && b.message
+                        .strip_prefix("Terminating EC2 instance: ")
+                        .is_some_and(|m| m.split(['.', ' ']).next() == Some(instance))
+            });
+            if terminated {
+                return None;
+            }
+            "deregister".into()
+        }
+        _ => return None,
+    };
+    Some(format!("{} {what}", a.subject))
+}
+
+/// A target health transition to `draining`: the target was deregistered.
+fn is_deregistration(a: &Activity) -> bool {
+    a.kind == "target-health"
+        && a.message
+            .split("  ")
+            .next()
+            .is_some_and(|head| head.ends_with("-> draining"))
+}
+
+/// Builds the timeline figure of a run (x axis in minutes, hours or days, see [`time_unit`]).
 pub fn timeline(r: &RunResult) -> Timeline {
-    let x: Vec<f64> = r.periods.iter().map(|p| p.start_seconds / 60.0).collect();
+    let (unit, x_label) = time_unit(r.duration_seconds);
+    let x: Vec<f64> = r.periods.iter().map(|p| p.start_seconds / unit).collect();
     let per_sec = |n: u64, len: f64| Some(if len > 0.0 { n as f64 / len } else { 0.0 });
     let traffic = Panel {
         title: "Load balancer traffic".into(),
@@ -125,29 +187,11 @@ pub fn timeline(r: &RunResult) -> Timeline {
     let markers = r
         .activity
         .iter()
-        .filter(|a| {
-            a.kind == "fault"
-                || (a.kind == "registration" && a.message.starts_with("DeregisterTargets"))
-                || (a.kind == "autoscaling" && a.message.starts_with("Launching"))
-                || (a.kind == "autoscaling" && a.message.starts_with("Terminating EC2"))
-        })
-        .map(|a| {
-            let what = if a.message.starts_with("Launching") {
-                "launch".to_string()
-            } else if a.message.starts_with("Terminating EC2") {
-                "terminate".to_string()
-            } else {
-                a.message
-                    .split([':', '('])
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
-            };
-            Marker {
-                x: a.time_seconds / 60.0,
-                label: format!("{} {what}", a.subject),
-            }
+        .filter_map(|a| {
+            marker_label(a, &r.activity).map(|label| Marker {
+                x: a.time_seconds / unit,
+                label,
+            })
         })
         .collect();
     for (a, group) in r.auto_scaling_groups.iter().enumerate() {
@@ -234,7 +278,7 @@ pub fn timeline(r: &RunResult) -> Timeline {
     }
     Timeline {
         title: format!("{} (seed {})", r.model, r.seed),
-        x_label: "time [min]".into(),
+        x_label: x_label.into(),
         x,
         panels,
         markers,

@@ -15,6 +15,16 @@
 //! Missing datapoints are `None` and break the line, as in CloudWatch graphs,
 //! rather than being drawn as zero. Non-finite values are treated as missing.
 //!
+//! Long series are downsampled to what the figure can show: when a series has
+//! more datapoints than the plot area has pixel columns, each column keeps only
+//! its first, smallest, largest and last datapoint (the "M4" envelope), so a
+//! one-period spike stays visible and the line looks as if every point were
+//! drawn, while the SVG stays small. A gap narrower than a pixel column is then
+//! not visible. Series with at most one point per column are drawn point by
+//! point. Markers too dense to label (more than [`MAX_MARKER_LINES`] after
+//! merging those in the same pixel column) become a row of ticks in the marker
+//! band under one label.
+//!
 //! Output is deterministic: the same input gives a byte-identical SVG (fixed
 //! palette, no timestamps, no generated ids). Text is emitted as SVG `<text>`
 //! with the generic `sans-serif` family and is sized from an approximate
@@ -239,6 +249,8 @@ const MUTED: RGBColor = RGBColor(0x77, 0x77, 0x77);
 const AXIS: RGBColor = RGBColor(0x99, 0x99, 0x99);
 const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
 const MARKER: RGBColor = RGBColor(0x55, 0x55, 0x55);
+/// Solid marker lines, used when markers are many: as light as a dashed line looks.
+const MARKER_LIGHT: RGBColor = RGBColor(0xA8, 0xA8, 0xA8);
 
 /// Plotters scales text by 1/1.24 when writing SVG; this undoes it.
 fn font(px: f64) -> TextStyle<'static> {
@@ -414,6 +426,64 @@ fn place_marker_labels(
         .collect()
 }
 
+/// Most marker lines drawn; beyond that (after merging markers that share a pixel column) markers
+/// become ticks in the marker band.
+pub const MAX_MARKER_LINES: usize = 40;
+
+/// How the markers are drawn.
+enum Thinned {
+    /// One line per marker (at most [`MAX_MARKER_LINES`] are visible).
+    AsGiven,
+    /// Markers sharing a pixel column merged into one, labelled `… ×k` (same label) or
+    /// `… +k more`.
+    Merged(Vec<Marker>),
+    /// Still too many: ticks under one label.
+    Rug(Rug),
+}
+
+/// Thins markers for a plot area spanning pixels `plot` over `xr`, so that long runs do not draw a
+/// wall of lines and labels.
+fn thin_markers(markers: &[Marker], xr: &Range<f64>, plot: Range<i32>) -> Thinned {
+    let mut visible: Vec<&Marker> = markers
+        .iter()
+        .filter(|m| m.x.is_finite() && m.x >= xr.start && m.x <= xr.end)
+        .collect();
+    if visible.len() <= MAX_MARKER_LINES {
+        return Thinned::AsGiven;
+    }
+    visible.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let scale = f64::from(plot.end - plot.start) / (xr.end - xr.start);
+    let px = |m: &Marker| plot.start + ((m.x - xr.start) * scale).round() as i32;
+    let mut groups: Vec<(i32, Vec<&Marker>)> = Vec::new();
+    for m in visible.iter().copied() {
+        match groups.last_mut() {
+            Some((p, group)) if *p == px(m) => group.push(m),
+            _ => groups.push((px(m), vec![m])),
+        }
+    }
+    if groups.len() > MAX_MARKER_LINES {
+        return Thinned::Rug(Rug {
+            ticks: groups.iter().map(|(p, _)| *p).collect(),
+            count: visible.len(),
+        });
+    }
+    let merged = groups
+        .into_iter()
+        .map(|(_, group)| {
+            let first = group[0];
+            let label = match group.len() {
+                1 => first.label.clone(),
+                k if group.iter().all(|m| m.label == first.label) => {
+                    format!("{} ×{k}", first.label)
+                }
+                k => format!("{} +{} more", first.label, k - 1),
+            };
+            Marker { x: first.x, label }
+        })
+        .collect();
+    Thinned::Merged(merged)
+}
+
 /// A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) >= `raw`.
 fn nice_step(raw: f64) -> f64 {
     if !(raw.is_finite() && raw > 0.0) {
@@ -551,7 +621,21 @@ struct Layout {
     legend_width: u32,
     x_range: Range<f64>,
     markers: Vec<MarkerLabel>,
+    /// Markers too dense to draw one by one: drawn as ticks in the marker band instead.
+    rug: Option<Rug>,
+    /// Draw marker lines solid and light (many markers: a dashed line is one SVG element per
+    /// dash, which would make most of the file).
+    solid_markers: bool,
     marker_band: u32,
+}
+
+/// Markers drawn as ticks under one label, when there are too many to draw as lines.
+#[derive(Debug, Clone, PartialEq)]
+struct Rug {
+    /// Pixel x of each tick (one per pixel column holding a marker), increasing.
+    ticks: Vec<i32>,
+    /// Number of markers the ticks stand for.
+    count: usize,
 }
 
 impl Layout {
@@ -571,14 +655,26 @@ impl Layout {
             legend_width,
             x_range: x_range(t),
             markers: Vec::new(),
+            rug: None,
+            solid_markers: false,
             marker_band: 0,
         };
         if !t.panels.is_empty() {
             let plot = layout.plot_left()..layout.plot_right();
-            layout.markers = place_marker_labels(&t.markers, &layout.x_range, plot, width);
+            match thin_markers(&t.markers, &layout.x_range, plot.clone()) {
+                Thinned::AsGiven => {
+                    layout.markers = place_marker_labels(&t.markers, &layout.x_range, plot, width);
+                }
+                Thinned::Merged(merged) => {
+                    layout.solid_markers = true;
+                    layout.markers = place_marker_labels(&merged, &layout.x_range, plot, width);
+                }
+                Thinned::Rug(rug) => layout.rug = Some(rug),
+            }
         }
         layout.marker_band = match layout.markers.iter().filter_map(|m| m.row).max() {
             Some(rows) => (rows as u32 + 1) * MARKER_ROW + 6,
+            None if layout.rug.is_some() => 2 * MARKER_ROW + 6,
             None => 0,
         };
         let panels = u32::try_from(t.panels.len().max(1)).unwrap_or(u32::MAX);
@@ -745,6 +841,7 @@ where
         .map_err(drawing_error)?;
 
     let baseline = 0f64.clamp(yr.start, yr.end);
+    let columns = Columns::of(&layout.x_range, layout.plot_right() - layout.plot_left());
     let mut any_data = false;
     for (i, s) in panel.series.iter().enumerate() {
         any_data |= draw_series(
@@ -754,6 +851,7 @@ where
             series_color(s, i),
             baseline,
             panel.log_y,
+            &columns,
         )?;
     }
     if !any_data {
@@ -787,42 +885,144 @@ fn draw_series<Y>(
     color: RGBColor,
     baseline: f64,
     log_y: bool,
+    columns: &Columns,
 ) -> Result<bool, PlotError>
 where
     Y: Ranged<ValueType = f64>,
 {
     let line = color.stroke_width(2);
     let fill = color.mix(0.22).filled();
-    let runs = runs(&s.values, log_y);
+    let runs = drawn_runs(x, &s.values, log_y, columns);
     for run in &runs {
         let at = |i: usize| (x[i], s.values[i].unwrap_or(0.0));
         match s.style {
             SeriesStyle::Steps => {
                 let points = run
-                    .clone()
-                    .flat_map(|i| [at(i), (period_end(x, i), at(i).1)]);
+                    .iter()
+                    .flat_map(|&i| [at(i), (period_end(x, i), at(i).1)]);
                 chart
                     .draw_series(LineSeries::new(points, line))
                     .map_err(drawing_error)?;
             }
             _ if run.len() == 1 => {
-                let dot = Circle::new(at(run.start), 3, color.filled());
+                let dot = Circle::new(at(run[0]), 3, color.filled());
                 chart
                     .draw_series(std::iter::once(dot))
                     .map_err(drawing_error)?;
             }
             SeriesStyle::Area => {
-                let area = AreaSeries::new(run.clone().map(at), baseline, fill).border_style(line);
+                let area =
+                    AreaSeries::new(run.iter().map(|&i| at(i)), baseline, fill).border_style(line);
                 chart.draw_series(area).map_err(drawing_error)?;
             }
             SeriesStyle::Line => {
                 chart
-                    .draw_series(LineSeries::new(run.clone().map(at), line))
+                    .draw_series(LineSeries::new(run.iter().map(|&i| at(i)), line))
                     .map_err(drawing_error)?;
             }
         }
     }
     Ok(!runs.is_empty())
+}
+
+/// The pixel columns of the plot area over the shared x range.
+struct Columns {
+    start: f64,
+    per_unit: f64,
+    count: usize,
+}
+
+impl Columns {
+    fn of(xr: &Range<f64>, pixels: i32) -> Self {
+        let count = pixels.max(1) as usize;
+        Columns {
+            start: xr.start,
+            per_unit: count as f64 / (xr.end - xr.start),
+            count,
+        }
+    }
+
+    /// The column `x` falls in (clamped to the plot area).
+    fn of_x(&self, x: f64) -> usize {
+        let c = ((x - self.start) * self.per_unit).floor();
+        if c > 0.0 {
+            (c as usize).min(self.count - 1)
+        } else {
+            0
+        }
+    }
+}
+
+/// The datapoints to draw, as runs of indices into `values`: every usable datapoint, split at
+/// gaps, when there are at most as many datapoints as pixel columns; otherwise the M4 envelope of
+/// each column (its first, smallest, largest and last usable datapoint, in order), split where a
+/// whole column has no usable datapoint.
+fn drawn_runs(
+    x: &[f64],
+    values: &[Option<f64>],
+    log_y: bool,
+    columns: &Columns,
+) -> Vec<Vec<usize>> {
+    if values.len() <= columns.count {
+        return runs(values, log_y)
+            .into_iter()
+            .map(|r| r.collect())
+            .collect();
+    }
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut run: Vec<usize> = Vec::new();
+    // The column being filled: its index and its first, min, max and last datapoints.
+    let mut open: Option<(usize, [usize; 4])> = None;
+    let flush = |cell: [usize; 4], run: &mut Vec<usize>| {
+        let mut picked = cell;
+        picked.sort_unstable();
+        for i in picked {
+            if run.last() != Some(&i) {
+                run.push(i);
+            }
+        }
+    };
+    let value = |i: usize| usable(values[i], log_y);
+    for (i, xi) in x.iter().enumerate().take(values.len()) {
+        let column = columns.of_x(*xi);
+        let Some(v) = value(i) else {
+            continue;
+        };
+        match &mut open {
+            Some((c, cell)) if *c == column => {
+                let [_, lo, hi, last] = cell;
+                if v < value(*lo).unwrap_or(v) {
+                    *lo = i;
+                }
+                if v > value(*hi).unwrap_or(v) {
+                    *hi = i;
+                }
+                *last = i;
+            }
+            _ => {
+                if let Some((c, cell)) = open.take() {
+                    // Missing datapoints between the two columns break the line when they fill
+                    // a column of their own; a gap narrower than a column is not visible.
+                    let gap = (cell[3] + 1..i).any(|k| {
+                        let ck = columns.of_x(x[k]);
+                        c < ck && ck < column
+                    });
+                    flush(cell, &mut run);
+                    if gap {
+                        out.push(std::mem::take(&mut run));
+                    }
+                }
+                open = Some((column, [i; 4]));
+            }
+        }
+    }
+    if let Some((_, cell)) = open {
+        flush(cell, &mut run);
+    }
+    if !run.is_empty() {
+        out.push(run);
+    }
+    out
 }
 
 /// Legend to the right of the plot area, one row per series.
@@ -922,7 +1122,24 @@ fn draw_markers(
         return Ok(());
     };
     let style = MARKER.stroke_width(1);
+    let light = MARKER_LIGHT.stroke_width(1);
     let band_top = TITLE_BAND as i32;
+    if let Some(rug) = &layout.rug {
+        let text = format!("{} markers, too many to label: a tick at each", rug.count);
+        let text_style = font(MARKER_PX)
+            .color(&MARKER)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        let label_y = band_top + MARKER_ROW as i32 / 2;
+        root.draw(&Text::new(text, (layout.plot_left(), label_y), text_style))
+            .map_err(drawing_error)?;
+        // The ticks fill the band's second row, above the first panel's title.
+        let top = band_top + MARKER_ROW as i32 + 2;
+        let bottom = band_top + layout.marker_band as i32 - 2;
+        for &x in &rug.ticks {
+            root.draw(&PathElement::new(vec![(x, top), (x, bottom)], style))
+                .map_err(drawing_error)?;
+        }
+    }
     // Keep the panel title readable: do not cross it with the connector.
     let title_end = layout.plot_left()
         + text_width(&t.panels[0].title, PANEL_TITLE_PX * BOLD_WIDTH).ceil() as i32
@@ -930,7 +1147,12 @@ fn draw_markers(
 
     for (m, &x) in layout.markers.iter().zip(marker_px) {
         for rect in rects {
-            dashed(root, x, rect.y.start, rect.y.end - 1, style)?;
+            if layout.solid_markers {
+                let line = PathElement::new(vec![(x, rect.y.start), (x, rect.y.end - 1)], light);
+                root.draw(&line).map_err(drawing_error)?;
+            } else {
+                dashed(root, x, rect.y.start, rect.y.end - 1, style)?;
+            }
         }
         let Some(row) = m.row else {
             continue;
@@ -941,7 +1163,12 @@ fn draw_markers(
         } else {
             band_top + layout.marker_band as i32
         };
-        dashed(root, x, label_y - 5, connector_end, style)?;
+        if layout.solid_markers {
+            let line = PathElement::new(vec![(x, label_y - 5), (x, connector_end)], light);
+            root.draw(&line).map_err(drawing_error)?;
+        } else {
+            dashed(root, x, label_y - 5, connector_end, style)?;
+        }
         let (tx, hpos) = if m.flip {
             (x - 3, HPos::Right)
         } else {
@@ -1297,6 +1524,154 @@ mod tests {
                 assert_eq!(got, None);
             }
         }
+    }
+
+    fn columns(n: usize) -> Columns {
+        Columns::of(&(0.0..n as f64), 800)
+    }
+
+    #[test]
+    fn short_series_are_drawn_point_by_point() {
+        let v = vec![Some(1.0), None, Some(2.0), Some(3.0)];
+        let x: Vec<f64> = (0..4).map(f64::from).collect();
+        assert_eq!(
+            drawn_runs(&x, &v, false, &columns(4)),
+            vec![vec![0], vec![2, 3]]
+        );
+    }
+
+    #[test]
+    fn downsampling_keeps_every_spike_and_few_points() {
+        let n = 527_040; // a year of 60 s periods
+        let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let mut v: Vec<Option<f64>> = (0..n).map(|i| Some((i % 7) as f64)).collect();
+        v[123_457] = Some(1_000.0);
+        v[400_001] = Some(-50.0);
+        let c = columns(n);
+        let runs = drawn_runs(&x, &v, false, &c);
+        assert_eq!(runs.len(), 1);
+        let run = &runs[0];
+        assert!(run.len() <= 4 * 800, "{} points", run.len());
+        assert!(run.windows(2).all(|w| w[0] < w[1]), "in order");
+        assert!(run.contains(&123_457) && run.contains(&400_001));
+        assert_eq!((run[0], *run.last().unwrap()), (0, n - 1));
+        // Each column's own extremes are kept: the envelope is the data's.
+        let per_column_max = |col: usize| {
+            (0..n)
+                .filter(|&i| c.of_x(x[i]) == col)
+                .filter_map(|i| v[i])
+                .fold(f64::MIN, f64::max)
+        };
+        for col in [0, 17, 399, 799] {
+            let drawn = run
+                .iter()
+                .filter(|&&i| c.of_x(x[i]) == col)
+                .filter_map(|&i| v[i])
+                .fold(f64::MIN, f64::max);
+            assert_eq!(drawn, per_column_max(col), "column {col}");
+        }
+    }
+
+    #[test]
+    fn downsampled_gaps_break_the_line_only_when_a_column_wide() {
+        let n = 80_000; // 100 datapoints per column
+        let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let mut v = vec![Some(1.0); n];
+        v[5_000] = None; // narrower than a column: not visible
+        v[40_000..40_300].fill(None); // three columns: a gap
+        let runs = drawn_runs(&x, &v, false, &columns(n));
+        assert_eq!(
+            runs.len(),
+            2,
+            "{:?}",
+            runs.iter().map(Vec::len).collect::<Vec<_>>()
+        );
+        assert!(runs[0].last() < Some(&40_000) && runs[1][0] >= 40_300);
+        // Sparse datapoints (missing in most periods) still draw as one line.
+        let sparse: Vec<Option<f64>> = (0..n).map(|i| (i % 3 == 0).then_some(2.0)).collect();
+        assert_eq!(drawn_runs(&x, &sparse, false, &columns(n)).len(), 1);
+    }
+
+    #[test]
+    fn a_year_of_periods_renders_small() {
+        let n = 527_040;
+        let mut t = single_panel(
+            (0..n)
+                .map(|i| Some(50.0 + 40.0 * (i as f64 / 1440.0).sin()))
+                .collect(),
+            SeriesStyle::Line,
+        );
+        t.panels[0].series.push(series(
+            "steps",
+            SeriesStyle::Steps,
+            (0..n).map(|i| Some((i / 10_000) as f64)).collect(),
+        ));
+        t.panels[0].series.push(series(
+            "area",
+            SeriesStyle::Area,
+            (0..n).map(|i| Some((i % 13) as f64)).collect(),
+        ));
+        let svg = render_svg(&t, 1000, 240).expect("render");
+        assert!(svg.len() < 200_000, "{} bytes", svg.len());
+    }
+
+    #[test]
+    fn dense_markers_merge_then_become_ticks() {
+        let xr = 0.0..1000.0;
+        let few: Vec<Marker> = (0..MAX_MARKER_LINES)
+            .map(|i| Marker {
+                x: i as f64,
+                label: format!("m{i}"),
+            })
+            .collect();
+        assert!(matches!(thin_markers(&few, &xr, 0..800), Thinned::AsGiven));
+        // 60 markers at two instants: two lines, labelled with their count.
+        let twins: Vec<Marker> = (0..60)
+            .map(|i| Marker {
+                x: if i < 30 { 100.0 } else { 700.0 },
+                label: if i < 30 {
+                    "a launch".into()
+                } else {
+                    format!("b{i}")
+                },
+            })
+            .collect();
+        let Thinned::Merged(merged) = thin_markers(&twins, &xr, 0..800) else {
+            panic!("expected merged markers");
+        };
+        let mut t = single_panel(vec![Some(1.0); 1000], SeriesStyle::Line);
+        t.markers = twins.clone();
+        let svg = render_svg(&t, 1000, 240).expect("render");
+        assert!(svg.contains("a launch ×30"), "merged label");
+        assert_eq!(
+            svg.matches("stroke=\"#555555\"").count(),
+            0,
+            "merged lines are solid"
+        );
+        let labels: Vec<&str> = merged.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["a launch ×30", "b30 +29 more"]);
+        // A thousand spread out: ticks, one per pixel column, under one label.
+        let many: Vec<Marker> = (0..1000)
+            .map(|i| Marker {
+                x: i as f64,
+                label: "x".into(),
+            })
+            .collect();
+        let Thinned::Rug(rug) = thin_markers(&many, &xr, 0..800) else {
+            panic!("expected ticks");
+        };
+        assert_eq!(rug.count, 1000);
+        assert!(rug.ticks.len() <= 801 && rug.ticks.windows(2).all(|w| w[0] < w[1]));
+        let mut t = single_panel(vec![Some(1.0); 1000], SeriesStyle::Line);
+        t.markers = many;
+        let svg = render_svg(&t, 1000, 240).expect("render");
+        assert!(svg.contains("1000 markers"), "rug label");
+        // Dashed lines are drawn dash by dash in the marker colour: only the ticks remain.
+        let marker_strokes = svg.matches("stroke=\"#555555\"").count();
+        assert!(
+            (1..=801).contains(&marker_strokes),
+            "{marker_strokes} strokes: ticks, no dashed lines"
+        );
     }
 
     /// Writes the example to `target/timeline_example.svg` for eyeballing.
