@@ -386,23 +386,20 @@ fn shipped(name: &str) -> Value {
 }
 
 // See: issue 7, defect 3
-/// A scheduled action at 18446744074 s used to wrap round to 0.29 s and fire at once; it now
-/// saturates, is never reached, and `validate` says so.
+/// A scheduled action at 18446744074 s used to wrap round to 0.29 s and fire at once; like every
+/// time in a model it is now refused beyond the longest run (366 days), at its own path.
 #[test]
-fn a_huge_scheduled_time_is_never_reached_instead_of_wrapping() {
+fn a_huge_scheduled_time_is_refused_instead_of_wrapping() {
     let mut m = shipped("scheduled-scaling.json");
     m["auto_scaling_groups"][0]["ScheduledActions"][0]["at"] = json!(18_446_744_074u64);
-    let w = warnings(&m);
-    assert_eq!(
-        w,
-        [(
-            "auto_scaling_groups[0].ScheduledActions[0].at".to_string(),
-            format!(
-                "this scheduled action at {} is never reached in a 3h run",
-                albsim::report::terminal::human_duration(18_446_744_074.0)
-            )
-        )]
+    let e = errors(&m);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("m.json: auto_scaling_groups[0].ScheduledActions[0].at: "),
+        "{e:?}"
     );
+    assert!(e[0].contains("at most 366 days"), "{e:?}");
+    assert!(e[0].contains("got 18446744074 s"), "{e:?}");
 }
 
 // See: issue 7, defect 7
