@@ -141,4 +141,3 @@ fn the_same_seed_gives_identical_bytes() {
         Ok(())
     });
 }
-
