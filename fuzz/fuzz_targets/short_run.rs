@@ -43,7 +43,11 @@ unsafe extern "C" {
 extern "C" fn write_counts() {
     if let Ok(path) = std::env::var("ALBSIM_FUZZ_COUNT_FILE") {
         use std::io::Write;
-        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
             let _ = writeln!(
                 f,
                 "inputs {} simulated {} allowed {}",
@@ -86,7 +90,9 @@ fuzz_target!(|data: &[u8]| {
                 }
                 let k = ALLOWED.fetch_add(1, Ordering::Relaxed) + 1;
                 if k.is_power_of_two() {
-                    eprintln!("short_run: {k} known contradictions allowed, latest: {contradiction}");
+                    eprintln!(
+                        "short_run: {k} known contradictions allowed, latest: {contradiction}"
+                    );
                 }
             }
             let _ = albsim::report::activity_log::to_text(&result);

@@ -13,9 +13,13 @@ use serde_json::Value;
 /// A contradiction in a run's outputs, in words.
 pub type Contradiction = String;
 
+/// Returns the message unless the condition holds; written without `!` so that a NaN in a float
+/// comparison fails the check instead of passing it.
 macro_rules! ensure {
     ($cond:expr, $($fmt:tt)+) => {
-        if !$cond {
+        let holds: bool = $cond;
+        if holds {
+        } else {
             return Err(format!($($fmt)+));
         }
     };
