@@ -350,6 +350,39 @@ MODEL: {text}
     assert!(findings.is_empty(), "{} kinds of finding", findings.len());
 }
 
+/// `albsim validate` on every reproducer (fuzz/regressions/**.json, the ones that abort a process
+/// included) exits 0 (valid) or 2 (invalid, with a message): never a signal, never a panic. Memory
+/// is capped at 4 GB (`ulimit -v`) so a defect cannot take the machine down.
+// See: issue 7, defect 7
+#[test]
+fn albsim_validate_on_the_fuzz_regressions_exits_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut failures = Vec::new();
+    for sub in ["", "cli", "abort"] {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|f| f.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        for f in files {
+            let out = std::process::Command::new("bash")
+                .arg("-c")
+                .arg("ulimit -v 4000000; exec \"$0\" validate \"$1\"")
+                .arg(env!("CARGO_BIN_EXE_albsim"))
+                .arg(&f)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let clean = matches!(out.status.code(), Some(0 | 2)) && !stderr.contains("panicked");
+            if !clean {
+                failures.push(format!("{}: {:?}\n{stderr}", f.display(), out.status));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// The reproducers the campaigns found (fuzz/regressions/*.json) load and run short cleanly.
 // See: issue 7, defects 2, 3 and 9 (and a partial run's lost period: see each file's description)
 #[test]
