@@ -4,6 +4,8 @@
 #   bash fuzz/campaign.sh                      # defaults below (about 1 h on one core)
 #   LOADER_SECONDS=600 RUN_SECONDS=600 GEN_CASES=20000 bash fuzz/campaign.sh
 #   ALBSIM_FUZZ_ALLOW="above the maximum" bash fuzz/campaign.sh   # go past a known defect
+#   ALBSIM_GEN_SHORT_DURATION=1 bash fuzz/campaign.sh   # generated models all last 2m (go past
+#                                       # fuzz/regressions/abort/diurnal-points-unbounded.json)
 #
 # Three parts, one after the other, each bounded:
 #   1. load_model: libFuzzer on the model loader (arbitrary bytes), LOADER_SECONDS of fuzzing
@@ -60,7 +62,8 @@ if [ "$RUN_SECONDS" -gt 0 ]; then
         logs/short_run.counts 2>/dev/null || true
 fi
 if [ "$GEN_CASES" -gt 0 ]; then
-    (cd .. && ALBSIM_GEN_CASES="$GEN_CASES" nice -n 19 cargo test --release --test it \
+    # Memory capped: a model that allocates without bound aborts this process, not the machine.
+    (ulimit -v 8000000 && cd .. && ALBSIM_GEN_CASES="$GEN_CASES" nice -n 19 cargo test --release --test it \
         hostile_model_campaign -- --ignored --nocapture >fuzz/logs/generator.log 2>&1 || true)
     grep -E '^hostile model campaign|^FINDING' logs/generator.log || true
 fi
