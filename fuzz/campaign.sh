@@ -32,6 +32,8 @@ cd "$(dirname "$0")"
 LOADER_SECONDS=${LOADER_SECONDS:-1800}
 RUN_SECONDS=${RUN_SECONDS:-1800}
 GEN_CASES=${GEN_CASES:-20000}
+# The generator's seed: cargo test always uses 0; a campaign explores others (default: the time).
+GEN_SEED=${GEN_SEED:-$(date +%s)}
 JOBS=${JOBS:-1}
 mkdir -p logs corpus/load_model corpus/short_run artifacts/load_model artifacts/short_run
 # Seed corpora: the shipped models and the regression reproducers.
@@ -63,8 +65,9 @@ if [ "$RUN_SECONDS" -gt 0 ]; then
 fi
 if [ "$GEN_CASES" -gt 0 ]; then
     # Memory capped: a model that allocates without bound aborts this process, not the machine.
-    (ulimit -v 8000000 && cd .. && ALBSIM_GEN_CASES="$GEN_CASES" nice -n 19 cargo test --release --test it \
+    (ulimit -v 8000000 && cd .. && ALBSIM_GEN_CASES="$GEN_CASES" ALBSIM_GEN_SEED="$GEN_SEED" nice -n 19 cargo test --release --test it \
         hostile_model_campaign -- --ignored --nocapture >fuzz/logs/generator.log 2>&1 || true)
+    echo "generator seed: $GEN_SEED (ALBSIM_GEN_SEED=$GEN_SEED reproduces it)"
     grep -E '^hostile model campaign|^FINDING' logs/generator.log || true
 fi
 echo "findings:"; ls -l artifacts/*/ 2>/dev/null || true

@@ -8,7 +8,7 @@
 use crate::invariants;
 use crate::model_gen::{HOSTILE_NAMES, Mode, model};
 use albsim::engine::{SimDuration, SimTime};
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -37,13 +37,25 @@ pub fn cases(default: u32) -> u32 {
 }
 
 /// A runner that writes no regression files (nothing may appear on disk) and reports the model.
+///
+/// Its cases come from a fixed seed, so `cargo test` tries the same models on every machine and
+/// every run (a test that passes or fails by chance is no test); a campaign sets
+/// `ALBSIM_GEN_SEED=<n>` to explore other models.
 pub fn runner(cases: u32) -> TestRunner {
-    TestRunner::new(Config {
+    let config = Config {
         cases,
         failure_persistence: None,
         max_shrink_iters: 2000,
         ..Config::default()
-    })
+    };
+    let seed: u64 = std::env::var("ALBSIM_GEN_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
+    TestRunner::new_with_rng(config, rng)
 }
 
 /// How a short run ended, for the campaign's counts.

@@ -470,8 +470,12 @@ impl World<'_> {
         let instance = member.instance;
         let born = member.launched;
         self.lifetimes[instance.index()].1 = self.now;
-        // The instance is gone: nothing reaches it any more.
+        // The instance is gone: what it still held is reset as in a crash (the ALB sees the
+        // connections reset, and its CPU stops with it), and nothing reaches it any more.
         self.instances[instance.index()].crashed += 1;
+        if self.instances[instance.index()].crashed == 1 {
+            self.drop_everything(instance);
+        }
         self.instances[instance.index()].blocked += 1;
         let id = self.member_id(a, m);
         let billed = self.now.since(born).as_secs_f64().max(60.0);
