@@ -139,15 +139,75 @@ pub fn parse_raw(text: &str, file: &Path) -> Result<raw::RawModel, ModelError> {
         })?
         .0;
     shape::check::<raw::RawModel>(&value).map_err(|e| {
-        if e.errors.len() == 1 && !e.truncated {
-            let mut errors = e.errors;
+        let mut errors = e.errors;
+        if let Some(rest) = e
+            .with_placeholders
+            .filter(|_| placeholders_are_inert(&errors))
+        {
+            if let Err(more) = resolve(&rest) {
+                let at_placeholder =
+                    |f: &FieldError| errors.iter().any(|e| inside(&f.path, &e.path));
+                let more: Vec<FieldError> =
+                    more.0.into_iter().filter(|f| !at_placeholder(f)).collect();
+                errors.extend(more);
+            }
+        }
+        if errors.len() == 1 && !e.truncated {
             errors.pop().expect("one error").in_file(file)
         } else {
             ModelError::Several {
                 file: file.to_path_buf(),
-                errors: e.errors,
+                errors,
                 truncated: e.truncated,
             }
         }
     })
+}
+
+/// Keys whose placeholder (an empty name or list) would make other parts of the model look wrong:
+/// names and ids that others refer to, and the lists and references that routes and groups are
+/// built from.
+const REFERENCED_KEYS: &[&str] = &[
+    "name",
+    "id",
+    "AutoScalingGroupName",
+    "PolicyName",
+    "AlarmName",
+    "LifecycleHookName",
+    "ScheduledActionName",
+    "clients",
+    "load_balancer",
+    "listeners",
+    "port",
+    "rules",
+    "actions",
+    "default_actions",
+    "target_group",
+    "target_groups",
+    "targets",
+    "TargetGroupARNs",
+    "instances",
+    "instance",
+    "instance_type",
+    "instance_types",
+    "auto_scaling_groups",
+    "LaunchTemplate",
+    "alarms",
+    "Policies",
+];
+
+/// Whether range and reference checks of the rest of a document with shape errors say something
+/// true: no placeholder stands for a whole element, the whole document, or something that other
+/// parts refer to (those checks would then report consequences of the shape errors, not errors).
+fn placeholders_are_inert(errors: &[FieldError]) -> bool {
+    errors.iter().all(|e| {
+        let last = e.path.rsplit(['.', '[']).next().unwrap_or("");
+        e.path != "(top level)" && !e.path.ends_with(']') && !REFERENCED_KEYS.contains(&last)
+    })
+}
+
+/// Whether `path` is `at` or inside it (`a.b` is inside `a`; `a.bc` is not).
+fn inside(path: &str, at: &str) -> bool {
+    path.strip_prefix(at)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
 }

@@ -12,7 +12,8 @@
 //! serde stops at the first error. To report them all, [`check`] deserializes again and again:
 //! after each error the offending spot is *neutralised* (the value, the unknown key, or the missing
 //! key is replaced by a type-correct placeholder that raises nothing) and the next pass finds the
-//! next error. Placeholders never reach resolution: a model with shape errors is not resolved.
+//! next error. The document read with its placeholders lets the loader look for range and
+//! reference errors elsewhere in the file (see `scenario::parse_raw`); it is never simulated.
 
 use super::FieldError;
 use super::shape_error::{ShapeError, Site, one_of, unexpected};
@@ -36,25 +37,30 @@ const MAX_VALUES_READ: u64 = 20_000_000;
 
 /// Shape errors of one document, in the order found, and whether more were left out.
 #[derive(Debug)]
-pub struct ShapeErrors {
+pub struct ShapeErrors<T> {
     /// The errors, with paths.
     pub errors: Vec<FieldError>,
     /// More errors exist than [`MAX_ERRORS`].
     pub truncated: bool,
+    /// The document read with every error's spot neutralised (when every error was found): it
+    /// lets range and reference checks run on the rest of the document. Its placeholders are
+    /// empty or zero values, so what is checked at (or inside) an error's path means nothing.
+    pub with_placeholders: Option<T>,
 }
 
 /// Deserializes `T` from `value`, collecting every shape error (up to [`MAX_ERRORS`]).
-pub fn check<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<T, ShapeErrors> {
+pub fn check<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<T, ShapeErrors<T>> {
     let mut poison = Poison::default();
     let mut errors = Vec::new();
     loop {
         let de = UserDe::new(value, &Path::Root, &poison);
         match T::deserialize(de) {
             Ok(t) if errors.is_empty() => return Ok(t),
-            Ok(_) => {
+            Ok(t) => {
                 return Err(ShapeErrors {
                     errors,
                     truncated: false,
+                    with_placeholders: Some(t),
                 });
             }
             Err(e) => {
@@ -68,6 +74,7 @@ pub fn check<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<T, ShapeErro
                     return Err(ShapeErrors {
                         errors,
                         truncated: progressed,
+                        with_placeholders: None,
                     });
                 }
             }

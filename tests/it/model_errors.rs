@@ -438,3 +438,66 @@ fn a_key_written_twice_is_refused() {
     );
     assert!(message.contains(&format!("line {line} ")), "{message}");
 }
+
+fn quickstart_value() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/quickstart.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn error_lines(m: &Value) -> Vec<String> {
+    match albsim::scenario::from_json(&m.to_string(), Path::new("m.json")) {
+        Ok(_) => panic!("accepted: {m}"),
+        Err(e) => e.lines(),
+    }
+}
+
+// See: issue 7, "validate reports all the errors in a file at once"
+/// A wrong type does not hide the range, name and reference errors elsewhere in the file.
+#[test]
+fn shape_errors_do_not_hide_range_and_reference_errors() {
+    let mut m = quickstart_value();
+    m["seed"] = json!("x");
+    m["name"] = json!("a b");
+    m["load_balancer"]["attributes"]["idle_timeout.timeout_seconds"] = json!(5000);
+    m["load_balancer"]["listeners"][0]["default_actions"][0]["target_group"] = json!("webb");
+    m["clients"][0]["arrival"]["rate_per_second"] = json!("fast");
+    let lines = error_lines(&m);
+    let paths: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim_start_matches("m.json: ").split(": ").next().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "clients[0].arrival.rate_per_second",
+            "load_balancer.attributes.\"idle_timeout.timeout_seconds\"",
+            "load_balancer.listeners[0].default_actions[0].target_group",
+            "name",
+            "seed",
+        ],
+        "{lines:#?}"
+    );
+    // The placeholder standing in for "fast" raises nothing of its own.
+    assert_eq!(
+        paths.iter().filter(|p| p.starts_with("clients")).count(),
+        1,
+        "{lines:#?}"
+    );
+}
+
+// See: issue 7, "validate reports all the errors in a file at once"
+/// A placeholder for a name others refer to would make their references look broken: then only
+/// the shape errors are reported, never a consequence of them.
+#[test]
+fn a_broken_name_reports_no_consequences() {
+    let mut m = quickstart_value();
+    m["target_groups"][0]["name"] = json!(7);
+    let lines = error_lines(&m);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("m.json: target_groups[0].name: "),
+        "{lines:#?}"
+    );
+}
