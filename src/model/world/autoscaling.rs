@@ -470,13 +470,13 @@ impl World<'_> {
         let instance = member.instance;
         let born = member.launched;
         self.lifetimes[instance.index()].1 = self.now;
-        // The instance is gone: what it still held is reset as in a crash (the ALB sees the
-        // connections reset, and its CPU stops with it), and nothing reaches it any more.
-        self.instances[instance.index()].crashed += 1;
-        if self.instances[instance.index()].crashed == 1 {
-            self.drop_everything(instance);
-        }
-        self.instances[instance.index()].blocked += 1;
+        // The instance is gone: nothing reaches it any more, and it computes nothing more (its CPU
+        // stops at its end: what it still held is never answered, as on a hung instance).
+        let vcpus = self.specs[instance.index()].vcpus;
+        let inst = &mut self.instances[instance.index()];
+        inst.crashed += 1;
+        inst.blocked += 1;
+        inst.freeze(self.now, vcpus);
         let id = self.member_id(a, m);
         let billed = self.now.since(born).as_secs_f64().max(60.0);
         self.group_log(a, format!("{id}: Terminated (billed {billed:.0} s)"));

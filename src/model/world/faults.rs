@@ -179,7 +179,7 @@ impl World<'_> {
 
     /// The application on instance `i` dies or restarts: every request and health check it held is
     /// reset (the ALB answers 502 to those still waiting) and its queues are emptied.
-    pub(super) fn drop_everything(&mut self, i: InstanceId) {
+    fn drop_everything(&mut self, i: InstanceId) {
         self.close_websockets(WsClose::TargetFailure, |_, _, instance| instance == i.0);
         for slot in 0..self.requests.slots.len() as u32 {
             let r = self.requests.slots[slot as usize];
