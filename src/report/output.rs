@@ -29,6 +29,8 @@ pub use manifest::Manifest;
 
 use std::fs;
 use std::io;
+use crate::scenario::FieldError;
+use crate::scenario::path::JsonPath;
 use std::path::{Component, Path, PathBuf};
 
 /// Why an output folder could not be used or written.
@@ -87,9 +89,16 @@ pub struct OutputFolder {
     name: std::ffi::OsString,
 }
 
-/// The default output folder of a model: `output/<name>`, if `name` is exactly one plain path
-/// component (not empty, `.` or `..`, without `/`, `\` or NUL); otherwise what is wrong with it.
-pub fn default_folder(name: &str) -> Result<PathBuf, String> {
+/// The default output folder of a model: `output/<name>`, if `name` passes the model name rule
+/// (`scenario/names.rs`, the one rule, which the loader applies too); otherwise what is wrong
+/// with it, at the JSON path `name`.
+///
+/// Defence in depth: whatever that rule allows, a name that is not exactly one plain path
+/// component (empty, `.`, `..`, with `/`, `\` or NUL) is refused here too, so the default folder
+/// is only ever one folder below `output/`.
+pub fn default_folder(name: &str) -> Result<PathBuf, FieldError> {
+    let at = JsonPath::root().key("name");
+    crate::scenario::names::check_model_name(name, &at)?;
     let mut components = Path::new(name).components();
     let plain = matches!(components.next(), Some(Component::Normal(c)) if c == name)
         && components.next().is_none()
@@ -97,9 +106,9 @@ pub fn default_folder(name: &str) -> Result<PathBuf, String> {
     if plain {
         Ok(Path::new("output").join(name))
     } else {
-        Err(format!(
-            "expected a name that can be a folder name (not empty, \".\" or \"..\", no '/', '\\' or NUL byte): it names the output folder output/<name>, got {name:?}; rename the model or choose the folder with --out"
-        ))
+        Err(at.error(format!(
+            "expected one folder name (not empty, \".\" or \"..\", no '/', '\\' or NUL byte): it names the output folder output/<name>, got {name:?}; rename the model or choose the folder with --out"
+        )))
     }
 }
 
@@ -151,6 +160,11 @@ impl OutputFolder {
     /// The folder, absolute, as it will be written.
     pub fn path(&self) -> &Path {
         &self.target
+    }
+
+    /// The folder as the user should see it: as given to `--out`, or `output/<name>`.
+    pub fn shown(&self) -> &Path {
+        &self.shown
     }
 
     /// Writes `files` (name, contents) and the manifest `about` (its `files` list is filled in
@@ -483,16 +497,30 @@ mod tests {
     }
 
     #[test]
-    fn default_folder_names_are_one_plain_component() {
+    fn default_folders_follow_the_model_name_rule() {
         assert_eq!(
             default_folder("quickstart").unwrap(),
             Path::new("output/quickstart")
         );
-        assert_eq!(default_folder("a b.c").unwrap(), Path::new("output/a b.c"));
+        assert_eq!(default_folder("v1.2_a-b").unwrap(), Path::new("output/v1.2_a-b"));
+        // What the loader's rule refuses is refused here, with the loader's message.
         for bad in [
-            "", ".", "..", "a/b", "/", "a\\b", "a\0b", "../x", "./x", "x/",
+            "", ".", "..", "a/b", "/", "a\\b", "a\0b", "../x", "./x", "x/", "a b.c", "NUL",
+            "run.",
         ] {
-            assert!(default_folder(bad).is_err(), "{bad:?}");
+            let e = default_folder(bad).unwrap_err();
+            let rule = crate::scenario::names::check_model_name(bad, &JsonPath::root().key("name"));
+            assert_eq!(Err(e.clone()), rule, "{bad:?}");
+            assert_eq!(e.path, "name");
         }
+    }
+
+    #[test]
+    fn the_folder_is_shown_as_the_user_gave_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("a").join("..").join("b");
+        let folder = OutputFolder::check(&dir, "--out x").unwrap();
+        assert_eq!(folder.shown(), dir);
+        assert_eq!(folder.path(), tmp.path().canonicalize().unwrap().join("b"));
     }
 }
