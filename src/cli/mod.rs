@@ -171,7 +171,9 @@ mod tests {
         let other = anyhow::Error::from(OutputError::Race { dir: "x".into() });
         assert_eq!(
             error_lines(&other),
-            ["error: another albsim run wrote x at the same time; its results are there, this run's were not written"]
+            [
+                "error: another albsim run wrote x at the same time; its results are there, this run's were not written"
+            ]
         );
     }
 }

@@ -4,11 +4,11 @@
 use super::Exit;
 use super::args::{RunArgs, UsageError};
 use super::progress::ProgressLine;
+use crate::RunOptions;
 use crate::report::output::{self, Manifest, OutputFolder};
 use crate::report::summary::Partial;
 use crate::report::{activity_log, summary, terminal, timeline, timeseries};
 use crate::scenario::{self, ModelError, Scenario, Warning, values::parse_duration};
-use crate::RunOptions;
 use anyhow::{Context, Result};
 use std::path::Path;
 

@@ -272,7 +272,10 @@ mod tests {
         assert_eq!(rough_duration(7805.0), "2h 10m");
         assert_eq!(rough_duration(7200.0), "2h");
         assert_eq!(rough_duration(366.0 * 86_400.0), "366d");
-        assert_eq!(rough_duration(3.0 * 86_400.0 + 4.0 * 3600.0 + 59.0), "3d 4h");
+        assert_eq!(
+            rough_duration(3.0 * 86_400.0 + 4.0 * 3600.0 + 59.0),
+            "3d 4h"
+        );
         assert_eq!(rough_duration(86_400.0 + 61.0), "1d");
     }
 
@@ -290,7 +293,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(&totals(&r)), "the whole summary is there");
-        assert!(totals(&r).starts_with("t: 15m simulated (seed 3)"), "{text}");
+        assert!(
+            totals(&r).starts_with("t: 15m simulated (seed 3)"),
+            "{text}"
+        );
         assert_eq!(
             *lines.last().unwrap(),
             "PARTIAL RESULTS (summary.json says \"partial\"): the run stopped at 15m of 1h simulated (25 %)."
@@ -308,6 +314,10 @@ mod tests {
         let r = crate::report::summary::tests::result();
         assert_eq!(summary(&r), totals(&r));
         assert_eq!(summary_with(&r, None), totals(&r));
-        assert!(totals(&r).starts_with("t: 1m simulated (seed 3)"), "{}", totals(&r));
+        assert!(
+            totals(&r).starts_with("t: 1m simulated (seed 3)"),
+            "{}",
+            totals(&r)
+        );
     }
 }

@@ -139,19 +139,33 @@ mod tests {
     fn windows_device_names_and_a_trailing_dot_are_not_safe_folder_names() {
         let at = JsonPath::root().key("name");
         for device in [
-            "CON", "con", "Prn", "aux", "NUL", "nul.txt", "NUL.tar.gz", "COM1", "com9", "LPT1",
-            "lpt9.log", "COM0",
+            "CON",
+            "con",
+            "Prn",
+            "aux",
+            "NUL",
+            "nul.txt",
+            "NUL.tar.gz",
+            "COM1",
+            "com9",
+            "LPT1",
+            "lpt9.log",
+            "COM0",
         ] {
             let e = check_model_name(device, &at).unwrap_err();
             assert!(
-                e.message.contains("not a Windows device name (CON, PRN, AUX, NUL"),
+                e.message
+                    .contains("not a Windows device name (CON, PRN, AUX, NUL"),
                 "{device:?}: {e:?}"
             );
             assert!(e.message.ends_with(&format!("got {device:?}")), "{e:?}");
         }
         for dotted in ["a.", "run1..", "v1.2."] {
             let e = check_model_name(dotted, &at).unwrap_err();
-            assert!(e.message.contains("does not end in '.'"), "{dotted:?}: {e:?}");
+            assert!(
+                e.message.contains("does not end in '.'"),
+                "{dotted:?}: {e:?}"
+            );
         }
         for fine in [
             "console", "nul-test", "COM10", "LPT", "com", "aux_1", "a.con", "prn2", "x.nul",
