@@ -9,7 +9,7 @@
 //!   "duration_seconds": 1800.0,       // simulated time
 //!   "partial": {                      // only when --max-events/--max-wall stopped the run:
 //!     "stopped_by": "max_events",     // or "max_wall"
-//!     "simulated_seconds_reached": 412.5,    // every figure covers only the time reached
+//!     "simulated_seconds_reached": 412.5,    // = duration_seconds: every figure covers only the time reached
 //!     "simulated_seconds_requested": 1800.0
 //!   },
 //!   "requests": {
