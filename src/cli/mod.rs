@@ -54,10 +54,39 @@ pub fn main() -> std::process::ExitCode {
     match outcome {
         Ok(exit) => exit.into(),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            for line in error_lines(&e) {
+                eprintln!("{line}");
+            }
             exit_for(&e).into()
         }
     }
+}
+
+/// What a failed command prints on stderr: `error: …` (with its causes), or for a model's
+/// errors the same lines as `validate` prints ([`model_error_lines`]).
+fn error_lines(e: &anyhow::Error) -> Vec<String> {
+    match e.downcast_ref::<ModelError>() {
+        // Only when nothing was added around it: a context would be lost.
+        Some(model) if e.chain().count() == model_error_depth(model) => model_error_lines(model),
+        _ => vec![format!("error: {e:#}")],
+    }
+}
+
+/// How many errors the chain of a bare `ModelError` has (itself and its sources).
+fn model_error_depth(e: &ModelError) -> usize {
+    std::iter::successors(Some(e as &dyn std::error::Error), |e| e.source()).count()
+}
+
+/// A model's errors, one `error: FILE: path: message` line each, then `FILE: N errors` if there
+/// are several: the one format of `run` and `validate`.
+pub(crate) fn model_error_lines(e: &ModelError) -> Vec<String> {
+    let mut lines: Vec<String> = e.lines().iter().map(|l| format!("error: {l}")).collect();
+    if let ModelError::Several { file, .. } = e {
+        if e.count() > 1 {
+            lines.push(format!("{}: {} errors", file.display(), e.count()));
+        }
+    }
+    lines
 }
 
 /// The exit code of a failed command.
@@ -106,6 +135,45 @@ mod tests {
         assert_eq!(
             [Exit::Success, Exit::Failure, Exit::Invalid, Exit::Partial].map(|e| e as u8),
             [0, 1, 2, 3]
+        );
+    }
+
+    #[test]
+    fn a_models_errors_are_listed_one_per_line_with_a_count() {
+        let field = |path: &str, message: &str| crate::scenario::FieldError {
+            path: path.into(),
+            message: message.into(),
+        };
+        let several = crate::scenario::FieldErrors(vec![
+            field("seed", "expected a whole number"),
+            field("duration", "expected a duration"),
+        ])
+        .in_file("m.json");
+        let e = anyhow::Error::from(several);
+        assert_eq!(
+            error_lines(&e),
+            [
+                "error: m.json: seed: expected a whole number",
+                "error: m.json: duration: expected a duration",
+                "m.json: 2 errors",
+            ]
+        );
+        let read = anyhow::Error::from(ModelError::Read {
+            file: "gone.json".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        });
+        let lines = error_lines(&read);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].starts_with("error: gone.json: cannot read the model file: "),
+            "{lines:?}"
+        );
+        let other = anyhow::Error::from(OutputError::Race { dir: "x".into() });
+        assert_eq!(
+            error_lines(&other),
+            [
+                "error: another albsim run wrote x at the same time; its results are there, this run's were not written"
+            ]
         );
     }
 }

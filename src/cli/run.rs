@@ -4,12 +4,11 @@
 use super::Exit;
 use super::args::{RunArgs, UsageError};
 use super::progress::ProgressLine;
-use crate::engine::SimTime;
+use crate::RunOptions;
 use crate::report::output::{self, Manifest, OutputFolder};
 use crate::report::summary::Partial;
 use crate::report::{activity_log, summary, terminal, timeline, timeseries};
 use crate::scenario::{self, ModelError, Scenario, Warning, values::parse_duration};
-use crate::{RunEnd, RunOptions};
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -32,34 +31,20 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
     }
 
     let mut progress = ProgressLine::for_stderr(a.quiet);
-    let mut reached = SimTime::ZERO;
-    let outcome = {
-        let mut observe = |p: &crate::Progress| {
-            reached = p.now;
-            progress.update(p);
-        };
-        crate::run_with(
-            &sc,
-            &mut RunOptions {
-                max_events: a.max_events,
-                max_wall: a.max_wall,
-                progress: Some(&mut observe),
-            },
-        )
-    };
+    let outcome = crate::run_with(
+        &sc,
+        &mut RunOptions {
+            max_events: a.max_events,
+            max_wall: a.max_wall,
+            progress: Some(&mut |p: &crate::Progress| progress.update(p)),
+        },
+    );
     progress.finish();
     let result = outcome.with_context(|| a.model.display().to_string())?;
-    // A guard reports progress just before it stops the run: `reached` is where it stopped.
-    let partial = (result.end != RunEnd::Completed).then(|| Partial {
-        stopped_by: result.end,
-        simulated_seconds_reached: Some(reached.as_secs_f64()),
-        simulated_seconds_requested: sc.duration.as_secs_f64(),
-    });
+    // A stopped run's result covers the simulated time reached.
+    let partial = Partial::of(&result, Some(sc.duration.as_secs_f64()));
 
-    let summary_json = match &partial {
-        Some(p) => summary::to_json_partial(&result, p),
-        None => summary::to_json(&result),
-    };
+    let summary_json = summary::to_json_with(&result, partial.as_ref());
     let svg = timeline::to_svg(&result).context("cannot draw the timeline")?;
     let files = [
         (FILES[0], summary_json.into_bytes()),
@@ -72,13 +57,10 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
         eprintln!("warning: {warning}");
     }
     if !a.quiet {
-        match &partial {
-            Some(p) => print!("{}", terminal::summary_partial(&result, p)),
-            None => print!("{}", terminal::summary(&result)),
-        }
+        print!("{}", terminal::summary_with(&result, partial.as_ref()));
         println!(
             "\n  wrote {}/: {}, {}",
-            shown_folder(a, &sc).display(),
+            folder.shown().display(),
             FILES.join(", "),
             output::manifest::FILE_NAME
         );
@@ -112,25 +94,17 @@ fn load(a: &RunArgs) -> Result<Scenario> {
     })
 }
 
-/// The folder the results go to, as the user spelled it (`--out` or `output/<name>`).
-fn shown_folder(a: &RunArgs, sc: &Scenario) -> std::path::PathBuf {
-    match &a.out {
-        Some(dir) => dir.clone(),
-        None => output::default_folder(&sc.name).unwrap_or_default(),
-    }
-}
-
 /// Checks the output folder before anything is simulated.
 fn output_folder(a: &RunArgs, sc: &Scenario) -> Result<OutputFolder> {
     let folder = match &a.out {
         Some(dir) => OutputFolder::check(dir, format!("--out {}", dir.display()))?,
         None => {
-            // The loader restricts names too; the default folder is only ever one plain name
-            // below output/, whatever a model says.
-            let dir = output::default_folder(&sc.name).map_err(|message| ModelError::Invalid {
+            // The loader checked the name by the same rule; checked again, the default folder is
+            // only ever one plain name below output/, whatever built the scenario.
+            let dir = output::default_folder(&sc.name).map_err(|e| ModelError::Invalid {
                 file: a.model.clone(),
-                path: "name".into(),
-                message,
+                path: e.path,
+                message: e.message,
             })?;
             OutputFolder::check(&dir, dir.display().to_string())?
         }

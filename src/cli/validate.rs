@@ -14,19 +14,22 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
         match scenario::load(path) {
             Ok(s) => {
                 println!(
-                    "ok: {} ({}: {} client(s), {} listener(s), {} target group(s), {} instance(s), {} Auto Scaling group(s), {}{})",
+                    "ok: {} ({}: {}, {}, {}, {}, {}, {}{})",
                     path.display(),
                     s.name,
-                    s.clients.len(),
-                    s.listeners.len(),
-                    s.target_groups.len(),
-                    s.instances.len(),
-                    s.auto_scaling_groups.len(),
+                    count(s.clients.len(), "client", "clients"),
+                    count(s.listeners.len(), "listener", "listeners"),
+                    count(s.target_groups.len(), "target group", "target groups"),
+                    count(s.instances.len(), "instance", "instances"),
+                    count(
+                        s.auto_scaling_groups.len(),
+                        "Auto Scaling group",
+                        "Auto Scaling groups"
+                    ),
                     human_duration(s.duration.as_secs_f64()),
                     match s.warnings.len() {
                         0 => String::new(),
-                        1 => ", 1 warning".into(),
-                        n => format!(", {n} warnings"),
+                        n => format!(", {}", count(n, "warning", "warnings")),
                     }
                 );
                 for w in &s.warnings {
@@ -35,11 +38,8 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
             }
             Err(e) => {
                 broken += 1;
-                for line in e.lines() {
-                    eprintln!("error: {line}");
-                }
-                if e.count() > 1 {
-                    eprintln!("{}: {} errors", path.display(), e.count());
+                for line in super::model_error_lines(&e) {
+                    eprintln!("{line}");
                 }
             }
         }
@@ -49,6 +49,11 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
     } else {
         Err(InvalidModels(broken).into())
     }
+}
+
+/// `1 client`, `0 clients`, `2 clients`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Some of the models given to `validate` are invalid (each was already reported).
@@ -65,3 +70,15 @@ impl std::fmt::Display for InvalidModels {
 }
 
 impl std::error::Error for InvalidModels {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_use_the_singular_for_one_only() {
+        assert_eq!(count(0, "target group", "target groups"), "0 target groups");
+        assert_eq!(count(1, "client", "clients"), "1 client");
+        assert_eq!(count(2, "client", "clients"), "2 clients");
+    }
+}

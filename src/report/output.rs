@@ -12,21 +12,31 @@
 //!   a run interrupted while simulating (Ctrl-C, a kill) leaves nothing behind, with no signal
 //!   handler needed.
 //! - **All-or-nothing.** [`OutputFolder::write`] writes into a hidden staging folder of its own
-//!   (`.NAME.partial-PID-N`, see `staging.rs`), moves the previous results aside
-//!   (`.NAME.old-PID-N`), renames the staging folder into place and removes the previous results.
-//!   Each step is one rename, so the folder is always complete and from exactly one run, even
-//!   with concurrent runs: a run that finds another run's results in place at the last rename
-//!   fails cleanly ([`OutputError::Race`]) and removes its staging folder.
+//!   (`.NAME.partial-PID-N`, see `staging.rs`) and then puts it in place of the previous results:
+//!   - On Linux, where the file system supports it, in one atomic step
+//!     (`renameat2(RENAME_EXCHANGE)`, see `exchange.rs`): the folder always exists, complete and
+//!     from exactly one run, even with concurrent runs (the last one to finish wins); the
+//!     previous results, swapped into the staging folder, are then removed.
+//!   - Elsewhere (and for the first results, when there are no previous ones), by renames: the
+//!     previous results are moved aside (`.NAME.old-PID-N`), the staging folder is renamed into
+//!     place and the previous results are removed. Between the two renames the folder briefly
+//!     does not exist; whenever it exists it is complete and from exactly one run. A run that
+//!     finds another run's results in place at the last rename fails cleanly
+//!     ([`OutputError::Race`]) and removes its staging folder.
 //!
 //! Nothing outside the output folder and its hidden siblings is created, renamed or removed,
 //! apart from the missing parent folders of the output folder itself (`output/`).
 
 mod allowed;
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+mod exchange;
 pub mod manifest;
 mod staging;
 
 pub use manifest::Manifest;
 
+use crate::scenario::FieldError;
+use crate::scenario::path::JsonPath;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -87,9 +97,16 @@ pub struct OutputFolder {
     name: std::ffi::OsString,
 }
 
-/// The default output folder of a model: `output/<name>`, if `name` is exactly one plain path
-/// component (not empty, `.` or `..`, without `/`, `\` or NUL); otherwise what is wrong with it.
-pub fn default_folder(name: &str) -> Result<PathBuf, String> {
+/// The default output folder of a model: `output/<name>`, if `name` passes the model name rule
+/// (`scenario/names.rs`, the one rule, which the loader applies too); otherwise what is wrong
+/// with it, at the JSON path `name`.
+///
+/// Defence in depth: whatever that rule allows, a name that is not exactly one plain path
+/// component (empty, `.`, `..`, with `/`, `\` or NUL) is refused here too, so the default folder
+/// is only ever one folder below `output/`.
+pub fn default_folder(name: &str) -> Result<PathBuf, FieldError> {
+    let at = JsonPath::root().key("name");
+    crate::scenario::names::check_model_name(name, &at)?;
     let mut components = Path::new(name).components();
     let plain = matches!(components.next(), Some(Component::Normal(c)) if c == name)
         && components.next().is_none()
@@ -97,9 +114,9 @@ pub fn default_folder(name: &str) -> Result<PathBuf, String> {
     if plain {
         Ok(Path::new("output").join(name))
     } else {
-        Err(format!(
-            "expected a name that can be a folder name (not empty, \".\" or \"..\", no '/', '\\' or NUL byte): it names the output folder output/<name>, got {name:?}; rename the model or choose the folder with --out"
-        ))
+        Err(at.error(format!(
+            "expected one folder name (not empty, \".\" or \"..\", no '/', '\\' or NUL byte): it names the output folder output/<name>, got {name:?}; rename the model or choose the folder with --out"
+        )))
     }
 }
 
@@ -153,6 +170,11 @@ impl OutputFolder {
         &self.target
     }
 
+    /// The folder as the user should see it: as given to `--out`, or `output/<name>`.
+    pub fn shown(&self) -> &Path {
+        &self.shown
+    }
+
     /// Writes `files` (name, contents) and the manifest `about` (its `files` list is filled in
     /// here) as the folder, replacing the previous results if albsim wrote them.
     pub fn write(
@@ -173,13 +195,11 @@ impl OutputFolder {
             files: files.iter().map(|(name, _)| (*name).to_string()).collect(),
             ..about.clone()
         };
-        let outcome = fill(&staging, &manifest, files)
-            .map_err(|(path, e)| self.io_error(format!("cannot write {}", path.display()))(e))
-            .and_then(|()| self.swap(&staging));
-        if outcome.is_err() {
+        if let Err((path, e)) = fill(&staging, &manifest, files) {
             let _ = fs::remove_dir_all(&staging);
+            return Err(self.io_error(format!("cannot write {}", path.display()))(e));
         }
-        outcome
+        self.swap(&staging)
     }
 
     /// Whether the folder exists; an error if it exists and must not be replaced.
@@ -279,8 +299,84 @@ impl OutputFolder {
         }
     }
 
-    /// Puts the complete staging folder in place of the previous results.
+    /// Puts the complete staging folder in place of the previous results; removes the staging
+    /// folder if that fails.
     fn swap(&self, staging: &Path) -> Result<Written, OutputError> {
+        #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+        if let Some(outcome) = self.exchange(staging) {
+            return outcome;
+        }
+        let outcome = self.swap_by_renames(staging);
+        if outcome.is_err() {
+            let _ = fs::remove_dir_all(staging);
+        }
+        outcome
+    }
+
+    /// Exchanges the staging folder with the previous results in one atomic step and removes
+    /// them; `None` (nothing done) if there are no previous results or this file system cannot
+    /// exchange folders.
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    fn exchange(&self, staging: &Path) -> Option<Result<Written, OutputError>> {
+        let failed = |e| {
+            let _ = fs::remove_dir_all(staging);
+            Some(Err(e))
+        };
+        match self.check_existing() {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => return failed(e),
+        }
+        match exchange::exchange(staging, &self.target) {
+            Ok(()) => {}
+            // The previous results are gone since the check (a run swapping by renames is
+            // between its two renames), or the file system cannot exchange: by renames.
+            Err(e) if e.kind() == io::ErrorKind::NotFound || exchange::unsupported(&e) => {
+                return None;
+            }
+            Err(e) => {
+                return failed(self.io_error(format!(
+                    "cannot move the results into {}",
+                    self.shown.display()
+                ))(e));
+            }
+        }
+        // What was swapped out is what gets removed: check it again, it may have been replaced
+        // since the check. The staging path holds it now, and the results are in place.
+        if !manifest::is_albsim_folder(staging) {
+            return Some(match exchange::exchange(staging, &self.target) {
+                Ok(()) => {
+                    let _ = fs::remove_dir_all(staging);
+                    Err(self.not_albsims())
+                }
+                Err(e) => Err(self.refused(format!(
+                    "a folder not written by albsim appeared here while albsim was writing; it is now {} and could not be moved back ({e}): rename it back yourself",
+                    staging.display()
+                ))),
+            });
+        }
+        Some(Ok(self.remove_previous(staging)))
+    }
+
+    /// Removes the previous results, now at `old`; a warning if that fails.
+    fn remove_previous(&self, old: &Path) -> Written {
+        let mut written = Written::default();
+        match fs::remove_dir_all(old) {
+            // Removed by another run's clean-up meanwhile.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => written.warnings.push(format!(
+                "{}: the previous results were replaced, but {} could not be removed: {e}",
+                self.label,
+                old.display()
+            )),
+            Ok(()) => {}
+        }
+        written
+    }
+
+    /// Moves the previous results aside, renames the staging folder into place and removes the
+    /// previous results.
+    fn swap_by_renames(&self, staging: &Path) -> Result<Written, OutputError> {
         let aside = self.move_previous_aside()?;
         if let Err(e) = fs::rename(staging, &self.target) {
             let occupied = matches!(
@@ -315,17 +411,10 @@ impl OutputFolder {
                 self.shown.display()
             ))(e));
         }
-        let mut written = Written::default();
-        if let Some(old) = aside {
-            if let Err(e) = fs::remove_dir_all(&old) {
-                written.warnings.push(format!(
-                    "{}: the previous results were replaced, but {} could not be removed: {e}",
-                    self.label,
-                    old.display()
-                ));
-            }
-        }
-        Ok(written)
+        Ok(match aside {
+            Some(old) => self.remove_previous(&old),
+            None => Written::default(),
+        })
     }
 
     fn refused(&self, reason: String) -> OutputError {
@@ -483,16 +572,81 @@ mod tests {
     }
 
     #[test]
-    fn default_folder_names_are_one_plain_component() {
+    fn default_folders_follow_the_model_name_rule() {
         assert_eq!(
             default_folder("quickstart").unwrap(),
             Path::new("output/quickstart")
         );
-        assert_eq!(default_folder("a b.c").unwrap(), Path::new("output/a b.c"));
+        assert_eq!(
+            default_folder("v1.2_a-b").unwrap(),
+            Path::new("output/v1.2_a-b")
+        );
+        // What the loader's rule refuses is refused here, with the loader's message.
         for bad in [
-            "", ".", "..", "a/b", "/", "a\\b", "a\0b", "../x", "./x", "x/",
+            "", ".", "..", "a/b", "/", "a\\b", "a\0b", "../x", "./x", "x/", "a b.c", "NUL", "run.",
         ] {
-            assert!(default_folder(bad).is_err(), "{bad:?}");
+            let e = default_folder(bad).unwrap_err();
+            let rule = crate::scenario::names::check_model_name(bad, &JsonPath::root().key("name"));
+            assert_eq!(Err(e.clone()), rule, "{bad:?}");
+            assert_eq!(e.path, "name");
         }
+    }
+
+    #[test]
+    fn the_folder_is_shown_as_the_user_gave_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("a").join("..").join("b");
+        let folder = OutputFolder::check(&dir, "--out x").unwrap();
+        assert_eq!(folder.shown(), dir);
+        assert_eq!(folder.path(), tmp.path().canonicalize().unwrap().join("b"));
+    }
+
+    /// Whether this file system exchanges folders atomically (tmpfs, ext4, xfs, btrfs do).
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    fn exchanges(dir: &Path) -> bool {
+        let (a, b) = (dir.join("x-a"), dir.join("x-b"));
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        let ok = exchange::exchange(&a, &b).is_ok();
+        fs::remove_dir(&a).unwrap();
+        fs::remove_dir(&b).unwrap();
+        ok
+    }
+
+    // See: issue 7, defect 5
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    #[test]
+    fn a_rerun_replaces_the_folder_without_a_moment_in_which_it_is_missing() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(
+            exchanges(tmp.path()),
+            "the test folder's file system cannot exchange"
+        );
+        let dir = tmp.path().join("run");
+        let folder = OutputFolder::check(&dir, "x").unwrap();
+        folder.write(&about(), &[("a.txt", b"0".to_vec())]).unwrap();
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let missing = std::thread::scope(|s| {
+            s.spawn(|| {
+                for i in 1..=200 {
+                    let bytes = i.to_string().into_bytes();
+                    folder.write(&about(), &[("a.txt", bytes)]).unwrap();
+                }
+                done.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+            let mut missing = 0;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                if !dir.join("a.txt").exists() || !dir.join(manifest::FILE_NAME).exists() {
+                    missing += 1;
+                }
+            }
+            missing
+        });
+        assert_eq!(
+            missing, 0,
+            "the folder or a file was missing {missing} times"
+        );
+        assert_eq!(fs::read_to_string(dir.join("a.txt")).unwrap(), "200");
+        assert_eq!(names(tmp.path()), ["run"], "no staging left");
     }
 }

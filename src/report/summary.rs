@@ -9,7 +9,7 @@
 //!   "duration_seconds": 1800.0,       // simulated time
 //!   "partial": {                      // only when --max-events/--max-wall stopped the run:
 //!     "stopped_by": "max_events",     // or "max_wall"
-//!     "simulated_seconds_reached": 412.5,    // every figure covers only the time reached
+//!     "simulated_seconds_reached": 412.5,    // = duration_seconds: every figure covers only the time reached
 //!     "simulated_seconds_requested": 1800.0
 //!   },
 //!   "requests": {
@@ -76,10 +76,24 @@ struct Summary<'a> {
 pub struct Partial {
     /// Which guard stopped the run.
     pub stopped_by: RunEnd,
-    /// Simulated time reached \[s\]; `None` if not known.
-    pub simulated_seconds_reached: Option<f64>,
-    /// Simulated time the model asked for \[s\].
-    pub simulated_seconds_requested: f64,
+    /// Simulated time reached \[s\]: the result's `duration_seconds`.
+    pub simulated_seconds_reached: f64,
+    /// Simulated time the model asked for \[s\]; `None` (left out of `summary.json`) if the
+    /// caller does not know it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulated_seconds_requested: Option<f64>,
+}
+
+impl Partial {
+    /// How far the run `r` got, if a guard stopped it (`None` if it completed); `requested` is
+    /// the simulated time the model asked for \[s\], if known.
+    pub fn of(r: &RunResult, requested: Option<f64>) -> Option<Partial> {
+        (r.end != RunEnd::Completed).then_some(Partial {
+            stopped_by: r.end,
+            simulated_seconds_reached: r.duration_seconds,
+            simulated_seconds_requested: requested,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -90,25 +104,15 @@ struct Requests {
     in_flight_at_end: u64,
 }
 
-/// The `summary.json` text of a run.
-///
-/// A run that a guard stopped ([`RunResult::end`]) is marked partial; [`to_json_partial`] also
-/// says how far it got.
+/// The `summary.json` text of a run, marked partial as [`Partial::of`] says (the simulated time
+/// asked for unknown): the same as [`to_json_with`] for a run that completed.
 pub fn to_json(r: &RunResult) -> String {
-    let partial = (r.end != RunEnd::Completed).then_some(Partial {
-        stopped_by: r.end,
-        simulated_seconds_reached: None,
-        simulated_seconds_requested: r.duration_seconds,
-    });
-    render(r, partial.as_ref())
+    to_json_with(r, Partial::of(r, None).as_ref())
 }
 
-/// The `summary.json` text of a run that a guard stopped, marked partial.
-pub fn to_json_partial(r: &RunResult, partial: &Partial) -> String {
-    render(r, Some(partial))
-}
-
-fn render(r: &RunResult, partial: Option<&Partial>) -> String {
+/// The `summary.json` text of a run; `partial` (from [`Partial::of`]) marks the results of a run
+/// that a guard stopped.
+pub fn to_json_with(r: &RunResult, partial: Option<&Partial>) -> String {
     let summary = Summary {
         albsim_version: env!("CARGO_PKG_VERSION"),
         model: &r.model,
@@ -142,10 +146,11 @@ fn render(r: &RunResult, partial: Option<&Partial>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn result() -> RunResult {
+    /// A one-minute run of one client against a fixed response: the reports' shared fixture.
+    pub(in crate::report) fn result() -> RunResult {
         let sc = crate::scenario::from_json(
             r#"{ "name": "t", "duration": "1m", "seed": 3,
                  "clients": [{ "name": "c", "arrival": { "type": "constant", "rate_per_second": 1 },
@@ -167,24 +172,32 @@ mod tests {
 
     #[test]
     fn a_stopped_run_says_why_and_how_far_it_got() {
-        let r = result();
-        let partial = Partial {
-            stopped_by: RunEnd::MaxWall,
-            simulated_seconds_reached: Some(12.5),
-            simulated_seconds_requested: 60.0,
+        let stopped = RunResult {
+            end: RunEnd::MaxWall,
+            duration_seconds: 12.5,
+            ..result()
         };
-        let json: serde_json::Value = serde_json::from_str(&to_json_partial(&r, &partial)).unwrap();
+        let partial = Partial::of(&stopped, Some(60.0));
+        let json: serde_json::Value =
+            serde_json::from_str(&to_json_with(&stopped, partial.as_ref())).unwrap();
         assert_eq!(
             json["partial"],
             serde_json::json!({ "stopped_by": "max_wall", "simulated_seconds_reached": 12.5,
                                 "simulated_seconds_requested": 60.0 })
         );
-        let stopped = RunResult {
-            end: RunEnd::MaxEvents,
-            ..r
-        };
+        assert_eq!(json["duration_seconds"], 12.5);
+        // Without the model's duration, what the result knows.
         let json: serde_json::Value = serde_json::from_str(&to_json(&stopped)).unwrap();
-        assert_eq!(json["partial"]["stopped_by"], "max_events");
-        assert!(json["partial"]["simulated_seconds_reached"].is_null());
+        assert_eq!(
+            json["partial"],
+            serde_json::json!({ "stopped_by": "max_wall", "simulated_seconds_reached": 12.5 })
+        );
+    }
+
+    #[test]
+    fn a_complete_run_is_never_partial() {
+        let r = result();
+        assert_eq!(Partial::of(&r, Some(60.0)), None);
+        assert_eq!(to_json(&r), to_json_with(&r, None));
     }
 }

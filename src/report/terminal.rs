@@ -18,26 +18,53 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// Seconds as `30m`, `1h 30m`, `45s`, `2m 30s`.
+/// Seconds as `30m`, `1h 30m`, `45s`, `2m 30s`, `366d`, `2d 3h`: every unit that is not zero.
 pub fn human_duration(secs: f64) -> String {
+    in_units(secs, usize::MAX)
+}
+
+/// Seconds to the two largest units that are not zero (the rest dropped): `45s`, `2m 30s`,
+/// `2h 10m`, `3d 4h`, for figures that change as they are read (progress).
+pub fn rough_duration(secs: f64) -> String {
+    in_units(secs, 2)
+}
+
+/// Seconds rounded to whole seconds, as days, hours, minutes and seconds, from the largest
+/// unit that is not zero and at most `most` units after it.
+fn in_units(secs: f64, most: usize) -> String {
+    // `as` saturates: NaN and negative values are 0 s, huge ones u64::MAX s.
     let s = secs.round() as u64;
-    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
-    let mut parts = Vec::new();
-    if h > 0 {
-        parts.push(format!("{h}h"));
-    }
-    if m > 0 {
-        parts.push(format!("{m}m"));
-    }
-    if sec > 0 || parts.is_empty() {
-        parts.push(format!("{sec}s"));
-    }
+    let units = [
+        (s / 86_400, "d"),
+        ((s % 86_400) / 3600, "h"),
+        ((s % 3600) / 60, "m"),
+        (s % 60, "s"),
+    ];
+    let Some(first) = units.iter().position(|&(n, _)| n > 0) else {
+        return "0s".into();
+    };
+    let parts: Vec<String> = units[first..]
+        .iter()
+        .take(most)
+        .filter(|&&(n, _)| n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
     parts.join(" ")
 }
 
-/// The summary of a run that a guard stopped: the [`summary`] between two lines that say the
-/// results are partial, how far the run got and why.
-pub fn summary_partial(r: &RunResult, p: &Partial) -> String {
+/// The summary text of a run (several lines, ending in a newline), marked partial as
+/// [`Partial::of`] says (the simulated time asked for unknown): the same as [`summary_with`] for
+/// a run that completed.
+pub fn summary(r: &RunResult) -> String {
+    summary_with(r, Partial::of(r, None).as_ref())
+}
+
+/// The summary text of a run; with `partial` (from [`Partial::of`]) it stands between two lines
+/// that say the results are partial, how far the run got and why.
+pub fn summary_with(r: &RunResult, partial: Option<&Partial>) -> String {
+    let Some(p) = partial else {
+        return totals(r);
+    };
     let guard = match p.stopped_by {
         RunEnd::MaxEvents => format!(
             "--max-events stopped it after {} events",
@@ -49,29 +76,26 @@ pub fn summary_partial(r: &RunResult, p: &Partial) -> String {
         ),
         RunEnd::Completed => "it completed".into(),
     };
-    let reached = match p.simulated_seconds_reached {
-        Some(s) => format!(
-            "{} of {} simulated ({:.0} %)",
-            human_duration(s),
-            human_duration(p.simulated_seconds_requested),
-            100.0 * s / p.simulated_seconds_requested
+    let reached = human_duration(p.simulated_seconds_reached);
+    let reached = match p.simulated_seconds_requested {
+        Some(requested) if requested > 0.0 => format!(
+            "{reached} of {} simulated ({:.0} %)",
+            human_duration(requested),
+            100.0 * p.simulated_seconds_reached / requested
         ),
-        None => format!(
-            "before {} simulated",
-            human_duration(p.simulated_seconds_requested)
-        ),
+        _ => format!("{reached} simulated"),
     };
     format!(
         "PARTIAL RESULTS: the run ended early, at {reached}: {guard}.\n\
          The results below cover only the simulated time reached.\n\n\
          {}\n\
          PARTIAL RESULTS (summary.json says \"partial\"): the run stopped at {reached}.\n",
-        summary(r)
+        totals(r)
     )
 }
 
-/// The summary text (several lines, ending in a newline).
-pub fn summary(r: &RunResult) -> String {
+/// The summary's figures (several lines, ending in a newline).
+fn totals(r: &RunResult) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -239,36 +263,61 @@ mod tests {
         assert_eq!(human_duration(5400.0), "1h 30m");
         assert_eq!(human_duration(150.0), "2m 30s");
         assert_eq!(human_duration(0.2), "0s");
+        assert_eq!(human_duration(3605.0), "1h 5s");
+        assert_eq!(human_duration(366.0 * 86_400.0), "366d");
+        assert_eq!(human_duration(2.0 * 86_400.0 + 3.0 * 3600.0), "2d 3h");
+        assert_eq!(human_duration(86_400.0 + 61.0), "1d 1m 1s");
+        assert_eq!(rough_duration(45.0), "45s");
+        assert_eq!(rough_duration(150.0), "2m 30s");
+        assert_eq!(rough_duration(7805.0), "2h 10m");
+        assert_eq!(rough_duration(7200.0), "2h");
+        assert_eq!(rough_duration(366.0 * 86_400.0), "366d");
+        assert_eq!(
+            rough_duration(3.0 * 86_400.0 + 4.0 * 3600.0 + 59.0),
+            "3d 4h"
+        );
+        assert_eq!(rough_duration(86_400.0 + 61.0), "1d");
     }
 
     #[test]
     fn partial_results_say_so_above_and_below_the_summary() {
-        let sc = crate::scenario::from_json(
-            r#"{ "name": "t", "duration": "1h", "seed": 3,
-                 "clients": [{ "name": "c", "arrival": { "type": "constant", "rate_per_second": 1 },
-                               "requests": [{ "name": "r", "service_time": { "distribution": "constant", "ms": 1 } }] }],
-                 "load_balancer": { "name": "lb", "listeners": [{ "port": 80, "protocol": "HTTP",
-                     "default_actions": [{ "type": "fixed-response", "status_code": 200 }] }] },
-                 "target_groups": [], "instances": [] }"#,
-            std::path::Path::new("t.json"),
-        )
-        .unwrap();
-        let r = crate::run(&sc);
-        let p = Partial {
-            stopped_by: RunEnd::MaxWall,
-            simulated_seconds_reached: Some(900.0),
-            simulated_seconds_requested: 3600.0,
+        let r = RunResult {
+            end: RunEnd::MaxWall,
+            duration_seconds: 900.0,
+            ..crate::report::summary::tests::result()
         };
-        let text = summary_partial(&r, &p);
+        let text = summary_with(&r, Partial::of(&r, Some(3600.0)).as_ref());
         let lines: Vec<&str> = text.lines().collect();
         assert!(
             lines[0].starts_with("PARTIAL RESULTS: the run ended early, at 15m of 1h simulated (25 %): --max-wall stopped it after "),
             "{text}"
         );
-        assert!(text.contains(&summary(&r)), "the whole summary is there");
+        assert!(text.contains(&totals(&r)), "the whole summary is there");
+        assert!(
+            totals(&r).starts_with("t: 15m simulated (seed 3)"),
+            "{text}"
+        );
         assert_eq!(
             *lines.last().unwrap(),
             "PARTIAL RESULTS (summary.json says \"partial\"): the run stopped at 15m of 1h simulated (25 %)."
+        );
+        // Without the model's duration: how far it got only.
+        let text = summary(&r);
+        assert!(
+            text.starts_with("PARTIAL RESULTS: the run ended early, at 15m simulated: --max-wall"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_complete_run_has_no_partial_lines() {
+        let r = crate::report::summary::tests::result();
+        assert_eq!(summary(&r), totals(&r));
+        assert_eq!(summary_with(&r, None), totals(&r));
+        assert!(
+            totals(&r).starts_with("t: 1m simulated (seed 3)"),
+            "{}",
+            totals(&r)
         );
     }
 }

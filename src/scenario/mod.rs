@@ -14,7 +14,7 @@
 mod error;
 pub mod limits;
 mod lint;
-mod names;
+pub(crate) mod names;
 pub mod path;
 pub mod raw;
 mod resolve;

@@ -2,7 +2,9 @@
 //!
 //! - The model `name` names the default output folder `output/<name>/`, so it must be a safe
 //!   folder name on every system: 1–100 letters, digits, `-`, `_` or `.`, starting with a letter
-//!   or digit (so `.`, `..`, `.hidden`, `a/b` and NUL are impossible).
+//!   or digit (so `.`, `..`, `.hidden`, `a/b` and NUL are impossible), not ending in `.` (Windows
+//!   drops it) and not a Windows device name (`CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`,
+//!   `LPT0`–`LPT9`, in any case, with or without an extension: `nul.txt` is the device too).
 //! - Every other name (instance ids, target groups, Auto Scaling groups, alarms, policies,
 //!   clients…) appears in `timeseries.csv` column headers, `summary.json` and `activity.log`: it
 //!   must be 1–255 characters without control characters, commas or double quotes (which would
@@ -18,9 +20,9 @@ pub const MAX_MODEL_NAME: usize = 100;
 pub const MAX_NAME: usize = 255;
 
 /// The allowed model names, for messages.
-pub const MODEL_NAME_RULE: &str = "1–100 letters, digits, '-', '_' or '.', starting with a letter or digit (it names the output folder output/<name>/)";
+pub const MODEL_NAME_RULE: &str = "1–100 letters, digits, '-', '_' or '.', starting with a letter or digit, not ending in '.' and not a Windows device name such as CON or NUL (it names the output folder output/<name>/)";
 
-/// Checks the model name.
+/// Checks the model name: the one rule for what may name the default output folder.
 pub fn check_model_name(name: &str, at: &JsonPath) -> Result<(), FieldError> {
     let first_ok = name
         .chars()
@@ -30,13 +32,35 @@ pub fn check_model_name(name: &str, at: &JsonPath) -> Result<(), FieldError> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     let len = name.chars().count();
-    if first_ok && all_ok && len <= MAX_MODEL_NAME {
-        Ok(())
-    } else {
-        Err(at.error(format!(
+    if !(first_ok && all_ok && len <= MAX_MODEL_NAME) {
+        return Err(at.error(format!(
             "expected a model name of {MODEL_NAME_RULE}, got {}",
             shown(name)
-        )))
+        )));
+    }
+    if name.ends_with('.') {
+        return Err(at.error(format!(
+            "expected a model name that does not end in '.' (Windows drops a trailing '.' from folder names, so output/<name>/ would be another folder), got {}",
+            shown(name)
+        )));
+    }
+    if is_windows_device(name) {
+        return Err(at.error(format!(
+            "expected a model name that is not a Windows device name (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9, in any case, with or without an extension: such a folder cannot be created on Windows), got {}",
+            shown(name)
+        )));
+    }
+    Ok(())
+}
+
+/// Whether Windows takes `name` for a device: its part before the first `.` is `CON`, `PRN`,
+/// `AUX`, `NUL`, `COM0`–`COM9` or `LPT0`–`LPT9`, in any case.
+fn is_windows_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    match stem.as_bytes() {
+        b"CON" | b"PRN" | b"AUX" | b"NUL" => true,
+        [b'C', b'O', b'M', d] | [b'L', b'P', b'T', d] => d.is_ascii_digit(),
+        _ => false,
     }
 }
 
@@ -107,6 +131,46 @@ mod tests {
         }
         for good in ["quickstart", "a", "v1.2_test-3", &"x".repeat(100)] {
             assert!(check_model_name(good, &at).is_ok(), "{good:?}");
+        }
+    }
+
+    // See: issue 7, defect 1
+    #[test]
+    fn windows_device_names_and_a_trailing_dot_are_not_safe_folder_names() {
+        let at = JsonPath::root().key("name");
+        for device in [
+            "CON",
+            "con",
+            "Prn",
+            "aux",
+            "NUL",
+            "nul.txt",
+            "NUL.tar.gz",
+            "COM1",
+            "com9",
+            "LPT1",
+            "lpt9.log",
+            "COM0",
+        ] {
+            let e = check_model_name(device, &at).unwrap_err();
+            assert!(
+                e.message
+                    .contains("not a Windows device name (CON, PRN, AUX, NUL"),
+                "{device:?}: {e:?}"
+            );
+            assert!(e.message.ends_with(&format!("got {device:?}")), "{e:?}");
+        }
+        for dotted in ["a.", "run1..", "v1.2."] {
+            let e = check_model_name(dotted, &at).unwrap_err();
+            assert!(
+                e.message.contains("does not end in '.'"),
+                "{dotted:?}: {e:?}"
+            );
+        }
+        for fine in [
+            "console", "nul-test", "COM10", "LPT", "com", "aux_1", "a.con", "prn2", "x.nul",
+        ] {
+            assert!(check_model_name(fine, &at).is_ok(), "{fine:?}");
         }
     }
 

@@ -285,3 +285,56 @@ fn validate_reports_every_broken_file_in_order() {
     assert!(a.is_some() && c.is_some(), "{stderr}");
     assert!(a < c, "errors out of order:\n{stderr}");
 }
+
+// See: issue 7, defect 1
+#[test]
+fn defect_1_windows_device_names_and_a_trailing_dot_are_refused_as_model_names() {
+    for (name, reason) in [
+        ("NUL", "not a Windows device name"),
+        ("com1.data", "not a Windows device name"),
+        ("Aux", "not a Windows device name"),
+        ("run.", "does not end in '.'"),
+    ] {
+        let mut m = valid();
+        m["name"] = json!(name);
+        for args in [&["validate", "{file}"][..], &["run", "{file}"]] {
+            let e = rejected(Some(&pretty(&m)), args);
+            assert_mentions(&e, &[FILE, ": name: expected a model name", reason, name]);
+        }
+    }
+}
+
+/// `run` and `validate` list a model's errors in one format: `error: FILE: path: message` per
+/// error, then `FILE: N errors`.
+#[test]
+fn run_lists_a_models_errors_as_validate_does() {
+    let mut m = valid();
+    m["instances"][0]["instance_type"] = json!("t9.huge");
+    m["load_balancer"]["attributes"]["idle_timeout.timeout_seconds"] = json!(5000);
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join(FILE), pretty(&m)).unwrap();
+    let stderr_of = |args: &[&str]| {
+        let out = Command::cargo_bin("albsim")
+            .unwrap()
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let run = stderr_of(&["run", FILE, "--out", "out"]);
+    let validate = stderr_of(&["validate", FILE]);
+    let lines: Vec<&str> = run.lines().collect();
+    assert_eq!(lines.len(), 3, "{run}");
+    for line in &lines[..2] {
+        assert!(line.starts_with(&format!("error: {FILE}: ")), "{run}");
+    }
+    assert!(run.contains("instances[0].instance_type: "), "{run}");
+    assert!(
+        run.contains("load_balancer.attributes.\"idle_timeout.timeout_seconds\": "),
+        "{run}"
+    );
+    assert_eq!(lines[2], format!("{FILE}: 2 errors"));
+    assert_eq!(validate, format!("{run}error: 1 model file is invalid\n"));
+}

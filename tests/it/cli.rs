@@ -47,6 +47,20 @@ fn validate_accepts_the_quickstart_model() {
 }
 
 #[test]
+fn validate_counts_in_words_one_client_two_target_groups() {
+    // models/quickstart.json: one client, one listener, target groups web and api, four
+    // instances, no Auto Scaling group, "duration": "30m".
+    let out = albsim().arg("validate").arg(quickstart()).output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "ok: {} (quickstart: 1 client, 1 listener, 2 target groups, 4 instances, 0 Auto Scaling groups, 30m)\n",
+            quickstart().display()
+        )
+    );
+}
+
+#[test]
 fn run_writes_three_consistent_files_and_prints_a_summary() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("qs");
@@ -340,6 +354,10 @@ fn max_events_stops_the_run_writes_partial_results_and_exits_3() {
     assert_eq!(partial["simulated_seconds_requested"], 1800.0);
     let reached = partial["simulated_seconds_reached"].as_f64().unwrap();
     assert!(reached > 0.0 && reached < 1800.0, "{reached}");
+    assert_eq!(
+        summary["duration_seconds"], reached,
+        "the results cover the time reached"
+    );
     // Fewer requests than a whole run: the quickstart model sends 80 requests/s.
     assert!(summary["requests"]["total"].as_f64().unwrap() < 80.0 * 1800.0 * 0.9);
     assert!(dir.join("albsim-output.json").exists());
@@ -372,6 +390,8 @@ fn max_wall_stops_a_long_run_silently_off_a_terminal_and_exits_3() {
     assert!(reached > 0.0 && reached < 366.0 * 86_400.0, "{reached}");
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("--max-wall stopped it after"), "{stdout}");
+    // Days, not 8784h.
+    assert!(stdout.contains(" of 366d simulated ("), "{stdout}");
 }
 
 #[test]

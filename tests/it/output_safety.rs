@@ -354,6 +354,17 @@ fn dead_pid() -> u32 {
     pid
 }
 
+/// Makes `dir` look last modified an hour ago: older than the 5 minutes a folder that names a
+/// process that is gone must be left alone (it may be a live run in another PID namespace).
+#[cfg(unix)]
+fn age(dir: &Path) {
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::open(dir)
+        .unwrap()
+        .set_modified(an_hour_ago)
+        .unwrap();
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn defect_5_a_killed_runs_staging_folder_is_removed_by_the_next_run_a_live_runs_is_not() {
@@ -369,6 +380,11 @@ fn defect_5_a_killed_runs_staging_folder_is_removed_by_the_next_run_a_live_runs_
     fs::write(stale.join("summary.json"), "{").unwrap();
     let stale_empty = out.join(format!(".qs.partial-{dead}-1"));
     fs::create_dir(&stale_empty).unwrap();
+    age(&stale);
+    age(&stale_empty);
+    // A process id missing here, but just written: maybe a live run in another container.
+    let young = out.join(format!(".qs.partial-{dead}-2"));
+    fs::create_dir(&young).unwrap();
     // A run that is still writing.
     let mut live = std::process::Command::new("sleep")
         .arg("30")
@@ -389,6 +405,7 @@ fn defect_5_a_killed_runs_staging_folder_is_removed_by_the_next_run_a_live_runs_
         names(&out)
     );
     assert!(writing.exists(), "a live run's staging folder stays");
+    assert!(young.exists(), "a folder modified minutes ago stays");
     live.kill().unwrap();
     live.wait().unwrap();
     assert_complete_and_consistent(&out.join("qs"));
@@ -422,6 +439,18 @@ fn defect_5_a_run_killed_at_any_point_leaves_nothing_but_its_own_staging_folder(
             for name in names(&tmp.path().join("out")) {
                 let leftover = name.starts_with(".qs.partial-") || name.starts_with(".qs.old-");
                 assert!(leftover || name == "qs", "unexpected out/{name}");
+            }
+        }
+    }
+    // What the kills left, made old enough to be removed.
+    let out = tmp.path().join("out");
+    for dir in [tmp.path(), out.as_path()]
+        .into_iter()
+        .filter(|d| d.exists())
+    {
+        for name in names(dir) {
+            if name.starts_with('.') {
+                age(&dir.join(name));
             }
         }
     }

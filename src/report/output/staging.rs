@@ -3,7 +3,10 @@
 //!
 //! Each run names its own by its process id and a counter, so concurrent runs never share one.
 //! A run that was killed leaves its folder behind; the next run into the same place removes
-//! those whose process is gone (on Linux, `/proc/PID` tells; elsewhere nothing is removed).
+//! those whose process is gone (on Linux, `/proc/PID` tells; elsewhere nothing is removed) and
+//! that were last modified more than [`MIN_AGE`] ago: a process id missing from this `/proc` may
+//! be a live run in another container that shares the folder (separate PID namespaces), and a
+//! run's own folders exist only while it writes its results, which takes seconds.
 
 use super::manifest;
 use std::ffi::OsStr;
@@ -11,6 +14,11 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+/// A sibling folder last modified less than this long ago is never removed, whichever process
+/// it names.
+pub const MIN_AGE: Duration = Duration::from_secs(5 * 60);
 
 /// Which kind of sibling folder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,11 +104,17 @@ fn is_running(pid: u32) -> Option<bool> {
 }
 
 /// Removes the sibling folders of `target_name` in `parent` left by runs that are no longer
-/// running; returns how many. Only folders that hold no files at all (a probe, possibly with the
-/// empty folders it creates inside) or hold a file named `albsim-output.json` (a run writes it
-/// first, and may have been killed while writing it) are removed: whatever else carries such a
-/// name is left alone, and so is every live run's folder.
+/// running and last modified more than [`MIN_AGE`] ago; returns how many. Only folders that hold
+/// no files at all (a probe, possibly with the empty folders it creates inside) or hold a file
+/// named `albsim-output.json` (a run writes it first, and may have been killed while writing it)
+/// are removed: whatever else carries such a name is left alone, and so is every live run's
+/// folder.
 pub fn remove_stale(parent: &Path, target_name: &OsStr) -> usize {
+    remove_stale_at(parent, target_name, SystemTime::now())
+}
+
+/// [`remove_stale`] as if the time were `now`.
+fn remove_stale_at(parent: &Path, target_name: &OsStr, now: SystemTime) -> usize {
     let Ok(entries) = fs::read_dir(parent) else {
         return 0;
     };
@@ -110,10 +124,10 @@ pub fn remove_stale(parent: &Path, target_name: &OsStr) -> usize {
         let Some(pid) = file_name.to_str().and_then(|n| owner(n, target_name)) else {
             continue;
         };
-        if is_running(pid) != Some(false) {
+        let path = entry.path();
+        if is_running(pid) != Some(false) || !is_older_than_min_age(&path, now) {
             continue;
         }
-        let path = entry.path();
         let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
         let ours = is_dir && (holds_no_files(&path, 0) || has_manifest_file(&path));
         if ours && fs::remove_dir_all(&path).is_ok() {
@@ -121,6 +135,14 @@ pub fn remove_stale(parent: &Path, target_name: &OsStr) -> usize {
         }
     }
     removed
+}
+
+/// Whether `path` was last modified at least [`MIN_AGE`] before `now` (not if the time is in
+/// the future or unknown).
+fn is_older_than_min_age(path: &Path, now: SystemTime) -> bool {
+    fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age >= MIN_AGE))
 }
 
 fn has_manifest_file(dir: &Path) -> bool {
@@ -209,7 +231,10 @@ mod tests {
         let live_empty = dir(format!(".q.partial-{live}-3"));
         let other_target = dir(format!(".r.partial-{dead}-4"));
 
-        assert_eq!(remove_stale(tmp.path(), OsStr::new("q")), 4);
+        // Just made: too young to remove, whichever process they name.
+        assert_eq!(remove_stale(tmp.path(), OsStr::new("q")), 0);
+        let later = SystemTime::now() + MIN_AGE + Duration::from_secs(1);
+        assert_eq!(remove_stale_at(tmp.path(), OsStr::new("q"), later), 4);
         assert!(!dead_empty.exists() && !dead_marked.exists() && !dead_cut_short.exists());
         assert!(!dead_probe.exists());
         assert!(
@@ -219,5 +244,35 @@ mod tests {
         assert!(dead_foreign.join("notes.txt").exists(), "not albsim's");
         assert!(live_empty.exists(), "a live run's folder");
         assert!(other_target.exists(), "another output folder's");
+    }
+
+    // See: issue 7, defect 5
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_young_folder_of_a_process_missing_here_is_kept() {
+        // A run in another container sharing the folder: its process id is not in this /proc.
+        let tmp = tempfile::tempdir().unwrap();
+        let dead = {
+            let mut child = std::process::Command::new("true").spawn().unwrap();
+            let pid = child.id();
+            child.wait().unwrap();
+            pid
+        };
+        let writing = tmp.path().join(format!(".q.partial-{dead}-0"));
+        fs::create_dir(&writing).unwrap();
+        fs::write(writing.join(manifest::FILE_NAME), "").unwrap();
+        let now = SystemTime::now();
+        assert_eq!(remove_stale_at(tmp.path(), OsStr::new("q"), now), 0);
+        let almost = now + MIN_AGE - Duration::from_secs(5);
+        assert_eq!(remove_stale_at(tmp.path(), OsStr::new("q"), almost), 0);
+        assert!(writing.join(manifest::FILE_NAME).exists());
+        // Untouched for longer than MIN_AGE: left by a run that is gone.
+        let old = now + MIN_AGE + Duration::from_secs(5);
+        assert_eq!(remove_stale_at(tmp.path(), OsStr::new("q"), old), 1);
+        assert!(!writing.exists());
+        // A time in the future (clocks that disagree) is not old.
+        fs::create_dir(&writing).unwrap();
+        let before = now - Duration::from_secs(3600);
+        assert_eq!(remove_stale_at(tmp.path(), OsStr::new("q"), before), 0);
     }
 }
