@@ -218,8 +218,8 @@ impl ClientSpec {
                 view,
                 listener,
                 route,
-                request_bytes: r.request_bytes.unwrap_or(500),
-                response_bytes: r.response_bytes.unwrap_or(5000),
+                request_bytes: message_bytes(r.request_bytes, 500, &at.key("request_bytes"))?,
+                response_bytes: message_bytes(r.response_bytes, 5000, &at.key("response_bytes"))?,
                 service_time: Distribution::resolve(&r.service_time, &at.key("service_time"))?,
             });
         }
@@ -305,6 +305,22 @@ pub fn check_population(clients: &[ClientSpec], path: &JsonPath) -> Result<(), F
         }
     }
     Ok(())
+}
+
+/// Largest request or response body albsim accepts \[bytes\]: 1 GiB. ALB documents no limit on
+/// bodies; the bound keeps `ProcessedBytes` sums exact (reaching 2^64 bytes would take 1.7 × 10^10
+/// maximal messages, far beyond what a run can simulate).
+pub const MAX_MESSAGE_BYTES: u64 = 1 << 30;
+
+/// A request or response size, `default` when the model leaves it out.
+fn message_bytes(value: Option<u64>, default: u64, path: &JsonPath) -> Result<u64, FieldError> {
+    match value {
+        None => Ok(default),
+        Some(b) if b <= MAX_MESSAGE_BYTES => Ok(b),
+        Some(b) => Err(path.error(format!(
+            "expected a size of 0–{MAX_MESSAGE_BYTES} bytes (1 GiB), got {b}"
+        ))),
+    }
 }
 
 fn rate(value: f64, path: &JsonPath, key: &str, allow_zero: bool) -> Result<f64, FieldError> {

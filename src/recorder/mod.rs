@@ -137,7 +137,7 @@ impl Recorder {
     pub fn request_received(&mut self, bytes: u64) {
         self.total_requests += 1;
         self.sums.request_count += 1;
-        self.sums.processed_bytes += bytes;
+        self.sums.processed_bytes = self.sums.processed_bytes.saturating_add(bytes);
     }
 
     /// A response left the load balancer, `latency` after the request reached it. `group` is the
@@ -154,7 +154,7 @@ impl Recorder {
         bytes: u64,
     ) {
         self.by_status[usize::from(status).min(599)] += 1;
-        self.sums.processed_bytes += bytes;
+        self.sums.processed_bytes = self.sums.processed_bytes.saturating_add(bytes);
         match group {
             Some(g) => {
                 self.group_latency[g].record(latency);
@@ -203,7 +203,7 @@ impl Recorder {
     pub fn websocket_frames(&mut self, messages: u64, pings: u64, bytes: u64) {
         self.websockets.messages += messages;
         self.websockets.pings += pings;
-        self.sums.processed_bytes += bytes;
+        self.sums.processed_bytes = self.sums.processed_bytes.saturating_add(bytes);
     }
 
     /// A WebSocket connection closed.
