@@ -447,9 +447,11 @@ impl<'s> World<'s> {
         if end != crate::RunEnd::Completed {
             self.stop_early();
         }
-        let wall = started.elapsed().as_secs_f64();
-        let mut result = self.finish(wall);
+        let mut result = self.finish();
         result.end = end;
+        // Measured after `finish`: the end-of-run work (per-instance results, Auto Scaling
+        // averages, cost) is part of the wall time the summary reports.
+        result.wall_seconds = started.elapsed().as_secs_f64();
         Ok(result)
     }
 
@@ -1095,7 +1097,7 @@ impl<'s> World<'s> {
             .collect()
     }
 
-    fn finish(self, wall_seconds: f64) -> RunResult {
+    fn finish(self) -> RunResult {
         let sc = self.sc;
         let totals = self.scaling_totals();
         // The model's duration, or the time reached when a guard stopped the run early.
@@ -1132,7 +1134,6 @@ impl<'s> World<'s> {
         result.seed = sc.seed;
         result.duration_seconds = secs;
         result.events_processed = self.events;
-        result.wall_seconds = wall_seconds;
         result.alarm_names = sc.alarms.iter().map(|a| a.name.clone()).collect();
         result.alarm_thresholds = sc.alarms.iter().map(|a| a.rule.threshold).collect();
         result.auto_scaling_groups = totals
