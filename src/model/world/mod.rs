@@ -420,10 +420,10 @@ impl<'s> World<'s> {
             // Guards are checked every few thousand events: reading the clock per event would cost
             // more than many events do.
             if self.events % crate::PROGRESS_EVERY == 0 || self.events >= max_events {
-                if self.events % crate::PROGRESS_EVERY == 0
-                    && watch.stalled(self.now, crate::PROGRESS_EVERY)
-                {
-                    return Err(self.stall_error(watch.bound()));
+                if self.events % crate::PROGRESS_EVERY == 0 {
+                    if let Some(stall) = watch.stalled(self.now, crate::PROGRESS_EVERY) {
+                        return Err(self.stall_error(stall));
+                    }
                 }
                 let wall = started.elapsed();
                 if let Some(report) = opts.progress.as_mut() {
