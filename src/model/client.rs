@@ -249,7 +249,7 @@ impl ClientSpec {
                     .error(format!("expected 1–10000000 sessions, got {n}")));
             }
         };
-        Ok(ClientSpec {
+        let spec = ClientSpec {
             name: raw.name.clone(),
             load,
             types,
@@ -257,7 +257,48 @@ impl ClientSpec {
             keep_alive: raw.keep_alive.unwrap_or(true),
             sessions,
             http2: raw.http2.unwrap_or(true),
-        })
+        };
+        if let Some(answers) = spec.certain_livelock(listeners, routes) {
+            return Err(path.key("arrival").key("think_time").error(format!(
+                "client {:?}: its think time is 0 and the ALB answers every one of its requests itself, at once ({answers}), so its users would send request after request at one instant and simulated time could never advance; expected a think time above 0, e.g. {{\"distribution\": \"exponential\", \"mean_ms\": 1000}}",
+                spec.name
+            )));
+        }
+        Ok(spec)
+    }
+
+    /// When it is certain before the run that this client stops simulated time: closed-loop
+    /// users with a think time that is always 0, every one of whose request types the load balancer
+    /// answers by itself (a fixed response, a redirect that leaves it, or a redirect chain ending
+    /// in one of those) with no TLS handshake in between that takes time. Returns how the ALB
+    /// answers them, in a user's words. A forward to a target group is never certain (the targets
+    /// may take time); the run's stall watch catches those cases (`world/stall.rs`).
+    fn certain_livelock(&self, listeners: &[ListenerSpec], routes: &RouteTable) -> Option<String> {
+        let Load::Users { think, .. } = &self.load else {
+            return None;
+        };
+        // Draws are never negative, so a mean of 0 is a think time that is always 0 (a constant
+        // 0, a uniform from 0 to 0, a table of zeros).
+        if think.mean_ns() != 0.0 {
+            return None;
+        }
+        // Without keep-alive every request opens a connection: an HTTPS listener's handshake
+        // then takes time on each. With keep-alive the handshake happens once per connection.
+        let instant = |l: ListenerId| self.keep_alive || listeners[l.index()].tls_handshake.0 == 0;
+        let mut answers: Vec<String> = Vec::new();
+        for t in &self.types {
+            let mut handshakes_free = instant(t.listener);
+            let a = routes.describe_answer(t.route, &mut |_| None, &mut |l| {
+                handshakes_free &= instant(l)
+            })?;
+            if !handshakes_free {
+                return None;
+            }
+            if !answers.contains(&a) {
+                answers.push(a);
+            }
+        }
+        Some(answers.join("; "))
     }
 }
 

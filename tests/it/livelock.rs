@@ -64,17 +64,29 @@ fn assert_names_client_and_fix(message: &str, at: &str) {
     }
 }
 
-// See: issue 7, defect 2
+// See: issue 7, defect 6
 #[test]
-fn livelock_fixed_response_is_detected() {
+fn livelock_fixed_response_is_refused_at_load() {
+    // Certain before the run (think time 0, every request answered by a fixed response), so the
+    // loader refuses it: `validate` and `run` agree, and nothing is simulated.
     let listeners = json!([{ "port": 80, "protocol": "HTTP", "default_actions": [
         { "type": "fixed-response", "status_code": 200 } ] }]);
-    let message = stalled_message(&zero_think(listeners, &["i-1"], json!([])));
-    assert_names_client_and_fix(&message, "0:00:00.000");
-    assert!(
-        message.contains("fixed-response action answers 200"),
-        "{message}"
-    );
+    let e = albsim::scenario::from_json(
+        &zero_think(listeners, &["i-1"], json!([])).to_string(),
+        "livelock.json".as_ref(),
+    )
+    .expect_err("refused at load")
+    .lines()
+    .join("\n");
+    for part in [
+        "clients[0].arrival.think_time",
+        "client \"eager\": its think time is 0",
+        "a fixed-response action answers 200",
+        "simulated time could never advance",
+        "expected a think time above 0",
+    ] {
+        assert!(e.contains(part), "missing {part:?} in: {e}");
+    }
 }
 
 // See: issue 7, defect 2
