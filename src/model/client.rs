@@ -168,9 +168,10 @@ impl ClientSpec {
             }
             let weight = r.weight.unwrap_or(1.0);
             if !(weight.is_finite() && weight > 0.0) {
-                return Err(at
-                    .key("weight")
-                    .error(format!("expected a positive weight, got {weight}")));
+                return Err(at.key("weight").error(format!(
+                    "expected a positive weight, got {}",
+                    super::number::readable(weight)
+                )));
             }
             weights.push(weight);
             let port = r.port.unwrap_or(client_port);
@@ -359,7 +360,8 @@ fn rate(value: f64, path: &JsonPath, key: &str, allow_zero: bool) -> Result<f64,
     } else {
         let low = if allow_zero { "0" } else { "above 0" };
         Err(path.key(key).error(format!(
-            "expected requests per second, {low} up to {MAX_RATE} per client, got {value} ({SCALE_HINT})"
+            "expected requests per second, {low} up to {MAX_RATE} per client, got {} ({SCALE_HINT})",
+            super::number::readable(value)
         )))
     }
 }

@@ -558,3 +558,37 @@ fn a_file_that_is_not_text_is_named() {
         "{stderr}"
     );
 }
+
+// See: issue 7, defect 8
+#[test]
+fn duration_limits_use_the_one_time_limit_and_plain_words() {
+    // The duration check had its own copy of the 366-day limit and printed Rust's Duration
+    // Debug form ("got 31708800s", "got 0ns").
+    let mut m = base();
+    m["duration"] = json!("367d");
+    let e = errors(&m);
+    assert_eq!(
+        e,
+        [
+            "m.json: duration: expected a time of at most 366 days, the longest run (31622400 s), got 31708800 s"
+        ]
+    );
+    m["duration"] = json!(0);
+    let e = errors(&m);
+    assert_eq!(
+        e,
+        ["m.json: duration: expected a duration of at least 1 s, got 0 s"]
+    );
+}
+
+// See: issue 7, defect 8
+#[test]
+fn huge_distribution_parameters_are_written_briefly() {
+    // `mean_ms: 1e308` was echoed with all 309 digits.
+    let mut m = base();
+    m["clients"][0]["requests"][0]["service_time"] =
+        json!({ "distribution": "exponential", "mean_ms": 1e308 });
+    let e = errors(&m);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].ends_with(", got 1e308"), "{e:?}");
+}
