@@ -150,6 +150,11 @@ impl InstanceState {
         self.busy
     }
 
+    /// Time the virtual clock and the CPU integral were last brought up to.
+    pub fn updated(&self) -> SimTime {
+        self.updated
+    }
+
     /// Brings the virtual clock and the CPU integral up to `now`.
     #[inline(always)]
     pub fn advance(&mut self, now: SimTime, vcpus: u32) {

@@ -78,7 +78,8 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
     let duration_at = root.key("duration");
     match crate::model::timing::time_value(duration, &duration_at) {
         Ok(d) if d < SimDuration::from_secs(1) => errors.push(duration_at.error(format!(
-            "expected a duration of at least 1 s, got {} s",
+            "expected a duration from 1 s to {}, got {} s",
+            crate::model::timing::MAX_TIME_WORDS,
             crate::model::number::readable(duration.as_secs_f64())
         ))),
         Ok(_) => {}

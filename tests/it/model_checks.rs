@@ -577,7 +577,7 @@ fn duration_limits_use_the_one_time_limit_and_plain_words() {
     let e = errors(&m);
     assert_eq!(
         e,
-        ["m.json: duration: expected a duration of at least 1 s, got 0 s"]
+        ["m.json: duration: expected a duration from 1 s to 366 days, the longest run, got 0 s"]
     );
 }
 

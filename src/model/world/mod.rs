@@ -1087,7 +1087,10 @@ impl<'s> World<'s> {
                 let (born, died) = self.lifetimes[i];
                 let (from, to) = (born.max(start), died.min(now));
                 let vcpus = self.specs[i].vcpus;
-                self.instances[i].advance(to.max(from), vcpus);
+                // Never back in time: a terminated instance's clock may have moved past its
+                // death (a completion handled after it), and the integral cannot run backwards.
+                let at = to.max(from).max(self.instances[i].updated());
+                self.instances[i].advance(at, vcpus);
                 let busy = self.instances[i].busy_vcpu_ns();
                 let used = busy - self.cpu_marks[i];
                 self.cpu_marks[i] = busy;
