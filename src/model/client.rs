@@ -219,8 +219,8 @@ impl ClientSpec {
                 view,
                 listener,
                 route,
-                request_bytes: r.request_bytes.unwrap_or(500),
-                response_bytes: r.response_bytes.unwrap_or(5000),
+                request_bytes: message_size(r.request_bytes, 500, &at.key("request_bytes"))?,
+                response_bytes: message_size(r.response_bytes, 5000, &at.key("response_bytes"))?,
                 service_time: Distribution::resolve(&r.service_time, &at.key("service_time"))?,
             });
         }
@@ -300,6 +300,21 @@ impl ClientSpec {
             }
         }
         Some(answers.join("; "))
+    }
+}
+
+/// Largest request, response or WebSocket message: 1 GiB. Far above any HTTP body a load
+/// balancer test sends, and small enough that the `ProcessedBytes` sums of a period stay within
+/// 64 bits (2^64 bytes is 1.7·10^10 requests of 1 GiB each).
+pub const MAX_MESSAGE_BYTES: u64 = 1 << 30;
+
+/// A size in bytes written at `path` (`default` when absent), at most [`MAX_MESSAGE_BYTES`].
+fn message_size(value: Option<u64>, default: u64, path: &JsonPath) -> Result<u64, FieldError> {
+    match value.unwrap_or(default) {
+        v if v <= MAX_MESSAGE_BYTES => Ok(v),
+        v => Err(path.error(format!(
+            "expected a size in bytes from 0 to {MAX_MESSAGE_BYTES} (1 GiB), got {v}"
+        ))),
     }
 }
 
@@ -571,7 +586,7 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
                     w.reconnect_delay.as_ref().unwrap_or(&default_reconnect),
                     &path.key("reconnect_delay"),
                 )?,
-                message_bytes: w.message_bytes.unwrap_or(200),
+                message_bytes: message_size(w.message_bytes, 200, &path.key("message_bytes"))?,
             })
         }
     })

@@ -592,3 +592,29 @@ fn huge_distribution_parameters_are_written_briefly() {
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].ends_with(", got 1e308"), "{e:?}");
 }
+
+// See: issue 7, defect 7
+#[test]
+fn message_sizes_are_bounded() {
+    // `request_bytes: 18446744073709551615` was accepted and overflowed the period's
+    // ProcessedBytes sum on the first request (found by hostile_models).
+    let mut m = base();
+    m["clients"][0]["requests"][0]["request_bytes"] = json!(u64::MAX);
+    m["clients"][0]["requests"][0]["response_bytes"] = json!(1u64 << 31);
+    let e = errors(&m);
+    assert_eq!(
+        e,
+        [
+            "m.json: clients[0].requests[0].request_bytes: expected a size in bytes from 0 to 1073741824 (1 GiB), got 18446744073709551615",
+        ],
+        "the first error of a client is reported"
+    );
+    m["clients"][0]["requests"][0]["request_bytes"] = json!(1u64 << 30);
+    let e = errors(&m);
+    assert_eq!(
+        e,
+        [
+            "m.json: clients[0].requests[0].response_bytes: expected a size in bytes from 0 to 1073741824 (1 GiB), got 2147483648"
+        ]
+    );
+}
