@@ -470,6 +470,8 @@ impl World<'_> {
         let instance = member.instance;
         let born = member.launched;
         self.lifetimes[instance.index()].1 = self.now;
+        let vcpus = self.specs[instance.index()].vcpus;
+        self.instances[instance.index()].end_accounting(self.now, vcpus);
         // The instance is gone: nothing reaches it any more.
         self.instances[instance.index()].crashed += 1;
         self.instances[instance.index()].blocked += 1;
