@@ -157,6 +157,16 @@ impl<E: Copy> EventQueue<E> {
             .map(|e| &e.event)
     }
 
+    /// The pending events due from `from` to `to` (both included), in no particular order: like
+    /// [`Self::pending_at`], a linear scan for diagnostics only.
+    pub fn pending_between(&self, from: SimTime, to: SimTime) -> impl Iterator<Item = &E> + '_ {
+        self.heap
+            .iter()
+            .skip(usize::from(self.top_is_stale))
+            .filter(move |e| (from.0..=to.0).contains(&((e.key >> 64) as u64)))
+            .map(|e| &e.event)
+    }
+
     /// Number of pending events (cancelled ones included until they are popped).
     pub fn len(&self) -> usize {
         self.heap.len() - usize::from(self.top_is_stale)

@@ -168,9 +168,10 @@ impl ClientSpec {
             }
             let weight = r.weight.unwrap_or(1.0);
             if !(weight.is_finite() && weight > 0.0) {
-                return Err(at
-                    .key("weight")
-                    .error(format!("expected a positive weight, got {weight}")));
+                return Err(at.key("weight").error(format!(
+                    "expected a positive weight, got {}",
+                    super::number::readable(weight)
+                )));
             }
             weights.push(weight);
             let port = r.port.unwrap_or(client_port);
@@ -218,8 +219,8 @@ impl ClientSpec {
                 view,
                 listener,
                 route,
-                request_bytes: message_bytes(r.request_bytes, 500, &at.key("request_bytes"))?,
-                response_bytes: message_bytes(r.response_bytes, 5000, &at.key("response_bytes"))?,
+                request_bytes: message_size(r.request_bytes, 500, &at.key("request_bytes"))?,
+                response_bytes: message_size(r.response_bytes, 5000, &at.key("response_bytes"))?,
                 service_time: Distribution::resolve(&r.service_time, &at.key("service_time"))?,
             });
         }
@@ -249,7 +250,7 @@ impl ClientSpec {
                     .error(format!("expected 1–10000000 sessions, got {n}")));
             }
         };
-        Ok(ClientSpec {
+        let spec = ClientSpec {
             name: raw.name.clone(),
             load,
             types,
@@ -257,7 +258,63 @@ impl ClientSpec {
             keep_alive: raw.keep_alive.unwrap_or(true),
             sessions,
             http2: raw.http2.unwrap_or(true),
-        })
+        };
+        if let Some(answers) = spec.certain_livelock(listeners, routes) {
+            return Err(path.key("arrival").key("think_time").error(format!(
+                "client {:?}: its think time is 0 and the ALB answers every one of its requests itself, at once ({answers}), so its users would send request after request at one instant and simulated time could never advance; expected a think time above 0, e.g. {{\"distribution\": \"exponential\", \"mean_ms\": 1000}}",
+                spec.name
+            )));
+        }
+        Ok(spec)
+    }
+
+    /// When it is certain before the run that this client stops simulated time: closed-loop
+    /// users with a think time that is always 0, every one of whose request types the load balancer
+    /// answers by itself (a fixed response, a redirect that leaves it, or a redirect chain ending
+    /// in one of those) with no TLS handshake in between that takes time. Returns how the ALB
+    /// answers them, in a user's words. A forward to a target group is never certain (the targets
+    /// may take time); the run's stall watch catches those cases (`world/stall.rs`).
+    fn certain_livelock(&self, listeners: &[ListenerSpec], routes: &RouteTable) -> Option<String> {
+        let Load::Users { think, .. } = &self.load else {
+            return None;
+        };
+        // Draws are never negative, so a mean of 0 is a think time that is always 0 (a constant
+        // 0, a uniform from 0 to 0, a table of zeros).
+        if think.mean_ns() != 0.0 {
+            return None;
+        }
+        // Without keep-alive every request opens a connection: an HTTPS listener's handshake
+        // then takes time on each. With keep-alive the handshake happens once per connection.
+        let instant = |l: ListenerId| self.keep_alive || listeners[l.index()].tls_handshake.0 == 0;
+        let mut answers: Vec<String> = Vec::new();
+        for t in &self.types {
+            let mut handshakes_free = instant(t.listener);
+            let a = routes.describe_answer(t.route, &mut |_| None, &mut |l| {
+                handshakes_free &= instant(l)
+            })?;
+            if !handshakes_free {
+                return None;
+            }
+            if !answers.contains(&a) {
+                answers.push(a);
+            }
+        }
+        Some(answers.join("; "))
+    }
+}
+
+/// Largest request, response or WebSocket message: 1 GiB. Far above any HTTP body a load
+/// balancer test sends, and small enough that the `ProcessedBytes` sums of a period stay within
+/// 64 bits (2^64 bytes is 1.7·10^10 requests of 1 GiB each).
+pub const MAX_MESSAGE_BYTES: u64 = 1 << 30;
+
+/// A size in bytes written at `path` (`default` when absent), at most [`MAX_MESSAGE_BYTES`].
+fn message_size(value: Option<u64>, default: u64, path: &JsonPath) -> Result<u64, FieldError> {
+    match value.unwrap_or(default) {
+        v if v <= MAX_MESSAGE_BYTES => Ok(v),
+        v => Err(path.error(format!(
+            "expected a size in bytes from 0 to {MAX_MESSAGE_BYTES} (1 GiB), got {v}"
+        ))),
     }
 }
 
@@ -307,22 +364,6 @@ pub fn check_population(clients: &[ClientSpec], path: &JsonPath) -> Result<(), F
     Ok(())
 }
 
-/// Largest request or response body albsim accepts \[bytes\]: 1 GiB. ALB documents no limit on
-/// bodies; the bound keeps `ProcessedBytes` sums exact (reaching 2^64 bytes would take 1.7 × 10^10
-/// maximal messages, far beyond what a run can simulate).
-pub const MAX_MESSAGE_BYTES: u64 = 1 << 30;
-
-/// A request or response size, `default` when the model leaves it out.
-fn message_bytes(value: Option<u64>, default: u64, path: &JsonPath) -> Result<u64, FieldError> {
-    match value {
-        None => Ok(default),
-        Some(b) if b <= MAX_MESSAGE_BYTES => Ok(b),
-        Some(b) => Err(path.error(format!(
-            "expected a size of 0–{MAX_MESSAGE_BYTES} bytes (1 GiB), got {b}"
-        ))),
-    }
-}
-
 fn rate(value: f64, path: &JsonPath, key: &str, allow_zero: bool) -> Result<f64, FieldError> {
     let low_ok = if allow_zero {
         value >= 0.0
@@ -334,7 +375,8 @@ fn rate(value: f64, path: &JsonPath, key: &str, allow_zero: bool) -> Result<f64,
     } else {
         let low = if allow_zero { "0" } else { "above 0" };
         Err(path.key(key).error(format!(
-            "expected requests per second, {low} up to {MAX_RATE} per client, got {value} ({SCALE_HINT})"
+            "expected requests per second, {low} up to {MAX_RATE} per client, got {} ({SCALE_HINT})",
+            super::number::readable(value)
         )))
     }
 }
@@ -544,7 +586,7 @@ fn resolve_load(raw: &RawArrival, path: &JsonPath, run_secs: f64) -> Result<Load
                     w.reconnect_delay.as_ref().unwrap_or(&default_reconnect),
                     &path.key("reconnect_delay"),
                 )?,
-                message_bytes: w.message_bytes.unwrap_or(200),
+                message_bytes: message_size(w.message_bytes, 200, &path.key("message_bytes"))?,
             })
         }
     })

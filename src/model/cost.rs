@@ -49,8 +49,16 @@ pub fn cost(r: &RunResult) -> CostResult {
         ec2 += billed * i.price_per_hour;
     }
     // LCUs hour by hour (the last hour may be partial: its LCUs count for the part that ran).
+    // The period rows are in time order, so each hour's rows are the next run of them: one walk
+    // over the rows for the whole run, not one scan per hour (a year at a 30 s period has a
+    // million rows and 8,784 hours).
+    debug_assert!(
+        (r.periods.windows(2)).all(|w| w[0].start_seconds <= w[1].start_seconds),
+        "period rows out of time order"
+    );
     let mut lcu_hours = 0.0;
     let hours = (r.duration_seconds / 3600.0).ceil().max(1.0) as usize;
+    let mut rest: &[crate::recorder::PeriodRow] = &r.periods;
     for h in 0..hours {
         let (from, to) = (
             h as f64 * 3600.0,
@@ -60,11 +68,14 @@ pub fn cost(r: &RunResult) -> CostResult {
         if span <= 0.0 {
             continue;
         }
-        let rows: Vec<_> = r
-            .periods
+        // Rows that start before this hour belong to none (only possible before hour 0).
+        let before = rest.iter().take_while(|p| p.start_seconds < from).count();
+        let within = rest[before..]
             .iter()
-            .filter(|p| p.start_seconds >= from && p.start_seconds < to)
-            .collect();
+            .take_while(|p| p.start_seconds < to)
+            .count();
+        let rows = &rest[before..before + within];
+        rest = &rest[before + within..];
         let new_per_s = rows
             .iter()
             .map(|p| p.new_connection_count as f64)
@@ -93,5 +104,63 @@ pub fn cost(r: &RunResult) -> CostResult {
         total: ec2 + alb,
         instance_hours,
         lcu_hours,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{SimDuration, SimTime};
+    use crate::recorder::Recorder;
+
+    /// A run of `seconds` with one period row every `period` seconds, each opening
+    /// `new_connections` client connections.
+    fn run_with_rows(seconds: u64, period: u64, new_connections: u64) -> RunResult {
+        let mut rec = Recorder::new(
+            0,
+            SimDuration::from_secs(period),
+            SimDuration::from_secs(seconds),
+        );
+        rec.close_period(SimTime::ZERO + SimDuration::from_secs(period), Vec::new());
+        let mut r = rec.finish(&[], Vec::new());
+        let template = r.periods.pop().expect("one row");
+        r.duration_seconds = seconds as f64;
+        r.periods = (0..seconds.div_ceil(period))
+            .map(|k| crate::recorder::PeriodRow {
+                start_seconds: (k * period) as f64,
+                length_seconds: (period.min(seconds - k * period)) as f64,
+                new_connection_count: new_connections,
+                ..template.clone()
+            })
+            .collect();
+        r
+    }
+
+    #[test]
+    fn lcus_count_each_hours_new_connections() {
+        // 90 minutes at a 60 s period, 3,000 new connections a minute: 50 per second, 2 LCUs
+        // (25 new connections per second each) in the full hour and in the half hour after it.
+        let r = run_with_rows(5400, 60, 3000);
+        let c = cost(&r);
+        assert!((c.lcu_hours - 3.0).abs() < 1e-9, "{}", c.lcu_hours);
+        assert!((c.alb - (2.0 * ALB_HOUR_USD + 3.0 * LCU_HOUR_USD)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn cost_of_a_year_of_rows_is_linear() {
+        // See: issue 7, defect 4
+        // (a long run's per-period rows must not make it explode). 366 days at a 30 s period: 1,054,080 rows and 8,784 hours. Rescanning every row for
+        // every hour (9.3·10^9 comparisons) took 45 s; one walk over the rows takes milliseconds,
+        // even unoptimised.
+        let r = run_with_rows(366 * 86_400, 30, 750);
+        let started = std::time::Instant::now();
+        let c = cost(&r);
+        let wall = started.elapsed();
+        assert!(
+            wall < std::time::Duration::from_secs(5),
+            "cost of a year took {wall:?}"
+        );
+        // 750 new connections per 30 s = 25 per second = 1 LCU for every one of the 8,784 hours.
+        assert!((c.lcu_hours - 8784.0).abs() < 1e-6, "{}", c.lcu_hours);
     }
 }

@@ -3,6 +3,7 @@
 //! Each variant is fully resolved (parameters in nanoseconds or log-space), so sampling is a few
 //! arithmetic operations on one [`RngStream`]: no allocation, no branching on strings.
 
+use super::number::readable;
 use super::timing::{self, MAX_TIME_MS, MAX_TIME_WORDS};
 use crate::engine::{RngStream, SimDuration};
 use crate::scenario::FieldError;
@@ -61,7 +62,8 @@ fn positive(v: f64, path: &JsonPath, key: &str) -> Result<f64, FieldError> {
         Ok(v)
     } else {
         Err(path.key(key).error(format!(
-            "expected a number of milliseconds above 0 and at most {MAX_TIME_MS} ({MAX_TIME_WORDS}), got {v}"
+            "expected a number of milliseconds above 0 and at most {MAX_TIME_MS} ({MAX_TIME_WORDS}), got {}",
+            readable(v)
         )))
     }
 }
@@ -71,7 +73,8 @@ fn non_negative(v: f64, path: &JsonPath, key: &str) -> Result<f64, FieldError> {
         Ok(v)
     } else {
         Err(path.key(key).error(format!(
-            "expected a number of milliseconds from 0 to {MAX_TIME_MS} ({MAX_TIME_WORDS}), got {v}"
+            "expected a number of milliseconds from 0 to {MAX_TIME_MS} ({MAX_TIME_WORDS}), got {}",
+            readable(v)
         )))
     }
 }
@@ -94,9 +97,11 @@ impl Distribution {
                 let min = non_negative(*min_ms, path, "min_ms")?;
                 let max = non_negative(*max_ms, path, "max_ms")?;
                 if max < min {
-                    return Err(path
-                        .key("max_ms")
-                        .error(format!("expected max_ms ≥ min_ms ({min}), got {max}")));
+                    return Err(path.key("max_ms").error(format!(
+                        "expected max_ms ≥ min_ms ({}), got {}",
+                        readable(min),
+                        readable(max)
+                    )));
                 }
                 Distribution::Uniform {
                     min_ns: min * NS_PER_MS,
@@ -126,9 +131,10 @@ impl Distribution {
                 for (i, pt) in percentiles.iter().enumerate() {
                     let here = at.index(i);
                     if !(0.0..=100.0).contains(&pt.p) {
-                        return Err(here
-                            .key("p")
-                            .error(format!("expected a percentile in 0–100, got {}", pt.p)));
+                        return Err(here.key("p").error(format!(
+                            "expected a percentile in 0–100, got {}",
+                            readable(pt.p)
+                        )));
                     }
                     let ms = non_negative(pt.ms, &here, "ms")?;
                     if let Some(&(q, v)) = points.last() {

@@ -133,3 +133,32 @@ pub enum Event {
     /// A CloudWatch metric period ends.
     PeriodEnds,
 }
+
+impl Event {
+    /// What the event is, in a user's words (for messages; never on the hot path).
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Event::RequestArrives { .. } => "an open-loop request arriving",
+            Event::UserWakes { .. } => "a user sending its next request",
+            Event::HandshakeDone { .. } => "a TLS handshake completing",
+            Event::ServiceCompletes { .. } | Event::RequestCompletes { .. } => {
+                "a target finishing a request"
+            }
+            Event::ConnectTimeout { .. } => "a connection to a target timing out",
+            Event::HealthCheckDue { .. } => "a health check being sent",
+            Event::HealthCheckTimeout { .. } => "a health check timing out",
+            Event::DrainTimeout { .. } => "a deregistration delay ending",
+            Event::FaultStarts { .. } => "a fault starting",
+            Event::FaultEnds { .. } => "a fault ending",
+            Event::WebsocketDue { .. } => "a WebSocket frame or idle timeout",
+            Event::AsgLaunched { .. } => "an Auto Scaling instance finishing its boot",
+            Event::AsgHookDone { .. } => "a lifecycle hook's wait ending",
+            Event::AsgDrainOver { .. } => "a terminating instance's deregistration delay ending",
+            Event::AsgHealthPoll { .. } => "an Auto Scaling group's health check",
+            Event::AsgScheduled { .. } => "a scheduled action",
+            Event::OperationDue { .. } => "a register/deregister operation",
+            Event::IdleTimeoutDue { .. } => "an idle timeout expiring",
+            Event::PeriodEnds => "a CloudWatch period ending",
+        }
+    }
+}

@@ -147,7 +147,8 @@ impl FaultSpec {
                 })?;
                 if !(f.is_finite() && f > 1.0 && f <= 1000.0) {
                     return Err(path.key("factor").error(format!(
-                        "expected a factor above 1 and at most 1000, got {f}"
+                        "expected a factor above 1 and at most 1000, got {}",
+                        super::number::readable(f)
                     )));
                 }
                 FaultKind::Slow(f)

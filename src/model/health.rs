@@ -202,8 +202,8 @@ impl HealthCheckSpec {
             ),
             Some(d) => {
                 return Err(path.key("first_check_delay").error(format!(
-                    "expected at most one interval ({interval} s), got {:?}",
-                    d.0
+                    "expected at most one interval ({interval} s), got {} s",
+                    super::number::readable(d.0.as_secs_f64())
                 )));
             }
         };

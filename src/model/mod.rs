@@ -31,6 +31,7 @@ pub mod ids;
 pub mod instance;
 pub mod listener;
 pub mod matching;
+pub mod number;
 pub mod route;
 pub mod target_group;
 pub mod timing;

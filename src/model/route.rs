@@ -136,6 +136,53 @@ impl RouteTable {
     pub fn get(&self, id: RouteId) -> &Route {
         &self.routes[id.index()]
     }
+
+    /// How the load balancer answers a request on `route`, in a user's words, following its
+    /// redirects: a fixed response and a redirect the ALB answers itself; a forward to target
+    /// group `g` is described by `group(g)` (`None`: the target group may take time, and so may
+    /// the answer). `follow` sees the listener of each redirect followed. The whole answer is
+    /// `None` when any part of it is.
+    pub fn describe_answer(
+        &self,
+        route: RouteId,
+        group: &mut impl FnMut(TargetGroupId) -> Option<String>,
+        follow: &mut impl FnMut(ListenerId),
+    ) -> Option<String> {
+        self.describe_answer_at(route, 0, group, follow)
+    }
+
+    fn describe_answer_at(
+        &self,
+        route: RouteId,
+        depth: usize,
+        group: &mut impl FnMut(TargetGroupId) -> Option<String>,
+        follow: &mut impl FnMut(ListenerId),
+    ) -> Option<String> {
+        Some(match self.get(route) {
+            Route::Fixed { status, .. } => format!("a fixed-response action answers {status}"),
+            Route::Redirect {
+                follow: Some((listener, next)),
+                status,
+            } => {
+                // Chains are at most MAX_REDIRECTS long (longer ones are rejected as loops).
+                if depth >= MAX_REDIRECTS {
+                    return None;
+                }
+                follow(*listener);
+                let then = self.describe_answer_at(*next, depth + 1, group, follow)?;
+                format!("a redirect answers {status}, then {then}")
+            }
+            Route::Redirect { status, .. } => format!("a redirect answers {status}"),
+            Route::Forward(g) => group(*g)?,
+            Route::Weighted { groups, .. } => {
+                let mut words = Vec::with_capacity(groups.len());
+                for &(g, _) in groups.iter() {
+                    words.push(group(g)?);
+                }
+                words.join(" or ")
+            }
+        })
+    }
 }
 
 /// Applies a redirect's `#{protocol}`, `#{host}`, `#{port}`, `#{path}`, `#{query}` keywords.

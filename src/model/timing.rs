@@ -30,7 +30,7 @@ pub fn time_value(d: Duration, path: &JsonPath) -> Result<SimDuration, FieldErro
         Some(t) if t <= MAX_TIME => Ok(t),
         _ => Err(path.error(format!(
             "expected a time of at most {MAX_TIME_WORDS} ({MAX_TIME_SECS} s), got {} s",
-            d.as_secs_f64()
+            super::number::readable(d.as_secs_f64())
         ))),
     }
 }

@@ -73,11 +73,17 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         names::check_model_name(&raw.name, &root.key("name")),
     );
     let duration = raw.duration.0;
-    if duration.as_secs_f64() < 1.0 || duration.as_secs() > MAX_DURATION_SECS {
-        errors.push(root.key("duration").error(format!(
-            "expected a duration from 1 s to 366 days, got {:?}",
-            duration
-        )));
+    // The 366-day limit and its wording are those of every time in the model; a run is also at
+    // least 1 s long.
+    let duration_at = root.key("duration");
+    match crate::model::timing::time_value(duration, &duration_at) {
+        Ok(d) if d < SimDuration::from_secs(1) => errors.push(duration_at.error(format!(
+            "expected a duration from 1 s to {}, got {} s",
+            crate::model::timing::MAX_TIME_WORDS,
+            crate::model::number::readable(duration.as_secs_f64())
+        ))),
+        Ok(_) => {}
+        Err(e) => errors.push(e),
     }
     let run_length = SimDuration(duration.as_nanos().min(u128::from(u64::MAX)) as u64);
     let period = match raw.metrics.as_ref().and_then(|m| m.period) {

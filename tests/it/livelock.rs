@@ -64,17 +64,29 @@ fn assert_names_client_and_fix(message: &str, at: &str) {
     }
 }
 
-// See: issue 7, defect 2
+// See: issue 7, defect 6
 #[test]
-fn livelock_fixed_response_is_detected() {
+fn livelock_fixed_response_is_refused_at_load() {
+    // Certain before the run (think time 0, every request answered by a fixed response), so the
+    // loader refuses it: `validate` and `run` agree, and nothing is simulated.
     let listeners = json!([{ "port": 80, "protocol": "HTTP", "default_actions": [
         { "type": "fixed-response", "status_code": 200 } ] }]);
-    let message = stalled_message(&zero_think(listeners, &["i-1"], json!([])));
-    assert_names_client_and_fix(&message, "0:00:00.000");
-    assert!(
-        message.contains("fixed-response action answers 200"),
-        "{message}"
-    );
+    let e = albsim::scenario::from_json(
+        &zero_think(listeners, &["i-1"], json!([])).to_string(),
+        "livelock.json".as_ref(),
+    )
+    .expect_err("refused at load")
+    .lines()
+    .join("\n");
+    for part in [
+        "clients[0].arrival.think_time",
+        "client \"eager\": its think time is 0",
+        "a fixed-response action answers 200",
+        "simulated time could never advance",
+        "expected a think time above 0",
+    ] {
+        assert!(e.contains(part), "missing {part:?} in: {e}");
+    }
 }
 
 // See: issue 7, defect 2
@@ -127,6 +139,32 @@ fn livelock_websocket_reconnect_without_delay_is_detected() {
         "has no healthy target: 503",
         "0:00:00.000",
         "(clients[0].arrival.reconnect_delay)",
+    ] {
+        assert!(message.contains(part), "missing {part:?} in: {message}");
+    }
+}
+
+// See: issue 7, defect 2
+#[test]
+fn livelock_slow_clock_is_detected() {
+    // A think time of 10^-7 ms (0.1 ns on average) against a fixed response: the clock moves, but
+    // by about 0.1 ns per request, so a 60 s run would need some 10^12 events. It was never
+    // detected (only events at one exact instant counted); now a window of 2^24 events that moves
+    // the clock less than 1 µs stops the run.
+    let listeners = json!([{ "port": 80, "protocol": "HTTP", "default_actions": [
+        { "type": "fixed-response", "status_code": 200 } ] }]);
+    let mut m = zero_think(listeners, &["i-1"], json!([]));
+    m["clients"][0]["arrival"]["think_time"] =
+        json!({ "distribution": "exponential", "mean_ms": 1e-7 });
+    let message = stalled_message(&m);
+    for part in [
+        "client \"eager\" (clients[0])",
+        "think time under 1 ns on average",
+        "fixed-response action answers 200",
+        "simulated time advanced only ",
+        " ns over ",
+        " events from 0:00:00.000",
+        "Give it a longer think time (clients[0].arrival.think_time)",
     ] {
         assert!(message.contains(part), "missing {part:?} in: {message}");
     }

@@ -26,6 +26,7 @@ mod properties;
 mod routing;
 mod rule_conditions;
 mod size_limits;
+mod terminated_cpu;
 mod theory_closed_loop;
 mod theory_mm1;
 mod theory_mmc;

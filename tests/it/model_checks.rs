@@ -288,6 +288,110 @@ fn zero_think_time_is_flagged() {
     );
 }
 
+/// Users with think time 0 whose every request the ALB answers itself: `listeners` as given.
+fn zero_think_answered_by(listeners: Value) -> Value {
+    let mut m = base();
+    m["clients"][0]["arrival"] =
+        json!({ "type": "users", "count": 2, "think_time": constant_ms(0.0) });
+    m["load_balancer"]["listeners"] = listeners;
+    m
+}
+
+// See: issue 7, defect 6
+#[test]
+fn zero_think_time_against_a_fixed_response_is_an_error() {
+    // Certain to stop simulated time: `validate` refused nothing and `run` failed after loading.
+    let m = zero_think_answered_by(
+        json!([{ "port": 80, "protocol": "HTTP", "default_actions": [
+        { "type": "fixed-response", "status_code": 200 } ] }]),
+    );
+    let e = errors(&m);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with(
+            "m.json: clients[0].arrival.think_time: client \"c\": its think time is 0"
+        ),
+        "{e:?}"
+    );
+    assert!(
+        e[0].contains("(a fixed-response action answers 200)"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("expected a think time above 0"), "{e:?}");
+}
+
+// See: issue 7, defect 6
+#[test]
+fn zero_think_time_against_a_redirect_to_a_fixed_response_is_an_error() {
+    let m = zero_think_answered_by(json!([
+        { "port": 80, "protocol": "HTTP", "default_actions": [
+            { "type": "redirect", "port": "8080", "status_code": "HTTP_302" } ] },
+        { "port": 8080, "protocol": "HTTP", "default_actions": [
+            { "type": "fixed-response", "status_code": 404 } ] }
+    ]));
+    let e = errors(&m);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("(a redirect answers 302, then a fixed-response action answers 404)"),
+        "{e:?}"
+    );
+}
+
+/// A think time of 0 is only a warning while any request may take time: here one of two
+/// request types goes to a target group.
+#[test]
+fn zero_think_time_with_one_request_type_forwarded_is_a_warning() {
+    let mut m = zero_think_answered_by(json!([{ "port": 80, "protocol": "HTTP",
+        "rules": [{ "priority": 1,
+            "conditions": [{ "field": "path-pattern", "values": ["/fixed"] }],
+            "actions": [{ "type": "fixed-response", "status_code": 200 }] }],
+        "default_actions": [forward("tg")] }]));
+    let second = json!({ "name": "fixed", "path": "/fixed", "service_time": constant_ms(5.0) });
+    m["clients"][0]["requests"]
+        .as_array_mut()
+        .unwrap()
+        .push(second);
+    let w = warnings(&m);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].0, "clients[0].arrival.think_time");
+}
+
+/// Without keep-alive each request to an HTTPS listener pays its TLS handshake (2 ms by
+/// default): time advances, so a fixed response there is no certain stall.
+#[test]
+fn zero_think_time_without_keep_alive_over_https_is_a_warning() {
+    let mut m = zero_think_answered_by(json!([{ "port": 443, "protocol": "HTTPS",
+        "default_actions": [{ "type": "fixed-response", "status_code": 200 }] }]));
+    m["clients"][0]["keep_alive"] = json!(false);
+    m["clients"][0]["port"] = json!(443);
+    let w = warnings(&m);
+    // The think time, and `tg` that no listener reaches now.
+    let paths: Vec<&str> = w.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["clients[0].arrival.think_time", "target_groups[0]"],
+        "{w:?}"
+    );
+}
+
+#[test]
+fn validate_refuses_the_readme_zero_think_time_model() {
+    // See: issue 7, defect 6
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/readme/zero-think-time.json");
+    let out = Command::cargo_bin("albsim")
+        .unwrap()
+        .arg("validate")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("clients[0].arrival.think_time: client \"eager\": its think time is 0"),
+        "{err}"
+    );
+}
+
 #[test]
 fn rules_that_can_never_match_are_flagged() {
     let mut m = base();
@@ -452,5 +556,65 @@ fn a_file_that_is_not_text_is_named() {
             "bin.json: not valid JSON: the file is not UTF-8 text (invalid byte at offset 1)"
         ),
         "{stderr}"
+    );
+}
+
+// See: issue 7, defect 8
+#[test]
+fn duration_limits_use_the_one_time_limit_and_plain_words() {
+    // The duration check had its own copy of the 366-day limit and printed Rust's Duration
+    // Debug form ("got 31708800s", "got 0ns").
+    let mut m = base();
+    m["duration"] = json!("367d");
+    let e = errors(&m);
+    assert_eq!(
+        e,
+        [
+            "m.json: duration: expected a time of at most 366 days, the longest run (31622400 s), got 31708800 s"
+        ]
+    );
+    m["duration"] = json!(0);
+    let e = errors(&m);
+    assert_eq!(
+        e,
+        ["m.json: duration: expected a duration from 1 s to 366 days, the longest run, got 0 s"]
+    );
+}
+
+// See: issue 7, defect 8
+#[test]
+fn huge_distribution_parameters_are_written_briefly() {
+    // `mean_ms: 1e308` was echoed with all 309 digits.
+    let mut m = base();
+    m["clients"][0]["requests"][0]["service_time"] =
+        json!({ "distribution": "exponential", "mean_ms": 1e308 });
+    let e = errors(&m);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].ends_with(", got 1e308"), "{e:?}");
+}
+
+// See: issue 7, defect 7
+#[test]
+fn message_sizes_are_bounded() {
+    // `request_bytes: 18446744073709551615` was accepted and overflowed the period's
+    // ProcessedBytes sum on the first request (found by hostile_models).
+    let mut m = base();
+    m["clients"][0]["requests"][0]["request_bytes"] = json!(u64::MAX);
+    m["clients"][0]["requests"][0]["response_bytes"] = json!(1u64 << 31);
+    let e = errors(&m);
+    assert_eq!(
+        e,
+        [
+            "m.json: clients[0].requests[0].request_bytes: expected a size in bytes from 0 to 1073741824 (1 GiB), got 18446744073709551615",
+        ],
+        "the first error of a client is reported"
+    );
+    m["clients"][0]["requests"][0]["request_bytes"] = json!(1u64 << 30);
+    let e = errors(&m);
+    assert_eq!(
+        e,
+        [
+            "m.json: clients[0].requests[0].response_bytes: expected a size in bytes from 0 to 1073741824 (1 GiB), got 2147483648"
+        ]
     );
 }

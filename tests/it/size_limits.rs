@@ -119,19 +119,3 @@ fn unbounded_input_users_are_capped_over_all_clients() {
     assert!(message.contains("at most 10000000 users"), "{message}");
     assert!(message.contains("got 12000000"), "{message}");
 }
-
-// See: issue 7, defect 3 (ProcessedBytes sums overflowed with huge message sizes)
-#[test]
-fn unbounded_input_message_sizes_are_capped() {
-    let mut m = with_arrival(poisson(10.0), 60.0);
-    m["clients"][0]["requests"][0]["request_bytes"] = json!(1u64 << 40);
-    let (path, message) = rejected(&m);
-    assert_eq!(path, "clients[0].requests[0].request_bytes");
-    assert!(message.contains("0–1073741824 bytes"), "{message}");
-    m["clients"][0]["requests"][0]["request_bytes"] = json!(1u64 << 30);
-    m["clients"][0]["requests"][0]["response_bytes"] = json!(u64::MAX);
-    let (path, _) = rejected(&m);
-    assert_eq!(path, "clients[0].requests[0].response_bytes");
-    m["clients"][0]["requests"][0]["response_bytes"] = json!(0);
-    accepted(&m);
-}

@@ -420,10 +420,10 @@ impl<'s> World<'s> {
             // Guards are checked every few thousand events: reading the clock per event would cost
             // more than many events do.
             if self.events % crate::PROGRESS_EVERY == 0 || self.events >= max_events {
-                if self.events % crate::PROGRESS_EVERY == 0
-                    && watch.stalled(self.now, crate::PROGRESS_EVERY)
-                {
-                    return Err(self.stall_error(watch.bound()));
+                if self.events % crate::PROGRESS_EVERY == 0 {
+                    if let Some(stall) = watch.stalled(self.now, crate::PROGRESS_EVERY) {
+                        return Err(self.stall_error(stall));
+                    }
                 }
                 let wall = started.elapsed();
                 if let Some(report) = opts.progress.as_mut() {
@@ -447,9 +447,11 @@ impl<'s> World<'s> {
         if end != crate::RunEnd::Completed {
             self.stop_early();
         }
-        let wall = started.elapsed().as_secs_f64();
-        let mut result = self.finish(wall);
+        let mut result = self.finish();
         result.end = end;
+        // Measured after `finish`: the end-of-run work (per-instance results, Auto Scaling
+        // averages, cost) is part of the wall time the summary reports.
+        result.wall_seconds = started.elapsed().as_secs_f64();
         Ok(result)
     }
 
@@ -1085,7 +1087,10 @@ impl<'s> World<'s> {
                 let (born, died) = self.lifetimes[i];
                 let (from, to) = (born.max(start), died.min(now));
                 let vcpus = self.specs[i].vcpus;
-                self.instances[i].advance(to.max(from), vcpus);
+                // Never back in time: a terminated instance's clock may have moved past its
+                // death (a completion handled after it), and the integral cannot run backwards.
+                let at = to.max(from).max(self.instances[i].updated());
+                self.instances[i].advance(at, vcpus);
                 let busy = self.instances[i].busy_vcpu_ns();
                 let used = busy - self.cpu_marks[i];
                 self.cpu_marks[i] = busy;
@@ -1095,7 +1100,7 @@ impl<'s> World<'s> {
             .collect()
     }
 
-    fn finish(self, wall_seconds: f64) -> RunResult {
+    fn finish(self) -> RunResult {
         let sc = self.sc;
         let totals = self.scaling_totals();
         // The model's duration, or the time reached when a guard stopped the run early.
@@ -1132,7 +1137,6 @@ impl<'s> World<'s> {
         result.seed = sc.seed;
         result.duration_seconds = secs;
         result.events_processed = self.events;
-        result.wall_seconds = wall_seconds;
         result.alarm_names = sc.alarms.iter().map(|a| a.name.clone()).collect();
         result.alarm_thresholds = sc.alarms.iter().map(|a| a.rule.threshold).collect();
         result.auto_scaling_groups = totals
