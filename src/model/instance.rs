@@ -61,9 +61,6 @@ pub struct InstanceState {
     updated: SimTime,
     /// ∫ busy vCPUs dt [vCPU·ns].
     busy: u128,
-    /// `busy` when the instance was terminated (`u128::MAX` while it runs): work still handled on
-    /// it afterwards is not CPU time of the instance.
-    busy_at_end: u128,
     /// Requests running on a fixed-speed instance (workers ≤ vCPUs): each has its own completion
     /// event, no virtual clock.
     pub fixed_running: u32,
@@ -99,7 +96,6 @@ impl InstanceState {
             vrem: 0,
             updated: SimTime::ZERO,
             busy: 0,
-            busy_at_end: u128::MAX,
             fixed_running: 0,
             completion_gen: 0,
             completion_at: SimTime::NEVER,
@@ -151,13 +147,7 @@ impl InstanceState {
 
     /// ∫ busy vCPUs dt up to the last update [vCPU·ns]; call [`Self::advance`] first for "now".
     pub fn busy_vcpu_ns(&self) -> u128 {
-        self.busy.min(self.busy_at_end)
-    }
-
-    /// The instance is terminated at `now`: its CPU integral ends here.
-    pub fn end_accounting(&mut self, now: SimTime, vcpus: u32) {
-        self.advance(now, vcpus);
-        self.busy_at_end = self.busy;
+        self.busy
     }
 
     /// Time the virtual clock and the CPU integral were last brought up to.
