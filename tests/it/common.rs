@@ -745,3 +745,18 @@ pub fn instance_result<'a>(r: &'a RunResult, id: &str) -> &'a albsim::recorder::
 pub fn utilisation_law(rate: f64, service_s: f64, n: u32, vcpus: u32) -> f64 {
     100.0 * rate * service_s / f64::from(n * vcpus)
 }
+
+/// Runs the real `albsim` binary in `dir` with `args`: (exit code, stdout, stderr).
+pub fn albsim(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = assert_cmd::Command::cargo_bin("albsim")
+        .unwrap()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}

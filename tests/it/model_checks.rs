@@ -1,6 +1,7 @@
 //! What the loader checks before any simulation: names that end up in folders and files, sizes
 //! that would make a run explode, and warnings for valid but suspicious settings.
 
+use crate::common::albsim;
 use crate::common::{
     client, constant_ms, exponential_ms, forward, group, http_listener, instance, model, poisson,
 };
@@ -47,20 +48,6 @@ fn errors(m: &Value) -> Vec<String> {
         Ok(w) => panic!("accepted (warnings {w:?})"),
         Err(e) => e,
     }
-}
-
-fn albsim(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::cargo_bin("albsim")
-        .unwrap()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Model errors: every problem of a file reported at once, each in a user's words (JSON types,
 //! AWS names, allowed ranges) at its JSON path — never a Rust type name.
 
-use assert_cmd::Command;
+use crate::common::albsim;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -355,20 +355,6 @@ fn every_resolve_error_is_reported_once() {
         ],
         "{errors:?}"
     );
-}
-
-fn albsim(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::cargo_bin("albsim")
-        .unwrap()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 /// `validate` and `run` report the same complete list: one `FILE: path: message` per problem.
