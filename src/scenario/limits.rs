@@ -141,7 +141,7 @@ pub(super) fn check_counts(raw: &RawModel, errors: &mut Vec<FieldError>) {
 }
 
 /// Bytes one `timeseries.csv` row costs while the run records it and writes it out: the row in
-/// memory (`recorder::PeriodRow`: 376 bytes of fixed fields and list headers, 16 per target group
+/// memory (`recorder::PeriodRow`: its fixed fields and list headers, 16 bytes per target group
 /// for healthy and unhealthy host counts, 16 per percentile alarm, 16 per Auto Scaling group, 24
 /// per alarm, 16 per instance slot for CPU) plus its CSV text (about 12 bytes per column).
 pub fn row_bytes(sc: &Scenario) -> u64 {
@@ -158,7 +158,8 @@ pub fn row_bytes(sc: &Scenario) -> u64 {
             .iter()
             .map(|g| u64::from(g.max))
             .sum::<u64>();
-    let memory = 376 + 16 * groups + 16 * quantiles + 16 * asgs + 24 * alarms + 16 * instances;
+    let fixed = std::mem::size_of::<crate::recorder::PeriodRow>() as u64;
+    let memory = fixed + 16 * groups + 16 * quantiles + 16 * asgs + 24 * alarms + 16 * instances;
     let columns = 20 + 2 * groups + quantiles + 4 * asgs + 2 * alarms + instances;
     memory + 12 * columns
 }
