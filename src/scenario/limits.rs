@@ -47,83 +47,96 @@ pub const MAX_CLIENTS: usize = 1000;
 /// would likely be killed (or swap) on an ordinary machine, after simulating for hours.
 pub const MAX_SERIES_BYTES: u64 = 1024 * 1024 * 1024;
 
-fn too_many(at: JsonPath, what: &str, got: usize, max: usize, source: &str) -> FieldError {
-    at.error(format!(
-        "expected at most {max} {what} ({source}), got {got}"
-    ))
+/// One count limit: where the list is, what it holds, how many it holds, the most allowed, and
+/// where that limit comes from.
+struct CountLimit<'a> {
+    at: JsonPath,
+    what: &'a str,
+    got: usize,
+    max: usize,
+    source: &'a str,
+}
+
+impl CountLimit<'_> {
+    fn check(self) -> Option<FieldError> {
+        let CountLimit {
+            at,
+            what,
+            got,
+            max,
+            source,
+        } = self;
+        (got > max).then(|| {
+            at.error(format!(
+                "expected at most {max} {what} ({source}), got {got}"
+            ))
+        })
+    }
 }
 
 /// Checks the counts of the raw model against the limits above.
 pub(super) fn check_counts(raw: &RawModel, errors: &mut Vec<FieldError>) {
     let root = JsonPath::root();
-    let lb = root.key("load_balancer");
     let listeners = &raw.load_balancer.listeners;
-    if listeners.len() > MAX_LISTENERS {
-        errors.push(too_many(
-            lb.key("listeners"),
-            "listeners",
-            listeners.len(),
-            MAX_LISTENERS,
-            "AWS quota: listeners per Application Load Balancer",
-        ));
-    }
-    let rules: usize = listeners.iter().map(|l| l.rules.len()).sum();
-    if rules > MAX_RULES {
-        errors.push(too_many(
-            lb.key("listeners"),
-            "rules on all listeners, not counting default actions,",
-            rules,
-            MAX_RULES,
-            "AWS quota: rules per Application Load Balancer",
-        ));
-    }
-    if raw.target_groups.len() > MAX_TARGET_GROUPS {
-        errors.push(too_many(
-            root.key("target_groups"),
-            "target groups",
-            raw.target_groups.len(),
-            MAX_TARGET_GROUPS,
-            "AWS quota: target groups per Application Load Balancer",
-        ));
-    }
-    for (i, g) in raw.target_groups.iter().enumerate() {
-        if g.targets.len() > MAX_TARGETS_PER_GROUP {
-            errors.push(too_many(
-                root.key("target_groups").index(i).key("targets"),
-                "targets",
-                g.targets.len(),
-                MAX_TARGETS_PER_GROUP,
-                "AWS quota: targets per target group",
-            ));
-        }
-    }
-    if raw.instances.len() > MAX_INSTANCES {
-        errors.push(too_many(
-            root.key("instances"),
-            "instances",
-            raw.instances.len(),
-            MAX_INSTANCES,
-            "AWS quota: targets per Application Load Balancer",
-        ));
-    }
-    if raw.auto_scaling_groups.len() > MAX_AUTO_SCALING_GROUPS {
-        errors.push(too_many(
-            root.key("auto_scaling_groups"),
-            "Auto Scaling groups",
-            raw.auto_scaling_groups.len(),
-            MAX_AUTO_SCALING_GROUPS,
-            "albsim's limit for one load balancer",
-        ));
-    }
-    if raw.clients.len() > MAX_CLIENTS {
-        errors.push(too_many(
-            root.key("clients"),
-            "clients",
-            raw.clients.len(),
-            MAX_CLIENTS,
-            "albsim's limit; merge clients with the same arrival process",
-        ));
-    }
+    let mut limits = vec![
+        CountLimit {
+            at: root.key("load_balancer").key("listeners"),
+            what: "listeners",
+            got: listeners.len(),
+            max: MAX_LISTENERS,
+            source: "AWS quota: listeners per Application Load Balancer",
+        },
+        CountLimit {
+            at: root.key("load_balancer").key("listeners"),
+            what: "rules on all listeners, not counting default actions,",
+            got: listeners.iter().map(|l| l.rules.len()).sum(),
+            max: MAX_RULES,
+            source: "AWS quota: rules per Application Load Balancer",
+        },
+        CountLimit {
+            at: root.key("target_groups"),
+            what: "target groups",
+            got: raw.target_groups.len(),
+            max: MAX_TARGET_GROUPS,
+            source: "AWS quota: target groups per Application Load Balancer",
+        },
+    ];
+    limits.extend(
+        raw.target_groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| CountLimit {
+                at: root.key("target_groups").index(i).key("targets"),
+                what: "targets",
+                got: g.targets.len(),
+                max: MAX_TARGETS_PER_GROUP,
+                source: "AWS quota: targets per target group",
+            }),
+    );
+    limits.extend([
+        CountLimit {
+            at: root.key("instances"),
+            what: "instances",
+            got: raw.instances.len(),
+            max: MAX_INSTANCES,
+            source: "AWS quota: targets per Application Load Balancer",
+        },
+        CountLimit {
+            at: root.key("auto_scaling_groups"),
+            what: "Auto Scaling groups",
+            got: raw.auto_scaling_groups.len(),
+            max: MAX_AUTO_SCALING_GROUPS,
+            source: "albsim's limit for one load balancer",
+        },
+        CountLimit {
+            at: root.key("clients"),
+            what: "clients",
+            got: raw.clients.len(),
+            max: MAX_CLIENTS,
+            source: "albsim's limit; merge clients with the same arrival process",
+        },
+    ]);
+    errors.extend(limits.into_iter().filter_map(CountLimit::check));
     let capacity = raw.instances.len() as u64
         + raw
             .auto_scaling_groups
