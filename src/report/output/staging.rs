@@ -193,16 +193,20 @@ mod tests {
         }
     }
 
+    /// The id of a process that has just exited (so no live process has it, for a while).
+    #[cfg(target_os = "linux")]
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn only_dead_runs_empty_or_albsim_folders_are_removed() {
         let tmp = tempfile::tempdir().unwrap();
-        let dead = {
-            let mut child = std::process::Command::new("true").spawn().unwrap();
-            let pid = child.id();
-            child.wait().unwrap();
-            pid
-        };
+        let dead = dead_pid();
         let live = std::process::id();
         let dir = |name: String| {
             let p = tmp.path().join(name);
@@ -252,12 +256,7 @@ mod tests {
     fn a_young_folder_of_a_process_missing_here_is_kept() {
         // A run in another container sharing the folder: its process id is not in this /proc.
         let tmp = tempfile::tempdir().unwrap();
-        let dead = {
-            let mut child = std::process::Command::new("true").spawn().unwrap();
-            let pid = child.id();
-            child.wait().unwrap();
-            pid
-        };
+        let dead = dead_pid();
         let writing = tmp.path().join(format!(".q.partial-{dead}-0"));
         fs::create_dir(&writing).unwrap();
         fs::write(writing.join(manifest::FILE_NAME), "").unwrap();
