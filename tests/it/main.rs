@@ -10,6 +10,7 @@ mod connections;
 mod determinism;
 mod draining;
 mod faults;
+mod golden;
 mod health_timeline;
 mod hostile_models;
 mod invariants;
