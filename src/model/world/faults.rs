@@ -73,13 +73,14 @@ impl World<'_> {
             spec.subject.clone(),
             format!("{what} ({until})"),
         );
-        let hits: Vec<InstanceId> = (0..self.specs.len())
-            .filter(|&i| self.lifetimes[i].1 == SimTime::NEVER && self.lifetimes[i].0 <= self.now)
-            .filter(|&i| match &spec.target {
-                FaultTarget::Instance(id) => self.specs[i].id == *id,
-                FaultTarget::Zone(az) => self.specs[i].availability_zone == *az,
+        let now = self.now;
+        let hits: Vec<InstanceId> = (self.fleet.iter())
+            .filter(|(_, x)| x.running_at(now))
+            .filter(|(_, x)| match &spec.target {
+                FaultTarget::Instance(id) => x.spec.id == *id,
+                FaultTarget::Zone(az) => x.spec.availability_zone == *az,
             })
-            .map(|i| InstanceId(i as u32))
+            .map(|(i, _)| i)
             .collect();
         if hits.is_empty() {
             self.rec.activity(
@@ -120,8 +121,8 @@ impl World<'_> {
     }
 
     fn fault_begins(&mut self, i: InstanceId, kind: FaultKind) {
-        let vcpus = self.specs[i.index()].vcpus;
-        let inst = &mut self.instances[i.index()];
+        let vcpus = self.fleet[i].spec.vcpus;
+        let inst = &mut self.fleet[i].state;
         match kind {
             FaultKind::Crash => {
                 inst.crashed += 1;
@@ -149,7 +150,7 @@ impl World<'_> {
     }
 
     fn fault_ends(&mut self, i: InstanceId, kind: FaultKind) {
-        let inst = &mut self.instances[i.index()];
+        let inst = &mut self.fleet[i].state;
         match kind {
             FaultKind::Crash => inst.crashed -= 1,
             FaultKind::Hang => {
@@ -192,7 +193,7 @@ impl World<'_> {
                 self.check_result(r.check, r.check_seq, Err(CheckFailure::ConnectionRefused));
             } else if r.stage == Stage::Abandoned {
                 self.requests.remove(slot);
-            } else if self.instances[i.index()].blocked > 0 {
+            } else if self.fleet[i].state.blocked > 0 {
                 // The reset cannot reach the ALB either: it keeps waiting until its idle timeout.
                 self.requests.slots[slot as usize].stage = Stage::Lost;
             } else {
@@ -200,7 +201,7 @@ impl World<'_> {
                 self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
             }
         }
-        let vcpus = self.specs[i.index()].vcpus;
-        self.instances[i.index()].reset(self.now, vcpus);
+        let vcpus = self.fleet[i].spec.vcpus;
+        self.fleet[i].state.reset(self.now, vcpus);
     }
 }

@@ -12,7 +12,7 @@ use crate::model::connection::Conn;
 use crate::model::event::Event;
 use crate::model::fault::OperationKind;
 use crate::model::health::{CheckFailure, HealthState, Transition};
-use crate::model::ids::{ListenerId, RouteId};
+use crate::model::ids::{InstanceId, ListenerId, RouteId};
 use crate::recorder::WsClose;
 
 /// One load balancer node checking one registered target.
@@ -105,7 +105,7 @@ impl World<'_> {
             Event::HealthCheckTimeout { checker, seq },
         );
         let instance = member.instance;
-        let inst = &self.instances[instance.index()];
+        let inst = &self.fleet[instance].state;
         if inst.blocked > 0 {
             return; // the check's SYN is dropped: it will time out
         }
@@ -153,7 +153,7 @@ impl World<'_> {
     pub(super) fn health_check_answered(&mut self, slot: u32) {
         let r = self.requests.slots[slot as usize];
         self.requests.remove(slot);
-        let inst = &self.instances[r.instance as usize];
+        let inst = &self.fleet[InstanceId(r.instance)].state;
         if inst.blocked > 0 {
             return; // the answer cannot reach the node: the check times out
         }
@@ -200,7 +200,7 @@ impl World<'_> {
     fn transition(&mut self, g: u32, m: u32, t: Transition) {
         let spec = &self.sc.target_groups[g as usize];
         let instance = self.groups[g as usize].members[m as usize].instance;
-        let subject = format!("{}/{}", spec.name, self.specs[instance.index()].id);
+        let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         let reason = if t.reason.is_empty() {
             String::new()
         } else {
@@ -225,7 +225,7 @@ impl World<'_> {
                 "slow start: its share of requests ramps up linearly over {} s (slow_start.duration_seconds)",
                 spec.slow_start.as_secs_f64()
             );
-            let subject = format!("{}/{}", spec.name, self.specs[instance.index()].id);
+            let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
             self.rec
                 .activity(self.now, "target-health", subject, message);
         }
@@ -258,7 +258,7 @@ impl World<'_> {
         let op = self.sc.operations[operation as usize].clone();
         let g = op.group.0;
         let spec = &self.sc.target_groups[g as usize];
-        let id = &self.specs[op.instance.index()].id;
+        let id = &self.fleet[op.instance].spec.id;
         match op.kind {
             OperationKind::Register => {
                 let existing = self.groups[g as usize]
@@ -344,7 +344,7 @@ impl World<'_> {
         let spec = &self.sc.target_groups[g as usize];
         let instance = self.groups[g as usize].members[m as usize].instance;
         self.asg_member_drained(instance);
-        let subject = format!("{}/{}", spec.name, self.specs[instance.index()].id);
+        let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         self.rec.activity(
             self.now,
             "registration",

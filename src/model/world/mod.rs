@@ -21,6 +21,7 @@
 
 mod autoscaling;
 mod faults;
+mod fleet;
 mod health;
 mod sessions;
 mod stall;
@@ -33,11 +34,11 @@ use super::event::Event;
 use super::fault::FaultKind;
 use super::health::HealthState;
 use super::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId};
-use super::instance::{Admission, InstanceSpec, InstanceState};
+use super::instance::Admission;
 use super::route::Route;
 use super::target_group::TargetGroupState;
 use crate::engine::{EventQueue, RngStream, SimDuration, SimTime};
-use crate::recorder::{InstanceResult, Origin, Recorder, RunResult};
+use crate::recorder::{Origin, Recorder, RunResult};
 use crate::scenario::Scenario;
 use std::collections::VecDeque;
 
@@ -162,26 +163,16 @@ pub struct World<'s> {
     /// Per (user, listener) connection.
     user_conns: Vec<Conn>,
     groups: Vec<TargetGroupState>,
-    instances: Vec<InstanceState>,
-    /// Instance specs: the model's, then those the Auto Scaling groups launch.
-    specs: Vec<InstanceSpec>,
-    /// Per instance: when it was launched and terminated (`NEVER`: still running).
-    lifetimes: Vec<(SimTime, SimTime)>,
-    /// Per instance: ∫ busy vCPUs dt at the last period boundary.
-    cpu_marks: Vec<u128>,
-    /// Per instance: request and response bytes this period (`NetworkIn`, `NetworkOut`).
-    net_bytes: Vec<(u64, u64)>,
+    /// Every EC2 instance: the model's, then those the Auto Scaling groups launch.
+    fleet: fleet::Fleet,
     /// Per target group: requests forwarded this period (`RequestCount`).
     group_requests: Vec<u64>,
     /// `TargetResponseTime` percentiles \[per mille\] alarms ask for, computed every period.
     percentiles: Vec<u16>,
     /// Whether anything reads the per-period request and byte counters (alarms, groups).
     scaling_metrics: bool,
-    /// Per instance: the Auto Scaling group and member that owns it.
-    owner: Vec<Option<(u32, u32)>>,
     /// Auto Scaling groups and alarms.
     scaling: autoscaling::Scaling,
-    completed: Vec<u64>,
     requests: Slab,
     /// ALB idle-timeout deadlines of requests at targets, in dispatch (= deadline) order.
     deadlines: VecDeque<(SimTime, u32, u32)>,
@@ -261,13 +252,8 @@ impl<'s> World<'s> {
             users: Vec::new(),
             user_conns: Vec::new(),
             groups,
-            instances: sc.instances.iter().map(InstanceState::new).collect(),
-            specs: sc.instances.clone(),
-            lifetimes: vec![(SimTime::ZERO, SimTime::NEVER); sc.instances.len()],
-            cpu_marks: vec![0; sc.instances.len()],
-            net_bytes: vec![(0, 0); sc.instances.len()],
+            fleet: fleet::Fleet::new(&sc.instances),
             group_requests: vec![0; sc.target_groups.len()],
-            owner: vec![None; sc.instances.len()],
             scaling_metrics: !sc.alarms.is_empty() || !sc.auto_scaling_groups.is_empty(),
             percentiles: {
                 let mut p: Vec<u16> = sc
@@ -285,7 +271,6 @@ impl<'s> World<'s> {
                 p
             },
             scaling: autoscaling::Scaling::default(),
-            completed: vec![0; sc.instances.len()],
             requests: Slab::default(),
             deadlines: VecDeque::new(),
             deadline_gen: 0,
@@ -673,8 +658,8 @@ impl<'s> World<'s> {
         let picked = match self.sticky_member(session, g) {
             Some(Ok(member)) => Some(member),
             _ => {
-                let instances = &self.instances;
-                self.groups[g.index()].pick(spec, self.now, |i| instances[i.index()].outstanding)
+                let fleet = &self.fleet;
+                self.groups[g.index()].pick(spec, self.now, |i| fleet[i].state.outstanding)
             }
         };
         let Some(member) = picked else {
@@ -690,7 +675,7 @@ impl<'s> World<'s> {
         r.instance = target.0;
         r.dispatched = self.now;
         let (client, rtype) = (r.client as usize, r.rtype as usize);
-        let inst = &self.instances[target.index()];
+        let inst = &self.fleet[target].state;
         if inst.blocked > 0 {
             // The SYN is dropped (security group, AZ outage): 504 after the connect timeout.
             r.stage = Stage::Connecting;
@@ -719,7 +704,7 @@ impl<'s> World<'s> {
             self.groups[g.index()].members[member as usize].in_flight += 1;
             if self.scaling_metrics {
                 self.group_requests[g.index()] += 1;
-                self.net_bytes[target.index()].0 +=
+                self.fleet[target].network.received +=
                     self.sc.clients[client].types[rtype].request_bytes;
             }
             // A request that started on a fixed-speed instance finishes at now + work; if that is
@@ -740,8 +725,11 @@ impl<'s> World<'s> {
     /// whether its completion time is already fixed (started at once at full speed).
     #[inline(always)]
     fn dispatch(&mut self, slot: u32, target: InstanceId, work: SimDuration) -> Option<bool> {
-        let ispec = &self.specs[target.index()];
-        let inst = &mut self.instances[target.index()];
+        let fleet::Instance {
+            spec: ispec,
+            state: inst,
+            ..
+        } = &mut self.fleet[target];
         if ispec.workers <= ispec.vcpus {
             match inst.admit_fixed(self.now, ispec, slot, work) {
                 Admission::Refused => None,
@@ -775,9 +763,10 @@ impl<'s> World<'s> {
     }
 
     fn reschedule_completion(&mut self, i: InstanceId) {
-        let vcpus = self.specs[i.index()].vcpus;
-        let inst = &mut self.instances[i.index()];
-        let at = inst.next_finish(self.now, vcpus);
+        let fleet::Instance {
+            spec, state: inst, ..
+        } = &mut self.fleet[i];
+        let at = inst.next_finish(self.now, spec.vcpus);
         if at != inst.completion_at {
             inst.completion_gen = inst.completion_gen.wrapping_add(1);
             inst.completion_at = at;
@@ -799,12 +788,12 @@ impl<'s> World<'s> {
         if !self.requests.is_live(slot, generation) {
             return; // the instance crashed: the slot was freed, and may hold another request now
         }
-        let i = self.requests.slots[slot as usize].instance as usize;
-        if self.instances[i].epoch != epoch {
+        let i = InstanceId(self.requests.slots[slot as usize].instance);
+        let fleet::Instance { spec, state, .. } = &mut self.fleet[i];
+        if state.epoch != epoch {
             return; // the instance hung or restarted since this request started
         }
-        let vcpus = self.specs[i].vcpus;
-        if let Some((next, work)) = self.instances[i].finish_fixed(self.now, vcpus) {
+        if let Some((next, work)) = state.finish_fixed(self.now, spec.vcpus) {
             let generation = self.requests.slots[next as usize].generation;
             let done = Event::RequestCompletes {
                 slot: next,
@@ -817,24 +806,23 @@ impl<'s> World<'s> {
     }
 
     fn on_service_completes(&mut self, i: InstanceId, generation: u32) {
-        let vcpus = self.specs[i.index()].vcpus;
         {
-            let inst = &mut self.instances[i.index()];
-            if generation != inst.completion_gen {
+            let fleet::Instance { spec, state, .. } = &mut self.fleet[i];
+            if generation != state.completion_gen {
                 return;
             }
-            inst.completion_at = SimTime::NEVER;
-            inst.advance(self.now, vcpus);
+            state.completion_at = SimTime::NEVER;
+            state.advance(self.now, spec.vcpus);
         }
-        while let Some(slot) = self.instances[i.index()].pop_finished() {
-            self.done_at_target(i.index(), slot);
+        while let Some(slot) = self.fleet[i].state.pop_finished() {
+            self.done_at_target(i, slot);
         }
         self.reschedule_completion(i);
     }
 
     /// The instance finished working on a request or health check.
     #[inline(always)]
-    fn done_at_target(&mut self, i: usize, slot: u32) {
+    fn done_at_target(&mut self, i: InstanceId, slot: u32) {
         let r = &self.requests.slots[slot as usize];
         let (check, stage, user, client, rtype, dispatched) = (
             r.check,
@@ -845,17 +833,17 @@ impl<'s> World<'s> {
             r.dispatched,
         );
         if check != NO_CHECK {
-            self.instances[i].outstanding -= 1;
+            self.fleet[i].state.outstanding -= 1;
             self.health_check_answered(slot);
             return;
         }
-        self.completed[i] += 1;
+        self.fleet[i].completed += 1;
         match stage {
             Stage::Abandoned => {
                 // The ALB already answered 504; the target's late answer goes nowhere.
                 self.requests.remove(slot);
             }
-            Stage::AtTarget if self.instances[i].blocked > 0 => {
+            Stage::AtTarget if self.fleet[i].state.blocked > 0 => {
                 // The response cannot get back through the network: the ALB keeps waiting.
                 self.requests.slots[slot as usize].stage = Stage::Lost;
             }
@@ -866,7 +854,7 @@ impl<'s> World<'s> {
                 self.release_target(slot);
                 let rt = &self.sc.clients[client].types[rtype];
                 if self.scaling_metrics {
-                    self.net_bytes[i].1 += rt.response_bytes;
+                    self.fleet[i].network.sent += rt.response_bytes;
                 }
                 let target_time = self.now.since(dispatched);
                 self.respond_and_wake(
@@ -885,8 +873,8 @@ impl<'s> World<'s> {
     #[inline(always)]
     fn release_target(&mut self, slot: u32) {
         let r = &self.requests.slots[slot as usize];
-        let (instance, group, member) = (r.instance as usize, r.group, r.member);
-        let inst = &mut self.instances[instance];
+        let (instance, group, member) = (InstanceId(r.instance), r.group, r.member);
+        let inst = &mut self.fleet[instance].state;
         inst.outstanding = inst.outstanding.saturating_sub(1);
         let m = &mut self.groups[group as usize].members[member as usize];
         m.in_flight -= 1;
@@ -1061,7 +1049,7 @@ impl<'s> World<'s> {
         self.events_at_period_close = self.events;
         self.rec.close_period(self.now, cpu.clone());
         self.evaluate_scaling(&cpu);
-        self.net_bytes.iter_mut().for_each(|b| *b = (0, 0));
+        self.fleet.clear_network();
         self.group_requests.iter_mut().for_each(|n| *n = 0);
         if self.now >= self.end {
             return true;
@@ -1081,23 +1069,7 @@ impl<'s> World<'s> {
                 .saturating_sub(self.sc.period.0)
                 .max(self.rec.periods_closed() as u64 * self.sc.period.0),
         );
-        let now = self.now;
-        (0..self.instances.len())
-            .map(|i| {
-                let (born, died) = self.lifetimes[i];
-                let (from, to) = (born.max(start), died.min(now));
-                let vcpus = self.specs[i].vcpus;
-                // Never back in time: a terminated instance's clock may have moved past its
-                // death (a completion handled after it), and the integral cannot run backwards.
-                let at = to.max(from).max(self.instances[i].updated());
-                self.instances[i].advance(at, vcpus);
-                let busy = self.instances[i].busy_vcpu_ns();
-                let used = busy - self.cpu_marks[i];
-                self.cpu_marks[i] = busy;
-                (to > from)
-                    .then(|| 100.0 * used as f64 / (to.since(from).0 as f64 * f64::from(vcpus)))
-            })
-            .collect()
+        self.fleet.period_cpu(start, self.now)
     }
 
     fn finish(self) -> RunResult {
@@ -1106,30 +1078,7 @@ impl<'s> World<'s> {
         // The model's duration, or the time reached when a guard stopped the run early.
         let end = self.end;
         let secs = end.as_secs_f64();
-        let instances = self
-            .specs
-            .iter()
-            .zip(&self.instances)
-            .zip(&self.completed)
-            .zip(&self.lifetimes)
-            .map(|(((spec, st), &done), &(born, died))| {
-                let alive = died.min(end).since(born).as_secs_f64();
-                InstanceResult {
-                    id: spec.id.clone(),
-                    instance_type: spec.instance_type.clone(),
-                    availability_zone: spec.availability_zone.clone(),
-                    cpu_utilization: if alive > 0.0 {
-                        100.0 * st.busy_vcpu_ns() as f64 / (alive * 1e9 * f64::from(spec.vcpus))
-                    } else {
-                        0.0
-                    },
-                    requests_completed: done,
-                    launched_seconds: born.as_secs_f64(),
-                    terminated_seconds: (died <= end).then(|| died.as_secs_f64()),
-                    price_per_hour: spec.price_per_hour,
-                }
-            })
-            .collect();
+        let instances = self.fleet.results(end);
         let names: Vec<String> = sc.target_groups.iter().map(|g| g.name.clone()).collect();
         let mut result = self.rec.finish(&names, instances);
         result.model = sc.name.clone();

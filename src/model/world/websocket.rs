@@ -149,7 +149,7 @@ impl World<'_> {
         let (g, m, i) = (ws.group, ws.member, ws.instance);
         self.rec.websocket_closed(why);
         self.rec.connections.will_close(self.now);
-        let inst = &mut self.instances[i as usize];
+        let inst = &mut self.fleet[crate::model::ids::InstanceId(i)].state;
         inst.outstanding = inst.outstanding.saturating_sub(1);
         let member = &mut self.groups[g as usize].members[m as usize];
         member.in_flight -= 1;
