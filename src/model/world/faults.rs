@@ -1,7 +1,7 @@
 //! Faults and scheduled operations: what the world does when an instance crashes, hangs, slows
 //! down, loses its health path or its network, or a whole AZ goes away — and when it recovers.
 
-use super::{NO_CHECK, Stage, World};
+use super::{Stage, World};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::event::Event;
 use crate::model::fault::{FaultKind, FaultTarget, FaultTiming};
@@ -182,24 +182,32 @@ impl World<'_> {
     /// reset (the ALB answers 502 to those still waiting) and its queues are emptied.
     fn drop_everything(&mut self, i: InstanceId) {
         self.close_websockets(WsClose::TargetFailure, |_, _, instance| instance == i.0);
-        for slot in 0..self.requests.slots.len() as u32 {
-            let r = self.requests.slots[slot as usize];
+        for slot in 0..self.requests.capacity() {
+            if !self.requests.is_occupied(slot) {
+                continue;
+            }
+            let r = self.requests[slot];
             let held = r.instance == i.0 && matches!(r.stage, Stage::AtTarget | Stage::Abandoned);
             if !held {
                 continue;
             }
-            if r.check != NO_CHECK {
-                self.requests.remove(slot);
-                self.check_result(r.check, r.check_seq, Err(CheckFailure::ConnectionRefused));
-            } else if r.stage == Stage::Abandoned {
+            if r.stage == Stage::Abandoned {
                 self.requests.remove(slot);
             } else if self.fleet[i].state.blocked > 0 {
                 // The reset cannot reach the ALB either: it keeps waiting until its idle timeout.
-                self.requests.slots[slot as usize].stage = Stage::Lost;
+                self.requests[slot].stage = Stage::Lost;
             } else {
                 self.release_target(slot);
                 self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
             }
+        }
+        let checks: Vec<(u32, u32, u32)> = (self.checks.occupied())
+            .filter(|(_, c)| c.instance == i)
+            .map(|(slot, c)| (slot, c.checker, c.seq))
+            .collect();
+        for (slot, checker, seq) in checks {
+            self.checks.remove(slot);
+            self.check_result(checker, seq, Err(CheckFailure::ConnectionRefused));
         }
         let vcpus = self.fleet[i].spec.vcpus;
         self.fleet[i].state.reset(self.now, vcpus);

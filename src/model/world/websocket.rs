@@ -42,7 +42,7 @@ impl World<'_> {
 
     /// The target answered the upgrade (101): the connection stays open, pinned to it.
     pub(super) fn websocket_established(&mut self, slot: u32) {
-        let r = self.requests.slots[slot as usize];
+        let r = self.requests[slot];
         let latency = self.now.since(r.arrived);
         let target_time = self.now.since(r.dispatched);
         self.rec.response(
