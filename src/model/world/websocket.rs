@@ -35,14 +35,14 @@ impl World<'_> {
     pub(super) fn is_websocket_user(&self, user: u32) -> bool {
         user != NO_USER
             && matches!(
-                self.sc.clients[self.users[user as usize].client.index()].load,
+                self.sc.clients[self.traffic.users[user as usize].client.index()].load,
                 Load::Websocket(_)
             )
     }
 
     /// The target answered the upgrade (101): the connection stays open, pinned to it.
     pub(super) fn websocket_established(&mut self, slot: u32) {
-        let r = self.requests[slot];
+        let r = self.lb.requests[slot];
         let latency = self.now.since(r.arrived);
         let target_time = self.now.since(r.dispatched);
         self.rec.response(
@@ -54,20 +54,20 @@ impl World<'_> {
             0,
         );
         self.rec.websocket_opened();
-        self.requests.remove(slot);
+        self.lb.requests.remove(slot);
         let user = r.user as usize;
-        let ws = &mut self.ws[user];
+        let ws = &mut self.traffic.ws[user];
         ws.open = true;
         ws.generation = ws.generation.wrapping_add(1);
         ws.group = r.group;
         ws.member = r.member;
         ws.instance = r.instance;
         ws.last = self.now;
-        let client = self.users[user].client.index();
+        let client = self.traffic.users[user].client.index();
         let Load::Websocket(w) = &self.sc.clients[client].load else {
             return;
         };
-        let rngs = &mut self.ws_rngs[client];
+        let rngs = &mut self.traffic.ws_rngs[client];
         ws.next_client = w
             .client_messages
             .as_ref()
@@ -82,7 +82,7 @@ impl World<'_> {
 
     /// Schedules the connection's next happening: a frame, or its idle timeout.
     fn schedule_websocket(&mut self, user: u32) {
-        let ws = &self.ws[user as usize];
+        let ws = &self.traffic.ws[user as usize];
         let idle = ws.last + self.sc.idle_timeout;
         let next = ws
             .next_client
@@ -97,7 +97,7 @@ impl World<'_> {
     }
 
     pub(super) fn on_websocket_due(&mut self, user: u32, generation: u32) {
-        let ws = self.ws[user as usize];
+        let ws = self.traffic.ws[user as usize];
         if !ws.open || ws.generation != generation {
             return;
         }
@@ -106,13 +106,13 @@ impl World<'_> {
             self.close_websocket(user, WsClose::IdleTimeout);
             return;
         }
-        let client = self.users[user as usize].client.index();
+        let client = self.traffic.users[user as usize].client.index();
         let Load::Websocket(w) = &self.sc.clients[client].load else {
             return;
         };
-        let rngs = &mut self.ws_rngs[client];
+        let rngs = &mut self.traffic.ws_rngs[client];
         let now = self.now;
-        let ws = &mut self.ws[user as usize];
+        let ws = &mut self.traffic.ws[user as usize];
         let mut frames = 0u64;
         if ws.next_client == now {
             frames += 1;
@@ -140,7 +140,7 @@ impl World<'_> {
 
     /// Closes a WebSocket connection and lets its client reconnect after its delay.
     pub(super) fn close_websocket(&mut self, user: u32, why: WsClose) {
-        let ws = &mut self.ws[user as usize];
+        let ws = &mut self.traffic.ws[user as usize];
         if !ws.open {
             return;
         }
@@ -151,12 +151,13 @@ impl World<'_> {
         self.rec.connections.will_close(self.now);
         let inst = &mut self.fleet[crate::model::ids::InstanceId(i)].state;
         inst.outstanding = inst.outstanding.saturating_sub(1);
-        let member = &mut self.groups[g as usize].members[m as usize];
+        let member = &mut self.lb.groups[g as usize].members[m as usize];
         member.in_flight -= 1;
         if member.in_flight == 0 && member.health.state == HealthState::Draining {
             self.drained(g, m);
         }
-        self.user_conns[user as usize * self.sc.listeners.len()..][..self.sc.listeners.len()]
+        self.traffic.user_conns[user as usize * self.sc.listeners.len()..]
+            [..self.sc.listeners.len()]
             .fill(Conn::default());
         self.user_done(user);
     }
@@ -168,8 +169,8 @@ impl World<'_> {
         which: impl Fn(u32, u32, u32) -> bool,
     ) -> u32 {
         let mut n = 0;
-        for user in 0..self.ws.len() as u32 {
-            let ws = self.ws[user as usize];
+        for user in 0..self.traffic.ws.len() as u32 {
+            let ws = self.traffic.ws[user as usize];
             if ws.open && which(ws.group, ws.member, ws.instance) {
                 self.close_websocket(user, why);
                 n += 1;
