@@ -312,8 +312,8 @@ impl World<'_> {
                     .set(HealthState::Healthy, "", "registered before the run");
                 self.lb.groups[g.index()].refresh(gspec);
             }
-            self.start_checks(g.0, member);
-            self.host_counts_changed(g.index());
+            self.start_checks(g, member);
+            self.host_counts_changed(g);
         }
         let run = &mut self.scaling.groups[a as usize];
         run.members[m as usize].state = Lifecycle::InService;
@@ -371,7 +371,7 @@ impl World<'_> {
             });
             if let Some(gm) = gm {
                 longest = longest.max(self.sc.target_groups[g.index()].deregistration_delay);
-                self.deregister(g.0, gm as u32);
+                self.deregister(g, gm as u32);
             }
         }
         let state = self.scaling.groups[a as usize].members[m as usize].state;

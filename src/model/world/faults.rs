@@ -6,7 +6,7 @@ use crate::engine::{RngStream, SimDuration, SimTime};
 use crate::model::event::Event;
 use crate::model::fault::{FaultKind, FaultTarget, FaultTiming};
 use crate::model::health::CheckFailure;
-use crate::model::ids::InstanceId;
+use crate::model::ids::{CheckerId, FaultId, InstanceId, OperationId};
 use crate::recorder::{Origin, WsClose};
 use crate::scenario::Scenario;
 
@@ -50,7 +50,9 @@ impl World<'_> {
             if SimTime::ZERO + start < self.end {
                 self.queue.schedule(
                     SimTime::ZERO + start,
-                    Event::FaultStarts { fault: f as u32 },
+                    Event::FaultStarts {
+                        fault: FaultId(f as u32),
+                    },
                 );
             }
         }
@@ -59,7 +61,7 @@ impl World<'_> {
                 self.queue.schedule(
                     SimTime::ZERO + op.at,
                     Event::OperationDue {
-                        operation: o as u32,
+                        operation: OperationId(o as u32),
                     },
                 );
             }
@@ -70,11 +72,11 @@ impl World<'_> {
         SimDuration::from_nanos_f64(self.faults.rngs[fault].exp1() * mean.0 as f64)
     }
 
-    pub(super) fn on_fault_starts(&mut self, fault: u32) {
-        let spec = &self.sc.faults[fault as usize];
+    pub(super) fn on_fault_starts(&mut self, fault: FaultId) {
+        let spec = &self.sc.faults[fault.index()];
         let recovery = match spec.timing {
             FaultTiming::Once { duration, .. } => duration,
-            FaultTiming::Random { mttr, .. } => mttr.map(|m| self.exponential(fault as usize, m)),
+            FaultTiming::Random { mttr, .. } => mttr.map(|m| self.exponential(fault.index(), m)),
         };
         let until = match recovery {
             Some(d) => format!("for {:.0} s", d.as_secs_f64()),
@@ -123,27 +125,27 @@ impl World<'_> {
         for &i in &hits {
             self.fault_begins(i, spec.kind);
         }
-        self.faults.hits[fault as usize] = hits;
+        self.faults.hits[fault.index()] = hits;
         if let Some(d) = recovery {
             self.queue
                 .schedule(self.now + d, Event::FaultEnds { fault });
         }
     }
 
-    pub(super) fn on_fault_ends(&mut self, fault: u32) {
-        let spec = &self.sc.faults[fault as usize];
+    pub(super) fn on_fault_ends(&mut self, fault: FaultId) {
+        let spec = &self.sc.faults[fault.index()];
         self.rec.activity(
             self.now,
             "fault",
             spec.subject.clone(),
             format!("{} ends: recovered", spec.kind.as_str()),
         );
-        let hits = std::mem::take(&mut self.faults.hits[fault as usize]);
+        let hits = std::mem::take(&mut self.faults.hits[fault.index()]);
         for &i in &hits {
             self.fault_ends(i, spec.kind);
         }
         if let FaultTiming::Random { mtbf, .. } = spec.timing {
-            let next = self.now + self.exponential(fault as usize, mtbf);
+            let next = self.now + self.exponential(fault.index(), mtbf);
             if next < self.end {
                 self.queue.schedule(next, Event::FaultStarts { fault });
             }
@@ -211,13 +213,13 @@ impl World<'_> {
     /// The application on instance `i` dies or restarts: every request and health check it held is
     /// reset (the ALB answers 502 to those still waiting) and its queues are emptied.
     fn drop_everything(&mut self, i: InstanceId) {
-        self.close_websockets(WsClose::TargetFailure, |_, _, instance| instance == i.0);
+        self.close_websockets(WsClose::TargetFailure, |_, _, instance| instance == i);
         for slot in 0..self.lb.requests.capacity() {
             if !self.lb.requests.is_occupied(slot) {
                 continue;
             }
             let r = self.lb.requests[slot];
-            let held = r.instance == i.0 && matches!(r.stage, Stage::AtTarget | Stage::Abandoned);
+            let held = r.instance == i && matches!(r.stage, Stage::AtTarget | Stage::Abandoned);
             if !held {
                 continue;
             }
@@ -231,7 +233,7 @@ impl World<'_> {
                 self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
             }
         }
-        let checks: Vec<(u32, u32, u32)> = (self.health.in_flight.occupied())
+        let checks: Vec<(u32, CheckerId, u32)> = (self.health.in_flight.occupied())
             .filter(|(_, c)| c.instance == i)
             .map(|(slot, c)| (slot, c.checker, c.seq))
             .collect();

@@ -7,12 +7,12 @@
 //! changes the group's routable set.
 
 use super::slab::Slab;
-use super::{NO_GROUP, Request, Stage, World};
+use super::{Request, Stage, World};
 use crate::engine::{RngStream, SimDuration};
 use crate::model::event::Event;
 use crate::model::fault::OperationKind;
 use crate::model::health::{CheckFailure, HealthState, Transition};
-use crate::model::ids::InstanceId;
+use crate::model::ids::{CheckerId, InstanceId, OperationId, TargetGroupId};
 use crate::model::instance::Job;
 use crate::recorder::WsClose;
 use crate::scenario::Scenario;
@@ -46,7 +46,7 @@ impl HealthChecks {
 #[derive(Clone, Copy, Debug)]
 pub(super) struct InFlightCheck {
     /// The checker that sent it.
-    pub checker: u32,
+    pub checker: CheckerId,
     /// Which of that checker's checks it is.
     pub seq: u32,
     /// The instance it was sent to.
@@ -56,7 +56,7 @@ pub(super) struct InFlightCheck {
 /// One load balancer node checking one registered target.
 #[derive(Clone, Debug)]
 pub(super) struct Checker {
-    group: u32,
+    group: TargetGroupId,
     member: u32,
     node: u32,
     /// Member generation it was started for; stale after (de)registration.
@@ -81,28 +81,28 @@ impl World<'_> {
                         .set(HealthState::Healthy, "", "registered before the run");
                 }
                 self.lb.groups[g].refresh(spec);
-                self.start_checks(g as u32, m);
+                self.start_checks(TargetGroupId(g as u32), m);
             }
-            self.host_counts_changed(g);
+            self.host_counts_changed(TargetGroupId(g as u32));
         }
     }
 
     /// Starts the health checks of a member (one checker per load balancer node).
-    pub(super) fn start_checks(&mut self, g: u32, m: u32) {
-        let spec = &self.sc.target_groups[g as usize];
+    pub(super) fn start_checks(&mut self, g: TargetGroupId, m: u32) {
+        let spec = &self.sc.target_groups[g.index()];
         if !spec.health.enabled {
             return;
         }
-        let generation = self.lb.groups[g as usize].members[m as usize].generation;
+        let generation = self.lb.groups[g.index()].members[m as usize].generation;
         for node in 0..spec.health.nodes {
             let first = match spec.health.first_check_delay {
                 Some(d) if node == 0 => d,
                 // Assumption: each node's first check is at a random time within one interval.
                 _ => SimDuration(
-                    (self.health.rngs[g as usize].uniform() * spec.health.interval.0 as f64) as u64,
+                    (self.health.rngs[g.index()].uniform() * spec.health.interval.0 as f64) as u64,
                 ),
             };
-            let checker = self.health.checkers.len() as u32;
+            let checker = CheckerId(self.health.checkers.len() as u32);
             self.health.checkers.push(Checker {
                 group: g,
                 member: m,
@@ -116,10 +116,10 @@ impl World<'_> {
         }
     }
 
-    pub(super) fn on_health_check_due(&mut self, checker: u32) {
-        let c = self.health.checkers[checker as usize].clone();
-        let spec = &self.sc.target_groups[c.group as usize];
-        let member = &self.lb.groups[c.group as usize].members[c.member as usize];
+    pub(super) fn on_health_check_due(&mut self, checker: CheckerId) {
+        let c = self.health.checkers[checker.index()].clone();
+        let spec = &self.sc.target_groups[c.group.index()];
+        let member = &self.lb.groups[c.group.index()].members[c.member as usize];
         let active = member.generation == c.generation
             && !matches!(
                 member.health.state,
@@ -134,7 +134,7 @@ impl World<'_> {
         );
         let seq = c.seq.wrapping_add(1);
         {
-            let ch = &mut self.health.checkers[checker as usize];
+            let ch = &mut self.health.checkers[checker.index()];
             ch.seq = seq;
             ch.pending = true;
         }
@@ -154,7 +154,7 @@ impl World<'_> {
         let mut work = spec
             .health
             .service_time
-            .sample(&mut self.health.rngs[c.group as usize]);
+            .sample(&mut self.health.rngs[c.group.index()]);
         if inst.slow_factor != 1.0 {
             work = SimDuration::from_nanos_f64(work.0 as f64 * inst.slow_factor);
         }
@@ -172,7 +172,7 @@ impl World<'_> {
         }
     }
 
-    pub(super) fn on_health_check_timeout(&mut self, checker: u32, seq: u32) {
+    pub(super) fn on_health_check_timeout(&mut self, checker: CheckerId, seq: u32) {
         self.check_result(checker, seq, Err(CheckFailure::Timeout));
     }
 
@@ -185,8 +185,8 @@ impl World<'_> {
             return; // the answer cannot reach the node: the check times out
         }
         let status = inst.health_status.unwrap_or(200);
-        let c = &self.health.checkers[r.checker as usize];
-        let result = if self.sc.target_groups[c.group as usize]
+        let c = &self.health.checkers[r.checker.index()];
+        let result = if self.sc.target_groups[c.group.index()]
             .health
             .matches(status)
         {
@@ -200,11 +200,11 @@ impl World<'_> {
     /// A check's outcome (the first one to arrive of answer and timeout counts).
     pub(super) fn check_result(
         &mut self,
-        checker: u32,
+        checker: CheckerId,
         seq: u32,
         result: Result<(), CheckFailure>,
     ) {
-        let c = &mut self.health.checkers[checker as usize];
+        let c = &mut self.health.checkers[checker.index()];
         if !c.pending || c.seq != seq {
             return;
         }
@@ -213,8 +213,8 @@ impl World<'_> {
             return; // assumption: the first node's view is the target's state
         }
         let (g, m) = (c.group, c.member);
-        let spec = &self.sc.target_groups[g as usize];
-        let member = &mut self.lb.groups[g as usize].members[m as usize];
+        let spec = &self.sc.target_groups[g.index()];
+        let member = &mut self.lb.groups[g.index()].members[m as usize];
         if member.generation != c.generation {
             return;
         }
@@ -224,18 +224,18 @@ impl World<'_> {
     }
 
     /// Logs a target state change and updates routing and host counts.
-    fn transition(&mut self, g: u32, m: u32, t: Transition) {
-        let spec = &self.sc.target_groups[g as usize];
-        let instance = self.lb.groups[g as usize].members[m as usize].instance;
+    fn transition(&mut self, g: TargetGroupId, m: u32, t: Transition) {
+        let spec = &self.sc.target_groups[g.index()];
+        let instance = self.lb.groups[g.index()].members[m as usize].instance;
         let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         let reason = if t.reason.is_empty() {
             String::new()
         } else {
             format!("{}: ", t.reason)
         };
-        let was_open = self.lb.groups[g as usize].failing_open;
-        self.lb.groups[g as usize].refresh(spec);
-        let slow = self.lb.groups[g as usize].slow_start_after_transition(m, self.now, spec);
+        let was_open = self.lb.groups[g.index()].failing_open;
+        self.lb.groups[g.index()].refresh(spec);
+        let slow = self.lb.groups[g.index()].slow_start_after_transition(m, self.now, spec);
         self.rec.activity(
             self.now,
             "target-health",
@@ -256,12 +256,12 @@ impl World<'_> {
             self.rec
                 .activity(self.now, "target-health", subject, message);
         }
-        let open = self.lb.groups[g as usize].failing_open;
+        let open = self.lb.groups[g.index()].failing_open;
         if open != was_open {
             let message = if open {
                 "no healthy target left: failing open, routing to all unhealthy targets".to_string()
             } else {
-                let (healthy, _) = self.lb.groups[g as usize].host_counts();
+                let (healthy, _) = self.lb.groups[g.index()].host_counts();
                 if healthy >= spec.minimum_healthy_targets {
                     "enough targets are healthy again: routing only to healthy targets".to_string()
                 } else {
@@ -272,29 +272,31 @@ impl World<'_> {
             self.rec
                 .activity(self.now, "target-group", spec.name.clone(), message);
         }
-        self.host_counts_changed(g as usize);
+        self.host_counts_changed(g);
     }
 
-    pub(super) fn host_counts_changed(&mut self, g: usize) {
-        let (healthy, unhealthy) = self.lb.groups[g].host_counts();
-        self.rec.host_counts(g, self.now, healthy, unhealthy);
+    /// Tells the recorder a group's healthy and unhealthy counts (`HealthyHostCount`).
+    pub(super) fn host_counts_changed(&mut self, g: TargetGroupId) {
+        let (healthy, unhealthy) = self.lb.groups[g.index()].host_counts();
+        self.rec
+            .host_counts(g.index(), self.now, healthy, unhealthy);
     }
 
     /// A scheduled register/deregister operation.
-    pub(super) fn on_operation(&mut self, operation: u32) {
-        let op = self.sc.operations[operation as usize].clone();
-        let g = op.group.0;
-        let spec = &self.sc.target_groups[g as usize];
+    pub(super) fn on_operation(&mut self, operation: OperationId) {
+        let op = self.sc.operations[operation.index()].clone();
+        let g = op.group;
+        let spec = &self.sc.target_groups[g.index()];
         let id = &self.fleet[op.instance].spec.id;
         match op.kind {
             OperationKind::Register => {
-                let existing = self.lb.groups[g as usize]
+                let existing = self.lb.groups[g.index()]
                     .members
                     .iter()
                     .position(|m| m.instance == op.instance);
                 if existing.is_some_and(|m| {
                     !matches!(
-                        self.lb.groups[g as usize].members[m].health.state,
+                        self.lb.groups[g.index()].members[m].health.state,
                         HealthState::Unused
                     )
                 }) {
@@ -303,8 +305,8 @@ impl World<'_> {
                         .activity(self.now, "registration", spec.name.clone(), msg);
                     return;
                 }
-                let m = self.lb.groups[g as usize].register(op.instance, spec);
-                let state = self.lb.groups[g as usize].members[m as usize].health.state;
+                let m = self.lb.groups[g.index()].register(op.instance, spec);
+                let state = self.lb.groups[g.index()].members[m as usize].health.state;
                 let detail = if state == HealthState::Initial {
                     "registered: initial (Elb.RegistrationInProgress), in service after one passing health check"
                 } else {
@@ -317,10 +319,10 @@ impl World<'_> {
                     detail.to_string(),
                 );
                 self.start_checks(g, m);
-                self.host_counts_changed(g as usize);
+                self.host_counts_changed(g);
             }
             OperationKind::Deregister => {
-                let Some(m) = self.lb.groups[g as usize].members.iter().position(|m| {
+                let Some(m) = self.lb.groups[g.index()].members.iter().position(|m| {
                     m.instance == op.instance
                         && !matches!(m.health.state, HealthState::Unused | HealthState::Draining)
                 }) else {
@@ -335,9 +337,9 @@ impl World<'_> {
     }
 
     /// Starts draining a member: no new requests; in-flight ones may finish until the delay ends.
-    pub(super) fn deregister(&mut self, g: u32, m: u32) {
-        let spec = &self.sc.target_groups[g as usize];
-        let member = &mut self.lb.groups[g as usize].members[m as usize];
+    pub(super) fn deregister(&mut self, g: TargetGroupId, m: u32) {
+        let spec = &self.sc.target_groups[g.index()];
+        let member = &mut self.lb.groups[g.index()].members[m as usize];
         member.generation = member.generation.wrapping_add(1);
         let generation = member.generation;
         let delay = spec.deregistration_delay;
@@ -360,16 +362,16 @@ impl World<'_> {
                 generation,
             },
         );
-        if self.lb.groups[g as usize].members[m as usize].in_flight == 0 {
+        if self.lb.groups[g.index()].members[m as usize].in_flight == 0 {
             self.drained(g, m);
         }
     }
 
     /// A draining member has no request in flight any more: deregistration is complete (AWS keeps
     /// showing `draining` until the delay ends).
-    pub(super) fn drained(&mut self, g: u32, m: u32) {
-        let spec = &self.sc.target_groups[g as usize];
-        let instance = self.lb.groups[g as usize].members[m as usize].instance;
+    pub(super) fn drained(&mut self, g: TargetGroupId, m: u32) {
+        let spec = &self.sc.target_groups[g.index()];
+        let instance = self.lb.groups[g.index()].members[m as usize].instance;
         self.asg_member_drained(instance);
         let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         self.rec.activity(
@@ -382,13 +384,13 @@ impl World<'_> {
 
     /// The deregistration delay ended: requests still in flight are cut off (502) and the target
     /// becomes `unused`.
-    pub(super) fn on_drain_timeout(&mut self, g: u32, m: u32, generation: u32) {
-        let member = &self.lb.groups[g as usize].members[m as usize];
+    pub(super) fn on_drain_timeout(&mut self, g: TargetGroupId, m: u32, generation: u32) {
+        let member = &self.lb.groups[g.index()].members[m as usize];
         if member.generation != generation || member.health.state != HealthState::Draining {
             return;
         }
         // Unused first, so that cutting the last requests off does not read as "drained".
-        let member = &mut self.lb.groups[g as usize].members[m as usize];
+        let member = &mut self.lb.groups[g.index()].members[m as usize];
         let Some(mut t) = member
             .health
             .set(HealthState::Unused, "Target.NotRegistered", "")
@@ -419,7 +421,7 @@ impl World<'_> {
             }
             let r = self.lb.requests[slot];
             let waiting = matches!(r.stage, Stage::AtTarget | Stage::Lost | Stage::Connecting);
-            if r.group == NO_GROUP || !waiting || !which(&r) {
+            if r.group == TargetGroupId::NONE || !waiting || !which(&r) {
                 continue;
             }
             n += 1;

@@ -1,12 +1,12 @@
 //! Work at instances: handing a job (a request or a health check) to an instance, its completion
 //! (fixed-speed or processor-shared), and where its answer goes.
 
+use super::World;
 use super::fleet;
 use super::load_balancer::Stage;
-use super::{NO_USER, World};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::event::Event;
-use crate::model::ids::InstanceId;
+use crate::model::ids::{InstanceId, UserId};
 use crate::model::instance::{Admission, Job, JobKind};
 use crate::recorder::Origin;
 
@@ -71,7 +71,7 @@ impl World<'_> {
     pub(super) fn job_instance(&self, job: Job, generation: u32) -> Option<InstanceId> {
         match job.kind() {
             JobKind::Request(slot) => (self.lb.requests.is_live(slot, generation))
-                .then(|| InstanceId(self.lb.requests[slot].instance)),
+                .then(|| self.lb.requests[slot].instance),
             JobKind::HealthCheck(slot) => (self.health.in_flight.is_live(slot, generation))
                 .then(|| self.health.in_flight[slot].instance),
         }
@@ -150,7 +150,7 @@ impl World<'_> {
         let (stage, user, client, rtype, dispatched) = (
             r.stage,
             r.user,
-            r.client as usize,
+            r.client.index(),
             r.rtype as usize,
             r.dispatched,
         );
@@ -164,7 +164,7 @@ impl World<'_> {
                 // The response cannot get back through the network: the ALB keeps waiting.
                 self.lb.requests[slot].stage = Stage::Lost;
             }
-            _ if user != NO_USER && self.is_websocket_user(user) => {
+            _ if user != UserId::NONE && self.is_websocket_user(user) => {
                 self.websocket_established(slot)
             }
             _ => {

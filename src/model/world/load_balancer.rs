@@ -8,7 +8,7 @@ use super::sessions::Sessions;
 use super::slab::Slab;
 use crate::engine::{RngStream, SimTime};
 use crate::model::connection::{Conn, ConnRules};
-use crate::model::ids::{ListenerId, RouteId};
+use crate::model::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId, UserId};
 use crate::model::target_group::TargetGroupState;
 use crate::scenario::Scenario;
 use std::collections::VecDeque;
@@ -32,17 +32,19 @@ pub(super) enum Stage {
 /// A client request in flight.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Request {
-    pub client: u32,
+    pub client: ClientId,
     pub rtype: u32,
-    pub user: u32,
+    /// Its user, or `UserId::NONE` for an open-loop request.
+    pub user: UserId,
     pub listener: ListenerId,
     pub route: RouteId,
     pub arrived: SimTime,
     pub dispatched: SimTime,
     pub conn: Conn,
-    pub group: u32,
+    /// Its target group once forwarded, else `TargetGroupId::NONE`.
+    pub group: TargetGroupId,
     pub member: u32,
-    pub instance: u32,
+    pub instance: InstanceId,
     /// Cookie jar, or `NO_SESSION`.
     pub session: u32,
     /// HTTP/2 connection slot in the client's pool, or `NO_H2`.

@@ -39,17 +39,13 @@ mod websocket;
 use super::client::Load;
 use super::connection::Conn;
 use super::event::Event;
-use super::ids::ClientId;
+use super::ids::{ClientId, UserId};
 use crate::engine::{EventQueue, SimDuration, SimTime};
 use crate::recorder::{Origin, Recorder, RunResult};
 use crate::scenario::Scenario;
 use load_balancer::{Request, Stage};
 use traffic::User;
 
-/// No user: an open-loop request.
-const NO_USER: u32 = u32::MAX;
-/// Not forwarded to a target group (yet).
-const NO_GROUP: u32 = u32::MAX;
 /// How long the ALB waits for a TCP connection to a target (`aws-behavior.md` §6.5).
 const CONNECT_TIMEOUT: SimDuration = SimDuration::from_secs(10);
 
@@ -147,7 +143,7 @@ impl<'s> World<'s> {
                 load => {
                     let (count, spawn_interval) = load.population().expect("closed-loop load");
                     for k in 0..count {
-                        let user = self.traffic.users.len() as u32;
+                        let user = UserId(self.traffic.users.len() as u32);
                         self.traffic.users.push(User { client });
                         self.traffic.ws.push(websocket::WsConn::default());
                         self.traffic.user_conns.extend(std::iter::repeat_n(
@@ -268,7 +264,7 @@ impl<'s> World<'s> {
         match event {
             Event::RequestArrives { client } => self.on_request_arrives(client),
             Event::UserWakes { user } => {
-                let client = self.traffic.users[user as usize].client;
+                let client = self.traffic.users[user.index()].client;
                 self.start_request(client, user);
             }
             Event::HandshakeDone { slot, generation } => {

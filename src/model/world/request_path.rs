@@ -14,13 +14,13 @@
 //! ```
 
 use super::load_balancer::{Request, Stage};
-use super::{CONNECT_TIMEOUT, NO_GROUP, NO_USER, World, sessions};
+use super::{CONNECT_TIMEOUT, World, sessions};
 use crate::engine::SimDuration;
 use crate::model::client::Load;
 use crate::model::connection::{NO_H2, reuse_or_open};
 use crate::model::event::Event;
 use crate::model::health::HealthState;
-use crate::model::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId};
+use crate::model::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId, UserId};
 use crate::model::instance::Job;
 use crate::model::route::Route;
 use crate::recorder::Origin;
@@ -36,12 +36,12 @@ impl World<'_> {
                 }
             }
         }
-        self.start_request(client, NO_USER);
+        self.start_request(client, UserId::NONE);
     }
 
     /// A client (or one of its users) sends a new request of a random type.
     #[inline(always)]
-    pub(super) fn start_request(&mut self, client: ClientId, user: u32) {
+    pub(super) fn start_request(&mut self, client: ClientId, user: UserId) {
         let spec = &self.sc.clients[client.index()];
         // A single request type needs no draw (the mix stream is the client's own, so skipping it
         // changes no other stream).
@@ -51,8 +51,8 @@ impl World<'_> {
             spec.pick_type(self.traffic.clients[client.index()].mix.uniform())
         };
         let t = &spec.types[rtype];
-        let session = if user != NO_USER {
-            user
+        let session = if user != UserId::NONE {
+            user.0
         } else if spec.sessions > 0 {
             let k = self.traffic.session_rngs[client.index()].below(spec.sessions as usize) as u32;
             self.lb.sessions.client_base[client.index()] + k
@@ -68,13 +68,13 @@ impl World<'_> {
         &mut self,
         client: ClientId,
         rtype: u32,
-        user: u32,
+        user: UserId,
         session: u32,
         listener: ListenerId,
         route: RouteId,
     ) {
         let spec = &self.sc.clients[client.index()];
-        let (conn, fresh, h2) = if user == NO_USER
+        let (conn, fresh, h2) = if user == UserId::NONE
             && spec.http2
             && spec.keep_alive
             && self.sc.listeners[listener.index()].http2
@@ -84,12 +84,12 @@ impl World<'_> {
                 pool.open_stream(self.now, &self.lb.conn_rules, &mut self.rec.connections);
             (conn, fresh, slot)
         } else {
-            let idle = if user == NO_USER {
+            let idle = if user == UserId::NONE {
                 self.traffic.clients[client.index()].pools[listener.index()].take(self.now)
             } else {
                 Some(
                     self.traffic.user_conns
-                        [user as usize * self.sc.listeners.len() + listener.index()],
+                        [user.index() * self.sc.listeners.len() + listener.index()],
                 )
             };
             let (conn, fresh) = reuse_or_open(idle, self.now, &mut self.rec.connections);
@@ -103,7 +103,7 @@ impl World<'_> {
             SimDuration::ZERO
         };
         let slot = self.lb.requests.insert(Request {
-            client: client.0,
+            client,
             rtype,
             user,
             listener,
@@ -111,9 +111,9 @@ impl World<'_> {
             arrived: self.now,
             dispatched: self.now,
             conn,
-            group: NO_GROUP,
+            group: TargetGroupId::NONE,
             member: 0,
-            instance: 0,
+            instance: InstanceId(0),
             session,
             h2,
             stage: Stage::Handshake,
@@ -154,14 +154,9 @@ impl World<'_> {
                 let follow = *follow;
                 self.respond(slot, *status, Origin::LoadBalancer, None, 0);
                 match follow {
-                    Some((listener, route)) => self.send(
-                        ClientId(r.client),
-                        r.rtype,
-                        r.user,
-                        r.session,
-                        listener,
-                        route,
-                    ),
+                    Some((listener, route)) => {
+                        self.send(r.client, r.rtype, r.user, r.session, listener, route)
+                    }
                     None => self.user_done(r.user),
                 }
             }
@@ -173,7 +168,7 @@ impl World<'_> {
     pub(super) fn forward(&mut self, slot: u32, g: TargetGroupId) {
         let spec = &self.sc.target_groups[g.index()];
         let session = self.lb.requests[slot].session;
-        self.lb.requests[slot].group = g.0;
+        self.lb.requests[slot].group = g;
         let picked = match self.sticky_member(session, g) {
             Some(Ok(member)) => Some(member),
             _ => {
@@ -191,9 +186,9 @@ impl World<'_> {
         let target = self.lb.groups[g.index()].members[member as usize].instance;
         let r = &mut self.lb.requests[slot];
         r.member = member;
-        r.instance = target.0;
+        r.instance = target;
         r.dispatched = self.now;
-        let (client, rtype) = (r.client as usize, r.rtype as usize);
+        let (client, rtype) = (r.client.index(), r.rtype as usize);
         let inst = &self.fleet[target].state;
         if inst.blocked > 0 {
             // The SYN is dropped (security group, AZ outage): 504 after the connect timeout.
@@ -245,10 +240,10 @@ impl World<'_> {
     #[inline(always)]
     pub(super) fn release_target(&mut self, slot: u32) {
         let r = &self.lb.requests[slot];
-        let (instance, group, member) = (InstanceId(r.instance), r.group, r.member);
+        let (instance, group, member) = (r.instance, r.group, r.member);
         let inst = &mut self.fleet[instance].state;
         inst.outstanding = inst.outstanding.saturating_sub(1);
-        let m = &mut self.lb.groups[group as usize].members[member as usize];
+        let m = &mut self.lb.groups[group.index()].members[member as usize];
         m.in_flight -= 1;
         if m.in_flight == 0 && m.health.state == HealthState::Draining {
             self.drained(group, member);
@@ -299,12 +294,12 @@ impl World<'_> {
             r.group,
             r.arrived,
             r.h2,
-            r.client as usize,
+            r.client.index(),
             r.listener.index(),
             r.conn,
             r.user,
         );
-        let group = (group != NO_GROUP).then_some(group as usize);
+        let group = (group != TargetGroupId::NONE).then_some(group.index());
         self.rec.response(
             status,
             origin,
@@ -323,23 +318,23 @@ impl World<'_> {
             self.lb
                 .conn_rules
                 .release(conn, self.now, keep_alive, &mut self.rec.connections);
-        if user == NO_USER {
+        if user == UserId::NONE {
             if let Some(c) = back {
                 self.traffic.clients[client].pools[listener].put(c);
             }
         } else {
-            let k = user as usize * self.sc.listeners.len() + listener;
+            let k = user.index() * self.sc.listeners.len() + listener;
             self.traffic.user_conns[k] = back.unwrap_or_default();
         }
     }
 
     /// A user's request got its final answer: think, then send the next one.
     #[inline(always)]
-    pub(super) fn user_done(&mut self, user: u32) {
-        if user == NO_USER {
+    pub(super) fn user_done(&mut self, user: UserId) {
+        if user == UserId::NONE {
             return;
         }
-        let client = self.traffic.users[user as usize].client;
+        let client = self.traffic.users[user.index()].client;
         let pause = match &self.sc.clients[client.index()].load {
             Load::Users { think, .. } => {
                 think.sample(&mut self.traffic.clients[client.index()].think)

@@ -147,7 +147,7 @@ impl World<'_> {
         for event in self.queue.pending_between(stall.to, horizon) {
             match *event {
                 super::Event::UserWakes { user } => {
-                    wakes[self.traffic.users[user as usize].client.index()] += 1
+                    wakes[self.traffic.users[user.index()].client.index()] += 1
                 }
                 super::Event::RequestArrives { client } => wakes[client.index()] += 1,
                 e => other = Some(e.describe()),
