@@ -5,13 +5,14 @@ use crate::report::terminal::human_duration;
 use crate::scenario;
 use anyhow::Result;
 
-/// Checks each model. For a valid one prints `ok: …` on stdout and its warnings on stderr
+/// Checks each model, with the command line's overrides applied as `run` applies them. For a valid one prints `ok: …` on stdout and its warnings on stderr
 /// (`warning: FILE: path: message`); for an invalid one every error (`error: FILE: path:
 /// message`, then a count). Fails (exit 2) if any model is invalid; warnings alone do not fail.
 pub fn validate(a: &ValidateArgs) -> Result<()> {
+    let overrides = a.overrides.overrides();
     let mut broken = 0usize;
     for path in &a.models {
-        match scenario::load(path) {
+        match scenario::load_with(path, &overrides) {
             Ok(s) => {
                 println!(
                     "ok: {} ({}: {}, {}, {}, {}, {}, {}{})",
@@ -38,7 +39,7 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
             }
             Err(e) => {
                 broken += 1;
-                for line in super::model_error_lines(&e) {
+                for line in super::load_error_lines(&e) {
                     eprintln!("{line}");
                 }
             }

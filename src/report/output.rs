@@ -30,10 +30,12 @@
 mod allowed;
 #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
 mod exchange;
+pub mod files;
 pub mod manifest;
 mod staging;
 
-pub use manifest::Manifest;
+pub use files::{RESULT_FILES, RunOutput};
+pub use manifest::{Manifest, ManifestOverride};
 
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
