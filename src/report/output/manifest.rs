@@ -111,9 +111,23 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let mut m = Manifest::for_run(Path::new("models/q.json"), "q", 7);
         m.files = vec!["summary.json".into()];
+        m.overrides = vec![ManifestOverride {
+            path: "duration".into(),
+            value: serde_json::json!("5m"),
+            given_as: "--set duration=5m".into(),
+        }];
         fs::write(tmp.path().join(FILE_NAME), m.to_json()).unwrap();
         assert_eq!(Manifest::read(tmp.path()), Some(m));
         assert!(is_albsim_folder(tmp.path()));
+    }
+
+    #[test]
+    fn a_manifest_from_before_overrides_were_recorded_is_still_a_mark() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = r#"{"written_by": "albsim", "albsim_version": "0.1.0", "model_file": "m.json", "model": "m", "seed": 1, "files": []}"#;
+        fs::write(tmp.path().join(FILE_NAME), old).unwrap();
+        let m = Manifest::read(tmp.path()).expect("albsim's");
+        assert!(m.overrides.is_empty());
     }
 
     #[test]

@@ -142,7 +142,7 @@ fn blame(
     };
     let already = without.and_then(field_errors).map_or(Vec::new(), |e| e.0);
     let in_file = |e: &FieldError| already.contains(e);
-    if errors.iter().all(|e| in_file(e)) {
+    if errors.iter().all(in_file) {
         return LoadError::Model(with);
     }
     let problems = errors
@@ -210,4 +210,113 @@ fn field_errors(e: &ModelError) -> Option<(Vec<FieldError>, bool)> {
 fn inside(path: &str, at: &str) -> bool {
     path.strip_prefix(at)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn field(path: &str, message: &str) -> FieldError {
+        FieldError {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    fn several(errors: Vec<FieldError>) -> ModelError {
+        ModelError::Several {
+            file: "m.json".into(),
+            errors,
+            truncated: false,
+        }
+    }
+
+    /// Blames `with` on `texts` (applied to `model`), with `without` the file's own errors.
+    fn blamed(model: Value, texts: &[&str], with: ModelError, without: ModelError) -> Vec<String> {
+        let overrides: Vec<Override> = texts.iter().map(|t| Override::parse(t).unwrap()).collect();
+        let applied = apply(&mut model.clone(), &overrides).unwrap();
+        blame(
+            with,
+            Some(&without),
+            &overrides,
+            &applied,
+            "m.json".as_ref(),
+        )
+        .lines()
+    }
+
+    #[test]
+    fn a_problem_is_named_after_the_override_that_holds_changed_or_sits_beside_it() {
+        let model = json!({ "g": [ { "Min": 1, "Max": 2, "t": { "a": 1 } } ], "d": 1 });
+        let with = several(vec![
+            field("g[0].t.b", "holds"),
+            field("g[0]", "changed inside"),
+            field("g[0].Max", "beside"),
+            field("d", "the file's own"),
+            field("x", "nobody's"),
+        ]);
+        let without = several(vec![field("d", "the file's own")]);
+        assert_eq!(
+            blamed(model, &["g[0].t={\"b\":1}", "g[0].Min=5"], with, without),
+            [
+                "--set g[0].t={\"b\":1}: g[0].t.b: holds",
+                "--set g[0].Min=5: g[0]: changed inside",
+                "--set g[0].Min=5: g[0].Max: beside",
+                "m.json: d: the file's own",
+                "m.json (with --set g[0].t={\"b\":1}, --set g[0].Min=5): x: nobody's",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_last_override_that_explains_a_problem_is_named() {
+        let model = json!({ "a": { "b": 1 } });
+        let with = several(vec![field("a.b", "wrong"), field("a.c", "also wrong")]);
+        assert_eq!(
+            blamed(model, &["a.b=2", "a={\"b\":3}"], with, several(vec![])),
+            [
+                "--set a={\"b\":3}: a.b: wrong",
+                "--set a={\"b\":3}: a.c: also wrong"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_option_that_names_its_path_is_not_followed_by_it_again() {
+        let overrides = [Override::from_option(
+            "--duration",
+            "9d",
+            "duration",
+            json!("9d"),
+        )];
+        let applied = apply(&mut json!({}), &overrides).unwrap();
+        let with = ModelError::Invalid {
+            file: "m.json".into(),
+            path: "duration".into(),
+            message: "too long".into(),
+        };
+        let e = blame(with, None, &overrides, &applied, "m.json".as_ref());
+        assert_eq!(e.lines(), ["--duration 9d: too long"]);
+        assert_eq!(e.count(), 1);
+        assert_eq!(e.file(), Path::new("m.json"));
+    }
+
+    #[test]
+    fn errors_the_file_has_anyway_stay_the_files_own() {
+        let with = several(vec![field("a", "x"), field("b", "y")]);
+        let e = blame(
+            with,
+            Some(&several(vec![field("b", "y"), field("a", "x")])),
+            &[Override::parse("c=1").unwrap()],
+            &[],
+            "m.json".as_ref(),
+        );
+        assert!(
+            matches!(e, LoadError::Model(ModelError::Several { .. })),
+            "{e}"
+        );
+        assert!(inside("a.b", "a") && inside("a[0]", "a") && inside("a", "a"));
+        assert!(!inside("a.bc", "a.b") && !inside("ab", "a"));
+    }
 }
