@@ -12,8 +12,8 @@ Examples:
       Run the model; results go to output/quickstart/
   albsim run models/quickstart.json --seed 7 --duration 2h --out /tmp/qs
       Another seed, a longer run, another folder
-  albsim run models/target-tracking-cpu.json --set 'auto_scaling_groups[0].DefaultCooldown=120'
-      Change one value of the model without editing the file
+  albsim run models/target-tracking-cpu.json --set 'auto_scaling_groups[0].MaxSize=6'
+      Change a value of the model without editing the file (repeatable)
   albsim run models/traffic-doubles.json --max-wall 2m
       Stop after 2 minutes of wall-clock time at the latest (results marked partial)
   albsim validate models/*.json
