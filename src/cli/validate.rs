@@ -3,6 +3,7 @@
 use super::args::ValidateArgs;
 use crate::report::terminal::human_duration;
 use crate::scenario;
+use crate::scenario::overrides::LoadError;
 use anyhow::Result;
 
 /// Checks each model, with the command line's overrides applied as `run` applies them. For a valid one prints `ok: …` on stdout and its warnings on stderr
@@ -41,6 +42,12 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
                 broken += 1;
                 for line in super::load_error_lines(&e) {
                     eprintln!("{line}");
+                }
+                // An override's problem names the override, not the file: say which file.
+                let only_named_by_overrides =
+                    matches!(e, LoadError::Overridden { .. }) && e.count() == 1;
+                if only_named_by_overrides && a.models.len() > 1 {
+                    eprintln!("{}: 1 error", path.display());
                 }
             }
         }

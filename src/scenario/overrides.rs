@@ -61,12 +61,11 @@ impl Override {
         })
     }
 
-    /// The override an option stands for: `--duration 2h` sets `duration` to `"2h"`.
-    pub fn from_option(option: &str, shown: &str, path: &str, value: Value) -> Override {
-        // The options' paths are plain keys.
-        let (path, _) = path::parse_prefix(path).expect("an option's path is a plain key");
+    /// The override an option stands for: `--duration 2h` sets the top-level `key` `duration`
+    /// to `"2h"`; `shown` is the option's value as given.
+    pub fn from_option(option: &str, shown: &str, key: &str, value: Value) -> Override {
         Override {
-            path,
+            path: OverridePath::top_level(key),
             value,
             origin: if shown.is_empty() || shown.contains(char::is_whitespace) {
                 format!("{option} {shown:?}")

@@ -504,3 +504,30 @@ fn the_seed_and_duration_options_keep_their_messages() {
     }
     assert!(!out.exists());
 }
+
+#[test]
+fn validate_of_several_models_says_which_one_an_override_does_not_fit() {
+    let (code, stdout, stderr) = albsim(
+        project(),
+        &[
+            "validate",
+            "models/quickstart.json",
+            "models/slow-start.json",
+            "--set",
+            "clients[1].name=second",
+        ],
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stdout.starts_with("ok: models/slow-start.json "),
+        "{stdout}"
+    );
+    assert_eq!(
+        stderr,
+        "\
+error: --set clients[1].name=second: clients[1]: expected the index 0 (the list has 1 element), got 1
+models/quickstart.json: 1 error
+error: 1 model file is invalid
+"
+    );
+}

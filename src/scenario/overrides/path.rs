@@ -25,6 +25,11 @@ pub enum Step {
 pub struct OverridePath(Vec<Step>);
 
 impl OverridePath {
+    /// The member `key` of the model's top-level object: `seed`.
+    pub fn top_level(key: &str) -> OverridePath {
+        OverridePath(vec![Step::Key(key.to_string())])
+    }
+
     /// The steps, from the top of the model.
     pub fn steps(&self) -> &[Step] {
         &self.0
