@@ -63,6 +63,14 @@ pub fn main() -> std::process::ExitCode {
     }
 }
 
+/// Prints `text` on stdout. A reader that has gone (`albsim run … | head -3`) is not an error:
+/// the results are written, so the rest of the text is dropped instead of panicking.
+pub(crate) fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 /// What a failed command prints on stderr: `error: …` (with its causes), or for a model's
 /// errors the same lines as `validate` prints ([`load_error_lines`]).
 fn error_lines(e: &anyhow::Error) -> Vec<String> {

@@ -51,8 +51,8 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
         eprintln!("warning: {warning}");
     }
     if !a.quiet {
-        print!("{}", terminal::summary_with(&result, partial.as_ref()));
-        println!("\n  {}", wrote_line(folder.shown()));
+        let summary = terminal::summary_with(&result, partial.as_ref());
+        super::print_stdout(&format!("{summary}\n  {}\n", wrote_line(folder.shown())));
     }
     Ok(if partial.is_some() {
         Exit::Partial

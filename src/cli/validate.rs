@@ -15,8 +15,8 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
     for path in &a.models {
         match scenario::load_with(path, &overrides) {
             Ok(s) => {
-                println!(
-                    "ok: {} ({}: {}, {}, {}, {}, {}, {}{})",
+                super::print_stdout(&format!(
+                    "ok: {} ({}: {}, {}, {}, {}, {}, {}{})\n",
                     path.display(),
                     s.name,
                     count(s.clients.len(), "client", "clients"),
@@ -33,7 +33,7 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
                         0 => String::new(),
                         n => format!(", {}", count(n, "warning", "warnings")),
                     }
-                );
+                ));
                 for w in &s.warnings {
                     eprintln!("warning: {}: {w}", path.display());
                 }

@@ -447,3 +447,35 @@ fn progress_is_shown_on_a_terminal_for_a_long_run() {
         "the summary follows: {screen}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_reading_is_not_a_panic() {
+    // `albsim run … | head -1`: the reader is gone before the summary is printed.
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("albsim");
+    for args in [
+        vec![
+            "run".into(),
+            quickstart(),
+            "--out".into(),
+            tmp.path().join("q"),
+        ],
+        vec!["validate".into(), quickstart()],
+    ] {
+        let mut child = std::process::Command::new(&bin)
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = stderr_of(&out);
+        assert_eq!(code(&out), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+    assert!(
+        tmp.path().join("q/summary.json").exists(),
+        "results written"
+    );
+}
