@@ -64,11 +64,16 @@ pub fn main() -> std::process::ExitCode {
 }
 
 /// Prints `text` on stdout. A reader that has gone (`albsim run … | head -3`) is not an error:
-/// the results are written, so the rest of the text is dropped instead of panicking.
-pub(crate) fn print_stdout(text: &str) {
+/// the rest of the text is dropped, instead of a panic. Any other failure (a full disk) is one.
+pub(crate) fn print_stdout(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::from(e).context("cannot write to standard output"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// What a failed command prints on stderr: `error: …` (with its causes), or for a model's

@@ -52,7 +52,7 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
     }
     if !a.quiet {
         let summary = terminal::summary_with(&result, partial.as_ref());
-        super::print_stdout(&format!("{summary}\n  {}\n", wrote_line(folder.shown())));
+        super::print_stdout(&format!("{summary}\n  {}\n", wrote_line(folder.shown())))?;
     }
     Ok(if partial.is_some() {
         Exit::Partial

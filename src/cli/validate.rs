@@ -6,9 +6,10 @@ use crate::scenario;
 use crate::scenario::overrides::LoadError;
 use anyhow::Result;
 
-/// Checks each model, with the command line's overrides applied as `run` applies them. For a valid one prints `ok: …` on stdout and its warnings on stderr
-/// (`warning: FILE: path: message`); for an invalid one every error (`error: FILE: path:
-/// message`, then a count). Fails (exit 2) if any model is invalid; warnings alone do not fail.
+/// Checks each model, with the command line's overrides applied as `run` applies them. For a
+/// valid one prints `ok: …` on stdout and its warnings on stderr (`warning: FILE: path:
+/// message`); for an invalid one every error (`error: FILE: path: message`, then a count).
+/// Fails (exit 2) if any model is invalid; warnings alone do not fail.
 pub fn validate(a: &ValidateArgs) -> Result<()> {
     let overrides = a.overrides.overrides();
     let mut broken = 0usize;
@@ -33,7 +34,7 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
                         0 => String::new(),
                         n => format!(", {}", count(n, "warning", "warnings")),
                     }
-                ));
+                ))?;
                 for w in &s.warnings {
                     eprintln!("warning: {}: {w}", path.display());
                 }

@@ -479,3 +479,24 @@ fn a_reader_that_stops_reading_is_not_a_panic() {
         "results written"
     );
 }
+
+/// `/dev/full` refuses every write: a failure of stdout other than a reader gone is exit 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stdout_that_cannot_be_written_is_an_io_failure_not_a_panic() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("albsim"))
+        .arg("validate")
+        .arg(quickstart())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out),
+        "error: cannot write to standard output: No space left on device (os error 28)\n"
+    );
+}
