@@ -131,9 +131,27 @@ fn bracket(text: &str) -> Result<(Step, &str), String> {
     Ok((step, rest))
 }
 
-/// Appends a step to a path as error messages print it (keys quoted as `scenario::path` does).
+/// Appends a step to a path as error messages print it (keys quoted as `scenario::path` does),
+/// so that problems found at that path can be matched to it.
 pub(super) fn push_step(s: &mut String, step: &Step) {
     match step {
+        Step::Key(k) => crate::scenario::path::push_key(s, k),
+        other => push_readable(s, other),
+    }
+}
+
+/// Appends a step so that it reads back as the same step: as error messages print it, with
+/// keys quoted also where they hold a character of the path syntax (`[`, `]`, `=`).
+fn push_readable(s: &mut String, step: &Step) {
+    match step {
+        Step::Key(k) if k.contains(['[', ']', '=']) => {
+            if !s.is_empty() {
+                s.push('.');
+            }
+            s.push('"');
+            s.push_str(k);
+            s.push('"');
+        }
         Step::Key(k) => crate::scenario::path::push_key(s, k),
         Step::Index(i) => s.push_str(&format!("[{i}]")),
         Step::Select { key, value } => {
@@ -161,7 +179,7 @@ impl fmt::Display for OverridePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = String::new();
         for step in &self.0 {
-            push_step(&mut s, step);
+            push_readable(&mut s, step);
         }
         f.write_str(&s)
     }
@@ -254,6 +272,8 @@ mod tests {
         // Quotes only where needed.
         let (path, _) = parse_prefix(r#""seed""#).unwrap();
         assert_eq!(path.to_string(), "seed");
+        let (path, _) = parse_prefix(r#"a."b]c"[x="y=z"]"#).unwrap();
+        assert_eq!(path.to_string(), r#"a."b]c"[x="y=z"]"#);
     }
 
     #[test]
@@ -289,5 +309,21 @@ mod tests {
                 .unwrap_err()
                 .contains("too large")
         );
+    }
+
+    proptest::proptest! {
+        /// Any text reads as a path or is refused with a message, never a panic; what reads
+        /// prints back as text that reads the same.
+        #[test]
+        fn any_text_reads_or_is_refused_and_what_reads_prints_back(
+            text in "([a-z0-9é ]|\\[|\\]|=|\\.|\"){0,24}"
+        ) {
+            if let Ok((path, _)) = parse_prefix(&text) {
+                let printed = path.to_string();
+                let (again, rest) = parse_prefix(&printed).unwrap();
+                proptest::prop_assert_eq!(again, path);
+                proptest::prop_assert_eq!(rest, "");
+            }
+        }
     }
 }
