@@ -33,6 +33,7 @@ pub mod listener;
 pub mod matching;
 pub mod number;
 pub mod route;
+pub mod scenario;
 pub mod target_group;
 pub mod timing;
 pub mod world;

@@ -25,59 +25,11 @@ mod strict_json;
 pub(crate) mod tagged;
 pub mod values;
 
-pub use error::{FieldError, FieldErrors, ModelError, Warning};
+pub use crate::model::scenario::{Scenario, Warning};
+pub use error::{FieldError, FieldErrors, ModelError};
 pub use resolve::resolve;
 
-use crate::engine::SimDuration;
-use crate::model::autoscaling::{AlarmSpec, AsgSpec};
-use crate::model::client::ClientSpec;
-use crate::model::fault::{FaultSpec, OperationSpec};
-use crate::model::instance::InstanceSpec;
-use crate::model::listener::ListenerSpec;
-use crate::model::route::RouteTable;
-use crate::model::target_group::TargetGroupSpec;
 use std::path::Path;
-
-/// A resolved, runnable model.
-#[derive(Clone, Debug)]
-pub struct Scenario {
-    /// Model name.
-    pub name: String,
-    /// What the model shows.
-    pub description: Option<String>,
-    /// Simulated time.
-    pub duration: SimDuration,
-    /// Master seed.
-    pub seed: u64,
-    /// CloudWatch metric period of `timeseries.csv` (default 60 s).
-    pub period: SimDuration,
-    /// Load balancer name.
-    pub load_balancer: String,
-    /// `idle_timeout.timeout_seconds` (default 60 s).
-    pub idle_timeout: SimDuration,
-    /// `client_keep_alive.seconds` (default 3600 s).
-    pub client_keep_alive: SimDuration,
-    /// Listeners.
-    pub listeners: Vec<ListenerSpec>,
-    /// Routes of every request type.
-    pub routes: RouteTable,
-    /// Clients.
-    pub clients: Vec<ClientSpec>,
-    /// Target groups.
-    pub target_groups: Vec<TargetGroupSpec>,
-    /// Instances.
-    pub instances: Vec<InstanceSpec>,
-    /// Injected failures.
-    pub faults: Vec<FaultSpec>,
-    /// Scheduled register/deregister operations.
-    pub operations: Vec<OperationSpec>,
-    /// Auto Scaling groups.
-    pub auto_scaling_groups: Vec<AsgSpec>,
-    /// CloudWatch alarms: the model's, and those target tracking policies create.
-    pub alarms: Vec<AlarmSpec>,
-    /// Valid but suspicious settings, for `validate` and `run` to show.
-    pub warnings: Vec<Warning>,
-}
 
 /// Parses and resolves a model from JSON text; `file` names it in errors.
 ///

@@ -37,8 +37,8 @@ use super::instance::{Admission, InstanceSpec, InstanceState};
 use super::route::Route;
 use super::target_group::TargetGroupState;
 use crate::engine::{EventQueue, RngStream, SimDuration, SimTime};
+use crate::model::scenario::Scenario;
 use crate::recorder::{InstanceResult, Origin, Recorder, RunResult};
-use crate::scenario::Scenario;
 use std::collections::VecDeque;
 
 /// No user: an open-loop request.
