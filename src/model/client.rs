@@ -15,11 +15,11 @@ use super::distribution::Distribution;
 use super::ids::{ListenerId, RouteId};
 use super::listener::{ListenerSpec, RequestView};
 use super::route::RouteTable;
-use super::timing;
 use crate::engine::SimDuration;
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
 use crate::scenario::raw::*;
+use crate::scenario::timing;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -170,7 +170,7 @@ impl ClientSpec {
             if !(weight.is_finite() && weight > 0.0) {
                 return Err(at.key("weight").error(format!(
                     "expected a positive weight, got {}",
-                    super::number::readable(weight)
+                    crate::scenario::number::readable(weight)
                 )));
             }
             weights.push(weight);
@@ -376,7 +376,7 @@ fn rate(value: f64, path: &JsonPath, key: &str, allow_zero: bool) -> Result<f64,
         let low = if allow_zero { "0" } else { "above 0" };
         Err(path.key(key).error(format!(
             "expected requests per second, {low} up to {MAX_RATE} per client, got {} ({SCALE_HINT})",
-            super::number::readable(value)
+            crate::scenario::number::readable(value)
         )))
     }
 }

@@ -3,12 +3,12 @@
 //! Each variant is fully resolved (parameters in nanoseconds or log-space), so sampling is a few
 //! arithmetic operations on one [`RngStream`]: no allocation, no branching on strings.
 
-use super::number::readable;
-use super::timing::{self, MAX_TIME_MS, MAX_TIME_WORDS};
 use crate::engine::{RngStream, SimDuration};
 use crate::scenario::FieldError;
+use crate::scenario::number::readable;
 use crate::scenario::path::JsonPath;
 use crate::scenario::raw::*;
+use crate::scenario::timing::{self, MAX_TIME_MS, MAX_TIME_WORDS};
 
 /// z-score of the 99th percentile of the standard normal distribution.
 const Z_P99: f64 = 2.326_347_874_040_841;

@@ -16,11 +16,11 @@
 //! still held are reset (502).
 
 use super::ids::{InstanceId, TargetGroupId};
-use super::timing;
 use crate::engine::SimDuration;
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
 use crate::scenario::raw::{RawFault, RawOperation};
+use crate::scenario::timing;
 use std::collections::BTreeMap;
 
 /// What goes wrong.
@@ -148,7 +148,7 @@ impl FaultSpec {
                 if !(f.is_finite() && f > 1.0 && f <= 1000.0) {
                     return Err(path.key("factor").error(format!(
                         "expected a factor above 1 and at most 1000, got {}",
-                        super::number::readable(f)
+                        crate::scenario::number::readable(f)
                     )));
                 }
                 FaultKind::Slow(f)

@@ -198,12 +198,12 @@ impl HealthCheckSpec {
         let first_check_delay = match raw.first_check_delay {
             None => None,
             Some(d) if d.0 <= std::time::Duration::from_secs(interval as u64) => Some(
-                super::timing::time_value(d.0, &path.key("first_check_delay"))?,
+                crate::scenario::timing::time_value(d.0, &path.key("first_check_delay"))?,
             ),
             Some(d) => {
                 return Err(path.key("first_check_delay").error(format!(
                     "expected at most one interval ({interval} s), got {} s",
-                    super::number::readable(d.0.as_secs_f64())
+                    crate::scenario::number::readable(d.0.as_secs_f64())
                 )));
             }
         };

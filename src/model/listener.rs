@@ -193,7 +193,7 @@ impl ListenerSpec {
         if !(0.0..=10_000.0).contains(&tls_ms) {
             return Err(path
                 .key("tls_handshake_ms")
-                .error(format!("expected milliseconds in 0–10000 (the ALB's TLS handshake timeout is 10 s), got {}", super::number::readable(tls_ms))));
+                .error(format!("expected milliseconds in 0–10000 (the ALB's TLS handshake timeout is 10 s), got {}", crate::scenario::number::readable(tls_ms))));
         }
         let mut seen = BTreeSet::new();
         let mut rules = Vec::with_capacity(raw.rules.len());

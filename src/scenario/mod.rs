@@ -15,7 +15,9 @@ mod error;
 pub mod limits;
 mod lint;
 pub(crate) mod names;
+pub(crate) mod number;
 pub mod path;
+mod ranges;
 pub mod raw;
 mod resolve;
 mod resolve_asg;
@@ -23,6 +25,7 @@ pub mod shape;
 mod shape_error;
 mod strict_json;
 pub(crate) mod tagged;
+pub mod timing;
 pub mod values;
 
 pub use crate::model::scenario::{Scenario, Warning};

@@ -1,6 +1,7 @@
 //! From the raw model to a runnable [`Scenario`]: defaults, AWS ranges, names → ids, routes.
 
 use super::path::JsonPath;
+use super::ranges::ranged;
 use super::raw::{RawInstance, RawModel, RawTargetGroup, RawTgAttributes};
 use super::{FieldError, FieldErrors, Scenario, limits, names};
 use crate::engine::SimDuration;
@@ -16,25 +17,7 @@ use crate::model::target_group::{Algorithm, Stickiness, StickinessKind, TargetGr
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Longest simulated run accepted: one year (the limit every time in the model obeys).
-const MAX_DURATION_SECS: u64 = crate::model::timing::MAX_TIME_SECS;
-
-/// Checks an integer attribute against its AWS range; `None` gives the AWS default.
-pub(super) fn ranged(
-    value: Option<i64>,
-    path: &JsonPath,
-    lo: i64,
-    hi: i64,
-    default: i64,
-    unit: &str,
-) -> Result<i64, FieldError> {
-    match value {
-        None => Ok(default),
-        Some(v) if (lo..=hi).contains(&v) => Ok(v),
-        Some(v) => Err(path.error(format!(
-            "expected an integer in {lo}–{hi} ({unit}), got {v}"
-        ))),
-    }
-}
+const MAX_DURATION_SECS: u64 = super::timing::MAX_TIME_SECS;
 
 fn unique_name<'a>(
     seen: &mut BTreeSet<&'a str>,
@@ -76,11 +59,11 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
     // The 366-day limit and its wording are those of every time in the model; a run is also at
     // least 1 s long.
     let duration_at = root.key("duration");
-    match crate::model::timing::time_value(duration, &duration_at) {
+    match super::timing::time_value(duration, &duration_at) {
         Ok(d) if d < SimDuration::from_secs(1) => errors.push(duration_at.error(format!(
             "expected a duration from 1 s to {}, got {} s",
-            crate::model::timing::MAX_TIME_WORDS,
-            crate::model::number::readable(duration.as_secs_f64())
+            super::timing::MAX_TIME_WORDS,
+            super::number::readable(duration.as_secs_f64())
         ))),
         Ok(_) => {}
         Err(e) => errors.push(e),

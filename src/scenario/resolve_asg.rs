@@ -2,10 +2,12 @@
 //! the two each target tracking policy creates).
 
 use super::path::JsonPath;
+use super::ranges::ranged_seconds;
 use super::raw::{
     RawAlarm, RawAutoScalingGroup, RawDistribution, RawDistributionLognormal, RawScalingPolicy,
     RawScheduledAction,
 };
+use super::timing;
 use super::{FieldError, FieldErrors, names};
 use crate::engine::SimDuration;
 use crate::model::autoscaling::{
@@ -17,24 +19,11 @@ use crate::model::catalog::InstanceType;
 use crate::model::cloudwatch::{AlarmRule, Comparison, MissingData, Statistic};
 use crate::model::distribution::Distribution;
 use crate::model::ids::TargetGroupId;
-use crate::model::timing;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Largest `MaxSize` (and scheduled `MinSize`/`MaxSize`/`DesiredCapacity`): albsim's limit, the
 /// same as AWS's targets per target group (1,000).
 const MAX_GROUP_SIZE: u32 = 1000;
-
-/// An integer number of seconds in `lo..=hi` (`None`: `default`), as a duration.
-fn seconds(
-    v: Option<i64>,
-    at: &JsonPath,
-    lo: i64,
-    hi: i64,
-    default: i64,
-) -> Result<SimDuration, FieldError> {
-    super::resolve::ranged(v, at, lo, hi, default, "seconds")
-        .map(|s| SimDuration::from_secs(s as u64))
-}
 
 /// Resolves every group and alarm. `period` is the metric period; `types` the instance catalog.
 ///
@@ -233,14 +222,14 @@ fn resolve_group(
                 .error(format!("expected \"EC2\" or \"ELB\", got {other:?}")));
         }
     };
-    let grace_period = seconds(
+    let grace_period = ranged_seconds(
         raw.health_check_grace_period.map(|v| v.0),
         &at.key("HealthCheckGracePeriod"),
         0,
         86_400,
         0,
     )?;
-    let default_cooldown = seconds(
+    let default_cooldown = ranged_seconds(
         raw.default_cooldown.map(|v| v.0),
         &at.key("DefaultCooldown"),
         0,
@@ -249,7 +238,7 @@ fn resolve_group(
     )?;
     let default_warmup = match raw.default_instance_warmup {
         None => None,
-        Some(v) => Some(seconds(
+        Some(v) => Some(ranged_seconds(
             Some(v.0),
             &at.key("DefaultInstanceWarmup"),
             0,
@@ -287,7 +276,7 @@ fn resolve_group(
                 )));
             }
         };
-        let heartbeat = seconds(
+        let heartbeat = ranged_seconds(
             h.heartbeat_timeout.map(|v| v.0),
             &h_at.key("HeartbeatTimeout"),
             30,
@@ -426,7 +415,7 @@ fn resolve_policy(
     alarms: &mut Vec<AlarmSpec>,
 ) -> Result<PolicySpec, FieldError> {
     let warmup = match raw.estimated_instance_warmup {
-        Some(v) => seconds(Some(v.0), &at.key("EstimatedInstanceWarmup"), 0, 86_400, 0)?,
+        Some(v) => ranged_seconds(Some(v.0), &at.key("EstimatedInstanceWarmup"), 0, 86_400, 0)?,
         None => default_warmup.unwrap_or(default_cooldown),
     };
     let adjustment_type = |required: bool| -> Result<Option<AdjustmentType>, FieldError> {
@@ -629,7 +618,7 @@ fn resolve_policy(
                     .error("a simple scaling policy needs ScalingAdjustment")
             })?;
             let cooldown = match raw.cooldown {
-                Some(v) => seconds(Some(v.0), &at.key("Cooldown"), 0, 86_400, 0)?,
+                Some(v) => ranged_seconds(Some(v.0), &at.key("Cooldown"), 0, 86_400, 0)?,
                 None => default_cooldown,
             };
             PolicyKind::Simple {
