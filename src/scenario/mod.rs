@@ -11,12 +11,24 @@
 //! The simulation only ever sees the resolved [`Scenario`]. Every error names the file, the JSON
 //! path, what was expected (with the allowed range) and what was found; see [`ModelError`].
 
+mod action;
+mod alarm;
+mod arrival;
+mod autoscaling;
+mod client;
+mod distribution;
 mod error;
+mod fault;
+mod health;
+mod instance;
 pub mod limits;
 mod lint;
+mod listener;
+mod load_balancer;
 pub(crate) mod names;
 pub(crate) mod number;
 pub mod path;
+mod policy;
 mod ranges;
 pub mod raw;
 mod resolve;
@@ -25,6 +37,7 @@ pub mod shape;
 mod shape_error;
 mod strict_json;
 pub(crate) mod tagged;
+mod target_group;
 pub mod timing;
 pub mod values;
 
