@@ -197,3 +197,14 @@ impl FieldError {
         }
     }
 }
+
+/// Keeps the value of `r`, or records its error.
+pub(super) fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}

@@ -1,7 +1,12 @@
 //! EC2 instances and instance types as written, and their resolution into [`InstanceSpec`]s
 //! against the built-in catalog (which the model's own `instance_types` extend or override).
 
+use super::path::JsonPath;
+use super::{FieldError, keep, names};
+use crate::model::catalog::{self, InstanceType};
+use crate::model::instance::InstanceSpec;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// An EC2 instance.
 #[derive(Debug, Deserialize)]
@@ -33,4 +38,94 @@ pub struct RawInstanceType {
     pub memory_gib: f64,
     /// On-demand price [USD per hour].
     pub price_per_hour: f64,
+}
+
+/// The instance types a model can use: the built-in catalog, then the model's own
+/// `instance_types` (which may override a built-in one); problems are added to `errors`.
+pub(super) fn instance_types(
+    raw: &[RawInstanceType],
+    errors: &mut Vec<FieldError>,
+) -> BTreeMap<String, InstanceType> {
+    let mut types: BTreeMap<String, InstanceType> = catalog::built_in()
+        .into_iter()
+        .map(|t| (t.name.clone(), t))
+        .collect();
+    for (i, t) in raw.iter().enumerate() {
+        let at = JsonPath::root().key("instance_types").index(i);
+        keep(
+            errors,
+            names::check_name(&t.name, &at.key("name"), "instance type name"),
+        );
+        if t.vcpus == 0 || t.vcpus > 448 {
+            errors.push(
+                at.key("vcpus")
+                    .error(format!("expected 1–448 vCPUs, got {}", t.vcpus)),
+            );
+        }
+        if !(t.price_per_hour.is_finite() && t.price_per_hour >= 0.0) {
+            errors.push(
+                at.key("price_per_hour")
+                    .error("expected a price in USD per hour ≥ 0"),
+            );
+        }
+        if !(t.memory_gib.is_finite() && t.memory_gib > 0.0) {
+            errors.push(at.key("memory_gib").error("expected memory in GiB above 0"));
+        }
+        // Kept even when wrong, so instances of this type are not reported as unknown.
+        types.insert(
+            t.name.clone(),
+            InstanceType {
+                name: t.name.clone(),
+                vcpus: t.vcpus,
+                memory_gib: t.memory_gib,
+                price_per_hour: t.price_per_hour,
+            },
+        );
+    }
+    types
+}
+
+/// Resolves the instance at `at` against the instance `types`.
+pub(super) fn resolve_instance(
+    raw: &RawInstance,
+    at: &JsonPath,
+    types: &BTreeMap<String, InstanceType>,
+) -> Result<InstanceSpec, FieldError> {
+    let t = types.get(&raw.instance_type).ok_or_else(|| {
+        at.key("instance_type").error(format!(
+            "unknown instance type {:?}; built in: t2/t3 nano…2xlarge, m5/c5 large…4xlarge, r5, m6i, c6i (add your own under \"instance_types\")",
+            raw.instance_type
+        ))
+    })?;
+    if raw.availability_zone.is_empty() {
+        return Err(at
+            .key("availability_zone")
+            .error("expected an Availability Zone such as \"us-east-1a\""));
+    }
+    names::check_name(
+        &raw.availability_zone,
+        &at.key("availability_zone"),
+        "Availability Zone",
+    )?;
+    let workers = raw.workers.unwrap_or(t.vcpus);
+    if !(1..=100_000).contains(&workers) {
+        return Err(at
+            .key("workers")
+            .error(format!("expected 1–100000 workers, got {workers}")));
+    }
+    let backlog = raw.backlog.unwrap_or(1024);
+    if backlog > 10_000_000 {
+        return Err(at.key("backlog").error(format!(
+            "expected a backlog of 0–10000000 requests, got {backlog}"
+        )));
+    }
+    Ok(InstanceSpec {
+        id: raw.id.clone(),
+        instance_type: t.name.clone(),
+        availability_zone: raw.availability_zone.clone(),
+        vcpus: t.vcpus,
+        workers,
+        backlog,
+        price_per_hour: t.price_per_hour,
+    })
 }

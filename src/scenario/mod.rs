@@ -42,6 +42,7 @@ pub mod timing;
 pub mod values;
 
 pub use crate::model::scenario::{Scenario, Warning};
+use error::keep;
 pub use error::{FieldError, FieldErrors, ModelError};
 pub use resolve::resolve;
 

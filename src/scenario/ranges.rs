@@ -9,6 +9,7 @@
 use super::FieldError;
 use super::path::JsonPath;
 use crate::engine::SimDuration;
+use crate::model::client::MAX_MESSAGE_BYTES;
 
 /// An integer in `lo..=hi` at `path`, in `unit` (`"seconds"`, `"targets"`); `None` gives the AWS
 /// `default`.
@@ -44,6 +45,20 @@ pub(super) fn ranged_seconds(
     default: i64,
 ) -> Result<SimDuration, FieldError> {
     ranged(value, path, lo, hi, default, "seconds").map(|s| SimDuration::from_secs(s as u64))
+}
+
+/// A size in bytes written at `path` (`default` when absent), at most [`MAX_MESSAGE_BYTES`].
+pub(super) fn message_size(
+    value: Option<u64>,
+    default: u64,
+    path: &JsonPath,
+) -> Result<u64, FieldError> {
+    match value.unwrap_or(default) {
+        v if v <= MAX_MESSAGE_BYTES => Ok(v),
+        v => Err(path.error(format!(
+            "expected a size in bytes from 0 to {MAX_MESSAGE_BYTES} (1 GiB), got {v}"
+        ))),
+    }
 }
 
 fn checked(

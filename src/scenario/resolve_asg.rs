@@ -17,7 +17,6 @@ use crate::model::autoscaling::{
 };
 use crate::model::catalog::InstanceType;
 use crate::model::cloudwatch::{AlarmRule, Comparison, MissingData, Statistic};
-use crate::model::distribution::Distribution;
 use crate::model::ids::TargetGroupId;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -179,7 +178,7 @@ fn resolve_group(
         workers,
         backlog: lt.backlog.unwrap_or(1024),
         detailed_monitoring: lt.detailed_monitoring.unwrap_or(false),
-        launch_time: Distribution::resolve(
+        launch_time: super::distribution::resolve_distribution(
             lt.launch_time.as_ref().unwrap_or(&default_launch),
             &lt_at.key("launch_time"),
         )?,
