@@ -31,7 +31,7 @@ pub mod ids;
 pub mod instance;
 pub mod listener;
 pub mod matching;
+pub mod resolved;
 pub mod route;
-pub mod scenario;
 pub mod target_group;
 pub mod world;

@@ -32,7 +32,6 @@ mod policy;
 mod ranges;
 pub mod raw;
 mod resolve;
-mod resolve_asg;
 pub mod shape;
 mod shape_error;
 mod strict_json;
@@ -41,7 +40,7 @@ mod target_group;
 pub mod timing;
 pub mod values;
 
-pub use crate::model::scenario::{Scenario, Warning};
+pub use crate::model::resolved::{Scenario, Warning};
 use error::keep;
 pub use error::{FieldError, FieldErrors, ModelError};
 pub use resolve::resolve;

@@ -5,7 +5,6 @@ use super::ranges::ranged;
 use super::raw::RawModel;
 use super::{FieldError, FieldErrors, Scenario, keep, limits, names};
 use crate::engine::SimDuration;
-use crate::model::fault::{FaultSpec, OperationSpec};
 use crate::model::ids::{InstanceId, TargetGroupId};
 use crate::model::listener::ListenerSpec;
 use crate::model::route::RouteTable;
@@ -160,7 +159,10 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
     let mut listeners_ok = !lb.listeners.is_empty();
     for (i, l) in lb.listeners.iter().enumerate() {
         let at = lb_at.key("listeners").index(i);
-        let Some(mut spec) = keep(&mut errors, ListenerSpec::resolve(l, &at, &group_ids)) else {
+        let Some(mut spec) = keep(
+            &mut errors,
+            super::listener::resolve_listener(l, &at, &group_ids),
+        ) else {
             listeners_ok = false;
             continue;
         };
@@ -233,7 +235,7 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         let at = root.key("faults").index(i);
         if let Some(spec) = keep(
             &mut errors,
-            FaultSpec::resolve(f, &at, &located, &asg_zones),
+            super::fault::resolve_fault(f, &at, &located, &asg_zones),
         ) {
             faults.push(spec);
         }
@@ -243,13 +245,13 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         let at = root.key("operations").index(i);
         if let Some(spec) = keep(
             &mut errors,
-            OperationSpec::resolve(o, &at, &group_ids, &located),
+            super::fault::resolve_operation(o, &at, &group_ids, &located),
         ) {
             operations.push(spec);
         }
     }
 
-    let autoscaling = super::resolve_asg::resolve_autoscaling(
+    let autoscaling = super::autoscaling::resolve_autoscaling(
         &raw.auto_scaling_groups,
         &raw.alarms,
         &types,

@@ -37,7 +37,7 @@ use super::instance::{Admission, InstanceSpec, InstanceState};
 use super::route::Route;
 use super::target_group::TargetGroupState;
 use crate::engine::{EventQueue, RngStream, SimDuration, SimTime};
-use crate::model::scenario::Scenario;
+use crate::model::resolved::Scenario;
 use crate::recorder::{InstanceResult, Origin, Recorder, RunResult};
 use std::collections::VecDeque;
 
