@@ -10,6 +10,31 @@
 //!
 //! The simulation only ever sees the resolved [`Scenario`]. Every error names the file, the JSON
 //! path, what was expected (with the allowed range) and what was found; see [`ModelError`].
+//!
+//! Resolution runs one way: this module reads `crate::model`'s runtime types and builds them;
+//! `model` never imports `scenario`. One file per concept holds that concept's `Raw…` structs (the
+//! JSON as written, re-exported from [`raw`]) and its resolver:
+//!
+//! | file | what it resolves | AWS names |
+//! | --- | --- | --- |
+//! | `resolve.rs` | the whole model, section by section, every error at once | — |
+//! | `load_balancer.rs` | the load balancer's attributes and listener list | `idle_timeout.timeout_seconds`, `client_keep_alive.seconds`, `routing.http2.enabled` |
+//! | `listener.rs` | listeners, rules, conditions, their quotas | `Listener`, `Rule`, `path-pattern`, `host-header`, `source-ip` |
+//! | `action.rs` | rule actions, target group names to ids | `forward`, `redirect`, `fixed-response`, `TargetGroupStickinessConfig` |
+//! | `target_group.rs` | target groups and their attributes | `deregistration_delay.timeout_seconds`, `load_balancing.algorithm.type`, `stickiness.*`, `slow_start.duration_seconds` |
+//! | `health.rs` | health check settings | `HealthCheckIntervalSeconds`, `HealthyThresholdCount`, `Matcher` |
+//! | `instance.rs` | instances and the instance type catalog | EC2 instance types (`t3.micro`), Availability Zones |
+//! | `client.rs` | clients, request types and their routes | — |
+//! | `arrival.rs` | arrival patterns and closed-loop users | — |
+//! | `distribution.rs` | random durations | — |
+//! | `fault.rs` | injected failures, register/deregister operations | `RegisterTargets`, `DeregisterTargets` |
+//! | `autoscaling.rs` | Auto Scaling groups, launch templates, lifecycle hooks, scheduled actions | `CreateAutoScalingGroup`, `MinSize`, `DefaultCooldown`, `PutScheduledUpdateGroupAction` |
+//! | `policy.rs` | scaling policies (and the alarms target tracking creates) | `TargetTrackingScaling`, `StepScaling`, `SimpleScaling` |
+//! | `alarm.rs` | CloudWatch alarms and metric names | `PutMetricAlarm`, `ComparisonOperator`, `TreatMissingData` |
+//! | [`raw`] | the top level of the file ([`raw::RawModel`]) | — |
+//! | `ranges.rs`, [`timing`], `number.rs`, `names.rs` | shared checks: integer ranges, times (366 days at most), numbers in messages, names | — |
+//! | [`limits`], `lint.rs` | size limits; warnings for valid but suspicious settings | AWS quotas |
+//! | [`shape`], [`values`], [`path`], `error.rs` | JSON shape errors, value formats, JSON paths, errors | — |
 
 mod action;
 mod alarm;
@@ -26,7 +51,7 @@ mod lint;
 mod listener;
 mod load_balancer;
 pub(crate) mod names;
-pub(crate) mod number;
+mod number;
 pub mod path;
 mod policy;
 mod ranges;

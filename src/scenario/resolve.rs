@@ -1,12 +1,10 @@
 //! From the raw model to a runnable [`Scenario`]: defaults, AWS ranges, names → ids, routes.
 
 use super::path::JsonPath;
-use super::ranges::ranged;
 use super::raw::RawModel;
 use super::{FieldError, FieldErrors, Scenario, keep, limits, names};
 use crate::engine::SimDuration;
 use crate::model::ids::{InstanceId, TargetGroupId};
-use crate::model::listener::ListenerSpec;
 use crate::model::route::RouteTable;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -117,65 +115,8 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
     }
 
     let lb = &raw.load_balancer;
-    let lb_at = root.key("load_balancer");
-    keep(
-        &mut errors,
-        names::check_name(&lb.name, &lb_at.key("name"), "load balancer name"),
-    );
-    let attrs = lb_at.key("attributes");
-    let idle = keep(
-        &mut errors,
-        ranged(
-            lb.attributes.idle_timeout_seconds.map(|v| v.0),
-            &attrs.key("idle_timeout.timeout_seconds"),
-            1,
-            4000,
-            60,
-            "seconds",
-        ),
-    )
-    .unwrap_or(60);
-    let keep_alive = keep(
-        &mut errors,
-        ranged(
-            lb.attributes.client_keep_alive_seconds.map(|v| v.0),
-            &attrs.key("client_keep_alive.seconds"),
-            60,
-            604_800,
-            3600,
-            "seconds",
-        ),
-    )
-    .unwrap_or(3600);
-    if lb.listeners.is_empty() {
-        errors.push(
-            lb_at
-                .key("listeners")
-                .error("expected at least one listener"),
-        );
-    }
-    let http2 = lb.attributes.http2_enabled.is_none_or(|b| b.0);
-    let mut listeners: Vec<ListenerSpec> = Vec::with_capacity(lb.listeners.len());
-    let mut listeners_ok = !lb.listeners.is_empty();
-    for (i, l) in lb.listeners.iter().enumerate() {
-        let at = lb_at.key("listeners").index(i);
-        let Some(mut spec) = keep(
-            &mut errors,
-            super::listener::resolve_listener(l, &at, &group_ids),
-        ) else {
-            listeners_ok = false;
-            continue;
-        };
-        spec.http2 &= http2;
-        if listeners.iter().any(|o| o.port == spec.port) {
-            errors.push(
-                at.key("port")
-                    .error(format!("duplicate listener port {}", spec.port)),
-            );
-            listeners_ok = false;
-        }
-        listeners.push(spec);
-    }
+    let balancer = super::load_balancer::resolve_load_balancer(lb, &group_ids, &mut errors);
+    let (listeners, listeners_ok) = (balancer.listeners, balancer.listeners_ok);
 
     if raw.clients.is_empty() {
         errors.push(root.key("clients").error("expected at least one client"));
@@ -276,8 +217,8 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         seed: raw.seed.unwrap_or(1),
         period,
         load_balancer: lb.name.clone(),
-        idle_timeout: SimDuration::from_secs(idle as u64),
-        client_keep_alive: SimDuration::from_secs(keep_alive as u64),
+        idle_timeout: balancer.idle_timeout,
+        client_keep_alive: balancer.client_keep_alive,
         listeners,
         routes,
         clients,
