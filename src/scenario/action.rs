@@ -3,9 +3,9 @@
 
 use super::FieldError;
 use super::path::JsonPath;
+use super::ranges::{count_in, ranged_seconds};
 use super::tagged::tagged_deserialize;
 use super::values::AwsInt;
-use crate::engine::SimDuration;
 use crate::model::ids::TargetGroupId;
 use crate::model::listener::{ActionSpec, Protocol, RedirectSpec};
 use serde::Deserialize;
@@ -160,12 +160,13 @@ fn resolve_action(
             }
             (None, Some(list)) => {
                 let list_at = at.key("target_groups");
-                if list.is_empty() || list.len() > 5 {
-                    return Err(list_at.error(format!(
-                        "expected 1–5 target groups per forward action, got {}",
-                        list.len()
-                    )));
-                }
+                count_in(
+                    list.len(),
+                    &list_at,
+                    1,
+                    5,
+                    "target groups per forward action",
+                )?;
                 let mut out = Vec::with_capacity(list.len());
                 for (i, g) in list.iter().enumerate() {
                     let id = lookup(groups, &g.name, &list_at.index(i).key("name"))?;
@@ -189,15 +190,13 @@ fn resolve_action(
                     );
                 }
                 let sticky = match stickiness {
-                    Some(st) if st.enabled => {
-                        let d = st.duration_seconds.map_or(3600, |v| v.0);
-                        if !(1..=604_800).contains(&d) {
-                            return Err(at.key("stickiness").key("duration_seconds").error(
-                                format!("expected an integer in 1–604800 (seconds), got {d}"),
-                            ));
-                        }
-                        Some(SimDuration::from_secs(d as u64))
-                    }
+                    Some(st) if st.enabled => Some(ranged_seconds(
+                        st.duration_seconds.map(|v| v.0),
+                        &at.key("stickiness").key("duration_seconds"),
+                        1,
+                        604_800,
+                        3600,
+                    )?),
                     _ => None,
                 };
                 Ok(ActionSpec::Forward(out, sticky))
@@ -324,5 +323,24 @@ mod tests {
         );
         assert!(l(r#"{"type":"fixed-response","status_code":"302"}"#).is_err());
         assert!(l(r#"{"type":"forward","target_group":"web"}"#).is_ok());
+    }
+
+    #[test]
+    fn weighted_forward_stickiness_lasts_one_second_to_seven_days() {
+        let forward = |seconds: i64| {
+            listener(&format!(
+                r#"{{"port":80,"protocol":"HTTP","default_actions":[{{"type":"forward","target_groups":[{{"name":"web","weight":1}}],"stickiness":{{"enabled":true,"duration_seconds":{seconds}}}}}]}}"#
+            ))
+        };
+        assert!(forward(1).is_ok() && forward(604_800).is_ok());
+        let e = forward(604_801).unwrap_err();
+        assert_eq!(
+            e.path,
+            "listener.default_actions[0].stickiness.duration_seconds"
+        );
+        assert_eq!(
+            e.message,
+            "expected an integer in 1–604800 (seconds), got 604801"
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 use super::alarm::{RawAlarm, resolve_alarm};
 use super::distribution::{RawDistribution, RawDistributionLognormal, resolve_distribution};
+use super::instance::workers;
 use super::path::JsonPath;
 use super::policy::{RawScalingPolicy, resolve_policy};
 use super::ranges::ranged_seconds;
@@ -279,12 +280,10 @@ fn resolve_group(
             .key("instance_type")
             .error(format!("unknown instance type {:?}", lt.instance_type))
     })?;
-    let workers = lt.workers.unwrap_or(instance_type.vcpus);
-    if !(1..=100_000).contains(&workers) {
-        return Err(lt_at
-            .key("workers")
-            .error(format!("expected 1–100000 workers, got {workers}")));
-    }
+    let workers = workers(
+        lt.workers.unwrap_or(instance_type.vcpus),
+        &lt_at.key("workers"),
+    )?;
     let default_launch = RawDistribution::Lognormal(RawDistributionLognormal {
         median_ms: Some(60_000.0),
         p99_ms: Some(120_000.0),

@@ -9,7 +9,7 @@ use super::distribution::resolve_distribution;
 use super::limits::SCALE_HINT;
 use super::number::readable;
 use super::path::JsonPath;
-use super::ranges::message_size;
+use super::ranges::{count_in, message_size};
 use crate::engine::SimDuration;
 use crate::model::client::{ClientSpec, Load, MAX_USERS, RequestTypeSpec};
 use crate::model::ids::ListenerId;
@@ -203,12 +203,7 @@ pub(super) fn resolve_client(
                 .key("sessions")
                 .error("users carry their own sessions; sessions applies to open-loop clients"));
         }
-        (Some(n), _) if (1..=10_000_000).contains(&n) => n,
-        (Some(n), _) => {
-            return Err(path
-                .key("sessions")
-                .error(format!("expected 1–10000000 sessions, got {n}")));
-        }
+        (Some(n), _) => count_in(n, &path.key("sessions"), 1, 10_000_000, "sessions")?,
     };
     let spec = ClientSpec {
         name: raw.name.clone(),

@@ -6,7 +6,7 @@ use super::FieldError;
 use super::distribution::RawDistribution;
 use super::distribution::{RawDistributionConstant, resolve_distribution};
 use super::path::JsonPath;
-use super::ranges::ranged_count;
+use super::ranges::{count_in, ranged_count};
 use super::values::{AwsBool, AwsInt, DurationValue};
 use crate::engine::SimDuration;
 use crate::model::health::HealthCheckSpec;
@@ -122,12 +122,13 @@ pub(super) fn resolve_health_check(
         raw.service_time.as_ref().unwrap_or(&default_service),
         &path.key("service_time"),
     )?;
-    let nodes = raw.nodes.unwrap_or(2);
-    if !(1..=10).contains(&nodes) {
-        return Err(path
-            .key("nodes")
-            .error(format!("expected 1–10 load balancer nodes, got {nodes}")));
-    }
+    let nodes = count_in(
+        raw.nodes.unwrap_or(2),
+        &path.key("nodes"),
+        1,
+        10,
+        "load balancer nodes",
+    )?;
     let first_check_delay = match raw.first_check_delay {
         None => None,
         Some(d) if d.0 <= std::time::Duration::from_secs(interval as u64) => Some(

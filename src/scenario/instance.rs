@@ -2,6 +2,7 @@
 //! against the built-in catalog (which the model's own `instance_types` extend or override).
 
 use super::path::JsonPath;
+use super::ranges::count_in;
 use super::{FieldError, keep, names};
 use crate::model::catalog::{self, InstanceType};
 use crate::model::instance::InstanceSpec;
@@ -56,12 +57,7 @@ pub(super) fn instance_types(
             errors,
             names::check_name(&t.name, &at.key("name"), "instance type name"),
         );
-        if t.vcpus == 0 || t.vcpus > 448 {
-            errors.push(
-                at.key("vcpus")
-                    .error(format!("expected 1–448 vCPUs, got {}", t.vcpus)),
-            );
-        }
+        keep(errors, count_in(t.vcpus, &at.key("vcpus"), 1, 448, "vCPUs"));
         if !(t.price_per_hour.is_finite() && t.price_per_hour >= 0.0) {
             errors.push(
                 at.key("price_per_hour")
@@ -107,12 +103,7 @@ pub(super) fn resolve_instance(
         &at.key("availability_zone"),
         "Availability Zone",
     )?;
-    let workers = raw.workers.unwrap_or(t.vcpus);
-    if !(1..=100_000).contains(&workers) {
-        return Err(at
-            .key("workers")
-            .error(format!("expected 1–100000 workers, got {workers}")));
-    }
+    let workers = workers(raw.workers.unwrap_or(t.vcpus), &at.key("workers"))?;
     let backlog = raw.backlog.unwrap_or(1024);
     if backlog > 10_000_000 {
         return Err(at.key("backlog").error(format!(
@@ -128,4 +119,9 @@ pub(super) fn resolve_instance(
         backlog,
         price_per_hour: t.price_per_hour,
     })
+}
+
+/// Workers of an instance (or of a launch template's instances) at `at`: 1–100000.
+pub(super) fn workers(n: u32, at: &JsonPath) -> Result<u32, FieldError> {
+    count_in(n, at, 1, 100_000, "workers")
 }

@@ -6,6 +6,7 @@ use super::FieldError;
 use super::action::{RawAction, single_action};
 use super::number::readable;
 use super::path::JsonPath;
+use super::ranges::count_in;
 use super::tagged::tagged_deserialize;
 use crate::engine::SimDuration;
 use crate::model::ids::TargetGroupId;
@@ -259,11 +260,7 @@ fn resolve_rule(
                 .key("field")
                 .error(format!("a rule may have at most one {kind} condition")));
         }
-        if values == 0 || values > 3 {
-            return Err(at
-                .key("values")
-                .error(format!("expected 1–3 values per condition, got {values}")));
-        }
+        count_in(values, &at.key("values"), 1, 3, "values per condition")?;
         values_in_rule += values;
         wildcards += patterns.iter().map(|p| wildcard_count(p)).sum::<usize>();
         conditions.push(resolve_condition(c, &at)?);

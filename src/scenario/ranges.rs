@@ -4,7 +4,8 @@
 //! AWS documents most numeric settings as an integer range with a default
 //! (`HealthCheckIntervalSeconds` 5–300, default 30; `idle_timeout.timeout_seconds` 1–4000,
 //! default 60). Every such check of the model goes through [`ranged`] (with a unit) or
-//! [`ranged_count`] (a bare count), so the message reads the same everywhere.
+//! [`ranged_count`] (a bare count), so the message reads the same everywhere; counts of things
+//! ("1–10 load balancer nodes") go through [`count_in`].
 
 use super::FieldError;
 use super::path::JsonPath;
@@ -45,6 +46,19 @@ pub(super) fn ranged_seconds(
     default: i64,
 ) -> Result<SimDuration, FieldError> {
     ranged(value, path, lo, hi, default, "seconds").map(|s| SimDuration::from_secs(s as u64))
+}
+
+/// A count in `lo..=hi` at `path`, in a user's words: "expected 1–10 load balancer nodes, got 12"
+/// (`what` is "load balancer nodes").
+pub(super) fn count_in<T>(v: T, path: &JsonPath, lo: T, hi: T, what: &str) -> Result<T, FieldError>
+where
+    T: PartialOrd + std::fmt::Display,
+{
+    if lo <= v && v <= hi {
+        Ok(v)
+    } else {
+        Err(path.error(format!("expected {lo}–{hi} {what}, got {v}")))
+    }
 }
 
 /// A size in bytes written at `path` (`default` when absent), at most [`MAX_MESSAGE_BYTES`].
@@ -107,5 +121,8 @@ mod tests {
         );
         let e = ranged_count(Some(11), &at(), 2, 10, 5).unwrap_err();
         assert_eq!(e.message, "expected an integer in 2–10, got 11");
+        let e = count_in(0u32, &at(), 1, 10, "load balancer nodes").unwrap_err();
+        assert_eq!(e.message, "expected 1–10 load balancer nodes, got 0");
+        assert_eq!(count_in(10u32, &at(), 1, 10, "load balancer nodes"), Ok(10));
     }
 }
