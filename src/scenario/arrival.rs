@@ -2,8 +2,7 @@
 //! `websocket`) and their resolution into a client's [`Load`].
 
 use super::FieldError;
-use super::distribution::RawDistribution;
-use super::distribution::{RawDistributionConstant, resolve_distribution};
+use super::distribution::{RawDistribution, RawDistributionConstant, resolve_distribution};
 use super::limits::SCALE_HINT;
 use super::number::readable;
 use super::path::JsonPath;

@@ -243,6 +243,8 @@ pub(super) fn resolve_autoscaling(
     }
 }
 
+/// Resolves the group at `at`; the alarms its target tracking policies create go to `alarms`,
+/// and errors beyond the first (returned) to `more`.
 #[allow(clippy::too_many_arguments)]
 fn resolve_group(
     raw: &RawAutoScalingGroup,

@@ -131,9 +131,9 @@ pub struct RawStepAdjustment {
     pub adjustment: i64,
 }
 
-#[allow(clippy::too_many_arguments)]
 /// Resolves the scaling policy at `at` of Auto Scaling group `asg_index`; a target tracking
 /// policy adds its two alarms to `alarms`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn resolve_policy(
     raw: &RawScalingPolicy,
     at: &JsonPath,
