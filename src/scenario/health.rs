@@ -199,6 +199,22 @@ mod tests {
     }
 
     #[test]
+    fn the_runtime_tests_defaults_are_the_resolvers() {
+        // model/health.rs and model/target_group.rs test the runtime with
+        // HealthCheckSpec::aws_defaults(); it must be what an empty health_check resolves to.
+        let (r, d) = (spec(), HealthCheckSpec::aws_defaults());
+        assert_eq!((r.enabled, &r.path, r.nodes), (d.enabled, &d.path, d.nodes));
+        assert_eq!((r.interval, r.timeout), (d.interval, d.timeout));
+        assert_eq!(
+            (r.healthy_threshold, r.unhealthy_threshold),
+            (d.healthy_threshold, d.unhealthy_threshold)
+        );
+        assert_eq!(r.matcher, d.matcher);
+        assert_eq!(r.service_time, d.service_time);
+        assert_eq!(r.first_check_delay, d.first_check_delay);
+    }
+
+    #[test]
     fn matcher_lists_and_ranges() {
         assert_eq!(
             parse_matcher("200,202").unwrap(),
