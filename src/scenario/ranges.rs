@@ -22,7 +22,7 @@ pub(super) fn ranged(
     default: i64,
     unit: &str,
 ) -> Result<i64, FieldError> {
-    checked(value.unwrap_or(default), path, lo, hi, Some(unit))
+    value.map_or(Ok(default), |v| checked(v, path, lo, hi, Some(unit)))
 }
 
 /// Like [`ranged`], for a bare count whose key already says what it counts
@@ -34,7 +34,7 @@ pub(super) fn ranged_count(
     hi: i64,
     default: i64,
 ) -> Result<i64, FieldError> {
-    checked(value.unwrap_or(default), path, lo, hi, None)
+    value.map_or(Ok(default), |v| checked(v, path, lo, hi, None))
 }
 
 /// Like [`ranged`] in seconds, as a duration.
