@@ -2,7 +2,6 @@
 //! `TreatMissingData`, `ComparisonOperator`) and their resolution into [`AlarmSpec`]s.
 
 use super::FieldError;
-use super::autoscaling::RawAutoScalingGroup;
 use super::path::JsonPath;
 use super::values::AwsInt;
 use crate::engine::SimDuration;
@@ -111,14 +110,24 @@ pub(super) fn lookup_metric(
     })
 }
 
-/// Resolves the alarm at `at`; its actions name policies of `groups_raw` by `PolicyName`.
+/// A scaling policy that an alarm action can name (`AlarmActions` refer to policies by name).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PolicyRef {
+    /// Position of its Auto Scaling group in the model.
+    pub group: usize,
+    /// Its position in the group's `Policies`.
+    pub index: usize,
+    /// A target tracking policy, which manages its own alarms.
+    pub target_tracking: bool,
+}
+
+/// Resolves the alarm at `at`; its actions name `policies` by `PolicyName`.
 pub(super) fn resolve_alarm(
     raw: &RawAlarm,
     at: &JsonPath,
     asg_index: &BTreeMap<&str, usize>,
     target_groups: &BTreeMap<String, TargetGroupId>,
-    policies: &BTreeMap<String, (usize, usize)>,
-    groups_raw: &[RawAutoScalingGroup],
+    policies: &BTreeMap<String, PolicyRef>,
     period: SimDuration,
 ) -> Result<AlarmSpec, FieldError> {
     let metric = lookup_metric(
@@ -184,18 +193,18 @@ pub(super) fn resolve_alarm(
     };
     let mut actions = Vec::new();
     for (i, name) in raw.alarm_actions.iter().enumerate() {
-        let &(a, p) = policies.get(name).ok_or_else(|| {
+        let policy = *policies.get(name).ok_or_else(|| {
             at.key("AlarmActions")
                 .index(i)
                 .error(format!("no scaling policy named {name:?}"))
         })?;
-        if groups_raw[a].policies[p].policy_type == "TargetTrackingScaling" {
+        if policy.target_tracking {
             return Err(at
                 .key("AlarmActions")
                 .index(i)
                 .error("target tracking policies manage their own alarms"));
         }
-        actions.push((a, p));
+        actions.push((policy.group, policy.index));
     }
     Ok(AlarmSpec {
         name: raw.name.clone(),

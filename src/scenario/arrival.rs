@@ -3,7 +3,6 @@
 
 use super::FieldError;
 use super::distribution::{RawDistribution, RawDistributionConstant, resolve_distribution};
-use super::limits::SCALE_HINT;
 use super::number::readable;
 use super::path::JsonPath;
 use super::ranges::message_size;
@@ -182,6 +181,9 @@ pub struct RawStep {
     #[serde(default)]
     pub ramp: Option<DurationValue>,
 }
+
+/// How to model more than a limit allows, for error messages.
+pub(super) const SCALE_HINT: &str = "to study more, simulate a fraction of the traffic against the same fraction of the fleet and scale the results";
 
 /// An arrival rate at `path.key`, at most [`MAX_RATE`]; 0 is allowed where `allow_zero`.
 fn rate(value: f64, path: &JsonPath, key: &str, allow_zero: bool) -> Result<f64, FieldError> {

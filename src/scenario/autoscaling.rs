@@ -2,7 +2,7 @@
 //! `DesiredCapacity`, `LaunchTemplate`, lifecycle hooks, scheduled actions) and their resolution
 //! into [`AsgSpec`]s.
 
-use super::alarm::{RawAlarm, resolve_alarm};
+use super::alarm::{PolicyRef, RawAlarm, resolve_alarm};
 use super::distribution::{RawDistribution, RawDistributionLognormal, resolve_distribution};
 use super::instance::workers;
 use super::path::JsonPath;
@@ -159,7 +159,7 @@ pub(super) fn resolve_autoscaling(
     let mut asgs = Vec::with_capacity(groups_raw.len());
     let mut alarms = Vec::new();
     let mut names = BTreeSet::new();
-    let mut policy_names: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut policy_names: BTreeMap<String, PolicyRef> = BTreeMap::new();
     let mut asg_index: BTreeMap<&str, usize> = BTreeMap::new();
     for (a, raw) in groups_raw.iter().enumerate() {
         let at = root.key("auto_scaling_groups").index(a);
@@ -177,7 +177,17 @@ pub(super) fn resolve_autoscaling(
             let p_at = at.key("Policies").index(p).key("PolicyName");
             if let Err(e) = names::check_name(&policy.name, &p_at, "policy name") {
                 errors.push(e);
-            } else if policy_names.insert(policy.name.clone(), (a, p)).is_some() {
+            } else if policy_names
+                .insert(
+                    policy.name.clone(),
+                    PolicyRef {
+                        group: a,
+                        index: p,
+                        target_tracking: policy.policy_type == "TargetTrackingScaling",
+                    },
+                )
+                .is_some()
+            {
                 errors.push(p_at.error(format!(
                     "duplicate policy name {:?} (alarm actions refer to policies by name)",
                     policy.name
@@ -205,15 +215,7 @@ pub(super) fn resolve_autoscaling(
         if let Err(e) = names::check_name(&raw.name, &at.key("AlarmName"), "alarm name") {
             errors.push(e);
         }
-        match resolve_alarm(
-            raw,
-            &at,
-            &asg_index,
-            target_groups,
-            &policy_names,
-            groups_raw,
-            period,
-        ) {
+        match resolve_alarm(raw, &at, &asg_index, target_groups, &policy_names, period) {
             Ok(alarm) => alarms.push(alarm),
             Err(e) => errors.push(e),
         }
@@ -434,7 +436,7 @@ fn resolve_group(
         match resolve_policy(
             rp,
             &p_at,
-            raw,
+            &raw.name,
             &groups,
             target_groups,
             default_cooldown,

@@ -3,10 +3,9 @@
 
 use super::FieldError;
 use super::arrival::RawArrival;
-use super::arrival::resolve_load;
+use super::arrival::{SCALE_HINT, resolve_load};
 use super::distribution::RawDistribution;
 use super::distribution::resolve_distribution;
-use super::limits::SCALE_HINT;
 use super::number::readable;
 use super::path::JsonPath;
 use super::ranges::{count_in, message_size};

@@ -11,9 +11,6 @@ use super::raw::RawModel;
 use super::{FieldError, Scenario};
 use crate::model::autoscaling::MetricRef;
 
-/// How to model more than a limit allows, for error messages.
-pub(super) const SCALE_HINT: &str = "to study more, simulate a fraction of the traffic against the same fraction of the fleet and scale the results";
-
 /// Largest model file read: 16 MiB (the shipped models are under 20 KiB).
 pub const MAX_MODEL_BYTES: u64 = 16 * 1024 * 1024;
 

@@ -4,7 +4,6 @@
 
 use super::FieldError;
 use super::alarm::{lookup_metric, parse_statistic};
-use super::autoscaling::RawAutoScalingGroup;
 use super::path::JsonPath;
 use super::ranges::ranged_seconds;
 use super::values::AwsInt;
@@ -131,13 +130,13 @@ pub struct RawStepAdjustment {
     pub adjustment: i64,
 }
 
-/// Resolves the scaling policy at `at` of Auto Scaling group `asg_index`; a target tracking
-/// policy adds its two alarms to `alarms`.
+/// Resolves the scaling policy at `at` of Auto Scaling group `asg_index` (named `group_name`); a
+/// target tracking policy adds its two alarms to `alarms`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn resolve_policy(
     raw: &RawScalingPolicy,
     at: &JsonPath,
-    group: &RawAutoScalingGroup,
+    group_name: &str,
     asg_groups: &[TargetGroupId],
     target_groups: &BTreeMap<String, TargetGroupId>,
     default_cooldown: SimDuration,
@@ -175,7 +174,7 @@ pub(super) fn resolve_policy(
             let metric = match (&tt.predefined, &tt.customized) {
                 (None, Some(c)) => {
                     let c_at = tt_at.key("CustomizedMetricSpecification");
-                    let own: BTreeMap<&str, usize> = [(group.name.as_str(), asg_index)].into();
+                    let own: BTreeMap<&str, usize> = [(group_name, asg_index)].into();
                     let metric =
                         lookup_metric(&c.metric_name, &c.dimensions, &c_at, &own, target_groups)?;
                     let statistic =
@@ -297,7 +296,7 @@ pub(super) fn resolve_policy(
             let high_alarm = alarms.len();
             for (which, rule) in [("AlarmHigh", high_rule), ("AlarmLow", low_rule)] {
                 alarms.push(AlarmSpec {
-                    name: format!("TargetTracking-{}-{which}-{}", group.name, raw.name),
+                    name: format!("TargetTracking-{}-{which}-{}", group_name, raw.name),
                     metric_name: metric_name.to_string(),
                     metric: metric_ref,
                     statistic,
