@@ -8,9 +8,6 @@
 //! `INSUFFICIENT_DATA`), `notBreaching`, `breaching`, `ignore` (keep the state when all are
 //! missing).
 
-use crate::scenario::FieldError;
-use crate::scenario::path::JsonPath;
-
 /// AWS alarm state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlarmState {
@@ -56,21 +53,6 @@ pub enum Comparison {
 }
 
 impl Comparison {
-    /// Parses the AWS name.
-    pub fn parse(text: &str, at: &JsonPath) -> Result<Comparison, FieldError> {
-        Ok(match text {
-            "GreaterThanThreshold" => Comparison::Greater,
-            "GreaterThanOrEqualToThreshold" => Comparison::GreaterOrEqual,
-            "LessThanThreshold" => Comparison::Less,
-            "LessThanOrEqualToThreshold" => Comparison::LessOrEqual,
-            other => {
-                return Err(at.error(format!(
-                    "expected GreaterThanThreshold, GreaterThanOrEqualToThreshold, LessThanThreshold or LessThanOrEqualToThreshold, got {other:?}"
-                )));
-            }
-        })
-    }
-
     /// Whether `value` breaches `threshold`.
     pub fn breaches(self, value: f64, threshold: f64) -> bool {
         match self {
@@ -103,23 +85,6 @@ pub enum MissingData {
     Breaching,
     /// `ignore`.
     Ignore,
-}
-
-impl MissingData {
-    /// Parses the AWS name (`None`: `missing`).
-    pub fn parse(text: Option<&str>, at: &JsonPath) -> Result<MissingData, FieldError> {
-        Ok(match text {
-            None | Some("missing") => MissingData::Missing,
-            Some("notBreaching") => MissingData::NotBreaching,
-            Some("breaching") => MissingData::Breaching,
-            Some("ignore") => MissingData::Ignore,
-            Some(other) => {
-                return Err(at.error(format!(
-                    "expected missing, notBreaching, breaching or ignore, got {other:?}"
-                )));
-            }
-        })
-    }
 }
 
 /// The evaluation rule of an alarm.
@@ -208,21 +173,6 @@ pub enum Statistic {
 }
 
 impl Statistic {
-    /// Parses the AWS name (`None`: `Average`).
-    pub fn parse(text: Option<&str>, at: &JsonPath) -> Result<Statistic, FieldError> {
-        Ok(match text {
-            None | Some("Average") => Statistic::Average,
-            Some("Sum") => Statistic::Sum,
-            Some("Maximum") => Statistic::Maximum,
-            Some("Minimum") => Statistic::Minimum,
-            Some(other) => {
-                return Err(at.error(format!(
-                    "expected Average, Sum, Maximum or Minimum, got {other:?}"
-                )));
-            }
-        })
-    }
-
     /// Combines per-metric-period values into one datapoint of a longer period.
     pub fn combine(self, values: &[f64]) -> Option<f64> {
         if values.is_empty() {

@@ -18,9 +18,6 @@
 
 use super::distribution::Distribution;
 use crate::engine::SimDuration;
-use crate::scenario::FieldError;
-use crate::scenario::path::JsonPath;
-use crate::scenario::raw::{RawDistribution, RawDistributionConstant, RawHealthCheck};
 
 /// AWS target health state (`TargetHealth.State`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,144 +104,6 @@ impl HealthCheckSpec {
             .iter()
             .any(|&(lo, hi)| (lo..=hi).contains(&status))
     }
-
-    /// Resolves the `health_check` object at `path`.
-    pub fn resolve(raw: &RawHealthCheck, path: &JsonPath) -> Result<HealthCheckSpec, FieldError> {
-        let int = |v: Option<i64>,
-                   key: &str,
-                   lo: i64,
-                   hi: i64,
-                   default: i64|
-         -> Result<i64, FieldError> {
-            match v {
-                None => Ok(default),
-                Some(x) if (lo..=hi).contains(&x) => Ok(x),
-                Some(x) => Err(path
-                    .key(key)
-                    .error(format!("expected an integer in {lo}–{hi}, got {x}"))),
-            }
-        };
-        let interval = int(
-            raw.interval_seconds.map(|v| v.0),
-            "HealthCheckIntervalSeconds",
-            5,
-            300,
-            30,
-        )?;
-        let timeout = int(
-            raw.timeout_seconds.map(|v| v.0),
-            "HealthCheckTimeoutSeconds",
-            2,
-            120,
-            5,
-        )?;
-        if timeout >= interval {
-            return Err(path.key("HealthCheckTimeoutSeconds").error(format!(
-                "expected a timeout shorter than HealthCheckIntervalSeconds ({interval} s), got {timeout} s"
-            )));
-        }
-        let healthy = int(
-            raw.healthy_threshold.map(|v| v.0),
-            "HealthyThresholdCount",
-            2,
-            10,
-            5,
-        )?;
-        let unhealthy = int(
-            raw.unhealthy_threshold.map(|v| v.0),
-            "UnhealthyThresholdCount",
-            2,
-            10,
-            2,
-        )?;
-        match raw.protocol.as_deref() {
-            None | Some("HTTP") | Some("HTTPS") => {}
-            Some(other) => {
-                return Err(path
-                    .key("HealthCheckProtocol")
-                    .error(format!("expected \"HTTP\" or \"HTTPS\", got {other:?}")));
-            }
-        }
-        if let Some(port) = raw.port.as_deref() {
-            let ok = port == "traffic-port" || port.parse::<u16>().is_ok_and(|p| p >= 1);
-            if !ok {
-                return Err(path.key("HealthCheckPort").error(format!(
-                    "expected \"traffic-port\" or a port in 1–65535, got {port:?}"
-                )));
-            }
-        }
-        let hc_path = raw.path.clone().unwrap_or_else(|| "/".into());
-        if !hc_path.starts_with('/') || hc_path.len() > 1024 {
-            return Err(path
-                .key("HealthCheckPath")
-                .error("expected a path starting with '/' of at most 1024 characters"));
-        }
-        let matcher = match &raw.matcher {
-            None => vec![(200, 200)],
-            Some(m) => parse_matcher(&m.http_code)
-                .map_err(|e| path.key("Matcher").key("HttpCode").error(e))?,
-        };
-        let default_service = RawDistribution::Constant(RawDistributionConstant { ms: 1.0 });
-        let service_time = Distribution::resolve(
-            raw.service_time.as_ref().unwrap_or(&default_service),
-            &path.key("service_time"),
-        )?;
-        let nodes = raw.nodes.unwrap_or(2);
-        if !(1..=10).contains(&nodes) {
-            return Err(path
-                .key("nodes")
-                .error(format!("expected 1–10 load balancer nodes, got {nodes}")));
-        }
-        let first_check_delay = match raw.first_check_delay {
-            None => None,
-            Some(d) if d.0 <= std::time::Duration::from_secs(interval as u64) => Some(
-                super::timing::time_value(d.0, &path.key("first_check_delay"))?,
-            ),
-            Some(d) => {
-                return Err(path.key("first_check_delay").error(format!(
-                    "expected at most one interval ({interval} s), got {} s",
-                    super::number::readable(d.0.as_secs_f64())
-                )));
-            }
-        };
-        Ok(HealthCheckSpec {
-            enabled: raw.enabled.is_none_or(|b| b.0),
-            path: hc_path,
-            interval: SimDuration::from_secs(interval as u64),
-            timeout: SimDuration::from_secs(timeout as u64),
-            healthy_threshold: healthy as u32,
-            unhealthy_threshold: unhealthy as u32,
-            matcher,
-            service_time,
-            nodes,
-            first_check_delay,
-        })
-    }
-}
-
-/// Parses `"200"`, `"200,202"`, `"200-299"` (codes 200–499, as AWS allows for HTTP).
-fn parse_matcher(text: &str) -> Result<Vec<(u16, u16)>, String> {
-    let mut out = Vec::new();
-    for part in text.split(',') {
-        let part = part.trim();
-        let (lo, hi) = match part.split_once('-') {
-            Some((a, b)) => (a.trim().parse::<u16>(), b.trim().parse::<u16>()),
-            None => (part.parse::<u16>(), part.parse::<u16>()),
-        };
-        match (lo, hi) {
-            (Ok(lo), Ok(hi))
-                if (200..=499).contains(&lo) && (200..=499).contains(&hi) && lo <= hi =>
-            {
-                out.push((lo, hi))
-            }
-            _ => {
-                return Err(format!(
-                    "expected HTTP codes in 200–499 as a list (\"200,202\") or a range (\"200-299\"), got {text:?}"
-                ));
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// A state change of a target.
@@ -372,20 +231,31 @@ impl HealthTracker {
 }
 
 #[cfg(test)]
+impl HealthCheckSpec {
+    /// AWS's defaults (interval 30 s, timeout 5 s, thresholds 5 and 2, matcher 200), as the
+    /// resolver applies them (`scenario/health.rs` checks them), for tests of the runtime.
+    pub(crate) fn aws_defaults() -> HealthCheckSpec {
+        HealthCheckSpec {
+            enabled: true,
+            path: "/".into(),
+            interval: SimDuration::from_secs(30),
+            timeout: SimDuration::from_secs(5),
+            healthy_threshold: 5,
+            unhealthy_threshold: 2,
+            matcher: vec![(200, 200)],
+            service_time: Distribution::Constant { ns: 1e6 },
+            nodes: 2,
+            first_check_delay: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     fn spec() -> HealthCheckSpec {
-        HealthCheckSpec::resolve(&RawHealthCheck::default(), &JsonPath::root()).unwrap()
-    }
-
-    #[test]
-    fn aws_defaults() {
-        let s = spec();
-        assert_eq!(s.interval, SimDuration::from_secs(30));
-        assert_eq!(s.timeout, SimDuration::from_secs(5));
-        assert_eq!((s.healthy_threshold, s.unhealthy_threshold), (5, 2));
-        assert!(s.matches(200) && !s.matches(204));
+        HealthCheckSpec::aws_defaults()
     }
 
     #[test]
@@ -414,27 +284,5 @@ mod tests {
                 .is_none()
         );
         assert_eq!(h.state, HealthState::Healthy);
-    }
-
-    #[test]
-    fn matcher_lists_and_ranges() {
-        assert_eq!(
-            parse_matcher("200,202").unwrap(),
-            vec![(200, 200), (202, 202)]
-        );
-        assert_eq!(parse_matcher("200-299").unwrap(), vec![(200, 299)]);
-        assert!(parse_matcher("100").is_err());
-        assert!(parse_matcher("300-200").is_err());
-    }
-
-    #[test]
-    fn timeout_must_be_shorter_than_interval() {
-        let raw = RawHealthCheck {
-            interval_seconds: Some(crate::scenario::values::AwsInt(10)),
-            timeout_seconds: Some(crate::scenario::values::AwsInt(10)),
-            ..Default::default()
-        };
-        let e = HealthCheckSpec::resolve(&raw, &JsonPath::root().key("health_check")).unwrap_err();
-        assert_eq!(e.path, "health_check.HealthCheckTimeoutSeconds");
     }
 }

@@ -1,19 +1,24 @@
 //! The AWS model: one file per concept, and the [`world::World`] that runs them.
 //!
+//! Everything here is runtime: resolved settings and the state and rules the world runs. Building
+//! these settings from a model file (defaults, AWS ranges, names to ids) is `crate::scenario`'s
+//! job; nothing here reads JSON or imports `scenario`.
+//!
 //! | file | models | AWS names |
 //! | --- | --- | --- |
-//! | [`client`], [`arrival`] | traffic sources: open-loop arrivals, closed-loop users | — |
-//! | [`distribution`] | service, think and handshake times | — |
-//! | [`listener`], [`matching`], [`route`] | listeners, rules, conditions, actions | `path-pattern`, `forward`, `redirect`, `fixed-response` |
-//! | [`target_group`] | routing algorithms | `load_balancing.algorithm.type` |
+//! | [`resolved`] | the resolved, runnable model the world is built from, and its warnings | — |
+//! | [`client`], [`arrival`] | traffic sources: open-loop arrivals, closed-loop users; their size limits | — |
+//! | [`distribution`] | service, think and handshake times: sampling | — |
+//! | [`listener`], [`matching`], [`route`] | listeners, rules, conditions, actions: evaluation and precomputed routes | `path-pattern`, `forward`, `redirect`, `fixed-response` |
+//! | [`target_group`] | routing algorithms, slow start, sticky sessions | `load_balancing.algorithm.type` |
 //! | [`instance`], [`catalog`] | targets: workers, backlog, CPU sharing, instance types | `t3.micro`, `CPUUtilization` |
 //! | [`connection`] | keep-alive, idle timeout, HTTP/2 streams | `idle_timeout.timeout_seconds`, `client_keep_alive.seconds` |
-//! | [`health`] | health checks and target states | `HealthCheckIntervalSeconds`, `HealthyThresholdCount`, `Target.Timeout` |
+//! | [`health`] | health check settings and the target state machine | `HealthCheckIntervalSeconds`, `HealthyThresholdCount`, `Target.Timeout` |
 //! | [`fault`] | injected failures and register/deregister operations | — |
 //! | [`autoscaling`] | Auto Scaling groups, policies, capacity arithmetic | `DesiredCapacity`, `TargetTrackingScaling`, `DefaultCooldown` |
 //! | [`cloudwatch`] | alarms: M of N datapoints, missing data, statistics | `EvaluationPeriods`, `DatapointsToAlarm`, `TreatMissingData` |
 //! | [`cost`] | EC2 and ALB cost | `ConsumedLCUs` |
-//! | [`timing`] | checked conversion of a model's times and milliseconds to simulated time | — |
+//! | [`ids`] | typed indices into the world's tables | — |
 //! | [`event`], [`world`] | what happens, and what it does | — |
 
 pub mod arrival;
@@ -31,8 +36,7 @@ pub mod ids;
 pub mod instance;
 pub mod listener;
 pub mod matching;
-pub mod number;
+pub mod resolved;
 pub mod route;
 pub mod target_group;
-pub mod timing;
 pub mod world;

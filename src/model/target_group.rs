@@ -8,8 +8,6 @@
 use super::health::{HealthCheckSpec, HealthState, HealthTracker};
 use super::ids::InstanceId;
 use crate::engine::{RngStream, SimDuration, SimTime};
-use crate::scenario::FieldError;
-use crate::scenario::path::JsonPath;
 
 /// AWS `load_balancing.algorithm.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,18 +21,6 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
-    /// Parses the AWS value; `None` gives the default, `round_robin`.
-    pub fn parse(value: Option<&str>, path: &JsonPath) -> Result<Algorithm, FieldError> {
-        match value {
-            None | Some("round_robin") => Ok(Algorithm::RoundRobin),
-            Some("least_outstanding_requests") => Ok(Algorithm::LeastOutstandingRequests),
-            Some("weighted_random") => Ok(Algorithm::WeightedRandom),
-            Some(other) => Err(path.error(format!(
-                "expected \"round_robin\", \"least_outstanding_requests\" or \"weighted_random\", got {other:?}"
-            ))),
-        }
-    }
-
     /// AWS spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -331,8 +317,6 @@ impl TargetGroupState {
 mod tests {
     use super::*;
     use crate::model::health::CheckFailure;
-    use crate::scenario::path::JsonPath;
-    use crate::scenario::raw::RawHealthCheck;
 
     fn group(algorithm: Algorithm, n: u32) -> (TargetGroupSpec, TargetGroupState) {
         let spec = TargetGroupSpec {
@@ -340,14 +324,10 @@ mod tests {
             port: 80,
             algorithm,
             targets: (0..n).map(InstanceId).collect(),
-            health: HealthCheckSpec::resolve(
-                &RawHealthCheck {
-                    enabled: Some(crate::scenario::values::AwsBool(false)),
-                    ..Default::default()
-                },
-                &JsonPath::root(),
-            )
-            .unwrap(),
+            health: HealthCheckSpec {
+                enabled: false,
+                ..HealthCheckSpec::aws_defaults()
+            },
             deregistration_delay: SimDuration::from_secs(300),
             minimum_healthy_targets: 1,
             slow_start: SimDuration::ZERO,

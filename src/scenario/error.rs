@@ -187,22 +187,6 @@ impl std::fmt::Display for FieldErrors {
 
 impl std::error::Error for FieldErrors {}
 
-/// Something valid but suspicious in a model (an `at` beyond the run's end, zero think time, a rule
-/// that can never match…): reported by `validate` and `run`, never fatal.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warning {
-    /// JSON path, e.g. `faults[0].at`.
-    pub path: String,
-    /// What looks wrong and why it matters.
-    pub message: String,
-}
-
-impl std::fmt::Display for Warning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
 impl FieldError {
     /// Attaches the model file's name.
     pub fn in_file(self, file: impl Into<PathBuf>) -> ModelError {
@@ -210,6 +194,17 @@ impl FieldError {
             file: file.into(),
             path: self.path,
             message: self.message,
+        }
+    }
+}
+
+/// Keeps the value of `r`, or records its error.
+pub(super) fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(e);
+            None
         }
     }
 }

@@ -10,75 +10,68 @@
 //!
 //! The simulation only ever sees the resolved [`Scenario`]. Every error names the file, the JSON
 //! path, what was expected (with the allowed range) and what was found; see [`ModelError`].
+//!
+//! Resolution runs one way: this module reads `crate::model`'s runtime types and builds them;
+//! `model` never imports `scenario`. One file per concept holds that concept's `Raw…` structs (the
+//! JSON as written, re-exported from [`raw`]) and its resolver:
+//!
+//! | file | what it resolves | AWS names |
+//! | --- | --- | --- |
+//! | `resolve.rs` | the whole model, section by section, every error at once | — |
+//! | `load_balancer.rs` | the load balancer's attributes and listener list | `idle_timeout.timeout_seconds`, `client_keep_alive.seconds`, `routing.http2.enabled` |
+//! | `listener.rs` | listeners, rules, conditions, their quotas | `Listener`, `Rule`, `path-pattern`, `host-header`, `source-ip` |
+//! | `action.rs` | rule actions, target group names to ids | `forward`, `redirect`, `fixed-response`, `TargetGroupStickinessConfig` |
+//! | `target_group.rs` | target groups and their attributes | `deregistration_delay.timeout_seconds`, `load_balancing.algorithm.type`, `stickiness.*`, `slow_start.duration_seconds` |
+//! | `health.rs` | health check settings | `HealthCheckIntervalSeconds`, `HealthyThresholdCount`, `Matcher` |
+//! | `instance.rs` | instances and the instance type catalog | EC2 instance types (`t3.micro`), Availability Zones |
+//! | `client.rs` | clients, request types and their routes | — |
+//! | `arrival.rs` | arrival patterns and closed-loop users | — |
+//! | `distribution.rs` | random durations | — |
+//! | `fault.rs` | injected failures, register/deregister operations | `RegisterTargets`, `DeregisterTargets` |
+//! | `autoscaling.rs` | Auto Scaling groups, launch templates, lifecycle hooks, scheduled actions | `CreateAutoScalingGroup`, `MinSize`, `DefaultCooldown`, `PutScheduledUpdateGroupAction` |
+//! | `policy.rs` | scaling policies (and the alarms target tracking creates) | `TargetTrackingScaling`, `StepScaling`, `SimpleScaling` |
+//! | `alarm.rs` | CloudWatch alarms and metric names | `PutMetricAlarm`, `ComparisonOperator`, `TreatMissingData` |
+//! | [`raw`] | the top level of the file ([`raw::RawModel`]) | — |
+//! | `ranges.rs`, [`timing`], `number.rs`, `names.rs` | shared checks: integer ranges, times (366 days at most), numbers in messages, names | — |
+//! | [`limits`], `lint.rs` | size limits; warnings for valid but suspicious settings | AWS quotas |
+//! | [`shape`], [`values`], [`path`], `error.rs` | JSON shape errors, value formats, JSON paths, errors | — |
 
+mod action;
+mod alarm;
+mod arrival;
+mod autoscaling;
+mod client;
+mod distribution;
 mod error;
+mod fault;
+mod health;
+mod instance;
 pub mod limits;
 mod lint;
+mod listener;
+mod load_balancer;
 pub(crate) mod names;
+mod number;
 pub mod overrides;
 pub mod path;
+mod policy;
+mod ranges;
 pub mod raw;
 mod resolve;
-mod resolve_asg;
 pub mod shape;
 mod shape_error;
 mod strict_json;
 pub(crate) mod tagged;
+mod target_group;
+pub mod timing;
 pub mod values;
 
-pub use error::{FieldError, FieldErrors, ModelError, Warning};
+pub use crate::model::resolved::{Scenario, Warning};
+use error::keep;
+pub use error::{FieldError, FieldErrors, ModelError};
 pub use resolve::resolve;
 
-use crate::engine::SimDuration;
-use crate::model::autoscaling::{AlarmSpec, AsgSpec};
-use crate::model::client::ClientSpec;
-use crate::model::fault::{FaultSpec, OperationSpec};
-use crate::model::instance::InstanceSpec;
-use crate::model::listener::ListenerSpec;
-use crate::model::route::RouteTable;
-use crate::model::target_group::TargetGroupSpec;
 use std::path::Path;
-
-/// A resolved, runnable model.
-#[derive(Clone, Debug)]
-pub struct Scenario {
-    /// Model name.
-    pub name: String,
-    /// What the model shows.
-    pub description: Option<String>,
-    /// Simulated time.
-    pub duration: SimDuration,
-    /// Master seed.
-    pub seed: u64,
-    /// CloudWatch metric period of `timeseries.csv` (default 60 s).
-    pub period: SimDuration,
-    /// Load balancer name.
-    pub load_balancer: String,
-    /// `idle_timeout.timeout_seconds` (default 60 s).
-    pub idle_timeout: SimDuration,
-    /// `client_keep_alive.seconds` (default 3600 s).
-    pub client_keep_alive: SimDuration,
-    /// Listeners.
-    pub listeners: Vec<ListenerSpec>,
-    /// Routes of every request type.
-    pub routes: RouteTable,
-    /// Clients.
-    pub clients: Vec<ClientSpec>,
-    /// Target groups.
-    pub target_groups: Vec<TargetGroupSpec>,
-    /// Instances.
-    pub instances: Vec<InstanceSpec>,
-    /// Injected failures.
-    pub faults: Vec<FaultSpec>,
-    /// Scheduled register/deregister operations.
-    pub operations: Vec<OperationSpec>,
-    /// Auto Scaling groups.
-    pub auto_scaling_groups: Vec<AsgSpec>,
-    /// CloudWatch alarms: the model's, and those target tracking policies create.
-    pub alarms: Vec<AlarmSpec>,
-    /// Valid but suspicious settings, for `validate` and `run` to show.
-    pub warnings: Vec<Warning>,
-}
 
 /// Parses and resolves a model from JSON text; `file` names it in errors.
 ///

@@ -19,9 +19,12 @@ use super::FieldError;
 use super::shape_error::{ShapeError, Site, one_of, unexpected};
 use serde::Deserialize;
 use serde::de::value::BorrowedStrDeserializer;
-use serde::de::{self, DeserializeSeed, Error as _, Expected, Unexpected, Visitor};
+use serde::de::{self, Expected, Unexpected, Visitor};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+
+mod access;
+use access::{Map, Seq, Tagged};
 
 /// `deserialize_struct` names starting with this are internally tagged enums: the rest of the
 /// name is the tag key and the field list is the list of variants (see `scenario::tagged`).
@@ -548,178 +551,6 @@ impl<'de> de::Deserializer<'de> for UserDe<'de, '_> {
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ShapeError> {
         visitor.visit_unit()
-    }
-}
-
-/// The elements of a list.
-struct Seq<'de, 'p> {
-    parent: UserDe<'de, 'p>,
-    items: std::slice::Iter<'de, Value>,
-    index: usize,
-}
-
-impl<'de, 'p> Seq<'de, 'p> {
-    fn new(parent: UserDe<'de, 'p>, items: &'de [Value]) -> Self {
-        Seq {
-            parent,
-            items: items.iter(),
-            index: 0,
-        }
-    }
-}
-
-impl<'de> de::SeqAccess<'de> for Seq<'de, '_> {
-    type Error = ShapeError;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, ShapeError> {
-        let Some(item) = self.items.next() else {
-            return Ok(None);
-        };
-        let path = Path::Index(self.parent.path, self.index);
-        self.index += 1;
-        seed.deserialize(self.parent.child(item, &path)).map(Some)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.items.len())
-    }
-}
-
-/// The entries of an object, then placeholders for the required keys it lacks (after an error
-/// reported them missing) — or, for a placeholder struct, a placeholder for every field.
-struct Map<'de, 'p> {
-    parent: UserDe<'de, 'p>,
-    entries: Option<serde_json::map::Iter<'de>>,
-    extra: std::slice::Iter<'p, &'static str>,
-    pending: Option<(&'de str, &'de Value, bool)>,
-}
-
-impl<'de, 'p> Map<'de, 'p> {
-    fn new(
-        parent: UserDe<'de, 'p>,
-        map: &'de serde_json::Map<String, Value>,
-        missing: &'p [&'static str],
-    ) -> Self {
-        Map {
-            parent,
-            entries: Some(map.iter()),
-            extra: missing.iter(),
-            pending: None,
-        }
-    }
-
-    fn placeholder(parent: UserDe<'de, 'p>, fields: &'p [&'static str]) -> Self {
-        Map {
-            parent,
-            entries: None,
-            extra: fields.iter(),
-            pending: None,
-        }
-    }
-}
-
-impl<'de> de::MapAccess<'de> for Map<'de, '_> {
-    type Error = ShapeError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, ShapeError> {
-        if let Some(entries) = &mut self.entries {
-            for (key, value) in entries.by_ref() {
-                if self.parent.skip_key == Some(key.as_str())
-                    || self.parent.poison.skipped.contains(&node(value))
-                {
-                    continue;
-                }
-                self.pending = Some((key.as_str(), value, false));
-                return seed
-                    .deserialize(BorrowedStrDeserializer::<ShapeError>::new(key))
-                    .map(Some)
-                    .map_err(|mut e| {
-                        if e.path.is_none() {
-                            e.path = Some(Path::Key(self.parent.path, key).render());
-                            e.site = Site::Key(node(value));
-                        }
-                        e
-                    });
-            }
-        }
-        match self.extra.next() {
-            Some(&key) => {
-                self.pending = Some((key, &NULL, true));
-                seed.deserialize(BorrowedStrDeserializer::<ShapeError>::new(key))
-                    .map(Some)
-            }
-            None => Ok(None),
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, ShapeError> {
-        let (key, value, placeholder) = self
-            .pending
-            .take()
-            .ok_or_else(|| ShapeError::custom("a value was read before its key"))?;
-        let path = Path::Key(self.parent.path, key);
-        let mut de = self.parent.child(value, &path);
-        de.placeholder = placeholder;
-        seed.deserialize(de)
-    }
-}
-
-/// A tagged object as an enum: the tag names the variant, the other keys are its content.
-struct Tagged<'de, 'p> {
-    variant: &'de str,
-    content: UserDe<'de, 'p>,
-}
-
-impl<'de, 'p> de::EnumAccess<'de> for Tagged<'de, 'p> {
-    type Error = ShapeError;
-    type Variant = UserDe<'de, 'p>;
-
-    fn variant_seed<S: DeserializeSeed<'de>>(
-        self,
-        seed: S,
-    ) -> Result<(S::Value, UserDe<'de, 'p>), ShapeError> {
-        let v = seed.deserialize(BorrowedStrDeserializer::<ShapeError>::new(self.variant))?;
-        Ok((v, self.content))
-    }
-}
-
-impl<'de> de::VariantAccess<'de> for UserDe<'de, '_> {
-    type Error = ShapeError;
-
-    fn unit_variant(self) -> Result<(), ShapeError> {
-        Ok(())
-    }
-
-    fn newtype_variant_seed<S: DeserializeSeed<'de>>(
-        self,
-        seed: S,
-    ) -> Result<S::Value, ShapeError> {
-        seed.deserialize(self)
-    }
-
-    fn tuple_variant<V: Visitor<'de>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, ShapeError> {
-        de::Deserializer::deserialize_seq(self, visitor)
-    }
-
-    fn struct_variant<V: Visitor<'de>>(
-        self,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, ShapeError> {
-        de::Deserializer::deserialize_struct(self, "", fields, visitor)
     }
 }
 

@@ -7,8 +7,8 @@ use crate::model::event::Event;
 use crate::model::fault::{FaultKind, FaultTarget, FaultTiming};
 use crate::model::health::CheckFailure;
 use crate::model::ids::{CheckerId, FaultId, InstanceId, OperationId};
+use crate::model::resolved::Scenario;
 use crate::recorder::{Origin, WsClose};
-use crate::scenario::Scenario;
 
 /// Faults during a run: each fault's random stream and the instances its current occurrence hit.
 #[derive(Debug)]

@@ -14,8 +14,8 @@ use crate::model::fault::OperationKind;
 use crate::model::health::{CheckFailure, HealthState, Transition};
 use crate::model::ids::{CheckerId, InstanceId, OperationId, TargetGroupId};
 use crate::model::instance::Job;
+use crate::model::resolved::Scenario;
 use crate::recorder::WsClose;
-use crate::scenario::Scenario;
 
 /// Health checking during a run: one checker per (target group, member, load balancer node) and
 /// the checks in flight at instances.

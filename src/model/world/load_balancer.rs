@@ -9,8 +9,8 @@ use super::slab::Slab;
 use crate::engine::{RngStream, SimTime};
 use crate::model::connection::{Conn, ConnRules};
 use crate::model::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId, UserId};
+use crate::model::resolved::Scenario;
 use crate::model::target_group::TargetGroupState;
-use crate::scenario::Scenario;
 use std::collections::VecDeque;
 
 /// Where a request is.

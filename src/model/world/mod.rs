@@ -41,8 +41,8 @@ use super::connection::Conn;
 use super::event::Event;
 use super::ids::{ClientId, UserId};
 use crate::engine::{EventQueue, SimDuration, SimTime};
+use crate::model::resolved::Scenario;
 use crate::recorder::{Origin, Recorder, RunResult};
-use crate::scenario::Scenario;
 use load_balancer::{Request, Stage};
 use traffic::User;
 

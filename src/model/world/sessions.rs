@@ -11,8 +11,8 @@
 use super::World;
 use crate::engine::SimTime;
 use crate::model::ids::TargetGroupId;
+use crate::model::resolved::Scenario;
 use crate::model::route::Route;
-use crate::scenario::Scenario;
 
 /// A request without a session (no cookies).
 pub(super) const NO_SESSION: u32 = u32::MAX;

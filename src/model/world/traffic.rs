@@ -6,7 +6,7 @@ use crate::engine::RngStream;
 use crate::model::arrival::ArrivalCursor;
 use crate::model::connection::{Conn, H2Pool, Pool};
 use crate::model::ids::ClientId;
-use crate::scenario::Scenario;
+use crate::model::resolved::Scenario;
 
 /// Per-client run state: its random streams and connections.
 #[derive(Debug)]

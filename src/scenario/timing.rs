@@ -7,9 +7,9 @@
 //! wrap around to an early time (a fault `"at": 18446744074` firing at 0:00:00.290). A time beyond
 //! the run's own `duration` but within the limit is valid; it is simply never reached.
 
+use super::FieldError;
+use super::path::JsonPath;
 use crate::engine::SimDuration;
-use crate::scenario::FieldError;
-use crate::scenario::path::JsonPath;
 use std::time::Duration;
 
 /// Seconds in the longest run: 366 days.

@@ -1,0 +1,70 @@
+//! The resolved, runnable model: what [`super::world::World`] runs.
+//!
+//! Built from a model file by `crate::scenario` (defaults applied, AWS ranges checked, names turned
+//! into typed ids, routes precomputed); nothing here reads JSON.
+
+use super::autoscaling::{AlarmSpec, AsgSpec};
+use super::client::ClientSpec;
+use super::fault::{FaultSpec, OperationSpec};
+use super::instance::InstanceSpec;
+use super::listener::ListenerSpec;
+use super::route::RouteTable;
+use super::target_group::TargetGroupSpec;
+use crate::engine::SimDuration;
+
+/// A resolved, runnable model: every setting checked and defaulted, every name a typed id.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Model name.
+    pub name: String,
+    /// What the model shows.
+    pub description: Option<String>,
+    /// Simulated time.
+    pub duration: SimDuration,
+    /// Master seed.
+    pub seed: u64,
+    /// CloudWatch metric period of `timeseries.csv` (default 60 s).
+    pub period: SimDuration,
+    /// Load balancer name.
+    pub load_balancer: String,
+    /// `idle_timeout.timeout_seconds` (default 60 s).
+    pub idle_timeout: SimDuration,
+    /// `client_keep_alive.seconds` (default 3600 s).
+    pub client_keep_alive: SimDuration,
+    /// Listeners.
+    pub listeners: Vec<ListenerSpec>,
+    /// Routes of every request type.
+    pub routes: RouteTable,
+    /// Clients.
+    pub clients: Vec<ClientSpec>,
+    /// Target groups.
+    pub target_groups: Vec<TargetGroupSpec>,
+    /// Instances.
+    pub instances: Vec<InstanceSpec>,
+    /// Injected failures.
+    pub faults: Vec<FaultSpec>,
+    /// Scheduled register/deregister operations.
+    pub operations: Vec<OperationSpec>,
+    /// Auto Scaling groups.
+    pub auto_scaling_groups: Vec<AsgSpec>,
+    /// CloudWatch alarms: the model's, and those target tracking policies create.
+    pub alarms: Vec<AlarmSpec>,
+    /// Valid but suspicious settings, for `validate` and `run` to show.
+    pub warnings: Vec<Warning>,
+}
+
+/// Something valid but suspicious in a model (an `at` beyond the run's end, zero think time, a rule
+/// that can never match…): reported by `validate` and `run`, never fatal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// JSON path, e.g. `faults[0].at`.
+    pub path: String,
+    /// What looks wrong and why it matters.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}

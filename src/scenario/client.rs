@@ -1,0 +1,284 @@
+//! Clients and their request types as written, and their resolution into [`ClientSpec`]s: each
+//! request type's route is computed through the listeners' rules here.
+
+use super::FieldError;
+use super::arrival::RawArrival;
+use super::arrival::{SCALE_HINT, resolve_load};
+use super::distribution::RawDistribution;
+use super::distribution::resolve_distribution;
+use super::number::readable;
+use super::path::JsonPath;
+use super::ranges::{count_in, message_size};
+use crate::engine::SimDuration;
+use crate::model::client::{ClientSpec, Load, MAX_USERS, RequestTypeSpec};
+use crate::model::ids::ListenerId;
+use crate::model::listener::{ListenerSpec, RequestView};
+use crate::model::route::RouteTable;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+/// One traffic source: an arrival process and a weighted mix of request types.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClient {
+    /// Client name (unique); also names its random streams.
+    pub name: String,
+    /// How requests (open loop) or users (closed loop) arrive.
+    pub arrival: RawArrival,
+    /// The request types this client sends, picked by weight.
+    pub requests: Vec<RawRequestType>,
+    /// Listener port the client connects to (default: the first listener's).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// The client's source address, matched by `source-ip` rule conditions.
+    #[serde(default)]
+    pub source_ip: Option<String>,
+    /// Whether the client reuses connections (HTTP keep-alive); default true.
+    #[serde(default)]
+    pub keep_alive: Option<bool>,
+    /// Whether the client speaks HTTP/2 on HTTPS listeners (default true, as browsers do).
+    #[serde(default)]
+    pub http2: Option<bool>,
+    /// Open loop: number of browser sessions (cookie jars) the requests are spread over; each
+    /// request belongs to one at random. Default: none (every request comes without cookies).
+    /// Closed-loop users always carry their own session.
+    #[serde(default)]
+    pub sessions: Option<u32>,
+}
+
+/// A kind of request a client sends.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequestType {
+    /// Name, unique within the client.
+    pub name: String,
+    /// Relative frequency (default 1).
+    #[serde(default)]
+    pub weight: Option<f64>,
+    /// HTTP method (default `GET`).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// `Host` header (default `example.com`).
+    #[serde(default)]
+    pub host: Option<String>,
+    /// URL path (default `/`).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Request headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Query-string parameters.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// Listener port (default: the client's).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Request size \[bytes\] (default 500).
+    #[serde(default)]
+    pub request_bytes: Option<u64>,
+    /// Response size \[bytes\] (default 5000).
+    #[serde(default)]
+    pub response_bytes: Option<u64>,
+    /// CPU time the target spends on the request.
+    pub service_time: RawDistribution,
+}
+
+/// Default client address: from TEST-NET-3 (RFC 5737), reserved for documentation.
+const DEFAULT_SOURCE_IP: &str = "203.0.113.10";
+
+/// Resolves the client at `path`; the routes of its request types are added to `routes`.
+pub(super) fn resolve_client(
+    raw: &RawClient,
+    path: &JsonPath,
+    listeners: &[ListenerSpec],
+    routes: &mut RouteTable,
+    run_length: SimDuration,
+) -> Result<ClientSpec, FieldError> {
+    let load = resolve_load(&raw.arrival, &path.key("arrival"), run_length.as_secs_f64())?;
+    let source_ip: IpAddr = raw
+        .source_ip
+        .as_deref()
+        .unwrap_or(DEFAULT_SOURCE_IP)
+        .parse()
+        .map_err(|_| {
+            path.key("source_ip")
+                .error("expected an IPv4 or IPv6 address such as \"203.0.113.10\"")
+        })?;
+    let client_port = match raw.port {
+        Some(p) => p,
+        None => listeners[0].port,
+    };
+    if raw.requests.is_empty() {
+        return Err(path
+            .key("requests")
+            .error("expected at least one request type"));
+    }
+    let mut names = BTreeSet::new();
+    let mut types = Vec::with_capacity(raw.requests.len());
+    let mut weights = Vec::with_capacity(raw.requests.len());
+    for (i, r) in raw.requests.iter().enumerate() {
+        let at = path.key("requests").index(i);
+        if !names.insert(r.name.as_str()) {
+            return Err(at
+                .key("name")
+                .error(format!("duplicate request type name {:?}", r.name)));
+        }
+        let weight = r.weight.unwrap_or(1.0);
+        if !(weight.is_finite() && weight > 0.0) {
+            return Err(at.key("weight").error(format!(
+                "expected a positive weight, got {}",
+                readable(weight)
+            )));
+        }
+        weights.push(weight);
+        let port = r.port.unwrap_or(client_port);
+        let listener = listeners
+            .iter()
+            .position(|l| l.port == port)
+            .ok_or_else(|| {
+                let ports: Vec<String> = listeners.iter().map(|l| l.port.to_string()).collect();
+                let key = if r.port.is_some() {
+                    at.key("port")
+                } else {
+                    path.key("port")
+                };
+                key.error(format!(
+                    "no listener on port {port} (listeners: {})",
+                    ports.join(", ")
+                ))
+            })?;
+        let listener = ListenerId(listener as u32);
+        let method = r.method.clone().unwrap_or_else(|| "GET".into());
+        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(at.key("method").error(format!(
+                "expected an upper-case HTTP method such as \"GET\", got {method:?}"
+            )));
+        }
+        let req_path = r.path.clone().unwrap_or_else(|| "/".into());
+        if !req_path.starts_with('/') {
+            return Err(at.key("path").error(format!(
+                "expected a path starting with '/', got {req_path:?}"
+            )));
+        }
+        let view = RequestView {
+            method,
+            host: r.host.clone().unwrap_or_else(|| "example.com".into()),
+            path: req_path,
+            headers: r.headers.clone(),
+            query: r.query.clone(),
+            source_ip,
+        };
+        let route = routes
+            .add(listeners, listener, &view)
+            .map_err(|m| at.error(m))?;
+        types.push(RequestTypeSpec {
+            name: r.name.clone(),
+            view,
+            listener,
+            route,
+            request_bytes: message_size(r.request_bytes, 500, &at.key("request_bytes"))?,
+            response_bytes: message_size(r.response_bytes, 5000, &at.key("response_bytes"))?,
+            service_time: resolve_distribution(&r.service_time, &at.key("service_time"))?,
+        });
+    }
+    let total: f64 = weights.iter().sum();
+    let mut acc = 0.0;
+    let mut cumulative_weights: Vec<f64> = weights
+        .iter()
+        .map(|w| {
+            acc += w;
+            acc / total
+        })
+        .collect();
+    *cumulative_weights
+        .last_mut()
+        .expect("at least one request type") = 1.0;
+    let sessions = match (raw.sessions, &load) {
+        (None, _) => 0,
+        (Some(_), Load::Users { .. } | Load::Websocket(_)) => {
+            return Err(path
+                .key("sessions")
+                .error("users carry their own sessions; sessions applies to open-loop clients"));
+        }
+        (Some(n), _) => count_in(n, &path.key("sessions"), 1, 10_000_000, "sessions")?,
+    };
+    let spec = ClientSpec {
+        name: raw.name.clone(),
+        load,
+        types,
+        cumulative_weights,
+        keep_alive: raw.keep_alive.unwrap_or(true),
+        sessions,
+        http2: raw.http2.unwrap_or(true),
+    };
+    if let Some(answers) = spec.certain_livelock(listeners, routes) {
+        return Err(path.key("arrival").key("think_time").error(format!(
+            "client {:?}: its think time is 0 and the ALB answers every one of its requests itself, at once ({answers}), so its users would send request after request at one instant and simulated time could never advance; expected a think time above 0, e.g. {{\"distribution\": \"exponential\", \"mean_ms\": 1000}}",
+            spec.name
+        )));
+    }
+    Ok(spec)
+}
+
+/// Checks what no single client can see: the users and WebSocket connections of all clients
+/// together are at most [`MAX_USERS`]. `clients` are the resolved clients of the model, written at
+/// `clients[i]`; the error names the client that crosses the limit.
+pub(super) fn check_population(clients: &[ClientSpec], path: &JsonPath) -> Result<(), FieldError> {
+    let mut total = 0u64;
+    for (i, c) in clients.iter().enumerate() {
+        let Some((count, _)) = c.load.population() else {
+            continue;
+        };
+        total += u64::from(count);
+        if total > u64::from(MAX_USERS) {
+            let key = if matches!(c.load, Load::Websocket(_)) {
+                "connections"
+            } else {
+                "count"
+            };
+            return Err(path.index(i).key("arrival").key(key).error(format!(
+                "expected at most {MAX_USERS} users and WebSocket connections over all clients, got {total} up to this client ({SCALE_HINT})"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::distribution::Distribution;
+
+    fn users(count: u32) -> ClientSpec {
+        ClientSpec {
+            name: format!("u{count}"),
+            load: Load::Users {
+                count,
+                spawn_interval: SimDuration::ZERO,
+                think: Distribution::Constant { ns: 1e9 },
+            },
+            types: Vec::new(),
+            cumulative_weights: Vec::new(),
+            keep_alive: true,
+            sessions: 0,
+            http2: false,
+        }
+    }
+
+    // See: issue 7, defect 7
+    #[test]
+    fn unbounded_input_total_population_is_capped() {
+        let clients = JsonPath::root().key("clients");
+        assert!(check_population(&[users(MAX_USERS / 2), users(MAX_USERS / 2)], &clients).is_ok());
+        let e = check_population(&[users(MAX_USERS / 2), users(MAX_USERS / 2 + 1)], &clients)
+            .unwrap_err();
+        assert_eq!(e.path, "clients[1].arrival.count");
+        assert!(
+            e.message.contains("at most 10000000 users"),
+            "{}",
+            e.message
+        );
+    }
+}

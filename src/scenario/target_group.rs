@@ -1,0 +1,232 @@
+//! Target groups as written (`port`, `protocol`, targets, attributes such as
+//! `deregistration_delay.timeout_seconds`, `load_balancing.algorithm.type`, `stickiness.*`,
+//! `slow_start.duration_seconds`) and their resolution into [`TargetGroupSpec`]s.
+
+use super::FieldError;
+use super::health::RawHealthCheck;
+use super::health::resolve_health_check;
+use super::path::JsonPath;
+use super::ranges::ranged;
+use super::values::{AwsBool, AwsInt};
+use crate::engine::SimDuration;
+use crate::model::ids::InstanceId;
+use crate::model::target_group::{Algorithm, Stickiness, StickinessKind, TargetGroupSpec};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A target group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTargetGroup {
+    /// Target group name (unique).
+    pub name: String,
+    /// Traffic port, 1–65535.
+    pub port: u32,
+    /// `HTTP` or `HTTPS`.
+    pub protocol: String,
+    /// Target group attributes, AWS keys.
+    #[serde(default)]
+    pub attributes: RawTgAttributes,
+    /// Registered instance ids.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// Health check settings (AWS `CreateTargetGroup` parameter names).
+    #[serde(default)]
+    pub health_check: RawHealthCheck,
+}
+
+/// Target group attributes (AWS `TargetGroupAttributes`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTgAttributes {
+    /// `load_balancing.algorithm.type`: `round_robin` (default), `least_outstanding_requests`,
+    /// `weighted_random`.
+    #[serde(rename = "load_balancing.algorithm.type", default)]
+    pub algorithm: Option<String>,
+    /// `deregistration_delay.timeout_seconds`, 0–3600, default 300.
+    #[serde(rename = "deregistration_delay.timeout_seconds", default)]
+    pub deregistration_delay_seconds: Option<AwsInt>,
+    /// `stickiness.enabled` (default false).
+    #[serde(rename = "stickiness.enabled", default)]
+    pub stickiness_enabled: Option<AwsBool>,
+    /// `stickiness.type`: `lb_cookie` (default) or `app_cookie`.
+    #[serde(rename = "stickiness.type", default)]
+    pub stickiness_type: Option<String>,
+    /// `stickiness.lb_cookie.duration_seconds`, 1–604800, default 86400.
+    #[serde(rename = "stickiness.lb_cookie.duration_seconds", default)]
+    pub lb_cookie_duration_seconds: Option<AwsInt>,
+    /// `stickiness.app_cookie.cookie_name` (required for `app_cookie`).
+    #[serde(rename = "stickiness.app_cookie.cookie_name", default)]
+    pub app_cookie_name: Option<String>,
+    /// `stickiness.app_cookie.duration_seconds`, 1–604800, default 86400.
+    #[serde(rename = "stickiness.app_cookie.duration_seconds", default)]
+    pub app_cookie_duration_seconds: Option<AwsInt>,
+    /// `slow_start.duration_seconds`: 0 (off, default) or 30–900; `round_robin` only.
+    #[serde(rename = "slow_start.duration_seconds", default)]
+    pub slow_start_seconds: Option<AwsInt>,
+    /// `target_group_health.unhealthy_state_routing.minimum_healthy_targets.count`, default 1: below
+    /// this many healthy targets the load balancer routes to all targets (fails open).
+    #[serde(
+        rename = "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count",
+        default
+    )]
+    pub minimum_healthy_targets: Option<AwsInt>,
+}
+
+/// Resolves the target group at `at`; `instance_ids` names the model's instances.
+pub(super) fn resolve_target_group(
+    raw: &RawTargetGroup,
+    at: &JsonPath,
+    instance_ids: &BTreeMap<String, InstanceId>,
+) -> Result<TargetGroupSpec, FieldError> {
+    let port = u16::try_from(raw.port)
+        .ok()
+        .filter(|&p| p >= 1)
+        .ok_or_else(|| {
+            at.key("port")
+                .error(format!("expected a port in 1–65535, got {}", raw.port))
+        })?;
+    if !matches!(raw.protocol.as_str(), "HTTP" | "HTTPS") {
+        return Err(at.key("protocol").error(format!(
+            "expected \"HTTP\" or \"HTTPS\", got {:?}",
+            raw.protocol
+        )));
+    }
+    let algorithm = parse_algorithm(
+        raw.attributes.algorithm.as_deref(),
+        &at.key("attributes").key("load_balancing.algorithm.type"),
+    )?;
+    let mut targets = Vec::with_capacity(raw.targets.len());
+    for (i, t) in raw.targets.iter().enumerate() {
+        let id = instance_ids.get(t).copied().ok_or_else(|| {
+            at.key("targets").index(i).error(format!(
+                "no instance with id {t:?} (define it under \"instances\")"
+            ))
+        })?;
+        if targets.contains(&id) {
+            return Err(at
+                .key("targets")
+                .index(i)
+                .error(format!("instance {t:?} is registered twice")));
+        }
+        targets.push(id);
+    }
+    let attrs = at.key("attributes");
+    let delay = ranged(
+        raw.attributes.deregistration_delay_seconds.map(|v| v.0),
+        &attrs.key("deregistration_delay.timeout_seconds"),
+        0,
+        3600,
+        300,
+        "seconds",
+    )?;
+    let min_healthy = ranged(
+        raw.attributes.minimum_healthy_targets.map(|v| v.0),
+        &attrs.key("target_group_health.unhealthy_state_routing.minimum_healthy_targets.count"),
+        1,
+        1000,
+        1,
+        "targets",
+    )?;
+    let slow_start = raw.attributes.slow_start_seconds.map_or(0, |v| v.0);
+    let slow_at = attrs.key("slow_start.duration_seconds");
+    if slow_start != 0 && !(30..=900).contains(&slow_start) {
+        return Err(slow_at.error(format!(
+            "expected 0 (off) or 30–900 seconds, got {slow_start}"
+        )));
+    }
+    if slow_start != 0 && algorithm != Algorithm::RoundRobin {
+        return Err(slow_at.error(format!(
+            "slow start cannot be used with {} (AWS allows it with round_robin only)",
+            algorithm.as_str()
+        )));
+    }
+    let stickiness = resolve_stickiness(&raw.attributes, &attrs, algorithm)?;
+    Ok(TargetGroupSpec {
+        name: raw.name.clone(),
+        port,
+        algorithm,
+        targets,
+        health: resolve_health_check(&raw.health_check, &at.key("health_check"))?,
+        deregistration_delay: SimDuration::from_secs(delay as u64),
+        minimum_healthy_targets: min_healthy as u32,
+        slow_start: SimDuration::from_secs(slow_start as u64),
+        stickiness,
+    })
+}
+
+/// `stickiness.*` attributes: `None` when sticky sessions are off.
+fn resolve_stickiness(
+    a: &RawTgAttributes,
+    at: &JsonPath,
+    algorithm: Algorithm,
+) -> Result<Option<Stickiness>, FieldError> {
+    let kind_at = at.key("stickiness.type");
+    let enabled = a.stickiness_enabled.is_some_and(|b| b.0);
+    let kind = match a.stickiness_type.as_deref() {
+        None | Some("lb_cookie") => "lb_cookie",
+        Some("app_cookie") => "app_cookie",
+        Some(other) => {
+            return Err(kind_at.error(format!(
+                "expected \"lb_cookie\" or \"app_cookie\", got {other:?}"
+            )));
+        }
+    };
+    let lb = ranged(
+        a.lb_cookie_duration_seconds.map(|v| v.0),
+        &at.key("stickiness.lb_cookie.duration_seconds"),
+        1,
+        604_800,
+        86_400,
+        "seconds",
+    )?;
+    let app = ranged(
+        a.app_cookie_duration_seconds.map(|v| v.0),
+        &at.key("stickiness.app_cookie.duration_seconds"),
+        1,
+        604_800,
+        86_400,
+        "seconds",
+    )?;
+    if !enabled {
+        return Ok(None);
+    }
+    if algorithm == Algorithm::WeightedRandom {
+        return Err(at.key("stickiness.enabled").error("sticky sessions cannot be used with weighted_random (AWS does not support the combination)"));
+    }
+    Ok(Some(match kind {
+        "lb_cookie" => Stickiness {
+            kind: StickinessKind::LbCookie,
+            duration: SimDuration::from_secs(lb as u64),
+        },
+        _ => {
+            let name_at = at.key("stickiness.app_cookie.cookie_name");
+            let name = a.app_cookie_name.clone().ok_or_else(|| {
+                name_at.error("app_cookie stickiness needs the application's cookie name")
+            })?;
+            if name.is_empty()
+                || ["AWSALB", "AWSALBAPP", "AWSALBTG"]
+                    .iter()
+                    .any(|p| name.starts_with(p))
+            {
+                return Err(name_at.error(format!("expected a cookie name not starting with AWSALB, AWSALBAPP or AWSALBTG (reserved), got {name:?}")));
+            }
+            Stickiness {
+                kind: StickinessKind::AppCookie { cookie_name: name },
+                duration: SimDuration::from_secs(app as u64),
+            }
+        }
+    }))
+}
+
+/// Parses `load_balancing.algorithm.type`; `None` gives the default, `round_robin`.
+fn parse_algorithm(value: Option<&str>, path: &JsonPath) -> Result<Algorithm, FieldError> {
+    match value {
+        None | Some("round_robin") => Ok(Algorithm::RoundRobin),
+        Some("least_outstanding_requests") => Ok(Algorithm::LeastOutstandingRequests),
+        Some("weighted_random") => Ok(Algorithm::WeightedRandom),
+        Some(other) => Err(path.error(format!(
+            "expected \"round_robin\", \"least_outstanding_requests\" or \"weighted_random\", got {other:?}"
+        ))),
+    }
+}
