@@ -5,13 +5,16 @@
 //! significant digits), per-period values are flushed into one [`PeriodRow`] per CloudWatch period,
 //! so memory grows with simulated *time* (one row per period, reserved only as periods close),
 //! never with the number of requests. The activity history keeps at most [`ACTIVITY_LIMIT`]
-//! lines. At the end the recorder yields a [`RunResult`], the only thing reports ever read.
+//! lines. At the end the recorder yields a [`RunResult`], the only thing reports ever read, and
+//! [`cost()`] prices it (EC2 instance-hours and ALB LCUs).
 
 mod connections;
+mod cost;
 mod latency;
 mod result;
 
 pub use connections::ConnectionCounter;
+pub use cost::{ALB_HOUR_USD, CostResult, LCU_HOUR_USD, cost};
 pub use latency::LatencyHistogram;
 pub use result::{
     Activity, AlarmPoint, AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult,

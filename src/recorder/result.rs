@@ -350,7 +350,7 @@ pub struct RunResult {
     /// Alarm thresholds, in the same order.
     pub alarm_thresholds: Vec<f64>,
     /// What the run costs (filled in at the end).
-    pub cost: crate::model::cost::CostResult,
+    pub cost: super::CostResult,
     /// Events popped from the queue (cancelled ones included).
     pub events_processed: u64,
     /// Wall-clock time of the simulation \[s\] (not part of determinism).

@@ -1166,7 +1166,7 @@ impl<'s> World<'s> {
                 }
             })
             .collect();
-        result.cost = crate::model::cost::cost(&result);
+        result.cost = crate::recorder::cost(&result);
         result
     }
 }
