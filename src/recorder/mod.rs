@@ -8,17 +8,19 @@
 //! lines. At the end the recorder yields a [`RunResult`], the only thing reports ever read, and
 //! [`cost()`] prices it (EC2 instance-hours and ALB LCUs).
 
+mod alarm;
 mod connections;
 mod cost;
 mod latency;
 mod result;
 
+pub use alarm::{AlarmPoint, AlarmResult, AlarmSide, TargetTrackingAlarm};
 pub use connections::ConnectionCounter;
 pub use cost::{ALB_HOUR_USD, CostResult, LCU_HOUR_USD, cost};
 pub use latency::LatencyHistogram;
 pub use result::{
-    Activity, AlarmPoint, AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult,
-    LatencySummary, PeriodRow, RunResult, StatusCounts, StickyResult, WebsocketResult,
+    Activity, AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult, LatencySummary,
+    PeriodRow, RunResult, StatusCounts, StickyResult, WebsocketResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -416,8 +418,7 @@ impl Recorder {
             activity: self.activity,
             websockets: (self.websockets.opened > 0).then_some(self.websockets),
             auto_scaling_groups: Vec::new(),
-            alarm_names: Vec::new(),
-            alarm_thresholds: Vec::new(),
+            alarms: Vec::new(),
             cost: Default::default(),
             events_processed: 0,
             wall_seconds: 0.0,

@@ -3,7 +3,7 @@
 //! The time axis is in minutes for runs up to 6 hours, in hours up to 4 days, in days beyond.
 
 use super::timeline_plot::{Marker, Panel, PlotError, Series, SeriesStyle, Timeline, render_svg};
-use crate::recorder::{Activity, RunResult};
+use crate::recorder::{Activity, AlarmResult, RunResult};
 
 /// The unit of the time axis for a run of `seconds`: seconds per unit and the axis label.
 pub fn time_unit(seconds: f64) -> (f64, &'static str) {
@@ -228,36 +228,27 @@ pub fn timeline(r: &RunResult) -> Timeline {
             log_y: false,
         });
     }
-    if !r.alarm_names.is_empty() {
+    if !r.alarms.is_empty() {
         // Alarms on the same metric (target tracking's high and low pair) share one line; each
         // threshold is a grey constant line, so the wait for datapoints is visible.
         let mut series: Vec<Series> = Vec::new();
         let mut seen: Vec<Vec<Option<f64>>> = Vec::new();
-        for (k, name) in r.alarm_names.iter().enumerate() {
-            let values: Vec<Option<f64>> = r
-                .periods
-                .iter()
-                .map(|p| p.alarms.get(k).and_then(|a| a.value))
-                .collect();
+        for (k, alarm) in r.alarms.iter().enumerate() {
+            let values: Vec<Option<f64>> =
+                r.alarm_points(k).map(|a| a.and_then(|a| a.value)).collect();
             if !seen.contains(&values) {
-                let metric = name.replace("-AlarmHigh-", "-").replace("-AlarmLow-", "-");
                 series.push(Series {
-                    name: metric,
+                    name: metric_label(alarm),
                     values: values.clone(),
                     style: SeriesStyle::Steps,
                     color: None,
                 });
                 seen.push(values);
             }
-            let threshold = r.alarm_thresholds.get(k).copied();
-            // "TargetTracking-web-asg-AlarmLow-cpu50" → "AlarmLow-cpu50 threshold 45".
-            let short = name
-                .strip_prefix("TargetTracking-")
-                .and_then(|n| n.find("-Alarm").map(|i| &n[i + 1..]));
-            let label = short.unwrap_or(name);
+            let threshold = alarm.threshold;
             series.push(Series {
-                name: format!("{label} threshold {}", threshold.unwrap_or(f64::NAN)),
-                values: r.periods.iter().map(|_| threshold).collect(),
+                name: format!("{} threshold {threshold}", threshold_label(alarm)),
+                values: r.periods.iter().map(|_| Some(threshold)).collect(),
                 style: SeriesStyle::Line,
                 color: Some([150, 150, 150]),
             });
@@ -285,7 +276,64 @@ pub fn timeline(r: &RunResult) -> Timeline {
     }
 }
 
+/// The legend name of an alarm's metric line: a target tracking policy's two alarms watch one
+/// metric, named after the policy (`TargetTracking-web-asg-cpu50`); any other alarm by its name.
+fn metric_label(alarm: &AlarmResult) -> String {
+    match &alarm.target_tracking {
+        Some(t) => format!("TargetTracking-{}-{}", t.group, t.policy),
+        None => alarm.name.clone(),
+    }
+}
+
+/// The legend name of an alarm's threshold line: a target tracking alarm by its side and policy
+/// (`AlarmLow-cpu50`, the group being in the metric's name already); any other alarm by its name.
+fn threshold_label(alarm: &AlarmResult) -> String {
+    match &alarm.target_tracking {
+        Some(t) => format!("{}-{}", t.side.as_str(), t.policy),
+        None => alarm.name.clone(),
+    }
+}
+
 /// The timeline as SVG text.
 pub fn to_svg(r: &RunResult) -> Result<String, PlotError> {
     render_svg(&timeline(r), 1000, 240)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recorder::{AlarmSide, TargetTrackingAlarm};
+
+    fn alarm(name: &str, target_tracking: Option<TargetTrackingAlarm>) -> AlarmResult {
+        AlarmResult {
+            name: name.into(),
+            metric_name: "CPUUtilization".into(),
+            threshold: 45.0,
+            target_tracking,
+        }
+    }
+
+    /// A target tracking alarm is labelled from its policy and side, not from its name.
+    #[test]
+    fn target_tracking_labels_come_from_the_policy() {
+        let managed = alarm(
+            // A name the labels must not be parsed from.
+            "anything",
+            Some(TargetTrackingAlarm {
+                group: "web-Alarm-asg".into(),
+                policy: "cpu50".into(),
+                side: AlarmSide::Low,
+            }),
+        );
+        assert_eq!(metric_label(&managed), "TargetTracking-web-Alarm-asg-cpu50");
+        assert_eq!(threshold_label(&managed), "AlarmLow-cpu50");
+    }
+
+    /// An alarm of the model is labelled by its name, even one that looks like a managed alarm's.
+    #[test]
+    fn model_alarms_are_labelled_by_name() {
+        let own = alarm("TargetTracking-x-AlarmHigh-y", None);
+        assert_eq!(metric_label(&own), "TargetTracking-x-AlarmHigh-y");
+        assert_eq!(threshold_label(&own), "TargetTracking-x-AlarmHigh-y");
+    }
 }

@@ -28,6 +28,7 @@ use crate::common::{
     instance, instance_result, launch_template, run_value, transitions, tt_alarms, utilisation_law,
 };
 use albsim::RunResult;
+use albsim::recorder::{AlarmSide, TargetTrackingAlarm};
 use serde_json::{Value, json};
 
 /// The Auto Scaling group's name in every model here.
@@ -258,7 +259,15 @@ fn target_tracking_alarm_names_and_shapes() {
         json!([cpu_target_tracking("cpu50", TARGET)]),
     ));
     let (high, low) = tt_alarms(GROUP, "cpu50");
-    assert!(r.alarm_names.contains(&high) && r.alarm_names.contains(&low));
+    for (name, side) in [(&high, AlarmSide::High), (&low, AlarmSide::Low)] {
+        let (_, alarm) = r.alarm(name).unwrap_or_else(|| panic!("no alarm {name}"));
+        let managed = TargetTrackingAlarm {
+            group: GROUP.into(),
+            policy: "cpu50".into(),
+            side,
+        };
+        assert_eq!(alarm.target_tracking, Some(managed), "{name}");
+    }
     let low_moves: Vec<&str> = r
         .activity
         .iter()
@@ -1145,7 +1154,7 @@ fn percentile_alarm_fires_on_slow_responses() {
     m["faults"] =
         json!([{ "type": "slow", "instance": format!("{GROUP}-0001"), "factor": 5, "at": "300s" }]);
     let r = run_value(&m);
-    let k = r.alarm_names.iter().position(|n| n == "p99-high").unwrap();
+    let (k, _) = r.alarm("p99-high").unwrap();
     let value_at = |t: f64| {
         r.periods
             .iter()

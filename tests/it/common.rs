@@ -702,11 +702,10 @@ pub fn capacity_at(r: &RunResult, a: usize, end: f64) -> albsim::recorder::Group
 
 /// Alarm `name` at the end of every period, as (period end [s], state, latest datapoint).
 pub fn alarm_rows(r: &RunResult, name: &str) -> Vec<(f64, i32, Option<f64>)> {
-    let k = r
-        .alarm_names
-        .iter()
-        .position(|n| n == name)
-        .unwrap_or_else(|| panic!("no alarm {name} in {:?}", r.alarm_names));
+    let (k, _) = r.alarm(name).unwrap_or_else(|| {
+        let names: Vec<&str> = r.alarms.iter().map(|a| a.name.as_str()).collect();
+        panic!("no alarm {name} in {names:?}")
+    });
     r.periods
         .iter()
         .map(|p| {
