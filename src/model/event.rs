@@ -2,6 +2,7 @@
 //! (no boxing, no trait objects per event).
 
 use super::ids::{ClientId, InstanceId};
+use super::instance::Job;
 
 /// A scheduled happening.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,13 +31,13 @@ pub enum Event {
         /// Generation of the instance's completion timer.
         generation: u32,
     },
-    /// A request on a fixed-speed instance (workers ≤ vCPUs) finishes. Stale if the slot was
-    /// freed (the instance crashed and the slot may now hold another request) or the instance's
-    /// epoch moved on (it hung or restarted).
-    RequestCompletes {
-        /// Request slot.
-        slot: u32,
-        /// Slot generation when the request started.
+    /// A job (request or health check) on a fixed-speed instance (workers ≤ vCPUs) finishes.
+    /// Stale if its slot was freed (the instance crashed and the slot may now hold another job)
+    /// or the instance's epoch moved on (it hung or restarted).
+    JobCompletes {
+        /// The request or health check.
+        job: Job,
+        /// Its slot's generation when it started.
         generation: u32,
         /// Instance epoch when the request started.
         epoch: u32,
@@ -141,7 +142,7 @@ impl Event {
             Event::RequestArrives { .. } => "an open-loop request arriving",
             Event::UserWakes { .. } => "a user sending its next request",
             Event::HandshakeDone { .. } => "a TLS handshake completing",
-            Event::ServiceCompletes { .. } | Event::RequestCompletes { .. } => {
+            Event::ServiceCompletes { .. } | Event::JobCompletes { .. } => {
                 "a target finishing a request"
             }
             Event::ConnectTimeout { .. } => "a connection to a target timing out",

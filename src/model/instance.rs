@@ -35,6 +35,48 @@ pub struct InstanceSpec {
     pub price_per_hour: f64,
 }
 
+/// Work handed to an instance: a client request or a health check, each by its slot in its own
+/// table. A health check is real work: it queues behind requests and uses CPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Job(u32);
+
+/// What a [`Job`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    /// A client request, by its slot among the requests in flight.
+    Request(u32),
+    /// A health check, by its slot among the checks in flight.
+    HealthCheck(u32),
+}
+
+impl Job {
+    const HEALTH_CHECK: u32 = 1 << 31;
+
+    /// The client request in slot `slot`.
+    #[inline(always)]
+    pub fn request(slot: u32) -> Job {
+        debug_assert!(slot < Self::HEALTH_CHECK);
+        Job(slot)
+    }
+
+    /// The health check in slot `slot`.
+    #[inline(always)]
+    pub fn health_check(slot: u32) -> Job {
+        debug_assert!(slot < Self::HEALTH_CHECK);
+        Job(slot | Self::HEALTH_CHECK)
+    }
+
+    /// What the job is.
+    #[inline(always)]
+    pub fn kind(self) -> JobKind {
+        if self.0 & Self::HEALTH_CHECK == 0 {
+            JobKind::Request(self.0)
+        } else {
+            JobKind::HealthCheck(self.0 & !Self::HEALTH_CHECK)
+        }
+    }
+}
+
 /// What happened to a request handed to an instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admission {
@@ -49,10 +91,10 @@ pub enum Admission {
 /// An instance's state during a run.
 #[derive(Clone, Debug)]
 pub struct InstanceState {
-    /// Running requests: `(virtual finish time, request slot)`.
-    running: BinaryHeap<Reverse<(u64, u32)>>,
-    /// Waiting requests: `(request slot, work \[ns\])`.
-    backlog: VecDeque<(u32, u64)>,
+    /// Running jobs: `(virtual finish time, job)`.
+    running: BinaryHeap<Reverse<(u64, Job)>>,
+    /// Waiting jobs: `(job, work \[ns\])`.
+    backlog: VecDeque<(Job, u64)>,
     /// Attained service per running request \[ns\].
     vclock: u64,
     /// Fractional part of `vclock`, in units of 1/running ns.
@@ -177,13 +219,13 @@ impl InstanceState {
         }
     }
 
-    /// Hands a request (slot `slot`, `work` of CPU time) to the instance at `now`.
+    /// Hands a job (`work` of CPU time) to the instance at `now`.
     #[inline(always)]
     pub fn admit(
         &mut self,
         now: SimTime,
         spec: &InstanceSpec,
-        slot: u32,
+        slot: Job,
         work: SimDuration,
     ) -> Admission {
         if self.running.len() < spec.workers as usize && self.hung == 0 {
@@ -199,7 +241,7 @@ impl InstanceState {
     }
 
     #[inline]
-    fn start(&mut self, slot: u32, work: u64) {
+    fn start(&mut self, slot: Job, work: u64) {
         if self.running.is_empty() {
             // Idle: restart the virtual clock so it never grows without bound.
             self.vclock = 0;
@@ -216,7 +258,7 @@ impl InstanceState {
         &mut self,
         now: SimTime,
         spec: &InstanceSpec,
-        slot: u32,
+        slot: Job,
         work: SimDuration,
     ) -> Admission {
         if self.fixed_running < spec.workers && self.hung == 0 {
@@ -234,7 +276,7 @@ impl InstanceState {
     /// Fixed-speed instances: a running request finished at `now`; returns the backlog request
     /// that starts in its place, with its work.
     #[inline(always)]
-    pub fn finish_fixed(&mut self, now: SimTime, vcpus: u32) -> Option<(u32, u64)> {
+    pub fn finish_fixed(&mut self, now: SimTime, vcpus: u32) -> Option<(Job, u64)> {
         self.advance(now, vcpus);
         let next = self.backlog.pop_front();
         if next.is_none() {
@@ -246,7 +288,7 @@ impl InstanceState {
     /// Removes and returns one request whose work is done by `now` (call repeatedly until `None`),
     /// starting the next backlog request in its place. The clock must be advanced to `now` first.
     #[inline]
-    pub fn pop_finished(&mut self) -> Option<u32> {
+    pub fn pop_finished(&mut self) -> Option<Job> {
         let &Reverse((finish, slot)) = self.running.peek()?;
         if finish > self.vclock {
             return None;
@@ -323,13 +365,16 @@ mod tests {
                 st.admit(
                     SimTime(t_arr),
                     s,
-                    next_job as u32,
+                    Job::request(next_job as u32),
                     SimDuration(jobs[next_job].1),
                 );
                 next_job += 1;
             } else {
                 st.advance(SimTime(t_fin), s.vcpus);
-                while let Some(slot) = st.pop_finished() {
+                while let Some(job) = st.pop_finished() {
+                    let JobKind::Request(slot) = job.kind() else {
+                        unreachable!("only requests were admitted")
+                    };
                     done[slot as usize] = Some(t_fin);
                 }
             }

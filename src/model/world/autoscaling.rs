@@ -13,6 +13,7 @@
 //! policies run (AWS re-invokes Auto Scaling actions on every evaluation).
 
 use super::World;
+use super::fleet::Owner;
 use crate::engine::{RngStream, SimDuration, SimTime};
 use crate::model::autoscaling::{
     HealthCheckType, MetricRef, PolicyKind, TerminationPolicy, find_step, target_tracking_capacity,
@@ -21,7 +22,7 @@ use crate::model::cloudwatch::AlarmState;
 use crate::model::event::Event;
 use crate::model::health::HealthState;
 use crate::model::ids::{InstanceId, TargetGroupId};
-use crate::model::instance::{InstanceSpec, InstanceState};
+use crate::model::instance::InstanceSpec;
 use std::collections::VecDeque;
 
 /// AWS lifecycle state of a group's instance.
@@ -237,18 +238,9 @@ impl World<'_> {
             backlog: t.backlog,
             price_per_hour: t.instance_type.price_per_hour,
         };
-        let instance = InstanceId(self.specs.len() as u32);
-        self.instances.push(InstanceState::new(&ispec));
-        self.specs.push(ispec);
-        let mut state = InstanceState::new(&self.specs[instance.index()]);
-        state.advance(self.now, self.specs[instance.index()].vcpus);
-        self.instances[instance.index()] = state;
-        self.lifetimes.push((self.now, SimTime::NEVER));
-        self.cpu_marks.push(0);
-        self.net_bytes.push((0, 0));
-        self.completed.push(0);
         let member = run.members.len() as u32;
-        self.owner.push(Some((a, member)));
+        let owner = Owner { asg: a, member };
+        let instance = self.fleet.launch(ispec, self.now, Some(owner));
         run.members.push(Member {
             instance,
             zone,
@@ -275,8 +267,8 @@ impl World<'_> {
             launched.push(instance);
             self.queue
                 .schedule(self.now + boot, Event::AsgLaunched { asg: a, member: m });
-            let id = self.specs[instance.index()].id.clone();
-            let az = self.specs[instance.index()].availability_zone.clone();
+            let id = self.fleet[instance].spec.id.clone();
+            let az = self.fleet[instance].spec.availability_zone.clone();
             self.group_log(
                 a,
                 format!("Launching a new EC2 instance: {id} ({az}). Cause: {cause}"),
@@ -304,7 +296,7 @@ impl World<'_> {
 
     fn member_id(&self, a: u32, m: u32) -> String {
         let i = self.scaling.groups[a as usize].members[m as usize].instance;
-        self.specs[i.index()].id.clone()
+        self.fleet[i].spec.id.clone()
     }
 
     /// Registers the instance with the group's target groups and puts it in service.
@@ -412,7 +404,7 @@ impl World<'_> {
 
     /// Called when a target finishes draining: a terminating instance may now go.
     pub(super) fn asg_member_drained(&mut self, instance: InstanceId) {
-        let Some(Some((a, m))) = self.owner.get(instance.index()).copied() else {
+        let Some(Owner { asg: a, member: m }) = self.fleet[instance].owner else {
             return;
         };
         if self.scaling.groups[a as usize].members[m as usize].state == Lifecycle::Terminating
@@ -469,11 +461,11 @@ impl World<'_> {
         member.state = Lifecycle::Terminated;
         let instance = member.instance;
         let born = member.launched;
-        self.lifetimes[instance.index()].1 = self.now;
+        self.fleet[instance].terminated = self.now;
         // The instance is gone: nothing reaches it any more, and it computes nothing more (its CPU
         // stops at its end: what it still held is never answered, as on a hung instance).
-        let vcpus = self.specs[instance.index()].vcpus;
-        let inst = &mut self.instances[instance.index()];
+        let vcpus = self.fleet[instance].spec.vcpus;
+        let inst = &mut self.fleet[instance].state;
         inst.crashed += 1;
         inst.blocked += 1;
         inst.freeze(self.now, vcpus);
@@ -646,7 +638,7 @@ impl World<'_> {
             if x.state != Lifecycle::InService {
                 continue;
             }
-            let inst = &self.instances[x.instance.index()];
+            let inst = &self.fleet[x.instance].state;
             let ec2 = inst.stopped > 0;
             let past_grace = x.served(self.now) >= spec.grace_period;
             let elb = spec.health_check_type == HealthCheckType::Elb
@@ -817,11 +809,11 @@ impl World<'_> {
                 let total: u64 = ready
                     .iter()
                     .map(|x| {
-                        let b = self.net_bytes[x.instance.index()];
+                        let b = self.fleet[x.instance].network;
                         if matches!(metric, MetricRef::AsgNetworkIn(_)) {
-                            b.0
+                            b.received
                         } else {
-                            b.1
+                            b.sent
                         }
                     })
                     .sum();

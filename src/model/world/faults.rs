@@ -1,7 +1,7 @@
 //! Faults and scheduled operations: what the world does when an instance crashes, hangs, slows
 //! down, loses its health path or its network, or a whole AZ goes away — and when it recovers.
 
-use super::{NO_CHECK, Stage, World};
+use super::{Stage, World};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::event::Event;
 use crate::model::fault::{FaultKind, FaultTarget, FaultTiming};
@@ -73,13 +73,14 @@ impl World<'_> {
             spec.subject.clone(),
             format!("{what} ({until})"),
         );
-        let hits: Vec<InstanceId> = (0..self.specs.len())
-            .filter(|&i| self.lifetimes[i].1 == SimTime::NEVER && self.lifetimes[i].0 <= self.now)
-            .filter(|&i| match &spec.target {
-                FaultTarget::Instance(id) => self.specs[i].id == *id,
-                FaultTarget::Zone(az) => self.specs[i].availability_zone == *az,
+        let now = self.now;
+        let hits: Vec<InstanceId> = (self.fleet.iter())
+            .filter(|(_, x)| x.running_at(now))
+            .filter(|(_, x)| match &spec.target {
+                FaultTarget::Instance(id) => x.spec.id == *id,
+                FaultTarget::Zone(az) => x.spec.availability_zone == *az,
             })
-            .map(|i| InstanceId(i as u32))
+            .map(|(i, _)| i)
             .collect();
         if hits.is_empty() {
             self.rec.activity(
@@ -120,8 +121,8 @@ impl World<'_> {
     }
 
     fn fault_begins(&mut self, i: InstanceId, kind: FaultKind) {
-        let vcpus = self.specs[i.index()].vcpus;
-        let inst = &mut self.instances[i.index()];
+        let vcpus = self.fleet[i].spec.vcpus;
+        let inst = &mut self.fleet[i].state;
         match kind {
             FaultKind::Crash => {
                 inst.crashed += 1;
@@ -149,7 +150,7 @@ impl World<'_> {
     }
 
     fn fault_ends(&mut self, i: InstanceId, kind: FaultKind) {
-        let inst = &mut self.instances[i.index()];
+        let inst = &mut self.fleet[i].state;
         match kind {
             FaultKind::Crash => inst.crashed -= 1,
             FaultKind::Hang => {
@@ -181,26 +182,34 @@ impl World<'_> {
     /// reset (the ALB answers 502 to those still waiting) and its queues are emptied.
     fn drop_everything(&mut self, i: InstanceId) {
         self.close_websockets(WsClose::TargetFailure, |_, _, instance| instance == i.0);
-        for slot in 0..self.requests.slots.len() as u32 {
-            let r = self.requests.slots[slot as usize];
+        for slot in 0..self.requests.capacity() {
+            if !self.requests.is_occupied(slot) {
+                continue;
+            }
+            let r = self.requests[slot];
             let held = r.instance == i.0 && matches!(r.stage, Stage::AtTarget | Stage::Abandoned);
             if !held {
                 continue;
             }
-            if r.check != NO_CHECK {
+            if r.stage == Stage::Abandoned {
                 self.requests.remove(slot);
-                self.check_result(r.check, r.check_seq, Err(CheckFailure::ConnectionRefused));
-            } else if r.stage == Stage::Abandoned {
-                self.requests.remove(slot);
-            } else if self.instances[i.index()].blocked > 0 {
+            } else if self.fleet[i].state.blocked > 0 {
                 // The reset cannot reach the ALB either: it keeps waiting until its idle timeout.
-                self.requests.slots[slot as usize].stage = Stage::Lost;
+                self.requests[slot].stage = Stage::Lost;
             } else {
                 self.release_target(slot);
                 self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
             }
         }
-        let vcpus = self.specs[i.index()].vcpus;
-        self.instances[i.index()].reset(self.now, vcpus);
+        let checks: Vec<(u32, u32, u32)> = (self.checks.occupied())
+            .filter(|(_, c)| c.instance == i)
+            .map(|(slot, c)| (slot, c.checker, c.seq))
+            .collect();
+        for (slot, checker, seq) in checks {
+            self.checks.remove(slot);
+            self.check_result(checker, seq, Err(CheckFailure::ConnectionRefused));
+        }
+        let vcpus = self.fleet[i].spec.vcpus;
+        self.fleet[i].state.reset(self.now, vcpus);
     }
 }

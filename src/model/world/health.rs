@@ -6,14 +6,25 @@
 //! target's state (see [`crate::model::health`]); every transition goes to the activity history and
 //! changes the group's routable set.
 
-use super::{NO_CHECK, NO_GROUP, NO_USER, Request, Stage, World};
+use super::{NO_GROUP, Request, Stage, World};
 use crate::engine::SimDuration;
-use crate::model::connection::Conn;
 use crate::model::event::Event;
 use crate::model::fault::OperationKind;
 use crate::model::health::{CheckFailure, HealthState, Transition};
-use crate::model::ids::{ListenerId, RouteId};
+use crate::model::ids::InstanceId;
+use crate::model::instance::Job;
 use crate::recorder::WsClose;
+
+/// A health check request at an instance, waiting for its answer.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct InFlightCheck {
+    /// The checker that sent it.
+    pub checker: u32,
+    /// Which of that checker's checks it is.
+    pub seq: u32,
+    /// The instance it was sent to.
+    pub instance: InstanceId,
+}
 
 /// One load balancer node checking one registered target.
 #[derive(Clone, Debug)]
@@ -105,7 +116,7 @@ impl World<'_> {
             Event::HealthCheckTimeout { checker, seq },
         );
         let instance = member.instance;
-        let inst = &self.instances[instance.index()];
+        let inst = &self.fleet[instance].state;
         if inst.blocked > 0 {
             return; // the check's SYN is dropped: it will time out
         }
@@ -120,27 +131,16 @@ impl World<'_> {
         if inst.slow_factor != 1.0 {
             work = SimDuration::from_nanos_f64(work.0 as f64 * inst.slow_factor);
         }
-        let slot = self.requests.insert(Request {
-            client: 0,
-            rtype: 0,
-            user: NO_USER,
-            listener: ListenerId(0),
-            route: RouteId(0),
-            arrived: self.now,
-            dispatched: self.now,
-            conn: Conn::default(),
-            group: NO_GROUP,
-            member: c.member,
-            instance: instance.0,
-            check: checker,
-            check_seq: seq,
-            session: super::sessions::NO_SESSION,
-            h2: crate::model::connection::NO_H2,
-            stage: Stage::AtTarget,
-            generation: 0,
+        let check = self.checks.insert(InFlightCheck {
+            checker,
+            seq,
+            instance,
         });
-        if self.dispatch(slot, instance, work).is_none() {
-            self.requests.remove(slot);
+        if self
+            .dispatch(Job::health_check(check), instance, work)
+            .is_none()
+        {
+            self.checks.remove(check);
             self.check_result(checker, seq, Err(CheckFailure::ConnectionRefused));
         }
     }
@@ -150,15 +150,15 @@ impl World<'_> {
     }
 
     /// The instance finished a health check request.
-    pub(super) fn health_check_answered(&mut self, slot: u32) {
-        let r = self.requests.slots[slot as usize];
-        self.requests.remove(slot);
-        let inst = &self.instances[r.instance as usize];
+    pub(super) fn health_check_answered(&mut self, check: u32) {
+        let r = self.checks[check];
+        self.checks.remove(check);
+        let inst = &self.fleet[r.instance].state;
         if inst.blocked > 0 {
             return; // the answer cannot reach the node: the check times out
         }
         let status = inst.health_status.unwrap_or(200);
-        let c = &self.checkers[r.check as usize];
+        let c = &self.checkers[r.checker as usize];
         let result = if self.sc.target_groups[c.group as usize]
             .health
             .matches(status)
@@ -167,7 +167,7 @@ impl World<'_> {
         } else {
             Err(CheckFailure::ResponseCodeMismatch(status))
         };
-        self.check_result(r.check, r.check_seq, result);
+        self.check_result(r.checker, r.seq, result);
     }
 
     /// A check's outcome (the first one to arrive of answer and timeout counts).
@@ -200,7 +200,7 @@ impl World<'_> {
     fn transition(&mut self, g: u32, m: u32, t: Transition) {
         let spec = &self.sc.target_groups[g as usize];
         let instance = self.groups[g as usize].members[m as usize].instance;
-        let subject = format!("{}/{}", spec.name, self.specs[instance.index()].id);
+        let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         let reason = if t.reason.is_empty() {
             String::new()
         } else {
@@ -225,7 +225,7 @@ impl World<'_> {
                 "slow start: its share of requests ramps up linearly over {} s (slow_start.duration_seconds)",
                 spec.slow_start.as_secs_f64()
             );
-            let subject = format!("{}/{}", spec.name, self.specs[instance.index()].id);
+            let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
             self.rec
                 .activity(self.now, "target-health", subject, message);
         }
@@ -258,7 +258,7 @@ impl World<'_> {
         let op = self.sc.operations[operation as usize].clone();
         let g = op.group.0;
         let spec = &self.sc.target_groups[g as usize];
-        let id = &self.specs[op.instance.index()].id;
+        let id = &self.fleet[op.instance].spec.id;
         match op.kind {
             OperationKind::Register => {
                 let existing = self.groups[g as usize]
@@ -344,7 +344,7 @@ impl World<'_> {
         let spec = &self.sc.target_groups[g as usize];
         let instance = self.groups[g as usize].members[m as usize].instance;
         self.asg_member_drained(instance);
-        let subject = format!("{}/{}", spec.name, self.specs[instance.index()].id);
+        let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         self.rec.activity(
             self.now,
             "registration",
@@ -386,10 +386,13 @@ impl World<'_> {
     /// Answers 502 to every forwarded request in flight that matches `which`; returns how many.
     pub(super) fn cut_off(&mut self, which: impl Fn(&Request) -> bool) -> u32 {
         let mut n = 0;
-        for slot in 0..self.requests.slots.len() as u32 {
-            let r = self.requests.slots[slot as usize];
+        for slot in 0..self.requests.capacity() {
+            if !self.requests.is_occupied(slot) {
+                continue;
+            }
+            let r = self.requests[slot];
             let waiting = matches!(r.stage, Stage::AtTarget | Stage::Lost | Stage::Connecting);
-            if r.check != NO_CHECK || r.group == NO_GROUP || !waiting || !which(&r) {
+            if r.group == NO_GROUP || !waiting || !which(&r) {
                 continue;
             }
             n += 1;
@@ -398,7 +401,7 @@ impl World<'_> {
             }
             if r.stage == Stage::AtTarget {
                 // The instance may still be working on it: keep the slot until it is done.
-                self.requests.slots[slot as usize].stage = Stage::Abandoned;
+                self.requests[slot].stage = Stage::Abandoned;
                 self.respond_keep_slot(slot, 502, crate::recorder::Origin::LoadBalancer, None, 0);
                 self.user_done(r.user);
             } else {

@@ -21,8 +21,10 @@
 
 mod autoscaling;
 mod faults;
+mod fleet;
 mod health;
 mod sessions;
+mod slab;
 mod stall;
 mod websocket;
 
@@ -33,11 +35,11 @@ use super::event::Event;
 use super::fault::FaultKind;
 use super::health::HealthState;
 use super::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId};
-use super::instance::{Admission, InstanceSpec, InstanceState};
+use super::instance::{Admission, Job, JobKind};
 use super::route::Route;
 use super::target_group::TargetGroupState;
 use crate::engine::{EventQueue, RngStream, SimDuration, SimTime};
-use crate::recorder::{InstanceResult, Origin, Recorder, RunResult};
+use crate::recorder::{Origin, Recorder, RunResult};
 use crate::scenario::Scenario;
 use std::collections::VecDeque;
 
@@ -45,8 +47,6 @@ use std::collections::VecDeque;
 const NO_USER: u32 = u32::MAX;
 /// Not forwarded to a target group (yet).
 const NO_GROUP: u32 = u32::MAX;
-/// Not a health check: a client request.
-const NO_CHECK: u32 = u32::MAX;
 /// How long the ALB waits for a TCP connection to a target (`aws-behavior.md` §6.5).
 const CONNECT_TIMEOUT: SimDuration = SimDuration::from_secs(10);
 
@@ -64,11 +64,9 @@ enum Stage {
     /// Done at the target, but the response cannot reach the ALB (network blocked): the ALB's idle
     /// timeout will answer 504.
     Lost,
-    /// The slot is free.
-    Free,
 }
 
-/// A request in flight.
+/// A client request in flight.
 #[derive(Clone, Copy, Debug)]
 struct Request {
     client: u32,
@@ -82,51 +80,11 @@ struct Request {
     group: u32,
     member: u32,
     instance: u32,
-    /// Health checker index, or `NO_CHECK` for client requests.
-    check: u32,
-    /// Which check of that checker.
-    check_seq: u32,
     /// Cookie jar, or `NO_SESSION`.
     session: u32,
     /// HTTP/2 connection slot in the client's pool, or `NO_H2`.
     h2: u32,
     stage: Stage,
-    generation: u32,
-}
-
-/// Request slots, recycled through a free list: memory follows requests in flight.
-#[derive(Debug, Default)]
-struct Slab {
-    slots: Vec<Request>,
-    free: Vec<u32>,
-}
-
-impl Slab {
-    #[inline]
-    fn insert(&mut self, mut r: Request) -> u32 {
-        if let Some(i) = self.free.pop() {
-            r.generation = self.slots[i as usize].generation;
-            self.slots[i as usize] = r;
-            i
-        } else {
-            r.generation = 0;
-            self.slots.push(r);
-            (self.slots.len() - 1) as u32
-        }
-    }
-
-    #[inline]
-    fn remove(&mut self, i: u32) {
-        let s = &mut self.slots[i as usize];
-        s.generation = s.generation.wrapping_add(1);
-        s.stage = Stage::Free;
-        self.free.push(i);
-    }
-
-    #[inline]
-    fn is_live(&self, i: u32, generation: u32) -> bool {
-        self.slots[i as usize].generation == generation
-    }
 }
 
 /// Per-client run state: its random streams and connections.
@@ -162,27 +120,17 @@ pub struct World<'s> {
     /// Per (user, listener) connection.
     user_conns: Vec<Conn>,
     groups: Vec<TargetGroupState>,
-    instances: Vec<InstanceState>,
-    /// Instance specs: the model's, then those the Auto Scaling groups launch.
-    specs: Vec<InstanceSpec>,
-    /// Per instance: when it was launched and terminated (`NEVER`: still running).
-    lifetimes: Vec<(SimTime, SimTime)>,
-    /// Per instance: ∫ busy vCPUs dt at the last period boundary.
-    cpu_marks: Vec<u128>,
-    /// Per instance: request and response bytes this period (`NetworkIn`, `NetworkOut`).
-    net_bytes: Vec<(u64, u64)>,
+    /// Every EC2 instance: the model's, then those the Auto Scaling groups launch.
+    fleet: fleet::Fleet,
     /// Per target group: requests forwarded this period (`RequestCount`).
     group_requests: Vec<u64>,
     /// `TargetResponseTime` percentiles \[per mille\] alarms ask for, computed every period.
     percentiles: Vec<u16>,
     /// Whether anything reads the per-period request and byte counters (alarms, groups).
     scaling_metrics: bool,
-    /// Per instance: the Auto Scaling group and member that owns it.
-    owner: Vec<Option<(u32, u32)>>,
     /// Auto Scaling groups and alarms.
     scaling: autoscaling::Scaling,
-    completed: Vec<u64>,
-    requests: Slab,
+    requests: slab::Slab<Request>,
     /// ALB idle-timeout deadlines of requests at targets, in dispatch (= deadline) order.
     deadlines: VecDeque<(SimTime, u32, u32)>,
     deadline_gen: u32,
@@ -192,6 +140,8 @@ pub struct World<'s> {
     freezable: bool,
     /// Health checkers: one per (target group, member, load balancer node).
     checkers: Vec<health::Checker>,
+    /// Health checks in flight at instances.
+    checks: slab::Slab<health::InFlightCheck>,
     /// Per target group: draws of first-check times.
     health_rngs: Vec<RngStream>,
     /// Per fault: draws of random fault times.
@@ -261,13 +211,8 @@ impl<'s> World<'s> {
             users: Vec::new(),
             user_conns: Vec::new(),
             groups,
-            instances: sc.instances.iter().map(InstanceState::new).collect(),
-            specs: sc.instances.clone(),
-            lifetimes: vec![(SimTime::ZERO, SimTime::NEVER); sc.instances.len()],
-            cpu_marks: vec![0; sc.instances.len()],
-            net_bytes: vec![(0, 0); sc.instances.len()],
+            fleet: fleet::Fleet::new(&sc.instances),
             group_requests: vec![0; sc.target_groups.len()],
-            owner: vec![None; sc.instances.len()],
             scaling_metrics: !sc.alarms.is_empty() || !sc.auto_scaling_groups.is_empty(),
             percentiles: {
                 let mut p: Vec<u16> = sc
@@ -285,8 +230,7 @@ impl<'s> World<'s> {
                 p
             },
             scaling: autoscaling::Scaling::default(),
-            completed: vec![0; sc.instances.len()],
-            requests: Slab::default(),
+            requests: slab::Slab::default(),
             deadlines: VecDeque::new(),
             deadline_gen: 0,
             deadline_armed: false,
@@ -298,6 +242,7 @@ impl<'s> World<'s> {
                 )
             }),
             checkers: Vec::new(),
+            checks: slab::Slab::default(),
             health_rngs: sc
                 .target_groups
                 .iter()
@@ -487,11 +432,11 @@ impl<'s> World<'s> {
                 instance,
                 generation,
             } => self.on_service_completes(instance, generation),
-            Event::RequestCompletes {
-                slot,
+            Event::JobCompletes {
+                job,
                 generation,
                 epoch,
-            } => self.on_request_completes(slot, generation, epoch),
+            } => self.on_job_completes(job, generation, epoch),
             Event::ConnectTimeout { slot, generation } => {
                 if self.requests.is_live(slot, generation) {
                     // Nothing answered the SYN within 10 s: the ALB gives up with 504.
@@ -607,15 +552,12 @@ impl<'s> World<'s> {
             group: NO_GROUP,
             member: 0,
             instance: 0,
-            check: NO_CHECK,
-            check_seq: 0,
             session,
             h2,
             stage: Stage::Handshake,
-            generation: 0,
         });
         if handshake.0 > 0 {
-            let generation = self.requests.slots[slot as usize].generation;
+            let generation = self.requests.generation(slot);
             self.queue.schedule(
                 self.now + handshake,
                 Event::HandshakeDone { slot, generation },
@@ -628,7 +570,7 @@ impl<'s> World<'s> {
     /// Applies the listener's (precomputed) route to a request.
     #[inline(always)]
     fn route(&mut self, slot: u32) {
-        let r = self.requests.slots[slot as usize];
+        let r = self.requests[slot];
         match self.sc.routes.get(r.route) {
             Route::Forward(g) => self.forward(slot, *g),
             Route::Weighted { groups, total, .. } => {
@@ -668,13 +610,13 @@ impl<'s> World<'s> {
     #[inline(always)]
     fn forward(&mut self, slot: u32, g: TargetGroupId) {
         let spec = &self.sc.target_groups[g.index()];
-        let session = self.requests.slots[slot as usize].session;
-        self.requests.slots[slot as usize].group = g.0;
+        let session = self.requests[slot].session;
+        self.requests[slot].group = g.0;
         let picked = match self.sticky_member(session, g) {
             Some(Ok(member)) => Some(member),
             _ => {
-                let instances = &self.instances;
-                self.groups[g.index()].pick(spec, self.now, |i| instances[i.index()].outstanding)
+                let fleet = &self.fleet;
+                self.groups[g.index()].pick(spec, self.now, |i| fleet[i].state.outstanding)
             }
         };
         let Some(member) = picked else {
@@ -685,16 +627,16 @@ impl<'s> World<'s> {
         };
         self.set_sticky_member(session, g, member);
         let target = self.groups[g.index()].members[member as usize].instance;
-        let r = &mut self.requests.slots[slot as usize];
+        let r = &mut self.requests[slot];
         r.member = member;
         r.instance = target.0;
         r.dispatched = self.now;
         let (client, rtype) = (r.client as usize, r.rtype as usize);
-        let inst = &self.instances[target.index()];
+        let inst = &self.fleet[target].state;
         if inst.blocked > 0 {
             // The SYN is dropped (security group, AZ outage): 504 after the connect timeout.
             r.stage = Stage::Connecting;
-            let generation = r.generation;
+            let generation = self.requests.generation(slot);
             self.rec.target_connection_error();
             self.queue.schedule(
                 self.now + CONNECT_TIMEOUT,
@@ -714,12 +656,12 @@ impl<'s> World<'s> {
         if inst.slow_factor != 1.0 {
             work = SimDuration::from_nanos_f64(work.0 as f64 * inst.slow_factor);
         }
-        self.requests.slots[slot as usize].stage = Stage::AtTarget;
-        if let Some(finish_known) = self.dispatch(slot, target, work) {
+        self.requests[slot].stage = Stage::AtTarget;
+        if let Some(finish_known) = self.dispatch(Job::request(slot), target, work) {
             self.groups[g.index()].members[member as usize].in_flight += 1;
             if self.scaling_metrics {
                 self.group_requests[g.index()] += 1;
-                self.net_bytes[target.index()].0 +=
+                self.fleet[target].network.received +=
                     self.sc.clients[client].types[rtype].request_bytes;
             }
             // A request that started on a fixed-speed instance finishes at now + work; if that is
@@ -730,7 +672,7 @@ impl<'s> World<'s> {
             }
         } else {
             // Backlog full: the target refuses the connection and the ALB answers 502.
-            self.requests.slots[slot as usize].stage = Stage::Handshake;
+            self.requests[slot].stage = Stage::Handshake;
             self.rec.target_connection_error();
             self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
         }
@@ -739,19 +681,22 @@ impl<'s> World<'s> {
     /// Hands work to an instance (a request or a health check): `None` if it refused it, else
     /// whether its completion time is already fixed (started at once at full speed).
     #[inline(always)]
-    fn dispatch(&mut self, slot: u32, target: InstanceId, work: SimDuration) -> Option<bool> {
-        let ispec = &self.specs[target.index()];
-        let inst = &mut self.instances[target.index()];
+    fn dispatch(&mut self, job: Job, target: InstanceId, work: SimDuration) -> Option<bool> {
+        let fleet::Instance {
+            spec: ispec,
+            state: inst,
+            ..
+        } = &mut self.fleet[target];
         if ispec.workers <= ispec.vcpus {
-            match inst.admit_fixed(self.now, ispec, slot, work) {
+            match inst.admit_fixed(self.now, ispec, job, work) {
                 Admission::Refused => None,
                 admission => {
                     inst.outstanding += 1;
                     if admission == Admission::Started {
                         let epoch = inst.epoch;
-                        let generation = self.requests.slots[slot as usize].generation;
-                        let done = Event::RequestCompletes {
-                            slot,
+                        let generation = self.job_generation(job);
+                        let done = Event::JobCompletes {
+                            job,
                             generation,
                             epoch,
                         };
@@ -761,7 +706,7 @@ impl<'s> World<'s> {
                 }
             }
         } else {
-            match inst.admit(self.now, ispec, slot, work) {
+            match inst.admit(self.now, ispec, job, work) {
                 Admission::Refused => None,
                 admission => {
                     inst.outstanding += 1;
@@ -774,10 +719,32 @@ impl<'s> World<'s> {
         }
     }
 
+    /// The generation of a job's slot (a stale completion event names an older one).
+    #[inline(always)]
+    fn job_generation(&self, job: Job) -> u32 {
+        match job.kind() {
+            JobKind::Request(slot) => self.requests.generation(slot),
+            JobKind::HealthCheck(slot) => self.checks.generation(slot),
+        }
+    }
+
+    /// The instance a job is at, unless its slot was freed since (a crash dropped it).
+    #[inline(always)]
+    fn job_instance(&self, job: Job, generation: u32) -> Option<InstanceId> {
+        match job.kind() {
+            JobKind::Request(slot) => (self.requests.is_live(slot, generation))
+                .then(|| InstanceId(self.requests[slot].instance)),
+            JobKind::HealthCheck(slot) => {
+                (self.checks.is_live(slot, generation)).then(|| self.checks[slot].instance)
+            }
+        }
+    }
+
     fn reschedule_completion(&mut self, i: InstanceId) {
-        let vcpus = self.specs[i.index()].vcpus;
-        let inst = &mut self.instances[i.index()];
-        let at = inst.next_finish(self.now, vcpus);
+        let fleet::Instance {
+            spec, state: inst, ..
+        } = &mut self.fleet[i];
+        let at = inst.next_finish(self.now, spec.vcpus);
         if at != inst.completion_at {
             inst.completion_gen = inst.completion_gen.wrapping_add(1);
             inst.completion_at = at;
@@ -795,69 +762,70 @@ impl<'s> World<'s> {
     }
 
     #[inline(always)]
-    fn on_request_completes(&mut self, slot: u32, generation: u32, epoch: u32) {
-        if !self.requests.is_live(slot, generation) {
-            return; // the instance crashed: the slot was freed, and may hold another request now
+    fn on_job_completes(&mut self, job: Job, generation: u32, epoch: u32) {
+        let Some(i) = self.job_instance(job, generation) else {
+            return; // the instance crashed: the slot was freed, and may hold another job now
+        };
+        let fleet::Instance { spec, state, .. } = &mut self.fleet[i];
+        if state.epoch != epoch {
+            return; // the instance hung or restarted since this job started
         }
-        let i = self.requests.slots[slot as usize].instance as usize;
-        if self.instances[i].epoch != epoch {
-            return; // the instance hung or restarted since this request started
-        }
-        let vcpus = self.specs[i].vcpus;
-        if let Some((next, work)) = self.instances[i].finish_fixed(self.now, vcpus) {
-            let generation = self.requests.slots[next as usize].generation;
-            let done = Event::RequestCompletes {
-                slot: next,
+        if let Some((next, work)) = state.finish_fixed(self.now, spec.vcpus) {
+            let generation = self.job_generation(next);
+            let done = Event::JobCompletes {
+                job: next,
                 generation,
                 epoch,
             };
             self.queue.schedule(self.now + SimDuration(work), done);
         }
-        self.done_at_target(i, slot);
+        self.done_at_target(i, job);
     }
 
     fn on_service_completes(&mut self, i: InstanceId, generation: u32) {
-        let vcpus = self.specs[i.index()].vcpus;
         {
-            let inst = &mut self.instances[i.index()];
-            if generation != inst.completion_gen {
+            let fleet::Instance { spec, state, .. } = &mut self.fleet[i];
+            if generation != state.completion_gen {
                 return;
             }
-            inst.completion_at = SimTime::NEVER;
-            inst.advance(self.now, vcpus);
+            state.completion_at = SimTime::NEVER;
+            state.advance(self.now, spec.vcpus);
         }
-        while let Some(slot) = self.instances[i.index()].pop_finished() {
-            self.done_at_target(i.index(), slot);
+        while let Some(job) = self.fleet[i].state.pop_finished() {
+            self.done_at_target(i, job);
         }
         self.reschedule_completion(i);
     }
 
-    /// The instance finished working on a request or health check.
+    /// The instance finished a job: a health check's answer goes to its checker, a request's
+    /// response back through the load balancer.
     #[inline(always)]
-    fn done_at_target(&mut self, i: usize, slot: u32) {
-        let r = &self.requests.slots[slot as usize];
-        let (check, stage, user, client, rtype, dispatched) = (
-            r.check,
+    fn done_at_target(&mut self, i: InstanceId, job: Job) {
+        let slot = match job.kind() {
+            JobKind::Request(slot) => slot,
+            JobKind::HealthCheck(check) => {
+                self.fleet[i].state.outstanding -= 1;
+                self.health_check_answered(check);
+                return;
+            }
+        };
+        let r = &self.requests[slot];
+        let (stage, user, client, rtype, dispatched) = (
             r.stage,
             r.user,
             r.client as usize,
             r.rtype as usize,
             r.dispatched,
         );
-        if check != NO_CHECK {
-            self.instances[i].outstanding -= 1;
-            self.health_check_answered(slot);
-            return;
-        }
-        self.completed[i] += 1;
+        self.fleet[i].completed += 1;
         match stage {
             Stage::Abandoned => {
                 // The ALB already answered 504; the target's late answer goes nowhere.
                 self.requests.remove(slot);
             }
-            Stage::AtTarget if self.instances[i].blocked > 0 => {
+            Stage::AtTarget if self.fleet[i].state.blocked > 0 => {
                 // The response cannot get back through the network: the ALB keeps waiting.
-                self.requests.slots[slot as usize].stage = Stage::Lost;
+                self.requests[slot].stage = Stage::Lost;
             }
             _ if user != NO_USER && self.is_websocket_user(user) => {
                 self.websocket_established(slot)
@@ -866,7 +834,7 @@ impl<'s> World<'s> {
                 self.release_target(slot);
                 let rt = &self.sc.clients[client].types[rtype];
                 if self.scaling_metrics {
-                    self.net_bytes[i].1 += rt.response_bytes;
+                    self.fleet[i].network.sent += rt.response_bytes;
                 }
                 let target_time = self.now.since(dispatched);
                 self.respond_and_wake(
@@ -884,9 +852,9 @@ impl<'s> World<'s> {
     /// outstanding (routing) or in flight (draining).
     #[inline(always)]
     fn release_target(&mut self, slot: u32) {
-        let r = &self.requests.slots[slot as usize];
-        let (instance, group, member) = (r.instance as usize, r.group, r.member);
-        let inst = &mut self.instances[instance];
+        let r = &self.requests[slot];
+        let (instance, group, member) = (InstanceId(r.instance), r.group, r.member);
+        let inst = &mut self.fleet[instance].state;
         inst.outstanding = inst.outstanding.saturating_sub(1);
         let m = &mut self.groups[group as usize].members[member as usize];
         m.in_flight -= 1;
@@ -901,17 +869,14 @@ impl<'s> World<'s> {
         // Drop answered requests from the head so the queue holds little beyond those in flight.
         while let Some(&(_, s, g)) = self.deadlines.front() {
             if self.requests.is_live(s, g)
-                && matches!(
-                    self.requests.slots[s as usize].stage,
-                    Stage::AtTarget | Stage::Lost
-                )
+                && matches!(self.requests[s].stage, Stage::AtTarget | Stage::Lost)
             {
                 break;
             }
             self.deadlines.pop_front();
         }
         let due = self.now + self.sc.idle_timeout;
-        let generation = self.requests.slots[slot as usize].generation;
+        let generation = self.requests.generation(slot);
         self.deadlines.push_back((due, slot, generation));
         if !self.deadline_armed {
             self.arm_deadline(due);
@@ -935,7 +900,7 @@ impl<'s> World<'s> {
         }
         self.deadline_armed = false;
         while let Some(&(due, slot, g)) = self.deadlines.front() {
-            let stage = self.requests.slots[slot as usize].stage;
+            let stage = self.requests[slot].stage;
             let live =
                 self.requests.is_live(slot, g) && matches!(stage, Stage::AtTarget | Stage::Lost);
             if live && due > self.now {
@@ -951,9 +916,9 @@ impl<'s> World<'s> {
                     self.respond_and_wake(slot, 504, Origin::LoadBalancer, None, 0);
                 } else {
                     // The target keeps working on it unknowingly; the slot is freed when it is done.
-                    self.requests.slots[slot as usize].stage = Stage::Abandoned;
+                    self.requests[slot].stage = Stage::Abandoned;
                     self.respond_keep_slot(slot, 504, Origin::LoadBalancer, None, 0);
-                    self.user_done(self.requests.slots[slot as usize].user);
+                    self.user_done(self.requests[slot].user);
                 }
             }
         }
@@ -969,7 +934,7 @@ impl<'s> World<'s> {
         target_time: Option<SimDuration>,
         bytes: u64,
     ) {
-        let user = self.requests.slots[slot as usize].user;
+        let user = self.requests[slot].user;
         self.respond(slot, status, origin, target_time, bytes);
         self.user_done(user);
     }
@@ -998,7 +963,7 @@ impl<'s> World<'s> {
         target_time: Option<SimDuration>,
         bytes: u64,
     ) {
-        let r = &self.requests.slots[slot as usize];
+        let r = &self.requests[slot];
         let (group, arrived, h2, client, listener, conn, user) = (
             r.group,
             r.arrived,
@@ -1061,7 +1026,7 @@ impl<'s> World<'s> {
         self.events_at_period_close = self.events;
         self.rec.close_period(self.now, cpu.clone());
         self.evaluate_scaling(&cpu);
-        self.net_bytes.iter_mut().for_each(|b| *b = (0, 0));
+        self.fleet.clear_network();
         self.group_requests.iter_mut().for_each(|n| *n = 0);
         if self.now >= self.end {
             return true;
@@ -1081,23 +1046,7 @@ impl<'s> World<'s> {
                 .saturating_sub(self.sc.period.0)
                 .max(self.rec.periods_closed() as u64 * self.sc.period.0),
         );
-        let now = self.now;
-        (0..self.instances.len())
-            .map(|i| {
-                let (born, died) = self.lifetimes[i];
-                let (from, to) = (born.max(start), died.min(now));
-                let vcpus = self.specs[i].vcpus;
-                // Never back in time: a terminated instance's clock may have moved past its
-                // death (a completion handled after it), and the integral cannot run backwards.
-                let at = to.max(from).max(self.instances[i].updated());
-                self.instances[i].advance(at, vcpus);
-                let busy = self.instances[i].busy_vcpu_ns();
-                let used = busy - self.cpu_marks[i];
-                self.cpu_marks[i] = busy;
-                (to > from)
-                    .then(|| 100.0 * used as f64 / (to.since(from).0 as f64 * f64::from(vcpus)))
-            })
-            .collect()
+        self.fleet.period_cpu(start, self.now)
     }
 
     fn finish(self) -> RunResult {
@@ -1106,30 +1055,7 @@ impl<'s> World<'s> {
         // The model's duration, or the time reached when a guard stopped the run early.
         let end = self.end;
         let secs = end.as_secs_f64();
-        let instances = self
-            .specs
-            .iter()
-            .zip(&self.instances)
-            .zip(&self.completed)
-            .zip(&self.lifetimes)
-            .map(|(((spec, st), &done), &(born, died))| {
-                let alive = died.min(end).since(born).as_secs_f64();
-                InstanceResult {
-                    id: spec.id.clone(),
-                    instance_type: spec.instance_type.clone(),
-                    availability_zone: spec.availability_zone.clone(),
-                    cpu_utilization: if alive > 0.0 {
-                        100.0 * st.busy_vcpu_ns() as f64 / (alive * 1e9 * f64::from(spec.vcpus))
-                    } else {
-                        0.0
-                    },
-                    requests_completed: done,
-                    launched_seconds: born.as_secs_f64(),
-                    terminated_seconds: (died <= end).then(|| died.as_secs_f64()),
-                    price_per_hour: spec.price_per_hour,
-                }
-            })
-            .collect();
+        let instances = self.fleet.results(end);
         let names: Vec<String> = sc.target_groups.iter().map(|g| g.name.clone()).collect();
         let mut result = self.rec.finish(&names, instances);
         result.model = sc.name.clone();

@@ -240,7 +240,7 @@ impl World<'_> {
             return format!("target group {name:?} has no healthy target: 503");
         }
         let down = |m: &usize| {
-            let i = &self.instances[group.members[*m].instance.index()];
+            let i = &self.fleet[group.members[*m].instance].state;
             i.crashed > 0
         };
         if routable.iter().all(down) {

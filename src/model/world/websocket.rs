@@ -42,7 +42,7 @@ impl World<'_> {
 
     /// The target answered the upgrade (101): the connection stays open, pinned to it.
     pub(super) fn websocket_established(&mut self, slot: u32) {
-        let r = self.requests.slots[slot as usize];
+        let r = self.requests[slot];
         let latency = self.now.since(r.arrived);
         let target_time = self.now.since(r.dispatched);
         self.rec.response(
@@ -149,7 +149,7 @@ impl World<'_> {
         let (g, m, i) = (ws.group, ws.member, ws.instance);
         self.rec.websocket_closed(why);
         self.rec.connections.will_close(self.now);
-        let inst = &mut self.instances[i as usize];
+        let inst = &mut self.fleet[crate::model::ids::InstanceId(i)].state;
         inst.outstanding = inst.outstanding.saturating_sub(1);
         let member = &mut self.groups[g as usize].members[m as usize];
         member.in_flight -= 1;
