@@ -8,19 +8,24 @@
 //! lines. At the end the recorder yields a [`RunResult`], the only thing reports ever read, and
 //! [`cost()`] prices it (EC2 instance-hours and ALB LCUs).
 
+mod activity;
 mod alarm;
 mod connections;
 mod cost;
 mod latency;
 mod result;
 
+pub use activity::{
+    Activity, ActivityKind, AlarmChange, FailOpen, Fault, PolicyNote, Registration,
+    ScalingActivity, SizeLimit, TargetHealth, TargetState, Transition, TwoDecimals,
+};
 pub use alarm::{AlarmPoint, AlarmResult, AlarmSide, TargetTrackingAlarm};
 pub use connections::ConnectionCounter;
 pub use cost::{ALB_HOUR_USD, CostResult, LCU_HOUR_USD, cost};
 pub use latency::LatencyHistogram;
 pub use result::{
-    Activity, AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult, LatencySummary,
-    PeriodRow, RunResult, StatusCounts, StickyResult, WebsocketResult,
+    AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult, LatencySummary, PeriodRow,
+    RunResult, StatusCounts, StickyResult, WebsocketResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -230,22 +235,15 @@ impl Recorder {
     }
 
     /// Adds a line to the activity history; beyond [`ACTIVITY_LIMIT`] lines, only counts it.
-    pub fn activity(
-        &mut self,
-        time: SimTime,
-        kind: &'static str,
-        subject: String,
-        message: String,
-    ) {
+    pub fn activity(&mut self, time: SimTime, subject: String, kind: ActivityKind) {
         if self.activity.len() >= ACTIVITY_LIMIT {
             self.activity_dropped = (self.activity_dropped.0 + 1, time);
             return;
         }
         self.activity.push(Activity {
             time_seconds: time.as_secs_f64(),
-            kind,
             subject,
-            message,
+            kind,
         });
     }
 
@@ -364,11 +362,11 @@ impl Recorder {
         if let (dropped @ 1.., last) = self.activity_dropped {
             self.activity.push(Activity {
                 time_seconds: last.as_secs_f64(),
-                kind: "recorder",
                 subject: "activity.log".to_string(),
-                message: format!(
-                    "{dropped} later activities not kept: the history keeps the first {ACTIVITY_LIMIT} (the last one dropped is at this time)"
-                ),
+                kind: ActivityKind::HistoryCut {
+                    dropped,
+                    kept: ACTIVITY_LIMIT,
+                },
             });
         }
         let by_status = self
@@ -437,16 +435,25 @@ mod tests {
         let mut rec = Recorder::new(1, SimDuration::from_secs(60), SimDuration::from_secs(60));
         let n = ACTIVITY_LIMIT as u64 + 7;
         for k in 0..n {
-            rec.activity(SimTime(k), "target-health", String::new(), String::new());
+            rec.activity(
+                SimTime(k),
+                String::new(),
+                ActivityKind::Fault(Fault::HitsNothing),
+            );
         }
         let r = rec.finish(&["g".to_string()], Vec::new());
         assert_eq!(r.activity.len(), ACTIVITY_LIMIT + 1);
         let last = r.activity.last().unwrap();
-        assert_eq!(last.kind, "recorder");
-        assert!(
-            last.message.starts_with("7 later activities not kept"),
-            "{}",
-            last.message
+        assert_eq!(
+            last.kind,
+            ActivityKind::HistoryCut {
+                dropped: 7,
+                kept: ACTIVITY_LIMIT
+            }
+        );
+        assert_eq!(
+            last.message(),
+            "7 later activities not kept: the history keeps the first 100000 (the last one dropped is at this time)"
         );
         assert_eq!(last.time_seconds, SimTime(n - 1).as_secs_f64());
     }

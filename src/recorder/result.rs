@@ -1,6 +1,6 @@
 //! What a run produced: the data every report (JSON, CSV, plots, terminal) is made from.
 
-use super::{AlarmPoint, AlarmResult};
+use super::{Activity, AlarmPoint, AlarmResult};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -227,20 +227,6 @@ pub struct AsgResult {
     pub average_in_service: f64,
     /// Largest `GroupInServiceInstances` at a period end.
     pub max_in_service: u32,
-}
-
-/// One line of the activity history.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Activity {
-    /// When [s since the run began].
-    pub time_seconds: f64,
-    /// `target-health`, `fault`, `registration`, `autoscaling`, `alarm`, `target-group`, or
-    /// `recorder` (the history was cut at `ACTIVITY_LIMIT` lines).
-    pub kind: &'static str,
-    /// What it concerns, e.g. `web/web-1`.
-    pub subject: String,
-    /// What happened and why.
-    pub message: String,
 }
 
 /// Per target group results.

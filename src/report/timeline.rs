@@ -3,7 +3,10 @@
 //! The time axis is in minutes for runs up to 6 hours, in hours up to 4 days, in days beyond.
 
 use super::timeline_plot::{Marker, Panel, PlotError, Series, SeriesStyle, Timeline, render_svg};
-use crate::recorder::{Activity, AlarmResult, RunResult};
+use crate::recorder::{
+    Activity, ActivityKind, AlarmResult, Fault, RunResult, ScalingActivity, TargetHealth,
+    TargetState, Transition,
+};
 
 /// The unit of the time axis for a run of `seconds`: seconds per unit and the axis label.
 pub fn time_unit(seconds: f64) -> (f64, &'static str) {
@@ -21,18 +24,17 @@ pub fn time_unit(seconds: f64) -> (f64, &'static str) {
 /// that an Auto Scaling termination of the same instance caused at the same instant is not marked
 /// again: the `terminate` marker stands for it.
 fn marker_label(a: &Activity, all: &[Activity]) -> Option<String> {
-    let what = match a.kind {
-        "fault" => a
-            .message
-            .split([':', '('])
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string(),
-        "autoscaling" if a.message.starts_with("Launching") => "launch".into(),
-        "autoscaling" if a.message.starts_with("Terminating EC2") => "terminate".into(),
-        // Transitions read "<from> -> <to>  <reason>: <detail>".
-        "target-health" if is_deregistration(a) => {
+    let what = match &a.kind {
+        ActivityKind::Fault(Fault::Starts { fault, .. }) => (*fault).to_string(),
+        ActivityKind::Fault(Fault::HitsNothing) => "no running instance to hit".into(),
+        ActivityKind::Fault(Fault::Ends { fault }) => format!("{fault} ends"),
+        ActivityKind::Scaling(ScalingActivity::Launching { .. }) => "launch".into(),
+        ActivityKind::Scaling(ScalingActivity::Terminating { .. }) => "terminate".into(),
+        ActivityKind::TargetHealth(TargetHealth::Transition(Transition {
+            to: TargetState::Draining,
+            ..
+        })) => {
+            // The subject is `<target group>/<instance>`.
             let instance = a.subject.rsplit('/').next().unwrap_or("");
             // The history is in time order: look only at the activities of the same instant.
             let first = all.partition_point(|b| b.time_seconds < a.time_seconds);
@@ -40,10 +42,7 @@ fn marker_label(a: &Activity, all: &[Activity]) -> Option<String> {
                 .iter()
                 .take_while(|b| b.time_seconds == a.time_seconds);
             let terminated = same_instant.any(|b| {
-                b.kind == "autoscaling"
-                    && b.message
-                        .strip_prefix("Terminating EC2 instance: ")
-                        .is_some_and(|m| m.split(['.', ' ']).next() == Some(instance))
+                matches!(&b.kind, ActivityKind::Scaling(ScalingActivity::Terminating { instance: id, .. }) if id == instance)
             });
             if terminated {
                 return None;
@@ -53,15 +52,6 @@ fn marker_label(a: &Activity, all: &[Activity]) -> Option<String> {
         _ => return None,
     };
     Some(format!("{} {what}", a.subject))
-}
-
-/// A target health transition to `draining`: the target was deregistered.
-fn is_deregistration(a: &Activity) -> bool {
-    a.kind == "target-health"
-        && a.message
-            .split("  ")
-            .next()
-            .is_some_and(|head| head.ends_with("-> draining"))
 }
 
 /// Builds the timeline figure of a run (x axis in minutes, hours or days, see [`time_unit`]).
@@ -264,7 +254,9 @@ pub fn timeline(r: &RunResult) -> Timeline {
     let mut panels = vec![traffic];
     panels.extend(capacity_panels);
     panels.extend([latency, cpu]);
-    if r.activity.iter().any(|a| a.kind == "target-health") || !r.auto_scaling_groups.is_empty() {
+    let health_activity =
+        (r.activity.iter()).any(|a| matches!(a.kind, ActivityKind::TargetHealth(_)));
+    if health_activity || !r.auto_scaling_groups.is_empty() {
         panels.insert(1, hosts);
     }
     Timeline {
@@ -335,5 +327,62 @@ mod tests {
         let own = alarm("TargetTracking-x-AlarmHigh-y", None);
         assert_eq!(metric_label(&own), "TargetTracking-x-AlarmHigh-y");
         assert_eq!(threshold_label(&own), "TargetTracking-x-AlarmHigh-y");
+    }
+}
+
+#[cfg(test)]
+mod marker_tests {
+    use super::*;
+
+    fn at(time_seconds: f64, subject: &str, kind: ActivityKind) -> Activity {
+        Activity {
+            time_seconds,
+            subject: subject.into(),
+            kind,
+        }
+    }
+
+    fn draining(time: f64, subject: &str) -> Activity {
+        let t = Transition {
+            from: TargetState::Healthy,
+            to: TargetState::Draining,
+            reason: "Target.DeregistrationInProgress",
+            detail: String::new(),
+        };
+        at(
+            time,
+            subject,
+            ActivityKind::TargetHealth(TargetHealth::Transition(t)),
+        )
+    }
+
+    fn terminating(time: f64, instance: &str) -> Activity {
+        let kind = ActivityKind::Scaling(ScalingActivity::Terminating {
+            instance: instance.into(),
+            cause: "At 0:10:00.000 …".into(),
+        });
+        at(time, "asg", kind)
+    }
+
+    /// A deregistration is marked unless a termination of the same instance at the same instant
+    /// stands for it; instance ids with dots are compared whole.
+    #[test]
+    fn deregistrations_caused_by_a_termination_are_not_marked_twice() {
+        let all = [
+            terminating(600.0, "web.1"),
+            draining(600.0, "tg/web.1"),
+            draining(600.0, "tg/web.2"),
+            draining(700.0, "tg/web.1"),
+        ];
+        let labels: Vec<Option<String>> = all.iter().map(|a| marker_label(a, &all)).collect();
+        assert_eq!(
+            labels,
+            [
+                Some("asg terminate".to_string()),
+                None,
+                Some("tg/web.2 deregister".to_string()),
+                Some("tg/web.1 deregister".to_string()),
+            ]
+        );
     }
 }
