@@ -1,7 +1,7 @@
 //! Everything that can happen in a run, as one plain `enum` dispatched by a single `match`
 //! (no boxing, no trait objects per event).
 
-use super::ids::{ClientId, InstanceId};
+use super::ids::{CheckerId, ClientId, FaultId, InstanceId, OperationId, TargetGroupId, UserId};
 use super::instance::Job;
 
 /// A scheduled happening.
@@ -15,7 +15,7 @@ pub enum Event {
     /// A closed-loop user starts (or finishes thinking) and sends a request.
     UserWakes {
         /// Index into the world's user table.
-        user: u32,
+        user: UserId,
     },
     /// The TLS handshake of a request's new HTTPS connection completed; the listener reads it.
     HandshakeDone {
@@ -52,19 +52,19 @@ pub enum Event {
     /// A load balancer node sends its next health check to a target.
     HealthCheckDue {
         /// Index into the world's checker table.
-        checker: u32,
+        checker: CheckerId,
     },
     /// `HealthCheckTimeoutSeconds` after a check was sent (moot if it was answered).
     HealthCheckTimeout {
         /// Index into the world's checker table.
-        checker: u32,
+        checker: CheckerId,
         /// Which check of that checker.
         seq: u32,
     },
     /// The deregistration delay of a draining target ends.
     DrainTimeout {
         /// Target group index.
-        group: u32,
+        group: TargetGroupId,
         /// Member index in the group.
         member: u32,
         /// Member generation when deregistered.
@@ -73,17 +73,17 @@ pub enum Event {
     /// A fault starts.
     FaultStarts {
         /// Index into the scenario's faults.
-        fault: u32,
+        fault: FaultId,
     },
     /// A fault ends (recovery).
     FaultEnds {
         /// Index into the scenario's faults.
-        fault: u32,
+        fault: FaultId,
     },
     /// A WebSocket connection's next frame or idle timeout is due (stale if `generation` moved on).
     WebsocketDue {
         /// The WebSocket client (index into the world's user table).
-        user: u32,
+        user: UserId,
         /// Connection generation when scheduled.
         generation: u32,
     },
@@ -123,7 +123,7 @@ pub enum Event {
     /// A scheduled register/deregister operation is due.
     OperationDue {
         /// Index into the scenario's operations.
-        operation: u32,
+        operation: OperationId,
     },
     /// The ALB idle timeout (`idle_timeout.timeout_seconds`) of the oldest request at a target
     /// expires: the ALB answers 504 (stale if `generation` moved on).

@@ -39,3 +39,29 @@ id_type!(
     /// A precomputed route (the action a request type's rules lead to).
     RouteId
 );
+id_type!(
+    /// A closed-loop user of a client.
+    UserId
+);
+id_type!(
+    /// One load balancer node's health checker of one registered target.
+    CheckerId
+);
+id_type!(
+    /// An injected fault of the model (`faults[]`).
+    FaultId
+);
+id_type!(
+    /// A scheduled register/deregister operation of the model (`operations[]`).
+    OperationId
+);
+
+impl UserId {
+    /// No user: an open-loop request.
+    pub const NONE: UserId = UserId(u32::MAX);
+}
+
+impl TargetGroupId {
+    /// Not forwarded to a target group (yet).
+    pub const NONE: TargetGroupId = TargetGroupId(u32::MAX);
+}

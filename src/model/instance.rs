@@ -383,6 +383,13 @@ mod tests {
     }
 
     #[test]
+    fn a_job_knows_whether_it_is_a_request_or_a_health_check() {
+        assert_eq!(Job::request(7).kind(), JobKind::Request(7));
+        assert_eq!(Job::health_check(7).kind(), JobKind::HealthCheck(7));
+        assert_ne!(Job::request(7), Job::health_check(7));
+    }
+
+    #[test]
     fn with_enough_vcpus_service_is_exact() {
         let s = spec(2, 2, 10);
         let done = simulate(&s, &[(0, 100), (10, 50), (20, 30)]);
@@ -421,15 +428,15 @@ mod tests {
         let s = spec(1, 1, 1);
         let mut st = InstanceState::new(&s);
         assert_eq!(
-            st.admit(SimTime(0), &s, 0, SimDuration(10)),
+            st.admit(SimTime(0), &s, Job::request(0), SimDuration(10)),
             Admission::Started
         );
         assert_eq!(
-            st.admit(SimTime(0), &s, 1, SimDuration(10)),
+            st.admit(SimTime(0), &s, Job::request(1), SimDuration(10)),
             Admission::Queued
         );
         assert_eq!(
-            st.admit(SimTime(0), &s, 2, SimDuration(10)),
+            st.admit(SimTime(0), &s, Job::request(2), SimDuration(10)),
             Admission::Refused
         );
     }
@@ -438,11 +445,11 @@ mod tests {
     fn cpu_integral_counts_busy_vcpus() {
         let s = spec(2, 4, 0);
         let mut st = InstanceState::new(&s);
-        st.admit(SimTime(0), &s, 0, SimDuration(1000));
+        st.admit(SimTime(0), &s, Job::request(0), SimDuration(1000));
         st.advance(SimTime(100), 2);
         assert_eq!(st.busy_vcpu_ns(), 100);
         for k in 1..4 {
-            st.admit(SimTime(100), &s, k, SimDuration(1000));
+            st.admit(SimTime(100), &s, Job::request(k), SimDuration(1000));
         }
         st.advance(SimTime(200), 2);
         assert_eq!(

@@ -312,17 +312,15 @@ impl World<'_> {
         let instance = self.scaling.groups[a as usize].members[m as usize].instance;
         for &g in &spec.groups {
             let gspec = &self.sc.target_groups[g.index()];
-            let member = self.groups[g.index()].register(instance, gspec);
+            let member = self.lb.groups[g.index()].register(instance, gspec);
             if initial && gspec.health.enabled {
-                self.groups[g.index()].members[member as usize].health.set(
-                    HealthState::Healthy,
-                    "",
-                    "registered before the run",
-                );
-                self.groups[g.index()].refresh(gspec);
+                self.lb.groups[g.index()].members[member as usize]
+                    .health
+                    .set(HealthState::Healthy, "", "registered before the run");
+                self.lb.groups[g.index()].refresh(gspec);
             }
-            self.start_checks(g.0, member);
-            self.host_counts_changed(g.index());
+            self.start_checks(g, member);
+            self.host_counts_changed(g);
         }
         let run = &mut self.scaling.groups[a as usize];
         run.members[m as usize].state = Lifecycle::InService;
@@ -380,13 +378,13 @@ impl World<'_> {
         );
         let mut longest = SimDuration::ZERO;
         for &g in &spec.groups {
-            let gm = self.groups[g.index()].members.iter().position(|x| {
+            let gm = self.lb.groups[g.index()].members.iter().position(|x| {
                 x.instance == instance
                     && !matches!(x.health.state, HealthState::Unused | HealthState::Draining)
             });
             if let Some(gm) = gm {
                 longest = longest.max(self.sc.target_groups[g.index()].deregistration_delay);
-                self.deregister(g.0, gm as u32);
+                self.deregister(g, gm as u32);
             }
         }
         let state = self.scaling.groups[a as usize].members[m as usize].state;
@@ -407,7 +405,7 @@ impl World<'_> {
             .groups
             .iter()
             .all(|g: &TargetGroupId| {
-                self.groups[g.index()]
+                self.lb.groups[g.index()]
                     .members
                     .iter()
                     .filter(|x| x.instance == instance)
@@ -657,7 +655,7 @@ impl World<'_> {
             let elb = spec.health_check_type == HealthCheckType::Elb
                 && past_grace
                 && spec.groups.iter().any(|g| {
-                    self.groups[g.index()].members.iter().any(|t| {
+                    self.lb.groups[g.index()].members.iter().any(|t| {
                         t.instance == x.instance && t.health.state == HealthState::Unhealthy
                     })
                 });
@@ -846,7 +844,7 @@ impl World<'_> {
                 (n > 0).then_some(n as f64)
             }
             MetricRef::TgRequestCountPerTarget(g) => {
-                let (healthy, _) = self.groups[g.index()].host_counts();
+                let (healthy, _) = self.lb.groups[g.index()].host_counts();
                 Some(self.group_requests[g.index()] as f64 / f64::from(healthy.max(1)))
             }
             MetricRef::LbTargetResponseTimePercentile(q) => {

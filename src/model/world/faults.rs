@@ -2,12 +2,42 @@
 //! down, loses its health path or its network, or a whole AZ goes away — and when it recovers.
 
 use super::{Stage, World};
-use crate::engine::{SimDuration, SimTime};
+use crate::engine::{RngStream, SimDuration, SimTime};
 use crate::model::event::Event;
 use crate::model::fault::{FaultKind, FaultTarget, FaultTiming};
 use crate::model::health::CheckFailure;
-use crate::model::ids::InstanceId;
+use crate::model::ids::{CheckerId, FaultId, InstanceId, OperationId};
 use crate::recorder::{ActivityKind, Fault, Origin, WsClose};
+use crate::scenario::Scenario;
+
+/// Faults during a run: each fault's random stream and the instances its current occurrence hit.
+#[derive(Debug)]
+pub(super) struct Faults {
+    /// Per fault: draws of random fault times.
+    pub rngs: Vec<RngStream>,
+    /// Per fault: the instances its current occurrence hit (recovery undoes exactly these).
+    pub hits: Vec<Vec<InstanceId>>,
+    /// Whether a fault can freeze an instance or lose its answers (hang, network, AZ outage).
+    pub freezable: bool,
+}
+
+impl Faults {
+    /// The faults of `sc`, none in progress.
+    pub fn new(sc: &Scenario) -> Faults {
+        Faults {
+            rngs: (0..sc.faults.len())
+                .map(|i| RngStream::derive(sc.seed, &format!("fault/{i}")))
+                .collect(),
+            hits: vec![Vec::new(); sc.faults.len()],
+            freezable: sc.faults.iter().any(|f| {
+                matches!(
+                    f.kind,
+                    FaultKind::Hang | FaultKind::NetworkBlocked | FaultKind::AzOutage
+                )
+            }),
+        }
+    }
+}
 
 impl World<'_> {
     /// Schedules the first occurrence of every fault and every operation.
@@ -20,7 +50,9 @@ impl World<'_> {
             if SimTime::ZERO + start < self.end {
                 self.queue.schedule(
                     SimTime::ZERO + start,
-                    Event::FaultStarts { fault: f as u32 },
+                    Event::FaultStarts {
+                        fault: FaultId(f as u32),
+                    },
                 );
             }
         }
@@ -29,7 +61,7 @@ impl World<'_> {
                 self.queue.schedule(
                     SimTime::ZERO + op.at,
                     Event::OperationDue {
-                        operation: o as u32,
+                        operation: OperationId(o as u32),
                     },
                 );
             }
@@ -37,14 +69,14 @@ impl World<'_> {
     }
 
     fn exponential(&mut self, fault: usize, mean: SimDuration) -> SimDuration {
-        SimDuration::from_nanos_f64(self.fault_rngs[fault].exp1() * mean.0 as f64)
+        SimDuration::from_nanos_f64(self.faults.rngs[fault].exp1() * mean.0 as f64)
     }
 
-    pub(super) fn on_fault_starts(&mut self, fault: u32) {
-        let spec = &self.sc.faults[fault as usize];
+    pub(super) fn on_fault_starts(&mut self, fault: FaultId) {
+        let spec = &self.sc.faults[fault.index()];
         let recovery = match spec.timing {
             FaultTiming::Once { duration, .. } => duration,
-            FaultTiming::Random { mttr, .. } => mttr.map(|m| self.exponential(fault as usize, m)),
+            FaultTiming::Random { mttr, .. } => mttr.map(|m| self.exponential(fault.index(), m)),
         };
         let (fault_name, effect) = match spec.kind {
             FaultKind::Crash => (
@@ -92,25 +124,25 @@ impl World<'_> {
         for &i in &hits {
             self.fault_begins(i, spec.kind);
         }
-        self.fault_hits[fault as usize] = hits;
+        self.faults.hits[fault.index()] = hits;
         if let Some(d) = recovery {
             self.queue
                 .schedule(self.now + d, Event::FaultEnds { fault });
         }
     }
 
-    pub(super) fn on_fault_ends(&mut self, fault: u32) {
-        let spec = &self.sc.faults[fault as usize];
+    pub(super) fn on_fault_ends(&mut self, fault: FaultId) {
+        let spec = &self.sc.faults[fault.index()];
         let ends = Fault::Ends {
             fault: spec.kind.as_str(),
         };
         (self.rec).activity(self.now, spec.subject.clone(), ActivityKind::Fault(ends));
-        let hits = std::mem::take(&mut self.fault_hits[fault as usize]);
+        let hits = std::mem::take(&mut self.faults.hits[fault.index()]);
         for &i in &hits {
             self.fault_ends(i, spec.kind);
         }
         if let FaultTiming::Random { mtbf, .. } = spec.timing {
-            let next = self.now + self.exponential(fault as usize, mtbf);
+            let next = self.now + self.exponential(fault.index(), mtbf);
             if next < self.end {
                 self.queue.schedule(next, Event::FaultStarts { fault });
             }
@@ -178,32 +210,32 @@ impl World<'_> {
     /// The application on instance `i` dies or restarts: every request and health check it held is
     /// reset (the ALB answers 502 to those still waiting) and its queues are emptied.
     fn drop_everything(&mut self, i: InstanceId) {
-        self.close_websockets(WsClose::TargetFailure, |_, _, instance| instance == i.0);
-        for slot in 0..self.requests.capacity() {
-            if !self.requests.is_occupied(slot) {
+        self.close_websockets(WsClose::TargetFailure, |_, _, instance| instance == i);
+        for slot in 0..self.lb.requests.capacity() {
+            if !self.lb.requests.is_occupied(slot) {
                 continue;
             }
-            let r = self.requests[slot];
-            let held = r.instance == i.0 && matches!(r.stage, Stage::AtTarget | Stage::Abandoned);
+            let r = self.lb.requests[slot];
+            let held = r.instance == i && matches!(r.stage, Stage::AtTarget | Stage::Abandoned);
             if !held {
                 continue;
             }
             if r.stage == Stage::Abandoned {
-                self.requests.remove(slot);
+                self.lb.requests.remove(slot);
             } else if self.fleet[i].state.blocked > 0 {
                 // The reset cannot reach the ALB either: it keeps waiting until its idle timeout.
-                self.requests[slot].stage = Stage::Lost;
+                self.lb.requests[slot].stage = Stage::Lost;
             } else {
                 self.release_target(slot);
                 self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
             }
         }
-        let checks: Vec<(u32, u32, u32)> = (self.checks.occupied())
+        let checks: Vec<(u32, CheckerId, u32)> = (self.health.in_flight.occupied())
             .filter(|(_, c)| c.instance == i)
             .map(|(slot, c)| (slot, c.checker, c.seq))
             .collect();
         for (slot, checker, seq) in checks {
-            self.checks.remove(slot);
+            self.health.in_flight.remove(slot);
             self.check_result(checker, seq, Err(CheckFailure::ConnectionRefused));
         }
         let vcpus = self.fleet[i].spec.vcpus;

@@ -6,20 +6,47 @@
 //! target's state (see [`crate::model::health`]); every transition goes to the activity history and
 //! changes the group's routable set.
 
-use super::{NO_GROUP, Request, Stage, World};
-use crate::engine::SimDuration;
+use super::slab::Slab;
+use super::{Request, Stage, World};
+use crate::engine::{RngStream, SimDuration};
 use crate::model::event::Event;
 use crate::model::fault::OperationKind;
 use crate::model::health::{CheckFailure, HealthState, Transition};
-use crate::model::ids::InstanceId;
+use crate::model::ids::{CheckerId, InstanceId, OperationId, TargetGroupId};
 use crate::model::instance::Job;
 use crate::recorder::{ActivityKind, FailOpen, Registration, TargetHealth, WsClose};
+use crate::scenario::Scenario;
+
+/// Health checking during a run: one checker per (target group, member, load balancer node) and
+/// the checks in flight at instances.
+#[derive(Debug)]
+pub(super) struct HealthChecks {
+    /// Every checker ever started (a deregistered member's checkers go stale, by generation).
+    pub checkers: Vec<Checker>,
+    /// Health checks in flight at instances.
+    pub in_flight: Slab<InFlightCheck>,
+    /// Per target group: draws of first-check times and health-check service times.
+    pub rngs: Vec<RngStream>,
+}
+
+impl HealthChecks {
+    /// No checker yet; one random stream per target group of `sc`.
+    pub fn new(sc: &Scenario) -> HealthChecks {
+        HealthChecks {
+            checkers: Vec::new(),
+            in_flight: Slab::default(),
+            rngs: (sc.target_groups.iter())
+                .map(|g| RngStream::derive(sc.seed, &format!("target_group/{}/health", g.name)))
+                .collect(),
+        }
+    }
+}
 
 /// A health check request at an instance, waiting for its answer.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct InFlightCheck {
     /// The checker that sent it.
-    pub checker: u32,
+    pub checker: CheckerId,
     /// Which of that checker's checks it is.
     pub seq: u32,
     /// The instance it was sent to.
@@ -29,7 +56,7 @@ pub(super) struct InFlightCheck {
 /// One load balancer node checking one registered target.
 #[derive(Clone, Debug)]
 pub(super) struct Checker {
-    group: u32,
+    group: TargetGroupId,
     member: u32,
     node: u32,
     /// Member generation it was started for; stale after (de)registration.
@@ -46,37 +73,37 @@ impl World<'_> {
     pub(super) fn register_initial_targets(&mut self) {
         for (g, spec) in self.sc.target_groups.iter().enumerate() {
             for &instance in &spec.targets {
-                let m = self.groups[g].register(instance, spec);
+                let m = self.lb.groups[g].register(instance, spec);
                 if spec.health.enabled {
-                    let member = &mut self.groups[g].members[m as usize];
+                    let member = &mut self.lb.groups[g].members[m as usize];
                     member
                         .health
                         .set(HealthState::Healthy, "", "registered before the run");
                 }
-                self.groups[g].refresh(spec);
-                self.start_checks(g as u32, m);
+                self.lb.groups[g].refresh(spec);
+                self.start_checks(TargetGroupId(g as u32), m);
             }
-            self.host_counts_changed(g);
+            self.host_counts_changed(TargetGroupId(g as u32));
         }
     }
 
     /// Starts the health checks of a member (one checker per load balancer node).
-    pub(super) fn start_checks(&mut self, g: u32, m: u32) {
-        let spec = &self.sc.target_groups[g as usize];
+    pub(super) fn start_checks(&mut self, g: TargetGroupId, m: u32) {
+        let spec = &self.sc.target_groups[g.index()];
         if !spec.health.enabled {
             return;
         }
-        let generation = self.groups[g as usize].members[m as usize].generation;
+        let generation = self.lb.groups[g.index()].members[m as usize].generation;
         for node in 0..spec.health.nodes {
             let first = match spec.health.first_check_delay {
                 Some(d) if node == 0 => d,
                 // Assumption: each node's first check is at a random time within one interval.
                 _ => SimDuration(
-                    (self.health_rngs[g as usize].uniform() * spec.health.interval.0 as f64) as u64,
+                    (self.health.rngs[g.index()].uniform() * spec.health.interval.0 as f64) as u64,
                 ),
             };
-            let checker = self.checkers.len() as u32;
-            self.checkers.push(Checker {
+            let checker = CheckerId(self.health.checkers.len() as u32);
+            self.health.checkers.push(Checker {
                 group: g,
                 member: m,
                 node,
@@ -89,10 +116,10 @@ impl World<'_> {
         }
     }
 
-    pub(super) fn on_health_check_due(&mut self, checker: u32) {
-        let c = self.checkers[checker as usize].clone();
-        let spec = &self.sc.target_groups[c.group as usize];
-        let member = &self.groups[c.group as usize].members[c.member as usize];
+    pub(super) fn on_health_check_due(&mut self, checker: CheckerId) {
+        let c = self.health.checkers[checker.index()].clone();
+        let spec = &self.sc.target_groups[c.group.index()];
+        let member = &self.lb.groups[c.group.index()].members[c.member as usize];
         let active = member.generation == c.generation
             && !matches!(
                 member.health.state,
@@ -107,7 +134,7 @@ impl World<'_> {
         );
         let seq = c.seq.wrapping_add(1);
         {
-            let ch = &mut self.checkers[checker as usize];
+            let ch = &mut self.health.checkers[checker.index()];
             ch.seq = seq;
             ch.pending = true;
         }
@@ -127,11 +154,11 @@ impl World<'_> {
         let mut work = spec
             .health
             .service_time
-            .sample(&mut self.health_rngs[c.group as usize]);
+            .sample(&mut self.health.rngs[c.group.index()]);
         if inst.slow_factor != 1.0 {
             work = SimDuration::from_nanos_f64(work.0 as f64 * inst.slow_factor);
         }
-        let check = self.checks.insert(InFlightCheck {
+        let check = self.health.in_flight.insert(InFlightCheck {
             checker,
             seq,
             instance,
@@ -140,26 +167,26 @@ impl World<'_> {
             .dispatch(Job::health_check(check), instance, work)
             .is_none()
         {
-            self.checks.remove(check);
+            self.health.in_flight.remove(check);
             self.check_result(checker, seq, Err(CheckFailure::ConnectionRefused));
         }
     }
 
-    pub(super) fn on_health_check_timeout(&mut self, checker: u32, seq: u32) {
+    pub(super) fn on_health_check_timeout(&mut self, checker: CheckerId, seq: u32) {
         self.check_result(checker, seq, Err(CheckFailure::Timeout));
     }
 
     /// The instance finished a health check request.
     pub(super) fn health_check_answered(&mut self, check: u32) {
-        let r = self.checks[check];
-        self.checks.remove(check);
+        let r = self.health.in_flight[check];
+        self.health.in_flight.remove(check);
         let inst = &self.fleet[r.instance].state;
         if inst.blocked > 0 {
             return; // the answer cannot reach the node: the check times out
         }
         let status = inst.health_status.unwrap_or(200);
-        let c = &self.checkers[r.checker as usize];
-        let result = if self.sc.target_groups[c.group as usize]
+        let c = &self.health.checkers[r.checker.index()];
+        let result = if self.sc.target_groups[c.group.index()]
             .health
             .matches(status)
         {
@@ -173,11 +200,11 @@ impl World<'_> {
     /// A check's outcome (the first one to arrive of answer and timeout counts).
     pub(super) fn check_result(
         &mut self,
-        checker: u32,
+        checker: CheckerId,
         seq: u32,
         result: Result<(), CheckFailure>,
     ) {
-        let c = &mut self.checkers[checker as usize];
+        let c = &mut self.health.checkers[checker.index()];
         if !c.pending || c.seq != seq {
             return;
         }
@@ -186,8 +213,8 @@ impl World<'_> {
             return; // assumption: the first node's view is the target's state
         }
         let (g, m) = (c.group, c.member);
-        let spec = &self.sc.target_groups[g as usize];
-        let member = &mut self.groups[g as usize].members[m as usize];
+        let spec = &self.sc.target_groups[g.index()];
+        let member = &mut self.lb.groups[g.index()].members[m as usize];
         if member.generation != c.generation {
             return;
         }
@@ -197,13 +224,13 @@ impl World<'_> {
     }
 
     /// Logs a target state change and updates routing and host counts.
-    fn transition(&mut self, g: u32, m: u32, t: Transition) {
-        let spec = &self.sc.target_groups[g as usize];
-        let instance = self.groups[g as usize].members[m as usize].instance;
+    fn transition(&mut self, g: TargetGroupId, m: u32, t: Transition) {
+        let spec = &self.sc.target_groups[g.index()];
+        let instance = self.lb.groups[g.index()].members[m as usize].instance;
         let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
-        let was_open = self.groups[g as usize].failing_open;
-        self.groups[g as usize].refresh(spec);
-        let slow = self.groups[g as usize].slow_start_after_transition(m, self.now, spec);
+        let was_open = self.lb.groups[g.index()].failing_open;
+        self.lb.groups[g.index()].refresh(spec);
+        let slow = self.lb.groups[g.index()].slow_start_after_transition(m, self.now, spec);
         let transition = crate::recorder::Transition {
             from: t.from.into(),
             to: t.to.into(),
@@ -218,12 +245,12 @@ impl World<'_> {
             let kind = ActivityKind::TargetHealth(TargetHealth::SlowStart { seconds });
             self.rec.activity(self.now, subject, kind);
         }
-        let open = self.groups[g as usize].failing_open;
+        let open = self.lb.groups[g.index()].failing_open;
         if open != was_open {
             let change = if open {
                 FailOpen::Started
             } else {
-                let (healthy, _) = self.groups[g as usize].host_counts();
+                let (healthy, _) = self.lb.groups[g.index()].host_counts();
                 if healthy >= spec.minimum_healthy_targets {
                     FailOpen::EndedHealthyAgain
                 } else {
@@ -233,29 +260,31 @@ impl World<'_> {
             let kind = ActivityKind::TargetGroup(change);
             self.rec.activity(self.now, spec.name.clone(), kind);
         }
-        self.host_counts_changed(g as usize);
+        self.host_counts_changed(g);
     }
 
-    pub(super) fn host_counts_changed(&mut self, g: usize) {
-        let (healthy, unhealthy) = self.groups[g].host_counts();
-        self.rec.host_counts(g, self.now, healthy, unhealthy);
+    /// Tells the recorder a group's healthy and unhealthy counts (`HealthyHostCount`).
+    pub(super) fn host_counts_changed(&mut self, g: TargetGroupId) {
+        let (healthy, unhealthy) = self.lb.groups[g.index()].host_counts();
+        self.rec
+            .host_counts(g.index(), self.now, healthy, unhealthy);
     }
 
     /// A scheduled register/deregister operation.
-    pub(super) fn on_operation(&mut self, operation: u32) {
-        let op = self.sc.operations[operation as usize].clone();
-        let g = op.group.0;
-        let spec = &self.sc.target_groups[g as usize];
+    pub(super) fn on_operation(&mut self, operation: OperationId) {
+        let op = self.sc.operations[operation.index()].clone();
+        let g = op.group;
+        let spec = &self.sc.target_groups[g.index()];
         let id = &self.fleet[op.instance].spec.id;
         match op.kind {
             OperationKind::Register => {
-                let existing = self.groups[g as usize]
+                let existing = self.lb.groups[g.index()]
                     .members
                     .iter()
                     .position(|m| m.instance == op.instance);
                 if existing.is_some_and(|m| {
                     !matches!(
-                        self.groups[g as usize].members[m].health.state,
+                        self.lb.groups[g.index()].members[m].health.state,
                         HealthState::Unused
                     )
                 }) {
@@ -269,18 +298,18 @@ impl World<'_> {
                     );
                     return;
                 }
-                let m = self.groups[g as usize].register(op.instance, spec);
-                let state = self.groups[g as usize].members[m as usize].health.state;
+                let m = self.lb.groups[g.index()].register(op.instance, spec);
+                let state = self.lb.groups[g.index()].members[m as usize].health.state;
                 let kind = Registration::Registered {
                     health_checks: state == HealthState::Initial,
                 };
                 let subject = format!("{}/{id}", spec.name);
                 (self.rec).activity(self.now, subject, ActivityKind::Registration(kind));
                 self.start_checks(g, m);
-                self.host_counts_changed(g as usize);
+                self.host_counts_changed(g);
             }
             OperationKind::Deregister => {
-                let Some(m) = self.groups[g as usize].members.iter().position(|m| {
+                let Some(m) = self.lb.groups[g.index()].members.iter().position(|m| {
                     m.instance == op.instance
                         && !matches!(m.health.state, HealthState::Unused | HealthState::Draining)
                 }) else {
@@ -300,9 +329,9 @@ impl World<'_> {
     }
 
     /// Starts draining a member: no new requests; in-flight ones may finish until the delay ends.
-    pub(super) fn deregister(&mut self, g: u32, m: u32) {
-        let spec = &self.sc.target_groups[g as usize];
-        let member = &mut self.groups[g as usize].members[m as usize];
+    pub(super) fn deregister(&mut self, g: TargetGroupId, m: u32) {
+        let spec = &self.sc.target_groups[g.index()];
+        let member = &mut self.lb.groups[g.index()].members[m as usize];
         member.generation = member.generation.wrapping_add(1);
         let generation = member.generation;
         let delay = spec.deregistration_delay;
@@ -325,16 +354,16 @@ impl World<'_> {
                 generation,
             },
         );
-        if self.groups[g as usize].members[m as usize].in_flight == 0 {
+        if self.lb.groups[g.index()].members[m as usize].in_flight == 0 {
             self.drained(g, m);
         }
     }
 
     /// A draining member has no request in flight any more: deregistration is complete (AWS keeps
     /// showing `draining` until the delay ends).
-    pub(super) fn drained(&mut self, g: u32, m: u32) {
-        let spec = &self.sc.target_groups[g as usize];
-        let instance = self.groups[g as usize].members[m as usize].instance;
+    pub(super) fn drained(&mut self, g: TargetGroupId, m: u32) {
+        let spec = &self.sc.target_groups[g.index()];
+        let instance = self.lb.groups[g.index()].members[m as usize].instance;
         self.asg_member_drained(instance);
         let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         let kind = ActivityKind::Registration(Registration::Drained);
@@ -343,13 +372,13 @@ impl World<'_> {
 
     /// The deregistration delay ended: requests still in flight are cut off (502) and the target
     /// becomes `unused`.
-    pub(super) fn on_drain_timeout(&mut self, g: u32, m: u32, generation: u32) {
-        let member = &self.groups[g as usize].members[m as usize];
+    pub(super) fn on_drain_timeout(&mut self, g: TargetGroupId, m: u32, generation: u32) {
+        let member = &self.lb.groups[g.index()].members[m as usize];
         if member.generation != generation || member.health.state != HealthState::Draining {
             return;
         }
         // Unused first, so that cutting the last requests off does not read as "drained".
-        let member = &mut self.groups[g as usize].members[m as usize];
+        let member = &mut self.lb.groups[g.index()].members[m as usize];
         let Some(mut t) = member
             .health
             .set(HealthState::Unused, "Target.NotRegistered", "")
@@ -374,13 +403,13 @@ impl World<'_> {
     /// Answers 502 to every forwarded request in flight that matches `which`; returns how many.
     pub(super) fn cut_off(&mut self, which: impl Fn(&Request) -> bool) -> u32 {
         let mut n = 0;
-        for slot in 0..self.requests.capacity() {
-            if !self.requests.is_occupied(slot) {
+        for slot in 0..self.lb.requests.capacity() {
+            if !self.lb.requests.is_occupied(slot) {
                 continue;
             }
-            let r = self.requests[slot];
+            let r = self.lb.requests[slot];
             let waiting = matches!(r.stage, Stage::AtTarget | Stage::Lost | Stage::Connecting);
-            if r.group == NO_GROUP || !waiting || !which(&r) {
+            if r.group == TargetGroupId::NONE || !waiting || !which(&r) {
                 continue;
             }
             n += 1;
@@ -389,7 +418,7 @@ impl World<'_> {
             }
             if r.stage == Stage::AtTarget {
                 // The instance may still be working on it: keep the slot until it is done.
-                self.requests[slot].stage = Stage::Abandoned;
+                self.lb.requests[slot].stage = Stage::Abandoned;
                 self.respond_keep_slot(slot, 502, crate::recorder::Origin::LoadBalancer, None, 0);
                 self.user_done(r.user);
             } else {

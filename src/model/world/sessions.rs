@@ -110,16 +110,16 @@ impl World<'_> {
         session: u32,
         g: TargetGroupId,
     ) -> Option<Result<u32, ()>> {
-        let slot = self.sessions.group_slot[g.index()];
+        let slot = self.lb.sessions.group_slot[g.index()];
         if slot == NONE || session == NO_SESSION {
             return None;
         }
-        let c = self.sessions.target_cookies
-            [session as usize * self.sessions.sticky_groups + slot as usize];
+        let c = self.lb.sessions.target_cookies
+            [session as usize * self.lb.sessions.sticky_groups + slot as usize];
         if c.target == NONE || c.expires <= self.now {
             return None;
         }
-        let kept = self.groups[g.index()].is_routable(c.target);
+        let kept = self.lb.groups[g.index()].is_routable(c.target);
         self.rec.sticky(g.index(), kept);
         Some(if kept { Ok(c.target) } else { Err(()) })
     }
@@ -127,7 +127,7 @@ impl World<'_> {
     /// (Re)writes a session's cookie for group `g` after routing to `member`.
     #[inline(always)]
     pub(super) fn set_sticky_member(&mut self, session: u32, g: TargetGroupId, member: u32) {
-        let slot = self.sessions.group_slot[g.index()];
+        let slot = self.lb.sessions.group_slot[g.index()];
         if slot == NONE || session == NO_SESSION {
             return;
         }
@@ -135,8 +135,8 @@ impl World<'_> {
             .stickiness
             .as_ref()
             .map_or(Default::default(), |s| s.duration);
-        let i = session as usize * self.sessions.sticky_groups + slot as usize;
-        self.sessions.target_cookies[i] = Cookie {
+        let i = session as usize * self.lb.sessions.sticky_groups + slot as usize;
+        self.lb.sessions.target_cookies[i] = Cookie {
             target: member,
             expires: self.now + duration,
         };
@@ -151,12 +151,12 @@ impl World<'_> {
         route: usize,
         choose: impl FnOnce(&mut Self) -> TargetGroupId,
     ) -> TargetGroupId {
-        let slot = self.sessions.route_slot[route];
+        let slot = self.lb.sessions.route_slot[route];
         if slot == NONE || session == NO_SESSION {
             return choose(self);
         }
-        let i = session as usize * self.sessions.sticky_routes + slot as usize;
-        let c = self.sessions.group_cookies[i];
+        let i = session as usize * self.lb.sessions.sticky_routes + slot as usize;
+        let c = self.lb.sessions.group_cookies[i];
         let g = if c.target != NONE && c.expires > self.now {
             TargetGroupId(c.target)
         } else {
@@ -168,7 +168,7 @@ impl World<'_> {
             } => *d,
             _ => Default::default(),
         };
-        self.sessions.group_cookies[i] = Cookie {
+        self.lb.sessions.group_cookies[i] = Cookie {
             target: g.0,
             expires: self.now + duration,
         };

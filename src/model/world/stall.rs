@@ -147,7 +147,7 @@ impl World<'_> {
         for event in self.queue.pending_between(stall.to, horizon) {
             match *event {
                 super::Event::UserWakes { user } => {
-                    wakes[self.users[user as usize].client.index()] += 1
+                    wakes[self.traffic.users[user.index()].client.index()] += 1
                 }
                 super::Event::RequestArrives { client } => wakes[client.index()] += 1,
                 e => other = Some(e.describe()),
@@ -232,7 +232,7 @@ impl World<'_> {
 
     fn group_answer(&self, g: TargetGroupId) -> String {
         let name = &self.sc.target_groups[g.index()].name;
-        let group = &self.groups[g.index()];
+        let group = &self.lb.groups[g.index()];
         let routable: Vec<usize> = (0..group.members.len())
             .filter(|&m| group.is_routable(m as u32))
             .collect();

@@ -8,66 +8,84 @@
 //! data, so pings keep it open. When a target is deregistered, open connections continue until the
 //! deregistration delay ends; that they are then closed is an assumption (AWS does not document it).
 
-use super::{NO_USER, World};
+use super::World;
 use crate::engine::SimTime;
 use crate::model::client::Load;
 use crate::model::connection::Conn;
 use crate::model::event::Event;
 use crate::model::health::HealthState;
+use crate::model::ids::{InstanceId, TargetGroupId, UserId};
 use crate::recorder::{Origin, WsClose};
 
 /// One WebSocket client's connection.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(super) struct WsConn {
     open: bool,
     generation: u32,
-    group: u32,
+    group: TargetGroupId,
     member: u32,
-    instance: u32,
+    instance: InstanceId,
     last: SimTime,
     next_client: SimTime,
     next_server: SimTime,
     next_ping: SimTime,
 }
 
+impl Default for WsConn {
+    /// Not open (yet).
+    fn default() -> Self {
+        WsConn {
+            open: false,
+            generation: 0,
+            group: TargetGroupId::NONE,
+            member: 0,
+            instance: InstanceId(0),
+            last: SimTime::ZERO,
+            next_client: SimTime::ZERO,
+            next_server: SimTime::ZERO,
+            next_ping: SimTime::ZERO,
+        }
+    }
+}
+
 impl World<'_> {
     /// Whether `user` is a WebSocket client.
-    pub(super) fn is_websocket_user(&self, user: u32) -> bool {
-        user != NO_USER
+    pub(super) fn is_websocket_user(&self, user: UserId) -> bool {
+        user != UserId::NONE
             && matches!(
-                self.sc.clients[self.users[user as usize].client.index()].load,
+                self.sc.clients[self.traffic.users[user.index()].client.index()].load,
                 Load::Websocket(_)
             )
     }
 
     /// The target answered the upgrade (101): the connection stays open, pinned to it.
     pub(super) fn websocket_established(&mut self, slot: u32) {
-        let r = self.requests[slot];
+        let r = self.lb.requests[slot];
         let latency = self.now.since(r.arrived);
         let target_time = self.now.since(r.dispatched);
         self.rec.response(
             101,
             Origin::Target,
             latency,
-            Some(r.group as usize),
+            Some(r.group.index()),
             Some(target_time),
             0,
         );
         self.rec.websocket_opened();
-        self.requests.remove(slot);
-        let user = r.user as usize;
-        let ws = &mut self.ws[user];
+        self.lb.requests.remove(slot);
+        let user = r.user.index();
+        let ws = &mut self.traffic.ws[user];
         ws.open = true;
         ws.generation = ws.generation.wrapping_add(1);
         ws.group = r.group;
         ws.member = r.member;
         ws.instance = r.instance;
         ws.last = self.now;
-        let client = self.users[user].client.index();
+        let client = self.traffic.users[user].client.index();
         let Load::Websocket(w) = &self.sc.clients[client].load else {
             return;
         };
-        let rngs = &mut self.ws_rngs[client];
+        let rngs = &mut self.traffic.ws_rngs[client];
         ws.next_client = w
             .client_messages
             .as_ref()
@@ -81,8 +99,8 @@ impl World<'_> {
     }
 
     /// Schedules the connection's next happening: a frame, or its idle timeout.
-    fn schedule_websocket(&mut self, user: u32) {
-        let ws = &self.ws[user as usize];
+    fn schedule_websocket(&mut self, user: UserId) {
+        let ws = &self.traffic.ws[user.index()];
         let idle = ws.last + self.sc.idle_timeout;
         let next = ws
             .next_client
@@ -96,8 +114,8 @@ impl World<'_> {
         }
     }
 
-    pub(super) fn on_websocket_due(&mut self, user: u32, generation: u32) {
-        let ws = self.ws[user as usize];
+    pub(super) fn on_websocket_due(&mut self, user: UserId, generation: u32) {
+        let ws = self.traffic.ws[user.index()];
         if !ws.open || ws.generation != generation {
             return;
         }
@@ -106,13 +124,13 @@ impl World<'_> {
             self.close_websocket(user, WsClose::IdleTimeout);
             return;
         }
-        let client = self.users[user as usize].client.index();
+        let client = self.traffic.users[user.index()].client.index();
         let Load::Websocket(w) = &self.sc.clients[client].load else {
             return;
         };
-        let rngs = &mut self.ws_rngs[client];
+        let rngs = &mut self.traffic.ws_rngs[client];
         let now = self.now;
-        let ws = &mut self.ws[user as usize];
+        let ws = &mut self.traffic.ws[user.index()];
         let mut frames = 0u64;
         if ws.next_client == now {
             frames += 1;
@@ -139,8 +157,8 @@ impl World<'_> {
     }
 
     /// Closes a WebSocket connection and lets its client reconnect after its delay.
-    pub(super) fn close_websocket(&mut self, user: u32, why: WsClose) {
-        let ws = &mut self.ws[user as usize];
+    pub(super) fn close_websocket(&mut self, user: UserId, why: WsClose) {
+        let ws = &mut self.traffic.ws[user.index()];
         if !ws.open {
             return;
         }
@@ -149,14 +167,15 @@ impl World<'_> {
         let (g, m, i) = (ws.group, ws.member, ws.instance);
         self.rec.websocket_closed(why);
         self.rec.connections.will_close(self.now);
-        let inst = &mut self.fleet[crate::model::ids::InstanceId(i)].state;
+        let inst = &mut self.fleet[i].state;
         inst.outstanding = inst.outstanding.saturating_sub(1);
-        let member = &mut self.groups[g as usize].members[m as usize];
+        let member = &mut self.lb.groups[g.index()].members[m as usize];
         member.in_flight -= 1;
         if member.in_flight == 0 && member.health.state == HealthState::Draining {
             self.drained(g, m);
         }
-        self.user_conns[user as usize * self.sc.listeners.len()..][..self.sc.listeners.len()]
+        self.traffic.user_conns[user.index() * self.sc.listeners.len()..]
+            [..self.sc.listeners.len()]
             .fill(Conn::default());
         self.user_done(user);
     }
@@ -165,11 +184,11 @@ impl World<'_> {
     pub(super) fn close_websockets(
         &mut self,
         why: WsClose,
-        which: impl Fn(u32, u32, u32) -> bool,
+        which: impl Fn(TargetGroupId, u32, InstanceId) -> bool,
     ) -> u32 {
         let mut n = 0;
-        for user in 0..self.ws.len() as u32 {
-            let ws = self.ws[user as usize];
+        for user in (0..self.traffic.ws.len() as u32).map(UserId) {
+            let ws = self.traffic.ws[user.index()];
             if ws.open && which(ws.group, ws.member, ws.instance) {
                 self.close_websocket(user, why);
                 n += 1;

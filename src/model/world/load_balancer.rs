@@ -1,0 +1,105 @@
+//! The load balancer's state during a run: requests in flight, target groups (members, health,
+//! routing state), connection rules, idle-timeout deadlines and sticky-session cookie jars.
+//!
+//! The request path through it is in `world/request_path.rs`; health checks and draining in
+//! `world/health.rs`.
+
+use super::sessions::Sessions;
+use super::slab::Slab;
+use crate::engine::{RngStream, SimTime};
+use crate::model::connection::{Conn, ConnRules};
+use crate::model::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId, UserId};
+use crate::model::target_group::TargetGroupState;
+use crate::scenario::Scenario;
+use std::collections::VecDeque;
+
+/// Where a request is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Stage {
+    /// Waiting for its connection's TLS handshake.
+    Handshake,
+    /// At a target (running or in its backlog).
+    AtTarget,
+    /// Waiting for the 10 s connect timeout to an unreachable target.
+    Connecting,
+    /// Answered by the ALB (504) while the target still holds it; freed when the target is done.
+    Abandoned,
+    /// Done at the target, but the response cannot reach the ALB (network blocked): the ALB's idle
+    /// timeout will answer 504.
+    Lost,
+}
+
+/// A client request in flight.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Request {
+    pub client: ClientId,
+    pub rtype: u32,
+    /// Its user, or `UserId::NONE` for an open-loop request.
+    pub user: UserId,
+    pub listener: ListenerId,
+    pub route: RouteId,
+    pub arrived: SimTime,
+    pub dispatched: SimTime,
+    pub conn: Conn,
+    /// Its target group once forwarded, else `TargetGroupId::NONE`.
+    pub group: TargetGroupId,
+    pub member: u32,
+    pub instance: InstanceId,
+    /// Cookie jar, or `NO_SESSION`.
+    pub session: u32,
+    /// HTTP/2 connection slot in the client's pool, or `NO_H2`.
+    pub h2: u32,
+    pub stage: Stage,
+}
+
+/// ALB idle-timeout deadlines of requests at targets, in dispatch (= deadline) order, with one
+/// timer event armed for the earliest.
+#[derive(Debug, Default)]
+pub(super) struct IdleDeadlines {
+    /// `(deadline, request slot, slot generation)`.
+    pub queue: VecDeque<(SimTime, u32, u32)>,
+    /// Generation of the armed timer (older timer events are stale).
+    pub generation: u32,
+    /// Whether a timer event is scheduled.
+    pub armed: bool,
+}
+
+/// The Application Load Balancer during a run.
+#[derive(Debug)]
+pub(super) struct LoadBalancer {
+    /// `idle_timeout.timeout_seconds` and `client_keep_alive.seconds`.
+    pub conn_rules: ConnRules,
+    /// Per target group: members, health, routing state.
+    pub groups: Vec<TargetGroupState>,
+    /// Client requests in flight.
+    pub requests: Slab<Request>,
+    /// Idle timeouts of requests at targets.
+    pub deadlines: IdleDeadlines,
+    /// Draws of weighted forward actions.
+    pub forward_weights: RngStream,
+    /// Cookie jars for sticky sessions.
+    pub sessions: Sessions,
+}
+
+impl LoadBalancer {
+    /// The load balancer of `sc`, before any target is registered.
+    pub fn new(sc: &Scenario) -> LoadBalancer {
+        let seed = sc.seed;
+        LoadBalancer {
+            conn_rules: ConnRules {
+                idle_timeout: sc.idle_timeout,
+                max_lifetime: sc.client_keep_alive,
+            },
+            groups: (sc.target_groups.iter())
+                .map(|g| {
+                    let name = format!("target_group/{}", g.name);
+                    TargetGroupState::new(RngStream::derive(seed, &name))
+                })
+                .collect(),
+            requests: Slab::default(),
+            deadlines: IdleDeadlines::default(),
+            forward_weights: RngStream::derive(seed, "load_balancer/forward_weights"),
+            sessions: Sessions::default(),
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The request path through the load balancer: a client's request arrives, finds or opens a
+//! connection, is routed by its listener's rules, forwarded to a target (or answered by the ALB
+//! itself), and its response goes back to the client, whose user then thinks.
+//!
+//! ```text
+//! client ─arrival─▶ connection (reuse, or open + TLS handshake) ─▶ listener route
+//!   ├─ forward ─▶ target group picks a routable target ─▶ instance: worker or backlog
+//!   │     │  no routable target: 503           crashed or backlog full: 502 │
+//!   │     └─ unreachable target: 504 after the 10 s connect timeout         │
+//!   │            ALB idle timeout at the target: 504 ◀──────────────────────┤
+//!   │                                          target response: 2XX ◀───────┘
+//!   ├─ redirect ─▶ 301/302, then the client sends the follow-up request
+//!   └─ fixed-response ─▶ the configured status
+//! ```
+
+use super::load_balancer::{Request, Stage};
+use super::{CONNECT_TIMEOUT, World, sessions};
+use crate::engine::SimDuration;
+use crate::model::client::Load;
+use crate::model::connection::{NO_H2, reuse_or_open};
+use crate::model::event::Event;
+use crate::model::health::HealthState;
+use crate::model::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId, UserId};
+use crate::model::instance::Job;
+use crate::model::route::Route;
+use crate::recorder::Origin;
+
+impl World<'_> {
+    pub(super) fn on_request_arrives(&mut self, client: ClientId) {
+        let sc = self.sc;
+        if let Load::Open(process) = &sc.clients[client.index()].load {
+            let st = &mut self.traffic.clients[client.index()];
+            if let Some(t) = process.next_after(self.now, &mut st.cursor, &mut st.arrivals) {
+                if t <= self.end {
+                    self.queue.schedule(t, Event::RequestArrives { client });
+                }
+            }
+        }
+        self.start_request(client, UserId::NONE);
+    }
+
+    /// A client (or one of its users) sends a new request of a random type.
+    #[inline(always)]
+    pub(super) fn start_request(&mut self, client: ClientId, user: UserId) {
+        let spec = &self.sc.clients[client.index()];
+        // A single request type needs no draw (the mix stream is the client's own, so skipping it
+        // changes no other stream).
+        let rtype = if spec.types.len() == 1 {
+            0
+        } else {
+            spec.pick_type(self.traffic.clients[client.index()].mix.uniform())
+        };
+        let t = &spec.types[rtype];
+        let session = if user != UserId::NONE {
+            user.0
+        } else if spec.sessions > 0 {
+            let k = self.traffic.session_rngs[client.index()].below(spec.sessions as usize) as u32;
+            self.lb.sessions.client_base[client.index()] + k
+        } else {
+            sessions::NO_SESSION
+        };
+        self.send(client, rtype as u32, user, session, t.listener, t.route);
+    }
+
+    /// Sends a request on `listener` (opening a connection if needed) and routes it.
+    #[inline(always)]
+    pub(super) fn send(
+        &mut self,
+        client: ClientId,
+        rtype: u32,
+        user: UserId,
+        session: u32,
+        listener: ListenerId,
+        route: RouteId,
+    ) {
+        let spec = &self.sc.clients[client.index()];
+        let (conn, fresh, h2) = if user == UserId::NONE
+            && spec.http2
+            && spec.keep_alive
+            && self.sc.listeners[listener.index()].http2
+        {
+            let pool = &mut self.traffic.clients[client.index()].h2_pools[listener.index()];
+            let (slot, conn, fresh) =
+                pool.open_stream(self.now, &self.lb.conn_rules, &mut self.rec.connections);
+            (conn, fresh, slot)
+        } else {
+            let idle = if user == UserId::NONE {
+                self.traffic.clients[client.index()].pools[listener.index()].take(self.now)
+            } else {
+                Some(
+                    self.traffic.user_conns
+                        [user.index() * self.sc.listeners.len() + listener.index()],
+                )
+            };
+            let (conn, fresh) = reuse_or_open(idle, self.now, &mut self.rec.connections);
+            (conn, fresh, NO_H2)
+        };
+        let rt = &spec.types[rtype as usize];
+        self.rec.request_received(rt.request_bytes);
+        let handshake = if fresh {
+            self.sc.listeners[listener.index()].tls_handshake
+        } else {
+            SimDuration::ZERO
+        };
+        let slot = self.lb.requests.insert(Request {
+            client,
+            rtype,
+            user,
+            listener,
+            route,
+            arrived: self.now,
+            dispatched: self.now,
+            conn,
+            group: TargetGroupId::NONE,
+            member: 0,
+            instance: InstanceId(0),
+            session,
+            h2,
+            stage: Stage::Handshake,
+        });
+        if handshake.0 > 0 {
+            let generation = self.lb.requests.generation(slot);
+            self.queue.schedule(
+                self.now + handshake,
+                Event::HandshakeDone { slot, generation },
+            );
+        } else {
+            self.route(slot);
+        }
+    }
+
+    /// Applies the listener's (precomputed) route to a request.
+    #[inline(always)]
+    pub(super) fn route(&mut self, slot: u32) {
+        let r = self.lb.requests[slot];
+        match self.sc.routes.get(r.route) {
+            Route::Forward(g) => self.forward(slot, *g),
+            Route::Weighted { groups, total, .. } => {
+                let g = self.sticky_group(r.session, r.route.index(), |w| {
+                    let x = w.lb.forward_weights.below(*total as usize) as u32;
+                    groups
+                        .iter()
+                        .find(|&&(_, c)| x < c)
+                        .map_or(groups[groups.len() - 1].0, |&(g, _)| g)
+                });
+                self.forward(slot, g);
+            }
+            Route::Fixed { status, body_bytes } => {
+                self.rec.fixed_response();
+                self.respond_and_wake(slot, *status, Origin::LoadBalancer, None, *body_bytes);
+            }
+            Route::Redirect { status, follow } => {
+                self.rec.redirect();
+                let follow = *follow;
+                self.respond(slot, *status, Origin::LoadBalancer, None, 0);
+                match follow {
+                    Some((listener, route)) => {
+                        self.send(r.client, r.rtype, r.user, r.session, listener, route)
+                    }
+                    None => self.user_done(r.user),
+                }
+            }
+        }
+    }
+
+    /// Forwards a request to a target of group `g`.
+    #[inline(always)]
+    pub(super) fn forward(&mut self, slot: u32, g: TargetGroupId) {
+        let spec = &self.sc.target_groups[g.index()];
+        let session = self.lb.requests[slot].session;
+        self.lb.requests[slot].group = g;
+        let picked = match self.sticky_member(session, g) {
+            Some(Ok(member)) => Some(member),
+            _ => {
+                let fleet = &self.fleet;
+                self.lb.groups[g.index()].pick(spec, self.now, |i| fleet[i].state.outstanding)
+            }
+        };
+        let Some(member) = picked else {
+            // No target to route to (none registered, or all still `initial` or `draining`): the
+            // ALB answers 503 itself.
+            self.respond_and_wake(slot, 503, Origin::LoadBalancer, None, 0);
+            return;
+        };
+        self.set_sticky_member(session, g, member);
+        let target = self.lb.groups[g.index()].members[member as usize].instance;
+        let r = &mut self.lb.requests[slot];
+        r.member = member;
+        r.instance = target;
+        r.dispatched = self.now;
+        let (client, rtype) = (r.client.index(), r.rtype as usize);
+        let inst = &self.fleet[target].state;
+        if inst.blocked > 0 {
+            // The SYN is dropped (security group, AZ outage): 504 after the connect timeout.
+            r.stage = Stage::Connecting;
+            let generation = self.lb.requests.generation(slot);
+            self.rec.target_connection_error();
+            self.queue.schedule(
+                self.now + CONNECT_TIMEOUT,
+                Event::ConnectTimeout { slot, generation },
+            );
+            return;
+        }
+        if inst.crashed > 0 {
+            // Nothing listens: the connection is reset and the ALB answers 502.
+            self.rec.target_connection_error();
+            self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
+            return;
+        }
+        let mut work = self.sc.clients[client].types[rtype]
+            .service_time
+            .sample(&mut self.traffic.clients[client].service[rtype]);
+        if inst.slow_factor != 1.0 {
+            work = SimDuration::from_nanos_f64(work.0 as f64 * inst.slow_factor);
+        }
+        self.lb.requests[slot].stage = Stage::AtTarget;
+        if let Some(finish_known) = self.dispatch(Job::request(slot), target, work) {
+            self.lb.groups[g.index()].members[member as usize].in_flight += 1;
+            if self.scaling_metrics {
+                self.group_requests[g.index()] += 1;
+                self.fleet[target].network.received +=
+                    self.sc.clients[client].types[rtype].request_bytes;
+            }
+            // A request that started on a fixed-speed instance finishes at now + work; if that is
+            // within the idle timeout and no fault can freeze the instance or lose its answer, it
+            // cannot time out, and needs no deadline.
+            if !(finish_known && work < self.sc.idle_timeout && !self.faults.freezable) {
+                self.push_deadline(slot);
+            }
+        } else {
+            // Backlog full: the target refuses the connection and the ALB answers 502.
+            self.lb.requests[slot].stage = Stage::Handshake;
+            self.rec.target_connection_error();
+            self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
+        }
+    }
+
+    /// The ALB stops waiting for the target of a forwarded request: it no longer counts as
+    /// outstanding (routing) or in flight (draining).
+    #[inline(always)]
+    pub(super) fn release_target(&mut self, slot: u32) {
+        let r = &self.lb.requests[slot];
+        let (instance, group, member) = (r.instance, r.group, r.member);
+        let inst = &mut self.fleet[instance].state;
+        inst.outstanding = inst.outstanding.saturating_sub(1);
+        let m = &mut self.lb.groups[group.index()].members[member as usize];
+        m.in_flight -= 1;
+        if m.in_flight == 0 && m.health.state == HealthState::Draining {
+            self.drained(group, member);
+        }
+    }
+
+    /// Answers a request, frees its slot, and lets its user think.
+    #[inline(always)]
+    pub(super) fn respond_and_wake(
+        &mut self,
+        slot: u32,
+        status: u16,
+        origin: Origin,
+        target_time: Option<SimDuration>,
+        bytes: u64,
+    ) {
+        let user = self.lb.requests[slot].user;
+        self.respond(slot, status, origin, target_time, bytes);
+        self.user_done(user);
+    }
+
+    /// Answers a request and frees its slot.
+    #[inline(always)]
+    pub(super) fn respond(
+        &mut self,
+        slot: u32,
+        status: u16,
+        origin: Origin,
+        target_time: Option<SimDuration>,
+        bytes: u64,
+    ) {
+        self.respond_keep_slot(slot, status, origin, target_time, bytes);
+        self.lb.requests.remove(slot);
+    }
+
+    /// Records the response and releases the client connection; the slot stays allocated.
+    #[inline(always)]
+    pub(super) fn respond_keep_slot(
+        &mut self,
+        slot: u32,
+        status: u16,
+        origin: Origin,
+        target_time: Option<SimDuration>,
+        bytes: u64,
+    ) {
+        let r = &self.lb.requests[slot];
+        let (group, arrived, h2, client, listener, conn, user) = (
+            r.group,
+            r.arrived,
+            r.h2,
+            r.client.index(),
+            r.listener.index(),
+            r.conn,
+            r.user,
+        );
+        let group = (group != TargetGroupId::NONE).then_some(group.index());
+        self.rec.response(
+            status,
+            origin,
+            self.now.since(arrived),
+            group,
+            target_time,
+            bytes,
+        );
+        if h2 != NO_H2 {
+            let pool = &mut self.traffic.clients[client].h2_pools[listener];
+            pool.close_stream(h2, self.now, &self.lb.conn_rules, &mut self.rec.connections);
+            return;
+        }
+        let keep_alive = self.sc.clients[client].keep_alive;
+        let back =
+            self.lb
+                .conn_rules
+                .release(conn, self.now, keep_alive, &mut self.rec.connections);
+        if user == UserId::NONE {
+            if let Some(c) = back {
+                self.traffic.clients[client].pools[listener].put(c);
+            }
+        } else {
+            let k = user.index() * self.sc.listeners.len() + listener;
+            self.traffic.user_conns[k] = back.unwrap_or_default();
+        }
+    }
+
+    /// A user's request got its final answer: think, then send the next one.
+    #[inline(always)]
+    pub(super) fn user_done(&mut self, user: UserId) {
+        if user == UserId::NONE {
+            return;
+        }
+        let client = self.traffic.users[user.index()].client;
+        let pause = match &self.sc.clients[client.index()].load {
+            Load::Users { think, .. } => {
+                think.sample(&mut self.traffic.clients[client.index()].think)
+            }
+            // A WebSocket client whose connection ended (or never opened) reconnects.
+            Load::Websocket(w) => w
+                .reconnect
+                .sample(&mut self.traffic.ws_rngs[client.index()].2),
+            Load::Open(_) => return,
+        };
+        let t = self.now + pause;
+        if t < self.end {
+            self.queue.schedule(t, Event::UserWakes { user });
+        }
+    }
+}
