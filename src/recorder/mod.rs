@@ -7,6 +7,15 @@
 //! never with the number of requests. The activity history keeps at most [`ACTIVITY_LIMIT`]
 //! lines. At the end the recorder yields a [`RunResult`], the only thing reports ever read, and
 //! [`cost()`] prices it (EC2 instance-hours and ALB LCUs).
+//!
+//! | file | holds |
+//! | --- | --- |
+//! | `mod.rs` | the [`Recorder`]: per-response and per-period observations |
+//! | `latency.rs`, `connections.rs` | [`LatencyHistogram`], [`ConnectionCounter`] (`ActiveConnectionCount`) |
+//! | `result.rs` | [`RunResult`] and its tables: periods, groups, instances |
+//! | `activity/` | the typed activity history ([`Activity`], [`ActivityKind`]) |
+//! | `alarm.rs` | [`AlarmResult`]: each CloudWatch alarm and its state per period |
+//! | `cost.rs` | [`cost()`]: EC2 and ALB (`ConsumedLCUs`) cost of a result |
 
 mod activity;
 mod alarm;
