@@ -931,11 +931,11 @@ fn ec2_cost_is_per_second_with_a_60_second_minimum() {
         (300.0, Some(330.0))
     );
     assert_times(
-        // Printed as "billed 60 s" (to the second).
+        // Printed as "billed 60 s": at least 60 s, and at most 60.5 (rounded, ties to even).
         &asg_times(
             &r,
             GROUP,
-            |a| matches!(a, ScalingActivity::Terminated { billed_seconds, .. } if (60.0..60.5).contains(billed_seconds)),
+            |a| matches!(a, ScalingActivity::Terminated { billed_seconds, .. } if (60.0..=60.5).contains(billed_seconds)),
         ),
         &[330.0],
         "the 30 s instance",
