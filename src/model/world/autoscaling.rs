@@ -209,13 +209,15 @@ impl World<'_> {
                 min: spec.min,
                 max: spec.max,
             };
-            (self.rec).activity(self.now, name, ActivityKind::Scaling(starts));
+            self.rec
+                .activity(self.now, name, ActivityKind::Scaling(starts));
         }
     }
 
     fn group_log(&mut self, a: u32, activity: ScalingActivity) {
         let name = self.sc.auto_scaling_groups[a as usize].name.clone();
-        (self.rec).activity(self.now, name, ActivityKind::Scaling(activity));
+        self.rec
+            .activity(self.now, name, ActivityKind::Scaling(activity));
     }
 
     /// Launches one instance in the Availability Zone with the fewest instances; returns its member
@@ -726,7 +728,7 @@ impl World<'_> {
                     threshold: spec.rule.threshold,
                     needed: spec.rule.datapoints_to_alarm,
                 };
-                (self.rec).activity(
+                self.rec.activity(
                     self.now,
                     spec.metric_name.clone(),
                     ActivityKind::Alarm(change),

@@ -107,7 +107,8 @@ impl World<'_> {
             effect,
             recovery_seconds: recovery.map(|d| d.as_secs_f64()),
         };
-        (self.rec).activity(self.now, spec.subject.clone(), ActivityKind::Fault(starts));
+        self.rec
+            .activity(self.now, spec.subject.clone(), ActivityKind::Fault(starts));
         let now = self.now;
         let hits: Vec<InstanceId> = (self.fleet.iter())
             .filter(|(_, x)| x.running_at(now))
@@ -136,7 +137,8 @@ impl World<'_> {
         let ends = Fault::Ends {
             fault: spec.kind.as_str(),
         };
-        (self.rec).activity(self.now, spec.subject.clone(), ActivityKind::Fault(ends));
+        self.rec
+            .activity(self.now, spec.subject.clone(), ActivityKind::Fault(ends));
         let hits = std::mem::take(&mut self.faults.hits[fault.index()]);
         for &i in &hits {
             self.fault_ends(i, spec.kind);

@@ -291,7 +291,7 @@ impl World<'_> {
                     let kind = Registration::AlreadyRegistered {
                         instance: id.clone(),
                     };
-                    (self.rec).activity(
+                    self.rec.activity(
                         self.now,
                         spec.name.clone(),
                         ActivityKind::Registration(kind),
@@ -304,7 +304,8 @@ impl World<'_> {
                     health_checks: state == HealthState::Initial,
                 };
                 let subject = format!("{}/{id}", spec.name);
-                (self.rec).activity(self.now, subject, ActivityKind::Registration(kind));
+                self.rec
+                    .activity(self.now, subject, ActivityKind::Registration(kind));
                 self.start_checks(g, m);
                 self.host_counts_changed(g);
             }
@@ -316,7 +317,7 @@ impl World<'_> {
                     let kind = Registration::NotRegistered {
                         instance: id.clone(),
                     };
-                    (self.rec).activity(
+                    self.rec.activity(
                         self.now,
                         spec.name.clone(),
                         ActivityKind::Registration(kind),
