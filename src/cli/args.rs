@@ -1,5 +1,6 @@
 //! Command-line arguments.
 
+use crate::scenario::overrides::Override;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,6 +12,8 @@ Examples:
       Run the model; results go to output/quickstart/
   albsim run models/quickstart.json --seed 7 --duration 2h --out /tmp/qs
       Another seed, a longer run, another folder
+  albsim run models/target-tracking-cpu.json --set 'auto_scaling_groups[0].MaxSize=6'
+      Change a value of the model without editing the file (repeatable)
   albsim run models/traffic-doubles.json --max-wall 2m
       Stop after 2 minutes of wall-clock time at the latest (results marked partial)
   albsim validate models/*.json
@@ -46,12 +49,9 @@ pub enum Command {
 pub struct RunArgs {
     /// The model file (JSON).
     pub model: PathBuf,
-    /// Master seed (overrides the model's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Simulated time, e.g. `30m`, `2h`, `900s` (overrides the model's `duration`).
-    #[arg(long)]
-    pub duration: Option<String>,
+    /// Values of the model set on the command line.
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
     /// Output folder (default: `output/<model name>/`). albsim replaces it as a whole, so it
     /// must be new or one albsim wrote (it holds albsim-output.json).
     #[arg(long)]
@@ -74,6 +74,52 @@ pub struct ValidateArgs {
     /// Model files (JSON).
     #[arg(required = true)]
     pub models: Vec<PathBuf>,
+    /// Values set on the command line, applied to every model (as `run` applies them).
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+}
+
+/// Values of the model set on the command line, for `run` and `validate` alike.
+#[derive(Debug, Args)]
+pub struct OverrideArgs {
+    /// Master seed (overrides the model's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Simulated time, e.g. `30m`, `2h`, `900s` (overrides the model's `duration`).
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// Sets one value of the model, as if the file said so. PATH is written as error messages
+    /// print it (`clients[0].arrival.rate_per_second`, `target_groups[name=web].port`), VALUE
+    /// as JSON (`120`, `true`, `{"distribution":"constant","ms":5}`) or plain text (`2h`).
+    /// Repeatable; applied in order, so of two with the same PATH the last wins; `--seed` and
+    /// `--duration` apply after every `--set`.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Override::parse)]
+    pub set: Vec<Override>,
+}
+
+impl OverrideArgs {
+    /// The overrides in the order they apply: each `--set`, then `--seed`, then `--duration`.
+    pub fn overrides(&self) -> Vec<Override> {
+        let mut all = self.set.clone();
+        if let Some(seed) = self.seed {
+            all.push(Override::from_option(
+                "--seed",
+                &seed.to_string(),
+                "seed",
+                seed.into(),
+            ));
+        }
+        if let Some(d) = &self.duration {
+            // As text: the loader reads `2h`, `900s` and `900` alike, and names what it refused.
+            all.push(Override::from_option(
+                "--duration",
+                d,
+                "duration",
+                d.as_str().into(),
+            ));
+        }
+        all
+    }
 }
 
 /// `--max-events`: a whole number of at least 1.
@@ -95,8 +141,3 @@ fn parse_max_wall(text: &str) -> Result<Duration, String> {
     }
     Ok(d)
 }
-
-/// A command-line value that is not acceptable (exit code 2).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);

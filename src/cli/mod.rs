@@ -20,6 +20,7 @@ pub use args::{Cli, Command};
 
 use crate::report::output::OutputError;
 use crate::scenario::ModelError;
+use crate::scenario::overrides::LoadError;
 use clap::Parser;
 
 /// What a command ended with; its number is the process's exit code.
@@ -62,23 +63,39 @@ pub fn main() -> std::process::ExitCode {
     }
 }
 
-/// What a failed command prints on stderr: `error: …` (with its causes), or for a model's
-/// errors the same lines as `validate` prints ([`model_error_lines`]).
-fn error_lines(e: &anyhow::Error) -> Vec<String> {
-    match e.downcast_ref::<ModelError>() {
-        // Only when nothing was added around it: a context would be lost.
-        Some(model) if e.chain().count() == model_error_depth(model) => model_error_lines(model),
-        _ => vec![format!("error: {e:#}")],
+/// Prints `text` on stdout. A reader that has gone (`albsim run … | head -3`) is not an error:
+/// the rest of the text is dropped, instead of a panic. Any other failure (a full disk) is one.
+pub(crate) fn print_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::from(e).context("cannot write to standard output"))
+        }
+        _ => Ok(()),
     }
 }
 
-/// How many errors the chain of a bare `ModelError` has (itself and its sources).
-fn model_error_depth(e: &ModelError) -> usize {
-    std::iter::successors(Some(e as &dyn std::error::Error), |e| e.source()).count()
+/// What a failed command prints on stderr: `error: …` (with its causes), or for a model's
+/// errors the same lines as `validate` prints ([`load_error_lines`]).
+fn error_lines(e: &anyhow::Error) -> Vec<String> {
+    // Only when nothing was added around it: a context would be lost.
+    let bare = |inner: &dyn std::error::Error| e.chain().count() == error_depth(inner);
+    if let Some(load) = e.downcast_ref::<LoadError>().filter(|l| bare(*l)) {
+        return load_error_lines(load);
+    }
+    if let Some(model) = e.downcast_ref::<ModelError>().filter(|m| bare(*m)) {
+        return model_error_lines(model);
+    }
+    vec![format!("error: {e:#}")]
 }
 
-/// A model's errors, one `error: FILE: path: message` line each, then `FILE: N errors` if there
-/// are several: the one format of `run` and `validate`.
+/// How many errors the chain of a bare error has (itself and its sources).
+fn error_depth(e: &dyn std::error::Error) -> usize {
+    std::iter::successors(Some(e), |e| e.source()).count()
+}
+
+/// A model's errors, as [`load_error_lines`] prints them.
 pub(crate) fn model_error_lines(e: &ModelError) -> Vec<String> {
     let mut lines: Vec<String> = e.lines().iter().map(|l| format!("error: {l}")).collect();
     if let ModelError::Several { file, .. } = e {
@@ -89,10 +106,26 @@ pub(crate) fn model_error_lines(e: &ModelError) -> Vec<String> {
     lines
 }
 
+/// A model's errors, one `error: FILE: path: message` line each (`error: --set PATH=VALUE:
+/// path: message` for one an override caused), then `FILE: N errors` if there are several: the
+/// one format of `run` and `validate`.
+pub(crate) fn load_error_lines(e: &LoadError) -> Vec<String> {
+    match e {
+        LoadError::Model(model) => model_error_lines(model),
+        LoadError::Overridden { file, .. } => {
+            let mut lines: Vec<String> = e.lines().iter().map(|l| format!("error: {l}")).collect();
+            if e.count() > 1 {
+                lines.push(format!("{}: {} errors", file.display(), e.count()));
+            }
+            lines
+        }
+    }
+}
+
 /// The exit code of a failed command.
 fn exit_for(e: &anyhow::Error) -> Exit {
-    let invalid = e.downcast_ref::<ModelError>().is_some()
-        || e.downcast_ref::<args::UsageError>().is_some()
+    let invalid = e.downcast_ref::<LoadError>().is_some()
+        || e.downcast_ref::<ModelError>().is_some()
         || e.downcast_ref::<validate::InvalidModels>().is_some()
         || e.downcast_ref::<crate::RunError>().is_some()
         || matches!(
@@ -122,8 +155,12 @@ mod tests {
             reason: "…".into(),
         });
         assert_eq!(exit_for(&refused), Exit::Invalid);
-        let usage = anyhow::Error::from(args::UsageError("--duration".into()));
-        assert_eq!(exit_for(&usage), Exit::Invalid);
+        let overridden = anyhow::Error::from(LoadError::Overridden {
+            file: "m.json".into(),
+            problems: Vec::new(),
+            truncated: false,
+        });
+        assert_eq!(exit_for(&overridden), Exit::Invalid);
         let race = anyhow::Error::from(OutputError::Race { dir: "x".into() });
         assert_eq!(exit_for(&race), Exit::Failure);
         let io = anyhow::Error::from(OutputError::Io {

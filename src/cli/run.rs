@@ -1,28 +1,22 @@
-//! `albsim run`: load a model, apply command-line overrides, check the output folder, simulate
-//! (with guards and progress), write the results.
+//! `albsim run`: load a model with the command line's overrides, check the output folder,
+//! simulate (with guards and progress), write the result files (`report::output::files`).
 
 use super::Exit;
-use super::args::{RunArgs, UsageError};
+use super::args::RunArgs;
 use super::progress::ProgressLine;
 use crate::RunOptions;
-use crate::report::output::{self, Manifest, OutputFolder};
+use crate::report::output::{self, Manifest, ManifestOverride, OutputFolder, RunOutput, files};
 use crate::report::summary::Partial;
-use crate::report::{activity_log, summary, terminal, timeline, timeseries};
-use crate::scenario::{self, ModelError, Scenario, Warning, values::parse_duration};
+use crate::report::terminal;
+use crate::scenario::overrides::Override;
+use crate::scenario::{self, ModelError, Scenario, Warning};
 use anyhow::{Context, Result};
 use std::path::Path;
 
-/// The result files, in the order they are written and listed.
-const FILES: [&str; 4] = [
-    "summary.json",
-    "timeseries.csv",
-    "timeline.svg",
-    "activity.log",
-];
-
 /// Runs one model; `Exit::Partial` if a guard stopped it.
 pub fn run(a: &RunArgs) -> Result<Exit> {
-    let sc = load(a)?;
+    let overrides = a.overrides.overrides();
+    let sc = scenario::load_with(&a.model, &overrides)?;
     let folder = output_folder(a, &sc)?;
     if !a.quiet {
         for line in warning_lines(&a.model, &sc.warnings) {
@@ -44,26 +38,21 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
     // A stopped run's result covers the simulated time reached.
     let partial = Partial::of(&result, Some(sc.duration.as_secs_f64()));
 
-    let summary_json = summary::to_json_with(&result, partial.as_ref());
-    let svg = timeline::to_svg(&result).context("cannot draw the timeline")?;
-    let files = [
-        (FILES[0], summary_json.into_bytes()),
-        (FILES[1], timeseries::to_csv(&result).into_bytes()),
-        (FILES[2], svg.into_bytes()),
-        (FILES[3], activity_log::to_text(&result).into_bytes()),
-    ];
-    let written = folder.write(&Manifest::for_run(&a.model, &sc.name, sc.seed), &files)?;
+    let files = files::render_all(RunOutput {
+        result: &result,
+        partial: partial.as_ref(),
+    })?;
+    let manifest = Manifest {
+        overrides: overrides.iter().map(recorded).collect(),
+        ..Manifest::for_run(&a.model, &sc.name, sc.seed)
+    };
+    let written = folder.write(&manifest, &files)?;
     for warning in &written.warnings {
         eprintln!("warning: {warning}");
     }
     if !a.quiet {
-        print!("{}", terminal::summary_with(&result, partial.as_ref()));
-        println!(
-            "\n  wrote {}/: {}, {}",
-            folder.shown().display(),
-            FILES.join(", "),
-            output::manifest::FILE_NAME
-        );
+        let summary = terminal::summary_with(&result, partial.as_ref());
+        super::print_stdout(&format!("{summary}\n  {}\n", wrote_line(folder.shown())))?;
     }
     Ok(if partial.is_some() {
         Exit::Partial
@@ -72,26 +61,21 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
     })
 }
 
-/// Reads and resolves the model with the command line's `--seed` and `--duration`.
-fn load(a: &RunArgs) -> Result<Scenario> {
-    let text = scenario::read_model(&a.model)?;
-    let mut raw = scenario::parse_raw(&text, &a.model)?;
-    if let Some(seed) = a.seed {
-        raw.seed = Some(seed);
+/// `wrote output/quickstart/: summary.json, …, albsim-output.json`.
+fn wrote_line(folder: &Path) -> String {
+    let names: Vec<&str> = files::names()
+        .chain([output::manifest::FILE_NAME])
+        .collect();
+    format!("wrote {}/: {}", folder.display(), names.join(", "))
+}
+
+/// An override as the manifest records it.
+fn recorded(o: &Override) -> ManifestOverride {
+    ManifestOverride {
+        path: o.path().to_string(),
+        value: o.value().clone(),
+        given_as: o.origin().to_string(),
     }
-    if let Some(d) = &a.duration {
-        let parsed = parse_duration(d).map_err(|m| UsageError(format!("--duration: {m}")))?;
-        raw.duration = scenario::values::DurationValue(parsed);
-    }
-    // The loader checks the duration (its range is the loader's to keep); a value that came from
-    // the command line is named as such.
-    scenario::resolve(&raw).map_err(|errors| {
-        let duration_error = errors.0.iter().find(|e| e.path == "duration");
-        match (&a.duration, duration_error) {
-            (Some(d), Some(e)) => UsageError(format!("--duration {d}: {}", e.message)).into(),
-            _ => anyhow::Error::from(errors.in_file(&a.model)),
-        }
-    })
 }
 
 /// Checks the output folder before anything is simulated.
@@ -123,6 +107,14 @@ fn warning_lines(file: &Path, warnings: &[Warning]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_wrote_line_names_every_file_of_the_folder() {
+        assert_eq!(
+            wrote_line(Path::new("output/q")),
+            "wrote output/q/: summary.json, timeseries.csv, timeline.svg, activity.log, albsim-output.json"
+        );
+    }
 
     #[test]
     fn warnings_name_the_file_and_the_path() {

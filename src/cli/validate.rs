@@ -3,18 +3,21 @@
 use super::args::ValidateArgs;
 use crate::report::terminal::human_duration;
 use crate::scenario;
+use crate::scenario::overrides::LoadError;
 use anyhow::Result;
 
-/// Checks each model. For a valid one prints `ok: …` on stdout and its warnings on stderr
-/// (`warning: FILE: path: message`); for an invalid one every error (`error: FILE: path:
-/// message`, then a count). Fails (exit 2) if any model is invalid; warnings alone do not fail.
+/// Checks each model, with the command line's overrides applied as `run` applies them. For a
+/// valid one prints `ok: …` on stdout and its warnings on stderr (`warning: FILE: path:
+/// message`); for an invalid one every error (`error: FILE: path: message`, then a count).
+/// Fails (exit 2) if any model is invalid; warnings alone do not fail.
 pub fn validate(a: &ValidateArgs) -> Result<()> {
+    let overrides = a.overrides.overrides();
     let mut broken = 0usize;
     for path in &a.models {
-        match scenario::load(path) {
+        match scenario::load_with(path, &overrides) {
             Ok(s) => {
-                println!(
-                    "ok: {} ({}: {}, {}, {}, {}, {}, {}{})",
+                super::print_stdout(&format!(
+                    "ok: {} ({}: {}, {}, {}, {}, {}, {}{})\n",
                     path.display(),
                     s.name,
                     count(s.clients.len(), "client", "clients"),
@@ -31,15 +34,21 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
                         0 => String::new(),
                         n => format!(", {}", count(n, "warning", "warnings")),
                     }
-                );
+                ))?;
                 for w in &s.warnings {
                     eprintln!("warning: {}: {w}", path.display());
                 }
             }
             Err(e) => {
                 broken += 1;
-                for line in super::model_error_lines(&e) {
+                for line in super::load_error_lines(&e) {
                     eprintln!("{line}");
+                }
+                // An override's problem names the override, not the file: say which file.
+                let only_named_by_overrides =
+                    matches!(e, LoadError::Overridden { .. }) && e.count() == 1;
+                if only_named_by_overrides && a.models.len() > 1 {
+                    eprintln!("{}: 1 error", path.display());
                 }
             }
         }

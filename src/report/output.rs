@@ -1,11 +1,14 @@
 //! The output folder: checked before the simulation, written all-or-nothing after it, and only
 //! ever replacing a folder that albsim wrote itself.
 //!
+//! - **The files are listed once**, in [`files::RESULT_FILES`] (each file's name and how it is
+//!   made from a run's results): the run writes them, the manifest lists them, the "wrote …" line
+//!   names them.
 //! - **Only albsim's folders are replaced.** Every output folder holds a manifest,
-//!   [`albsim-output.json`](manifest::FILE_NAME) (albsim version, model file, seed, files). An
-//!   existing folder without one is never replaced, and neither is the current directory, a folder
-//!   that contains it, the root or the home directory, however the path is spelled (see
-//!   `allowed.rs`).
+//!   [`albsim-output.json`](manifest::FILE_NAME) (albsim version, model file, seed, the
+//!   overrides applied, files). An existing folder without one is never replaced, and neither is
+//!   the current directory, a folder that contains it, the root or the home directory, however
+//!   the path is spelled (see `allowed.rs`).
 //! - **Checked first.** [`OutputFolder::check`] runs before the simulation: the path is allowed,
 //!   and a probe folder is created and removed again where the results will go, so a long run never
 //!   fails at its end because of the folder. The probe is gone before the simulation starts, so
@@ -30,10 +33,12 @@
 mod allowed;
 #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
 mod exchange;
+pub mod files;
 pub mod manifest;
 mod staging;
 
-pub use manifest::Manifest;
+pub use files::{RESULT_FILES, RunOutput};
+pub use manifest::{Manifest, ManifestOverride};
 
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;

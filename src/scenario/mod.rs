@@ -15,6 +15,7 @@ mod error;
 pub mod limits;
 mod lint;
 pub(crate) mod names;
+pub mod overrides;
 pub mod path;
 pub mod raw;
 mod resolve;
@@ -84,14 +85,33 @@ pub struct Scenario {
 /// Every problem is reported (up to [`shape::MAX_ERRORS`]): the shape errors (types, keys) if
 /// there are any, otherwise every range and reference error.
 pub fn from_json(text: &str, file: &Path) -> Result<Scenario, ModelError> {
-    let raw = parse_raw(text, file)?;
-    resolve(&raw).map_err(|e| e.in_file(file))
+    scenario_from_value(&model_value(text, file)?, file)
+}
+
+/// [`from_json`] with `overrides` applied to the JSON before it is read; problems they cause
+/// name them (see [`overrides`]).
+pub fn from_json_with(
+    text: &str,
+    file: &Path,
+    overrides: &[overrides::Override],
+) -> Result<Scenario, overrides::LoadError> {
+    let value = model_value(text, file)?;
+    overrides::read_with(value, file, overrides, |v| scenario_from_value(v, file))
 }
 
 /// Reads, parses and resolves the model file at `file`.
 pub fn load(file: &Path) -> Result<Scenario, ModelError> {
     let text = read_model(file)?;
     from_json(&text, file)
+}
+
+/// [`load`] with `overrides` applied (see [`from_json_with`]).
+pub fn load_with(
+    file: &Path,
+    overrides: &[overrides::Override],
+) -> Result<Scenario, overrides::LoadError> {
+    let text = read_model(file)?;
+    from_json_with(&text, file, overrides)
 }
 
 /// Reads a model file, refusing more than [`limits::MAX_MODEL_BYTES`] (at most one byte more is
@@ -125,6 +145,22 @@ pub fn read_model(file: &Path) -> Result<String, ModelError> {
 
 /// Parses JSON into the raw model; reports every type and key error with its JSON path.
 pub fn parse_raw(text: &str, file: &Path) -> Result<raw::RawModel, ModelError> {
+    raw_from_value(&model_value(text, file)?, file)
+}
+
+/// [`parse_raw`] with `overrides` applied to the JSON before it is read; problems they cause
+/// name them (see [`overrides`]).
+pub fn parse_raw_with(
+    text: &str,
+    file: &Path,
+    overrides: &[overrides::Override],
+) -> Result<raw::RawModel, overrides::LoadError> {
+    let value = model_value(text, file)?;
+    overrides::read_with(value, file, overrides, |v| raw_from_value(v, file))
+}
+
+/// The model's JSON, at most [`limits::MAX_MODEL_BYTES`] of it, no key written twice.
+fn model_value(text: &str, file: &Path) -> Result<serde_json::Value, ModelError> {
     if text.len() as u64 > limits::MAX_MODEL_BYTES {
         return Err(ModelError::TooLarge {
             file: file.to_path_buf(),
@@ -132,13 +168,23 @@ pub fn parse_raw(text: &str, file: &Path) -> Result<raw::RawModel, ModelError> {
         });
     }
     // A key written twice is refused here (serde_json's Value would keep the last silently).
-    let value = serde_json::from_str::<strict_json::StrictValue>(text)
+    Ok(serde_json::from_str::<strict_json::StrictValue>(text)
         .map_err(|e| ModelError::Syntax {
             file: file.to_path_buf(),
             message: e.to_string(),
         })?
-        .0;
-    shape::check::<raw::RawModel>(&value).map_err(|e| {
+        .0)
+}
+
+/// The resolved scenario of the model's JSON.
+fn scenario_from_value(value: &serde_json::Value, file: &Path) -> Result<Scenario, ModelError> {
+    let raw = raw_from_value(value, file)?;
+    resolve(&raw).map_err(|e| e.in_file(file))
+}
+
+/// The raw model of the model's JSON, with every type and key error.
+fn raw_from_value(value: &serde_json::Value, file: &Path) -> Result<raw::RawModel, ModelError> {
+    shape::check::<raw::RawModel>(value).map_err(|e| {
         let mut errors = e.errors;
         if let Some(rest) = e
             .with_placeholders

@@ -447,3 +447,56 @@ fn progress_is_shown_on_a_terminal_for_a_long_run() {
         "the summary follows: {screen}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_reading_is_not_a_panic() {
+    // `albsim run … | head -1`: the reader is gone before the summary is printed.
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("albsim");
+    for args in [
+        vec![
+            "run".into(),
+            quickstart(),
+            "--out".into(),
+            tmp.path().join("q"),
+        ],
+        vec!["validate".into(), quickstart()],
+    ] {
+        let mut child = std::process::Command::new(&bin)
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = stderr_of(&out);
+        assert_eq!(code(&out), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+    assert!(
+        tmp.path().join("q/summary.json").exists(),
+        "results written"
+    );
+}
+
+/// `/dev/full` refuses every write: a failure of stdout other than a reader gone is exit 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stdout_that_cannot_be_written_is_an_io_failure_not_a_panic() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("albsim"))
+        .arg("validate")
+        .arg(quickstart())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(1), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out),
+        "error: cannot write to standard output: No space left on device (os error 28)\n"
+    );
+}

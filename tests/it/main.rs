@@ -21,6 +21,7 @@ mod model_gen;
 mod model_stories;
 mod never_lie;
 mod output_safety;
+mod overrides;
 mod partial_results;
 mod plot;
 mod properties;

@@ -20,6 +20,7 @@ const MAX_BYTES: u64 = 64 * 1024;
 /// ```json
 /// { "written_by": "albsim", "albsim_version": "0.1.0", "model_file": "models/quickstart.json",
 ///   "model": "quickstart", "seed": 42,
+///   "overrides": [ { "path": "duration", "value": "5m", "given_as": "--set duration=5m" } ],
 ///   "files": ["summary.json", "timeseries.csv", "timeline.svg", "activity.log"] }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,8 +35,24 @@ pub struct Manifest {
     pub model: String,
     /// The master seed of the run.
     pub seed: u64,
+    /// The overrides applied to the model file, in the order applied (`--set`, `--seed`,
+    /// `--duration`); empty for the model as written (and in folders of albsim versions that
+    /// did not record them).
+    #[serde(default)]
+    pub overrides: Vec<ManifestOverride>,
     /// The files written next to the manifest, in the order written.
     pub files: Vec<String>,
+}
+
+/// One override of the model, as the manifest records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestOverride {
+    /// Where it set a value: `auto_scaling_groups[0].DefaultCooldown`.
+    pub path: String,
+    /// The value set there.
+    pub value: serde_json::Value,
+    /// How it was given on the command line: `--set duration=5m`, `--seed 7`.
+    pub given_as: String,
 }
 
 impl Manifest {
@@ -48,6 +65,7 @@ impl Manifest {
             model_file: model_file.display().to_string(),
             model: model.into(),
             seed,
+            overrides: Vec::new(),
             files: Vec::new(),
         }
     }
@@ -93,9 +111,23 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let mut m = Manifest::for_run(Path::new("models/q.json"), "q", 7);
         m.files = vec!["summary.json".into()];
+        m.overrides = vec![ManifestOverride {
+            path: "duration".into(),
+            value: serde_json::json!("5m"),
+            given_as: "--set duration=5m".into(),
+        }];
         fs::write(tmp.path().join(FILE_NAME), m.to_json()).unwrap();
         assert_eq!(Manifest::read(tmp.path()), Some(m));
         assert!(is_albsim_folder(tmp.path()));
+    }
+
+    #[test]
+    fn a_manifest_from_before_overrides_were_recorded_is_still_a_mark() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = r#"{"written_by": "albsim", "albsim_version": "0.1.0", "model_file": "m.json", "model": "m", "seed": 1, "files": []}"#;
+        fs::write(tmp.path().join(FILE_NAME), old).unwrap();
+        let m = Manifest::read(tmp.path()).expect("albsim's");
+        assert!(m.overrides.is_empty());
     }
 
     #[test]
