@@ -50,6 +50,21 @@ impl HealthState {
     }
 }
 
+impl From<HealthState> for crate::recorder::TargetState {
+    /// The state as the activity history records it.
+    fn from(state: HealthState) -> Self {
+        use crate::recorder::TargetState as T;
+        match state {
+            HealthState::Initial => T::Initial,
+            HealthState::Healthy => T::Healthy,
+            HealthState::Unhealthy => T::Unhealthy,
+            HealthState::Draining => T::Draining,
+            HealthState::Unused => T::Unused,
+            HealthState::Unavailable => T::Unavailable,
+        }
+    }
+}
+
 /// Why a check failed, as AWS reason codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckFailure {

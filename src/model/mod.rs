@@ -17,7 +17,6 @@
 //! | [`fault`] | injected failures and register/deregister operations | — |
 //! | [`autoscaling`] | Auto Scaling groups, policies, capacity arithmetic | `DesiredCapacity`, `TargetTrackingScaling`, `DefaultCooldown` |
 //! | [`cloudwatch`] | alarms: M of N datapoints, missing data, statistics | `EvaluationPeriods`, `DatapointsToAlarm`, `TreatMissingData` |
-//! | [`cost`] | EC2 and ALB cost | `ConsumedLCUs` |
 //! | [`ids`] | typed indices into the world's tables | — |
 //! | [`event`], [`world`] | what happens, and what it does | — |
 
@@ -27,7 +26,6 @@ pub mod catalog;
 pub mod client;
 pub mod cloudwatch;
 pub mod connection;
-pub mod cost;
 pub mod distribution;
 pub mod event;
 pub mod fault;

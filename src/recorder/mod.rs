@@ -5,17 +5,36 @@
 //! significant digits), per-period values are flushed into one [`PeriodRow`] per CloudWatch period,
 //! so memory grows with simulated *time* (one row per period, reserved only as periods close),
 //! never with the number of requests. The activity history keeps at most [`ACTIVITY_LIMIT`]
-//! lines. At the end the recorder yields a [`RunResult`], the only thing reports ever read.
+//! lines. At the end the recorder yields a [`RunResult`], the only thing reports ever read, and
+//! [`cost()`] prices it (EC2 instance-hours and ALB LCUs).
+//!
+//! | file | holds |
+//! | --- | --- |
+//! | `mod.rs` | the [`Recorder`]: per-response and per-period observations |
+//! | `latency.rs`, `connections.rs` | [`LatencyHistogram`], [`ConnectionCounter`] (`ActiveConnectionCount`) |
+//! | `result.rs` | [`RunResult`] and its tables: periods, groups, instances |
+//! | `activity/` | the typed activity history ([`Activity`], [`ActivityKind`]) |
+//! | `alarm.rs` | [`AlarmResult`]: each CloudWatch alarm and its state per period |
+//! | `cost.rs` | [`cost()`]: EC2 and ALB (`ConsumedLCUs`) cost of a result |
 
+mod activity;
+mod alarm;
 mod connections;
+mod cost;
 mod latency;
 mod result;
 
+pub use activity::{
+    Activity, ActivityKind, AlarmChange, FailOpen, Fault, PolicyNote, Registration,
+    ScalingActivity, SizeLimit, TargetHealth, TargetState, Transition, TwoDecimals,
+};
+pub use alarm::{AlarmPoint, AlarmResult, AlarmSide, TargetTrackingAlarm};
 pub use connections::ConnectionCounter;
+pub use cost::{ALB_HOUR_USD, CostResult, LCU_HOUR_USD, cost};
 pub use latency::LatencyHistogram;
 pub use result::{
-    Activity, AlarmPoint, AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult,
-    LatencySummary, PeriodRow, RunResult, StatusCounts, StickyResult, WebsocketResult,
+    AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult, LatencySummary, PeriodRow,
+    RunResult, StatusCounts, StickyResult, WebsocketResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -225,22 +244,15 @@ impl Recorder {
     }
 
     /// Adds a line to the activity history; beyond [`ACTIVITY_LIMIT`] lines, only counts it.
-    pub fn activity(
-        &mut self,
-        time: SimTime,
-        kind: &'static str,
-        subject: String,
-        message: String,
-    ) {
+    pub fn activity(&mut self, time: SimTime, subject: String, kind: ActivityKind) {
         if self.activity.len() >= ACTIVITY_LIMIT {
             self.activity_dropped = (self.activity_dropped.0 + 1, time);
             return;
         }
         self.activity.push(Activity {
             time_seconds: time.as_secs_f64(),
-            kind,
             subject,
-            message,
+            kind,
         });
     }
 
@@ -359,11 +371,11 @@ impl Recorder {
         if let (dropped @ 1.., last) = self.activity_dropped {
             self.activity.push(Activity {
                 time_seconds: last.as_secs_f64(),
-                kind: "recorder",
                 subject: "activity.log".to_string(),
-                message: format!(
-                    "{dropped} later activities not kept: the history keeps the first {ACTIVITY_LIMIT} (the last one dropped is at this time)"
-                ),
+                kind: ActivityKind::HistoryCut {
+                    dropped,
+                    kept: ACTIVITY_LIMIT,
+                },
             });
         }
         let by_status = self
@@ -413,8 +425,7 @@ impl Recorder {
             activity: self.activity,
             websockets: (self.websockets.opened > 0).then_some(self.websockets),
             auto_scaling_groups: Vec::new(),
-            alarm_names: Vec::new(),
-            alarm_thresholds: Vec::new(),
+            alarms: Vec::new(),
             cost: Default::default(),
             events_processed: 0,
             wall_seconds: 0.0,
@@ -433,16 +444,25 @@ mod tests {
         let mut rec = Recorder::new(1, SimDuration::from_secs(60), SimDuration::from_secs(60));
         let n = ACTIVITY_LIMIT as u64 + 7;
         for k in 0..n {
-            rec.activity(SimTime(k), "target-health", String::new(), String::new());
+            rec.activity(
+                SimTime(k),
+                String::new(),
+                ActivityKind::Fault(Fault::HitsNothing),
+            );
         }
         let r = rec.finish(&["g".to_string()], Vec::new());
         assert_eq!(r.activity.len(), ACTIVITY_LIMIT + 1);
         let last = r.activity.last().unwrap();
-        assert_eq!(last.kind, "recorder");
-        assert!(
-            last.message.starts_with("7 later activities not kept"),
-            "{}",
-            last.message
+        assert_eq!(
+            last.kind,
+            ActivityKind::HistoryCut {
+                dropped: 7,
+                kept: ACTIVITY_LIMIT
+            }
+        );
+        assert_eq!(
+            last.message(),
+            "7 later activities not kept: the history keeps the first 100000 (the last one dropped is at this time)"
         );
         assert_eq!(last.time_seconds, SimTime(n - 1).as_secs_f64());
     }

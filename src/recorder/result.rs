@@ -1,5 +1,6 @@
 //! What a run produced: the data every report (JSON, CSV, plots, terminal) is made from.
 
+use super::{Activity, AlarmPoint, AlarmResult};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -102,7 +103,8 @@ pub struct PeriodRow {
     /// Per Auto Scaling group (model order): `GroupDesiredCapacity`, `GroupInServiceInstances`,
     /// `GroupPendingInstances`, `GroupTerminatingInstances` at the end of the period.
     pub groups: Vec<GroupCapacity>,
-    /// Per alarm (scenario order): state at the end of the period and its latest datapoint.
+    /// Per alarm, in the order of [`RunResult::alarms`]: state at the end of the period and its
+    /// latest datapoint.
     pub alarms: Vec<AlarmPoint>,
     /// `CPUUtilization` \[%\] per instance (model order, then launch order); `None` while the
     /// instance was not running (no datapoint).
@@ -206,15 +208,6 @@ pub struct GroupCapacity {
     pub terminating: u32,
 }
 
-/// An alarm at the end of a period.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct AlarmPoint {
-    /// 0 OK, 1 ALARM, -1 INSUFFICIENT_DATA.
-    pub state: i32,
-    /// Latest datapoint of the alarm's metric.
-    pub value: Option<f64>,
-}
-
 /// What an Auto Scaling group did.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AsgResult {
@@ -234,20 +227,6 @@ pub struct AsgResult {
     pub average_in_service: f64,
     /// Largest `GroupInServiceInstances` at a period end.
     pub max_in_service: u32,
-}
-
-/// One line of the activity history.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Activity {
-    /// When [s since the run began].
-    pub time_seconds: f64,
-    /// `target-health`, `fault`, `registration`, `autoscaling`, `alarm`, `target-group`, or
-    /// `recorder` (the history was cut at `ACTIVITY_LIMIT` lines).
-    pub kind: &'static str,
-    /// What it concerns, e.g. `web/web-1`.
-    pub subject: String,
-    /// What happened and why.
-    pub message: String,
 }
 
 /// Per target group results.
@@ -345,12 +324,10 @@ pub struct RunResult {
     pub websockets: Option<WebsocketResult>,
     /// Auto Scaling groups: their activity and capacity.
     pub auto_scaling_groups: Vec<AsgResult>,
-    /// Alarm names in scenario order (the order of `PeriodRow::alarms`).
-    pub alarm_names: Vec<String>,
-    /// Alarm thresholds, in the same order.
-    pub alarm_thresholds: Vec<f64>,
+    /// CloudWatch alarms in scenario order (the order of [`PeriodRow::alarms`]).
+    pub alarms: Vec<AlarmResult>,
     /// What the run costs (filled in at the end).
-    pub cost: crate::model::cost::CostResult,
+    pub cost: super::CostResult,
     /// Events popped from the queue (cancelled ones included).
     pub events_processed: u64,
     /// Wall-clock time of the simulation \[s\] (not part of determinism).
@@ -368,6 +345,17 @@ impl RunResult {
     /// Requests still waiting for a response when the run ended.
     pub fn in_flight_at_end(&self) -> u64 {
         self.requests_total - self.responses()
+    }
+
+    /// Alarm `k` (of [`Self::alarms`]) at the end of every period; `None` for a period closed
+    /// before alarms were recorded.
+    pub fn alarm_points(&self, k: usize) -> impl Iterator<Item = Option<AlarmPoint>> + '_ {
+        self.periods.iter().map(move |p| p.alarms.get(k).copied())
+    }
+
+    /// The alarm named `name`, with its index in [`Self::alarms`].
+    pub fn alarm(&self, name: &str) -> Option<(usize, &AlarmResult)> {
+        self.alarms.iter().enumerate().find(|(_, a)| a.name == name)
     }
 
     /// Responses with a 5XX status, from the ALB or a target.

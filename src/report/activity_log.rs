@@ -11,7 +11,10 @@ use std::fmt::Write;
 
 /// The `activity.log` text of a run.
 pub fn to_text(r: &RunResult) -> String {
-    let kind_w = r.activity.iter().map(|a| a.kind.len()).max().unwrap_or(0);
+    let kind_w = (r.activity.iter())
+        .map(|a| a.kind.name().len())
+        .max()
+        .unwrap_or(0);
     let subject_w = r
         .activity
         .iter()
@@ -29,7 +32,9 @@ pub fn to_text(r: &RunResult) -> String {
         let _ = writeln!(
             out,
             "{t}  {:<kind_w$}  {:<subject_w$}  {}",
-            a.kind, a.subject, a.message
+            a.kind.name(),
+            a.subject,
+            a.kind
         );
     }
     out

@@ -41,7 +41,7 @@
 //! formatting, so the same model and seed give byte-identical files (wall time aside).
 
 use crate::RunEnd;
-use crate::model::cost::CostResult;
+use crate::recorder::CostResult;
 use crate::recorder::{
     AsgResult, GroupResult, InstanceResult, LatencySummary, RunResult, WebsocketResult,
 };

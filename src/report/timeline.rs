@@ -3,7 +3,10 @@
 //! The time axis is in minutes for runs up to 6 hours, in hours up to 4 days, in days beyond.
 
 use super::timeline_plot::{Marker, Panel, PlotError, Series, SeriesStyle, Timeline, render_svg};
-use crate::recorder::{Activity, RunResult};
+use crate::recorder::{
+    Activity, ActivityKind, AlarmResult, Fault, RunResult, ScalingActivity, TargetHealth,
+    TargetState, Transition,
+};
 
 /// The unit of the time axis for a run of `seconds`: seconds per unit and the axis label.
 pub fn time_unit(seconds: f64) -> (f64, &'static str) {
@@ -21,18 +24,17 @@ pub fn time_unit(seconds: f64) -> (f64, &'static str) {
 /// that an Auto Scaling termination of the same instance caused at the same instant is not marked
 /// again: the `terminate` marker stands for it.
 fn marker_label(a: &Activity, all: &[Activity]) -> Option<String> {
-    let what = match a.kind {
-        "fault" => a
-            .message
-            .split([':', '('])
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string(),
-        "autoscaling" if a.message.starts_with("Launching") => "launch".into(),
-        "autoscaling" if a.message.starts_with("Terminating EC2") => "terminate".into(),
-        // Transitions read "<from> -> <to>  <reason>: <detail>".
-        "target-health" if is_deregistration(a) => {
+    let what = match &a.kind {
+        ActivityKind::Fault(Fault::Starts { fault, .. }) => (*fault).to_string(),
+        ActivityKind::Fault(Fault::HitsNothing) => "no running instance to hit".into(),
+        ActivityKind::Fault(Fault::Ends { fault }) => format!("{fault} ends"),
+        ActivityKind::Scaling(ScalingActivity::Launching { .. }) => "launch".into(),
+        ActivityKind::Scaling(ScalingActivity::Terminating { .. }) => "terminate".into(),
+        ActivityKind::TargetHealth(TargetHealth::Transition(Transition {
+            to: TargetState::Draining,
+            ..
+        })) => {
+            // The subject is `<target group>/<instance>`.
             let instance = a.subject.rsplit('/').next().unwrap_or("");
             // The history is in time order: look only at the activities of the same instant.
             let first = all.partition_point(|b| b.time_seconds < a.time_seconds);
@@ -40,10 +42,7 @@ fn marker_label(a: &Activity, all: &[Activity]) -> Option<String> {
                 .iter()
                 .take_while(|b| b.time_seconds == a.time_seconds);
             let terminated = same_instant.any(|b| {
-                b.kind == "autoscaling"
-                    && b.message
-                        .strip_prefix("Terminating EC2 instance: ")
-                        .is_some_and(|m| m.split(['.', ' ']).next() == Some(instance))
+                matches!(&b.kind, ActivityKind::Scaling(ScalingActivity::Terminating { instance: id, .. }) if id == instance)
             });
             if terminated {
                 return None;
@@ -53,15 +52,6 @@ fn marker_label(a: &Activity, all: &[Activity]) -> Option<String> {
         _ => return None,
     };
     Some(format!("{} {what}", a.subject))
-}
-
-/// A target health transition to `draining`: the target was deregistered.
-fn is_deregistration(a: &Activity) -> bool {
-    a.kind == "target-health"
-        && a.message
-            .split("  ")
-            .next()
-            .is_some_and(|head| head.ends_with("-> draining"))
 }
 
 /// Builds the timeline figure of a run (x axis in minutes, hours or days, see [`time_unit`]).
@@ -228,36 +218,27 @@ pub fn timeline(r: &RunResult) -> Timeline {
             log_y: false,
         });
     }
-    if !r.alarm_names.is_empty() {
+    if !r.alarms.is_empty() {
         // Alarms on the same metric (target tracking's high and low pair) share one line; each
         // threshold is a grey constant line, so the wait for datapoints is visible.
         let mut series: Vec<Series> = Vec::new();
         let mut seen: Vec<Vec<Option<f64>>> = Vec::new();
-        for (k, name) in r.alarm_names.iter().enumerate() {
-            let values: Vec<Option<f64>> = r
-                .periods
-                .iter()
-                .map(|p| p.alarms.get(k).and_then(|a| a.value))
-                .collect();
+        for (k, alarm) in r.alarms.iter().enumerate() {
+            let values: Vec<Option<f64>> =
+                r.alarm_points(k).map(|a| a.and_then(|a| a.value)).collect();
             if !seen.contains(&values) {
-                let metric = name.replace("-AlarmHigh-", "-").replace("-AlarmLow-", "-");
                 series.push(Series {
-                    name: metric,
+                    name: metric_label(alarm),
                     values: values.clone(),
                     style: SeriesStyle::Steps,
                     color: None,
                 });
                 seen.push(values);
             }
-            let threshold = r.alarm_thresholds.get(k).copied();
-            // "TargetTracking-web-asg-AlarmLow-cpu50" → "AlarmLow-cpu50 threshold 45".
-            let short = name
-                .strip_prefix("TargetTracking-")
-                .and_then(|n| n.find("-Alarm").map(|i| &n[i + 1..]));
-            let label = short.unwrap_or(name);
+            let threshold = alarm.threshold;
             series.push(Series {
-                name: format!("{label} threshold {}", threshold.unwrap_or(f64::NAN)),
-                values: r.periods.iter().map(|_| threshold).collect(),
+                name: format!("{} threshold {threshold}", threshold_label(alarm)),
+                values: r.periods.iter().map(|_| Some(threshold)).collect(),
                 style: SeriesStyle::Line,
                 color: Some([150, 150, 150]),
             });
@@ -273,7 +254,9 @@ pub fn timeline(r: &RunResult) -> Timeline {
     let mut panels = vec![traffic];
     panels.extend(capacity_panels);
     panels.extend([latency, cpu]);
-    if r.activity.iter().any(|a| a.kind == "target-health") || !r.auto_scaling_groups.is_empty() {
+    let health_activity =
+        (r.activity.iter()).any(|a| matches!(a.kind, ActivityKind::TargetHealth(_)));
+    if health_activity || !r.auto_scaling_groups.is_empty() {
         panels.insert(1, hosts);
     }
     Timeline {
@@ -285,7 +268,121 @@ pub fn timeline(r: &RunResult) -> Timeline {
     }
 }
 
+/// The legend name of an alarm's metric line: a target tracking policy's two alarms watch one
+/// metric, named after the policy (`TargetTracking-web-asg-cpu50`); any other alarm by its name.
+fn metric_label(alarm: &AlarmResult) -> String {
+    match &alarm.target_tracking {
+        Some(t) => format!("TargetTracking-{}-{}", t.group, t.policy),
+        None => alarm.name.clone(),
+    }
+}
+
+/// The legend name of an alarm's threshold line: a target tracking alarm by its side and policy
+/// (`AlarmLow-cpu50`, the group being in the metric's name already); any other alarm by its name.
+fn threshold_label(alarm: &AlarmResult) -> String {
+    match &alarm.target_tracking {
+        Some(t) => format!("{}-{}", t.side.as_str(), t.policy),
+        None => alarm.name.clone(),
+    }
+}
+
 /// The timeline as SVG text.
 pub fn to_svg(r: &RunResult) -> Result<String, PlotError> {
     render_svg(&timeline(r), 1000, 240)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recorder::{AlarmSide, TargetTrackingAlarm};
+
+    fn alarm(name: &str, target_tracking: Option<TargetTrackingAlarm>) -> AlarmResult {
+        AlarmResult {
+            name: name.into(),
+            metric_name: "CPUUtilization".into(),
+            threshold: 45.0,
+            target_tracking,
+        }
+    }
+
+    /// A target tracking alarm is labelled from its policy and side, not from its name.
+    #[test]
+    fn target_tracking_labels_come_from_the_policy() {
+        let managed = alarm(
+            // A name the labels must not be parsed from.
+            "anything",
+            Some(TargetTrackingAlarm {
+                group: "web-Alarm-asg".into(),
+                policy: "cpu50".into(),
+                side: AlarmSide::Low,
+            }),
+        );
+        assert_eq!(metric_label(&managed), "TargetTracking-web-Alarm-asg-cpu50");
+        assert_eq!(threshold_label(&managed), "AlarmLow-cpu50");
+    }
+
+    /// An alarm of the model is labelled by its name, even one that looks like a managed alarm's.
+    #[test]
+    fn model_alarms_are_labelled_by_name() {
+        let own = alarm("TargetTracking-x-AlarmHigh-y", None);
+        assert_eq!(metric_label(&own), "TargetTracking-x-AlarmHigh-y");
+        assert_eq!(threshold_label(&own), "TargetTracking-x-AlarmHigh-y");
+    }
+}
+
+#[cfg(test)]
+mod marker_tests {
+    use super::*;
+
+    fn at(time_seconds: f64, subject: &str, kind: ActivityKind) -> Activity {
+        Activity {
+            time_seconds,
+            subject: subject.into(),
+            kind,
+        }
+    }
+
+    fn draining(time: f64, subject: &str) -> Activity {
+        let t = Transition {
+            from: TargetState::Healthy,
+            to: TargetState::Draining,
+            reason: "Target.DeregistrationInProgress",
+            detail: String::new(),
+        };
+        at(
+            time,
+            subject,
+            ActivityKind::TargetHealth(TargetHealth::Transition(t)),
+        )
+    }
+
+    fn terminating(time: f64, instance: &str) -> Activity {
+        let kind = ActivityKind::Scaling(ScalingActivity::Terminating {
+            instance: instance.into(),
+            cause: "At 0:10:00.000 …".into(),
+        });
+        at(time, "asg", kind)
+    }
+
+    /// A deregistration is marked unless a termination of the same instance at the same instant
+    /// stands for it; instance ids with dots are compared whole.
+    #[test]
+    fn deregistrations_caused_by_a_termination_are_not_marked_twice() {
+        let all = [
+            terminating(600.0, "web.1"),
+            draining(600.0, "tg/web.1"),
+            draining(600.0, "tg/web.2"),
+            draining(700.0, "tg/web.1"),
+        ];
+        let labels: Vec<Option<String>> = all.iter().map(|a| marker_label(a, &all)).collect();
+        assert_eq!(
+            labels,
+            [
+                Some("asg terminate".to_string()),
+                None,
+                Some("tg/web.2 deregister".to_string()),
+                Some("tg/web.1 deregister".to_string()),
+            ]
+        );
+    }
 }

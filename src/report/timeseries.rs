@@ -60,7 +60,8 @@ pub fn to_csv(r: &RunResult) -> String {
             ",GroupDesiredCapacity:{n},GroupInServiceInstances:{n},GroupPendingInstances:{n},GroupTerminatingInstances:{n}"
         );
     }
-    for name in &r.alarm_names {
+    for a in &r.alarms {
+        let name = &a.name;
         let _ = write!(out, ",AlarmState:{name},AlarmValue:{name}");
     }
     for g in &r.target_group_order {
@@ -105,7 +106,7 @@ pub fn to_csv(r: &RunResult) -> String {
                 g.desired, g.in_service, g.pending, g.terminating
             );
         }
-        for k in 0..r.alarm_names.len() {
+        for k in 0..r.alarms.len() {
             match p.alarms.get(k) {
                 Some(a) => {
                     let _ = write!(out, ",{},{}", a.state, opt(a.value));

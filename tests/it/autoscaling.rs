@@ -22,16 +22,34 @@
 //! loop polls every `health_check_poll_interval` from t = 0.
 
 use crate::common::{
-    CHECK_MS, alarm_rows, asg_activity, asg_model, asg_times, asg_times_containing, assert_near,
-    assert_time, auto_scaling_group, capacity_at, capacity_rows, checked_group, client,
-    constant_ms, constant_rate, constant_steps, cpu_target_tracking, first_alarm, health_check,
-    instance, instance_result, launch_template, run_value, transitions, tt_alarms, utilisation_law,
+    CHECK_MS, alarm_changes, alarm_rows, asg_model, asg_times, assert_near, assert_time,
+    auto_scaling_group, capacity_at, capacity_rows, checked_group, client, constant_ms,
+    constant_rate, constant_steps, cpu_target_tracking, first_alarm, health_check, in_service,
+    instance, instance_result, launch_template, launches, run_value, terminations, transitions,
+    tt_alarms, utilisation_law,
 };
 use albsim::RunResult;
+use albsim::recorder::{AlarmSide, PolicyNote, ScalingActivity, TargetState, TargetTrackingAlarm};
 use serde_json::{Value, json};
 
 /// The Auto Scaling group's name in every model here.
 const GROUP: &str = "asg";
+
+/// Whether `a` is a note of any policy for which `which` holds.
+fn policy_note(a: &ScalingActivity, which: impl Fn(&PolicyNote) -> bool) -> bool {
+    matches!(a, ScalingActivity::Policy { note, .. } if which(note))
+}
+
+/// Whether `a` is a note of policy `policy` for which `which` holds.
+fn note_of(a: &ScalingActivity, policy: &str, which: impl Fn(&PolicyNote) -> bool) -> bool {
+    matches!(a, ScalingActivity::Policy { policy: p, note } if p == policy && which(note))
+}
+
+/// Whether `a` is lifecycle hook holding `instance` from `from` in `to`.
+fn hook_of(a: &ScalingActivity, instance: &str, from: &str, to: &str) -> bool {
+    matches!(a, ScalingActivity::LifecycleHook { instance: i, from: f, to: t, .. }
+        if (i.as_str(), *f, *t) == (instance, from, to))
+}
 /// Service time of every request [s] (constant).
 const SERVICE_S: f64 = 0.1;
 /// Launch to ready [s] (constant).
@@ -190,9 +208,9 @@ fn check_scale_out(detailed: bool, max: u32) {
     let desired = wanted.min(max);
     let added = (desired - 2) as usize;
 
-    let launches = asg_times(&r, GROUP, "Launching a new EC2 instance");
+    let launches = launches(&r, GROUP);
     assert_times(&launches, &vec![fire; added], "launches");
-    let in_service = asg_times_containing(&r, GROUP, ": InService");
+    let in_service = in_service(&r, GROUP);
     assert_times(&in_service, &vec![fire + LAUNCH_S; added], "InService");
 
     // The row of the period ending at `fire` is taken before the policy acts.
@@ -258,15 +276,18 @@ fn target_tracking_alarm_names_and_shapes() {
         json!([cpu_target_tracking("cpu50", TARGET)]),
     ));
     let (high, low) = tt_alarms(GROUP, "cpu50");
-    assert!(r.alarm_names.contains(&high) && r.alarm_names.contains(&low));
-    let low_moves: Vec<&str> = r
-        .activity
-        .iter()
-        .filter(|a| a.kind == "alarm" && a.message.starts_with(&format!("alarm {low}:")))
-        .map(|a| a.message.as_str())
-        .collect();
+    for (name, side) in [(&high, AlarmSide::High), (&low, AlarmSide::Low)] {
+        let (_, alarm) = r.alarm(name).unwrap_or_else(|| panic!("no alarm {name}"));
+        let managed = TargetTrackingAlarm {
+            group: GROUP.into(),
+            policy: "cpu50".into(),
+            side,
+        };
+        assert_eq!(alarm.target_tracking, Some(managed), "{name}");
+    }
+    let low_moves = alarm_changes(&r, &low);
     assert!(
-        low_moves.iter().any(|m| m.contains("< 45")),
+        (low_moves.iter()).any(|(_, c)| (c.comparison, c.threshold) == ("<", 45.0)),
         "low alarm threshold 0.9 × 50: {low_moves:?}"
     );
 }
@@ -313,7 +334,7 @@ fn target_tracking_scales_in_after_fifteen_datapoints_and_not_below_min_size() {
     let wanted = (4.0 * after / TARGET).ceil() as u32;
     assert_eq!(wanted, 1);
     let desired = wanted.max(2);
-    let terminations = asg_times(&r, GROUP, "Terminating EC2 instance");
+    let terminations = terminations(&r, GROUP);
     assert_times(
         &terminations,
         &vec![fire; (4 - desired) as usize],
@@ -328,7 +349,9 @@ fn target_tracking_scales_in_after_fifteen_datapoints_and_not_below_min_size() {
     let rows = alarm_rows(&r, &low);
     assert!(rows.iter().filter(|x| x.0 >= fire).all(|x| x.1 == 1));
     assert!(
-        !asg_times_containing(&r, GROUP, "at MinSize 2").is_empty(),
+        !asg_times(&r, GROUP, |a| policy_note(a, |n| *n
+            == PolicyNote::WouldScaleInBelowMinSize { min: 2 }))
+        .is_empty(),
         "the history says why it does not scale in further"
     );
     let g = &r.auto_scaling_groups[0];
@@ -343,11 +366,13 @@ fn disable_scale_in_keeps_the_capacity() {
     let fire = 1200.0 + 15.0 * PERIOD;
     // The low alarm still exists and fires; the policy does not act on it.
     assert_eq!(first_alarm(&r, &low), Some(fire), "low alarm");
-    assert!(asg_times(&r, GROUP, "Terminating EC2 instance").is_empty());
+    assert!(terminations(&r, GROUP).is_empty());
     assert!(capacity_rows(&r, 0).iter().all(|(_, c)| c.desired == 4));
     assert_eq!(r.auto_scaling_groups[0].scale_in_activities, 0);
     assert_times(
-        &asg_times_containing(&r, GROUP, "scale-in disabled (DisableScaleIn)"),
+        &asg_times(&r, GROUP, |a| {
+            policy_note(a, |n| *n == PolicyNote::ScaleInDisabled)
+        }),
         &[fire],
         "note",
     );
@@ -389,13 +414,13 @@ fn no_scale_in_while_an_instance_warms_up() {
         CPU_TOL,
         "datapoint",
     );
+    assert_times(&terminations(&r, GROUP), &[scale_in; 3], "terminations");
     assert_times(
-        &asg_times(&r, GROUP, "Terminating EC2 instance"),
-        &[scale_in; 3],
-        "terminations",
-    );
-    assert_times(
-        &asg_times_containing(&r, GROUP, "scale-in blocked"),
+        &asg_times(&r, GROUP, |a| {
+            policy_note(a, |n| {
+                matches!(n, PolicyNote::ScaleInBlockedByWarmup { .. })
+            })
+        }),
         &[alarm_at],
         "the blocked note",
     );
@@ -456,7 +481,7 @@ fn simple_scaling_waits_for_the_activity_and_the_cooldown() {
     let rows = alarm_rows(&r, "cpu-high");
     assert!(rows.iter().filter(|x| x.0 >= first).all(|x| x.1 == 1));
     assert_times(
-        &asg_times(&r, GROUP, "Launching a new EC2 instance"),
+        &launches(&r, GROUP),
         &[first, second],
         "launches (the second at the first evaluation after completion + Cooldown)",
     );
@@ -467,16 +492,26 @@ fn simple_scaling_waits_for_the_activity_and_the_cooldown() {
     );
     // Why not: the activity still in progress at 180 s, then the cooldown.
     assert_times(
-        &asg_times_containing(&r, GROUP, "policy add1: waiting: its scaling activity"),
+        &asg_times(&r, GROUP, |a| {
+            note_of(a, "add1", |n| {
+                matches!(n, PolicyNote::ActivityInProgress { .. })
+            })
+        }),
         &[first + PERIOD, second + PERIOD],
         "in-progress notes",
     );
     assert_times(
-        &asg_times_containing(&r, GROUP, "cooldown of 120 s starts"),
+        &asg_times(
+            &r,
+            GROUP,
+            |a| matches!(a, ScalingActivity::CooldownStarts { seconds, .. } if *seconds == 120.0),
+        ),
         &[complete, second + launch],
         "cooldown start",
     );
-    let notes = asg_times_containing(&r, GROUP, "policy add1: not acting: cooldown in progress");
+    let notes = asg_times(&r, GROUP, |a| {
+        note_of(a, "add1", |n| matches!(n, PolicyNote::CooldownUntil { .. }))
+    });
     assert_eq!(
         notes.first().copied(),
         Some(next_evaluation(complete)),
@@ -563,7 +598,7 @@ fn check_step(rate: f64) {
         "datapoint",
     );
     assert_times(
-        &asg_times(&r, GROUP, "Launching a new EC2 instance"),
+        &launches(&r, GROUP),
         &vec![fire; adjustment as usize],
         "launches",
     );
@@ -596,11 +631,7 @@ fn step_scaling_counts_the_initial_instances_as_current_capacity() {
     let cpu = utilisation_law(15.0, SERVICE_S, 2, 1);
     assert_eq!(step_for(cpu - 50.0), 3);
     assert_eq!(first_alarm(&r, "cpu-step"), Some(PERIOD));
-    assert_times(
-        &asg_times(&r, GROUP, "Launching a new EC2 instance"),
-        &[PERIOD; 3],
-        "launches",
-    );
+    assert_times(&launches(&r, GROUP), &[PERIOD; 3], "launches");
 }
 
 #[test]
@@ -632,11 +663,7 @@ fn step_scaling_does_not_add_again_for_warming_capacity() {
         CPU_TOL,
         "datapoint",
     );
-    assert_times(
-        &asg_times(&r, GROUP, "Launching a new EC2 instance"),
-        &[fire, warm],
-        "launches",
-    );
+    assert_times(&launches(&r, GROUP), &[fire, warm], "launches");
     assert_eq!(r.auto_scaling_groups[0].scale_out_activities, 2);
 }
 
@@ -671,27 +698,25 @@ fn scheduled_actions_change_min_max_and_desired() {
         assert_eq!(c.desired, desired, "desired at {end} s");
         assert!((min..=max).contains(&c.desired));
     }
+    assert_times(&launches(&r, GROUP), &[330.0, 630.0], "launches");
     assert_times(
-        &asg_times(&r, GROUP, "Launching a new EC2 instance"),
-        &[330.0, 630.0],
-        "launches",
-    );
-    assert_times(
-        &asg_times_containing(&r, GROUP, ": InService"),
+        &in_service(&r, GROUP),
         &[330.0 + LAUNCH_S, 630.0 + LAUNCH_S],
         "InService",
     );
     assert_times(
-        &asg_times(&r, GROUP, "Terminating EC2 instance"),
+        &terminations(&r, GROUP),
         &[930.0, 930.0, 1230.0],
         "terminations",
     );
     assert_times(
-        &asg_times(
-            &r,
-            GROUP,
-            "scheduled action raise-min: MinSize 3, MaxSize 4",
-        ),
+        &asg_times(&r, GROUP, |a| {
+            *a == ScalingActivity::ScheduledAction {
+                action: "raise-min".into(),
+                min: 3,
+                max: 4,
+            }
+        }),
         &[330.0],
         "log",
     );
@@ -769,21 +794,23 @@ fn elb_health_checks_replace_an_unhealthy_instance_after_the_grace_period() {
     let t = transitions(&r, &format!("pool/{}", group_id(1)));
     assert!(
         t.iter()
-            .any(|(at, m)| m.contains("-> unhealthy") && (at - 11.001).abs() < 1e-8),
+            .any(|(at, x)| x.to == TargetState::Unhealthy && (at - 11.001).abs() < 1e-8),
         "{t:?}"
     );
     assert_times(
-        &asg_times_containing(&r, GROUP, "marked Unhealthy"),
+        &asg_times(&r, GROUP, |a| {
+            matches!(a, ScalingActivity::MarkedUnhealthy { .. })
+        }),
         &[first, second, third],
         "marked unhealthy",
     );
     assert_times(
-        &asg_times(&r, GROUP, "Terminating EC2 instance"),
+        &terminations(&r, GROUP),
         &[first, second, third],
         "terminations",
     );
     assert_times(
-        &asg_times(&r, GROUP, "Launching a new EC2 instance"),
+        &launches(&r, GROUP),
         &[first, second, third],
         "replacements",
     );
@@ -806,10 +833,13 @@ fn ec2_health_checks_ignore_the_load_balancer() {
     // group, never replaced (§1.4, §15 item 5).
     let r = run_value(&replacement_model("EC2", "404", 500.0));
     let t = transitions(&r, &format!("pool/{}", group_id(1)));
-    assert!(t.iter().any(|(_, m)| m.contains("-> unhealthy")), "{t:?}");
+    assert!(
+        t.iter().any(|(_, x)| x.to == TargetState::Unhealthy),
+        "{t:?}"
+    );
     let g = &r.auto_scaling_groups[0];
     assert_eq!((g.unhealthy_replacements, g.instances_launched), (0, 1));
-    assert!(asg_times(&r, GROUP, "Terminating EC2 instance").is_empty());
+    assert!(terminations(&r, GROUP).is_empty());
 }
 
 /// The group (1, 1, 1) behind `pool` with passing checks, and `fault` on its first instance.
@@ -832,21 +862,9 @@ fn a_crashed_instance_is_replaced_under_elb_checks() {
     ));
     let unhealthy = 211.0;
     let poll = next_poll(unhealthy);
-    assert_times(
-        &asg_times(&r, GROUP, "Terminating EC2 instance"),
-        &[poll],
-        "termination",
-    );
-    assert_times(
-        &asg_times(&r, GROUP, "Launching a new EC2 instance"),
-        &[poll],
-        "replacement",
-    );
-    assert_times(
-        &asg_times_containing(&r, GROUP, ": InService"),
-        &[poll + LAUNCH_S],
-        "InService",
-    );
+    assert_times(&terminations(&r, GROUP), &[poll], "termination");
+    assert_times(&launches(&r, GROUP), &[poll], "replacement");
+    assert_times(&in_service(&r, GROUP), &[poll + LAUNCH_S], "InService");
     assert_eq!(r.auto_scaling_groups[0].unhealthy_replacements, 1);
 }
 
@@ -858,9 +876,12 @@ fn a_crashed_but_running_instance_is_not_replaced_under_ec2_checks() {
         json!({ "type": "crash", "instance": group_id(1), "at": "200s" }),
     ));
     let t = transitions(&r, &format!("pool/{}", group_id(1)));
-    assert!(t.iter().any(|(_, m)| m.contains("-> unhealthy")), "{t:?}");
+    assert!(
+        t.iter().any(|(_, x)| x.to == TargetState::Unhealthy),
+        "{t:?}"
+    );
     assert_eq!(r.auto_scaling_groups[0].unhealthy_replacements, 0);
-    assert!(asg_times(&r, GROUP, "Terminating EC2 instance").is_empty());
+    assert!(terminations(&r, GROUP).is_empty());
 }
 
 #[test]
@@ -873,16 +894,8 @@ fn a_stopped_instance_is_replaced_under_ec2_checks_even_within_the_grace_period(
         json!({ "type": "instance_stop", "instance": group_id(1), "at": "70s" }),
     ));
     let poll = next_poll(70.0);
-    assert_times(
-        &asg_times(&r, GROUP, "Terminating EC2 instance"),
-        &[poll],
-        "termination",
-    );
-    assert_times(
-        &asg_times(&r, GROUP, "Launching a new EC2 instance"),
-        &[poll],
-        "replacement",
-    );
+    assert_times(&terminations(&r, GROUP), &[poll], "termination");
+    assert_times(&launches(&r, GROUP), &[poll], "replacement");
     assert_eq!(r.auto_scaling_groups[0].unhealthy_replacements, 1);
 }
 
@@ -918,7 +931,12 @@ fn ec2_cost_is_per_second_with_a_60_second_minimum() {
         (300.0, Some(330.0))
     );
     assert_times(
-        &asg_times_containing(&r, GROUP, "Terminated (billed 60 s)"),
+        // Printed as "billed 60 s": at least 60 s, and at most 60.5 (rounded, ties to even).
+        &asg_times(
+            &r,
+            GROUP,
+            |a| matches!(a, ScalingActivity::Terminated { billed_seconds, .. } if (60.0..=60.5).contains(billed_seconds)),
+        ),
         &[330.0],
         "the 30 s instance",
     );
@@ -974,9 +992,13 @@ fn lifecycle_hooks_delay_in_service_and_termination() {
     let id = group_id(2);
     let (launch, remove) = (330.0, 630.0);
 
-    let wait = asg_times_containing(&r, GROUP, &format!("{id}: Pending -> Pending:Wait"));
+    let wait = asg_times(&r, GROUP, |a| hook_of(a, &id, "Pending", "Pending:Wait"));
     assert_times(&wait, &[launch + LAUNCH_S], "Pending:Wait");
-    let in_service = asg_times_containing(&r, GROUP, &format!("{id}: InService"));
+    let in_service = asg_times(
+        &r,
+        GROUP,
+        |a| matches!(a, ScalingActivity::InService { instance } if *instance == id),
+    );
     assert_times(&in_service, &[launch + LAUNCH_S + hook], "InService");
     // Pending:Wait counts as pending (GroupPendingInstances) until the hook completes.
     let c = capacity_at(&r, 0, 420.0);
@@ -985,17 +1007,27 @@ fn lifecycle_hooks_delay_in_service_and_termination() {
     assert_eq!((c.in_service, c.pending), (2, 0));
 
     assert_times(
-        &asg_times(&r, GROUP, &format!("Terminating EC2 instance: {id}")),
+        &asg_times(
+            &r,
+            GROUP,
+            |a| matches!(a, ScalingActivity::Terminating { instance, .. } if *instance == id),
+        ),
         &[remove],
         "Terminating",
     );
-    let hold = asg_times_containing(&r, GROUP, &format!("{id}: Terminating -> Terminating:Wait"));
+    let hold = asg_times(&r, GROUP, |a| {
+        hook_of(a, &id, "Terminating", "Terminating:Wait")
+    });
     assert_times(
         &hold,
         &[remove],
         "Terminating:Wait (deregistered at once: nothing in flight)",
     );
-    let gone = asg_times_containing(&r, GROUP, &format!("{id}: Terminated"));
+    let gone = asg_times(
+        &r,
+        GROUP,
+        |a| matches!(a, ScalingActivity::Terminated { instance, .. } if *instance == id),
+    );
     assert_times(&gone, &[remove + heartbeat], "Terminated");
     assert_eq!(
         instance_result(&r, &id).terminated_seconds,
@@ -1007,13 +1039,7 @@ fn lifecycle_hooks_delay_in_service_and_termination() {
     let c = capacity_at(&r, 0, 780.0);
     assert_eq!((c.in_service, c.terminating), (1, 0));
     // Only the scheduled changes: nothing else launched or removed.
-    assert_eq!(
-        asg_activity(&r, GROUP)
-            .iter()
-            .filter(|(_, m)| m.starts_with("Launching"))
-            .count(),
-        1
-    );
+    assert_eq!(launches(&r, GROUP).len(), 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1033,7 +1059,7 @@ fn check_story_scale_out(r: &RunResult, fire: f64) {
     assert_eq!(first_alarm(r, &high), Some(fire), "high alarm");
     assert_near(alarm_value_at(r, &high, fire), cpu, 3.0, "datapoint");
     assert_times(
-        &asg_times(r, "web-asg", "Launching a new EC2 instance"),
+        &launches(r, "web-asg"),
         &[fire, fire],
         "scale-out to ceil(2 · 80 / 50) = 4",
     );
@@ -1056,11 +1082,7 @@ fn shipped_model_asg_not_scaling_down() {
         [1800.0 + 14.0 * 300.0, 2100.0 + 14.0 * 300.0].contains(&fire),
         "low alarm at {fire} s"
     );
-    assert_times(
-        &asg_times(&r, "web-asg", "Terminating EC2 instance"),
-        &[fire, fire],
-        "scale-in",
-    );
+    assert_times(&terminations(&r, "web-asg"), &[fire, fire], "scale-in");
     let g = &r.auto_scaling_groups[0];
     assert_eq!((g.scale_out_activities, g.scale_in_activities), (1, 1));
 }
@@ -1081,7 +1103,7 @@ fn shipped_model_asg_scaling_down_fixed() {
         "low alarm at {fire} s, during the test"
     );
     assert_times(
-        &asg_times(&r, "web-asg", "Terminating EC2 instance"),
+        &terminations(&r, "web-asg"),
         &[1860.0, 1860.0],
         "scale-in one minute after the test",
     );
@@ -1145,7 +1167,7 @@ fn percentile_alarm_fires_on_slow_responses() {
     m["faults"] =
         json!([{ "type": "slow", "instance": format!("{GROUP}-0001"), "factor": 5, "at": "300s" }]);
     let r = run_value(&m);
-    let k = r.alarm_names.iter().position(|n| n == "p99-high").unwrap();
+    let (k, _) = r.alarm("p99-high").unwrap();
     let value_at = |t: f64| {
         r.periods
             .iter()
@@ -1162,6 +1184,6 @@ fn percentile_alarm_fires_on_slow_responses() {
     let after = value_at(420.0).unwrap();
     assert!((0.4995..=0.5105).contains(&after), "{after}");
     assert_eq!(first_alarm(&r, "p99-high"), Some(420.0));
-    let launches = asg_times(&r, GROUP, "Launching a new EC2 instance");
+    let launches = launches(&r, GROUP);
     assert_eq!(launches, vec![420.0]);
 }

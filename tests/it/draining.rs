@@ -13,11 +13,12 @@
 //! request takes exactly its service time.
 
 use crate::common::{
-    CHECK_MS, activity, arrivals_between, assert_half, assert_time, assert_transition, client,
-    completed, constant_ms, constant_rate, group, health_check, http_listener, instance, model,
-    run_value, status, sum_rows, transitions,
+    CHECK_MS, arrivals_between, assert_half, assert_time, assert_transition, client, completed,
+    constant_ms, constant_rate, fail_open, group, health_check, http_listener, instance, model,
+    registrations, run_value, status, sum_rows, transitions,
 };
 use albsim::RunResult;
+use albsim::recorder::{FailOpen, Registration, TargetState};
 use serde_json::{Value, json};
 
 const RATE: u64 = 2;
@@ -54,9 +55,9 @@ fn draining_model(seconds: f64, service_ms: f64, delay: u32, period: u32) -> Val
 }
 
 fn deregistration_complete(r: &RunResult) -> Vec<f64> {
-    activity(r, "registration", "web/web-1")
+    registrations(r, "web/web-1")
         .into_iter()
-        .filter(|(_, m)| m.starts_with("deregistration complete"))
+        .filter(|(_, x)| **x == Registration::Drained)
         .map(|(t, _)| t)
         .collect()
 }
@@ -74,13 +75,21 @@ fn draining_lets_in_flight_requests_finish() {
     assert_transition(
         t[0],
         DEREGISTER,
-        "healthy -> draining  Target.DeregistrationInProgress",
+        (
+            TargetState::Healthy,
+            TargetState::Draining,
+            "Target.DeregistrationInProgress",
+        ),
         "deregister",
     );
     assert_transition(
         t[1],
         DEREGISTER + delay,
-        "draining -> unused  Target.NotRegistered",
+        (
+            TargetState::Draining,
+            TargetState::Unused,
+            "Target.NotRegistered",
+        ),
         "delay elapsed",
     );
 
@@ -139,15 +148,28 @@ fn requests_still_in_flight_when_the_delay_ends_get_502() {
 
     let t = transitions(&r, "web/web-1");
     assert_eq!(t.len(), 2, "{t:?}");
-    assert_transition(t[0], DEREGISTER, "healthy -> draining", "deregister");
+    assert_transition(
+        t[0],
+        DEREGISTER,
+        (
+            TargetState::Healthy,
+            TargetState::Draining,
+            "Target.DeregistrationInProgress",
+        ),
+        "deregister",
+    );
     let cut = DEREGISTER + delay;
     assert_transition(
         t[1],
         cut,
-        "draining -> unused  Target.NotRegistered",
+        (
+            TargetState::Draining,
+            TargetState::Unused,
+            "Target.NotRegistered",
+        ),
         "cut off",
     );
-    assert!(t[1].1.contains("30 request(s)"), "{t:?}");
+    assert!(t[1].1.detail.contains("30 request(s)"), "{t:?}");
 
     let n502 = status(&r, 502);
     assert_eq!(n502, 30, "web-1's requests, all in flight");
@@ -189,7 +211,11 @@ fn deregistration_with_nothing_in_flight_completes_at_once() {
     assert_transition(
         t[1],
         DEREGISTER + 60.0,
-        "draining -> unused",
+        (
+            TargetState::Draining,
+            TargetState::Unused,
+            "Target.NotRegistered",
+        ),
         "unused after the delay",
     );
     assert_eq!(status(&r, 200), r.requests_total);
@@ -213,9 +239,9 @@ fn a_draining_target_gets_nothing_even_when_the_group_fails_open() {
         { "type": "health_path_broken", "instance": "web-2", "at": 0.55 }
     ]);
     let r = run_value(&m);
-    let open = activity(&r, "target-group", "web");
+    let open = fail_open(&r, "web");
     assert!(
-        !open.is_empty() && open[0].1.contains("failing open"),
+        !open.is_empty() && open[0].1 == FailOpen::Started,
         "{open:?}"
     );
     assert_eq!(status(&r, 200), r.requests_total);
@@ -241,15 +267,33 @@ fn a_deregistered_target_can_be_registered_again_as_a_new_target() {
     let r = run_value(&m);
     let t = transitions(&r, "web/web-1");
     assert_eq!(t.len(), 3, "{t:?}");
-    assert_transition(t[0], DEREGISTER, "healthy -> draining", "deregister");
+    assert_transition(
+        t[0],
+        DEREGISTER,
+        (
+            TargetState::Healthy,
+            TargetState::Draining,
+            "Target.DeregistrationInProgress",
+        ),
+        "deregister",
+    );
     assert_transition(
         t[1],
         DEREGISTER + 10.0,
-        "draining -> unused",
+        (
+            TargetState::Draining,
+            TargetState::Unused,
+            "Target.NotRegistered",
+        ),
         "delay elapsed",
     );
     let t_h = reg + first + CHECK_MS / 1000.0;
-    assert_transition(t[2], t_h, "initial -> healthy", "registered again");
+    assert_transition(
+        t[2],
+        t_h,
+        (TargetState::Initial, TargetState::Healthy, ""),
+        "registered again",
+    );
     assert_eq!(status(&r, 200), r.requests_total);
     let again = completed(&r, "web-1") - 30;
     assert_half(

@@ -16,12 +16,13 @@
 //!   renewal theory says, and the same seed gives the same faults.
 
 use crate::common::{
-    CHECK_MS, R, Z_999, activity, arrivals_between, assert_half, assert_time, assert_transition,
-    checked_group, client, completed, constant_ms, constant_rate, health_check, http_listener,
-    instance, instance_in, model, next_check_after, poisson, run_value, status, sum_rows,
-    transitions,
+    CHECK_MS, R, Z_999, arrivals_between, assert_half, assert_time, assert_transition,
+    checked_group, client, completed, constant_ms, constant_rate, fail_open, faults, health_check,
+    http_listener, instance, instance_in, model, next_check_after, poisson, run_value, status,
+    sum_rows, transitions,
 };
 use albsim::RunResult;
+use albsim::recorder::{Fault, TargetState};
 use serde_json::{Value, json};
 
 /// Targets `test.c4` with 4 workers behind round robin, all registered before the run; a client
@@ -89,7 +90,11 @@ fn crash_fails_its_share_of_requests_until_the_target_is_unhealthy() {
         assert_transition(
             t[0],
             t_u,
-            "healthy -> unhealthy  Target.FailedHealthChecks",
+            (
+                TargetState::Healthy,
+                TargetState::Unhealthy,
+                "Target.FailedHealthChecks",
+            ),
             "a",
         );
 
@@ -151,7 +156,16 @@ fn hang_gives_504_at_exactly_the_idle_timeout_and_target_timeout() {
     let t_u = next_check_after(hang, phase, interval) + interval + timeout;
     let t = transitions(&r, "web/a");
     assert_eq!(t.len(), 1, "{t:?}");
-    assert_transition(t[0], t_u, "healthy -> unhealthy  Target.Timeout", "hang");
+    assert_transition(
+        t[0],
+        t_u,
+        (
+            TargetState::Healthy,
+            TargetState::Unhealthy,
+            "Target.Timeout",
+        ),
+        "hang",
+    );
 
     let window = arrivals_between(rate, hang, t_u);
     let n504 = status(&r, 504);
@@ -197,10 +211,14 @@ fn broken_health_path_is_a_response_code_mismatch_while_traffic_still_works() {
     assert_transition(
         t[0],
         t_u,
-        "healthy -> unhealthy  Target.ResponseCodeMismatch",
+        (
+            TargetState::Healthy,
+            TargetState::Unhealthy,
+            "Target.ResponseCodeMismatch",
+        ),
         "a",
     );
-    assert!(t[0].1.contains("500"), "{t:?}");
+    assert!(t[0].1.detail.contains("500"), "{t:?}");
     assert_eq!(status(&r, 200), r.requests_total, "{:?}", r.by_status);
     assert_half(
         completed(&r, "a"),
@@ -242,7 +260,11 @@ fn matcher_range_accepts_a_204_health_answer() {
     assert_transition(
         t[0],
         t_u,
-        "healthy -> unhealthy  Target.ResponseCodeMismatch",
+        (
+            TargetState::Healthy,
+            TargetState::Unhealthy,
+            "Target.ResponseCodeMismatch",
+        ),
         "a",
     );
 }
@@ -279,9 +301,18 @@ fn blocked_security_group_targets_never_become_healthy_and_clients_get_504() {
     for s in ["web/a", "web/b"] {
         let t = transitions(&r, s);
         assert_eq!(t.len(), 1, "{s}: {t:?}");
-        assert_transition(t[0], t_u, "initial -> unhealthy  Target.Timeout", s);
+        assert_transition(
+            t[0],
+            t_u,
+            (
+                TargetState::Initial,
+                TargetState::Unhealthy,
+                "Target.Timeout",
+            ),
+            s,
+        );
     }
-    let open = activity(&r, "target-group", "web");
+    let open = fail_open(&r, "web");
     assert_eq!(open.len(), 1, "{open:?}");
     assert_time(open[0].0, t_u, "fail open");
 
@@ -395,14 +426,23 @@ fn az_outage_hits_only_that_zones_instances() {
     m["faults"] = json!([{ "type": "az_outage", "availability_zone": "us-east-1a", "at": at }]);
     let r = run_value(&m);
 
-    let f = activity(&r, "fault", "AZ us-east-1a");
+    let f = faults(&r, "AZ us-east-1a");
     assert_eq!(f.len(), 1, "{f:?}");
     assert_time(f[0].0, at, "outage");
     let t_u = next_check_after(at, phase, 10.0) + 10.0 + 5.0;
     for s in ["web/a1", "web/a2"] {
         let t = transitions(&r, s);
         assert_eq!(t.len(), 1, "{s}: {t:?}");
-        assert_transition(t[0], t_u, "healthy -> unhealthy  Target.Timeout", s);
+        assert_transition(
+            t[0],
+            t_u,
+            (
+                TargetState::Healthy,
+                TargetState::Unhealthy,
+                "Target.Timeout",
+            ),
+            s,
+        );
     }
     assert!(transitions(&r, "web/b1").is_empty(), "b1 is in another AZ");
 
@@ -422,14 +462,14 @@ fn az_outage_hits_only_that_zones_instances() {
 
 /// Crash start and end times of a random `crash` fault on `web-1`.
 fn crash_times(r: &RunResult) -> (Vec<f64>, Vec<f64>) {
-    let log = activity(r, "fault", "web-1");
+    let log = faults(r, "web-1");
     let starts = log
         .iter()
-        .filter(|(_, m)| m.starts_with("crash:"))
+        .filter(|(_, x)| matches!(x, Fault::Starts { fault: "crash", .. }))
         .map(|l| l.0);
     let ends = log
         .iter()
-        .filter(|(_, m)| m.starts_with("crash ends"))
+        .filter(|(_, x)| matches!(x, Fault::Ends { fault: "crash" }))
         .map(|l| l.0);
     (starts.collect(), ends.collect())
 }
@@ -536,9 +576,23 @@ fn hang_recovery_resets_held_requests_and_the_target_recovers_on_schedule() {
     let t_h = next_check_after(end, phase, 10.0) + 10.0 + CHECK_MS / 1000.0;
     let t = transitions(&r, "web/a");
     assert_eq!(t.len(), 2, "{t:?}");
-    assert_transition(t[0], t_u, "healthy -> unhealthy  Target.Timeout", "hang");
-    assert_transition(t[1], t_h, "unhealthy -> healthy", "restarted");
-    let open = activity(&r, "target-group", "web");
+    assert_transition(
+        t[0],
+        t_u,
+        (
+            TargetState::Healthy,
+            TargetState::Unhealthy,
+            "Target.Timeout",
+        ),
+        "hang",
+    );
+    assert_transition(
+        t[1],
+        t_h,
+        (TargetState::Unhealthy, TargetState::Healthy, ""),
+        "restarted",
+    );
+    let open = fail_open(&r, "web");
     assert_eq!(open.len(), 2, "{open:?}");
     assert_time(open[0].0, t_u, "fail open");
     assert_time(open[1].0, t_h, "fail open ends");
@@ -593,7 +647,16 @@ fn network_blocked_on_a_serving_target_loses_responses_and_connections() {
     let t_u = next_check_after(at, phase, 10.0) + 10.0 + 5.0;
     let t = transitions(&r, "web/a");
     assert_eq!(t.len(), 1, "{t:?}");
-    assert_transition(t[0], t_u, "healthy -> unhealthy  Target.Timeout", "blocked");
+    assert_transition(
+        t[0],
+        t_u,
+        (
+            TargetState::Healthy,
+            TargetState::Unhealthy,
+            "Target.Timeout",
+        ),
+        "blocked",
+    );
 
     let n504 = status(&r, 504);
     let refused = tce(&r);

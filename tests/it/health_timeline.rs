@@ -12,11 +12,13 @@
 //! fails at the check time and a passing check completes `CHECK_MS` later.
 
 use crate::common::{
-    CHECK_MS, Z_999, activity, arrivals_between, assert_time, assert_transition, checked_group,
-    client, completed, constant_ms, constant_rate, health_check, http_listener, instance, model,
-    next_check_after, poisson, run_value, status, transitions,
+    CHECK_MS, Z_999, arrivals_between, assert_time, assert_transition, checked_group, client,
+    completed, constant_ms, constant_rate, fail_open, health_check, http_listener, instance, model,
+    next_check_after, poisson, registrations, run_value, status, transitions,
 };
 use albsim::RunResult;
+use albsim::recorder::TargetState::{Healthy, Initial, Unhealthy};
+use albsim::recorder::{ActivityKind, FailOpen, Registration, TargetHealth, TargetState};
 use serde_json::{Value, json};
 
 /// Two (or more) `test.c4` targets with 4 workers each behind round robin; a `constant` client at
@@ -93,10 +95,19 @@ fn crash_then_recovery_follows_the_check_schedule_exactly() {
     assert_transition(
         t[0],
         t_unhealthy,
-        "healthy -> unhealthy  Target.FailedHealthChecks",
+        (
+            TargetState::Healthy,
+            TargetState::Unhealthy,
+            "Target.FailedHealthChecks",
+        ),
         "crash detected",
     );
-    assert_transition(t[1], t_healthy, "unhealthy -> healthy", "recovered");
+    assert_transition(
+        t[1],
+        t_healthy,
+        (TargetState::Unhealthy, TargetState::Healthy, ""),
+        "recovered",
+    );
     assert!(transitions(&r, "web/web-2").is_empty());
 
     // HealthyHostCount / UnHealthyHostCount (1 s periods): the transition at 150 s falls on a
@@ -140,11 +151,11 @@ fn detection_and_recovery_with_a_random_first_check_stay_within_the_documented_b
         assert_eq!(t.len(), 2, "seed {seed}: {t:?}");
         let (tu, th) = (t[0].0, t[1].0 - CHECK_MS / 1000.0);
         assert!(
-            t[0].1
-                .starts_with("healthy -> unhealthy  Target.FailedHealthChecks"),
+            (t[0].1.from, t[0].1.to, t[0].1.reason)
+                == (Healthy, Unhealthy, "Target.FailedHealthChecks"),
             "{t:?}"
         );
-        assert!(t[1].1.starts_with("unhealthy -> healthy"), "{t:?}");
+        assert!((t[1].1.from, t[1].1.to) == (Unhealthy, Healthy), "{t:?}");
         assert!(
             crash + (u - 1.0) * interval < tu && tu <= crash + u * interval,
             "seed {seed}: unhealthy at {tu}"
@@ -186,13 +197,24 @@ fn new_target_is_in_service_after_one_passing_check() {
     let r = run_value(&m);
 
     let t_healthy = reg + delay + CHECK_MS / 1000.0;
-    let reg_log = activity(&r, "registration", "web/web-1");
+    let reg_log = registrations(&r, "web/web-1");
     assert_eq!(reg_log.len(), 1, "{reg_log:?}");
     assert_time(reg_log[0].0, reg, "registration");
-    assert!(reg_log[0].1.contains("initial"), "{reg_log:?}");
+    assert_eq!(
+        *reg_log[0].1,
+        Registration::Registered {
+            health_checks: true
+        },
+        "registered initial"
+    );
     let t = transitions(&r, "web/web-1");
     assert_eq!(t.len(), 1, "{t:?}");
-    assert_transition(t[0], t_healthy, "initial -> healthy", "first pass");
+    assert_transition(
+        t[0],
+        t_healthy,
+        (TargetState::Initial, TargetState::Healthy, ""),
+        "first pass",
+    );
 
     let before = arrivals_between(rate, 0.0, t_healthy);
     let after = arrivals_between(rate, t_healthy, seconds);
@@ -227,7 +249,7 @@ fn new_target_gets_no_traffic_before_its_first_pass_then_half() {
         let r = run_value(&m);
         let t = transitions(&r, "web/web-2");
         assert_eq!(t.len(), 1, "seed {seed}: {t:?}");
-        assert!(t[0].1.starts_with("initial -> healthy"), "{t:?}");
+        assert!((t[0].1.from, t[0].1.to) == (Initial, Healthy), "{t:?}");
         let th = t[0].0;
         assert!(
             reg < th - CHECK_MS / 1000.0 && th - CHECK_MS / 1000.0 <= reg + 10.0,
@@ -270,14 +292,18 @@ fn all_targets_unhealthy_fail_open_and_keep_receiving_requests() {
         assert_transition(
             t[0],
             t_u,
-            "healthy -> unhealthy  Target.ResponseCodeMismatch",
+            (
+                TargetState::Healthy,
+                TargetState::Unhealthy,
+                "Target.ResponseCodeMismatch",
+            ),
             s,
         );
     }
-    let open = activity(&r, "target-group", "web");
+    let open = fail_open(&r, "web");
     assert_eq!(open.len(), 1, "{open:?}");
     assert_time(open[0].0, t_u, "fail open");
-    assert!(open[0].1.contains("failing open"), "{open:?}");
+    assert_eq!(open[0].1, FailOpen::Started, "{open:?}");
 
     assert_eq!(status(&r, 503), 0);
     assert_eq!(status(&r, 200), r.requests_total);
@@ -317,7 +343,11 @@ fn all_targets_crashed_give_502_not_503() {
         assert_transition(
             t[0],
             10.0,
-            "healthy -> unhealthy  Target.FailedHealthChecks",
+            (
+                TargetState::Healthy,
+                TargetState::Unhealthy,
+                "Target.FailedHealthChecks",
+            ),
             s,
         );
     }
@@ -371,7 +401,7 @@ fn minimum_healthy_targets_count_fails_open_above_zero_healthy() {
 
     let r = run(1);
     assert_eq!(status(&r, 200), n);
-    assert!(activity(&r, "target-group", "web").is_empty());
+    assert!(fail_open(&r, "web").is_empty());
     for id in ["a", "b"] {
         let k = completed(&r, id);
         assert!(
@@ -387,7 +417,7 @@ fn minimum_healthy_targets_count_fails_open_above_zero_healthy() {
     let r = run(2);
     assert_eq!(status(&r, 200), n);
     assert_eq!(status(&r, 503), 0);
-    let open = activity(&r, "target-group", "web");
+    let open = fail_open(&r, "web");
     assert_eq!(open.len(), 1, "{open:?}");
     assert_time(open[0].0, t_u, "fail open below 2 healthy");
     // Round robin over the same three targets before and after (the rotation may restart at the
@@ -438,7 +468,7 @@ fn health_checks_load_a_single_worker_instance() {
         m["metrics"] = json!({ "period": 60 });
         let r = run_value(&m);
         assert!(
-            r.activity.iter().all(|a| a.kind != "target-health"),
+            (r.activity.iter()).all(|a| !matches!(a.kind, ActivityKind::TargetHealth(_))),
             "checks pass"
         );
         assert_eq!(status(&r, 200), r.responses());
@@ -512,11 +542,13 @@ fn fail_open_end_is_not_attributed_to_a_healthy_target_when_none_is() {
     let healthy_at: Vec<f64> = r
         .activity
         .iter()
-        .filter(|a| a.kind == "target-health" && a.message.contains("-> healthy"))
+        .filter(|a| {
+            matches!(&a.kind, ActivityKind::TargetHealth(TargetHealth::Transition(x)) if x.to == Healthy)
+        })
         .map(|a| a.time_seconds)
         .collect();
-    for (t, msg) in activity(&r, "target-group", "web") {
-        if msg.contains("healthy again") {
+    for (t, msg) in fail_open(&r, "web") {
+        if msg == FailOpen::EndedHealthyAgain {
             assert!(
                 healthy_at.iter().any(|&h| (h - t).abs() < 1e-9),
                 "at {t} s: {msg:?}, but no target became healthy then (transitions at {healthy_at:?}); \

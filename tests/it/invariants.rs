@@ -99,9 +99,9 @@ pub fn check_result(r: &RunResult) -> Result<(), Contradiction> {
             w[0].time_seconds <= w[1].time_seconds,
             "activity out of time order: {} s ({}) before {} s ({})",
             w[0].time_seconds,
-            w[0].message,
+            w[0].kind,
             w[1].time_seconds,
-            w[1].message
+            w[1].kind
         );
     }
     for a in &r.auto_scaling_groups {

@@ -16,13 +16,16 @@
 //! the file's raw JSON.
 
 use crate::common::{
-    TIME_TOL, Z_999, activity, alarm_rows, asg_activity, asg_times_containing, assert_binomial,
-    assert_near, assert_poisson, capacity_at, capacity_rows, completed, first_alarm, group_index,
-    group_requests, instance_index, lognormal_moments, mean_cpu, model_file_json, run_model_file,
-    run_value, status, sum_rows, transitions, tt_alarms, utilisation_law,
+    TIME_TOL, Z_999, alarm_rows, asg_activity, asg_times, assert_binomial, assert_near,
+    assert_poisson, capacity_at, capacity_rows, completed, fail_open, faults, first_alarm,
+    group_index, group_requests, instance_index, lognormal_moments, mean_cpu, model_file_json,
+    run_model_file, run_value, slow_starts, status, sum_rows, transitions, tt_alarms,
+    utilisation_law,
 };
 use albsim::RunResult;
 use albsim::recorder::PeriodRow;
+use albsim::recorder::TargetState::{Draining, Healthy, Initial, Unhealthy, Unused};
+use albsim::recorder::{FailOpen, Fault, PolicyNote, ScalingActivity, TargetState, Transition};
 use serde_json::json;
 
 /// CloudWatch period of every shipped model (none sets `metrics.period`; the default is 60 s).
@@ -64,16 +67,20 @@ fn next_boundary(t: f64) -> f64 {
     (t / PERIOD).ceil() * PERIOD
 }
 
-/// The one transition of `subject` whose message starts with `prefix`, as (time, message).
-fn transition<'a>(r: &'a RunResult, subject: &str, prefix: &str) -> (f64, &'a str) {
-    let found: Vec<(f64, &str)> = transitions(r, subject)
+/// The one transition of `subject` from `from` to `to`, as (time, transition).
+fn transition<'a>(
+    r: &'a RunResult,
+    subject: &str,
+    (from, to): (TargetState, TargetState),
+) -> (f64, &'a Transition) {
+    let found: Vec<(f64, &Transition)> = transitions(r, subject)
         .into_iter()
-        .filter(|(_, m)| m.starts_with(prefix))
+        .filter(|(_, x)| (x.from, x.to) == (from, to))
         .collect();
     assert_eq!(
         found.len(),
         1,
-        "{subject}: expected one {prefix:?} transition, got {:?}",
+        "{subject}: expected one {from} -> {to} transition, got {:?}",
         transitions(r, subject)
     );
     found[0]
@@ -105,7 +112,7 @@ fn healthy_throughout(r: &RunResult, subject: &str, from: f64, to: f64) -> bool 
         tr.iter()
             .rev()
             .find(|(at, _)| *at <= t)
-            .is_none_or(|(_, m)| m.contains("-> healthy"))
+            .is_none_or(|(_, x)| x.to == Healthy)
     };
     state_at(from) && !tr.iter().any(|(at, _)| *at > from && *at <= to)
 }
@@ -470,20 +477,19 @@ fn instance_failure_502s_until_unhealthy_then_web2_carries_the_load() {
     let es = 20.0; // exponential service, mean 20 ms: E[S²] = 2·20²
     let es2 = 2.0 * es * es;
 
-    let faults = activity(&r, "fault", "web-1");
+    let faults = faults(&r, "web-1");
     assert_eq!(faults.len(), 2, "{faults:?}");
-    assert!(faults[0].0 == crash && faults[0].1.starts_with("crash"));
+    assert!(faults[0].0 == crash && matches!(faults[0].1, Fault::Starts { fault: "crash", .. }));
     assert!(faults[1].0 == back);
 
     // Unhealthy: the first refused check is within one interval after the crash, the U-th one
     // (U−1) intervals later; a refused connection fails the check at once.
     assert_eq!(transitions(&r, "web/web-1").len(), 2);
     assert!(transitions(&r, "web/web-2").is_empty());
-    let (t_down, msg) = transition(&r, "web/web-1", "healthy -> unhealthy");
+    let (t_down, msg) = transition(&r, "web/web-1", (Healthy, Unhealthy));
     assert!(
-        msg.starts_with("healthy -> unhealthy  Target.FailedHealthChecks")
-            && msg.contains("refused"),
-        "{msg}"
+        msg.reason == "Target.FailedHealthChecks" && msg.detail.contains("refused"),
+        "{msg:?}"
     );
     assert_between(
         t_down,
@@ -493,7 +499,7 @@ fn instance_failure_502s_until_unhealthy_then_web2_carries_the_load() {
     );
     // Healthy again after H consecutive passes: the first after the restart is within one
     // interval, the H-th (H−1) intervals later; same schedule as the failing checks.
-    let (t_up, _) = transition(&r, "web/web-1", "unhealthy -> healthy");
+    let (t_up, _) = transition(&r, "web/web-1", (Unhealthy, Healthy));
     assert_between(
         t_up,
         back + (healthy_n - 1.0) * interval,
@@ -632,11 +638,8 @@ fn security_group_unhealthy_fails_open_with_504_until_fixed() {
         );
         // Registered at 0; the first check is within one interval (assumption: random), each
         // times out `timeout` later; the U-th failure makes it unhealthy.
-        let (down, msg) = transition(&r, &subject, "initial -> unhealthy");
-        assert!(
-            msg.starts_with("initial -> unhealthy  Target.Timeout"),
-            "{subject}: {msg}"
-        );
+        let (down, msg) = transition(&r, &subject, (Initial, Unhealthy));
+        assert!(msg.reason == "Target.Timeout", "{subject}: {msg:?}");
         assert_between(
             down,
             (unhealthy_n - 1.0) * interval + timeout,
@@ -645,7 +648,7 @@ fn security_group_unhealthy_fails_open_with_504_until_fixed() {
         );
         // After the fix, H consecutive passes: the first within one interval, on the schedule of
         // the failed checks (each sent `timeout` before it failed).
-        let (up, _) = transition(&r, &subject, "unhealthy -> healthy");
+        let (up, _) = transition(&r, &subject, (Unhealthy, Healthy));
         assert_between(
             up,
             fix + (healthy_n - 1.0) * interval,
@@ -660,14 +663,10 @@ fn security_group_unhealthy_fails_open_with_504_until_fixed() {
     let first_up = ups.iter().copied().fold(f64::INFINITY, f64::min);
     // Fail open from the first unhealthy target (the other is initial or unhealthy: none is
     // healthy) until the first is healthy again.
-    let group_log = activity(&r, "target-group", "api");
+    let group_log = fail_open(&r, "api");
     assert_eq!(group_log.len(), 2, "{group_log:?}");
     assert_eq!(group_log[0].0, first_down);
-    assert!(
-        group_log[0].1.contains("failing open"),
-        "{}",
-        group_log[0].1
-    );
+    assert_eq!(group_log[0].1, FailOpen::Started, "{group_log:?}");
     assert_eq!(group_log[1].0, first_up);
 
     assert!(
@@ -761,7 +760,7 @@ fn slow_start_protects_the_cold_target() {
 
     for group in ["calm", "slammed"] {
         let subject = format!("{group}/{group}-new");
-        let (t, _) = transition(&r, &subject, "initial -> healthy");
+        let (t, _) = transition(&r, &subject, (Initial, Healthy));
         // One passing check makes a new target healthy (§1.2); the check takes 1 ms × 5 (slow).
         assert_between(
             t,
@@ -769,10 +768,7 @@ fn slow_start_protects_the_cold_target() {
             registered + first_check + PASS_SLACK,
             &format!("{subject} healthy"),
         );
-        let slow_start: Vec<_> = transitions(&r, &subject)
-            .into_iter()
-            .filter(|(_, m)| m.starts_with("slow start"))
-            .collect();
+        let slow_start = slow_starts(&r, &subject);
         // calm-2 and calm-1 are healthy and not in slow start, so calm-new enters it (§2.2).
         if group == "calm" {
             assert_eq!(slow_start.len(), 1, "{slow_start:?}");
@@ -903,15 +899,15 @@ fn sticky_sessions_stay_rerouted_after_recovery() {
     );
 
     // Detection: refused checks, unhealthy within (crash + (U−1)I, crash + UI].
-    let (down, msg) = transition(&r, "shop/shop-2", "healthy -> unhealthy");
-    assert!(msg.contains("Target.FailedHealthChecks"), "{msg}");
+    let (down, msg) = transition(&r, "shop/shop-2", (Healthy, Unhealthy));
+    assert!(msg.reason == "Target.FailedHealthChecks", "{msg:?}");
     assert_between(
         down,
         crash + (unhealthy_n - 1.0) * interval,
         crash + unhealthy_n * interval + 1e-3,
         "shop-2 unhealthy",
     );
-    let (up, _) = transition(&r, "shop/shop-2", "unhealthy -> healthy");
+    let (up, _) = transition(&r, "shop/shop-2", (Unhealthy, Healthy));
     assert_between(
         up,
         back + (healthy_n - 1.0) * interval,
@@ -1027,8 +1023,8 @@ fn websocket_idle_timeout_closes_quiet_connections_only() {
     // ws-1 drains from 20 m and is unused when the delay ends, closing what is still open on it.
     let ws1 = transitions(&r, "ws/ws-1");
     assert_eq!(ws1.len(), 2, "{ws1:?}");
-    assert!(ws1[0].0 == deregister && ws1[0].1.starts_with("healthy -> draining"));
-    assert!(ws1[1].0 == deregister + delay && ws1[1].1.starts_with("draining -> unused"));
+    assert!(ws1[0].0 == deregister && (ws1[0].1.from, ws1[0].1.to) == (Healthy, Draining));
+    assert!(ws1[1].0 == deregister + delay && (ws1[1].1.from, ws1[1].1.to) == (Draining, Unused));
     assert!(ws.closed_by_deregistration > 0);
 
     // Quiet clients: each runs cycles of (upgrade ≈ 7 ms: TLS handshake 2 ms + 5 ms service),
@@ -1131,7 +1127,13 @@ fn desired_changes(r: &RunResult, group: &str) -> Vec<(f64, u32, u32)> {
     const KEY: &str = "changing the desired capacity from ";
     asg_activity(r, group)
         .into_iter()
-        .filter_map(|(t, m)| {
+        .filter_map(|(t, a)| {
+            // The number of instances is in AWS's free-text `Cause`.
+            let (ScalingActivity::Launching { cause: m, .. }
+            | ScalingActivity::Terminating { cause: m, .. }) = a
+            else {
+                return None;
+            };
             let rest = &m[m.find(KEY)? + KEY.len()..];
             let rest = rest.trim_end_matches('.');
             let (from, to) = rest.split_once(" to ")?;
@@ -1184,7 +1186,16 @@ fn target_tracking_cpu_scales_to_max_and_back() {
         .find(|&(_, d)| d == 4)
         .map(|(t, _)| t)
         .expect("desired reaches MaxSize 4");
-    let notes = asg_times_containing(&r, "web-asg", "at MaxSize 4");
+    let notes = asg_times(&r, "web-asg", |a| {
+        matches!(
+            a,
+            ScalingActivity::Policy {
+                note: PolicyNote::WantsAboveMaxSize { max: 4, .. }
+                    | PolicyNote::AtMaxSize { max: 4 },
+                ..
+            }
+        )
+    });
     assert!(
         notes.iter().any(|&t| t >= at_four - PERIOD),
         "no \"at MaxSize 4\" note after reaching 4 at {at_four} s: {:?}",
@@ -1296,7 +1307,11 @@ fn scheduled_scaling_raises_min_before_the_peak() {
     }
     // morning-peak at 45:00 sets MinSize and desired to 6; the load (80 req/s, ≈ 9 % on 6) gives
     // no reason to scale out before the surge at 1:00:00.
-    let morning = asg_times_containing(&r, "web-asg", "morning-peak");
+    let morning = asg_times(
+        &r,
+        "web-asg",
+        |a| matches!(a, ScalingActivity::ScheduledAction { action, .. } if action == "morning-peak"),
+    );
     assert!(
         morning.iter().any(|&t| (t - 2700.0).abs() < TIME_TOL),
         "{morning:?}"
@@ -1323,7 +1338,11 @@ fn scheduled_scaling_raises_min_before_the_peak() {
     );
     // after-peak at 2:30:00 lowers MinSize to 2, and the low alarm (80 req/s) brings the group
     // back down: ceil(N × ≈ 9 %·6/N / 50) = 2, and only after 2:30:00.
-    let after = asg_times_containing(&r, "web-asg", "after-peak");
+    let after = asg_times(
+        &r,
+        "web-asg",
+        |a| matches!(a, ScalingActivity::ScheduledAction { action, .. } if action == "after-peak"),
+    );
     assert!(
         after.iter().any(|&t| (t - 9000.0).abs() < TIME_TOL),
         "{after:?}"

@@ -4,6 +4,7 @@
 use crate::common::{
     client, group, http_listener, instance, model, model_file_json, poisson, run_value,
 };
+use albsim::recorder::{ActivityKind, TargetHealth, TargetState};
 use albsim::report::timeline::{time_unit, timeline, to_svg};
 use serde_json::json;
 
@@ -67,7 +68,9 @@ fn terminations_are_not_marked_twice() {
     let drains = r
         .activity
         .iter()
-        .filter(|a| a.kind == "target-health" && a.message.contains("-> draining  "))
+        .filter(|a| {
+            matches!(&a.kind, ActivityKind::TargetHealth(TargetHealth::Transition(x)) if x.to == TargetState::Draining)
+        })
         .count();
     assert!(terminations > 0 && drains > 0, "the model scales in");
     assert!(

@@ -5,6 +5,7 @@
 use crate::common::{
     client, constant_ms, exponential_ms, group, http_listener, instance, model, poisson,
 };
+use albsim::recorder::ActivityKind;
 use serde_json::{Value, json};
 
 fn base(service: Value) -> Value {
@@ -83,7 +84,7 @@ fn a_fault_after_the_end_never_fires() {
     m["faults"] = json!([{ "type": "crash", "instance": "i-1", "at": "300d" }]);
     let r = run(&m);
     assert!(
-        r.activity.iter().all(|a| a.kind != "fault"),
+        (r.activity.iter()).all(|a| !matches!(a.kind, ActivityKind::Fault(_))),
         "{:?}",
         r.activity
     );

@@ -23,6 +23,9 @@ use crate::model::event::Event;
 use crate::model::health::HealthState;
 use crate::model::ids::{InstanceId, TargetGroupId};
 use crate::model::instance::InstanceSpec;
+use crate::recorder::{
+    ActivityKind, AlarmChange, PolicyNote, ScalingActivity, SizeLimit, TwoDecimals,
+};
 use std::collections::VecDeque;
 
 /// AWS lifecycle state of a group's instance.
@@ -97,7 +100,7 @@ struct PolicyRun {
     /// Simple scaling: instances of its last activity still launching or terminating.
     in_progress: Vec<InstanceId>,
     /// Last "why not" note, so the history says it once, not every minute.
-    last_note: String,
+    last_note: Option<PolicyNote>,
 }
 
 /// Run state of a group.
@@ -201,17 +204,20 @@ impl World<'_> {
                 }
             }
             let name = spec.name.clone();
-            let msg = format!(
-                "group starts with {} InService instance(s) (MinSize {}, MaxSize {}, DesiredCapacity {})",
-                spec.desired, spec.min, spec.max, spec.desired
-            );
-            self.rec.activity(self.now, "autoscaling", name, msg);
+            let starts = ScalingActivity::GroupStarts {
+                desired: spec.desired,
+                min: spec.min,
+                max: spec.max,
+            };
+            self.rec
+                .activity(self.now, name, ActivityKind::Scaling(starts));
         }
     }
 
-    fn group_log(&mut self, a: u32, message: String) {
+    fn group_log(&mut self, a: u32, activity: ScalingActivity) {
         let name = self.sc.auto_scaling_groups[a as usize].name.clone();
-        self.rec.activity(self.now, "autoscaling", name, message);
+        self.rec
+            .activity(self.now, name, ActivityKind::Scaling(activity));
     }
 
     /// Launches one instance in the Availability Zone with the fewest instances; returns its member
@@ -269,10 +275,13 @@ impl World<'_> {
                 .schedule(self.now + boot, Event::AsgLaunched { asg: a, member: m });
             let id = self.fleet[instance].spec.id.clone();
             let az = self.fleet[instance].spec.availability_zone.clone();
-            self.group_log(
-                a,
-                format!("Launching a new EC2 instance: {id} ({az}). Cause: {cause}"),
-            );
+            let cause = cause.to_string();
+            let launching = ScalingActivity::Launching {
+                instance: id,
+                zone: az,
+                cause,
+            };
+            self.group_log(a, launching);
         }
         launched
     }
@@ -321,7 +330,7 @@ impl World<'_> {
         run.members[m as usize].initial = initial;
         if !initial {
             let id = self.member_id(a, m);
-            self.group_log(a, format!("{id}: InService (registered with its target groups; it gets traffic after its first passing health check)"));
+            self.group_log(a, ScalingActivity::InService { instance: id });
         }
         self.activity_finished(a, instance);
     }
@@ -342,11 +351,10 @@ impl World<'_> {
             if before > 0 && run.in_progress.is_empty() {
                 if let PolicyKind::Simple { cooldown, .. } = spec.policies[p].kind {
                     run.cooldown_until = now + cooldown;
-                    notes.push(format!(
-                        "policy {}: scaling activity complete; cooldown of {} s starts (DefaultCooldown/Cooldown)",
-                        spec.policies[p].name,
-                        cooldown.as_secs_f64()
-                    ));
+                    notes.push(ScalingActivity::CooldownStarts {
+                        policy: spec.policies[p].name.clone(),
+                        seconds: cooldown.as_secs_f64(),
+                    });
                 }
             }
         }
@@ -362,7 +370,14 @@ impl World<'_> {
         let was = self.scaling.groups[a as usize].members[m as usize].state;
         self.scaling.groups[a as usize].members[m as usize].state = Lifecycle::Terminating;
         let id = self.member_id(a, m);
-        self.group_log(a, format!("Terminating EC2 instance: {id}. Cause: {cause}"));
+        let cause = cause.to_string();
+        self.group_log(
+            a,
+            ScalingActivity::Terminating {
+                instance: id,
+                cause,
+            },
+        );
         let mut longest = SimDuration::ZERO;
         for &g in &spec.groups {
             let gm = self.lb.groups[g.index()].members.iter().position(|x| {
@@ -439,13 +454,14 @@ impl World<'_> {
         };
         self.scaling.groups[a as usize].members[m as usize].state = to;
         let id = self.member_id(a, m);
-        let msg = format!(
-            "{id}: {} -> {} (lifecycle hook {name}, {} s)",
-            from.as_str(),
-            to.as_str(),
-            wait.as_secs_f64()
-        );
-        self.group_log(a, msg);
+        let hold = ScalingActivity::LifecycleHook {
+            instance: id,
+            from: from.as_str(),
+            to: to.as_str(),
+            hook: name,
+            seconds: wait.as_secs_f64(),
+        };
+        self.group_log(a, hold);
         self.queue
             .schedule(self.now + wait, Event::AsgHookDone { asg: a, member: m });
         true
@@ -469,7 +485,11 @@ impl World<'_> {
         inst.freeze(self.now, vcpus);
         let id = self.member_id(a, m);
         let billed = self.now.since(born).as_secs_f64().max(60.0);
-        self.group_log(a, format!("{id}: Terminated (billed {billed:.0} s)"));
+        let terminated = ScalingActivity::Terminated {
+            instance: id,
+            billed_seconds: billed,
+        };
+        self.group_log(a, terminated);
         self.activity_finished(a, instance);
     }
 
@@ -490,11 +510,7 @@ impl World<'_> {
                 match self.choose_victim(a) {
                     Some(m) => self.begin_terminate(a, m, cause),
                     None => {
-                        self.group_log(
-                            a,
-                            "cannot scale in: every instance is protected from scale-in"
-                                .to_string(),
-                        );
+                        self.group_log(a, ScalingActivity::AllProtected);
                         break;
                     }
                 }
@@ -599,13 +615,12 @@ impl World<'_> {
         }
         let desired = action.desired.unwrap_or(run.desired);
         let (min, max) = (run.min, run.max);
-        self.group_log(
-            a,
-            format!(
-                "scheduled action {}: MinSize {min}, MaxSize {max}",
-                action.name
-            ),
-        );
+        let limits = ScalingActivity::ScheduledAction {
+            action: action.name.clone(),
+            min,
+            max,
+        };
+        self.group_log(a, limits);
         let cause = format!(
             "At {} scheduled action {} was executed,",
             self.now, action.name
@@ -658,7 +673,7 @@ impl World<'_> {
         for (m, why) in unhealthy {
             self.scaling.groups[a as usize].replacements += 1;
             let id = self.member_id(a, m);
-            self.group_log(a, format!("{id} marked Unhealthy: {why}"));
+            self.group_log(a, ScalingActivity::MarkedUnhealthy { instance: id, why });
             let cause = format!(
                 "At {} an instance was taken out of service in response to {why}.",
                 self.now
@@ -703,19 +718,21 @@ impl World<'_> {
             let before = run.state;
             run.state = e.state;
             if e.state != before {
-                let msg = format!(
-                    "alarm {}: {} -> {} ({} of the last {} datapoints {} {}; need {})",
-                    spec.name,
-                    before.as_str(),
-                    e.state.as_str(),
-                    e.breaching,
-                    spec.rule.evaluation_periods,
-                    spec.rule.comparison.symbol(),
-                    spec.rule.threshold,
-                    spec.rule.datapoints_to_alarm
+                let change = AlarmChange {
+                    alarm: spec.name.clone(),
+                    from: before.as_str(),
+                    to: e.state.as_str(),
+                    breaching: e.breaching,
+                    evaluation_periods: spec.rule.evaluation_periods,
+                    comparison: spec.rule.comparison.symbol(),
+                    threshold: spec.rule.threshold,
+                    needed: spec.rule.datapoints_to_alarm,
+                };
+                self.rec.activity(
+                    self.now,
+                    spec.metric_name.clone(),
+                    ActivityKind::Alarm(change),
                 );
-                self.rec
-                    .activity(self.now, "alarm", spec.metric_name.clone(), msg);
             }
         }
         self.record_scaling_row();
@@ -867,13 +884,17 @@ impl World<'_> {
         out
     }
 
-    fn note(&mut self, a: u32, p: usize, note: String) {
-        if self.scaling.groups[a as usize].policies[p].last_note != note {
-            self.scaling.groups[a as usize].policies[p].last_note = note.clone();
+    fn note(&mut self, a: u32, p: usize, note: PolicyNote) {
+        if self.scaling.groups[a as usize].policies[p]
+            .last_note
+            .as_ref()
+            != Some(&note)
+        {
+            self.scaling.groups[a as usize].policies[p].last_note = Some(note.clone());
             let name = self.sc.auto_scaling_groups[a as usize].policies[p]
                 .name
                 .clone();
-            self.group_log(a, format!("policy {name}: {note}"));
+            self.group_log(a, ScalingActivity::Policy { policy: name, note });
         }
     }
 
@@ -904,11 +925,7 @@ impl World<'_> {
             } => {
                 let high = alarm == *high_alarm;
                 if ready == 0 {
-                    self.note(
-                        a,
-                        p,
-                        "no warmed-up InService instance to measure: waiting".to_string(),
-                    );
+                    self.note(a, p, PolicyNote::NoWarmedUpInstance);
                     return;
                 }
                 // The datapoint describes the `basis` instances it was measured on; with 5-minute
@@ -918,43 +935,28 @@ impl World<'_> {
                 if high {
                     if i64::from(wanted) > i64::from(desired) {
                         if desired >= max {
-                            self.note(
-                                a,
-                                p,
-                                format!(
-                                    "wants {wanted} instances but the group is at MaxSize {max}"
-                                ),
-                            );
+                            self.note(a, p, PolicyNote::WantsAboveMaxSize { wanted, max });
                         } else if self.set_desired(a, i64::from(wanted), cause) {
-                            self.scaling.groups[a as usize].policies[p]
-                                .last_note
-                                .clear();
+                            self.scaling.groups[a as usize].policies[p].last_note = None;
                         }
                     }
                 } else if let Some(other) = self.tt_policy_against_scale_in(a, p) {
-                    self.note(a, p, format!("scale-in waits: policy {other} does not agree (every target tracking policy must be ready to scale in)"));
+                    self.note(a, p, PolicyNote::OtherPolicyDisagrees { policy: other });
                 } else if *disable_scale_in {
-                    self.note(a, p, "scale-in disabled (DisableScaleIn)".to_string());
+                    self.note(a, p, PolicyNote::ScaleInDisabled);
                 } else if warming + pending > 0 {
                     self.note(
                         a,
                         p,
-                        format!(
-                            "scale-in blocked: {} instance(s) still launching or warming up",
-                            warming + pending
-                        ),
+                        PolicyNote::ScaleInBlockedByWarmup {
+                            instances: warming + pending,
+                        },
                     );
                 } else if wanted < desired {
                     if desired <= min {
-                        self.note(
-                            a,
-                            p,
-                            format!("would scale in but the group is at MinSize {min}"),
-                        );
+                        self.note(a, p, PolicyNote::WouldScaleInBelowMinSize { min });
                     } else if self.set_desired(a, i64::from(wanted), cause) {
-                        self.scaling.groups[a as usize].policies[p]
-                            .last_note
-                            .clear();
+                        self.scaling.groups[a as usize].policies[p].last_note = None;
                     }
                 }
             }
@@ -968,20 +970,15 @@ impl World<'_> {
                     self.note(
                         a,
                         p,
-                        format!(
-                            "waiting: its scaling activity is still in progress ({} instance(s))",
-                            run.in_progress.len()
-                        ),
+                        PolicyNote::ActivityInProgress {
+                            instances: run.in_progress.len(),
+                        },
                     );
                     return;
                 }
                 if self.now < run.cooldown_until {
                     let until = run.cooldown_until;
-                    self.note(
-                        a,
-                        p,
-                        format!("not acting: cooldown in progress until {until}"),
-                    );
+                    self.note(a, p, PolicyNote::CooldownUntil { until });
                     return;
                 }
                 let wanted = adjustment_type.apply(desired, *adjustment, 0);
@@ -1001,21 +998,21 @@ impl World<'_> {
                         .collect();
                     let pr = &mut self.scaling.groups[a as usize].policies[p];
                     pr.in_progress = changed;
-                    pr.last_note.clear();
+                    pr.last_note = None;
                 } else if (wanted > i64::from(desired) && desired >= max)
                     || (wanted < i64::from(desired) && desired <= min)
                 {
                     self.note(
                         a,
                         p,
-                        format!(
-                            "not acting: the group is at its {} ({desired})",
-                            if wanted > i64::from(desired) {
-                                "MaxSize"
+                        PolicyNote::AtLimit {
+                            limit: if wanted > i64::from(desired) {
+                                SizeLimit::MaxSize
                             } else {
-                                "MinSize"
-                            }
-                        ),
+                                SizeLimit::MinSize
+                            },
+                            desired,
+                        },
                     );
                 }
             }
@@ -1029,10 +1026,10 @@ impl World<'_> {
                     self.note(
                         a,
                         p,
-                        format!(
-                            "no step covers {value:.2} (threshold {})",
-                            alarm_spec.rule.threshold
-                        ),
+                        PolicyNote::NoStepCovers {
+                            value: TwoDecimals(value),
+                            threshold: alarm_spec.rule.threshold,
+                        },
                     );
                     return;
                 };
@@ -1045,7 +1042,7 @@ impl World<'_> {
                         .apply(base, step.adjustment, *min_magnitude)
                         .max(i64::from(desired));
                     if wanted > i64::from(desired) && desired >= max {
-                        self.note(a, p, format!("not acting: the group is at MaxSize {max}"));
+                        self.note(a, p, PolicyNote::AtMaxSize { max });
                     } else {
                         self.set_desired(a, wanted, cause);
                     }
@@ -1053,10 +1050,9 @@ impl World<'_> {
                     self.note(
                         a,
                         p,
-                        format!(
-                            "scale-in waits: {} instance(s) still launching or warming up",
-                            warming + pending
-                        ),
+                        PolicyNote::StepScaleInWaits {
+                            instances: warming + pending,
+                        },
                     );
                 } else {
                     let wanted = adjustment_type.apply(desired, step.adjustment, *min_magnitude);
@@ -1112,25 +1108,26 @@ impl World<'_> {
                     .count();
                 let desired = self.scaling.groups[a].desired;
                 if streak > 0 && desired > self.scaling.groups[a].min {
-                    let note = format!(
-                        "scale-in waits for the low alarm: {streak} consecutive datapoint(s) {} {} so far, {} needed (one every {} s)",
-                        alarm.rule.comparison.symbol(),
-                        alarm.rule.threshold,
-                        alarm.rule.datapoints_to_alarm,
-                        alarm.period_multiple as u64 * self.sc.period.0 / 1_000_000_000
-                    );
+                    let note = PolicyNote::WaitingForLowAlarm {
+                        streak,
+                        comparison: alarm.rule.comparison.symbol(),
+                        threshold: alarm.rule.threshold,
+                        needed: alarm.rule.datapoints_to_alarm,
+                        every_seconds: alarm.period_multiple as u64 * self.sc.period.0
+                            / 1_000_000_000,
+                    };
                     // Once when counting starts (the count itself changes every minute).
-                    if !self.scaling.groups[a].policies[p]
-                        .last_note
-                        .starts_with("scale-in waits for the low alarm")
-                    {
+                    if !matches!(
+                        self.scaling.groups[a].policies[p].last_note,
+                        Some(PolicyNote::WaitingForLowAlarm { .. })
+                    ) {
                         self.note(a as u32, p, note);
                     }
-                } else if self.scaling.groups[a].policies[p]
-                    .last_note
-                    .starts_with("scale-in waits for the low alarm")
-                {
-                    self.scaling.groups[a].policies[p].last_note.clear();
+                } else if matches!(
+                    self.scaling.groups[a].policies[p].last_note,
+                    Some(PolicyNote::WaitingForLowAlarm { .. })
+                ) {
+                    self.scaling.groups[a].policies[p].last_note = None;
                 }
             }
         }

@@ -8,7 +8,7 @@ use crate::model::fault::{FaultKind, FaultTarget, FaultTiming};
 use crate::model::health::CheckFailure;
 use crate::model::ids::{CheckerId, FaultId, InstanceId, OperationId};
 use crate::model::resolved::Scenario;
-use crate::recorder::{Origin, WsClose};
+use crate::recorder::{ActivityKind, Fault, Origin, WsClose};
 
 /// Faults during a run: each fault's random stream and the instances its current occurrence hit.
 #[derive(Debug)]
@@ -78,33 +78,37 @@ impl World<'_> {
             FaultTiming::Once { duration, .. } => duration,
             FaultTiming::Random { mttr, .. } => mttr.map(|m| self.exponential(fault.index(), m)),
         };
-        let until = match recovery {
-            Some(d) => format!("for {:.0} s", d.as_secs_f64()),
-            None => "until the end of the run".to_string(),
+        let (fault_name, effect) = match spec.kind {
+            FaultKind::Crash => (
+                "crash",
+                "in-flight requests are reset, new connections refused".to_string(),
+            ),
+            FaultKind::Hang => ("hang", "connections accepted, nothing answered".to_string()),
+            FaultKind::Slow(f) => ("slow", format!("service times x{f}")),
+            FaultKind::HealthPathBroken(code) => (
+                "health path broken",
+                format!("answers {code}, traffic still served"),
+            ),
+            FaultKind::NetworkBlocked => (
+                "network blocked",
+                "the ALB cannot reach the target".to_string(),
+            ),
+            FaultKind::AzOutage => (
+                "AZ outage",
+                "instances hang and are unreachable".to_string(),
+            ),
+            FaultKind::InstanceStop => (
+                "instance stopped",
+                "down and unreachable; its EC2 status check fails".to_string(),
+            ),
         };
-        let what = match spec.kind {
-            FaultKind::Crash => {
-                "crash: in-flight requests are reset, new connections refused".to_string()
-            }
-            FaultKind::Hang => "hang: connections accepted, nothing answered".to_string(),
-            FaultKind::Slow(f) => format!("slow: service times x{f}"),
-            FaultKind::HealthPathBroken(code) => {
-                format!("health path broken: answers {code}, traffic still served")
-            }
-            FaultKind::NetworkBlocked => {
-                "network blocked: the ALB cannot reach the target".to_string()
-            }
-            FaultKind::AzOutage => "AZ outage: instances hang and are unreachable".to_string(),
-            FaultKind::InstanceStop => {
-                "instance stopped: down and unreachable; its EC2 status check fails".to_string()
-            }
+        let starts = Fault::Starts {
+            fault: fault_name,
+            effect,
+            recovery_seconds: recovery.map(|d| d.as_secs_f64()),
         };
-        self.rec.activity(
-            self.now,
-            "fault",
-            spec.subject.clone(),
-            format!("{what} ({until})"),
-        );
+        self.rec
+            .activity(self.now, spec.subject.clone(), ActivityKind::Fault(starts));
         let now = self.now;
         let hits: Vec<InstanceId> = (self.fleet.iter())
             .filter(|(_, x)| x.running_at(now))
@@ -115,12 +119,8 @@ impl World<'_> {
             .map(|(i, _)| i)
             .collect();
         if hits.is_empty() {
-            self.rec.activity(
-                self.now,
-                "fault",
-                spec.subject.clone(),
-                "no running instance to hit: the fault does nothing".to_string(),
-            );
+            let kind = ActivityKind::Fault(Fault::HitsNothing);
+            self.rec.activity(self.now, spec.subject.clone(), kind);
         }
         for &i in &hits {
             self.fault_begins(i, spec.kind);
@@ -134,12 +134,11 @@ impl World<'_> {
 
     pub(super) fn on_fault_ends(&mut self, fault: FaultId) {
         let spec = &self.sc.faults[fault.index()];
-        self.rec.activity(
-            self.now,
-            "fault",
-            spec.subject.clone(),
-            format!("{} ends: recovered", spec.kind.as_str()),
-        );
+        let ends = Fault::Ends {
+            fault: spec.kind.as_str(),
+        };
+        self.rec
+            .activity(self.now, spec.subject.clone(), ActivityKind::Fault(ends));
         let hits = std::mem::take(&mut self.faults.hits[fault.index()]);
         for &i in &hits {
             self.fault_ends(i, spec.kind);

@@ -15,7 +15,7 @@ use crate::model::health::{CheckFailure, HealthState, Transition};
 use crate::model::ids::{CheckerId, InstanceId, OperationId, TargetGroupId};
 use crate::model::instance::Job;
 use crate::model::resolved::Scenario;
-use crate::recorder::WsClose;
+use crate::recorder::{ActivityKind, FailOpen, Registration, TargetHealth, WsClose};
 
 /// Health checking during a run: one checker per (target group, member, load balancer node) and
 /// the checks in flight at instances.
@@ -228,49 +228,37 @@ impl World<'_> {
         let spec = &self.sc.target_groups[g.index()];
         let instance = self.lb.groups[g.index()].members[m as usize].instance;
         let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
-        let reason = if t.reason.is_empty() {
-            String::new()
-        } else {
-            format!("{}: ", t.reason)
-        };
         let was_open = self.lb.groups[g.index()].failing_open;
         self.lb.groups[g.index()].refresh(spec);
         let slow = self.lb.groups[g.index()].slow_start_after_transition(m, self.now, spec);
-        self.rec.activity(
-            self.now,
-            "target-health",
-            subject,
-            format!(
-                "{} -> {}  {reason}{}",
-                t.from.as_str(),
-                t.to.as_str(),
-                t.detail
-            ),
-        );
+        let transition = crate::recorder::Transition {
+            from: t.from.into(),
+            to: t.to.into(),
+            reason: t.reason,
+            detail: t.detail,
+        };
+        let kind = ActivityKind::TargetHealth(TargetHealth::Transition(transition));
+        self.rec.activity(self.now, subject, kind);
         if slow {
-            let message = format!(
-                "slow start: its share of requests ramps up linearly over {} s (slow_start.duration_seconds)",
-                spec.slow_start.as_secs_f64()
-            );
+            let seconds = spec.slow_start.as_secs_f64();
             let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
-            self.rec
-                .activity(self.now, "target-health", subject, message);
+            let kind = ActivityKind::TargetHealth(TargetHealth::SlowStart { seconds });
+            self.rec.activity(self.now, subject, kind);
         }
         let open = self.lb.groups[g.index()].failing_open;
         if open != was_open {
-            let message = if open {
-                "no healthy target left: failing open, routing to all unhealthy targets".to_string()
+            let change = if open {
+                FailOpen::Started
             } else {
                 let (healthy, _) = self.lb.groups[g.index()].host_counts();
                 if healthy >= spec.minimum_healthy_targets {
-                    "enough targets are healthy again: routing only to healthy targets".to_string()
+                    FailOpen::EndedHealthyAgain
                 } else {
-                    "no unhealthy target left to fail open to: the group stops failing open"
-                        .to_string()
+                    FailOpen::EndedNoTargetLeft
                 }
             };
-            self.rec
-                .activity(self.now, "target-group", spec.name.clone(), message);
+            let kind = ActivityKind::TargetGroup(change);
+            self.rec.activity(self.now, spec.name.clone(), kind);
         }
         self.host_counts_changed(g);
     }
@@ -300,24 +288,24 @@ impl World<'_> {
                         HealthState::Unused
                     )
                 }) {
-                    let msg = format!("RegisterTargets ignored: {id} is already registered");
-                    self.rec
-                        .activity(self.now, "registration", spec.name.clone(), msg);
+                    let kind = Registration::AlreadyRegistered {
+                        instance: id.clone(),
+                    };
+                    self.rec.activity(
+                        self.now,
+                        spec.name.clone(),
+                        ActivityKind::Registration(kind),
+                    );
                     return;
                 }
                 let m = self.lb.groups[g.index()].register(op.instance, spec);
                 let state = self.lb.groups[g.index()].members[m as usize].health.state;
-                let detail = if state == HealthState::Initial {
-                    "registered: initial (Elb.RegistrationInProgress), in service after one passing health check"
-                } else {
-                    "registered: health checks disabled, in service now"
+                let kind = Registration::Registered {
+                    health_checks: state == HealthState::Initial,
                 };
-                self.rec.activity(
-                    self.now,
-                    "registration",
-                    format!("{}/{id}", spec.name),
-                    detail.to_string(),
-                );
+                let subject = format!("{}/{id}", spec.name);
+                self.rec
+                    .activity(self.now, subject, ActivityKind::Registration(kind));
                 self.start_checks(g, m);
                 self.host_counts_changed(g);
             }
@@ -326,9 +314,14 @@ impl World<'_> {
                     m.instance == op.instance
                         && !matches!(m.health.state, HealthState::Unused | HealthState::Draining)
                 }) else {
-                    let msg = format!("DeregisterTargets ignored: {id} is not registered");
-                    self.rec
-                        .activity(self.now, "registration", spec.name.clone(), msg);
+                    let kind = Registration::NotRegistered {
+                        instance: id.clone(),
+                    };
+                    self.rec.activity(
+                        self.now,
+                        spec.name.clone(),
+                        ActivityKind::Registration(kind),
+                    );
                     return;
                 };
                 self.deregister(g, m as u32);
@@ -374,12 +367,8 @@ impl World<'_> {
         let instance = self.lb.groups[g.index()].members[m as usize].instance;
         self.asg_member_drained(instance);
         let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
-        self.rec.activity(
-            self.now,
-            "registration",
-            subject,
-            "deregistration complete: no in-flight requests left".to_string(),
-        );
+        let kind = ActivityKind::Registration(Registration::Drained);
+        self.rec.activity(self.now, subject, kind);
     }
 
     /// The deregistration delay ended: requests still in flight are cut off (502) and the target

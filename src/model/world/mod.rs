@@ -354,8 +354,38 @@ impl<'s> World<'s> {
         result.seed = sc.seed;
         result.duration_seconds = secs;
         result.events_processed = self.events;
-        result.alarm_names = sc.alarms.iter().map(|a| a.name.clone()).collect();
-        result.alarm_thresholds = sc.alarms.iter().map(|a| a.rule.threshold).collect();
+        result.alarms = (sc.alarms.iter().enumerate())
+            .map(|(k, a)| crate::recorder::AlarmResult {
+                name: a.name.clone(),
+                metric_name: a.metric_name.clone(),
+                threshold: a.rule.threshold,
+                target_tracking: a.actions.iter().find_map(|&(g, p)| {
+                    use crate::model::autoscaling::PolicyKind::TargetTracking;
+                    use crate::recorder::AlarmSide::{High, Low};
+                    let (group, policy) = (
+                        &sc.auto_scaling_groups[g],
+                        &sc.auto_scaling_groups[g].policies[p],
+                    );
+                    let TargetTracking {
+                        high_alarm,
+                        low_alarm,
+                        ..
+                    } = policy.kind
+                    else {
+                        return None;
+                    };
+                    let side = [(high_alarm, High), (low_alarm, Low)]
+                        .into_iter()
+                        .find(|&(i, _)| i == k)?
+                        .1;
+                    Some(crate::recorder::TargetTrackingAlarm {
+                        group: group.name.clone(),
+                        policy: policy.name.clone(),
+                        side,
+                    })
+                }),
+            })
+            .collect();
         result.auto_scaling_groups = totals
             .into_iter()
             .enumerate()
@@ -383,7 +413,7 @@ impl<'s> World<'s> {
                 }
             })
             .collect();
-        result.cost = crate::model::cost::cost(&result);
+        result.cost = crate::recorder::cost(&result);
         result
     }
 }

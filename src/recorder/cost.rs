@@ -8,7 +8,7 @@
 //!   free ones are not modelled: albsim counts 0, which understates LCUs only for listeners with more
 //!   than 10 rules). Prices are third-party summaries of the AWS price list (an assumption).
 
-use crate::recorder::RunResult;
+use super::{PeriodRow, RunResult};
 use serde::Serialize;
 
 /// ALB price per hour \[USD\], us-east-1.
@@ -58,7 +58,7 @@ pub fn cost(r: &RunResult) -> CostResult {
     );
     let mut lcu_hours = 0.0;
     let hours = (r.duration_seconds / 3600.0).ceil().max(1.0) as usize;
-    let mut rest: &[crate::recorder::PeriodRow] = &r.periods;
+    let mut rest: &[PeriodRow] = &r.periods;
     for h in 0..hours {
         let (from, to) = (
             h as f64 * 3600.0,
@@ -126,7 +126,7 @@ mod tests {
         let template = r.periods.pop().expect("one row");
         r.duration_seconds = seconds as f64;
         r.periods = (0..seconds.div_ceil(period))
-            .map(|k| crate::recorder::PeriodRow {
+            .map(|k| PeriodRow {
                 start_seconds: (k * period) as f64,
                 length_seconds: (period.min(seconds - k * period)) as f64,
                 new_connection_count: new_connections,

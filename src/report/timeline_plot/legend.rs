@@ -1,0 +1,108 @@
+//! The legend to the right of each panel: one swatch and name per series.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::error::PlotError;
+use super::figure::{Panel, Series, SeriesStyle};
+use super::layout::{Layout, PlotRect};
+use super::render::Area;
+use super::series::usable;
+use super::style::{
+    CHAR_WIDTH, LEGEND_GAP, LEGEND_PX, LEGEND_SWATCH, MUTED, TEXT, drawing_error, font,
+    series_color, truncate,
+};
+
+/// Legend entry for `s`; series without a usable datapoint say so.
+pub(super) fn legend_text(s: &Series, log_y: bool) -> String {
+    if s.values.iter().any(|v| usable(*v, log_y).is_some()) {
+        s.name.clone()
+    } else {
+        format!("{} (no data)", s.name)
+    }
+}
+
+/// Legend to the right of the plot area, one row per series.
+pub(super) fn draw_legend(
+    area: &Area<'_>,
+    panel: &Panel,
+    layout: &Layout,
+    rect: &PlotRect,
+) -> Result<(), PlotError> {
+    if panel.series.is_empty() {
+        return Ok(());
+    }
+    let (ox, oy) = (area.get_base_pixel().0, area.get_base_pixel().1);
+    let left = layout.plot_right() + LEGEND_GAP as i32 - ox;
+    let top = rect.y.start - oy + 2;
+    let height = rect.y.end - rect.y.start;
+    let count = panel.series.len() as i32;
+    let row = (height / count).clamp(12, 18);
+    let fits = ((height / row).max(1) as usize).min(panel.series.len());
+    // Reserve the last row for "+N more" when not everything fits.
+    let shown = if fits < panel.series.len() {
+        fits.saturating_sub(1)
+    } else {
+        fits
+    };
+    let text_room = layout.legend_width.saturating_sub(LEGEND_SWATCH + 6) as f64;
+    let max_chars = ((text_room / (LEGEND_PX * CHAR_WIDTH)).floor() as usize).max(4);
+
+    for (i, s) in panel.series.iter().take(shown).enumerate() {
+        let y = top + i as i32 * row + row / 2;
+        let text = legend_text(s, panel.log_y);
+        let has_data = text == s.name;
+        draw_swatch(area, s, series_color(s, i), (left, y))?;
+        let style = font(LEGEND_PX)
+            .color(if has_data { &TEXT } else { &MUTED })
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(
+            truncate(&text, max_chars),
+            (left + LEGEND_SWATCH as i32 + 6, y),
+            style,
+        ))
+        .map_err(drawing_error)?;
+    }
+    if shown < panel.series.len() {
+        let y = top + shown as i32 * row + row / 2;
+        let style = font(LEGEND_PX)
+            .color(&MUTED)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        let more = format!("+{} more", panel.series.len() - shown);
+        area.draw(&Text::new(
+            more,
+            (left + LEGEND_SWATCH as i32 + 6, y),
+            style,
+        ))
+        .map_err(drawing_error)?;
+    }
+    Ok(())
+}
+
+pub(super) fn draw_swatch(
+    area: &Area<'_>,
+    s: &Series,
+    color: RGBColor,
+    (x, y): (i32, i32),
+) -> Result<(), PlotError> {
+    let w = LEGEND_SWATCH as i32;
+    if s.style == SeriesStyle::Area {
+        area.draw(&Rectangle::new(
+            [(x, y - 5), (x + w, y + 5)],
+            color.mix(0.22).filled(),
+        ))
+        .map_err(drawing_error)?;
+        area.draw(&PathElement::new(
+            vec![(x, y - 5), (x + w, y - 5)],
+            color.stroke_width(2),
+        ))
+        .map_err(drawing_error)?;
+    } else {
+        area.draw(&PathElement::new(
+            vec![(x, y), (x + w, y)],
+            color.stroke_width(2),
+        ))
+        .map_err(drawing_error)?;
+    }
+    Ok(())
+}
