@@ -3,14 +3,8 @@
 //! scaling policies when a CloudWatch alarm acts on them — with an AWS-style activity history that
 //! says why something happened, or why it did not.
 //!
-//! | file | models | AWS names |
-//! | --- | --- | --- |
-//! | `group.rs` | a group's members, capacity, scale-in choice, health replacement | `DesiredCapacity`, `TerminationPolicies`, `HealthCheckType` |
-//! | `lifecycle.rs` | launch, lifecycle hooks, registration, draining, termination | `Pending:Wait`, `InService`, `Terminating:Wait` |
-//! | `metrics.rs` | the group as a CloudWatch metric source | `CPUUtilization`, `NetworkIn`, `GroupInServiceInstances` |
-//! | `policy.rs` | the seam: an alarm in `ALARM` invokes its policies | `AlarmActions` |
-//! | `target_tracking.rs`, `step.rs`, `simple.rs` | one file per policy type | `TargetTrackingScaling`, `StepScaling`, `SimpleScaling` |
-//! | `scheduled.rs` | scheduled actions | `PutScheduledUpdateGroupAction` |
+//! One file per job (the concept table in `src/model/mod.rs` lists them): the group and its
+//! members' lifecycle, the group as a metric source, the policy seam, and one file per policy type.
 //!
 //! Metrics and alarms are CloudWatch's (`world/cloudwatch/`): Auto Scaling publishes its groups'
 //! metrics there and only reacts to alarm actions.

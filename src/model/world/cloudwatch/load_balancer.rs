@@ -15,13 +15,13 @@ impl World<'_> {
     pub(in crate::model::world) fn publish_load_balancer_metrics(&mut self) {
         let keys: Vec<_> = self.cloudwatch.metrics.keys().collect();
         for (id, key) in keys {
-            let value = match key.dimension {
-                Dimension::TargetGroup(_) | Dimension::LoadBalancer => {
-                    self.load_balancer_metric(key)
-                }
-                Dimension::AutoScalingGroup(_) => continue,
-            };
-            self.cloudwatch.metrics.publish(id, value);
+            if matches!(
+                key.dimension,
+                Dimension::TargetGroup(_) | Dimension::LoadBalancer
+            ) {
+                let value = self.load_balancer_metric(key);
+                self.cloudwatch.metrics.publish(id, value);
+            }
         }
     }
 
