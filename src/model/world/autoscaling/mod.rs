@@ -38,6 +38,17 @@ pub(super) struct Scaling {
     alarm_basis: Vec<u32>,
 }
 
+/// A group's instances that count toward its capacity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct InstanceCounts {
+    /// `InService` and past the instance warm-up.
+    ready: u32,
+    /// `InService`, still warming up.
+    warming: u32,
+    /// Still launching (`Pending`, `Pending:Wait`).
+    pending: u32,
+}
+
 /// What a group did over the run, for the summary.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct GroupTotals {
@@ -138,15 +149,15 @@ impl World<'_> {
             })
     }
 
-    /// Instances of a group: (in service and warmed up, warming up, pending).
-    fn counts(&self, a: AsgId) -> (u32, u32, u32) {
+    /// A group's instances that count toward its capacity, by how far along they are.
+    fn instance_counts(&self, a: AsgId) -> InstanceCounts {
         let warm = self.warmup(a);
-        let mut out = (0, 0, 0);
+        let mut out = InstanceCounts::default();
         for x in &self.scaling.groups[a.index()].members {
             match x.state {
-                Lifecycle::InService if x.served(self.now) >= warm => out.0 += 1,
-                Lifecycle::InService => out.1 += 1,
-                Lifecycle::Pending | Lifecycle::PendingWait => out.2 += 1,
+                Lifecycle::InService if x.served(self.now) >= warm => out.ready += 1,
+                Lifecycle::InService => out.warming += 1,
+                Lifecycle::Pending | Lifecycle::PendingWait => out.pending += 1,
                 _ => {}
             }
         }

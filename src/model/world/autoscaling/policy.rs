@@ -55,7 +55,7 @@ impl World<'_> {
     pub(in crate::model::world) fn react_to_alarms(&mut self, evaluated: &[AlarmId]) {
         for &k in evaluated {
             if let Some(&(a, _)) = self.sc.alarms[k.index()].actions.first() {
-                let basis = self.counts(AsgId(a as u32)).0;
+                let basis = self.instance_counts(AsgId(a as u32)).ready;
                 self.scaling.alarm_basis[k.index()] = basis;
             }
         }
@@ -81,7 +81,7 @@ impl World<'_> {
             return;
         };
         let run = &self.scaling.groups[a.index()];
-        let (ready, warming, pending) = self.counts(a);
+        let counts = self.instance_counts(a);
         let trigger = Trigger {
             alarm,
             value,
@@ -89,9 +89,9 @@ impl World<'_> {
             desired: run.desired,
             min: run.min,
             max: run.max,
-            ready,
-            warming,
-            pending,
+            ready: counts.ready,
+            warming: counts.warming,
+            pending: counts.pending,
             cause: format!(
                 "At {} a monitor alarm {} in state ALARM triggered policy {}",
                 self.now,
