@@ -2,7 +2,8 @@
 //! lifecycle hooks and scaling policies (AWS `CreateAutoScalingGroup`, `PutScalingPolicy`).
 //!
 //! This file holds the resolved settings and AWS's capacity arithmetic; the world runs them
-//! (`world/autoscaling.rs`). Rules from `aws-behavior.md` §10:
+//! (`world/autoscaling/`, with the alarms and metrics in `world/cloudwatch/`). Rules from
+//! `aws-behavior.md` §10:
 //! - desired capacity always stays within `[MinSize, MaxSize]`;
 //! - target tracking scales out by `ceil(N · metric / target)` and in by the same formula (rounding
 //!   up when adding, down when removing), ignoring instances still warming up, and never scales in

@@ -1,7 +1,10 @@
 //! Everything that can happen in a run, as one plain `enum` dispatched by a single `match`
 //! (no boxing, no trait objects per event).
 
-use super::ids::{CheckerId, ClientId, FaultId, InstanceId, OperationId, TargetGroupId, UserId};
+use super::ids::{
+    AsgId, AsgMemberId, CheckerId, ClientId, FaultId, InstanceId, OperationId, ScheduledActionId,
+    TargetGroupId, UserId,
+};
 use super::instance::Job;
 
 /// A scheduled happening.
@@ -89,36 +92,36 @@ pub enum Event {
     },
     /// An Auto Scaling instance finished booting (`Pending` ends).
     AsgLaunched {
-        /// Group index.
-        asg: u32,
-        /// Member index in the group.
-        member: u32,
+        /// The group.
+        asg: AsgId,
+        /// The instance, as a member of the group.
+        member: AsgMemberId,
     },
     /// A lifecycle hook's wait ends (`Pending:Wait` or `Terminating:Wait`).
     AsgHookDone {
-        /// Group index.
-        asg: u32,
-        /// Member index in the group.
-        member: u32,
+        /// The group.
+        asg: AsgId,
+        /// The instance, as a member of the group.
+        member: AsgMemberId,
     },
     /// A terminating instance's deregistration delay is over: termination proceeds.
     AsgDrainOver {
-        /// Group index.
-        asg: u32,
-        /// Member index in the group.
-        member: u32,
+        /// The group.
+        asg: AsgId,
+        /// The instance, as a member of the group.
+        member: AsgMemberId,
     },
     /// The group's periodic health check.
     AsgHealthPoll {
-        /// Group index.
-        asg: u32,
+        /// The group.
+        asg: AsgId,
     },
     /// A scheduled action is due.
     AsgScheduled {
-        /// Group index.
-        asg: u32,
-        /// Index of the action in the group's scheduled actions.
-        action: u32,
+        /// The group.
+        asg: AsgId,
+        /// The action, among the group's scheduled actions.
+        action: ScheduledActionId,
     },
     /// A scheduled register/deregister operation is due.
     OperationDue {

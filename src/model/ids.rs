@@ -65,3 +65,29 @@ impl TargetGroupId {
     /// Not forwarded to a target group (yet).
     pub const NONE: TargetGroupId = TargetGroupId(u32::MAX);
 }
+
+// Auto Scaling and CloudWatch tables (`world/autoscaling/`, `world/cloudwatch/`).
+id_type!(
+    /// An Auto Scaling group (an index into the model's `auto_scaling_groups`).
+    AsgId
+);
+id_type!(
+    /// An instance of one Auto Scaling group, in launch order (an index into its members).
+    AsgMemberId
+);
+id_type!(
+    /// A scaling policy of one Auto Scaling group (`PutScalingPolicy`), in the group's order.
+    PolicyId
+);
+id_type!(
+    /// A scheduled action of one Auto Scaling group (`PutScheduledUpdateGroupAction`).
+    ScheduledActionId
+);
+id_type!(
+    /// A CloudWatch alarm (user-defined, or managed by a target tracking policy).
+    AlarmId
+);
+id_type!(
+    /// A CloudWatch metric some alarm reads, as registered in the run's metric store.
+    MetricId
+);

@@ -19,6 +19,19 @@
 //! | [`cloudwatch`] | alarms: M of N datapoints, missing data, statistics | `EvaluationPeriods`, `DatapointsToAlarm`, `TreatMissingData` |
 //! | [`ids`] | typed indices into the world's tables | — |
 //! | [`event`], [`world`] | what happens, and what it does | — |
+//! | `world/autoscaling/mod.rs` | Auto Scaling at run time: groups' start, warm-up, activity history, capacity row and totals | `DefaultInstanceWarmup`, `Activities` |
+//! | `world/autoscaling/group.rs` | a group's members, capacity, scale-in victim, unhealthy replacement | `MinSize`, `MaxSize`, `TerminationPolicies`, `HealthCheckType` |
+//! | `world/autoscaling/lifecycle.rs` | launch, lifecycle hooks, registration, draining, termination | `Pending:Wait`, `InService`, `Terminating:Wait` |
+//! | `world/autoscaling/metrics.rs` | the groups as a CloudWatch metric source | `CPUUtilization`, `NetworkIn`, `NetworkOut` |
+//! | `world/autoscaling/policy.rs` | the seam: an alarm in `ALARM` invokes its policies | `AlarmActions` |
+//! | `world/autoscaling/target_tracking.rs` | target tracking | `TargetTrackingScaling`, `DisableScaleIn` |
+//! | `world/autoscaling/step.rs` | step scaling | `StepScaling`, `MetricIntervalLowerBound` |
+//! | `world/autoscaling/simple.rs` | simple scaling and its cooldown | `SimpleScaling`, `Cooldown` |
+//! | `world/autoscaling/scheduled.rs` | scheduled actions | `PutScheduledUpdateGroupAction` |
+//! | `world/cloudwatch/mod.rs` | CloudWatch at run time: publishing, then alarm evaluation, each period | `PutMetricData` |
+//! | `world/cloudwatch/metric.rs` | metric names, dimensions, statistics; the metric store | `Namespace`, `MetricName`, `Dimensions` |
+//! | `world/cloudwatch/alarm.rs` | an alarm's datapoints, state and transitions | `PutMetricAlarm`, `StateValue` |
+//! | `world/cloudwatch/load_balancer.rs` | the load balancer as a metric source | `RequestCount`, `TargetResponseTime`, `HTTPCode_ELB_5XX_Count` |
 
 pub mod arrival;
 pub mod autoscaling;

@@ -5,6 +5,7 @@ mod arrivals;
 mod autoscaling;
 mod bad_input;
 mod cli;
+mod cloudwatch;
 mod common;
 mod connections;
 mod determinism;

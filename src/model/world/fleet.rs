@@ -4,7 +4,7 @@
 //! its lifetime, launch and termination times) for the summary.
 
 use crate::engine::SimTime;
-use crate::model::ids::InstanceId;
+use crate::model::ids::{AsgId, AsgMemberId, InstanceId};
 use crate::model::instance::{InstanceSpec, InstanceState};
 use crate::recorder::InstanceResult;
 use std::ops::{Index, IndexMut};
@@ -12,10 +12,10 @@ use std::ops::{Index, IndexMut};
 /// Which Auto Scaling group launched an instance, and as which of its members.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Owner {
-    /// The group (an index into the model's `auto_scaling_groups`).
-    pub asg: u32,
+    /// The group.
+    pub asg: AsgId,
     /// The member of that group.
-    pub member: u32,
+    pub member: AsgMemberId,
 }
 
 /// Bytes an instance received and sent this metric period (EC2 `NetworkIn`, `NetworkOut`).

@@ -170,7 +170,7 @@ impl World<'_> {
             _ => {
                 self.release_target(slot);
                 let rt = &self.sc.clients[client].types[rtype];
-                if self.scaling_metrics {
+                if self.cloudwatch.counting {
                     self.fleet[i].network.sent += rt.response_bytes;
                 }
                 let target_time = self.now.since(dispatched);

@@ -23,6 +23,7 @@
 //! flight, idle connections, users.
 
 mod autoscaling;
+mod cloudwatch;
 mod faults;
 mod fleet;
 mod health;
@@ -66,13 +67,9 @@ pub struct World<'s> {
     health: health::HealthChecks,
     /// Injected faults in progress.
     faults: faults::Faults,
-    /// Per target group: requests forwarded this period (`RequestCount`).
-    group_requests: Vec<u64>,
-    /// `TargetResponseTime` percentiles \[per mille\] alarms ask for, computed every period.
-    percentiles: Vec<u16>,
-    /// Whether anything reads the per-period request and byte counters (alarms, groups).
-    scaling_metrics: bool,
-    /// Auto Scaling groups and alarms.
+    /// CloudWatch: metrics published per period, and the alarms reading them.
+    cloudwatch: cloudwatch::CloudWatch,
+    /// Auto Scaling groups and their policies.
     scaling: autoscaling::Scaling,
     rec: Recorder,
     next_period_end: SimTime,
@@ -95,34 +92,14 @@ impl<'s> World<'s> {
             fleet: fleet::Fleet::new(&sc.instances),
             health: health::HealthChecks::new(sc),
             faults: faults::Faults::new(sc),
-            group_requests: vec![0; sc.target_groups.len()],
-            scaling_metrics: !sc.alarms.is_empty() || !sc.auto_scaling_groups.is_empty(),
-            percentiles: {
-                let mut p: Vec<u16> = sc
-                    .alarms
-                    .iter()
-                    .filter_map(|a| match a.metric {
-                        crate::model::autoscaling::MetricRef::LbTargetResponseTimePercentile(q) => {
-                            Some(q)
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                p.sort_unstable();
-                p.dedup();
-                p
-            },
+            cloudwatch: cloudwatch::CloudWatch::new(sc),
             scaling: autoscaling::Scaling::default(),
             rec: Recorder::new(sc.target_groups.len(), sc.period, sc.duration),
             next_period_end: SimTime::ZERO + sc.period.min(sc.duration),
             events: 0,
             events_at_period_close: 0,
         };
-        let quantiles = world
-            .percentiles
-            .iter()
-            .map(|&q| f64::from(q) / 1000.0)
-            .collect();
+        let quantiles = world.cloudwatch.quantiles();
         world.rec.set_period_quantiles(quantiles);
         world.schedule_start();
         world
@@ -252,7 +229,7 @@ impl<'s> World<'s> {
         if self.events > self.events_at_period_close {
             let cpu = self.period_cpu();
             self.rec.close_period(self.now, cpu);
-            if !self.sc.alarms.is_empty() || !self.sc.auto_scaling_groups.is_empty() {
+            if self.cloudwatch.counting {
                 self.record_scaling_row();
             }
         }
@@ -316,9 +293,9 @@ impl<'s> World<'s> {
         let cpu = self.period_cpu();
         self.events_at_period_close = self.events;
         self.rec.close_period(self.now, cpu.clone());
-        self.evaluate_scaling(&cpu);
+        self.close_metric_period(&cpu);
         self.fleet.clear_network();
-        self.group_requests.iter_mut().for_each(|n| *n = 0);
+        self.cloudwatch.start_period();
         if self.now >= self.end {
             return true;
         }
@@ -342,7 +319,7 @@ impl<'s> World<'s> {
 
     fn finish(self) -> RunResult {
         let sc = self.sc;
-        let totals = self.scaling_totals();
+        let totals = self.scaling.totals();
         // The model's duration, or the time reached when a guard stopped the run early.
         let end = self.end;
         let secs = end.as_secs_f64();
@@ -386,33 +363,7 @@ impl<'s> World<'s> {
                 }),
             })
             .collect();
-        result.auto_scaling_groups = totals
-            .into_iter()
-            .enumerate()
-            .map(|(a, (outs, ins, replaced, launched))| {
-                let rows: Vec<_> = result
-                    .periods
-                    .iter()
-                    .filter_map(|p| p.groups.get(a))
-                    .collect();
-                let n = rows.len().max(1) as f64;
-                crate::recorder::AsgResult {
-                    name: sc.auto_scaling_groups[a].name.clone(),
-                    scale_out_activities: outs,
-                    scale_in_activities: ins,
-                    unhealthy_replacements: replaced,
-                    instances_launched: launched,
-                    average_desired_capacity: rows
-                        .iter()
-                        .map(|g| f64::from(g.desired))
-                        .sum::<f64>()
-                        / n,
-                    average_in_service: rows.iter().map(|g| f64::from(g.in_service)).sum::<f64>()
-                        / n,
-                    max_in_service: rows.iter().map(|g| g.in_service).max().unwrap_or(0),
-                }
-            })
-            .collect();
+        result.auto_scaling_groups = autoscaling::results(sc, totals, &result.periods);
         result.cost = crate::recorder::cost(&result);
         result
     }

@@ -216,8 +216,8 @@ impl World<'_> {
         self.lb.requests[slot].stage = Stage::AtTarget;
         if let Some(finish_known) = self.dispatch(Job::request(slot), target, work) {
             self.lb.groups[g.index()].members[member as usize].in_flight += 1;
-            if self.scaling_metrics {
-                self.group_requests[g.index()] += 1;
+            if self.cloudwatch.counting {
+                self.cloudwatch.requests[g.index()] += 1;
                 self.fleet[target].network.received +=
                     self.sc.clients[client].types[rtype].request_bytes;
             }

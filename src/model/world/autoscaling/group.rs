@@ -1,0 +1,277 @@
+//! An Auto Scaling group's members and capacity: the desired capacity stays within
+//! `[MinSize, MaxSize]`, the group launches or terminates to match it (scale-in picks its victim
+//! by AZ balance, then `TerminationPolicies`, then at random), and its health check loop replaces
+//! unhealthy instances (`HealthCheckType`, `HealthCheckGracePeriod`).
+//!
+//! Lifecycle (`aws-behavior.md` §10.6): `Pending` (boot + application start) → `Pending:Wait`
+//! (launch hooks) → registered with the target groups → `InService` (warming up for the policy's
+//! warm-up) … → `Terminating` (deregistered; the group waits for in-flight requests or the
+//! deregistration delay) → `Terminating:Wait` (termination hooks) → `Terminated`. Billing runs from
+//! launch to termination. The transitions are in `lifecycle.rs`.
+
+use super::policy::PolicyRun;
+use crate::engine::{RngStream, SimDuration, SimTime};
+use crate::model::autoscaling::{HealthCheckType, TerminationPolicy};
+use crate::model::event::Event;
+use crate::model::health::HealthState;
+use crate::model::ids::{AsgId, AsgMemberId, InstanceId};
+use crate::model::world::World;
+use crate::recorder::ScalingActivity;
+use std::collections::VecDeque;
+
+/// AWS lifecycle state of a group's instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Lifecycle {
+    /// Booting.
+    Pending,
+    /// Held by a launch hook.
+    PendingWait,
+    /// Serving.
+    InService,
+    /// Deregistering (draining).
+    Terminating,
+    /// Held by a termination hook.
+    TerminatingWait,
+    /// Gone.
+    Terminated,
+}
+
+impl Lifecycle {
+    /// AWS spelling.
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Lifecycle::Pending => "Pending",
+            Lifecycle::PendingWait => "Pending:Wait",
+            Lifecycle::InService => "InService",
+            Lifecycle::Terminating => "Terminating",
+            Lifecycle::TerminatingWait => "Terminating:Wait",
+            Lifecycle::Terminated => "Terminated",
+        }
+    }
+
+    /// Counts toward the group's capacity (not on its way out).
+    pub(super) fn counts(self) -> bool {
+        matches!(
+            self,
+            Lifecycle::Pending | Lifecycle::PendingWait | Lifecycle::InService
+        )
+    }
+}
+
+/// One instance of a group.
+#[derive(Clone, Debug)]
+pub(super) struct Member {
+    /// The EC2 instance.
+    pub instance: InstanceId,
+    /// Its Availability Zone, among the group's.
+    pub zone: usize,
+    /// Lifecycle state.
+    pub state: Lifecycle,
+    /// Launch time.
+    pub launched: SimTime,
+    /// When it entered service.
+    pub in_service: SimTime,
+    /// Protected from scale-in (`NewInstancesProtectedFromScaleIn`).
+    pub protected: bool,
+    /// Part of the initial capacity: in service since before the run, so warmed up and past its
+    /// grace period.
+    pub initial: bool,
+}
+
+impl Member {
+    /// How long it has been in service (for warm-up and the grace period).
+    pub(super) fn served(&self, now: SimTime) -> SimDuration {
+        if self.initial {
+            SimDuration(u64::MAX)
+        } else {
+            now.since(self.in_service)
+        }
+    }
+}
+
+/// Run state of a group.
+#[derive(Clone, Debug)]
+pub(super) struct GroupRun {
+    /// `MinSize` (scheduled actions change it).
+    pub min: u32,
+    /// `MaxSize`.
+    pub max: u32,
+    /// `DesiredCapacity`.
+    pub desired: u32,
+    /// Every instance it launched, indexed by [`AsgMemberId`].
+    pub members: Vec<Member>,
+    /// Instances launched so far (names the next one).
+    pub launches: u32,
+    /// Run state of its policies, indexed by [`crate::model::ids::PolicyId`].
+    pub policies: Vec<PolicyRun>,
+    /// Launch times.
+    pub rng: RngStream,
+    /// The termination policies' final random choice.
+    pub termination_rng: RngStream,
+    /// Scale-out activities.
+    pub scale_outs: u64,
+    /// Scale-in activities.
+    pub scale_ins: u64,
+    /// Unhealthy instances replaced.
+    pub replacements: u64,
+    /// Per-minute values of the group's CPU (all InService, ready only), for 5-minute basic
+    /// monitoring.
+    pub cpu_minutes: VecDeque<(Option<f64>, Option<f64>)>,
+}
+
+impl World<'_> {
+    /// Brings the number of instances to the desired capacity.
+    pub(super) fn reconcile(&mut self, a: AsgId, cause: &str) {
+        let run = &self.scaling.groups[a.index()];
+        let alive = run.members.iter().filter(|m| m.state.counts()).count() as u32;
+        let desired = run.desired;
+        if alive < desired {
+            self.launch_some(a, desired - alive, cause);
+        } else if alive > desired {
+            loop {
+                let run = &self.scaling.groups[a.index()];
+                let alive = run.members.iter().filter(|m| m.state.counts()).count() as u32;
+                if alive <= run.desired {
+                    break;
+                }
+                match self.choose_victim(a) {
+                    Some(m) => self.begin_terminate(a, m, cause),
+                    None => {
+                        self.group_log(a, ScalingActivity::AllProtected);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The instance to terminate on scale-in: the AZ with the most instances first, then the
+    /// termination policies in order, then (as AWS) a random one among ties.
+    fn choose_victim(&mut self, a: AsgId) -> Option<AsgMemberId> {
+        let spec = &self.sc.auto_scaling_groups[a.index()];
+        let run = &self.scaling.groups[a.index()];
+        let candidates: Vec<u32> = (0..run.members.len() as u32)
+            .filter(|&m| {
+                let x = &run.members[m as usize];
+                x.state.counts() && !x.protected
+            })
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let mut per_zone = vec![0u32; spec.zones.len()];
+        for x in run.members.iter().filter(|x| x.state.counts()) {
+            per_zone[x.zone] += 1;
+        }
+        let busiest = candidates
+            .iter()
+            .map(|&m| per_zone[run.members[m as usize].zone])
+            .max()?;
+        let mut pool: Vec<u32> = candidates
+            .into_iter()
+            .filter(|&m| per_zone[run.members[m as usize].zone] == busiest)
+            .collect();
+        // Pending instances go before InService ones.
+        if pool
+            .iter()
+            .any(|&m| run.members[m as usize].state != Lifecycle::InService)
+        {
+            pool.retain(|&m| run.members[m as usize].state != Lifecycle::InService);
+        }
+        for policy in &spec.termination {
+            let key = |m: &u32| -> i128 {
+                let x = &run.members[*m as usize];
+                match policy {
+                    TerminationPolicy::OldestInstance => i128::from(x.launched.0),
+                    TerminationPolicy::NewestInstance => -i128::from(x.launched.0),
+                    TerminationPolicy::Default | TerminationPolicy::ClosestToNextInstanceHour => {
+                        // Time left in the current instance-hour.
+                        let hour = 3_600_000_000_000u64;
+                        i128::from(hour - self.now.since(x.launched).0 % hour)
+                    }
+                    TerminationPolicy::OldestLaunchTemplate => 0,
+                }
+            };
+            if let Some(best) = pool.iter().map(key).min() {
+                pool.retain(|m| key(m) == best);
+            }
+            if pool.len() == 1 {
+                break;
+            }
+        }
+        // AWS's last criterion is random: a draw from the group's own stream.
+        match pool.len() {
+            0 => None,
+            1 => Some(AsgMemberId(pool[0])),
+            n => {
+                let k = self.scaling.groups[a.index()].termination_rng.below(n);
+                Some(AsgMemberId(pool[k]))
+            }
+        }
+    }
+
+    /// Sets the desired capacity (clamped to [MinSize, MaxSize]) and acts on it.
+    pub(super) fn set_desired(&mut self, a: AsgId, wanted: i64, cause: String) -> bool {
+        let run = &mut self.scaling.groups[a.index()];
+        let new = wanted.clamp(i64::from(run.min), i64::from(run.max)) as u32;
+        let old = run.desired;
+        if new == old {
+            return false;
+        }
+        run.desired = new;
+        if new > old {
+            run.scale_outs += 1;
+        } else {
+            run.scale_ins += 1;
+        }
+        self.reconcile(
+            a,
+            &format!("{cause} changing the desired capacity from {old} to {new}."),
+        );
+        true
+    }
+
+    /// The group's health check loop: replaces unhealthy instances (`HealthCheckType`,
+    /// `HealthCheckGracePeriod`). Replacement does not wait for any cooldown.
+    pub(in crate::model::world) fn on_asg_health_poll(&mut self, a: AsgId) {
+        let spec = &self.sc.auto_scaling_groups[a.index()];
+        self.queue
+            .schedule(self.now + spec.health_poll, Event::AsgHealthPoll { asg: a });
+        let mut unhealthy = Vec::new();
+        for (m, x) in self.scaling.groups[a.index()].members.iter().enumerate() {
+            if x.state != Lifecycle::InService {
+                continue;
+            }
+            let inst = &self.fleet[x.instance].state;
+            let ec2 = inst.stopped > 0;
+            let past_grace = x.served(self.now) >= spec.grace_period;
+            let elb = spec.health_check_type == HealthCheckType::Elb
+                && past_grace
+                && spec.groups.iter().any(|g| {
+                    self.lb.groups[g.index()].members.iter().any(|t| {
+                        t.instance == x.instance && t.health.state == HealthState::Unhealthy
+                    })
+                });
+            let m = AsgMemberId(m as u32);
+            if ec2 {
+                unhealthy.push((
+                    m,
+                    "an EC2 health check indicated the instance is not running (status: stopped)",
+                ));
+            } else if elb {
+                unhealthy.push((m, "an ELB system health check failure (the load balancer marked the target unhealthy)"));
+            }
+        }
+        for (m, why) in unhealthy {
+            self.scaling.groups[a.index()].replacements += 1;
+            let id = self.member_id(a, m);
+            self.group_log(a, ScalingActivity::MarkedUnhealthy { instance: id, why });
+            let cause = format!(
+                "At {} an instance was taken out of service in response to {why}.",
+                self.now
+            );
+            self.begin_terminate(a, m, &cause);
+            self.reconcile(a, &format!("At {} an instance was started in response to a difference between desired and actual capacity, replacing an unhealthy instance.", self.now));
+        }
+    }
+}

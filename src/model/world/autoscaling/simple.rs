@@ -1,0 +1,117 @@
+//! Simple scaling (`SimpleScaling`): one `ScalingAdjustment` per alarm, then nothing until the
+//! activity's instances finished launching or terminating and the cooldown after it (`Cooldown`,
+//! else the group's `DefaultCooldown`) is over.
+
+use super::group::Lifecycle;
+use super::policy::Trigger;
+use crate::engine::SimTime;
+use crate::model::autoscaling::{AdjustmentType, PolicyKind};
+use crate::model::ids::{AsgId, InstanceId, PolicyId};
+use crate::model::world::World;
+use crate::recorder::{PolicyNote, ScalingActivity, SizeLimit};
+
+/// Run state of a simple scaling policy.
+#[derive(Clone, Debug, Default)]
+pub(super) struct SimpleRun {
+    /// No new activity before this.
+    pub cooldown_until: SimTime,
+    /// Instances of its last activity still launching or terminating.
+    pub in_progress: Vec<InstanceId>,
+}
+
+impl World<'_> {
+    /// Policy `p` of group `a`, invoked by its alarm.
+    pub(super) fn simple_scaling(
+        &mut self,
+        a: AsgId,
+        p: PolicyId,
+        t: Trigger,
+        adjustment_type: AdjustmentType,
+        adjustment: i64,
+    ) {
+        let Trigger {
+            desired,
+            min,
+            max,
+            cause,
+            ..
+        } = t;
+        let run = &self.scaling.groups[a.index()].policies[p.index()].simple;
+        if !run.in_progress.is_empty() {
+            self.note(
+                a,
+                p,
+                PolicyNote::ActivityInProgress {
+                    instances: run.in_progress.len(),
+                },
+            );
+            return;
+        }
+        if self.now < run.cooldown_until {
+            let until = run.cooldown_until;
+            self.note(a, p, PolicyNote::CooldownUntil { until });
+            return;
+        }
+        let wanted = adjustment_type.apply(desired, adjustment, 0);
+        let before: Vec<InstanceId> = self.scaling.groups[a.index()]
+            .members
+            .iter()
+            .map(|m| m.instance)
+            .collect();
+        if self.set_desired(a, wanted, cause) {
+            let run_members = &self.scaling.groups[a.index()].members;
+            let changed: Vec<InstanceId> = run_members
+                .iter()
+                .filter(|m| !before.contains(&m.instance) || m.state == Lifecycle::Terminating)
+                .map(|m| m.instance)
+                .collect();
+            let pr = &mut self.scaling.groups[a.index()].policies[p.index()];
+            pr.simple.in_progress = changed;
+            pr.last_note = None;
+        } else if (wanted > i64::from(desired) && desired >= max)
+            || (wanted < i64::from(desired) && desired <= min)
+        {
+            self.note(
+                a,
+                p,
+                PolicyNote::AtLimit {
+                    limit: if wanted > i64::from(desired) {
+                        SizeLimit::MaxSize
+                    } else {
+                        SizeLimit::MinSize
+                    },
+                    desired,
+                },
+            );
+        }
+    }
+
+    /// A simple-scaling activity's instance finished launching or terminating: once all have, the
+    /// policy's cooldown starts.
+    pub(super) fn activity_finished(&mut self, a: AsgId, instance: InstanceId) {
+        let now = self.now;
+        let spec = &self.sc.auto_scaling_groups[a.index()];
+        let mut notes = Vec::new();
+        for (p, run) in self.scaling.groups[a.index()]
+            .policies
+            .iter_mut()
+            .enumerate()
+        {
+            let run = &mut run.simple;
+            let before = run.in_progress.len();
+            run.in_progress.retain(|&i| i != instance);
+            if before > 0 && run.in_progress.is_empty() {
+                if let PolicyKind::Simple { cooldown, .. } = spec.policies[p].kind {
+                    run.cooldown_until = now + cooldown;
+                    notes.push(ScalingActivity::CooldownStarts {
+                        policy: spec.policies[p].name.clone(),
+                        seconds: cooldown.as_secs_f64(),
+                    });
+                }
+            }
+        }
+        for n in notes {
+            self.group_log(a, n);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! CloudWatch at run time: the metric store every metric source publishes into once per metric
+//! period (`PutMetricData`, keyed by `Namespace`/`MetricName`/`Dimensions` and statistic), and the
+//! alarms that read it (`PutMetricAlarm`: datapoints, M of N evaluation, state and history).
+//!
+//! At every period end (`World::on_period_ends`) the sources publish — the Auto Scaling groups'
+//! `AWS/EC2` and `AWS/AutoScaling` metrics (`world/autoscaling/metrics.rs`), the load balancer's
+//! `AWS/ApplicationELB` metrics (`load_balancer.rs`) — then every alarm takes its value, and Auto
+//! Scaling reacts to the alarms' actions (`world/autoscaling/policy.rs`). A new metric source
+//! publishes its metrics from its own file; alarms and policies need no change.
+
+mod alarm;
+mod load_balancer;
+mod metric;
+
+pub(super) use alarm::Alarm;
+pub(super) use metric::{Dimension, MetricKey, MetricName};
+
+use super::World;
+use crate::model::autoscaling::MetricRef;
+use crate::model::ids::AlarmId;
+use crate::model::resolved::Scenario;
+use crate::recorder::{ActivityKind, AlarmChange};
+use alarm::{Observed, Transition};
+use metric::MetricStore;
+
+/// Metrics and alarms of a run.
+#[derive(Clone, Debug)]
+pub(super) struct CloudWatch {
+    /// Every metric some alarm reads, with its latest datapoint.
+    pub metrics: MetricStore,
+    /// The alarms, indexed by [`AlarmId`] (the model's order).
+    pub alarms: Vec<Alarm>,
+    /// Whether anything reads metrics (alarms, Auto Scaling groups): only then are the
+    /// per-period request and byte counters kept and metrics published.
+    pub counting: bool,
+    /// Per target group: requests forwarded this period (`RequestCount`).
+    pub requests: Vec<u64>,
+    /// `TargetResponseTime` percentiles \[per mille\] alarms ask for, in the order the recorder
+    /// computes them every period.
+    percentiles: Vec<u16>,
+}
+
+impl CloudWatch {
+    /// The alarms of `sc`, each in `INSUFFICIENT_DATA`, with the metrics they read registered.
+    pub fn new(sc: &Scenario) -> CloudWatch {
+        let mut metrics = MetricStore::default();
+        let alarms = (sc.alarms.iter())
+            .map(|a| Alarm::new(metrics.register(MetricKey::of(a.metric))))
+            .collect();
+        let mut percentiles: Vec<u16> = (sc.alarms.iter())
+            .filter_map(|a| match a.metric {
+                MetricRef::LbTargetResponseTimePercentile(q) => Some(q),
+                _ => None,
+            })
+            .collect();
+        percentiles.sort_unstable();
+        percentiles.dedup();
+        CloudWatch {
+            metrics,
+            alarms,
+            counting: !sc.alarms.is_empty() || !sc.auto_scaling_groups.is_empty(),
+            requests: vec![0; sc.target_groups.len()],
+            percentiles,
+        }
+    }
+
+    /// The `TargetResponseTime` quantiles (0–1) the recorder must compute every period.
+    pub fn quantiles(&self) -> Vec<f64> {
+        (self.percentiles.iter())
+            .map(|&q| f64::from(q) / 1000.0)
+            .collect()
+    }
+
+    /// The alarm `id`.
+    pub fn alarm(&self, id: AlarmId) -> &Alarm {
+        &self.alarms[id.index()]
+    }
+
+    /// Starts a new metric period: counters restart at zero, and last period's datapoints are
+    /// gone (what no source publishes is missing data).
+    pub fn start_period(&mut self) {
+        self.requests.iter_mut().for_each(|n| *n = 0);
+        self.metrics.start_period();
+    }
+}
+
+impl World<'_> {
+    /// The metric period just closed: every source publishes, every alarm evaluates, and Auto
+    /// Scaling reacts to the alarms.
+    pub(super) fn close_metric_period(&mut self, cpu: &[Option<f64>]) {
+        if !self.cloudwatch.counting {
+            return;
+        }
+        self.publish_group_metrics(cpu);
+        self.publish_load_balancer_metrics();
+        let evaluated = self.evaluate_alarms();
+        self.react_to_alarms(&evaluated);
+    }
+
+    /// Every alarm takes its metric's latest value; returns those that took a datapoint (an
+    /// alarm with a longer `Period` takes one every few metric periods). State changes go to the
+    /// activity history.
+    fn evaluate_alarms(&mut self) -> Vec<AlarmId> {
+        let period_index = self.rec.periods_closed() as u64;
+        let mut evaluated = Vec::new();
+        for (k, spec) in self.sc.alarms.iter().enumerate() {
+            let alarm = &mut self.cloudwatch.alarms[k];
+            let value = self.cloudwatch.metrics.latest(alarm.metric);
+            let Observed::Evaluated(change) = alarm.observe(spec, value, period_index) else {
+                continue;
+            };
+            evaluated.push(AlarmId(k as u32));
+            if let Some(Transition {
+                from: before,
+                to: state,
+                breaching,
+            }) = change
+            {
+                let change = AlarmChange {
+                    alarm: spec.name.clone(),
+                    from: before.as_str(),
+                    to: state.as_str(),
+                    breaching,
+                    evaluation_periods: spec.rule.evaluation_periods,
+                    comparison: spec.rule.comparison.symbol(),
+                    threshold: spec.rule.threshold,
+                    needed: spec.rule.datapoints_to_alarm,
+                };
+                self.rec.activity(
+                    self.now,
+                    spec.metric_name.clone(),
+                    ActivityKind::Alarm(change),
+                );
+            }
+        }
+        evaluated
+    }
+}
