@@ -1,5 +1,6 @@
 //! Everything that can happen in a run, as one plain `enum` dispatched by a single `match`
-//! (no boxing, no trait objects per event).
+//! (no boxing, no trait objects per event). Each variant says what happens, in the present tense
+//! (`RequestArrives`, `HealthCheckTimesOut`, `PeriodEnds`); its handler is `on_<the same words>`.
 
 use super::ids::{
     AsgId, AsgMemberId, CheckerId, ClientId, FaultId, InstanceId, OperationId, ScheduledActionId,
@@ -21,7 +22,7 @@ pub enum Event {
         user: UserId,
     },
     /// The TLS handshake of a request's new HTTPS connection completed; the listener reads it.
-    HandshakeDone {
+    HandshakeCompletes {
         /// Request slot.
         slot: u32,
         /// Slot generation when scheduled.
@@ -46,26 +47,26 @@ pub enum Event {
         epoch: u32,
     },
     /// The 10 s connect timeout to an unreachable target expires: the ALB answers 504.
-    ConnectTimeout {
+    ConnectTimesOut {
         /// Request slot.
         slot: u32,
         /// Slot generation when scheduled.
         generation: u32,
     },
     /// A load balancer node sends its next health check to a target.
-    HealthCheckDue {
+    HealthCheckStarts {
         /// Index into the world's checker table.
         checker: CheckerId,
     },
     /// `HealthCheckTimeoutSeconds` after a check was sent (moot if it was answered).
-    HealthCheckTimeout {
+    HealthCheckTimesOut {
         /// Index into the world's checker table.
         checker: CheckerId,
         /// Which check of that checker.
         seq: u32,
     },
     /// The deregistration delay of a draining target ends.
-    DrainTimeout {
+    DeregistrationDelayEnds {
         /// Target group index.
         group: TargetGroupId,
         /// Member index in the group.
@@ -84,53 +85,53 @@ pub enum Event {
         fault: FaultId,
     },
     /// A WebSocket connection's next frame or idle timeout is due (stale if `generation` moved on).
-    WebsocketDue {
+    WebsocketTimerFires {
         /// The WebSocket client (index into the world's user table).
         user: UserId,
         /// Connection generation when scheduled.
         generation: u32,
     },
     /// An Auto Scaling instance finished booting (`Pending` ends).
-    AsgLaunched {
+    AsgLaunchCompletes {
         /// The group.
         asg: AsgId,
         /// The instance, as a member of the group.
         member: AsgMemberId,
     },
     /// A lifecycle hook's wait ends (`Pending:Wait` or `Terminating:Wait`).
-    AsgHookDone {
+    LifecycleHookEnds {
         /// The group.
         asg: AsgId,
         /// The instance, as a member of the group.
         member: AsgMemberId,
     },
     /// A terminating instance's deregistration delay is over: termination proceeds.
-    AsgDrainOver {
+    AsgDrainEnds {
         /// The group.
         asg: AsgId,
         /// The instance, as a member of the group.
         member: AsgMemberId,
     },
     /// The group's periodic health check.
-    AsgHealthPoll {
+    AsgHealthCheckRuns {
         /// The group.
         asg: AsgId,
     },
     /// A scheduled action is due.
-    AsgScheduled {
+    ScheduledActionRuns {
         /// The group.
         asg: AsgId,
         /// The action, among the group's scheduled actions.
         action: ScheduledActionId,
     },
     /// A scheduled register/deregister operation is due.
-    OperationDue {
+    OperationRuns {
         /// Index into the scenario's operations.
         operation: OperationId,
     },
     /// The ALB idle timeout (`idle_timeout.timeout_seconds`) of the oldest request at a target
     /// expires: the ALB answers 504 (stale if `generation` moved on).
-    IdleTimeoutDue {
+    IdleTimeoutExpires {
         /// Generation of the deadline timer.
         generation: u32,
     },
@@ -144,24 +145,24 @@ impl Event {
         match self {
             Event::RequestArrives { .. } => "an open-loop request arriving",
             Event::UserWakes { .. } => "a user sending its next request",
-            Event::HandshakeDone { .. } => "a TLS handshake completing",
+            Event::HandshakeCompletes { .. } => "a TLS handshake completing",
             Event::ServiceCompletes { .. } | Event::JobCompletes { .. } => {
                 "a target finishing a request"
             }
-            Event::ConnectTimeout { .. } => "a connection to a target timing out",
-            Event::HealthCheckDue { .. } => "a health check being sent",
-            Event::HealthCheckTimeout { .. } => "a health check timing out",
-            Event::DrainTimeout { .. } => "a deregistration delay ending",
+            Event::ConnectTimesOut { .. } => "a connection to a target timing out",
+            Event::HealthCheckStarts { .. } => "a health check being sent",
+            Event::HealthCheckTimesOut { .. } => "a health check timing out",
+            Event::DeregistrationDelayEnds { .. } => "a deregistration delay ending",
             Event::FaultStarts { .. } => "a fault starting",
             Event::FaultEnds { .. } => "a fault ending",
-            Event::WebsocketDue { .. } => "a WebSocket frame or idle timeout",
-            Event::AsgLaunched { .. } => "an Auto Scaling instance finishing its boot",
-            Event::AsgHookDone { .. } => "a lifecycle hook's wait ending",
-            Event::AsgDrainOver { .. } => "a terminating instance's deregistration delay ending",
-            Event::AsgHealthPoll { .. } => "an Auto Scaling group's health check",
-            Event::AsgScheduled { .. } => "a scheduled action",
-            Event::OperationDue { .. } => "a register/deregister operation",
-            Event::IdleTimeoutDue { .. } => "an idle timeout expiring",
+            Event::WebsocketTimerFires { .. } => "a WebSocket frame or idle timeout",
+            Event::AsgLaunchCompletes { .. } => "an Auto Scaling instance finishing its boot",
+            Event::LifecycleHookEnds { .. } => "a lifecycle hook's wait ending",
+            Event::AsgDrainEnds { .. } => "a terminating instance's deregistration delay ending",
+            Event::AsgHealthCheckRuns { .. } => "an Auto Scaling group's health check",
+            Event::ScheduledActionRuns { .. } => "a scheduled action",
+            Event::OperationRuns { .. } => "a register/deregister operation",
+            Event::IdleTimeoutExpires { .. } => "an idle timeout expiring",
             Event::PeriodEnds => "a CloudWatch period ending",
         }
     }

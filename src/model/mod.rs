@@ -19,6 +19,19 @@
 //! | [`cloudwatch`] | alarms: M of N datapoints, missing data, statistics | `EvaluationPeriods`, `DatapointsToAlarm`, `TreatMissingData` |
 //! | [`ids`] | typed indices into the world's tables | — |
 //! | [`event`], [`world`] | what happens, and what it does | — |
+//! | `world/mod.rs` | one run: the clock, the event queue, the recorder, event dispatch, period ends | — |
+//! | `world/traffic.rs` | clients' random streams and connections, closed-loop users | — |
+//! | `world/request_path.rs` | a request from arrival to response: connection, route, forward, answer | `forward`, 502/503/504 |
+//! | `world/load_balancer.rs` | the ALB's run state: requests in flight, target groups, sessions, idle deadlines | — |
+//! | `world/idle_timeout.rs` | the ALB idle timeout at targets | `idle_timeout.timeout_seconds` |
+//! | `world/sessions.rs` | cookie jars for sticky sessions | `lb_cookie`, `app_cookie`, `AWSALB` |
+//! | `world/websocket.rs` | WebSocket connections: upgrade, frames, idle close, reconnect | `101 Switching Protocols` |
+//! | `world/fleet.rs` | every EC2 instance of the run: spec, state, lifetime, per-period counters | `NetworkIn`, `NetworkOut` |
+//! | `world/jobs.rs` | work at instances (a request or a health check): admission and completion | — |
+//! | `world/slab.rs` | recycled slots with generations, for requests and checks in flight | — |
+//! | `world/health.rs` | health checkers, target states, registration, draining | `RegisterTargets`, `DeregisterTargets`, `Target.Timeout` |
+//! | `world/faults.rs` | injected faults and their recovery | — |
+//! | `world/stall.rs` | detecting simulated time that stops advancing | — |
 //! | `world/autoscaling/mod.rs` | Auto Scaling at run time: groups' start, warm-up, activity history, capacity row and totals | `DefaultInstanceWarmup`, `Activities` |
 //! | `world/autoscaling/group.rs` | a group's members, capacity, scale-in victim, unhealthy replacement | `MinSize`, `MaxSize`, `TerminationPolicies`, `HealthCheckType` |
 //! | `world/autoscaling/lifecycle.rs` | launch, lifecycle hooks, registration, draining, termination | `Pending:Wait`, `InService`, `Terminating:Wait` |

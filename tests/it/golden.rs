@@ -15,13 +15,19 @@ use crate::common::albsim;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The files compared, as the run writes them.
-const FILES: [&str; 4] = [
-    "summary.json",
-    "timeseries.csv",
-    "activity.log",
-    "timeline.svg",
-];
+/// The files compared: every result file a run writes (a new one gets a golden copy too).
+fn files() -> Vec<&'static str> {
+    let files: Vec<_> = albsim::report::output::files::names().collect();
+    for kept in [
+        "summary.json",
+        "timeseries.csv",
+        "activity.log",
+        "timeline.svg",
+    ] {
+        assert!(files.contains(&kept), "a run no longer writes {kept}");
+    }
+    files
+}
 
 fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -74,7 +80,7 @@ fn every_shipped_model_reproduces_its_golden_outputs() {
         );
         assert_eq!(code, Some(0), "{name}: {stderr}");
         let golden = project().join("tests/golden").join(name);
-        for file in FILES {
+        for file in files() {
             let got = comparable(file, fs::read(out.join(file)).unwrap());
             let kept = golden.join(file);
             if bless {

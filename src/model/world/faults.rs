@@ -60,7 +60,7 @@ impl World<'_> {
             if SimTime::ZERO + op.at <= self.end {
                 self.queue.schedule(
                     SimTime::ZERO + op.at,
-                    Event::OperationDue {
+                    Event::OperationRuns {
                         operation: OperationId(o as u32),
                     },
                 );

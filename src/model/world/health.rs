@@ -112,11 +112,11 @@ impl World<'_> {
                 pending: false,
             });
             self.queue
-                .schedule(self.now + first, Event::HealthCheckDue { checker });
+                .schedule(self.now + first, Event::HealthCheckStarts { checker });
         }
     }
 
-    pub(super) fn on_health_check_due(&mut self, checker: CheckerId) {
+    pub(super) fn on_health_check_starts(&mut self, checker: CheckerId) {
         let c = self.health.checkers[checker.index()].clone();
         let spec = &self.sc.target_groups[c.group.index()];
         let member = &self.lb.groups[c.group.index()].members[c.member as usize];
@@ -130,7 +130,7 @@ impl World<'_> {
         }
         self.queue.schedule(
             self.now + spec.health.interval,
-            Event::HealthCheckDue { checker },
+            Event::HealthCheckStarts { checker },
         );
         let seq = c.seq.wrapping_add(1);
         {
@@ -140,7 +140,7 @@ impl World<'_> {
         }
         self.queue.schedule(
             self.now + spec.health.timeout,
-            Event::HealthCheckTimeout { checker, seq },
+            Event::HealthCheckTimesOut { checker, seq },
         );
         let instance = member.instance;
         let inst = &self.fleet[instance].state;
@@ -172,7 +172,7 @@ impl World<'_> {
         }
     }
 
-    pub(super) fn on_health_check_timeout(&mut self, checker: CheckerId, seq: u32) {
+    pub(super) fn on_health_check_times_out(&mut self, checker: CheckerId, seq: u32) {
         self.check_result(checker, seq, Err(CheckFailure::Timeout));
     }
 
@@ -271,7 +271,7 @@ impl World<'_> {
     }
 
     /// A scheduled register/deregister operation.
-    pub(super) fn on_operation(&mut self, operation: OperationId) {
+    pub(super) fn on_operation_runs(&mut self, operation: OperationId) {
         let op = self.sc.operations[operation.index()].clone();
         let g = op.group;
         let spec = &self.sc.target_groups[g.index()];
@@ -349,7 +349,7 @@ impl World<'_> {
         }
         self.queue.schedule(
             self.now + delay,
-            Event::DrainTimeout {
+            Event::DeregistrationDelayEnds {
                 group: g,
                 member: m,
                 generation,
@@ -373,7 +373,12 @@ impl World<'_> {
 
     /// The deregistration delay ended: requests still in flight are cut off (502) and the target
     /// becomes `unused`.
-    pub(super) fn on_drain_timeout(&mut self, g: TargetGroupId, m: u32, generation: u32) {
+    pub(super) fn on_deregistration_delay_ends(
+        &mut self,
+        g: TargetGroupId,
+        m: u32,
+        generation: u32,
+    ) {
         let member = &self.lb.groups[g.index()].members[m as usize];
         if member.generation != generation || member.health.state != HealthState::Draining {
             return;

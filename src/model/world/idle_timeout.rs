@@ -34,13 +34,13 @@ impl World<'_> {
         self.lb.deadlines.armed = true;
         self.queue.schedule(
             at,
-            Event::IdleTimeoutDue {
+            Event::IdleTimeoutExpires {
                 generation: self.lb.deadlines.generation,
             },
         );
     }
 
-    pub(super) fn on_idle_timeout(&mut self, generation: u32) {
+    pub(super) fn on_idle_timeout_expires(&mut self, generation: u32) {
         if generation != self.lb.deadlines.generation {
             return;
         }

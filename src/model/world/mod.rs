@@ -15,7 +15,8 @@
 //! | `slab.rs` | recycled slots with generations | — |
 //! | `health.rs` | health checkers, checks in flight | checks, target states, registration, draining |
 //! | `faults.rs` | faults in progress | crash, hang, slow, network, AZ outage, stop |
-//! | `autoscaling.rs` | Auto Scaling groups, alarms | launches, terminations, policies, alarms |
+//! | `autoscaling/` | Auto Scaling groups, their members and policies | launches, terminations, hooks, policies (one file each) |
+//! | `cloudwatch/` | metrics published per period, alarms | alarm evaluation, metric sources |
 //! | `stall.rs` | — | detecting simulated time that stops advancing |
 //!
 //! Hot-path rules: no allocation (request slots, connections and queues are recycled), no string
@@ -244,7 +245,7 @@ impl<'s> World<'s> {
                 let client = self.traffic.users[user.index()].client;
                 self.start_request(client, user);
             }
-            Event::HandshakeDone { slot, generation } => {
+            Event::HandshakeCompletes { slot, generation } => {
                 if self.lb.requests.is_live(slot, generation) {
                     self.route(slot);
                 }
@@ -258,31 +259,35 @@ impl<'s> World<'s> {
                 generation,
                 epoch,
             } => self.on_job_completes(job, generation, epoch),
-            Event::ConnectTimeout { slot, generation } => {
+            Event::ConnectTimesOut { slot, generation } => {
                 if self.lb.requests.is_live(slot, generation) {
                     // Nothing answered the SYN within 10 s: the ALB gives up with 504.
                     self.respond_and_wake(slot, 504, Origin::LoadBalancer, None, 0);
                 }
             }
-            Event::HealthCheckDue { checker } => self.on_health_check_due(checker),
-            Event::HealthCheckTimeout { checker, seq } => {
-                self.on_health_check_timeout(checker, seq)
+            Event::HealthCheckStarts { checker } => self.on_health_check_starts(checker),
+            Event::HealthCheckTimesOut { checker, seq } => {
+                self.on_health_check_times_out(checker, seq)
             }
-            Event::DrainTimeout {
+            Event::DeregistrationDelayEnds {
                 group,
                 member,
                 generation,
-            } => self.on_drain_timeout(group, member, generation),
+            } => self.on_deregistration_delay_ends(group, member, generation),
             Event::FaultStarts { fault } => self.on_fault_starts(fault),
             Event::FaultEnds { fault } => self.on_fault_ends(fault),
-            Event::OperationDue { operation } => self.on_operation(operation),
-            Event::AsgLaunched { asg, member } => self.on_asg_launched(asg, member),
-            Event::AsgHookDone { asg, member } => self.on_asg_hook_done(asg, member),
-            Event::AsgDrainOver { asg, member } => self.on_asg_drain_over(asg, member),
-            Event::AsgHealthPoll { asg } => self.on_asg_health_poll(asg),
-            Event::AsgScheduled { asg, action } => self.on_asg_scheduled(asg, action),
-            Event::WebsocketDue { user, generation } => self.on_websocket_due(user, generation),
-            Event::IdleTimeoutDue { generation } => self.on_idle_timeout(generation),
+            Event::OperationRuns { operation } => self.on_operation_runs(operation),
+            Event::AsgLaunchCompletes { asg, member } => self.on_asg_launch_completes(asg, member),
+            Event::LifecycleHookEnds { asg, member } => self.on_lifecycle_hook_ends(asg, member),
+            Event::AsgDrainEnds { asg, member } => self.on_asg_drain_ends(asg, member),
+            Event::AsgHealthCheckRuns { asg } => self.on_asg_health_check_runs(asg),
+            Event::ScheduledActionRuns { asg, action } => {
+                self.on_scheduled_action_runs(asg, action)
+            }
+            Event::WebsocketTimerFires { user, generation } => {
+                self.on_websocket_timer_fires(user, generation)
+            }
+            Event::IdleTimeoutExpires { generation } => self.on_idle_timeout_expires(generation),
             Event::PeriodEnds => return self.on_period_ends(),
         }
         false

@@ -122,7 +122,7 @@ impl World<'_> {
             let generation = self.lb.requests.generation(slot);
             self.queue.schedule(
                 self.now + handshake,
-                Event::HandshakeDone { slot, generation },
+                Event::HandshakeCompletes { slot, generation },
             );
         } else {
             self.route(slot);
@@ -197,7 +197,7 @@ impl World<'_> {
             self.rec.target_connection_error();
             self.queue.schedule(
                 self.now + CONNECT_TIMEOUT,
-                Event::ConnectTimeout { slot, generation },
+                Event::ConnectTimesOut { slot, generation },
             );
             return;
         }

@@ -110,11 +110,11 @@ impl World<'_> {
         if next <= self.end {
             let generation = ws.generation;
             self.queue
-                .schedule(next, Event::WebsocketDue { user, generation });
+                .schedule(next, Event::WebsocketTimerFires { user, generation });
         }
     }
 
-    pub(super) fn on_websocket_due(&mut self, user: UserId, generation: u32) {
+    pub(super) fn on_websocket_timer_fires(&mut self, user: UserId, generation: u32) {
         let ws = self.traffic.ws[user.index()];
         if !ws.open || ws.generation != generation {
             return;

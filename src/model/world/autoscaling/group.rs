@@ -233,10 +233,12 @@ impl World<'_> {
 
     /// The group's health check loop: replaces unhealthy instances (`HealthCheckType`,
     /// `HealthCheckGracePeriod`). Replacement does not wait for any cooldown.
-    pub(in crate::model::world) fn on_asg_health_poll(&mut self, a: AsgId) {
+    pub(in crate::model::world) fn on_asg_health_check_runs(&mut self, a: AsgId) {
         let spec = &self.sc.auto_scaling_groups[a.index()];
-        self.queue
-            .schedule(self.now + spec.health_poll, Event::AsgHealthPoll { asg: a });
+        self.queue.schedule(
+            self.now + spec.health_poll,
+            Event::AsgHealthCheckRuns { asg: a },
+        );
         let mut unhealthy = Vec::new();
         for (m, x) in self.scaling.groups[a.index()].members.iter().enumerate() {
             if x.state != Lifecycle::InService {

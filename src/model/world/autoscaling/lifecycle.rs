@@ -63,8 +63,10 @@ impl World<'_> {
                 .sample(&mut run.rng);
             let instance = run.members[m.index()].instance;
             launched.push(instance);
-            self.queue
-                .schedule(self.now + boot, Event::AsgLaunched { asg: a, member: m });
+            self.queue.schedule(
+                self.now + boot,
+                Event::AsgLaunchCompletes { asg: a, member: m },
+            );
             let id = self.fleet[instance].spec.id.clone();
             let az = self.fleet[instance].spec.availability_zone.clone();
             let cause = cause.to_string();
@@ -79,7 +81,7 @@ impl World<'_> {
     }
 
     /// An instance finished booting: a launch hook holds it, or it enters service.
-    pub(in crate::model::world) fn on_asg_launched(&mut self, a: AsgId, m: AsgMemberId) {
+    pub(in crate::model::world) fn on_asg_launch_completes(&mut self, a: AsgId, m: AsgMemberId) {
         if self.scaling.groups[a.index()].members[m.index()].state != Lifecycle::Pending {
             return;
         }
@@ -89,7 +91,7 @@ impl World<'_> {
     }
 
     /// A lifecycle hook's wait is over: the transition it held proceeds.
-    pub(in crate::model::world) fn on_asg_hook_done(&mut self, a: AsgId, m: AsgMemberId) {
+    pub(in crate::model::world) fn on_lifecycle_hook_ends(&mut self, a: AsgId, m: AsgMemberId) {
         match self.scaling.groups[a.index()].members[m.index()].state {
             Lifecycle::PendingWait => self.enter_service(a, m, false),
             Lifecycle::TerminatingWait => self.terminated(a, m),
@@ -158,7 +160,7 @@ impl World<'_> {
         } else {
             self.queue.schedule(
                 self.now + longest,
-                Event::AsgDrainOver { asg: a, member: m },
+                Event::AsgDrainEnds { asg: a, member: m },
             );
         }
     }
@@ -189,7 +191,7 @@ impl World<'_> {
     }
 
     /// The deregistration delay is over: termination proceeds, drained or not.
-    pub(in crate::model::world) fn on_asg_drain_over(&mut self, a: AsgId, m: AsgMemberId) {
+    pub(in crate::model::world) fn on_asg_drain_ends(&mut self, a: AsgId, m: AsgMemberId) {
         if self.scaling.groups[a.index()].members[m.index()].state == Lifecycle::Terminating {
             self.proceed_terminate(a, m);
         }
@@ -224,8 +226,10 @@ impl World<'_> {
             seconds: wait.as_secs_f64(),
         };
         self.group_log(a, hold);
-        self.queue
-            .schedule(self.now + wait, Event::AsgHookDone { asg: a, member: m });
+        self.queue.schedule(
+            self.now + wait,
+            Event::LifecycleHookEnds { asg: a, member: m },
+        );
         true
     }
 

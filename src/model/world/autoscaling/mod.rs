@@ -108,13 +108,13 @@ impl World<'_> {
             }
             self.queue.schedule(
                 SimTime::ZERO + spec.health_poll,
-                Event::AsgHealthPoll { asg: a },
+                Event::AsgHealthCheckRuns { asg: a },
             );
             for (k, action) in spec.scheduled.iter().enumerate() {
                 if SimTime::ZERO + action.at <= self.end {
                     self.queue.schedule(
                         SimTime::ZERO + action.at,
-                        Event::AsgScheduled {
+                        Event::ScheduledActionRuns {
                             asg: a,
                             action: ScheduledActionId(k as u32),
                         },

@@ -7,7 +7,11 @@ use crate::recorder::ScalingActivity;
 
 impl World<'_> {
     /// Scheduled action `k` of group `a` is due.
-    pub(in crate::model::world) fn on_asg_scheduled(&mut self, a: AsgId, k: ScheduledActionId) {
+    pub(in crate::model::world) fn on_scheduled_action_runs(
+        &mut self,
+        a: AsgId,
+        k: ScheduledActionId,
+    ) {
         let action = self.sc.auto_scaling_groups[a.index()].scheduled[k.index()].clone();
         let run = &mut self.scaling.groups[a.index()];
         if let Some(min) = action.min {
