@@ -15,7 +15,7 @@
 use super::catalog::InstanceType;
 use super::cloudwatch::{AlarmRule, Comparison, MissingData, Statistic};
 use super::distribution::Distribution;
-use super::ids::TargetGroupId;
+use super::ids::{AlarmId, AsgId, PolicyId, TargetGroupId};
 use crate::engine::SimDuration;
 
 /// `HealthCheckType`.
@@ -129,10 +129,10 @@ pub enum PolicyKind {
         target: f64,
         /// `DisableScaleIn`.
         disable_scale_in: bool,
-        /// Index of its high alarm in the scenario's alarms.
-        high_alarm: usize,
-        /// Index of its low alarm.
-        low_alarm: usize,
+        /// Its high alarm among the scenario's alarms.
+        high_alarm: AlarmId,
+        /// Its low alarm.
+        low_alarm: AlarmId,
     },
     /// `StepScaling`.
     Step {
@@ -224,15 +224,15 @@ pub struct AsgSpec {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MetricRef {
     /// `CPUUtilization` of a group's InService instances (basic monitoring: 5-minute datapoints).
-    AsgCpu(usize),
+    AsgCpu(AsgId),
     /// The same, without instances still warming up (target tracking's view).
-    AsgCpuReady(usize),
+    AsgCpuReady(AsgId),
     /// `NetworkIn` per InService, warmed-up instance [bytes per metric period].
-    AsgNetworkIn(usize),
+    AsgNetworkIn(AsgId),
     /// `NetworkOut` per InService, warmed-up instance [bytes per metric period].
-    AsgNetworkOut(usize),
+    AsgNetworkOut(AsgId),
     /// `GroupInServiceInstances`.
-    AsgInService(usize),
+    AsgInService(AsgId),
     /// `RequestCount` of a target group.
     TgRequestCount(TargetGroupId),
     /// `RequestCountPerTarget` of a target group.
@@ -262,7 +262,7 @@ pub struct AlarmSpec {
     /// Evaluation rule.
     pub rule: AlarmRule,
     /// `AlarmActions`: (group, policy) pairs (target tracking alarms act through their policy).
-    pub actions: Vec<(usize, usize)>,
+    pub actions: Vec<(AsgId, PolicyId)>,
 }
 
 impl AdjustmentType {

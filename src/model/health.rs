@@ -19,51 +19,9 @@
 use super::distribution::Distribution;
 use crate::engine::SimDuration;
 
-/// AWS target health state (`TargetHealth.State`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HealthState {
-    /// Registered, first checks in progress.
-    Initial,
-    /// Passing checks: receives traffic.
-    Healthy,
-    /// Failing checks: no traffic (unless the group fails open).
-    Unhealthy,
-    /// Being deregistered: no new requests, in-flight ones may finish.
-    Draining,
-    /// Not registered (deregistration finished).
-    Unused,
-    /// Health checks disabled: receives traffic.
-    Unavailable,
-}
-
-impl HealthState {
-    /// AWS spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HealthState::Initial => "initial",
-            HealthState::Healthy => "healthy",
-            HealthState::Unhealthy => "unhealthy",
-            HealthState::Draining => "draining",
-            HealthState::Unused => "unused",
-            HealthState::Unavailable => "unavailable",
-        }
-    }
-}
-
-impl From<HealthState> for crate::recorder::TargetState {
-    /// The state as the activity history records it.
-    fn from(state: HealthState) -> Self {
-        use crate::recorder::TargetState as T;
-        match state {
-            HealthState::Initial => T::Initial,
-            HealthState::Healthy => T::Healthy,
-            HealthState::Unhealthy => T::Unhealthy,
-            HealthState::Draining => T::Draining,
-            HealthState::Unused => T::Unused,
-            HealthState::Unavailable => T::Unavailable,
-        }
-    }
-}
+/// AWS target health state (`TargetHealth.State`): the result layer's vocabulary, which the
+/// target state machine here drives (one enum, so the history records exactly the state routed on).
+pub use crate::recorder::TargetState as HealthState;
 
 /// Why a check failed, as AWS reason codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use super::values::AwsInt;
 use crate::engine::SimDuration;
 use crate::model::autoscaling::{AlarmSpec, MetricRef};
 use crate::model::cloudwatch::{AlarmRule, Comparison, MissingData, Statistic};
-use crate::model::ids::TargetGroupId;
+use crate::model::ids::{AsgId, PolicyId, TargetGroupId};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -71,16 +71,19 @@ pub(super) fn lookup_metric(
     target_groups: &BTreeMap<String, TargetGroupId>,
 ) -> Result<MetricRef, FieldError> {
     let dim = |key: &str| dimensions.get(key).map(String::as_str);
-    let asg = || -> Result<usize, FieldError> {
+    let asg = || -> Result<AsgId, FieldError> {
         let name = dim("AutoScalingGroupName").ok_or_else(|| {
             at.key("Dimensions")
                 .error("this metric needs the AutoScalingGroupName dimension")
         })?;
-        asg_index.get(name).copied().ok_or_else(|| {
-            at.key("Dimensions")
-                .key("AutoScalingGroupName")
-                .error(format!("no Auto Scaling group named {name:?}"))
-        })
+        asg_index
+            .get(name)
+            .map(|&a| AsgId(a as u32))
+            .ok_or_else(|| {
+                at.key("Dimensions")
+                    .key("AutoScalingGroupName")
+                    .error(format!("no Auto Scaling group named {name:?}"))
+            })
     };
     let tg = || -> Result<TargetGroupId, FieldError> {
         let name = dim("TargetGroup").ok_or_else(|| {
@@ -113,10 +116,10 @@ pub(super) fn lookup_metric(
 /// A scaling policy that an alarm action can name (`AlarmActions` refer to policies by name).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct PolicyRef {
-    /// Position of its Auto Scaling group in the model.
-    pub group: usize,
+    /// Its Auto Scaling group.
+    pub group: AsgId,
     /// Its position in the group's `Policies`.
-    pub index: usize,
+    pub index: PolicyId,
     /// A target tracking policy, which manages its own alarms.
     pub target_tracking: bool,
 }

@@ -17,7 +17,7 @@ use crate::model::autoscaling::{
     TerminationPolicy,
 };
 use crate::model::catalog::InstanceType;
-use crate::model::ids::TargetGroupId;
+use crate::model::ids::{AsgId, PolicyId, TargetGroupId};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -181,8 +181,8 @@ pub(super) fn resolve_autoscaling(
                 .insert(
                     policy.name.clone(),
                     PolicyRef {
-                        group: a,
-                        index: p,
+                        group: AsgId(a as u32),
+                        index: PolicyId(p as u32),
                         target_tracking: policy.policy_type == "TargetTrackingScaling",
                     },
                 )

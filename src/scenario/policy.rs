@@ -13,7 +13,7 @@ use crate::model::autoscaling::{
     TrackedMetric, tt_alarm_rules,
 };
 use crate::model::cloudwatch::Statistic;
-use crate::model::ids::TargetGroupId;
+use crate::model::ids::{AlarmId, AsgId, PolicyId, TargetGroupId};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -251,7 +251,7 @@ pub(super) fn resolve_policy(
             let minutes = (SimDuration::from_secs(300).0 / period.0).max(1) as u32;
             let (metric_ref, metric_name, multiple) = match metric {
                 TrackedMetric::AsgAverageCpu => (
-                    MetricRef::AsgCpuReady(asg_index),
+                    MetricRef::AsgCpuReady(AsgId(asg_index as u32)),
                     "CPUUtilization",
                     if template.detailed_monitoring {
                         1
@@ -260,7 +260,7 @@ pub(super) fn resolve_policy(
                     },
                 ),
                 TrackedMetric::AsgAverageNetworkIn => (
-                    MetricRef::AsgNetworkIn(asg_index),
+                    MetricRef::AsgNetworkIn(AsgId(asg_index as u32)),
                     "NetworkIn",
                     if template.detailed_monitoring {
                         1
@@ -269,7 +269,7 @@ pub(super) fn resolve_policy(
                     },
                 ),
                 TrackedMetric::AsgAverageNetworkOut => (
-                    MetricRef::AsgNetworkOut(asg_index),
+                    MetricRef::AsgNetworkOut(AsgId(asg_index as u32)),
                     "NetworkOut",
                     if template.detailed_monitoring {
                         1
@@ -293,7 +293,7 @@ pub(super) fn resolve_policy(
                 TrackedMetric::Custom(_, st) => st,
                 _ => Statistic::Average,
             };
-            let high_alarm = alarms.len();
+            let high_alarm = AlarmId(alarms.len() as u32);
             for (which, rule) in [("AlarmHigh", high_rule), ("AlarmLow", low_rule)] {
                 alarms.push(AlarmSpec {
                     name: format!("TargetTracking-{}-{which}-{}", group_name, raw.name),
@@ -302,7 +302,7 @@ pub(super) fn resolve_policy(
                     statistic,
                     period_multiple: multiple,
                     rule,
-                    actions: vec![(asg_index, policy_index)],
+                    actions: vec![(AsgId(asg_index as u32), PolicyId(policy_index as u32))],
                 });
             }
             PolicyKind::TargetTracking {
@@ -310,7 +310,7 @@ pub(super) fn resolve_policy(
                 target,
                 disable_scale_in: tt.disable_scale_in.unwrap_or(false),
                 high_alarm,
-                low_alarm: high_alarm + 1,
+                low_alarm: AlarmId(high_alarm.0 + 1),
             }
         }
         "StepScaling" => {

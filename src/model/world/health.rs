@@ -232,8 +232,8 @@ impl World<'_> {
         self.lb.groups[g.index()].refresh(spec);
         let slow = self.lb.groups[g.index()].slow_start_after_transition(m, self.now, spec);
         let transition = crate::recorder::Transition {
-            from: t.from.into(),
-            to: t.to.into(),
+            from: t.from,
+            to: t.to,
             reason: t.reason,
             detail: t.detail,
         };

@@ -347,8 +347,8 @@ impl<'s> World<'s> {
                     use crate::model::autoscaling::PolicyKind::TargetTracking;
                     use crate::recorder::AlarmSide::{High, Low};
                     let (group, policy) = (
-                        &sc.auto_scaling_groups[g],
-                        &sc.auto_scaling_groups[g].policies[p],
+                        &sc.auto_scaling_groups[g.index()],
+                        &sc.auto_scaling_groups[g.index()].policies[p.index()],
                     );
                     let TargetTracking {
                         high_alarm,
@@ -360,7 +360,7 @@ impl<'s> World<'s> {
                     };
                     let side = [(high_alarm, High), (low_alarm, Low)]
                         .into_iter()
-                        .find(|&(i, _)| i == k)?
+                        .find(|&(i, _)| i.index() == k)?
                         .1;
                     Some(crate::recorder::TargetTrackingAlarm {
                         group: group.name.clone(),

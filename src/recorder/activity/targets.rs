@@ -7,15 +7,15 @@ use std::fmt;
 pub enum TargetState {
     /// `initial`: registered, first checks in progress.
     Initial,
-    /// `healthy`: passing checks.
+    /// `healthy`: passing checks; receives traffic.
     Healthy,
-    /// `unhealthy`: failing checks.
+    /// `unhealthy`: failing checks; no traffic (unless the group fails open).
     Unhealthy,
-    /// `draining`: being deregistered.
+    /// `draining`: being deregistered; no new requests, in-flight ones may finish.
     Draining,
-    /// `unused`: not registered.
+    /// `unused`: not registered (deregistration finished).
     Unused,
-    /// `unavailable`: health checks disabled.
+    /// `unavailable`: health checks disabled; receives traffic.
     Unavailable,
 }
 

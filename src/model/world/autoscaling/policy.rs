@@ -56,7 +56,7 @@ impl World<'_> {
     pub(in crate::model::world) fn react_to_alarms(&mut self, evaluated: &[AlarmId]) {
         for &k in evaluated {
             if let Some(&(a, _)) = self.sc.alarms[k.index()].actions.first() {
-                let basis = self.instance_counts(AsgId(a as u32)).ready;
+                let basis = self.instance_counts(a).ready;
                 self.scaling.alarm_basis[k.index()] = basis;
             }
         }
@@ -68,7 +68,7 @@ impl World<'_> {
                 continue;
             }
             for &(a, p) in &self.sc.alarms[k].actions {
-                self.run_policy(AsgId(a as u32), PolicyId(p as u32), alarm);
+                self.run_policy(a, p, alarm);
             }
         }
         self.note_waiting_scale_in();
@@ -107,7 +107,7 @@ impl World<'_> {
                 high_alarm,
                 ..
             } => {
-                let high = alarm.index() == *high_alarm;
+                let high = alarm == *high_alarm;
                 self.target_tracking(a, p, trigger, *target, *disable_scale_in, high);
             }
             PolicyKind::Simple {

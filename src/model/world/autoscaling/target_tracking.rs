@@ -8,7 +8,7 @@
 use super::policy::Trigger;
 use crate::model::autoscaling::{PolicyKind, target_tracking_capacity};
 use crate::model::cloudwatch::AlarmState;
-use crate::model::ids::{AlarmId, AsgId, PolicyId};
+use crate::model::ids::{AsgId, PolicyId};
 use crate::model::world::World;
 use crate::recorder::PolicyNote;
 
@@ -86,8 +86,7 @@ impl World<'_> {
                     low_alarm,
                     ..
                 } if q != p.index()
-                    && self.cloudwatch.alarm(AlarmId(low_alarm as u32)).state
-                        != AlarmState::Alarm =>
+                    && self.cloudwatch.alarm(low_alarm).state != AlarmState::Alarm =>
                 {
                     Some(other.name.clone())
                 }
@@ -105,8 +104,8 @@ impl World<'_> {
                 else {
                     continue;
                 };
-                let alarm = &self.sc.alarms[low_alarm];
-                let run = self.cloudwatch.alarm(AlarmId(low_alarm as u32));
+                let alarm = &self.sc.alarms[low_alarm.index()];
+                let run = self.cloudwatch.alarm(low_alarm);
                 if run.state == AlarmState::Alarm {
                     continue;
                 }

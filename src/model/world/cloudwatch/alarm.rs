@@ -104,7 +104,7 @@ mod tests {
         AlarmSpec {
             name: "high".into(),
             metric_name: "CPUUtilization".into(),
-            metric: MetricRef::AsgCpu(0),
+            metric: MetricRef::AsgCpu(crate::model::ids::AsgId(0)),
             statistic: Statistic::Average,
             period_multiple,
             rule: AlarmRule {

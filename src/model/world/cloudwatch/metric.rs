@@ -69,7 +69,7 @@ impl MetricKey {
     /// The metric an alarm of the model watches.
     pub fn of(metric: MetricRef) -> MetricKey {
         use PeriodStatistic::{Average, Percentile, Sum};
-        let asg = |g: usize| Dimension::AutoScalingGroup(AsgId(g as u32));
+        let asg = Dimension::AutoScalingGroup;
         let (name, dimension, statistic) = match metric {
             MetricRef::AsgCpu(g) => (MetricName::CpuUtilization, asg(g), Average),
             MetricRef::AsgCpuReady(g) => (MetricName::CpuUtilizationWarmedUp, asg(g), Average),
@@ -154,13 +154,19 @@ mod tests {
     #[test]
     fn a_metric_is_registered_once_per_name_dimension_and_statistic() {
         let mut store = MetricStore::default();
-        let cpu = store.register(MetricKey::of(MetricRef::AsgCpu(0)));
+        let cpu = store.register(MetricKey::of(MetricRef::AsgCpu(AsgId(0))));
         let p99 = store.register(MetricKey::of(MetricRef::LbTargetResponseTimePercentile(
             990,
         )));
         let avg = store.register(MetricKey::of(MetricRef::LbTargetResponseTime));
-        assert_eq!(store.register(MetricKey::of(MetricRef::AsgCpu(0))), cpu);
-        assert_ne!(store.register(MetricKey::of(MetricRef::AsgCpu(1))), cpu);
+        assert_eq!(
+            store.register(MetricKey::of(MetricRef::AsgCpu(AsgId(0)))),
+            cpu
+        );
+        assert_ne!(
+            store.register(MetricKey::of(MetricRef::AsgCpu(AsgId(1)))),
+            cpu
+        );
         assert_ne!(p99, avg, "a percentile is a statistic of its own");
         assert_eq!(store.keys().count(), 4);
     }
@@ -180,7 +186,7 @@ mod tests {
         let key = MetricKey::of(MetricRef::TgRequestCountPerTarget(TargetGroupId(2)));
         assert_eq!(key.name, MetricName::RequestCountPerTarget);
         assert_eq!(key.dimension, Dimension::TargetGroup(TargetGroupId(2)));
-        let key = MetricKey::of(MetricRef::AsgInService(1));
+        let key = MetricKey::of(MetricRef::AsgInService(AsgId(1)));
         assert_eq!(key.name, MetricName::GroupInServiceInstances);
         assert_eq!(key.dimension, Dimension::AutoScalingGroup(AsgId(1)));
         let key = MetricKey::of(MetricRef::LbTargetResponseTimePercentile(999));
