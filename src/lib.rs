@@ -47,7 +47,8 @@ pub mod recorder;
 pub mod report;
 pub mod scenario;
 
-pub use recorder::RunResult;
+pub use model::world::run::{PROGRESS_EVERY, Progress, RunError, RunOptions};
+pub use recorder::{RunEnd, RunResult};
 pub use scenario::Scenario;
 
 /// Runs a scenario to its end.
@@ -60,66 +61,4 @@ pub fn run(scenario: &Scenario) -> RunResult {
 /// Fails when the model cannot be simulated correctly (see [`RunError`]); nothing is written then.
 pub fn run_with(scenario: &Scenario, opts: &mut RunOptions<'_>) -> Result<RunResult, RunError> {
     model::world::World::new(scenario).run_with(opts)
-}
-
-/// Why a run could not give a correct result.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RunError {
-    /// Simulated time stopped advancing: events kept happening at one instant.
-    #[error("{message}")]
-    Stalled {
-        /// What kept the clock still, naming the client (or other component) in the model.
-        message: String,
-    },
-}
-
-/// How often (in events) [`run_with`] checks its guards and reports progress.
-pub const PROGRESS_EVERY: u64 = 1 << 16;
-
-/// Guards and an observer for one run; the default has none.
-#[derive(Default)]
-pub struct RunOptions<'a> {
-    /// Stop after this many events (`--max-events`).
-    pub max_events: Option<u64>,
-    /// Stop after this much wall-clock time (`--max-wall`).
-    pub max_wall: Option<std::time::Duration>,
-    /// Called every [`PROGRESS_EVERY`] events with where the run stands.
-    pub progress: Option<&'a mut dyn FnMut(&Progress)>,
-}
-
-impl std::fmt::Debug for RunOptions<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunOptions")
-            .field("max_events", &self.max_events)
-            .field("max_wall", &self.max_wall)
-            .field("progress", &self.progress.is_some())
-            .finish()
-    }
-}
-
-/// Where a run stands, for a progress display.
-#[derive(Clone, Copy, Debug)]
-pub struct Progress {
-    /// Simulated time reached.
-    pub now: engine::SimTime,
-    /// Simulated time at which the run ends.
-    pub end: engine::SimTime,
-    /// Events processed so far.
-    pub events: u64,
-    /// Wall-clock time since the run started.
-    pub wall: std::time::Duration,
-}
-
-/// How a run ended.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RunEnd {
-    /// It reached the model's `duration`.
-    #[default]
-    Completed,
-    /// `--max-events` stopped it: the results cover only the time reached.
-    MaxEvents,
-    /// `--max-wall` stopped it: the results cover only the time reached.
-    MaxWall,
 }

@@ -8,7 +8,7 @@
 //! Drawing is `indicatif`'s: it fits the line to the terminal's width (a hand-written `\r` line
 //! that wraps cannot be redrawn), throttles and clears it before the summary is printed.
 
-use crate::report::terminal::rough_duration;
+use crate::engine::human::rough_duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;

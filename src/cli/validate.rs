@@ -1,7 +1,7 @@
 //! `albsim validate`: load and check model files; report every problem in every file.
 
 use super::args::ValidateArgs;
-use crate::report::terminal::human_duration;
+use crate::engine::human::human_duration;
 use crate::scenario;
 use crate::scenario::overrides::LoadError;
 use anyhow::Result;

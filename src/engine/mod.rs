@@ -11,6 +11,7 @@
 //! - **independent randomness**: each component draws from its own [`RngStream`], derived from the
 //!   master seed and the component's name, so adding a client never changes another one's draws.
 
+pub mod human;
 pub mod queue;
 pub mod rng;
 pub mod time;

@@ -34,7 +34,7 @@ pub use cost::{ALB_HOUR_USD, CostResult, LCU_HOUR_USD, cost};
 pub use latency::LatencyHistogram;
 pub use result::{
     AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult, LatencySummary, PeriodRow,
-    RunResult, StatusCounts, StickyResult, WebsocketResult,
+    RunEnd, RunResult, StatusCounts, StickyResult, WebsocketResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -429,7 +429,7 @@ impl Recorder {
             cost: Default::default(),
             events_processed: 0,
             wall_seconds: 0.0,
-            end: crate::RunEnd::Completed,
+            end: RunEnd::Completed,
         }
     }
 }

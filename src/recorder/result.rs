@@ -333,7 +333,7 @@ pub struct RunResult {
     /// Wall-clock time of the simulation \[s\] (not part of determinism).
     pub wall_seconds: f64,
     /// Whether the run reached its end or was stopped early by a guard (results then partial).
-    pub end: crate::RunEnd,
+    pub end: RunEnd,
 }
 
 impl RunResult {
@@ -384,4 +384,17 @@ mod tests {
         assert_eq!((none.len(), none.values.len()), (4, 0));
         assert!(CpuRow::from(Vec::new()).is_empty());
     }
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunEnd {
+    /// It reached the model's `duration`.
+    #[default]
+    Completed,
+    /// `--max-events` stopped it: the results cover only the time reached.
+    MaxEvents,
+    /// `--max-wall` stopped it: the results cover only the time reached.
+    MaxWall,
 }

@@ -40,8 +40,8 @@
 //! Maps are ordered (`BTreeMap`) and floats printed by `serde_json`'s shortest round-trip
 //! formatting, so the same model and seed give byte-identical files (wall time aside).
 
-use crate::RunEnd;
 use crate::recorder::CostResult;
+use crate::recorder::RunEnd;
 use crate::recorder::{
     AsgResult, GroupResult, InstanceResult, LatencySummary, RunResult, WebsocketResult,
 };

@@ -197,7 +197,7 @@ pub(super) fn check_series(sc: &Scenario) -> Option<FieldError> {
     Some(JsonPath::root().key("metrics").key("period").error(format!(
         "a {} s period over a duration of {} makes {rows} rows of about {per_row} bytes each ({} MiB); the limit is {} MiB ({max_rows} rows for this model): use a period of at least {suggested} s, or a shorter duration",
         sc.period.as_secs_f64(),
-        crate::report::terminal::human_duration(sc.duration.as_secs_f64()),
+        crate::engine::human::human_duration(sc.duration.as_secs_f64()),
         bytes / (1024 * 1024),
         MAX_SERIES_BYTES / (1024 * 1024),
     )))

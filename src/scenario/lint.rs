@@ -7,8 +7,8 @@
 use super::path::JsonPath;
 use super::raw::{RawAction, RawArrival, RawCondition, RawModel, RawRule};
 use super::{Scenario, Warning};
+use crate::engine::human::human_duration;
 use crate::model::client::Load;
-use crate::report::terminal::human_duration;
 use std::collections::BTreeSet;
 use std::time::Duration;
 

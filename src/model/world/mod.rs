@@ -32,6 +32,7 @@ mod idle_timeout;
 mod jobs;
 mod load_balancer;
 mod request_path;
+pub mod run;
 mod sessions;
 mod slab;
 mod stall;
@@ -44,7 +45,7 @@ use super::event::Event;
 use super::ids::{ClientId, UserId};
 use crate::engine::{EventQueue, SimDuration, SimTime};
 use crate::model::resolved::Scenario;
-use crate::recorder::{Origin, Recorder, RunResult};
+use crate::recorder::{Origin, Recorder, RunEnd, RunResult};
 use load_balancer::{Request, Stage};
 use traffic::User;
 
@@ -148,9 +149,9 @@ impl<'s> World<'s> {
     /// Runs to the end of the scenario and returns what was recorded.
     ///
     /// # Panics
-    /// If the run stalls (see [`crate::RunError`]); the command line uses [`World::run_with`].
+    /// If the run stalls (see [`run::RunError`]); the command line uses [`World::run_with`].
     pub fn run(self) -> RunResult {
-        match self.run_with(&mut crate::RunOptions::default()) {
+        match self.run_with(&mut run::RunOptions::default()) {
             Ok(result) => result,
             Err(e) => panic!("{e}"),
         }
@@ -158,18 +159,15 @@ impl<'s> World<'s> {
 
     /// Runs to the end of the scenario, or until a guard in `opts` stops it (the result then says
     /// so in [`RunResult::end`] and covers only the simulated time reached), reporting progress
-    /// every [`crate::PROGRESS_EVERY`] events.
+    /// every [`run::PROGRESS_EVERY`] events.
     ///
     /// # Errors
-    /// [`crate::RunError::Stalled`] when simulated time stops advancing (see `world/stall.rs`):
+    /// [`run::RunError::Stalled`] when simulated time stops advancing (see `world/stall.rs`):
     /// the message names the client that keeps it still and how to fix the model.
-    pub fn run_with(
-        mut self,
-        opts: &mut crate::RunOptions<'_>,
-    ) -> Result<RunResult, crate::RunError> {
+    pub fn run_with(mut self, opts: &mut run::RunOptions<'_>) -> Result<RunResult, run::RunError> {
         let started = std::time::Instant::now();
         let max_events = opts.max_events.unwrap_or(u64::MAX);
-        let mut end = crate::RunEnd::Completed;
+        let mut end = RunEnd::Completed;
         let targets = self.sc.instances.len()
             + (self.sc.auto_scaling_groups.iter())
                 .map(|g| g.max as usize)
@@ -186,15 +184,15 @@ impl<'s> World<'s> {
             }
             // Guards are checked every few thousand events: reading the clock per event would cost
             // more than many events do.
-            if self.events % crate::PROGRESS_EVERY == 0 || self.events >= max_events {
-                if self.events % crate::PROGRESS_EVERY == 0 {
-                    if let Some(stall) = watch.stalled(self.now, crate::PROGRESS_EVERY) {
+            if self.events % run::PROGRESS_EVERY == 0 || self.events >= max_events {
+                if self.events % run::PROGRESS_EVERY == 0 {
+                    if let Some(stall) = watch.stalled(self.now, run::PROGRESS_EVERY) {
                         return Err(self.stall_error(stall));
                     }
                 }
                 let wall = started.elapsed();
                 if let Some(report) = opts.progress.as_mut() {
-                    report(&crate::Progress {
+                    report(&run::Progress {
                         now: self.now,
                         end: self.end,
                         events: self.events,
@@ -202,16 +200,16 @@ impl<'s> World<'s> {
                     });
                 }
                 if self.events >= max_events {
-                    end = crate::RunEnd::MaxEvents;
+                    end = RunEnd::MaxEvents;
                     break;
                 }
                 if opts.max_wall.is_some_and(|limit| wall >= limit) {
-                    end = crate::RunEnd::MaxWall;
+                    end = RunEnd::MaxWall;
                     break;
                 }
             }
         }
-        if end != crate::RunEnd::Completed {
+        if end != RunEnd::Completed {
             self.stop_early();
         }
         let mut result = self.finish();

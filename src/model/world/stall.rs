@@ -7,11 +7,11 @@
 //! the clock moves, but a 10-minute run would take years. Making such cycles impossible would need
 //! a minimum response time, and AWS documents none (a fixed response is answered by the ALB
 //! without any target), so albsim does not invent one. Instead the loop watches how far simulated
-//! time moves over a window of events and stops with [`crate::RunError::Stalled`] when it moves
+//! time moves over a window of events and stops with [`super::run::RunError::Stalled`] when it moves
 //! less than a bound no working model comes near.
 //!
 //! The watch costs nothing per event: it is taken at the loop's guard checks (every
-//! [`crate::PROGRESS_EVERY`] events).
+//! [`super::run::PROGRESS_EVERY`] events).
 
 use super::World;
 use crate::engine::{SimDuration, SimTime};
@@ -140,7 +140,7 @@ impl World<'_> {
     /// this costs it nothing).
     #[cold]
     #[inline(never)]
-    pub(super) fn stall_error(&self, stall: Stall) -> crate::RunError {
+    pub(super) fn stall_error(&self, stall: Stall) -> super::run::RunError {
         let mut wakes = vec![0u64; self.sc.clients.len()];
         let mut other: Option<&'static str> = None;
         let horizon = SimTime(stall.to.0.saturating_add(STALL_MIN_ADVANCE.0));
@@ -169,7 +169,7 @@ impl World<'_> {
                 other.map_or(String::new(), |e| format!(" (one event pending then: {e})"))
             ),
         };
-        crate::RunError::Stalled { message }
+        super::run::RunError::Stalled { message }
     }
 
     fn client_stall_message(&self, c: usize, crawl: &str) -> String {
