@@ -82,11 +82,11 @@ pub struct ValidateArgs {
 /// Values of the model set on the command line, for `run` and `validate` alike.
 #[derive(Debug, Args)]
 pub struct OverrideArgs {
-    /// Master seed (overrides the model's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
+    /// Master seed, a whole number (overrides the model's `seed`).
+    #[arg(long, allow_negative_numbers = true)]
+    pub seed: Option<String>,
     /// Simulated time, e.g. `30m`, `2h`, `900s` (overrides the model's `duration`).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub duration: Option<String>,
     /// Sets one value of the model, as if the file said so. PATH is written as error messages
     /// print it (`clients[0].arrival.rate_per_second`, `target_groups[name=web].port`), VALUE
@@ -101,13 +101,14 @@ impl OverrideArgs {
     /// The overrides in the order they apply: each `--set`, then `--seed`, then `--duration`.
     pub fn overrides(&self) -> Vec<Override> {
         let mut all = self.set.clone();
-        if let Some(seed) = self.seed {
-            all.push(Override::from_option(
-                "--seed",
-                &seed.to_string(),
-                "seed",
-                seed.into(),
-            ));
+        if let Some(seed) = &self.seed {
+            // A number stays a number; anything else is passed on as text, so the loader's own
+            // message says what a seed must be (`expected a whole number 0–…, got a string`).
+            let value = serde_json::from_str::<serde_json::Value>(seed)
+                .ok()
+                .filter(serde_json::Value::is_number)
+                .unwrap_or_else(|| serde_json::Value::String(seed.clone()));
+            all.push(Override::from_option("--seed", seed, "seed", value));
         }
         if let Some(d) = &self.duration {
             // As text: the loader reads `2h`, `900s` and `900` alike, and names what it refused.

@@ -105,9 +105,26 @@ impl de::Error for ShapeError {
 
 /// `unknown key "atributes" (did you mean "attributes"?); allowed keys: name, attributes, …`.
 pub(crate) fn unknown_key(key: &str, allowed: &[&str]) -> String {
-    let hint = suggestion(key, allowed)
-        .map(|s| format!(" (did you mean {s:?}?)"))
-        .unwrap_or_default();
+    let dotted: Vec<String> = (allowed.iter())
+        .filter(|a| {
+            a.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+        .map(|a| format!("{a:?}"))
+        .collect();
+    let hint = match (suggestion(key, allowed), dotted.len()) {
+        (Some(s), _) => format!(" (did you mean {s:?}?)"),
+        (None, 0) => String::new(),
+        // `{"idle_timeout": {"timeout_seconds": 30}}`, or `--set attributes.idle_timeout.…`.
+        (None, 1) => format!(
+            " (did you mean {}? It is one key with dots in its name; in a --set path, write it in double quotes)",
+            dotted[0]
+        ),
+        (None, _) => format!(
+            " (did you mean one of {}? Each is one key with dots in its name; in a --set path, write it in double quotes)",
+            dotted.join(", ")
+        ),
+    };
     if allowed.is_empty() {
         format!("unknown key {key:?}{hint}; no keys are allowed here")
     } else {
@@ -234,6 +251,25 @@ mod tests {
         assert_eq!(suggestion("zzz", &keys), None);
         assert_eq!(suggestion("p99", &["median_ms", "p99_ms"]), Some("p99_ms"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn the_first_part_of_a_key_with_dots_names_the_whole_key() {
+        let keys = ["idle_timeout.timeout_seconds", "routing.http2.enabled"];
+        assert_eq!(
+            unknown_key("idle_timeout", &keys),
+            "unknown key \"idle_timeout\" (did you mean \"idle_timeout.timeout_seconds\"? It is one key with dots in its name; in a --set path, write it in double quotes); allowed keys: idle_timeout.timeout_seconds, routing.http2.enabled"
+        );
+        let keys = [
+            "stickiness.enabled",
+            "stickiness.type",
+            "slow_start.duration_seconds",
+        ];
+        assert!(unknown_key("stickiness", &keys).starts_with(
+            "unknown key \"stickiness\" (did you mean one of \"stickiness.enabled\", \"stickiness.type\"? Each is one key"
+        ));
+        // Only whole parts: "idle" is not the first part of "idle_timeout.timeout_seconds".
+        assert!(!unknown_key("idle", &["idle_timeout.timeout_seconds"]).contains("dots"));
     }
 
     #[test]

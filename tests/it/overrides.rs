@@ -505,6 +505,41 @@ fn the_seed_and_duration_options_keep_their_messages() {
     assert!(!out.exists());
 }
 
+/// `--seed` is read by the loader like the model's own `seed`, so a value that is not a whole
+/// number 0–2^64-1 gets the loader's message, named after the option, not a command-line parser's.
+#[test]
+fn a_seed_that_is_not_a_whole_number_is_refused_in_the_loaders_words() {
+    let range = "expected a whole number 0–18446744073709551615";
+    let cases = [
+        ("abc", format!("{range}, got a string \"abc\"")),
+        ("-1", format!("{range}, got -1")),
+        ("2.5", format!("{range}, got 2.5")),
+        ("99999999999999999999", format!("{range}, got 1e+20")),
+    ];
+    for (bad, message) in cases {
+        let (code, stdout, stderr) = albsim(
+            project(),
+            &["validate", "models/quickstart.json", "--seed", bad],
+        );
+        assert_eq!((code, stdout.as_str()), (Some(2), ""), "--seed {bad}");
+        assert_eq!(
+            stderr,
+            format!("error: --seed {bad}: {message}\nerror: 1 model file is invalid\n"),
+            "--seed {bad}"
+        );
+    }
+    let (code, stdout, _) = albsim(
+        project(),
+        &[
+            "validate",
+            "models/quickstart.json",
+            "--seed",
+            "18446744073709551615",
+        ],
+    );
+    assert_eq!(code, Some(0), "the largest seed is a seed: {stdout}");
+}
+
 #[test]
 fn validate_of_several_models_says_which_one_an_override_does_not_fit() {
     let (code, stdout, stderr) = albsim(

@@ -232,6 +232,11 @@ impl World<'_> {
                 self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
             }
         }
+        // Then the health checks it held fail (`Target.FailedHealthChecks`). All requests are
+        // answered before any check fails: a reply only lets a user think (its draws come from
+        // its own client's stream, in slot order as before), and a failed check only changes
+        // target states, so the two orders differ at most in the order of activity lines of this
+        // one instant (a drain completed by a reply, a target marked unhealthy by a check).
         let checks: Vec<(u32, CheckerId, u32)> = (self.health.in_flight.occupied())
             .filter(|(_, c)| c.instance == i)
             .map(|(slot, c)| (slot, c.checker, c.seq))

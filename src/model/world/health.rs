@@ -72,19 +72,37 @@ impl World<'_> {
     /// `healthy`, and their checks run from time 0 (staggered within the first interval).
     pub(super) fn register_initial_targets(&mut self) {
         for (g, spec) in self.sc.target_groups.iter().enumerate() {
+            let g = TargetGroupId(g as u32);
             for &instance in &spec.targets {
-                let m = self.lb.groups[g].register(instance, spec);
-                if spec.health.enabled {
-                    let member = &mut self.lb.groups[g].members[m as usize];
-                    member
-                        .health
-                        .set(HealthState::Healthy, "", "registered before the run");
-                }
-                self.lb.groups[g].refresh(spec);
-                self.start_checks(TargetGroupId(g as u32), m);
+                self.register_target(g, instance, true);
             }
-            self.host_counts_changed(TargetGroupId(g as u32));
+            self.host_counts_changed(g);
         }
+    }
+
+    /// Registers `instance` with target group `g` (`RegisterTargets`) and starts its health
+    /// checks; returns its member index. A target registered `before_the_run` starts `healthy`
+    /// (with health checks enabled); any other starts `initial` and needs one passing check.
+    /// The caller reports the new host counts.
+    pub(super) fn register_target(
+        &mut self,
+        g: TargetGroupId,
+        instance: InstanceId,
+        before_the_run: bool,
+    ) -> u32 {
+        let spec = &self.sc.target_groups[g.index()];
+        let group = &mut self.lb.groups[g.index()];
+        let m = group.register(instance, spec);
+        if before_the_run && spec.health.enabled {
+            group.members[m as usize].health.set(
+                HealthState::Healthy,
+                "",
+                "registered before the run",
+            );
+            group.refresh(spec);
+        }
+        self.start_checks(g, m);
+        m
     }
 
     /// Starts the health checks of a member (one checker per load balancer node).
@@ -298,15 +316,14 @@ impl World<'_> {
                     );
                     return;
                 }
-                let m = self.lb.groups[g.index()].register(op.instance, spec);
+                let subject = format!("{}/{id}", spec.name);
+                let m = self.register_target(g, op.instance, false);
                 let state = self.lb.groups[g.index()].members[m as usize].health.state;
                 let kind = Registration::Registered {
                     health_checks: state == HealthState::Initial,
                 };
-                let subject = format!("{}/{id}", spec.name);
                 self.rec
                     .activity(self.now, subject, ActivityKind::Registration(kind));
-                self.start_checks(g, m);
                 self.host_counts_changed(g);
             }
             OperationKind::Deregister => {

@@ -336,38 +336,7 @@ impl<'s> World<'s> {
         result.seed = sc.seed;
         result.duration_seconds = secs;
         result.events_processed = self.events;
-        result.alarms = (sc.alarms.iter().enumerate())
-            .map(|(k, a)| crate::recorder::AlarmResult {
-                name: a.name.clone(),
-                metric_name: a.metric_name.clone(),
-                threshold: a.rule.threshold,
-                target_tracking: a.actions.iter().find_map(|&(g, p)| {
-                    use crate::model::autoscaling::PolicyKind::TargetTracking;
-                    use crate::recorder::AlarmSide::{High, Low};
-                    let (group, policy) = (
-                        &sc.auto_scaling_groups[g.index()],
-                        &sc.auto_scaling_groups[g.index()].policies[p.index()],
-                    );
-                    let TargetTracking {
-                        high_alarm,
-                        low_alarm,
-                        ..
-                    } = policy.kind
-                    else {
-                        return None;
-                    };
-                    let side = [(high_alarm, High), (low_alarm, Low)]
-                        .into_iter()
-                        .find(|&(i, _)| i.index() == k)?
-                        .1;
-                    Some(crate::recorder::TargetTrackingAlarm {
-                        group: group.name.clone(),
-                        policy: policy.name.clone(),
-                        side,
-                    })
-                }),
-            })
-            .collect();
+        result.alarms = cloudwatch::alarm_results(sc);
         result.auto_scaling_groups = autoscaling::results(sc, totals, &result.periods);
         result.cost = crate::recorder::cost(&result);
         result

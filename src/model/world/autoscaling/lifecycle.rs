@@ -104,15 +104,7 @@ impl World<'_> {
         let spec = &self.sc.auto_scaling_groups[a.index()];
         let instance = self.scaling.groups[a.index()].members[m.index()].instance;
         for &g in &spec.groups {
-            let gspec = &self.sc.target_groups[g.index()];
-            let member = self.lb.groups[g.index()].register(instance, gspec);
-            if initial && gspec.health.enabled {
-                self.lb.groups[g.index()].members[member as usize]
-                    .health
-                    .set(HealthState::Healthy, "", "registered before the run");
-                self.lb.groups[g.index()].refresh(gspec);
-            }
-            self.start_checks(g, member);
+            self.register_target(g, instance, initial);
             self.host_counts_changed(g);
         }
         let run = &mut self.scaling.groups[a.index()];

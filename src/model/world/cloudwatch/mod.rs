@@ -136,3 +136,40 @@ impl World<'_> {
         evaluated
     }
 }
+
+/// One result per alarm: its name, metric and threshold, and the target tracking policy (and
+/// side) that manages it, if any — what the summary and the plots label it with.
+pub(super) fn alarm_results(sc: &Scenario) -> Vec<crate::recorder::AlarmResult> {
+    (sc.alarms.iter().enumerate())
+        .map(|(k, a)| crate::recorder::AlarmResult {
+            name: a.name.clone(),
+            metric_name: a.metric_name.clone(),
+            threshold: a.rule.threshold,
+            target_tracking: a.actions.iter().find_map(|&(g, p)| {
+                use crate::model::autoscaling::PolicyKind::TargetTracking;
+                use crate::recorder::AlarmSide::{High, Low};
+                let (group, policy) = (
+                    &sc.auto_scaling_groups[g.index()],
+                    &sc.auto_scaling_groups[g.index()].policies[p.index()],
+                );
+                let TargetTracking {
+                    high_alarm,
+                    low_alarm,
+                    ..
+                } = policy.kind
+                else {
+                    return None;
+                };
+                let side = [(high_alarm, High), (low_alarm, Low)]
+                    .into_iter()
+                    .find(|&(i, _)| i.index() == k)?
+                    .1;
+                Some(crate::recorder::TargetTrackingAlarm {
+                    group: group.name.clone(),
+                    policy: policy.name.clone(),
+                    side,
+                })
+            }),
+        })
+        .collect()
+}
