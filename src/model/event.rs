@@ -3,8 +3,8 @@
 //! (`RequestArrives`, `HealthCheckTimesOut`, `PeriodEnds`); its handler is `on_<the same words>`.
 
 use super::ids::{
-    AsgId, AsgMemberId, CheckerId, ClientId, FaultId, InstanceId, OperationId, ScheduledActionId,
-    TargetGroupId, UserId,
+    AsgId, AsgMemberId, CheckerId, ClientId, FaultId, InstanceId, MemberId, OperationId,
+    ScheduledActionId, TargetGroupId, UserId,
 };
 use super::instance::Job;
 
@@ -70,7 +70,7 @@ pub enum Event {
         /// Target group index.
         group: TargetGroupId,
         /// Member index in the group.
-        member: u32,
+        member: MemberId,
         /// Member generation when deregistered.
         generation: u32,
     },

@@ -40,6 +40,10 @@ id_type!(
     RouteId
 );
 id_type!(
+    /// A registered target of one target group (an index into its members).
+    MemberId
+);
+id_type!(
     /// A closed-loop user of a client.
     UserId
 );

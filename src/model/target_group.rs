@@ -6,7 +6,7 @@
 //! - `weighted_random`: a uniformly random target (no Automatic Target Weights yet).
 
 use super::health::{HealthCheckSpec, HealthState, HealthTracker};
-use super::ids::InstanceId;
+use super::ids::{InstanceId, MemberId};
 use crate::engine::{RngStream, SimDuration, SimTime};
 
 /// AWS `load_balancing.algorithm.type`.
@@ -85,7 +85,7 @@ impl TargetGroupState {
         let n = self.routable.len();
         let mut k = if self.cursor >= n { 0 } else { self.cursor };
         for _ in 0..n {
-            let i = self.routable[k] as usize;
+            let i = self.routable[k].index();
             let take = match self.members[i].slow_start_since {
                 None => true,
                 Some(since) => {
@@ -144,7 +144,7 @@ pub struct TargetGroupState {
     pub members: Vec<Member>,
     /// Members requests may go to now: the healthy ones, or — below
     /// `minimum_healthy_targets.count` healthy — all unhealthy and healthy ones (fail open).
-    routable: Vec<u32>,
+    routable: Vec<MemberId>,
     /// Per member: whether it is in `routable`.
     routable_flag: Vec<bool>,
     /// Whether the group currently fails open.
@@ -172,7 +172,7 @@ impl TargetGroupState {
     }
 
     /// Registers `instance` (again, if it was deregistered); returns its member index.
-    pub fn register(&mut self, instance: InstanceId, spec: &TargetGroupSpec) -> u32 {
+    pub fn register(&mut self, instance: InstanceId, spec: &TargetGroupSpec) -> MemberId {
         let health = HealthTracker::registered(&spec.health);
         let index = match self.members.iter().position(|m| m.instance == instance) {
             Some(i) => {
@@ -193,7 +193,7 @@ impl TargetGroupState {
             }
         };
         self.refresh(spec);
-        index as u32
+        MemberId(index as u32)
     }
 
     /// Recomputes the routable set after a health or registration change.
@@ -211,7 +211,7 @@ impl TargetGroupState {
             let take =
                 m.healthy() || (self.failing_open && m.health.state == HealthState::Unhealthy);
             if take {
-                self.routable.push(i as u32);
+                self.routable.push(MemberId(i as u32));
                 self.routable_flag[i] = true;
             }
         }
@@ -219,8 +219,8 @@ impl TargetGroupState {
 
     /// Whether member `m` may receive requests now.
     #[inline]
-    pub fn is_routable(&self, m: u32) -> bool {
-        self.routable_flag.get(m as usize).copied().unwrap_or(false)
+    pub fn is_routable(&self, m: MemberId) -> bool {
+        self.routable_flag.get(m.index()).copied().unwrap_or(false)
     }
 
     /// Members in `healthy` (or `unavailable`) and `unhealthy` state.
@@ -240,11 +240,11 @@ impl TargetGroupState {
     /// all start at full share); becoming unhealthy or deregistered ends it.
     pub fn slow_start_after_transition(
         &mut self,
-        m: u32,
+        m: MemberId,
         now: SimTime,
         spec: &TargetGroupSpec,
     ) -> bool {
-        let i = m as usize;
+        let i = m.index();
         let healthy_now = self.members[i].health.state == HealthState::Healthy;
         if !healthy_now {
             if self.members[i].slow_start_since.take().is_some() {
@@ -275,7 +275,7 @@ impl TargetGroupState {
         spec: &TargetGroupSpec,
         now: SimTime,
         outstanding: impl Fn(InstanceId) -> u32,
-    ) -> Option<u32> {
+    ) -> Option<MemberId> {
         let n = self.routable.len();
         if n == 0 {
             return None;
@@ -289,7 +289,7 @@ impl TargetGroupState {
             }
             Algorithm::LeastOutstandingRequests => {
                 let start = if self.cursor >= n { 0 } else { self.cursor };
-                let load = |k: usize| outstanding(self.members[self.routable[k] as usize].instance);
+                let load = |k: usize| outstanding(self.members[self.routable[k].index()].instance);
                 let mut best = start;
                 let mut best_load = load(start);
                 for step in 1..n {
@@ -344,7 +344,7 @@ mod tests {
     fn round_robin_is_sequential() {
         let (g, mut s) = group(Algorithm::RoundRobin, 3);
         let picks: Vec<u32> = (0..7)
-            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap())
+            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap().0)
             .collect();
         assert_eq!(picks, vec![0, 1, 2, 0, 1, 2, 0]);
     }
@@ -353,9 +353,12 @@ mod tests {
     fn least_outstanding_prefers_the_idle_target_and_rotates_ties() {
         let (g, mut s) = group(Algorithm::LeastOutstandingRequests, 3);
         let loads = [5, 0, 5];
-        assert_eq!(s.pick(&g, SimTime::ZERO, |i| loads[i.index()]).unwrap(), 1);
+        assert_eq!(
+            s.pick(&g, SimTime::ZERO, |i| loads[i.index()]),
+            Some(MemberId(1))
+        );
         let picks: Vec<u32> = (0..6)
-            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap())
+            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap().0)
             .collect();
         assert_eq!(picks, vec![2, 0, 1, 2, 0, 1]);
     }
@@ -367,7 +370,7 @@ mod tests {
         let (g, mut s) = group(Algorithm::WeightedRandom, 3);
         let mut counts = [0i64; 3];
         for _ in 0..30_000 {
-            counts[s.pick(&g, SimTime::ZERO, |_| 0).unwrap() as usize] += 1;
+            counts[s.pick(&g, SimTime::ZERO, |_| 0).unwrap().index()] += 1;
         }
         assert!(
             counts.iter().all(|&c| (c - 10_000).abs() < 408),
@@ -398,12 +401,12 @@ mod tests {
             s.refresh(g);
         };
         fail(&mut s, &g, 0);
-        assert!((0..4).all(|_| s.pick(&g, SimTime::ZERO, |_| 0) == Some(1)));
+        assert!((0..4).all(|_| s.pick(&g, SimTime::ZERO, |_| 0) == Some(MemberId(1))));
         assert!(!s.failing_open);
         fail(&mut s, &g, 1);
         assert!(s.failing_open, "no healthy target left: fail open");
         let picks: Vec<u32> = (0..4)
-            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap())
+            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap().0)
             .collect();
         assert!(picks.contains(&0) && picks.contains(&1));
     }

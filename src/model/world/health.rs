@@ -12,7 +12,7 @@ use crate::engine::{RngStream, SimDuration};
 use crate::model::event::Event;
 use crate::model::fault::OperationKind;
 use crate::model::health::{CheckFailure, HealthState, Transition};
-use crate::model::ids::{CheckerId, InstanceId, OperationId, TargetGroupId};
+use crate::model::ids::{CheckerId, InstanceId, MemberId, OperationId, TargetGroupId};
 use crate::model::instance::Job;
 use crate::model::resolved::Scenario;
 use crate::recorder::{ActivityKind, FailOpen, Registration, TargetHealth, WsClose};
@@ -57,7 +57,7 @@ pub(super) struct InFlightCheck {
 #[derive(Clone, Debug)]
 pub(super) struct Checker {
     group: TargetGroupId,
-    member: u32,
+    member: MemberId,
     node: u32,
     /// Member generation it was started for; stale after (de)registration.
     generation: u32,
@@ -89,12 +89,12 @@ impl World<'_> {
         g: TargetGroupId,
         instance: InstanceId,
         before_the_run: bool,
-    ) -> u32 {
+    ) -> MemberId {
         let spec = &self.sc.target_groups[g.index()];
         let group = &mut self.lb.groups[g.index()];
         let m = group.register(instance, spec);
         if before_the_run && spec.health.enabled {
-            group.members[m as usize].health.set(
+            group.members[m.index()].health.set(
                 HealthState::Healthy,
                 "",
                 "registered before the run",
@@ -106,12 +106,12 @@ impl World<'_> {
     }
 
     /// Starts the health checks of a member (one checker per load balancer node).
-    pub(super) fn start_checks(&mut self, g: TargetGroupId, m: u32) {
+    pub(super) fn start_checks(&mut self, g: TargetGroupId, m: MemberId) {
         let spec = &self.sc.target_groups[g.index()];
         if !spec.health.enabled {
             return;
         }
-        let generation = self.lb.groups[g.index()].members[m as usize].generation;
+        let generation = self.lb.groups[g.index()].members[m.index()].generation;
         for node in 0..spec.health.nodes {
             let first = match spec.health.first_check_delay {
                 Some(d) if node == 0 => d,
@@ -137,7 +137,7 @@ impl World<'_> {
     pub(super) fn on_health_check_starts(&mut self, checker: CheckerId) {
         let c = self.health.checkers[checker.index()].clone();
         let spec = &self.sc.target_groups[c.group.index()];
-        let member = &self.lb.groups[c.group.index()].members[c.member as usize];
+        let member = &self.lb.groups[c.group.index()].members[c.member.index()];
         let active = member.generation == c.generation
             && !matches!(
                 member.health.state,
@@ -232,7 +232,7 @@ impl World<'_> {
         }
         let (g, m) = (c.group, c.member);
         let spec = &self.sc.target_groups[g.index()];
-        let member = &mut self.lb.groups[g.index()].members[m as usize];
+        let member = &mut self.lb.groups[g.index()].members[m.index()];
         if member.generation != c.generation {
             return;
         }
@@ -242,9 +242,9 @@ impl World<'_> {
     }
 
     /// Logs a target state change and updates routing and host counts.
-    fn transition(&mut self, g: TargetGroupId, m: u32, t: Transition) {
+    fn transition(&mut self, g: TargetGroupId, m: MemberId, t: Transition) {
         let spec = &self.sc.target_groups[g.index()];
-        let instance = self.lb.groups[g.index()].members[m as usize].instance;
+        let instance = self.lb.groups[g.index()].members[m.index()].instance;
         let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         let was_open = self.lb.groups[g.index()].failing_open;
         self.lb.groups[g.index()].refresh(spec);
@@ -318,7 +318,7 @@ impl World<'_> {
                 }
                 let subject = format!("{}/{id}", spec.name);
                 let m = self.register_target(g, op.instance, false);
-                let state = self.lb.groups[g.index()].members[m as usize].health.state;
+                let state = self.lb.groups[g.index()].members[m.index()].health.state;
                 let kind = Registration::Registered {
                     health_checks: state == HealthState::Initial,
                 };
@@ -341,15 +341,15 @@ impl World<'_> {
                     );
                     return;
                 };
-                self.deregister(g, m as u32);
+                self.deregister(g, MemberId(m as u32));
             }
         }
     }
 
     /// Starts draining a member: no new requests; in-flight ones may finish until the delay ends.
-    pub(super) fn deregister(&mut self, g: TargetGroupId, m: u32) {
+    pub(super) fn deregister(&mut self, g: TargetGroupId, m: MemberId) {
         let spec = &self.sc.target_groups[g.index()];
-        let member = &mut self.lb.groups[g.index()].members[m as usize];
+        let member = &mut self.lb.groups[g.index()].members[m.index()];
         member.generation = member.generation.wrapping_add(1);
         let generation = member.generation;
         let delay = spec.deregistration_delay;
@@ -372,16 +372,16 @@ impl World<'_> {
                 generation,
             },
         );
-        if self.lb.groups[g.index()].members[m as usize].in_flight == 0 {
+        if self.lb.groups[g.index()].members[m.index()].in_flight == 0 {
             self.drained(g, m);
         }
     }
 
     /// A draining member has no request in flight any more: deregistration is complete (AWS keeps
     /// showing `draining` until the delay ends).
-    pub(super) fn drained(&mut self, g: TargetGroupId, m: u32) {
+    pub(super) fn drained(&mut self, g: TargetGroupId, m: MemberId) {
         let spec = &self.sc.target_groups[g.index()];
-        let instance = self.lb.groups[g.index()].members[m as usize].instance;
+        let instance = self.lb.groups[g.index()].members[m.index()].instance;
         self.asg_member_drained(instance);
         let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         let kind = ActivityKind::Registration(Registration::Drained);
@@ -393,15 +393,15 @@ impl World<'_> {
     pub(super) fn on_deregistration_delay_ends(
         &mut self,
         g: TargetGroupId,
-        m: u32,
+        m: MemberId,
         generation: u32,
     ) {
-        let member = &self.lb.groups[g.index()].members[m as usize];
+        let member = &self.lb.groups[g.index()].members[m.index()];
         if member.generation != generation || member.health.state != HealthState::Draining {
             return;
         }
         // Unused first, so that cutting the last requests off does not read as "drained".
-        let member = &mut self.lb.groups[g.index()].members[m as usize];
+        let member = &mut self.lb.groups[g.index()].members[m.index()];
         let Some(mut t) = member
             .health
             .set(HealthState::Unused, "Target.NotRegistered", "")

@@ -8,7 +8,9 @@ use super::sessions::Sessions;
 use super::slab::Slab;
 use crate::engine::{RngStream, SimTime};
 use crate::model::connection::{Conn, ConnRules};
-use crate::model::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId, UserId};
+use crate::model::ids::{
+    ClientId, InstanceId, ListenerId, MemberId, RouteId, TargetGroupId, UserId,
+};
 use crate::model::resolved::Scenario;
 use crate::model::target_group::TargetGroupState;
 use std::collections::VecDeque;
@@ -43,7 +45,7 @@ pub(super) struct Request {
     pub conn: Conn,
     /// Its target group once forwarded, else `TargetGroupId::NONE`.
     pub group: TargetGroupId,
-    pub member: u32,
+    pub member: MemberId,
     pub instance: InstanceId,
     /// Cookie jar, or `NO_SESSION`.
     pub session: u32,

@@ -20,7 +20,9 @@ use crate::model::client::Load;
 use crate::model::connection::{NO_H2, reuse_or_open};
 use crate::model::event::Event;
 use crate::model::health::HealthState;
-use crate::model::ids::{ClientId, InstanceId, ListenerId, RouteId, TargetGroupId, UserId};
+use crate::model::ids::{
+    ClientId, InstanceId, ListenerId, MemberId, RouteId, TargetGroupId, UserId,
+};
 use crate::model::instance::Job;
 use crate::model::route::Route;
 use crate::recorder::Origin;
@@ -112,7 +114,7 @@ impl World<'_> {
             dispatched: self.now,
             conn,
             group: TargetGroupId::NONE,
-            member: 0,
+            member: MemberId(0),
             instance: InstanceId(0),
             session,
             h2,
@@ -183,7 +185,7 @@ impl World<'_> {
             return;
         };
         self.set_sticky_member(session, g, member);
-        let target = self.lb.groups[g.index()].members[member as usize].instance;
+        let target = self.lb.groups[g.index()].members[member.index()].instance;
         let r = &mut self.lb.requests[slot];
         r.member = member;
         r.instance = target;
@@ -215,7 +217,7 @@ impl World<'_> {
         }
         self.lb.requests[slot].stage = Stage::AtTarget;
         if let Some(finish_known) = self.dispatch(Job::request(slot), target, work) {
-            self.lb.groups[g.index()].members[member as usize].in_flight += 1;
+            self.lb.groups[g.index()].members[member.index()].in_flight += 1;
             if self.cloudwatch.counting {
                 self.cloudwatch.requests[g.index()] += 1;
                 self.fleet[target].network.received +=
@@ -243,7 +245,7 @@ impl World<'_> {
         let (instance, group, member) = (r.instance, r.group, r.member);
         let inst = &mut self.fleet[instance].state;
         inst.outstanding = inst.outstanding.saturating_sub(1);
-        let m = &mut self.lb.groups[group.index()].members[member as usize];
+        let m = &mut self.lb.groups[group.index()].members[member.index()];
         m.in_flight -= 1;
         if m.in_flight == 0 && m.health.state == HealthState::Draining {
             self.drained(group, member);

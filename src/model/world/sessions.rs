@@ -10,7 +10,7 @@
 
 use super::World;
 use crate::engine::SimTime;
-use crate::model::ids::TargetGroupId;
+use crate::model::ids::{MemberId, TargetGroupId};
 use crate::model::resolved::Scenario;
 use crate::model::route::Route;
 
@@ -109,7 +109,7 @@ impl World<'_> {
         &mut self,
         session: u32,
         g: TargetGroupId,
-    ) -> Option<Result<u32, ()>> {
+    ) -> Option<Result<MemberId, ()>> {
         let slot = self.lb.sessions.group_slot[g.index()];
         if slot == NONE || session == NO_SESSION {
             return None;
@@ -119,14 +119,18 @@ impl World<'_> {
         if c.target == NONE || c.expires <= self.now {
             return None;
         }
-        let kept = self.lb.groups[g.index()].is_routable(c.target);
+        let kept = self.lb.groups[g.index()].is_routable(MemberId(c.target));
         self.rec.sticky(g.index(), kept);
-        Some(if kept { Ok(c.target) } else { Err(()) })
+        Some(if kept {
+            Ok(MemberId(c.target))
+        } else {
+            Err(())
+        })
     }
 
     /// (Re)writes a session's cookie for group `g` after routing to `member`.
     #[inline(always)]
-    pub(super) fn set_sticky_member(&mut self, session: u32, g: TargetGroupId, member: u32) {
+    pub(super) fn set_sticky_member(&mut self, session: u32, g: TargetGroupId, member: MemberId) {
         let slot = self.lb.sessions.group_slot[g.index()];
         if slot == NONE || session == NO_SESSION {
             return;
@@ -137,7 +141,7 @@ impl World<'_> {
             .map_or(Default::default(), |s| s.duration);
         let i = session as usize * self.lb.sessions.sticky_groups + slot as usize;
         self.lb.sessions.target_cookies[i] = Cookie {
-            target: member,
+            target: member.0,
             expires: self.now + duration,
         };
     }

@@ -17,7 +17,7 @@ use super::World;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::client::Load;
 use crate::model::distribution::Distribution;
-use crate::model::ids::{RouteId, TargetGroupId};
+use crate::model::ids::{MemberId, RouteId, TargetGroupId};
 
 /// Events per window: 2^24, about 16.8 million, plus [`STALL_EVENTS_PER_USER`] per user and
 /// target. What legitimately shares an instant is bounded by the model's size: at most one
@@ -234,7 +234,7 @@ impl World<'_> {
         let name = &self.sc.target_groups[g.index()].name;
         let group = &self.lb.groups[g.index()];
         let routable: Vec<usize> = (0..group.members.len())
-            .filter(|&m| group.is_routable(m as u32))
+            .filter(|&m| group.is_routable(MemberId(m as u32)))
             .collect();
         if routable.is_empty() {
             return format!("target group {name:?} has no healthy target: 503");

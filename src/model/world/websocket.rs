@@ -14,7 +14,7 @@ use crate::model::client::Load;
 use crate::model::connection::Conn;
 use crate::model::event::Event;
 use crate::model::health::HealthState;
-use crate::model::ids::{InstanceId, TargetGroupId, UserId};
+use crate::model::ids::{InstanceId, MemberId, TargetGroupId, UserId};
 use crate::recorder::{Origin, WsClose};
 
 /// One WebSocket client's connection.
@@ -23,7 +23,7 @@ pub(super) struct WsConn {
     open: bool,
     generation: u32,
     group: TargetGroupId,
-    member: u32,
+    member: MemberId,
     instance: InstanceId,
     last: SimTime,
     next_client: SimTime,
@@ -38,7 +38,7 @@ impl Default for WsConn {
             open: false,
             generation: 0,
             group: TargetGroupId::NONE,
-            member: 0,
+            member: MemberId(0),
             instance: InstanceId(0),
             last: SimTime::ZERO,
             next_client: SimTime::ZERO,
@@ -169,7 +169,7 @@ impl World<'_> {
         self.rec.connections.will_close(self.now);
         let inst = &mut self.fleet[i].state;
         inst.outstanding = inst.outstanding.saturating_sub(1);
-        let member = &mut self.lb.groups[g.index()].members[m as usize];
+        let member = &mut self.lb.groups[g.index()].members[m.index()];
         member.in_flight -= 1;
         if member.in_flight == 0 && member.health.state == HealthState::Draining {
             self.drained(g, m);
@@ -184,7 +184,7 @@ impl World<'_> {
     pub(super) fn close_websockets(
         &mut self,
         why: WsClose,
-        which: impl Fn(TargetGroupId, u32, InstanceId) -> bool,
+        which: impl Fn(TargetGroupId, MemberId, InstanceId) -> bool,
     ) -> u32 {
         let mut n = 0;
         for user in (0..self.traffic.ws.len() as u32).map(UserId) {

@@ -6,7 +6,7 @@ use super::group::{Lifecycle, Member};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::event::Event;
 use crate::model::health::HealthState;
-use crate::model::ids::{AsgId, AsgMemberId, InstanceId, TargetGroupId};
+use crate::model::ids::{AsgId, AsgMemberId, InstanceId, MemberId, TargetGroupId};
 use crate::model::instance::InstanceSpec;
 use crate::model::world::World;
 use crate::model::world::fleet::Owner;
@@ -141,7 +141,7 @@ impl World<'_> {
             });
             if let Some(gm) = gm {
                 longest = longest.max(self.sc.target_groups[g.index()].deregistration_delay);
-                self.deregister(g, gm as u32);
+                self.deregister(g, MemberId(gm as u32));
             }
         }
         let state = self.scaling.groups[a.index()].members[m.index()].state;
