@@ -13,9 +13,9 @@
 //! - percent adjustments round toward zero, except that |x| < 1 becomes ±1.
 
 use super::catalog::InstanceType;
-use super::cloudwatch::{AlarmRule, Comparison, MissingData, Statistic};
+use super::cloudwatch::{AlarmRule, Comparison, MetricRef, MissingData, Statistic};
 use super::distribution::Distribution;
-use super::ids::{AlarmId, AsgId, PolicyId, TargetGroupId};
+use super::ids::{AlarmId, TargetGroupId};
 use crate::engine::SimDuration;
 
 /// `HealthCheckType`.
@@ -218,51 +218,6 @@ pub struct AsgSpec {
     pub scheduled: Vec<ScheduledAction>,
     /// Period of the group's health-check loop (assumption).
     pub health_poll: SimDuration,
-}
-
-/// A CloudWatch metric albsim can compute.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MetricRef {
-    /// `CPUUtilization` of a group's InService instances (basic monitoring: 5-minute datapoints).
-    AsgCpu(AsgId),
-    /// The same, without instances still warming up (target tracking's view).
-    AsgCpuReady(AsgId),
-    /// `NetworkIn` per InService, warmed-up instance [bytes per metric period].
-    AsgNetworkIn(AsgId),
-    /// `NetworkOut` per InService, warmed-up instance [bytes per metric period].
-    AsgNetworkOut(AsgId),
-    /// `GroupInServiceInstances`.
-    AsgInService(AsgId),
-    /// `RequestCount` of a target group.
-    TgRequestCount(TargetGroupId),
-    /// `RequestCountPerTarget` of a target group.
-    TgRequestCountPerTarget(TargetGroupId),
-    /// `TargetResponseTime` of the load balancer \[s\].
-    LbTargetResponseTime,
-    /// A percentile of `TargetResponseTime` over the metric period \[s\] (`ExtendedStatistic`),
-    /// in per mille (p99.9 = 999).
-    LbTargetResponseTimePercentile(u16),
-    /// `HTTPCode_ELB_5XX_Count` of the load balancer.
-    LbElb5xx,
-}
-
-/// A resolved alarm (user-defined, or created by a target tracking policy).
-#[derive(Clone, Debug)]
-pub struct AlarmSpec {
-    /// `AlarmName`.
-    pub name: String,
-    /// `MetricName` as written, for messages.
-    pub metric_name: String,
-    /// What it watches.
-    pub metric: MetricRef,
-    /// `Statistic`.
-    pub statistic: Statistic,
-    /// `Period` in metric periods.
-    pub period_multiple: u32,
-    /// Evaluation rule.
-    pub rule: AlarmRule,
-    /// `AlarmActions`: (group, policy) pairs (target tracking alarms act through their policy).
-    pub actions: Vec<(AsgId, PolicyId)>,
 }
 
 impl AdjustmentType {

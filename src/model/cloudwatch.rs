@@ -1,4 +1,5 @@
-//! CloudWatch metrics and alarms, as far as scaling needs them.
+//! CloudWatch metrics and alarms: the metrics albsim computes, the resolved alarm settings and
+//! their evaluation rule.
 //!
 //! Metrics are sampled once per metric period (60 s by default; `timeseries.csv` rows). An alarm
 //! (AWS `PutMetricAlarm`) turns them into datapoints of its own `Period` (a multiple of the metric
@@ -7,6 +8,53 @@
 //! datapoints follow `TreatMissingData`: `missing` (default: ignored; all missing gives
 //! `INSUFFICIENT_DATA`), `notBreaching`, `breaching`, `ignore` (keep the state when all are
 //! missing).
+
+use super::ids::{AsgId, PolicyId, TargetGroupId};
+
+/// A CloudWatch metric albsim can compute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricRef {
+    /// `CPUUtilization` of a group's InService instances (basic monitoring: 5-minute datapoints).
+    AsgCpu(AsgId),
+    /// The same, without instances still warming up (target tracking's view).
+    AsgCpuReady(AsgId),
+    /// `NetworkIn` per InService, warmed-up instance [bytes per metric period].
+    AsgNetworkIn(AsgId),
+    /// `NetworkOut` per InService, warmed-up instance [bytes per metric period].
+    AsgNetworkOut(AsgId),
+    /// `GroupInServiceInstances`.
+    AsgInService(AsgId),
+    /// `RequestCount` of a target group.
+    TgRequestCount(TargetGroupId),
+    /// `RequestCountPerTarget` of a target group.
+    TgRequestCountPerTarget(TargetGroupId),
+    /// `TargetResponseTime` of the load balancer \[s\].
+    LbTargetResponseTime,
+    /// A percentile of `TargetResponseTime` over the metric period \[s\] (`ExtendedStatistic`),
+    /// in per mille (p99.9 = 999).
+    LbTargetResponseTimePercentile(u16),
+    /// `HTTPCode_ELB_5XX_Count` of the load balancer.
+    LbElb5xx,
+}
+
+/// A resolved alarm (user-defined, or created by a target tracking policy).
+#[derive(Clone, Debug)]
+pub struct AlarmSpec {
+    /// `AlarmName`.
+    pub name: String,
+    /// `MetricName` as written, for messages.
+    pub metric_name: String,
+    /// What it watches.
+    pub metric: MetricRef,
+    /// `Statistic`.
+    pub statistic: Statistic,
+    /// `Period` in metric periods.
+    pub period_multiple: u32,
+    /// Evaluation rule.
+    pub rule: AlarmRule,
+    /// `AlarmActions`: (group, policy) pairs (target tracking alarms act through their policy).
+    pub actions: Vec<(AsgId, PolicyId)>,
+}
 
 /// AWS alarm state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -16,7 +16,7 @@
 //! | [`health`] | health check settings and the target state machine | `HealthCheckIntervalSeconds`, `HealthyThresholdCount`, `Target.Timeout` |
 //! | [`fault`] | injected failures and register/deregister operations | — |
 //! | [`autoscaling`] | Auto Scaling groups, policies, capacity arithmetic | `DesiredCapacity`, `TargetTrackingScaling`, `DefaultCooldown` |
-//! | [`cloudwatch`] | alarms: M of N datapoints, missing data, statistics | `EvaluationPeriods`, `DatapointsToAlarm`, `TreatMissingData` |
+//! | [`cloudwatch`] | metrics albsim computes, alarm settings, M of N datapoints, missing data, statistics | `MetricName`, `EvaluationPeriods`, `DatapointsToAlarm`, `TreatMissingData` |
 //! | [`ids`] | typed indices into the world's tables | — |
 //! | [`event`], [`world`] | what happens, and what it does | — |
 //! | `world/mod.rs` | one run: the clock, the event queue, the recorder, event dispatch, period ends | — |

@@ -3,8 +3,9 @@
 //! Built from a model file by `crate::scenario` (defaults applied, AWS ranges checked, names turned
 //! into typed ids, routes precomputed); nothing here reads JSON.
 
-use super::autoscaling::{AlarmSpec, AsgSpec};
+use super::autoscaling::AsgSpec;
 use super::client::ClientSpec;
+use super::cloudwatch::AlarmSpec;
 use super::fault::{FaultSpec, OperationSpec};
 use super::instance::InstanceSpec;
 use super::listener::ListenerSpec;

@@ -13,10 +13,10 @@ use super::values::{AwsInt, DurationValue};
 use super::{FieldError, FieldErrors, names};
 use crate::engine::SimDuration;
 use crate::model::autoscaling::{
-    AlarmSpec, AsgSpec, HealthCheckType, LaunchTemplate, LifecycleHook, ScheduledAction,
-    TerminationPolicy,
+    AsgSpec, HealthCheckType, LaunchTemplate, LifecycleHook, ScheduledAction, TerminationPolicy,
 };
 use crate::model::catalog::InstanceType;
+use crate::model::cloudwatch::AlarmSpec;
 use crate::model::ids::{AsgId, PolicyId, TargetGroupId};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};

@@ -9,7 +9,7 @@
 use super::path::JsonPath;
 use super::raw::RawModel;
 use super::{FieldError, Scenario};
-use crate::model::autoscaling::MetricRef;
+use crate::model::cloudwatch::MetricRef;
 
 /// Largest model file read: 16 MiB (the shipped models are under 20 KiB).
 pub const MAX_MODEL_BYTES: u64 = 16 * 1024 * 1024;

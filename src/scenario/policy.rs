@@ -9,10 +9,9 @@ use super::ranges::ranged_seconds;
 use super::values::AwsInt;
 use crate::engine::SimDuration;
 use crate::model::autoscaling::{
-    AdjustmentType, AlarmSpec, LaunchTemplate, MetricRef, PolicyKind, PolicySpec, Step,
-    TrackedMetric, tt_alarm_rules,
+    AdjustmentType, LaunchTemplate, PolicyKind, PolicySpec, Step, TrackedMetric, tt_alarm_rules,
 };
-use crate::model::cloudwatch::Statistic;
+use crate::model::cloudwatch::{AlarmSpec, MetricRef, Statistic};
 use crate::model::ids::{AlarmId, AsgId, PolicyId, TargetGroupId};
 use serde::Deserialize;
 use std::collections::BTreeMap;

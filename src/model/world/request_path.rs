@@ -56,7 +56,9 @@ impl World<'_> {
         let session = if user != UserId::NONE {
             user.0
         } else if spec.sessions > 0 {
-            let k = self.traffic.session_rngs[client.index()].below(spec.sessions as usize) as u32;
+            let k = self.traffic.clients[client.index()]
+                .sessions
+                .below(spec.sessions as usize) as u32;
             self.lb.sessions.client_base[client.index()] + k
         } else {
             sessions::NO_SESSION
@@ -344,7 +346,7 @@ impl World<'_> {
             // A WebSocket client whose connection ended (or never opened) reconnects.
             Load::Websocket(w) => w
                 .reconnect
-                .sample(&mut self.traffic.ws_rngs[client.index()].2),
+                .sample(&mut self.traffic.clients[client.index()].websocket.reconnect),
             Load::Open(_) => return,
         };
         let t = self.now + pause;

@@ -25,6 +25,21 @@ pub(super) struct ClientState {
     pub pools: Vec<Pool>,
     /// HTTP/2 connections per listener (open loop).
     pub h2_pools: Vec<H2Pool>,
+    /// Which session an open-loop request belongs to.
+    pub sessions: RngStream,
+    /// Its WebSocket users' message and reconnect draws.
+    pub websocket: WebsocketStreams,
+}
+
+/// A WebSocket client's random streams.
+#[derive(Debug)]
+pub(super) struct WebsocketStreams {
+    /// When a user sends its next message.
+    pub client_messages: RngStream,
+    /// When the target sends its next message.
+    pub server_messages: RngStream,
+    /// How long a user waits before reconnecting.
+    pub reconnect: RngStream,
 }
 
 /// A closed-loop user.
@@ -45,10 +60,6 @@ pub(super) struct Traffic {
     pub user_conns: Vec<Conn>,
     /// Per user: its WebSocket connection (unused for other users).
     pub ws: Vec<WsConn>,
-    /// Per client: WebSocket client-message, server-message and reconnect draws.
-    pub ws_rngs: Vec<(RngStream, RngStream, RngStream)>,
-    /// Per client: which session an open-loop request belongs to.
-    pub session_rngs: Vec<RngStream>,
 }
 
 impl Traffic {
@@ -68,6 +79,12 @@ impl Traffic {
                 cursor: ArrivalCursor::default(),
                 pools: vec![Pool::default(); listeners],
                 h2_pools: vec![H2Pool::default(); listeners],
+                sessions: stream(&c.name, "sessions"),
+                websocket: WebsocketStreams {
+                    client_messages: stream(&c.name, "websocket/client_messages"),
+                    server_messages: stream(&c.name, "websocket/server_messages"),
+                    reconnect: stream(&c.name, "websocket/reconnect"),
+                },
             })
             .collect();
         Traffic {
@@ -75,15 +92,6 @@ impl Traffic {
             users: Vec::new(),
             user_conns: Vec::new(),
             ws: Vec::new(),
-            ws_rngs: (sc.clients.iter())
-                .map(|c| {
-                    let d = |what: &str| stream(&c.name, &format!("websocket/{what}"));
-                    (d("client_messages"), d("server_messages"), d("reconnect"))
-                })
-                .collect(),
-            session_rngs: (sc.clients.iter())
-                .map(|c| stream(&c.name, "sessions"))
-                .collect(),
         }
     }
 }

@@ -85,15 +85,13 @@ impl World<'_> {
         let Load::Websocket(w) = &self.sc.clients[client].load else {
             return;
         };
-        let rngs = &mut self.traffic.ws_rngs[client];
-        ws.next_client = w
-            .client_messages
-            .as_ref()
-            .map_or(SimTime::NEVER, |d| self.now + d.sample(&mut rngs.0));
-        ws.next_server = w
-            .server_messages
-            .as_ref()
-            .map_or(SimTime::NEVER, |d| self.now + d.sample(&mut rngs.1));
+        let rngs = &mut self.traffic.clients[client].websocket;
+        ws.next_client = w.client_messages.as_ref().map_or(SimTime::NEVER, |d| {
+            self.now + d.sample(&mut rngs.client_messages)
+        });
+        ws.next_server = w.server_messages.as_ref().map_or(SimTime::NEVER, |d| {
+            self.now + d.sample(&mut rngs.server_messages)
+        });
         ws.next_ping = w.ping.map_or(SimTime::NEVER, |p| self.now + p);
         self.schedule_websocket(r.user);
     }
@@ -128,23 +126,21 @@ impl World<'_> {
         let Load::Websocket(w) = &self.sc.clients[client].load else {
             return;
         };
-        let rngs = &mut self.traffic.ws_rngs[client];
+        let rngs = &mut self.traffic.clients[client].websocket;
         let now = self.now;
         let ws = &mut self.traffic.ws[user.index()];
         let mut frames = 0u64;
         if ws.next_client == now {
             frames += 1;
-            ws.next_client = w
-                .client_messages
-                .as_ref()
-                .map_or(SimTime::NEVER, |d| now + d.sample(&mut rngs.0));
+            ws.next_client = w.client_messages.as_ref().map_or(SimTime::NEVER, |d| {
+                now + d.sample(&mut rngs.client_messages)
+            });
         }
         if ws.next_server == now {
             frames += 1;
-            ws.next_server = w
-                .server_messages
-                .as_ref()
-                .map_or(SimTime::NEVER, |d| now + d.sample(&mut rngs.1));
+            ws.next_server = w.server_messages.as_ref().map_or(SimTime::NEVER, |d| {
+                now + d.sample(&mut rngs.server_messages)
+            });
         }
         let ping = ws.next_ping == now;
         if ping {

@@ -3,8 +3,7 @@
 //! `TreatMissingData`: [`AlarmRule::evaluate`]) and keeps its state (`OK`, `ALARM`,
 //! `INSUFFICIENT_DATA`).
 
-use crate::model::autoscaling::AlarmSpec;
-use crate::model::cloudwatch::{AlarmRule, AlarmState};
+use crate::model::cloudwatch::{AlarmRule, AlarmSpec, AlarmState};
 use crate::model::ids::MetricId;
 use std::collections::VecDeque;
 
@@ -97,7 +96,7 @@ impl Alarm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::autoscaling::MetricRef;
+    use crate::model::cloudwatch::MetricRef;
     use crate::model::cloudwatch::{Comparison, MissingData, Statistic};
 
     fn spec(period_multiple: u32, m: u32, n: u32) -> AlarmSpec {

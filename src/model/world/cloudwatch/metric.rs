@@ -5,7 +5,7 @@
 //! Only metrics some alarm reads are registered; each is published at every period end, `None`
 //! standing for a missing datapoint (CloudWatch's "no data").
 
-use crate::model::autoscaling::MetricRef;
+use crate::model::cloudwatch::MetricRef;
 use crate::model::ids::{AsgId, MetricId, TargetGroupId};
 
 /// A CloudWatch metric name (`MetricName`), with its namespace.

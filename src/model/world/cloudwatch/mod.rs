@@ -16,7 +16,7 @@ pub(super) use alarm::Alarm;
 pub(super) use metric::{Dimension, MetricKey, MetricName};
 
 use super::World;
-use crate::model::autoscaling::MetricRef;
+use crate::model::cloudwatch::MetricRef;
 use crate::model::ids::AlarmId;
 use crate::model::resolved::Scenario;
 use crate::recorder::{ActivityKind, AlarmChange};
