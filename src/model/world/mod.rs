@@ -310,6 +310,13 @@ impl<'s> World<'s> {
         false
     }
 
+    /// Records the period row's Auto Scaling capacity and alarm columns.
+    fn record_scaling_row(&mut self) {
+        let groups = self.scaling.capacity_row();
+        let alarms = self.cloudwatch.alarm_row();
+        self.rec.scaling_row(groups, alarms);
+    }
+
     /// `CPUUtilization` \[%\] of each instance over the period ending now: busy vCPU time over the
     /// part of the period the instance was running; `None` if it was not running at all.
     fn period_cpu(&mut self) -> Vec<Option<f64>> {

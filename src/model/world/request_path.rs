@@ -221,7 +221,7 @@ impl World<'_> {
         if let Some(finish_known) = self.dispatch(Job::request(slot), target, work) {
             self.lb.groups[g.index()].members[member.index()].in_flight += 1;
             if self.cloudwatch.counting {
-                self.cloudwatch.requests[g.index()] += 1;
+                self.cloudwatch.request_forwarded(g);
                 self.fleet[target].network.received +=
                     self.sc.clients[client].types[rtype].request_bytes;
             }

@@ -60,6 +60,24 @@ pub(super) struct GroupTotals {
 }
 
 impl Scaling {
+    /// Each group's capacity now, for the period row: desired, `InService`, pending (incl.
+    /// `Pending:Wait`) and terminating (incl. `Terminating:Wait`) instances.
+    pub fn capacity_row(&self) -> Vec<(u32, u32, u32, u32)> {
+        (self.groups.iter())
+            .map(|run| {
+                let count = |f: &dyn Fn(Lifecycle) -> bool| {
+                    run.members.iter().filter(|m| f(m.state)).count() as u32
+                };
+                (
+                    run.desired,
+                    count(&|s| s == Lifecycle::InService),
+                    count(&|s| matches!(s, Lifecycle::Pending | Lifecycle::PendingWait)),
+                    count(&|s| matches!(s, Lifecycle::Terminating | Lifecycle::TerminatingWait)),
+                )
+            })
+            .collect()
+    }
+
     /// Per-group totals for the summary.
     pub fn totals(&self) -> Vec<GroupTotals> {
         (self.groups.iter())
@@ -166,28 +184,6 @@ impl World<'_> {
             }
         }
         out
-    }
-
-    /// The capacity and alarm columns of the period just closed.
-    pub(super) fn record_scaling_row(&mut self) {
-        let groups: Vec<(u32, u32, u32, u32)> = (0..self.scaling.groups.len())
-            .map(|a| {
-                let run = &self.scaling.groups[a];
-                let count = |f: &dyn Fn(Lifecycle) -> bool| {
-                    run.members.iter().filter(|m| f(m.state)).count() as u32
-                };
-                (
-                    run.desired,
-                    count(&|s| s == Lifecycle::InService),
-                    count(&|s| matches!(s, Lifecycle::Pending | Lifecycle::PendingWait)),
-                    count(&|s| matches!(s, Lifecycle::Terminating | Lifecycle::TerminatingWait)),
-                )
-            })
-            .collect();
-        let alarms: Vec<(i32, Option<f64>)> = (self.cloudwatch.alarms.iter())
-            .map(|r| (r.state.code(), r.last))
-            .collect();
-        self.rec.scaling_row(groups, alarms);
     }
 }
 

@@ -17,7 +17,7 @@ pub(super) use metric::{Dimension, MetricKey, MetricName};
 
 use super::World;
 use crate::model::cloudwatch::MetricRef;
-use crate::model::ids::AlarmId;
+use crate::model::ids::{AlarmId, TargetGroupId};
 use crate::model::resolved::Scenario;
 use crate::recorder::{ActivityKind, AlarmChange};
 use alarm::{Observed, Transition};
@@ -33,14 +33,30 @@ pub(super) struct CloudWatch {
     /// Whether anything reads metrics (alarms, Auto Scaling groups): only then are the
     /// per-period request and byte counters kept and metrics published.
     pub counting: bool,
-    /// Per target group: requests forwarded this period (`RequestCount`).
-    pub requests: Vec<u64>,
+    /// Per target group: requests forwarded this period (`RequestCount`); see
+    /// [`CloudWatch::request_forwarded`].
+    requests: Vec<u64>,
     /// `TargetResponseTime` percentiles \[per mille\] alarms ask for, in the order the recorder
     /// computes them every period.
     percentiles: Vec<u16>,
 }
 
 impl CloudWatch {
+    /// Each alarm's state code (1 `ALARM`, 0 `OK`, -1 `INSUFFICIENT_DATA`) and latest datapoint,
+    /// for the period row.
+    pub fn alarm_row(&self) -> Vec<(i32, Option<f64>)> {
+        (self.alarms.iter())
+            .map(|r| (r.state.code(), r.last))
+            .collect()
+    }
+
+    /// The load balancer forwarded a request to target group `g`: one more for its
+    /// `RequestCount` this period. Call only when [`CloudWatch::counting`].
+    #[inline(always)]
+    pub fn request_forwarded(&mut self, g: TargetGroupId) {
+        self.requests[g.index()] += 1;
+    }
+
     /// The alarms of `sc`, each in `INSUFFICIENT_DATA`, with the metrics they read registered.
     pub fn new(sc: &Scenario) -> CloudWatch {
         let mut metrics = MetricStore::default();
