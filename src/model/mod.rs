@@ -34,9 +34,11 @@
 //! | `world/stall.rs` | detecting simulated time that stops advancing | — |
 //! | `world/autoscaling/mod.rs` | Auto Scaling at run time: groups' start, warm-up, activity history, capacity row and totals | `DefaultInstanceWarmup`, `Activities` |
 //! | `world/autoscaling/group.rs` | a group's members, capacity, scale-in victim, unhealthy replacement | `MinSize`, `MaxSize`, `TerminationPolicies`, `HealthCheckType` |
+//! | `world/autoscaling/member.rs` | a group's instance and its lifecycle state | `Pending`, `InService`, `Terminating:Wait` |
 //! | `world/autoscaling/lifecycle.rs` | launch, lifecycle hooks, registration, draining, termination | `Pending:Wait`, `InService`, `Terminating:Wait` |
 //! | `world/autoscaling/metrics.rs` | the groups as a CloudWatch metric source | `CPUUtilization`, `NetworkIn`, `NetworkOut` |
 //! | `world/autoscaling/policy.rs` | the seam: an alarm in `ALARM` invokes its policies | `AlarmActions` |
+//! | `world/autoscaling/trigger.rs` | what an alarm hands the policy it invokes | `AlarmActions` |
 //! | `world/autoscaling/target_tracking.rs` | target tracking | `TargetTrackingScaling`, `DisableScaleIn` |
 //! | `world/autoscaling/step.rs` | step scaling | `StepScaling`, `MetricIntervalLowerBound` |
 //! | `world/autoscaling/simple.rs` | simple scaling and its cooldown | `SimpleScaling`, `Cooldown` |

@@ -2,13 +2,26 @@
 
 use std::ops::Range;
 
-use super::figure::{SeriesStyle, Timeline};
-use super::legend::legend_text;
-use super::markers::{MarkerLabel, Rug, Thinned, place_marker_labels, thin_markers};
+use super::figure::{Series, SeriesStyle, Timeline};
+use super::marker_rows::{MarkerLabel, Rug, Thinned, place_marker_labels, thin_markers};
+use super::series::usable;
 use super::style::{
     BOTTOM_BAND, LEGEND_GAP, LEGEND_MIN_W, LEGEND_PX, LEGEND_SWATCH, MARGIN_LEFT, MARKER_ROW,
     TITLE_BAND, Y_LABEL_AREA, text_width,
 };
+
+/// The SVG drawing area every part of the figure draws on.
+pub(super) type Area<'a> =
+    plotters::drawing::DrawingArea<plotters::backend::SVGBackend<'a>, plotters::coord::Shift>;
+
+/// Legend entry for `s`; series without a usable datapoint say so.
+pub(super) fn legend_text(s: &Series, log_y: bool) -> String {
+    if s.values.iter().any(|v| usable(*v, log_y).is_some()) {
+        s.name.clone()
+    } else {
+        format!("{} (no data)", s.name)
+    }
+}
 
 pub(super) fn has_steps(t: &Timeline) -> bool {
     t.panels

@@ -5,22 +5,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::error::PlotError;
 use super::figure::{Panel, Series, SeriesStyle};
-use super::layout::{Layout, PlotRect};
-use super::render::Area;
-use super::series::usable;
+use super::layout::{Area, Layout, PlotRect, legend_text};
 use super::style::{
     CHAR_WIDTH, LEGEND_GAP, LEGEND_PX, LEGEND_SWATCH, MUTED, TEXT, drawing_error, font,
     series_color, truncate,
 };
-
-/// Legend entry for `s`; series without a usable datapoint say so.
-pub(super) fn legend_text(s: &Series, log_y: bool) -> String {
-    if s.values.iter().any(|v| usable(*v, log_y).is_some()) {
-        s.name.clone()
-    } else {
-        format!("{} (no data)", s.name)
-    }
-}
 
 /// Legend to the right of the plot area, one row per series.
 pub(super) fn draw_legend(

@@ -35,6 +35,7 @@ mod error;
 mod figure;
 mod layout;
 mod legend;
+mod marker_rows;
 mod markers;
 mod render;
 mod series;
@@ -46,7 +47,7 @@ mod tests;
 
 pub use error::{MAX_SIZE, MIN_PANEL_HEIGHT, MIN_WIDTH, PlotError};
 pub use figure::{Marker, Panel, Series, SeriesStyle, Timeline};
-pub use markers::MAX_MARKER_LINES;
+pub use marker_rows::MAX_MARKER_LINES;
 
 use plotters::backend::SVGBackend;
 use plotters::prelude::*;

@@ -3,7 +3,6 @@
 use std::ops::Range;
 
 use plotters::backend::SVGBackend;
-use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -12,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::axes::{format_number, linear_y_range, log_y_range, panel_values};
 use super::error::PlotError;
 use super::figure::{Panel, Series, SeriesStyle, Timeline};
-use super::layout::{Layout, PlotRect, period_end};
+use super::layout::{Area, Layout, PlotRect, period_end};
 use super::legend::draw_legend;
 use super::markers::draw_markers;
 use super::series::{Columns, drawn_runs};
@@ -21,8 +20,6 @@ use super::style::{
     MARGIN_LEFT, MUTED, PANEL_TITLE_BAND, PANEL_TITLE_PX, TITLE_BAND, X_TICK_AREA, Y_LABEL_AREA,
     bold_font, drawing_error, font, series_color, text_width, truncate,
 };
-
-pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 pub(super) fn draw_figure(root: &Area<'_>, t: &Timeline, layout: &Layout) -> Result<(), PlotError> {
     root.fill(&WHITE).map_err(drawing_error)?;

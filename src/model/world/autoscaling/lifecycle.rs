@@ -2,7 +2,7 @@
 //! (`Pending:Wait`), registration with the group's target groups (`InService`), deregistration and
 //! draining (`Terminating`), termination hook (`Terminating:Wait`), `Terminated`.
 
-use super::group::{Lifecycle, Member};
+use super::member::{Lifecycle, Member};
 use crate::engine::{SimDuration, SimTime};
 use crate::model::event::Event;
 use crate::model::health::HealthState;

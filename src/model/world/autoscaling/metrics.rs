@@ -3,7 +3,7 @@
 //! `NetworkOut` per warmed-up instance, and `AWS/AutoScaling` `GroupInServiceInstances`, each with
 //! the dimension `AutoScalingGroupName`, published once per metric period.
 
-use super::group::{Lifecycle, Member};
+use super::member::{Lifecycle, Member};
 use crate::model::ids::AsgId;
 use crate::model::world::World;
 use crate::model::world::cloudwatch::{Dimension, MetricName};

@@ -11,12 +11,14 @@
 
 mod group;
 mod lifecycle;
+mod member;
 mod metrics;
 mod policy;
 mod scheduled;
 mod simple;
 mod step;
 mod target_tracking;
+mod trigger;
 
 use super::World;
 use crate::engine::{RngStream, SimDuration, SimTime};
@@ -24,7 +26,8 @@ use crate::model::event::Event;
 use crate::model::ids::{AsgId, AsgMemberId, ScheduledActionId};
 use crate::model::resolved::Scenario;
 use crate::recorder::{ActivityKind, AsgResult, ScalingActivity};
-use group::{GroupRun, Lifecycle};
+use group::GroupRun;
+use member::Lifecycle;
 use policy::PolicyRun;
 use std::collections::VecDeque;
 

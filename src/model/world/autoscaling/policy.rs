@@ -9,6 +9,7 @@
 //! live in its own file, and a new type adds one variant, one file and one arm below.
 
 use super::simple::SimpleRun;
+use super::trigger::Trigger;
 use crate::model::autoscaling::PolicyKind;
 use crate::model::cloudwatch::AlarmState;
 use crate::model::ids::{AlarmId, AsgId, PolicyId};
@@ -22,31 +23,6 @@ pub(super) struct PolicyRun {
     pub last_note: Option<PolicyNote>,
     /// Simple scaling's activity in progress and cooldown.
     pub simple: SimpleRun,
-}
-
-/// What a policy is given when an alarm in `ALARM` invokes it.
-#[derive(Clone, Debug)]
-pub(super) struct Trigger {
-    /// The alarm.
-    pub alarm: AlarmId,
-    /// Its latest datapoint.
-    pub value: f64,
-    /// Warmed-up InService instances when that datapoint was taken.
-    pub basis: u32,
-    /// `DesiredCapacity` now.
-    pub desired: u32,
-    /// `MinSize` now.
-    pub min: u32,
-    /// `MaxSize` now.
-    pub max: u32,
-    /// InService instances past their warm-up.
-    pub ready: u32,
-    /// InService instances still warming up.
-    pub warming: u32,
-    /// Instances still launching (`Pending`, `Pending:Wait`).
-    pub pending: u32,
-    /// The activity's cause, AWS-style ("At … a monitor alarm … triggered policy …").
-    pub cause: String,
 }
 
 impl World<'_> {

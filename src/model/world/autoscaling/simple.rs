@@ -2,8 +2,8 @@
 //! activity's instances finished launching or terminating and the cooldown after it (`Cooldown`,
 //! else the group's `DefaultCooldown`) is over.
 
-use super::group::Lifecycle;
-use super::policy::Trigger;
+use super::member::Lifecycle;
+use super::trigger::Trigger;
 use crate::engine::SimTime;
 use crate::model::autoscaling::{AdjustmentType, PolicyKind};
 use crate::model::ids::{AsgId, InstanceId, PolicyId};

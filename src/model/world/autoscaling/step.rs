@@ -3,7 +3,7 @@
 //! capacity. No cooldown, but a scale-out counts capacity still launching or warming up (the same
 //! step does not add twice), and a scale-in waits for it.
 
-use super::policy::Trigger;
+use super::trigger::Trigger;
 use crate::model::autoscaling::{AdjustmentType, Step, find_step};
 use crate::model::ids::{AsgId, PolicyId};
 use crate::model::world::World;

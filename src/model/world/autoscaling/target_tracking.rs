@@ -5,7 +5,7 @@
 //! only when every target tracking policy of the group agrees, `DisableScaleIn` is off and nothing
 //! is still launching or warming up.
 
-use super::policy::Trigger;
+use super::trigger::Trigger;
 use crate::model::autoscaling::{PolicyKind, target_tracking_capacity};
 use crate::model::cloudwatch::AlarmState;
 use crate::model::ids::{AsgId, PolicyId};
