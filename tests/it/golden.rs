@@ -11,9 +11,9 @@
 //!
 //! and let a reviewer read the diff of `tests/golden/` in the commit.
 
-use crate::common::albsim;
+use crate::common::{albsim, entry_names};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The files compared: every result file a run writes (a new one gets a golden copy too).
 fn files() -> Vec<&'static str> {
@@ -108,17 +108,9 @@ fn every_shipped_model_reproduces_its_golden_outputs() {
 /// golden copy with it.
 #[test]
 fn golden_folders_match_the_shipped_models() {
-    let names = |dir: &Path| {
-        let mut v: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        v.sort();
-        v
-    };
     let models: Vec<String> = shipped_models()
         .iter()
         .map(|p| p.file_stem().unwrap().to_str().unwrap().to_string())
         .collect();
-    assert_eq!(names(&project().join("tests/golden")), models);
+    assert_eq!(entry_names(&project().join("tests/golden")), models);
 }

@@ -3,7 +3,7 @@
 //! unrelated folder; concurrent runs into one folder leave it complete and from one run; a killed
 //! run's staging folder does not stay for ever.
 
-use crate::common::Csv;
+use crate::common::{Csv, entry_names as names};
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -68,15 +68,6 @@ fn users_files(dir: &Path) {
     fs::create_dir_all(dir.join("src")).unwrap();
     fs::write(dir.join("thesis.tex"), "\\section{Results}\n").unwrap();
     fs::write(dir.join("src").join("main.rs"), "fn main() {}\n").unwrap();
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn read_json(path: &Path) -> Value {

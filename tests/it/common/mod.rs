@@ -1,5 +1,5 @@
 //! Shared helpers of the integration tests, by purpose: model builders (JSON values), running a
-//! model, reading its result, activity and `timeseries.csv`, exact event times, replication
+//! model, reading its result, activity and `timeseries.csv`, listing folders, exact event times, replication
 //! statistics (Student-t and binomial/Poisson intervals) and queueing formulas (Erlang B and C),
 //! with unit tests of the formulas themselves (Erlang B/C against textbook values, the t
 //! interval). Everything is re-exported here: tests `use crate::common::…`.
@@ -7,6 +7,7 @@
 mod activity;
 mod builders;
 mod csv;
+mod folders;
 mod queueing;
 mod results;
 mod running;
@@ -16,6 +17,7 @@ mod timing;
 pub use activity::*;
 pub use builders::*;
 pub use csv::*;
+pub use folders::*;
 pub use queueing::*;
 pub use results::*;
 pub use running::*;
