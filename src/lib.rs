@@ -42,6 +42,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod experiment;
 pub mod model;
 pub mod recorder;
 pub mod report;

@@ -34,6 +34,18 @@ impl OverridePath {
     pub fn steps(&self) -> &[Step] {
         &self.0
     }
+
+    /// Reads a whole path (`auto_scaling_groups[0].DefaultCooldown`), as experiment files and
+    /// metric paths write them: nothing may follow it.
+    pub fn parse(text: &str) -> Result<OverridePath, String> {
+        match parse_prefix(text)? {
+            (path, "") => Ok(path),
+            (_, rest) => Err(format!(
+                "expected a path alone, e.g. auto_scaling_groups[0].DefaultCooldown; '{}' follows it",
+                rest
+            )),
+        }
+    }
 }
 
 /// Reads a path from the start of `text`, up to the `=` that ends it (outside quotes and

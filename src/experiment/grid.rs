@@ -1,0 +1,1 @@
+//! (being written) Parameters into points: products, lockstep groups, the constraint.

@@ -1,0 +1,1 @@
+//! (being written) Means and Student-t confidence intervals over replications.

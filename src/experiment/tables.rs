@@ -1,0 +1,1 @@
+//! (being written) `results.csv`, `points.csv`, `sweep.json`, `results.md`, best points.
