@@ -18,12 +18,19 @@ Examples:
       Stop after 2 minutes of wall-clock time at the latest (results marked partial)
   albsim validate models/*.json
       Check model files without running them
+  albsim sweep experiments/capacity-curve.json
+      Run every point of an experiment in parallel; tables and plots go to output/capacity-curve/
+  albsim sweep experiments/capacity-curve.json --list
+      List the experiment's points without running anything
+  albsim collect shard-0 shard-1 shard-2 --out capacity-curve
+      Merge the folders of a sweep's shards into the folder one machine would have written
 
 Exit codes:
   0  success
   1  an I/O or system failure (e.g. the output folder cannot be written)
   2  the model or the arguments are wrong; nothing was written
-  3  --max-events or --max-wall stopped the run; partial results were written, marked partial";
+  3  --max-events or --max-wall stopped the run; partial results were written, marked partial
+  130  Ctrl-C stopped a sweep; its finished runs are kept, and the same command resumes it";
 
 /// Deterministic discrete-event simulator of AWS Application Load Balancer + EC2 behaviour.
 #[derive(Debug, Parser)]
@@ -42,6 +49,80 @@ pub enum Command {
     Run(RunArgs),
     /// Check model files (types, AWS ranges, references) without running them.
     Validate(ValidateArgs),
+    /// Run an experiment: every point of its parameter grid, each replication with its own seed,
+    /// in parallel; write results.csv, points.csv, sweep.json, results.md and plots.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
+    /// Merge the output folders of a sweep's shards (`albsim sweep --shard I/N`) into one,
+    /// with the tables one machine would have written.
+    Collect(CollectArgs),
+}
+
+/// Examples of `albsim sweep`, shown after its `--help`.
+const SWEEP_EXAMPLES: &str = "\
+Examples:
+  albsim sweep experiments/capacity-curve.json
+      Every point × replication, on every core; results in output/capacity-curve/
+  albsim sweep experiments/capacity-curve.json --list
+      The points, their parameters and run counts; nothing is run
+  albsim sweep experiments/capacity-curve.json --point 4
+      One point's replications only (the tables wait for the others)
+  albsim sweep experiments/capacity-curve.json --shard 0/3 --out shard-0
+      A third of the runs, e.g. on one machine of three; then albsim collect merges the folders
+  albsim sweep experiments/capacity-curve.json --shard auto --out shard-$SLURM_ARRAY_TASK_ID
+      The slice a batch engine's array index names (Slurm, Kubernetes Indexed Jobs, AWS Batch)
+
+Rerunning a sweep into the same folder runs only what is missing: the runs a Ctrl-C or a kill
+stopped, and those whose model changed.";
+
+/// `albsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The experiment file (JSON), e.g. experiments/capacity-curve.json.
+    pub experiment: PathBuf,
+    /// Output folder (default: `output/<experiment name>/`). It must be new or one an earlier
+    /// sweep wrote (it then resumes: finished runs are not run again).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core, or RAYON_NUM_THREADS). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+    /// Print every point with its parameters and run count, and run nothing.
+    #[arg(long)]
+    pub list: bool,
+    /// Run only point K's replications (K as `--list` numbers them, from 0).
+    #[arg(long, value_name = "K")]
+    pub point: Option<usize>,
+    /// Run only the slice I of N (I from 0 to N-1) of the runs, for N machines; `auto` reads it
+    /// from a batch engine: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, JOB_COMPLETION_INDEX
+    /// with ALBSIM_SHARD_COUNT (Kubernetes Indexed Jobs), AWS_BATCH_JOB_ARRAY_INDEX/
+    /// AWS_BATCH_JOB_ARRAY_SIZE.
+    #[arg(long, value_name = "I/N|auto")]
+    pub shard: Option<String>,
+    /// Also write each run's own output folder (summary.json, timeseries.csv, timeline.svg,
+    /// activity.log) under runs/.
+    #[arg(long)]
+    pub keep_runs: bool,
+    /// Run a sweep of more than 10,000 runs (without it, such a sweep says how many it would run).
+    #[arg(long)]
+    pub yes: bool,
+    /// Print nothing but errors (no progress, no table).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `albsim collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The shards' output folders (each written by `albsim sweep --shard`).
+    #[arg(required = true)]
+    pub folders: Vec<PathBuf>,
+    /// The merged folder (new, or one a sweep of the same experiment wrote).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `albsim run`.
@@ -120,6 +201,14 @@ impl OverrideArgs {
             ));
         }
         all
+    }
+}
+
+/// `--threads`: 1 to 1024.
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n @ 1..=1024) => Ok(n),
+        _ => Err("expected a whole number of threads from 1 to 1024, e.g. 2".into()),
     }
 }
 

@@ -10,14 +10,19 @@
 //! | 1 | an I/O or system failure: the output folder cannot be written, another run wrote it at the same time… |
 //! | 2 | the model or the arguments are wrong (including a model file that cannot be read, an output folder albsim may not replace, a model whose simulated time stops advancing); nothing was written |
 //! | 3 | `--max-events` or `--max-wall` stopped the run: partial results were written, marked partial |
+//! | 130 | Ctrl-C stopped a sweep: its finished runs are kept, and the same command resumes it |
 
 mod args;
+mod collect;
 mod progress;
 mod run;
+mod sweep;
 mod validate;
 
 pub use args::{Cli, Command};
 
+use crate::experiment::runner::SweepError;
+use crate::experiment::spec::ExperimentError;
 use crate::report::output::OutputError;
 use crate::scenario::ModelError;
 use crate::scenario::overrides::LoadError;
@@ -36,6 +41,9 @@ pub enum Exit {
     /// 3: `--max-events` or `--max-wall` stopped the run; partial results were written, marked
     /// partial.
     Partial = 3,
+    /// 130 (128 + SIGINT, as shells report it): Ctrl-C stopped a sweep; its finished runs are
+    /// kept.
+    Interrupted = 130,
 }
 
 impl From<Exit> for std::process::ExitCode {
@@ -51,6 +59,8 @@ pub fn main() -> std::process::ExitCode {
     let outcome = match &cli.command {
         Command::Run(a) => run::run(a),
         Command::Validate(a) => validate::validate(a).map(|()| Exit::Success),
+        Command::Sweep(a) => sweep::sweep(a),
+        Command::Collect(a) => collect::collect(a),
     };
     match outcome {
         Ok(exit) => exit.into(),
@@ -86,6 +96,9 @@ fn error_lines(e: &anyhow::Error) -> Vec<String> {
     }
     if let Some(model) = e.downcast_ref::<ModelError>().filter(|m| bare(*m)) {
         return model_error_lines(model);
+    }
+    if let Some(experiment) = e.downcast_ref::<ExperimentError>().filter(|x| bare(*x)) {
+        return experiment.lines.clone();
     }
     vec![format!("error: {e:#}")]
 }
@@ -128,6 +141,13 @@ fn exit_for(e: &anyhow::Error) -> Exit {
         || e.downcast_ref::<ModelError>().is_some()
         || e.downcast_ref::<validate::InvalidModels>().is_some()
         || e.downcast_ref::<crate::RunError>().is_some()
+        || e.downcast_ref::<ExperimentError>().is_some()
+        || e.downcast_ref::<sweep::Refused>().is_some()
+        || matches!(e.downcast_ref::<SweepError>(), Some(SweepError::Run { .. }))
+        || matches!(
+            e.downcast_ref::<SweepError>(),
+            Some(SweepError::Output(OutputError::Refused { .. }))
+        )
         || matches!(
             e.downcast_ref::<OutputError>(),
             Some(OutputError::Refused { .. })
@@ -170,8 +190,15 @@ mod tests {
         });
         assert_eq!(exit_for(&io), Exit::Failure);
         assert_eq!(
-            [Exit::Success, Exit::Failure, Exit::Invalid, Exit::Partial].map(|e| e as u8),
-            [0, 1, 2, 3]
+            [
+                Exit::Success,
+                Exit::Failure,
+                Exit::Invalid,
+                Exit::Partial,
+                Exit::Interrupted
+            ]
+            .map(|e| e as u8),
+            [0, 1, 2, 3, 130]
         );
     }
 

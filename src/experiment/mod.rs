@@ -17,16 +17,22 @@
 //! | [`stats`] | means and Student-t confidence intervals over replications |
 //! | [`tables`] | `results.csv`, `points.csv`, `sweep.json`, `results.md`, best points |
 //! | [`plots`] | metric curves with confidence bands, heat maps, capacity over time (SVG) |
+//! | [`outcome`] | a run's metrics from its cached record |
 //! | [`cache`] | one file per finished run, keyed by its resolved model: resume, shards, collect |
+//! | [`inputs`] | the experiment and model texts a sweep ran, kept for `albsim collect` |
+//! | [`shard`] | `--shard I/N` and `--shard auto`: slices of the runs for several machines |
 //! | [`runner`] | points × replications on a rayon pool, Ctrl-C, progress |
 
 pub mod cache;
 pub mod expr;
 pub mod grid;
+pub mod inputs;
 pub mod metric;
+pub mod outcome;
 pub mod plots;
 pub mod runner;
 pub mod seeds;
+pub mod shard;
 pub mod spec;
 pub mod stats;
 pub mod tables;

@@ -36,9 +36,11 @@ mod exchange;
 pub mod files;
 pub mod manifest;
 mod staging;
+mod sweep;
 
 pub use files::{RESULT_FILES, RunOutput};
-pub use manifest::{Manifest, ManifestOverride};
+pub use manifest::{FolderKind, Manifest, ManifestOverride};
+pub use sweep::remove_stale_temporaries;
 
 use crate::scenario::FieldError;
 use crate::scenario::path::JsonPath;
@@ -131,6 +133,17 @@ impl OutputFolder {
     ///
     /// Creates nothing that stays: the probe folder is removed before this returns.
     pub fn check(dir: &Path, label: impl Into<String>) -> Result<OutputFolder, OutputError> {
+        Self::check_for(dir, label, FolderKind::Run)
+    }
+
+    /// [`check`](Self::check) for a folder of `kind`: an existing albsim folder of the other
+    /// kind is refused too (a run never replaces a sweep's cache of finished runs, nor a sweep a
+    /// run's files).
+    pub fn check_for(
+        dir: &Path,
+        label: impl Into<String>,
+        kind: FolderKind,
+    ) -> Result<OutputFolder, OutputError> {
         let label = label.into();
         let io_error = |what: String| {
             let label = label.clone();
@@ -165,7 +178,9 @@ impl OutputFolder {
             shown: dir.to_path_buf(),
             target,
         };
-        folder.check_existing()?;
+        if folder.check_existing()? {
+            folder.check_kind(kind)?;
+        }
         folder.probe()?;
         Ok(folder)
     }
@@ -228,6 +243,18 @@ impl OutputFolder {
                 .refused("this is an existing file, not a folder; choose another folder".into())),
             Ok(_) if manifest::is_albsim_folder(&self.target) => Ok(true),
             Ok(_) => Err(self.not_albsims()),
+        }
+    }
+
+    /// An error if the existing folder holds the other command's results.
+    fn check_kind(&self, kind: FolderKind) -> Result<(), OutputError> {
+        match Manifest::read(&self.target) {
+            Some(m) if m.kind != kind => Err(self.refused(format!(
+                "the folder holds the results of `{}`, and `{}` does not replace them; choose another folder or remove it yourself",
+                m.kind.command(),
+                kind.command()
+            ))),
+            _ => Ok(()),
         }
     }
 

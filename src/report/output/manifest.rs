@@ -42,6 +42,35 @@ pub struct Manifest {
     pub overrides: Vec<ManifestOverride>,
     /// The files written next to the manifest, in the order written.
     pub files: Vec<String>,
+    /// What wrote the folder: a run (`albsim run`, the field left out) or a sweep.
+    #[serde(default, skip_serializing_if = "FolderKind::is_run")]
+    pub kind: FolderKind,
+}
+
+/// Which command's results an output folder holds; one never replaces the other's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FolderKind {
+    /// One run's result files (`albsim run`).
+    #[default]
+    Run,
+    /// A sweep's tables, plots and run cache (`albsim sweep`, `albsim collect`).
+    Sweep,
+}
+
+impl FolderKind {
+    /// Whether this is a run's folder (the manifest then leaves `kind` out, as before sweeps).
+    pub fn is_run(&self) -> bool {
+        *self == FolderKind::Run
+    }
+
+    /// The command whose results these are, for messages.
+    pub fn command(self) -> &'static str {
+        match self {
+            FolderKind::Run => "albsim run",
+            FolderKind::Sweep => "albsim sweep",
+        }
+    }
 }
 
 /// One override of the model, as the manifest records it.
@@ -67,6 +96,16 @@ impl Manifest {
             seed,
             overrides: Vec::new(),
             files: Vec::new(),
+            kind: FolderKind::Run,
+        }
+    }
+
+    /// The manifest of a sweep of the experiment `name` (from `experiment_file`) with master
+    /// seed `seed`; [`files`](Self::files) lists its tables once they are written.
+    pub fn for_sweep(experiment_file: &Path, name: &str, seed: u64) -> Manifest {
+        Manifest {
+            kind: FolderKind::Sweep,
+            ..Manifest::for_run(experiment_file, name, seed)
         }
     }
 
