@@ -29,6 +29,7 @@ mod properties;
 mod routing;
 mod rule_conditions;
 mod size_limits;
+mod sweep;
 mod terminated_cpu;
 mod theory_closed_loop;
 mod theory_mm1;
