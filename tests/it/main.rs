@@ -30,6 +30,7 @@ mod routing;
 mod rule_conditions;
 mod size_limits;
 mod sweep;
+mod sweep_coverage;
 mod terminated_cpu;
 mod theory_closed_loop;
 mod theory_mm1;
