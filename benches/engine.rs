@@ -22,6 +22,11 @@
 //!   `hc_5s` ÷ `hc_off` and `hc_5s_sticky` ÷ `hc_off` are the features' costs per request;
 //!   `asg_tt` runs the same server as the only instance of an Auto Scaling group with a target
 //!   tracking policy (alarms and metrics every minute).
+//! - `sweep/per_run_overhead`: what `albsim sweep` adds to each run besides simulating it, on
+//!   `benches/sweep-short-runs.json`: the run's overrides and cache key, parsing and resolving
+//!   its model, its record (`summary.json` rendered and parsed back, capacity over time) written
+//!   whole into the cache, and its metrics read back. Elements = runs; compare with
+//!   `sweep/one_run`, the simulation of the same run.
 //!
 //! Scenarios are parsed once, outside the timed loop; only `albsim::run` is timed.
 //!
@@ -29,6 +34,7 @@
 //! cargo bench --bench engine -- --noplot           # everything, about a minute
 //! cargo bench --bench engine -- --noplot 'mmc/'    # just the M/M/c comparison
 //! cargo bench --bench engine -- --noplot 'features/'  # health checks and stickiness
+//! cargo bench --bench engine -- --noplot 'sweep/'  # the sweep machinery's cost per run
 //! ```
 
 mod bare_mmc;
@@ -227,5 +233,55 @@ fn features(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine_queue, mmc, quickstart, features);
+/// The sweep machinery's cost per run against the run itself.
+fn sweep(c: &mut Criterion) {
+    use albsim::experiment::cache::{RunKey, RunRecord};
+    use albsim::experiment::{RunId, outcome, spec};
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/sweep-short-runs.json");
+    let exp = spec::load(&file).unwrap_or_else(|e| panic!("{e}"));
+    let run = RunId {
+        point: exp.points.len() / 2,
+        replication: 0,
+    };
+    let variant = &exp.variants[0];
+    let base: Value = serde_json::from_str(&variant.text).unwrap();
+    let scenario = scenario::from_json_with(&variant.text, &variant.file, &exp.overrides_of(run))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let result = albsim::run(&scenario);
+    let cache = tempfile_dir();
+
+    let mut group = c.benchmark_group("sweep");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .throughput(Throughput::Elements(1));
+    group.bench_function("per_run_overhead", |b| {
+        b.iter(|| {
+            let overrides = exp.overrides_of(black_box(run));
+            let key = RunKey::of(&base, &overrides).unwrap();
+            let sc = scenario::from_json_with(&variant.text, &variant.file, &overrides).unwrap();
+            let record = RunRecord::of(key.clone(), run, black_box(&result));
+            let path = cache.join(key.file_name());
+            std::fs::write(cache.join("tmp"), record.to_bytes()).unwrap();
+            std::fs::rename(cache.join("tmp"), &path).unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            let back = RunRecord::from_bytes(&bytes, &key).unwrap();
+            (sc.seed, outcome::of(&exp, run, &back))
+        })
+    });
+    group.bench_function("one_run", |b| b.iter(|| albsim::run(black_box(&scenario))));
+    group.finish();
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// A fresh folder for the bench's cache files, under target/.
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-sweep-cache");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+criterion_group!(benches, engine_queue, mmc, quickstart, features, sweep);
 criterion_main!(benches);
