@@ -23,7 +23,7 @@ const PROGRAMS: &[&str] = &["albsim", "grep", "head"];
 
 /// Folders copied into the sandbox at the same relative paths, so every command works as typed in
 /// a checkout of the repository.
-const SANDBOX_INPUTS: &[&str] = &["models", "tests/readme"];
+const SANDBOX_INPUTS: &[&str] = &["models", "experiments", "tests/readme"];
 
 /// What follows a number that changes from run to run (the wall time, a rate per wall second):
 /// the README shows `[..]` in its place.

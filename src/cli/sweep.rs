@@ -92,7 +92,7 @@ pub fn sweep(a: &SweepArgs) -> Result<Exit> {
     let done = done?;
     let threads = a.threads.unwrap_or_else(rayon::current_num_threads);
     let ran_line = format!(
-        "{}: {} of {} runs done now, {} found in {}, in {:.1} s on {} thread{}",
+        "{}: {} of {} runs done now, {} found in {}, in {:.2} s wall on {} thread{}",
         exp.name,
         thousands(done.ran as u64),
         thousands(selected.len() as u64),
