@@ -4,6 +4,7 @@
 mod arrivals;
 mod autoscaling;
 mod bad_input;
+mod capacity_return;
 mod cli;
 mod cloudwatch;
 mod common;
