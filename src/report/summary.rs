@@ -60,9 +60,12 @@
 //! `seconds_from_load_end_to_starting_capacity` is that time minus `load_ends_seconds` (null
 //! when either is null).
 //!
+//! [`SCHEMA`] lists every number of the file (the paths experiments' metrics read).
+//!
 //! Maps are ordered (`BTreeMap`) and floats printed by `serde_json`'s shortest round-trip
 //! formatting, so the same model and seed give byte-identical files (wall time aside).
 
+pub use super::summary_schema::SCHEMA;
 use crate::recorder::CostResult;
 use crate::recorder::RunEnd;
 use crate::recorder::{
