@@ -30,6 +30,7 @@ mod properties;
 mod routing;
 mod rule_conditions;
 mod size_limits;
+mod summary_schema;
 mod terminated_cpu;
 mod theory_closed_loop;
 mod theory_mm1;
