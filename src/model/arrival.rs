@@ -102,6 +102,24 @@ impl ArrivalProcess {
         }
     }
 
+    /// When the rate last came down to its final value: the earliest time \[s\] after which the
+    /// rate stays at or below the rate it ends on (the end of a spike, of a schedule's last
+    /// step or ramp down). `None` if the rate is never above its final rate (a steady rate, a
+    /// profile that only rises).
+    pub fn settles_at(&self) -> Option<f64> {
+        let ArrivalProcess::Piecewise { points, .. } = self else {
+            return None;
+        };
+        let last = points.last()?.rate;
+        // The last breakpoint above the final rate; the segment after it comes down to it.
+        let i = points.iter().rposition(|p| p.rate > last)?;
+        let (a, b) = (points[i], points[i + 1]);
+        if b.t <= a.t {
+            return Some(a.t);
+        }
+        Some(a.t + (a.rate - last) / (a.rate - b.rate) * (b.t - a.t))
+    }
+
     /// The expected number of arrivals in `[0, t]`.
     pub fn expected_arrivals(&self, t_secs: f64) -> f64 {
         match self {
@@ -221,6 +239,36 @@ mod tests {
             t = next;
         }
         out
+    }
+
+    #[test]
+    fn a_profile_settles_when_it_last_comes_down_to_its_final_rate() {
+        let step = |pts: &[(f64, f64)]| ArrivalProcess::piecewise(Spacing::Even, pts).settles_at();
+        // A step down at 1800 s (40 → 160 → 40 req/s).
+        let test = [
+            (0.0, 40.0),
+            (600.0, 40.0),
+            (600.0, 160.0),
+            (1800.0, 160.0),
+            (1800.0, 40.0),
+        ];
+        assert_eq!(step(&test), Some(1800.0));
+        // A ramp from 100 down to 20 over 100–200 s crosses its final rate 20 at 200 s.
+        assert_eq!(
+            step(&[(0.0, 100.0), (100.0, 100.0), (200.0, 20.0)]),
+            Some(200.0)
+        );
+        // Down to 0 by 300 s, then back up to 10 for ever: above 10 until 100 + 90/100·200 = 280 s.
+        assert_eq!(
+            step(&[(0.0, 100.0), (100.0, 100.0), (300.0, 0.0), (300.0, 10.0)]),
+            Some(280.0)
+        );
+        // A profile that only rises, and a steady rate, never come down.
+        assert_eq!(step(&[(0.0, 0.0), (60.0, 50.0)]), None);
+        assert_eq!(
+            ArrivalProcess::steady(Spacing::Even, 5.0).settles_at(),
+            None
+        );
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub struct Scenario {
     pub description: Option<String>,
     /// Simulated time.
     pub duration: SimDuration,
+    /// When the load ends: the earliest time after which every open-loop client's rate stays at
+    /// or below its final rate (a schedule's or spike's last way down); `None` for load that
+    /// never comes down (steady rates, day curves, closed-loop users). See
+    /// `summary.json`'s `load_ends_seconds`.
+    pub load_ends: Option<SimDuration>,
     /// Master seed.
     pub seed: u64,
     /// CloudWatch metric period of `timeseries.csv` (default 60 s).

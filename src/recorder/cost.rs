@@ -8,7 +8,7 @@
 //!   free ones are not modelled: albsim counts 0, which understates LCUs only for listeners with more
 //!   than 10 rules). Prices are third-party summaries of the AWS price list (an assumption).
 
-use super::{PeriodRow, RunResult};
+use super::{InstanceResult, PeriodRow, RunResult};
 use serde::Serialize;
 
 /// ALB price per hour \[USD\], us-east-1.
@@ -31,20 +31,26 @@ pub struct CostResult {
     pub lcu_hours: f64,
 }
 
+/// The hours instance `i` is billed for in a run of `run_seconds`: from launch to termination
+/// (or the run's end), at least 60 s; `None` for an instance terminated the instant it launched
+/// (never billed).
+pub fn billed_hours(i: &InstanceResult, run_seconds: f64) -> Option<f64> {
+    let end = i.terminated_seconds.unwrap_or(run_seconds).min(run_seconds);
+    let alive = (end - i.launched_seconds).max(0.0);
+    if alive <= 0.0 && i.terminated_seconds.is_some() {
+        return None;
+    }
+    Some(alive.max(60.0) / 3600.0)
+}
+
 /// Computes the cost of `r`.
 pub fn cost(r: &RunResult) -> CostResult {
     let mut ec2 = 0.0;
     let mut instance_hours = 0.0;
     for i in &r.instances {
-        let end = i
-            .terminated_seconds
-            .unwrap_or(r.duration_seconds)
-            .min(r.duration_seconds);
-        let alive = (end - i.launched_seconds).max(0.0);
-        if alive <= 0.0 && i.terminated_seconds.is_some() {
+        let Some(billed) = billed_hours(i, r.duration_seconds) else {
             continue;
-        }
-        let billed = alive.max(60.0) / 3600.0;
+        };
         instance_hours += billed;
         ec2 += billed * i.price_per_hour;
     }

@@ -30,7 +30,7 @@ pub use activity::{
 };
 pub use alarm::{AlarmPoint, AlarmResult, AlarmSide, TargetTrackingAlarm};
 pub use connections::ConnectionCounter;
-pub use cost::{ALB_HOUR_USD, CostResult, LCU_HOUR_USD, cost};
+pub use cost::{ALB_HOUR_USD, CostResult, LCU_HOUR_USD, billed_hours, cost};
 pub use latency::LatencyHistogram;
 pub use result::{
     AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult, LatencySummary, PeriodRow,
@@ -414,6 +414,7 @@ impl Recorder {
             description: None,
             seed: 0,
             duration_seconds: 0.0,
+            load_ends_seconds: None,
             period_seconds: self.period.as_secs_f64(),
             requests_total: self.total_requests,
             by_status,

@@ -213,6 +213,19 @@ pub struct GroupCapacity {
 pub struct AsgResult {
     /// `AutoScalingGroupName`.
     pub name: String,
+    /// `DesiredCapacity` at the start of the run.
+    pub starting_capacity: u32,
+    /// Hours its instances ran, billed as `cost.instance_hours` is (launch to termination or the
+    /// run's end, at least 60 s each).
+    pub instance_hours: f64,
+    /// When the desired capacity was back at `starting_capacity` for good \[s\]: the first time
+    /// at or after the load's end from which it stays there to the run's end (the load's end
+    /// itself if it never left it; from the run's start when the load never ends); `None` if
+    /// it is not back at the run's end, or the run ends before the load does.
+    pub returned_to_starting_capacity_seconds: Option<f64>,
+    /// `returned_to_starting_capacity_seconds` minus the load's end \[s\]; `None` when either is
+    /// unknown.
+    pub seconds_from_load_end_to_starting_capacity: Option<f64>,
     /// Scaling activities that raised the desired capacity.
     pub scale_out_activities: u64,
     /// Scaling activities that lowered it.
@@ -302,6 +315,9 @@ pub struct RunResult {
     pub seed: u64,
     /// Simulated time \[s\].
     pub duration_seconds: f64,
+    /// When the load ends \[s\]: the scenario's `load_ends` (`summary.json`'s
+    /// `load_ends_seconds`); `None` for load that never comes down.
+    pub load_ends_seconds: Option<f64>,
     /// Metric period \[s\].
     pub period_seconds: f64,
     /// Requests that reached the load balancer.

@@ -6,6 +6,7 @@
 //! | file | writes |
 //! | --- | --- |
 //! | [`summary`] | `summary.json` |
+//! | [`summary_schema`] | the numbers of `summary.json`, as a tree metric paths are checked against |
 //! | [`activity_log`] | `activity.log` |
 //! | [`timeseries`] | `timeseries.csv` |
 //! | [`timeline`] + [`timeline_plot`] | `timeline.svg` |
@@ -15,6 +16,7 @@
 pub mod activity_log;
 pub mod output;
 pub mod summary;
+pub mod summary_schema;
 pub mod terminal;
 pub mod timeline;
 pub mod timeline_plot;

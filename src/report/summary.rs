@@ -7,6 +7,7 @@
 //!   "description": "…",               // model description, or null
 //!   "seed": 42,                       // master seed
 //!   "duration_seconds": 1800.0,       // simulated time
+//!   "load_ends_seconds": 1800.0,      // when the load ends (rule below), or null
 //!   "partial": {                      // only when --max-events/--max-wall stopped the run:
 //!     "stopped_by": "max_events",     // or "max_wall"
 //!     "simulated_seconds_reached": 412.5,    // = duration_seconds: every figure covers only the time reached
@@ -28,7 +29,11 @@
 //!                    "launched_seconds": 0.0, "terminated_seconds": null, "price_per_hour": 0.0104 } ],
 //!   "websockets": { "opened": …, "closed_by_idle_timeout": …, "closed_by_deregistration": …,
 //!                   "closed_by_target_failure": …, "messages": …, "pings": … },  // only with WebSocket clients
-//!   "auto_scaling_groups": [ { "name": "web-asg", "scale_out_activities": 1, "scale_in_activities": 1,
+//!   "auto_scaling_groups": [ { "name": "web-asg", "starting_capacity": 2,
+//!       "instance_hours": 2.9,      // its instances' hours, billed as cost.instance_hours
+//!       "returned_to_starting_capacity_seconds": 6300.0,       // back at 2 for good, or null
+//!       "seconds_from_load_end_to_starting_capacity": 4500.0,  // that minus load_ends_seconds
+//!       "scale_out_activities": 1, "scale_in_activities": 1,
 //!       "unhealthy_replacements": 0, "instances_launched": 4, "average_desired_capacity": 2.9,
 //!       "average_in_service": 2.8, "max_in_service": 4 } ],   // only with Auto Scaling groups
 //!   "cost": { "ec2": 0.031, "alb": 0.0231, "total": 0.054, "instance_hours": 2.9, "lcu_hours": 0.01 },
@@ -37,9 +42,30 @@
 //! }
 //! ```
 //!
+//! **The load's end** (`load_ends_seconds`) is the earliest time after which every open-loop
+//! client's offered rate stays at or below its final rate: when the last `schedule` step or ramp
+//! down, or the last `spike`, came down (the latest such time over the clients). Clients at a
+//! steady rate (`constant`, `poisson`), closed-loop `users` and `websocket` clients are
+//! background that never ends and do not move it. It is null when no client's rate ever comes
+//! down (only background load, or schedules that only rise) and whenever a `diurnal` client
+//! is present (a day curve rises and falls for ever). It may lie beyond the run's end.
+//!
+//! **Back to the starting capacity**: `returned_to_starting_capacity_seconds` is the first time
+//! at or after the load's end from which the group's desired capacity (`GroupDesiredCapacity`,
+//! at the exact time it changed, not per period) stays at `starting_capacity` (its
+//! `DesiredCapacity` at the start) to the run's end: the load's end itself if the group is
+//! there already (0 s after it if it never scaled). Without a load end it is measured from the
+//! run's start. It is null when the desired capacity is not back at the run's end (a return
+//! followed by another change does not count), or the run ends before the load does.
+//! `seconds_from_load_end_to_starting_capacity` is that time minus `load_ends_seconds` (null
+//! when either is null).
+//!
+//! [`SCHEMA`] lists every number of the file (the paths experiments' metrics read).
+//!
 //! Maps are ordered (`BTreeMap`) and floats printed by `serde_json`'s shortest round-trip
 //! formatting, so the same model and seed give byte-identical files (wall time aside).
 
+pub use super::summary_schema::SCHEMA;
 use crate::recorder::CostResult;
 use crate::recorder::RunEnd;
 use crate::recorder::{
@@ -55,6 +81,7 @@ struct Summary<'a> {
     description: Option<&'a str>,
     seed: u64,
     duration_seconds: f64,
+    load_ends_seconds: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     partial: Option<&'a Partial>,
     requests: Requests,
@@ -119,6 +146,7 @@ pub fn to_json_with(r: &RunResult, partial: Option<&Partial>) -> String {
         description: r.description.as_deref(),
         seed: r.seed,
         duration_seconds: r.duration_seconds,
+        load_ends_seconds: r.load_ends_seconds,
         partial,
         requests: Requests {
             total: r.requests_total,

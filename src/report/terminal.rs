@@ -2,7 +2,7 @@
 
 use super::summary::Partial;
 use crate::recorder::RunEnd;
-use crate::recorder::RunResult;
+use crate::recorder::{AsgResult, RunResult};
 use std::fmt::Write;
 
 use crate::engine::human::{human_duration, thousands};
@@ -158,6 +158,9 @@ fn totals(r: &RunResult) -> String {
             a.max_in_service,
             a.instances_launched
         );
+        if let Some(line) = return_line(a, r) {
+            let _ = writeln!(o, "             {line}");
+        }
     }
     let c = &r.cost;
     let _ = writeln!(
@@ -204,6 +207,23 @@ fn totals(r: &RunResult) -> String {
     o
 }
 
+/// How long after the load's end group `a` was back at its starting capacity, for the line
+/// under its `asg` line; `None` when the load never ends, or ends after the run.
+fn return_line(a: &AsgResult, r: &RunResult) -> Option<String> {
+    let end = r.load_ends_seconds.filter(|&t| t <= r.duration_seconds)?;
+    let (start, ended) = (a.starting_capacity, human_duration(end));
+    Some(match a.seconds_from_load_end_to_starting_capacity {
+        Some(0.0) => format!("at its starting capacity ({start}) when the load ended at {ended}"),
+        Some(after) => format!(
+            "back at its starting capacity ({start}) {} after the load ended at {ended}",
+            human_duration(after)
+        ),
+        None => format!(
+            "not back at its starting capacity ({start}) at the run's end (the load ended at {ended})"
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +268,51 @@ mod tests {
             "{}",
             totals(&r)
         );
+    }
+
+    #[test]
+    fn the_asg_line_says_when_the_group_was_back_after_the_load() {
+        let group = |after: Option<f64>| AsgResult {
+            name: "g".into(),
+            starting_capacity: 2,
+            instance_hours: 1.0,
+            returned_to_starting_capacity_seconds: after.map(|a| 1800.0 + a),
+            seconds_from_load_end_to_starting_capacity: after,
+            scale_out_activities: 1,
+            scale_in_activities: 1,
+            unhealthy_replacements: 0,
+            instances_launched: 4,
+            average_desired_capacity: 3.0,
+            average_in_service: 3.0,
+            max_in_service: 4,
+        };
+        let run = |load_end: Option<f64>, after: Option<f64>| RunResult {
+            duration_seconds: 7800.0,
+            load_ends_seconds: load_end,
+            auto_scaling_groups: vec![group(after)],
+            ..crate::report::summary::tests::result()
+        };
+        let line_after_asg = |r: &RunResult| {
+            let text = totals(r);
+            let lines: Vec<&str> = text.lines().collect();
+            let k = lines.iter().position(|l| l.starts_with("  asg ")).unwrap();
+            lines[k + 1].to_string()
+        };
+        assert_eq!(
+            line_after_asg(&run(Some(1800.0), Some(4500.0))),
+            "             back at its starting capacity (2) 1h 15m after the load ended at 30m"
+        );
+        assert_eq!(
+            line_after_asg(&run(Some(1800.0), Some(0.0))),
+            "             at its starting capacity (2) when the load ended at 30m"
+        );
+        assert_eq!(
+            line_after_asg(&run(Some(1800.0), None)),
+            "             not back at its starting capacity (2) at the run's end (the load ended at 30m)"
+        );
+        // No load end, or one after the run: no line.
+        for load_end in [None, Some(9000.0)] {
+            assert!(line_after_asg(&run(load_end, None)).starts_with("  cost "));
+        }
     }
 }

@@ -26,6 +26,7 @@
 //! | `instance.rs` | instances and the instance type catalog | EC2 instance types (`t3.micro`), Availability Zones |
 //! | `client.rs` | clients, request types and their routes | — |
 //! | `arrival.rs` | arrival patterns and closed-loop users | — |
+//! | `load_end.rs` | when the load ends (the last way down of a schedule or spike) | — |
 //! | `distribution.rs` | random durations | — |
 //! | `fault.rs` | injected failures, register/deregister operations | `RegisterTargets`, `DeregisterTargets` |
 //! | `autoscaling.rs` | Auto Scaling groups, launch templates, lifecycle hooks, scheduled actions | `CreateAutoScalingGroup`, `MinSize`, `DefaultCooldown`, `PutScheduledUpdateGroupAction` |
@@ -50,6 +51,7 @@ pub mod limits;
 mod lint;
 mod listener;
 mod load_balancer;
+mod load_end;
 pub(crate) mod names;
 mod number;
 pub mod overrides;

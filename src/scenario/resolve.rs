@@ -210,10 +210,14 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         return Err(FieldErrors(errors));
     }
 
+    let arrivals: Vec<_> = raw.clients.iter().map(|c| &c.arrival).collect();
+    let loads: Vec<_> = clients.iter().map(|c| &c.load).collect();
+    let load_ends = super::load_end::load_ends(&arrivals, &loads);
     let mut scenario = Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
         duration: run_length,
+        load_ends,
         seed: raw.seed.unwrap_or(1),
         period,
         load_balancer: lb.name.clone(),

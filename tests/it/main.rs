@@ -4,6 +4,7 @@
 mod arrivals;
 mod autoscaling;
 mod bad_input;
+mod capacity_return;
 mod cli;
 mod cloudwatch;
 mod common;
@@ -29,6 +30,7 @@ mod properties;
 mod routing;
 mod rule_conditions;
 mod size_limits;
+mod summary_schema;
 mod sweep;
 mod sweep_coverage;
 mod terminated_cpu;

@@ -336,6 +336,9 @@ impl<'s> World<'s> {
         let end = self.end;
         let secs = end.as_secs_f64();
         let instances = self.fleet.results(end);
+        let owners: Vec<_> = (self.fleet.iter())
+            .map(|(_, x)| x.owner.map(|o| o.asg))
+            .collect();
         let names: Vec<String> = sc.target_groups.iter().map(|g| g.name.clone()).collect();
         let mut result = self.rec.finish(&names, instances);
         result.model = sc.name.clone();
@@ -344,7 +347,14 @@ impl<'s> World<'s> {
         result.duration_seconds = secs;
         result.events_processed = self.events;
         result.alarms = cloudwatch::alarm_results(sc);
-        result.auto_scaling_groups = autoscaling::results(sc, totals, &result.periods);
+        result.load_ends_seconds = sc.load_ends.map(SimDuration::as_secs_f64);
+        let facts = autoscaling::RunFacts {
+            periods: &result.periods,
+            instances: &result.instances,
+            owners: &owners,
+            end,
+        };
+        result.auto_scaling_groups = autoscaling::results(sc, totals, &facts);
         result.cost = crate::recorder::cost(&result);
         result
     }

@@ -11,7 +11,7 @@
 
 use super::member::{Lifecycle, Member};
 use super::policy::PolicyRun;
-use crate::engine::RngStream;
+use crate::engine::{RngStream, SimTime};
 use crate::model::autoscaling::{HealthCheckType, TerminationPolicy};
 use crate::model::event::Event;
 use crate::model::health::HealthState;
@@ -45,6 +45,9 @@ pub(super) struct GroupRun {
     pub scale_ins: u64,
     /// Unhealthy instances replaced.
     pub replacements: u64,
+    /// Since when `desired` has been the group's starting `DesiredCapacity` (`None` while it
+    /// differs): the exact time of its last return, for the summary.
+    pub at_start_since: Option<SimTime>,
     /// Per-minute values of the group's CPU (all InService, ready only), for 5-minute basic
     /// monitoring.
     pub cpu_minutes: VecDeque<(Option<f64>, Option<f64>)>,
@@ -143,6 +146,8 @@ impl World<'_> {
 
     /// Sets the desired capacity (clamped to [MinSize, MaxSize]) and acts on it.
     pub(super) fn set_desired(&mut self, a: AsgId, wanted: i64, cause: String) -> bool {
+        let starting = self.sc.auto_scaling_groups[a.index()].desired;
+        let now = self.now;
         let run = &mut self.scaling.groups[a.index()];
         let new = wanted.clamp(i64::from(run.min), i64::from(run.max)) as u32;
         let old = run.desired;
@@ -150,6 +155,7 @@ impl World<'_> {
             return false;
         }
         run.desired = new;
+        run.at_start_since = (new == starting).then_some(now);
         if new > old {
             run.scale_outs += 1;
         } else {

@@ -25,7 +25,7 @@ use crate::engine::{RngStream, SimDuration, SimTime};
 use crate::model::event::Event;
 use crate::model::ids::{AsgId, AsgMemberId, ScheduledActionId};
 use crate::model::resolved::Scenario;
-use crate::recorder::{ActivityKind, AsgResult, ScalingActivity};
+use crate::recorder::{ActivityKind, AsgResult, InstanceResult, ScalingActivity};
 use group::GroupRun;
 use member::Lifecycle;
 use policy::PolicyRun;
@@ -60,6 +60,8 @@ pub(super) struct GroupTotals {
     scale_ins: u64,
     replacements: u64,
     launches: u32,
+    /// Since when the desired capacity has been the starting one, if it is at the end.
+    at_start_since: Option<SimTime>,
 }
 
 impl Scaling {
@@ -89,6 +91,7 @@ impl Scaling {
                 scale_ins: g.scale_ins,
                 replacements: g.replacements,
                 launches: g.launches,
+                at_start_since: g.at_start_since,
             })
             .collect()
     }
@@ -120,6 +123,7 @@ impl World<'_> {
                 scale_outs: 0,
                 scale_ins: 0,
                 replacements: 0,
+                at_start_since: Some(SimTime::ZERO),
                 cpu_minutes: VecDeque::new(),
             });
             for _ in 0..spec.desired {
@@ -190,21 +194,44 @@ impl World<'_> {
     }
 }
 
-/// The summary's Auto Scaling part: the run's totals per group, and capacity averaged over the
-/// recorded periods.
-pub(super) fn results(
-    sc: &Scenario,
-    totals: Vec<GroupTotals>,
-    periods: &[crate::recorder::PeriodRow],
-) -> Vec<AsgResult> {
+/// What the summary's Auto Scaling part is made from, besides the groups' own totals.
+pub(super) struct RunFacts<'r> {
+    /// The period rows recorded.
+    pub periods: &'r [crate::recorder::PeriodRow],
+    /// Every instance's results, in fleet order.
+    pub instances: &'r [InstanceResult],
+    /// For each instance (fleet order), the group that launched it, if any.
+    pub owners: &'r [Option<AsgId>],
+    /// When the run ended (the model's duration, or where a guard stopped it).
+    pub end: SimTime,
+}
+
+/// The summary's Auto Scaling part: the run's totals per group, capacity averaged over the
+/// recorded periods, the group's instance-hours, and when it returned to its starting capacity
+/// after the load's end ([`returned_to_start`]).
+pub(super) fn results(sc: &Scenario, totals: Vec<GroupTotals>, run: &RunFacts) -> Vec<AsgResult> {
+    let run_secs = run.end.as_secs_f64();
     totals
         .into_iter()
         .enumerate()
         .map(|(a, t)| {
-            let rows: Vec<_> = periods.iter().filter_map(|p| p.groups.get(a)).collect();
+            let rows: Vec<_> = run.periods.iter().filter_map(|p| p.groups.get(a)).collect();
             let n = rows.len().max(1) as f64;
+            let own = AsgId(a as u32);
+            let instance_hours = (run.instances.iter().zip(run.owners))
+                .filter(|(_, o)| **o == Some(own))
+                .filter_map(|(i, _)| crate::recorder::billed_hours(i, run_secs))
+                .sum();
+            let returned = returned_to_start(t.at_start_since, sc.load_ends, run.end);
+            let load_ends = sc.load_ends.map(SimDuration::as_secs_f64);
             AsgResult {
                 name: sc.auto_scaling_groups[a].name.clone(),
+                starting_capacity: sc.auto_scaling_groups[a].desired,
+                instance_hours,
+                returned_to_starting_capacity_seconds: returned,
+                seconds_from_load_end_to_starting_capacity: returned
+                    .zip(load_ends)
+                    .map(|(r, l)| r - l),
                 scale_out_activities: t.scale_outs,
                 scale_in_activities: t.scale_ins,
                 unhealthy_replacements: t.replacements,
@@ -216,4 +243,19 @@ pub(super) fn results(
             }
         })
         .collect()
+}
+
+/// When a group was back at its starting capacity for good \[s\]: the first time at or after
+/// the load's end (`load_ends`; the run's start when the load never ends) from which its desired
+/// capacity stays at the starting value until the run's `end` — the load's end itself if it is
+/// there already. `at_start_since` is since when it has been there at the end (`None`: it is
+/// not). `None` also when the run ends before the load does (nothing is known after it).
+fn returned_to_start(
+    at_start_since: Option<SimTime>,
+    load_ends: Option<SimDuration>,
+    end: SimTime,
+) -> Option<f64> {
+    let from = SimTime::ZERO + load_ends.unwrap_or(SimDuration::ZERO);
+    let since = at_start_since?;
+    (from <= end).then(|| since.max(from).as_secs_f64())
 }
