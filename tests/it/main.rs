@@ -10,6 +10,7 @@ mod common;
 mod connections;
 mod determinism;
 mod draining;
+mod experiment_file;
 mod faults;
 mod golden;
 mod health_timeline;
