@@ -42,6 +42,7 @@ fn quick(parameters: Value) -> Value {
 }
 
 const RATE: &str = "clients[0].arrival.rate_per_second";
+const IDLE: &str = "load_balancer.attributes.\"idle_timeout.timeout_seconds\"";
 
 fn ok(experiment: &Value) -> Experiment {
     let tmp = folder();
@@ -124,7 +125,7 @@ fn the_grid_is_nested_loops_with_the_first_parameter_outermost() {
 fn lockstep_parameters_advance_together() {
     let mut x = quick(json!([
         { "name": "rate", "path": RATE, "values": [10, 20, 40] },
-        { "name": "seed_", "path": "seed", "values": [1, 2] },
+        { "name": "idle", "path": IDLE, "values": [60, 120] },
         { "name": "duration", "path": "duration", "values": ["1m", "2m", "3m"] }
     ]));
     x["lockstep"] = json!([["duration", "rate"]]);
@@ -132,12 +133,12 @@ fn lockstep_parameters_advance_together() {
     assert_eq!(
         labels(&e),
         [
-            ["10", "1", "1m"],
-            ["10", "2", "1m"],
-            ["20", "1", "2m"],
-            ["20", "2", "2m"],
-            ["40", "1", "3m"],
-            ["40", "2", "3m"]
+            ["10", "60", "1m"],
+            ["10", "120", "1m"],
+            ["20", "60", "2m"],
+            ["20", "120", "2m"],
+            ["40", "60", "3m"],
+            ["40", "120", "3m"]
         ]
     );
 }
@@ -161,7 +162,7 @@ fn the_constraint_keeps_the_points_where_it_holds() {
 fn ranges_read_as_written() {
     let e = ok(&quick(json!([
         { "name": "rate", "path": RATE, "range": { "from": 0.1, "to": 0.5, "step": 0.1 } },
-        { "name": "n", "path": "seed",
+        { "name": "n", "path": IDLE,
           "range": { "from": 1, "to": 1000, "count": 4, "scale": "log" } }
     ])));
     let rate: Vec<&str> = e.parameters[0]
@@ -519,4 +520,45 @@ fn a_key_written_twice_is_refused() {
     let e = load(&file).unwrap_err();
     assert_eq!(e.count(), 1);
     assert!(e.lines()[0].starts_with(&format!("error: {}: not valid JSON: ", file.display())));
+}
+
+#[test]
+fn an_experiment_loads_from_a_snapshot_of_its_inputs() {
+    use albsim::experiment::spec::load_with_reader;
+    use albsim::scenario::ModelError;
+    let model = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("models/quickstart.json"),
+    )
+    .unwrap();
+    let x = quick(json!([{ "name": "rate", "path": RATE, "values": [10] }]));
+    // Nothing is on disk: the reader hands out the model of the snapshot.
+    let read = |p: &Path| -> Result<String, ModelError> {
+        assert_eq!(p, Path::new("snap/models/quick.json"));
+        Ok(model.clone())
+    };
+    let e = load_with_reader(Path::new("snap/x.json"), &x.to_string(), &read).unwrap();
+    assert_eq!(e.variants[0].text, model);
+    assert_eq!(e.variants[0].label, "quickstart");
+}
+
+#[test]
+fn at_most_100_distinct_problems_are_listed() {
+    let values: Vec<i64> = (1..=150).map(|k| -k).collect();
+    let x = json!({
+        "name": "t",
+        "model": "models/asg.json",
+        "parameters": [{ "name": "min", "path": "auto_scaling_groups[0].MinSize", "values": values }],
+        "metrics": ["cost.total"]
+    });
+    let lines = errors(&x);
+    assert_eq!(lines.len(), 102);
+    assert_eq!(
+        lines[99],
+        "error: X: parameters[0].values[99]: auto_scaling_groups[0].MinSize: expected a whole number 0–4294967295, got -100"
+    );
+    assert_eq!(
+        lines[100],
+        "X: … and 50 more (only the first 100 are shown)"
+    );
+    assert_eq!(lines[101], "X: 150 errors (in 150 of 150 points)");
 }

@@ -29,7 +29,7 @@ pub const MAX_EXPERIMENT_BYTES: u64 = scenario::limits::MAX_MODEL_BYTES;
 pub struct ExperimentError {
     /// The lines as printed.
     lines: Vec<String>,
-    /// How many problems they list.
+    /// How many problems were found.
     count: usize,
 }
 
@@ -41,7 +41,7 @@ impl ExperimentError {
         &self.lines
     }
 
-    /// How many problems are listed.
+    /// How many problems were found (all of them, even past the 100 listed).
     pub fn count(&self) -> usize {
         self.count
     }

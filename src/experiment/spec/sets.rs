@@ -2,7 +2,7 @@
 //! key's JSON path.
 
 use crate::scenario::FieldError;
-use crate::scenario::overrides::{Override, OverridePath};
+use crate::scenario::overrides::{Override, OverridePath, Step};
 use crate::scenario::path::JsonPath;
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -12,9 +12,17 @@ pub(super) fn origin(file: &Path, at: &JsonPath) -> String {
     format!("{}: {at}", file.display())
 }
 
-/// Reads a path into the model written at `at`.
+/// Reads a path into the model written at `at`. The model's `seed` is not a target: every
+/// run's seed derives from the experiment's (a value set there would be overwritten).
 pub(super) fn model_path(text: &str, at: &JsonPath) -> Result<OverridePath, FieldError> {
-    OverridePath::parse(text).map_err(|m| at.error(format!("expected a path into the model: {m}")))
+    let path = OverridePath::parse(text)
+        .map_err(|m| at.error(format!("expected a path into the model: {m}")))?;
+    if path.steps().first() == Some(&Step::Key("seed".to_string())) {
+        return Err(at.error(
+            "the model's seed is set for every run from the experiment's \"seed\", the point and the replication: give more \"replications\" to vary it",
+        ));
+    }
+    Ok(path)
 }
 
 /// Whether one of the paths is inside the other (or they are equal).
