@@ -13,6 +13,7 @@
 
 mod eval;
 mod parse;
+mod tokens;
 
 /// A parsed expression; [`Expr::eval`] gives its value for given variables.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,6 +9,7 @@
 //! a whole number …`, then `experiments/x.json: 1 error (in 4 of 12 points)`.
 
 mod metrics;
+mod models;
 mod names;
 mod parameters;
 mod points;
