@@ -314,3 +314,62 @@ fn range_values(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn labels_read_as_tables_show_them() {
+        assert_eq!(label_of(&json!(120)), "120");
+        assert_eq!(label_of(&json!(0.5)), "0.5");
+        assert_eq!(label_of(&json!(3.0)), "3");
+        assert_eq!(label_of(&json!("2h")), "2h");
+        assert_eq!(label_of(&json!(true)), "true");
+        assert_eq!(
+            label_of(&json!({"ms": 5, "distribution": "constant"})),
+            r#"{"distribution":"constant","ms":5}"#
+        );
+        assert_eq!(label_of(&json!(u64::MAX)), "18446744073709551615");
+    }
+
+    #[test]
+    fn range_values_carry_their_origin_and_whole_numbers() {
+        let range = RawRange {
+            from: 1.0,
+            to: 2.0,
+            step: Some(0.5),
+            count: None,
+            scale: None,
+        };
+        let mut errors = Vec::new();
+        let at = JsonPath::root().key("parameters").index(0).key("range");
+        let values = range_values(&range, &at, &mut errors);
+        assert!(errors.is_empty());
+        let shown: Vec<(String, String, String)> = values
+            .into_iter()
+            .map(|(v, o, l)| (v.to_string(), o, l))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "1".into(),
+                    "parameters[0].range, value 1".into(),
+                    "1".into()
+                ),
+                (
+                    "1.5".into(),
+                    "parameters[0].range, value 1.5".into(),
+                    "1.5".into()
+                ),
+                (
+                    "2".into(),
+                    "parameters[0].range, value 2".into(),
+                    "2".into()
+                )
+            ]
+        );
+    }
+}
