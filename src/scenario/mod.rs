@@ -62,7 +62,7 @@ pub mod raw;
 mod resolve;
 pub mod shape;
 mod shape_error;
-mod strict_json;
+pub(crate) mod strict_json;
 pub(crate) mod tagged;
 mod target_group;
 pub mod timing;

@@ -76,6 +76,17 @@ impl Override {
         }
     }
 
+    /// The override that puts `value` at `path`, named `origin` in errors (an experiment's
+    /// `parameters[1].values[2]`).
+    pub fn at(path: OverridePath, value: Value, origin: impl Into<String>) -> Override {
+        Override {
+            path,
+            value,
+            origin: origin.into(),
+            origin_names_path: false,
+        }
+    }
+
     /// Where the value goes.
     pub fn path(&self) -> &OverridePath {
         &self.path

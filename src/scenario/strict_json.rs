@@ -10,7 +10,7 @@ use serde_json::{Map, Number, Value};
 use std::fmt;
 
 /// A JSON value in which no object has a key twice.
-pub(super) struct StrictValue(pub Value);
+pub(crate) struct StrictValue(pub Value);
 
 impl<'de> Deserialize<'de> for StrictValue {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

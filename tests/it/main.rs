@@ -11,6 +11,7 @@ mod common;
 mod connections;
 mod determinism;
 mod draining;
+mod experiment_file;
 mod faults;
 mod golden;
 mod health_timeline;
