@@ -1,1 +1,0 @@
-//! (being written) `results.csv`, `points.csv`, `sweep.json`, `results.md`, best points.
