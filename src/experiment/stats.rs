@@ -318,4 +318,25 @@ mod tests {
             })
         );
     }
+
+    #[test]
+    fn intervals_cover_the_true_mean_at_their_nominal_rate() {
+        // 4000 intervals of n = 3, 5 and 10 normal draws (mean 10, sd 2): each covers 10 with
+        // probability 0.95, so the count is Binomial(4000, 0.95): 3800 ± 13.8 (1 sd); ± 4 sd.
+        // With the normal quantile 1.96 instead of t, n = 3 would cover only about 81 %.
+        let mut rng = crate::engine::rng::RngStream::derive(11, "coverage");
+        for n in [3usize, 5, 10] {
+            let covered = (0..4000)
+                .filter(|_| {
+                    let e = Estimate::of((0..n).map(|_| Some(10.0 + 2.0 * rng.std_normal())));
+                    let ci = e.ci95.expect("interval");
+                    ci.low <= 10.0 && 10.0 <= ci.high
+                })
+                .count();
+            assert!(
+                (3745..=3855).contains(&covered),
+                "n = {n}: {covered} of 4000"
+            );
+        }
+    }
 }

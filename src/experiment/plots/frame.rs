@@ -88,12 +88,12 @@ pub(super) struct LegendEntry {
     pub band: bool,
 }
 
-/// The width the legend needs for these labels (and a note), at most 30 % of the figure.
+/// The width the legend needs for these labels (and a note), at most 40 % of the figure.
 pub(super) fn legend_width(labels: impl Iterator<Item = String>) -> u32 {
     let longest = labels
         .map(|l| text_width(&l, LEGEND_PX))
         .fold(0.0, f64::max);
-    (longest.ceil() as u32 + LEGEND_SWATCH + 16).clamp(110, WIDTH * 3 / 10)
+    (longest.ceil() as u32 + LEGEND_SWATCH + 16).clamp(110, WIDTH * 2 / 5)
 }
 
 /// The legend from pixel (`left`, `top`): one row per entry, then `note` in muted text.

@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::{self, Area, HEIGHT, TITLE_BAND, WIDTH};
 use crate::experiment::tables::{RenderError, Summary, metric_label, significant};
-use crate::report::timeline_plot::axes::format_number;
+use crate::report::timeline_plot::axes::{format_number, nice_step};
 use crate::report::timeline_plot::style::{AXIS, AXIS_PX, CHAR_WIDTH, MUTED, font, truncate};
 
 /// Viridis at five stops: perceptually even, readable in grey and by colour-blind readers.
@@ -18,7 +18,8 @@ const STOPS: [(f64, [u8; 3]); 5] = [
     (0.75, [0x5E, 0xC9, 0x62]),
     (1.0, [0xFD, 0xE7, 0x25]),
 ];
-const CELL_PX: f64 = 11.0;
+/// Font size of the means written in cells: 11 px, larger in large cells.
+const CELL_PX: (f64, f64) = (11.0, 16.0);
 const BAR_W: i32 = 18;
 
 /// The colour of `t` in 0..=1 on the scale.
@@ -93,6 +94,7 @@ pub(super) fn render(
     let (top, bottom) = (TITLE_BAND as i32 + 8, HEIGHT as i32 - 62);
     let cw = f64::from(right - left) / nx as f64;
     let ch = f64::from(bottom - top) / ny as f64;
+    let cell_px = (ch / 5.0).min(cw / 7.0).clamp(CELL_PX.0, CELL_PX.1).floor();
     let svg = frame::svg(&name, |root| {
         let err = |e: DrawingAreaErrorKind<_>| e.to_string();
         frame::titles(root, &title, &subtitle)?;
@@ -114,9 +116,9 @@ pub(super) fn render(
                 root.draw(&Rectangle::new([(x0, y0), (x1, y1)], WHITE.stroke_width(1)))
                     .map_err(err)?;
                 let text = mean.map_or("–".to_string(), |v| significant(v, 3));
-                let fits = (text.chars().count() as f64 * CELL_PX * CHAR_WIDTH) + 6.0
+                let fits = (text.chars().count() as f64 * cell_px * CHAR_WIDTH) + 6.0
                     <= f64::from(x1 - x0)
-                    && y1 - y0 >= 16;
+                    && f64::from(y1 - y0) >= cell_px + 4.0;
                 if fits {
                     let color = if mean.is_none() {
                         MUTED
@@ -125,7 +127,7 @@ pub(super) fn render(
                     } else {
                         WHITE
                     };
-                    let style = font(CELL_PX)
+                    let style = font(cell_px)
                         .color(&color)
                         .pos(Pos::new(HPos::Center, VPos::Center));
                     root.draw(&Text::new(text, ((x0 + x1) / 2, (y0 + y1) / 2), style))
@@ -201,14 +203,17 @@ fn colour_bar(
         AXIS.stroke_width(1),
     ))
     .map_err(err)?;
-    let ticks = if hi > lo { 5 } else { 1 };
-    for k in 0..ticks {
-        let t = if ticks == 1 {
-            0.5
-        } else {
-            f64::from(k) / f64::from(ticks - 1)
-        };
-        let v = lo + t * (hi - lo);
+    // Ticks at round values inside the scale (the middle alone when every mean is the same).
+    let ticks: Vec<f64> = if hi > lo {
+        let step = nice_step((hi - lo) / 4.0);
+        let first = (lo / step).ceil() as i64;
+        let last = (hi / step).floor() as i64;
+        (first..=last).map(|k| k as f64 * step).collect()
+    } else {
+        vec![lo]
+    };
+    for v in ticks {
+        let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
         let yy = bottom - (t * f64::from(bottom - bar_top)).round() as i32;
         root.draw(&PathElement::new(
             vec![(x + BAR_W, yy), (x + BAR_W + 4, yy)],

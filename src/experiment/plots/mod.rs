@@ -42,3 +42,6 @@ pub fn render(s: &Summary<'_>) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     out.extend(capacity::render(s)?);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests;

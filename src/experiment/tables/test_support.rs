@@ -12,8 +12,10 @@ use crate::experiment::{
 };
 
 pub(crate) fn level(value: Value) -> Level {
+    // The experiment file's rule: a number as Rust `{}` of the f64, integers without `.0`.
     let label = match &value {
         Value::String(s) => s.clone(),
+        Value::Number(n) => n.as_f64().map(|v| v.to_string()).unwrap_or_default(),
         other => other.to_string(),
     };
     Level {

@@ -279,3 +279,23 @@ fn text_cells_are_quoted_and_a_metric_without_values_has_no_plot() {
     assert!(csv.contains(",\"say \"\"hi\"\"\",\n"), "{csv}");
     assert!(file(&files, "results.md").contains("No plots: no metric has a value."));
 }
+
+#[test]
+fn run_order_does_not_change_a_byte() {
+    // Runs collected from shards arrive in any order: the tables are the same.
+    let (e, runs) = fleet();
+    let mut shuffled = runs.clone();
+    shuffled.reverse();
+    shuffled.swap(0, 5);
+    let a = render_all(&SweepResults {
+        experiment: &e,
+        runs: &runs,
+    })
+    .expect("render");
+    let b = render_all(&SweepResults {
+        experiment: &e,
+        runs: &shuffled,
+    })
+    .expect("render");
+    assert_eq!(a, b);
+}
