@@ -45,9 +45,13 @@ impl Interval {
 }
 
 impl Estimate {
-    /// The estimate from one point's replications; `None` values are left out.
+    /// The estimate from one point's replications; `None` (and non-finite) values are left out.
     pub fn of(values: impl IntoIterator<Item = Option<f64>>) -> Estimate {
-        let values: Vec<f64> = values.into_iter().flatten().collect();
+        let values: Vec<f64> = values
+            .into_iter()
+            .flatten()
+            .filter(|v| v.is_finite())
+            .collect();
         let n = values.len();
         if n == 0 {
             return Estimate {

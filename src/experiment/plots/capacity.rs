@@ -21,9 +21,25 @@ pub(super) struct CapacityLine {
 /// The lines of the chosen points, in the order the experiment lists them.
 pub(super) fn capacity_lines(s: &Summary<'_>) -> Vec<CapacityLine> {
     let e = s.experiment;
-    let varying: Vec<usize> = (0..e.parameters.len())
-        .filter(|&k| e.parameters[k].levels.len() > 1)
+    // Label by the parameters that tell the chosen points apart (all swept ones for one point):
+    // what they share would only lengthen every legend entry.
+    let chosen: Vec<&PointResult<'_>> = e
+        .plots
+        .capacity_points
+        .iter()
+        .filter_map(|&i| s.points.get(i))
         .collect();
+    let differ = |k: usize| {
+        chosen
+            .iter()
+            .any(|p| p.point.levels[k] != chosen[0].point.levels[k])
+    };
+    let mut varying: Vec<usize> = (0..e.parameters.len()).filter(|&k| differ(k)).collect();
+    if varying.is_empty() {
+        varying = (0..e.parameters.len())
+            .filter(|&k| e.parameters[k].levels.len() > 1)
+            .collect();
+    }
     let mut out = Vec::new();
     for &index in &e.plots.capacity_points {
         let Some(p) = s.points.get(index) else {

@@ -185,15 +185,16 @@ fn capacity_is_the_mean_and_range_across_replications() {
     let (e, runs) = hockey_stick();
     let s = summary(&e, &runs);
     let all = capacity_lines(&s);
-    // Point 40 does not exist (40 points: 0 … 39): left out.
+    // Point 40 does not exist (40 points: 0 … 39): left out. Both at rate 10: labelled by
+    // what tells them apart.
     assert_eq!(all.len(), 2);
     assert_eq!(
         all[0].label,
-        "point 0: rate=10, instances=1, policy=target tracking"
+        "point 0: instances=1, policy=target tracking"
     );
     assert_eq!(
         all[1].label,
-        "point 5: rate=10, instances=3, policy=simple 300 s"
+        "point 5: instances=3, policy=simple 300 s"
     );
     // Point 0 (one instance): 3 from minute 10 to 29 + 2r in replication r.
     assert_eq!(all[0].periods[0], Some((1.0, 1.0, 1.0)));
@@ -218,6 +219,39 @@ fn the_fleet_heat_map_writes_each_mean() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn degenerate_sweeps_draw_without_panicking() {
+    let one = experiment(
+        vec![parameter("rate", &[json!(5)])],
+        vec![summary_metric("p99_ms", "latency_ms.p99")],
+        1,
+    );
+    let cases: Vec<(Experiment, Vec<Option<f64>>)> = vec![
+        (one.clone(), vec![Some(3.0)]),
+        (one.clone(), vec![Some(-1e300)]),
+        (one, vec![Some(f64::INFINITY)]),
+    ];
+    for (e, values) in cases {
+        let per: Vec<[&[Option<f64>]; 1]> =
+            values.iter().map(|v| [std::slice::from_ref(v)]).collect();
+        let refs: Vec<&[&[Option<f64>]]> = per.iter().map(|p| &p[..]).collect();
+        let runs = crate::experiment::tables::test_support::runs(&e, &refs);
+        let files = render(&summary(&e, &runs)).expect("render");
+        let finite = values[0].is_some_and(f64::is_finite);
+        assert_eq!(files.len(), usize::from(finite), "{values:?}");
+        for (_, svg) in files {
+            let svg = String::from_utf8(svg).expect("utf-8");
+            assert!(svg.starts_with("<svg") && !svg.contains("NaN"));
+        }
+    }
+    // A filtered two-parameter grid (no point at rate 200, instances 2): a blank cell.
+    let (mut e, mut runs) = fleet();
+    e.points.pop();
+    runs.retain(|r| r.run.point < 3);
+    let files = render(&summary(&e, &runs)).expect("render");
+    assert_eq!(files.len(), 4);
 }
 
 /// Writes the example plots to `target/sweep-plots/` for eyeballing.
