@@ -113,8 +113,11 @@ pub(super) fn render(
                 };
                 root.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill.filled()))
                     .map_err(err)?;
-                root.draw(&Rectangle::new([(x0, y0), (x1, y1)], WHITE.stroke_width(1)))
-                    .map_err(err)?;
+                if cw >= 12.0 && ch >= 12.0 {
+                    // A white rule between cells; on tiny cells it would be all one sees.
+                    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], WHITE.stroke_width(1)))
+                        .map_err(err)?;
+                }
                 let text = mean.map_or("–".to_string(), |v| significant(v, 3));
                 let fits = (text.chars().count() as f64 * cell_px * CHAR_WIDTH) + 6.0
                     <= f64::from(x1 - x0)
@@ -136,8 +139,20 @@ pub(super) fn render(
             }
         }
         // Axis labels: each level under its column and beside its row, cut to fit.
-        let x_chars = ((cw - 4.0) / (AXIS_PX * CHAR_WIDTH)).floor().max(3.0) as usize;
-        for (i, level) in e.parameters[x].levels.iter().enumerate() {
+        // Every level's label when they fit; with many narrow cells, every k-th one so that
+        // none overlap (a label may then span up to k cells).
+        let char_w = AXIS_PX * CHAR_WIDTH;
+        let longest_x = e.parameters[x]
+            .levels
+            .iter()
+            .map(|l| l.label.chars().count())
+            .max()
+            .unwrap_or(1);
+        let x_every = ((longest_x.min(12) as f64 * char_w + 8.0) / cw)
+            .ceil()
+            .max(1.0) as usize;
+        let x_chars = ((x_every as f64 * cw - 8.0) / char_w).floor().max(3.0) as usize;
+        for (i, level) in e.parameters[x].levels.iter().enumerate().step_by(x_every) {
             let cx = left + ((i as f64 + 0.5) * cw).round() as i32;
             let style = font(AXIS_PX).pos(Pos::new(HPos::Center, VPos::Top));
             root.draw(&Text::new(
@@ -147,7 +162,8 @@ pub(super) fn render(
             ))
             .map_err(err)?;
         }
-        for (j, level) in y_labels.iter().enumerate() {
+        let y_every = ((AXIS_PX + 4.0) / ch).ceil().max(1.0) as usize;
+        for (j, level) in y_labels.iter().enumerate().step_by(y_every) {
             let cy = bottom - ((j as f64 + 0.5) * ch).round() as i32;
             let style = font(AXIS_PX).pos(Pos::new(HPos::Right, VPos::Center));
             root.draw(&Text::new(truncate(level, 24), (left - 6, cy), style))

@@ -25,11 +25,11 @@ pub(super) fn key_parameters(s: &Summary<'_>, x: usize, lines: Option<usize>) ->
         seen.len() > 1
     };
     let tied_to_x = |k: usize| {
+        // The level of k seen first with each level of x; tied if every point agrees with it.
+        let mut first: Vec<Option<usize>> = vec![None; e.parameters[x].levels.len()];
         s.points.iter().all(|p| {
-            s.points
-                .iter()
-                .filter(|q| q.point.levels[x] == p.point.levels[x])
-                .all(|q| q.point.levels[k] == p.point.levels[k])
+            let seen = &mut first[p.point.levels[x]];
+            *seen.get_or_insert(p.point.levels[k]) == p.point.levels[k]
         })
     };
     let mut order: Vec<usize> = lines.into_iter().filter(|&k| k != x).collect();

@@ -188,14 +188,8 @@ fn capacity_is_the_mean_and_range_across_replications() {
     // Point 40 does not exist (40 points: 0 … 39): left out. Both at rate 10: labelled by
     // what tells them apart.
     assert_eq!(all.len(), 2);
-    assert_eq!(
-        all[0].label,
-        "point 0: instances=1, policy=target tracking"
-    );
-    assert_eq!(
-        all[1].label,
-        "point 5: instances=3, policy=simple 300 s"
-    );
+    assert_eq!(all[0].label, "point 0: instances=1, policy=target tracking");
+    assert_eq!(all[1].label, "point 5: instances=3, policy=simple 300 s");
     // Point 0 (one instance): 3 from minute 10 to 29 + 2r in replication r.
     assert_eq!(all[0].periods[0], Some((1.0, 1.0, 1.0)));
     assert_eq!(all[0].periods[10], Some((3.0, 3.0, 3.0)));

@@ -58,14 +58,14 @@ pub(super) fn report(s: &Summary<'_>, best: &[Best], plots: &[&str]) -> String {
 fn grid(out: &mut String, s: &Summary<'_>) {
     let e = s.experiment;
     let _ = writeln!(out, "## Grid\n");
-    let _ = writeln!(out, "Experiment file: `{}`.", e.file.display());
+    let _ = writeln!(out, "- Experiment file: `{}`", e.file.display());
     for v in &e.variants {
-        let _ = writeln!(out, "Model `{}`: `{}`.", v.label, v.file.display());
+        let _ = writeln!(out, "- Model `{}`: `{}`", v.label, v.file.display());
     }
     let finished: usize = s.points.iter().map(|p| p.runs.len()).sum();
     let _ = writeln!(
         out,
-        "{} points × {} replications = {} runs ({} finished). Each run's seed is derived \
+        "- {} points × {} replications = {} runs ({} finished). Each run's seed is derived \
          from the master seed {}, the point's index and the replication (SplitMix64), so a \
          point's results never depend on thread count, order or sharding.\n",
         e.points.len(),

@@ -299,3 +299,47 @@ fn run_order_does_not_change_a_byte() {
     .expect("render");
     assert_eq!(a, b);
 }
+
+/// Writes the fleet's tables to `target/sweep-tables/` for reading.
+#[test]
+#[ignore = "writes files; run manually to look at the output"]
+fn write_example() {
+    let dir = std::path::Path::new("target/sweep-tables");
+    std::fs::create_dir_all(dir).expect("folder");
+    for (name, bytes) in render_fleet() {
+        std::fs::write(dir.join(name), bytes).expect("write");
+    }
+}
+
+#[test]
+fn a_grid_at_the_run_limit_renders() {
+    // 100 × 100 points, one replication: the 10,000 runs `--yes` allows without asking.
+    let levels: Vec<Value> = (1..=100).map(|k| json!(k)).collect();
+    let e = experiment(
+        vec![parameter("a", &levels), parameter("b", &levels)],
+        vec![summary_metric("p99_ms", "latency_ms.p99")],
+        1,
+    );
+    let values: Vec<[Option<f64>; 1]> = (0..10_000).map(|i| [Some(f64::from(i % 97))]).collect();
+    let per: Vec<[&[Option<f64>]; 1]> = values.iter().map(|v| [&v[..]]).collect();
+    let refs: Vec<&[&[Option<f64>]]> = per.iter().map(|p| &p[..]).collect();
+    let runs = runs(&e, &refs);
+    let started = std::time::Instant::now();
+    let files = render_all(&SweepResults {
+        experiment: &e,
+        runs: &runs,
+    })
+    .expect("render");
+    eprintln!("10,000 runs rendered in {:?}", started.elapsed());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names[4..], ["plot-p99_ms.svg", "heatmap-p99_ms.svg"]);
+    assert_eq!(file(&files, "points.csv").lines().count(), 10_001);
+    // 100 lines of which 12 are drawn; the heat map's cells too small for text.
+    let plot = file(&files, "plot-p99_ms.svg");
+    assert!(plot.contains("first 12 of 100 lines drawn"));
+    let heat = file(&files, "heatmap-p99_ms.svg");
+    assert!(heat.len() < 3_000_000, "{} bytes", heat.len());
+    if std::env::var_os("ALBSIM_WRITE_EXAMPLES").is_some() {
+        std::fs::write("target/heatmap-100x100.svg", heat).expect("write");
+    }
+}
