@@ -7,7 +7,7 @@ use super::figure::Panel;
 use super::series::usable;
 
 /// A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) >= `raw`.
-pub(super) fn nice_step(raw: f64) -> f64 {
+pub(crate) fn nice_step(raw: f64) -> f64 {
     if !(raw.is_finite() && raw > 0.0) {
         return 1.0;
     }
@@ -21,7 +21,7 @@ pub(super) fn nice_step(raw: f64) -> f64 {
 }
 
 /// Linear y range with headroom, snapped outward to a nice tick step.
-pub(super) fn linear_y_range(values: impl Iterator<Item = f64>, min_zero: bool) -> Range<f64> {
+pub(crate) fn linear_y_range(values: impl Iterator<Item = f64>, min_zero: bool) -> Range<f64> {
     let Some((mut lo, mut hi)) = values.fold(None, |acc: Option<(f64, f64)>, v| match acc {
         None => Some((v, v)),
         Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
@@ -54,7 +54,7 @@ pub(super) fn linear_y_range(values: impl Iterator<Item = f64>, min_zero: bool) 
 }
 
 /// Log y range covering whole decades.
-pub(super) fn log_y_range(values: impl Iterator<Item = f64>) -> Range<f64> {
+pub(crate) fn log_y_range(values: impl Iterator<Item = f64>) -> Range<f64> {
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
@@ -79,7 +79,7 @@ pub(super) fn panel_values(panel: &Panel) -> impl Iterator<Item = f64> + '_ {
 }
 
 /// Compact tick label: at most ~6 characters for typical values.
-pub(super) fn format_number(v: f64) -> String {
+pub(crate) fn format_number(v: f64) -> String {
     if !v.is_finite() {
         return String::new();
     }

@@ -30,7 +30,7 @@
 //! with the generic `sans-serif` family and is sized from an approximate
 //! width estimate (no font files are read), so the viewer picks the font.
 
-mod axes;
+pub(crate) mod axes;
 mod error;
 mod figure;
 mod layout;
@@ -39,7 +39,7 @@ mod marker_rows;
 mod markers;
 mod render;
 mod series;
-mod style;
+pub(crate) mod style;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]

@@ -9,33 +9,33 @@ use super::figure::Series;
 
 // Layout constants (pixels). Font sizes are the rendered SVG font-size.
 
-pub(super) const TITLE_BAND: u32 = 40;
-pub(super) const BOTTOM_BAND: u32 = 34;
-pub(super) const PANEL_TITLE_BAND: u32 = 26;
-pub(super) const X_TICK_AREA: u32 = 24;
-pub(super) const Y_LABEL_AREA: u32 = 70;
-pub(super) const MARGIN_LEFT: u32 = 8;
-pub(super) const LEGEND_GAP: u32 = 14;
-pub(super) const LEGEND_SWATCH: u32 = 22;
-pub(super) const LEGEND_MIN_W: u32 = 110;
-pub(super) const MARKER_ROW: u32 = 16;
-pub(super) const MARKER_MAX_ROWS: usize = 4;
-pub(super) const MARKER_MAX_CHARS: usize = 28;
+pub(crate) const TITLE_BAND: u32 = 40;
+pub(crate) const BOTTOM_BAND: u32 = 34;
+pub(crate) const PANEL_TITLE_BAND: u32 = 26;
+pub(crate) const X_TICK_AREA: u32 = 24;
+pub(crate) const Y_LABEL_AREA: u32 = 70;
+pub(crate) const MARGIN_LEFT: u32 = 8;
+pub(crate) const LEGEND_GAP: u32 = 14;
+pub(crate) const LEGEND_SWATCH: u32 = 22;
+pub(crate) const LEGEND_MIN_W: u32 = 110;
+pub(crate) const MARKER_ROW: u32 = 16;
+pub(crate) const MARKER_MAX_ROWS: usize = 4;
+pub(crate) const MARKER_MAX_CHARS: usize = 28;
 
-pub(super) const FIGURE_TITLE_PX: f64 = 17.0;
-pub(super) const PANEL_TITLE_PX: f64 = 14.0;
-pub(super) const AXIS_PX: f64 = 12.0;
-pub(super) const LEGEND_PX: f64 = 12.0;
-pub(super) const MARKER_PX: f64 = 11.0;
+pub(crate) const FIGURE_TITLE_PX: f64 = 17.0;
+pub(crate) const PANEL_TITLE_PX: f64 = 14.0;
+pub(crate) const AXIS_PX: f64 = 12.0;
+pub(crate) const LEGEND_PX: f64 = 12.0;
+pub(crate) const MARKER_PX: f64 = 11.0;
 
 /// Approximate advance width of an average character, relative to the font
 /// size, for sans-serif text. A little generous so text never overflows.
-pub(super) const CHAR_WIDTH: f64 = 0.58;
+pub(crate) const CHAR_WIDTH: f64 = 0.58;
 /// Extra width of bold text relative to regular text.
-pub(super) const BOLD_WIDTH: f64 = 1.08;
+pub(crate) const BOLD_WIDTH: f64 = 1.08;
 
 /// Colour-blind friendly categorical palette (Tableau 10), cycled per panel.
-pub(super) const PALETTE: [RGBColor; 10] = [
+pub(crate) const PALETTE: [RGBColor; 10] = [
     RGBColor(0x4E, 0x79, 0xA7),
     RGBColor(0xF2, 0x8E, 0x2B),
     RGBColor(0xE1, 0x57, 0x59),
@@ -48,35 +48,35 @@ pub(super) const PALETTE: [RGBColor; 10] = [
     RGBColor(0xBA, 0xB0, 0xAC),
 ];
 
-pub(super) const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
-pub(super) const MUTED: RGBColor = RGBColor(0x77, 0x77, 0x77);
-pub(super) const AXIS: RGBColor = RGBColor(0x99, 0x99, 0x99);
-pub(super) const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
-pub(super) const MARKER: RGBColor = RGBColor(0x55, 0x55, 0x55);
+pub(crate) const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub(crate) const MUTED: RGBColor = RGBColor(0x77, 0x77, 0x77);
+pub(crate) const AXIS: RGBColor = RGBColor(0x99, 0x99, 0x99);
+pub(crate) const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+pub(crate) const MARKER: RGBColor = RGBColor(0x55, 0x55, 0x55);
 /// Solid marker lines, used when markers are many: as light as a dashed line looks.
-pub(super) const MARKER_LIGHT: RGBColor = RGBColor(0xA8, 0xA8, 0xA8);
+pub(crate) const MARKER_LIGHT: RGBColor = RGBColor(0xA8, 0xA8, 0xA8);
 
 /// Plotters scales text by 1/1.24 when writing SVG; this undoes it.
-pub(super) fn font(px: f64) -> TextStyle<'static> {
+pub(crate) fn font(px: f64) -> TextStyle<'static> {
     ("sans-serif", px * 1.24).into_font().color(&TEXT)
 }
 
-pub(super) fn bold_font(px: f64) -> TextStyle<'static> {
+pub(crate) fn bold_font(px: f64) -> TextStyle<'static> {
     ("sans-serif", px * 1.24, FontStyle::Bold)
         .into_font()
         .color(&TEXT)
 }
 
-pub(super) fn text_width(text: &str, px: f64) -> f64 {
+pub(crate) fn text_width(text: &str, px: f64) -> f64 {
     text.chars().count() as f64 * px * CHAR_WIDTH
 }
 
-pub(super) fn drawing_error(e: impl fmt::Display) -> PlotError {
+pub(crate) fn drawing_error(e: impl fmt::Display) -> PlotError {
     PlotError::Drawing(e.to_string())
 }
 
 /// Cuts `text` to at most `max_chars` characters, ending in an ellipsis.
-pub(super) fn truncate(text: &str, max_chars: usize) -> String {
+pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         return text.to_string();
     }
@@ -86,7 +86,7 @@ pub(super) fn truncate(text: &str, max_chars: usize) -> String {
     s
 }
 
-pub(super) fn series_color(s: &Series, index: usize) -> RGBColor {
+pub(crate) fn series_color(s: &Series, index: usize) -> RGBColor {
     match s.color {
         Some([r, g, b]) => RGBColor(r, g, b),
         None => PALETTE[index % PALETTE.len()],

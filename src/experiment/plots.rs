@@ -1,1 +1,0 @@
-//! (being written) Metric curves with confidence bands, heat maps, capacity over time (SVG).
