@@ -449,6 +449,96 @@ fn cpu_alarm(name: &str, threshold: f64, evaluation_periods: u32, policy: &str) 
 }
 
 #[test]
+fn a_simple_scaling_cooldown_holds_back_every_simple_policy_of_the_group() {
+    // "After your Auto Scaling group launches or terminates instances, it waits for a cooldown
+    // period to end before any further scaling activities initiated by simple scaling policies
+    // can start" (User Guide, Scaling cooldowns): the group's wait, not the policy's. One
+    // instance at 90 % (9 req/s × 100 ms) trips add1 (CPU > 25, 1 of 1) at 60 s; its instance
+    // is InService 90 s later, and add1's Cooldown of 300 s runs to 450 s. The load drops to
+    // 1 req/s at 200 s (2 instances at 5 %): remove1's alarm (CPU < 8, 2 of 2) is in ALARM from
+    // 360 s (the 240 s datapoint still averages 18 %), but remove1 must wait for add1's cooldown
+    // and scales in at the first evaluation after 450 s.
+    let (launch, cooldown) = (90.0, 300.0);
+    let mut m = served_group(
+        720.0,
+        constant_steps(&[(0.0, 9.0), (200.0, 1.0)]),
+        (1, 2, 1),
+        true,
+        json!([
+            { "PolicyName": "add1", "PolicyType": "SimpleScaling",
+              "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": 1, "Cooldown": cooldown },
+            { "PolicyName": "remove1", "PolicyType": "SimpleScaling",
+              "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": -1, "Cooldown": cooldown }
+        ]),
+    );
+    m["auto_scaling_groups"][0]["LaunchTemplate"]["launch_time"] = constant_ms(launch * 1000.0);
+    let mut low = cpu_alarm("cpu-low", 8.0, 2, "remove1");
+    low["ComparisonOperator"] = json!("LessThanThreshold");
+    m["alarms"] = json!([cpu_alarm("cpu-high", 25.0, 1, "add1"), low]);
+    let r = run_value(&m);
+    assert!(
+        utilisation_law(1.0, SERVICE_S, 2, 1) < 8.0 - 2.0,
+        "model design"
+    );
+    assert!(
+        utilisation_law(1.0, SERVICE_S, 1, 1) > 8.0 + 1.0,
+        "model design"
+    );
+
+    let out = PERIOD;
+    assert_times(&launches(&r, GROUP), &[out], "the scale-out");
+    assert_eq!(first_alarm(&r, "cpu-low"), Some(6.0 * PERIOD));
+    let until = out + launch + cooldown;
+    assert_times(
+        &terminations(&r, GROUP),
+        &[next_evaluation(until)],
+        "the scale-in waits for the scale-out's cooldown",
+    );
+    let held = asg_times(&r, GROUP, |a| {
+        note_of(
+            a,
+            "remove1",
+            |n| matches!(n, PolicyNote::CooldownUntil { until: u } if (u.as_secs_f64() - until).abs() < 1e-9),
+        )
+    });
+    assert_eq!(
+        held.first().copied(),
+        Some(6.0 * PERIOD),
+        "remove1 says why it waits: {held:?}"
+    );
+}
+
+#[test]
+fn a_simple_scale_in_with_nothing_to_drain_starts_its_cooldown_at_once() {
+    // The group's instances get no traffic (the static web-1 serves it), so a terminated
+    // instance has nothing to drain and its activity completes as it starts: the cooldown must
+    // start then, or a second scale-in would follow a minute later. CPU of the idle group is 0:
+    // remove1 (CPU < 50, 1 of 1) is in ALARM from 60 s; 3 → 2 at 60 s, 2 → 1 after the cooldown.
+    let cooldown = 300.0;
+    let mut m = idle_group(900.0, (1, 3, 3), fast_checks());
+    m["auto_scaling_groups"][0]["Policies"] = json!([
+        { "PolicyName": "remove1", "PolicyType": "SimpleScaling",
+          "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": -1, "Cooldown": cooldown }
+    ]);
+    let mut low = cpu_alarm("idle", 50.0, 1, "remove1");
+    low["ComparisonOperator"] = json!("LessThanThreshold");
+    m["alarms"] = json!([low]);
+    let r = run_value(&m);
+    assert_times(
+        &terminations(&r, GROUP),
+        &[PERIOD, next_evaluation(PERIOD + cooldown)],
+        "one scale-in per cooldown",
+    );
+    assert_times(
+        &asg_times(&r, GROUP, |a| {
+            matches!(a, ScalingActivity::CooldownStarts { .. })
+        }),
+        &[PERIOD, next_evaluation(PERIOD + cooldown)],
+        "each cooldown starts as its scale-in completes",
+    );
+}
+
+#[test]
 fn simple_scaling_waits_for_the_activity_and_the_cooldown() {
     // One instance at 90 % (9 req/s × 100 ms); the alarm is CPU > 25 for 2 of 2 minutes, so it is
     // in ALARM from 120 s with 1, 2 or 3 instances (90, 45, 30 % by the law). +1 per activity,

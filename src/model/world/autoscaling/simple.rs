@@ -1,6 +1,13 @@
 //! Simple scaling (`SimpleScaling`): one `ScalingAdjustment` per alarm, then nothing until the
 //! activity's instances finished launching or terminating and the cooldown after it (`Cooldown`,
 //! else the group's `DefaultCooldown`) is over.
+//!
+//! The wait is the group's, not the policy's: "after your Auto Scaling group launches or
+//! terminates instances, it waits for a cooldown period to end before any further scaling
+//! activities initiated by simple scaling policies can start" (EC2 Auto Scaling User Guide,
+//! Scaling cooldowns). So a scale-out by one simple policy also holds back the scale-in policy,
+//! for the cooldown of the policy whose activity it was. A scale-in whose instances are gone at
+//! once (nothing to drain) completes at once, and its cooldown starts then.
 
 use super::member::Lifecycle;
 use super::trigger::Trigger;
@@ -36,19 +43,25 @@ impl World<'_> {
             cause,
             ..
         } = t;
-        let run = &self.scaling.groups[a.index()].policies[p.index()].simple;
-        if !run.in_progress.is_empty() {
+        let runs = || {
+            self.scaling.groups[a.index()]
+                .policies
+                .iter()
+                .map(|r| &r.simple)
+        };
+        let in_progress: usize = runs().map(|r| r.in_progress.len()).sum();
+        if in_progress > 0 {
             self.note(
                 a,
                 p,
                 PolicyNote::ActivityInProgress {
-                    instances: run.in_progress.len(),
+                    instances: in_progress,
                 },
             );
             return;
         }
-        if self.now < run.cooldown_until {
-            let until = run.cooldown_until;
+        let until = runs().map(|r| r.cooldown_until).max().unwrap_or_default();
+        if self.now < until {
             self.note(a, p, PolicyNote::CooldownUntil { until });
             return;
         }
@@ -65,9 +78,13 @@ impl World<'_> {
                 .filter(|m| !before.contains(&m.instance) || m.state == Lifecycle::Terminating)
                 .map(|m| m.instance)
                 .collect();
+            let done_at_once = changed.is_empty();
             let pr = &mut self.scaling.groups[a.index()].policies[p.index()];
             pr.simple.in_progress = changed;
             pr.last_note = None;
+            if done_at_once {
+                self.start_cooldown(a, p);
+            }
         } else if (wanted > i64::from(desired) && desired >= max)
             || (wanted < i64::from(desired) && desired <= min)
         {
@@ -112,6 +129,25 @@ impl World<'_> {
         }
         for n in notes {
             self.group_log(a, n);
+        }
+    }
+
+    /// Policy `p`'s activity completed as it started (its instances were terminated at once):
+    /// its cooldown starts now.
+    fn start_cooldown(&mut self, a: AsgId, p: PolicyId) {
+        let spec = &self.sc.auto_scaling_groups[a.index()].policies[p.index()];
+        if let PolicyKind::Simple { cooldown, .. } = spec.kind {
+            let name = spec.name.clone();
+            self.scaling.groups[a.index()].policies[p.index()]
+                .simple
+                .cooldown_until = self.now + cooldown;
+            self.group_log(
+                a,
+                ScalingActivity::CooldownStarts {
+                    policy: name,
+                    seconds: cooldown.as_secs_f64(),
+                },
+            );
         }
     }
 }
