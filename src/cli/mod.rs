@@ -98,7 +98,7 @@ fn error_lines(e: &anyhow::Error) -> Vec<String> {
         return model_error_lines(model);
     }
     if let Some(experiment) = e.downcast_ref::<ExperimentError>().filter(|x| bare(*x)) {
-        return experiment.lines.clone();
+        return experiment.lines().to_vec();
     }
     vec![format!("error: {e:#}")]
 }
