@@ -118,10 +118,12 @@ pub fn sweep(a: &SweepArgs) -> Result<Exit> {
     };
     match runner::outcomes(&exp, &folder, &all, &all_keys) {
         Ok(outcomes) => {
-            let files = tables::render_all(&SweepResults {
+            let results = SweepResults {
                 experiment: &exp,
                 runs: &outcomes,
-            })?;
+            };
+            let files = tables::render_all(&results)?;
+            let best = tables::best_point_lines(&results)?;
             let written = folder.replace_tables(&manifest, &files)?;
             for warning in &written.warnings {
                 eprintln!("warning: {warning}");
@@ -132,11 +134,16 @@ pub fn sweep(a: &SweepArgs) -> Result<Exit> {
                     .map(|(n, _)| n.as_str())
                     .chain([output::manifest::FILE_NAME])
                     .collect();
-                super::print_stdout(&format!(
-                    "{ran_line}\n  wrote {}/: {}\n",
+                let mut text = format!("{ran_line}\n");
+                for line in &best {
+                    text.push_str(&format!("  best  {line}\n"));
+                }
+                text.push_str(&format!(
+                    "  wrote {}/: {}\n",
                     folder.shown().display(),
                     names.join(", ")
-                ))?;
+                ));
+                super::print_stdout(&text)?;
             }
         }
         Err(missing) => {

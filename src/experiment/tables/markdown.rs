@@ -162,6 +162,44 @@ fn best_points(out: &mut String, s: &Summary<'_>, best: &[Best]) {
     }
 }
 
+/// The best points in one line each, for the terminal: `NAME: [LEVEL: ]point K (levels):
+/// RANK = VALUE`, or why none is named.
+pub(super) fn best_point_lines(s: &Summary<'_>, best: &[Best]) -> Vec<String> {
+    let e = s.experiment;
+    let mut lines = Vec::new();
+    for (o, b) in e.objectives.iter().zip(best) {
+        let for_each = o
+            .for_each
+            .as_deref()
+            .and_then(|n| e.parameters.iter().position(|p| p.name == n));
+        for g in &b.groups {
+            let prefix = match (for_each, g.level) {
+                (Some(k), Some(l)) => format!(
+                    "{}={}: ",
+                    e.parameters[k].name, e.parameters[k].levels[l].label
+                ),
+                _ => String::new(),
+            };
+            let found = g.point.and_then(|i| s.points.get(i));
+            let what = match (found, g.value) {
+                (Some(p), Some(v)) => format!(
+                    "point {} ({}): {} = {}",
+                    p.point.index,
+                    all_levels(s, p),
+                    o.rank_by,
+                    ranked_value(s, p, &o.rank_by, v)
+                ),
+                _ => match &o.subject_to {
+                    Some(c) => format!("no point meets {c}"),
+                    None => format!("no point has a value of {}", o.rank_by),
+                },
+            };
+            lines.push(format!("{}: {prefix}{what}", o.name));
+        }
+    }
+    lines
+}
+
 /// The winning value as people read it: a parameter's level label, a metric's mean to
 /// [`DIGITS`] digits.
 fn ranked_value(s: &Summary<'_>, p: &PointResult<'_>, rank_by: &str, v: f64) -> String {

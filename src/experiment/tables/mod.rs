@@ -109,6 +109,13 @@ impl<'a> Summary<'a> {
     }
 }
 
+/// Each objective's best points, one line each, as the terminal shows them after a sweep.
+pub fn best_point_lines(r: &SweepResults<'_>) -> Result<Vec<String>, RenderError> {
+    let summary = Summary::of(r)?;
+    let best = objectives::best_points(&summary);
+    Ok(markdown::best_point_lines(&summary, &best))
+}
+
 /// Every table and plot file (name, contents), in a fixed order: `results.csv`, `points.csv`,
 /// `sweep.json`, `results.md`, then the plots ([`super::plots::render`]).
 pub fn render_all(r: &SweepResults<'_>) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
