@@ -72,7 +72,7 @@ fn point_problems(experiment: &Experiment, point: usize) -> Vec<String> {
             MetricSource::Summary(path) => path
                 .check(&scenario)
                 .err()
-                .map(|e| format!("{}: metrics[{i}] ({path}): {e}", experiment.file.display())),
+                .map(|e| format!("{}: metrics[{i}]: {e}", experiment.file.display())),
             MetricSource::Expression(_) => None,
         })
         .collect()
