@@ -1,4 +1,5 @@
-//! `albsim validate`: load and check model files; report every problem in every file.
+//! `albsim validate`: load and check model files (and experiment files, as `albsim sweep` checks
+//! them before running); report every problem in every file.
 
 use super::args::ValidateArgs;
 use crate::engine::human::human_duration;
@@ -13,7 +14,14 @@ use anyhow::Result;
 pub fn validate(a: &ValidateArgs) -> Result<()> {
     let overrides = a.overrides.overrides();
     let mut broken = 0usize;
+    let mut broken_experiments = 0usize;
     for path in &a.models {
+        if is_experiment(path) {
+            if !validate_experiment(path, !overrides.is_empty())? {
+                broken_experiments += 1;
+            }
+            continue;
+        }
         match scenario::load_with(path, &overrides) {
             Ok(s) => {
                 super::print_stdout(&format!(
@@ -53,10 +61,56 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
             }
         }
     }
-    if broken == 0 {
+    if broken + broken_experiments == 0 {
         Ok(())
     } else {
-        Err(InvalidModels(broken).into())
+        Err(InvalidModels {
+            models: broken,
+            experiments: broken_experiments,
+        }
+        .into())
+    }
+}
+
+/// Whether `path` holds an experiment rather than a model: a JSON object with `parameters` (a
+/// key no model has).
+fn is_experiment(path: &std::path::Path) -> bool {
+    scenario::read_model(path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .is_some_and(|v| v.get("parameters").is_some())
+}
+
+/// Checks an experiment as `albsim sweep` would before its first run (every point's model);
+/// prints `ok: …` or its errors; whether it is valid.
+fn validate_experiment(path: &std::path::Path, with_overrides: bool) -> Result<bool> {
+    if with_overrides {
+        eprintln!(
+            "error: {}: an experiment sets its models' values itself (its `set` and parameters); --set, --seed and --duration apply to model files only",
+            path.display()
+        );
+        return Ok(false);
+    }
+    match crate::experiment::spec::load(path) {
+        Ok(exp) => {
+            let models: Vec<&str> = exp.variants.iter().map(|v| v.label.as_str()).collect();
+            super::print_stdout(&format!(
+                "ok: {} (experiment {}: {} × {} = {} on {})\n",
+                path.display(),
+                exp.name,
+                count(exp.points.len(), "point", "points"),
+                count(exp.replications as usize, "replication", "replications"),
+                count(exp.run_count(), "run", "runs"),
+                models.join(", ")
+            ))?;
+            Ok(true)
+        }
+        Err(e) => {
+            for line in e.lines() {
+                eprintln!("{line}");
+            }
+            Ok(false)
+        }
     }
 }
 
@@ -65,16 +119,32 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Some of the models given to `validate` are invalid (each was already reported).
+/// Some of the files given to `validate` are invalid (each was already reported).
 #[derive(Debug)]
-pub struct InvalidModels(pub usize);
+pub struct InvalidModels {
+    /// Invalid model files.
+    pub models: usize,
+    /// Invalid experiment files.
+    pub experiments: usize,
+}
 
 impl std::fmt::Display for InvalidModels {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            1 => f.write_str("1 model file is invalid"),
-            n => write!(f, "{n} model files are invalid"),
-        }
+        let files =
+            |n: usize, kind: &str| format!("{n} {kind} file{}", if n == 1 { "" } else { "s" });
+        let (what, n) = match (self.models, self.experiments) {
+            (m, 0) => (files(m, "model"), m),
+            (0, x) => (files(x, "experiment"), x),
+            (m, x) => (
+                format!("{} and {}", files(m, "model"), files(x, "experiment")),
+                m + x,
+            ),
+        };
+        write!(
+            f,
+            "{what} {}",
+            if n == 1 { "is invalid" } else { "are invalid" }
+        )
     }
 }
 
@@ -83,6 +153,24 @@ impl std::error::Error for InvalidModels {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_closing_line_counts_models_and_experiments_apart() {
+        let line = |models, experiments| {
+            InvalidModels {
+                models,
+                experiments,
+            }
+            .to_string()
+        };
+        assert_eq!(line(1, 0), "1 model file is invalid");
+        assert_eq!(line(2, 0), "2 model files are invalid");
+        assert_eq!(line(0, 1), "1 experiment file is invalid");
+        assert_eq!(
+            line(1, 2),
+            "1 model file and 2 experiment files are invalid"
+        );
+    }
 
     #[test]
     fn counts_use_the_singular_for_one_only() {

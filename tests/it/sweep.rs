@@ -453,3 +453,46 @@ fn keep_runs_writes_each_runs_own_output_folder() {
         json!(albsim::experiment::seeds::run_seed(7, 0, 0))
     );
 }
+
+#[test]
+fn validate_checks_experiment_files_as_sweep_does_before_running() {
+    let s = Setup::new(small_experiment(), 30.0);
+    let ok = albsim()
+        .current_dir(s.dir.path())
+        .args(["validate", "exp.json", "model.json"])
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let stdout = String::from_utf8(ok.stdout).unwrap();
+    assert!(
+        stdout.starts_with(
+            "ok: exp.json (experiment small: 4 points × 3 replications = 12 runs on queue)\nok: model.json (queue: "
+        ),
+        "{stdout}"
+    );
+    let mut bad = small_experiment();
+    bad["parameters"][1]["values"] = json!([1, 0]);
+    s.write_experiment(bad);
+    let o = albsim()
+        .current_dir(s.dir.path())
+        .args(["validate", "exp.json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.starts_with("error: exp.json: parameters[1].values[1]: instances[0].workers: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(
+            "exp.json: 1 error (in 2 of 4 points)\nerror: 1 experiment file is invalid\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!s.path("output").exists());
+}
