@@ -14,6 +14,8 @@
 //! | [`expr`] | the small expression language of `constraint` and `subject_to` |
 //! | [`seeds`] | a run's seed from (master seed, point, replication) |
 //! | [`metric`] | metric paths into `summary.json`: checked against its schema, read from a run |
+//! | [`summary`] | the finished runs grouped by point, each metric estimated once, for tables and plots |
+//! | [`labels`] | numbers, metrics and points as people read them |
 //! | [`stats`] | means and Student-t confidence intervals over replications |
 //! | [`tables`] | `results.csv`, `points.csv`, `sweep.json`, `results.md`, best points |
 //! | [`plots`] | metric curves with confidence bands, heat maps, capacity over time (SVG) |
@@ -27,6 +29,7 @@ pub mod cache;
 pub mod expr;
 pub mod grid;
 pub mod inputs;
+pub mod labels;
 pub mod metric;
 pub mod outcome;
 pub mod plots;
@@ -35,7 +38,10 @@ pub mod seeds;
 pub mod shard;
 pub mod spec;
 pub mod stats;
+pub mod summary;
 pub mod tables;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use crate::scenario::overrides::Override;
 use serde_json::Value;

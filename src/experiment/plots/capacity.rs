@@ -5,7 +5,8 @@
 use plotters::prelude::*;
 
 use super::frame::{self, LegendEntry, MAX_LINES, TITLE_BAND, WIDTH, legend_width, line_color};
-use crate::experiment::tables::{PointResult, RenderError, Summary, point_label};
+use crate::experiment::labels::point_label;
+use crate::experiment::summary::{PointResult, RenderError, Summary};
 use crate::report::timeline_plot::axes::{format_number, linear_y_range};
 use crate::report::timeline_plot::style::{AXIS, AXIS_PX, GRID, font};
 

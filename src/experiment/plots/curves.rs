@@ -11,7 +11,8 @@ use super::frame::{
     self, Area, LegendEntry, MAX_LINES, TITLE_BAND, WIDTH, legend_width, line_color,
 };
 use super::lines::{Line, geometric, lines};
-use crate::experiment::tables::{RenderError, Summary, metric_label};
+use crate::experiment::labels::metric_label;
+use crate::experiment::summary::{RenderError, Summary};
 use crate::report::timeline_plot::axes::{format_number, linear_y_range};
 use crate::report::timeline_plot::style::{AXIS, AXIS_PX, GRID, font};
 

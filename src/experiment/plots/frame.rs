@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::experiment::tables::RenderError;
+use crate::experiment::summary::RenderError;
 use crate::report::timeline_plot::style::{
     CHAR_WIDTH, FIGURE_TITLE_PX, LEGEND_PX, LEGEND_SWATCH, MUTED, PALETTE, TEXT, bold_font, font,
     text_width, truncate,

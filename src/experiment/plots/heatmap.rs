@@ -6,7 +6,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::{self, Area, HEIGHT, TITLE_BAND, WIDTH};
-use crate::experiment::tables::{RenderError, Summary, metric_label, significant};
+use crate::experiment::labels::{metric_label, significant};
+use crate::experiment::summary::{RenderError, Summary};
 use crate::report::timeline_plot::axes::{format_number, nice_step};
 use crate::report::timeline_plot::style::{AXIS, AXIS_PX, CHAR_WIDTH, MUTED, font, truncate};
 

@@ -2,7 +2,7 @@
 //! one, ordered by the `lines` parameter first; and whether the x axis is logarithmic.
 
 use crate::experiment::stats::Estimate;
-use crate::experiment::tables::{PointResult, Summary};
+use crate::experiment::summary::{PointResult, Summary};
 
 /// One line of a plot: the points that share every level but the x parameter's.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +62,7 @@ pub(super) fn lines(s: &Summary<'_>, x: usize, lines: Option<usize>, metric: usi
             let label = if key.is_empty() {
                 e.metrics[metric].name.clone()
             } else {
-                crate::experiment::tables::point_label(e, first, &key)
+                crate::experiment::labels::point_label(e, first, &key)
             };
             let mut points: Vec<(f64, Estimate)> = members
                 .iter()

@@ -15,7 +15,7 @@ mod frame;
 mod heatmap;
 mod lines;
 
-use super::tables::{RenderError, Summary};
+use super::summary::{RenderError, Summary};
 
 /// Every plot of the sweep (file name, SVG), in a fixed order: for each metric its
 /// `plot-<metric>.svg` then its `heatmap-<metric>.svg`, then `capacity.svg`.

@@ -5,8 +5,8 @@ use serde_json::json;
 use super::capacity::capacity_lines;
 use super::lines::{key_parameters, lines};
 use super::render;
-use crate::experiment::tables::test_support::{experiment, fleet, parameter, summary_metric};
-use crate::experiment::tables::{Summary, SweepResults};
+use crate::experiment::summary::{Summary, SweepResults};
+use crate::experiment::test_support::{experiment, fleet, parameter, summary_metric};
 use crate::experiment::{Capacity, Experiment, Point, RunOutcome};
 
 fn summary<'a>(e: &'a Experiment, runs: &'a [RunOutcome]) -> Summary<'a> {
@@ -131,7 +131,7 @@ fn a_lockstep_partner_of_x_does_not_split_lines() {
             levels: vec![i, i],
         })
         .collect();
-    let runs = crate::experiment::tables::test_support::runs(
+    let runs = crate::experiment::test_support::runs(
         &e,
         &[&[&[Some(1.0)]], &[&[Some(2.0)]], &[&[Some(3.0)]]],
     );
@@ -156,7 +156,7 @@ fn more_than_twelve_lines_are_cut_and_said() {
     let values: Vec<[Option<f64>; 1]> = (0..30).map(|i| [Some(f64::from(i))]).collect();
     let per_point: Vec<[&[Option<f64>]; 1]> = values.iter().map(|v| [&v[..]]).collect();
     let refs: Vec<&[&[Option<f64>]]> = per_point.iter().map(|p| &p[..]).collect();
-    let runs = crate::experiment::tables::test_support::runs(&e, &refs);
+    let runs = crate::experiment::test_support::runs(&e, &refs);
     let files = render(&summary(&e, &runs)).expect("render");
     assert_eq!(names(&files), ["plot-p99_ms.svg", "heatmap-p99_ms.svg"]);
     let svg = std::str::from_utf8(&files[0].1).expect("utf-8");
@@ -173,7 +173,7 @@ fn no_curve_without_a_numeric_parameter() {
         2,
     );
     e.plots.x = None;
-    let runs = crate::experiment::tables::test_support::runs(
+    let runs = crate::experiment::test_support::runs(
         &e,
         &[&[&[Some(1.0), Some(2.0)]], &[&[Some(3.0), None]]],
     );
@@ -231,7 +231,7 @@ fn degenerate_sweeps_draw_without_panicking() {
         let per: Vec<[&[Option<f64>]; 1]> =
             values.iter().map(|v| [std::slice::from_ref(v)]).collect();
         let refs: Vec<&[&[Option<f64>]]> = per.iter().map(|p| &p[..]).collect();
-        let runs = crate::experiment::tables::test_support::runs(&e, &refs);
+        let runs = crate::experiment::test_support::runs(&e, &refs);
         let files = render(&summary(&e, &runs)).expect("render");
         let finite = values[0].is_some_and(f64::is_finite);
         assert_eq!(files.len(), usize::from(finite), "{values:?}");

@@ -1,7 +1,7 @@
 //! `results.csv` (one row per run) and `points.csv` (one row per point): cells quoted per
 //! RFC 4180, lines ending in `\n` as in `timeseries.csv`.
 
-use super::Summary;
+use crate::experiment::summary::Summary;
 
 /// A cell as RFC 4180 writes it: quoted (inner quotes doubled) when it holds `,`, `"` or a line
 /// break.

@@ -6,9 +6,9 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::objectives::Best;
-use super::text::{metric_source, metric_unit};
-use super::{PointResult, Summary};
+use crate::experiment::labels::{metric_source, metric_unit};
 use crate::experiment::stats::Estimate;
+use crate::experiment::summary::{PointResult, Summary};
 
 /// Names and values serialised as a JSON object in the given order.
 struct Ordered<V>(Vec<(String, V)>);

@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use super::objectives::Best;
-use super::text::{metric_label, metric_source, point_label, significant};
-use super::{PointResult, Summary};
+use crate::experiment::labels::{metric_label, metric_source, point_label, significant};
 use crate::experiment::stats::Estimate;
+use crate::experiment::summary::{PointResult, Summary};
 
 /// Digits shown in the Markdown table (people read it; the CSV files have every digit).
 const DIGITS: u32 = 3;

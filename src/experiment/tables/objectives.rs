@@ -3,7 +3,7 @@
 
 use super::super::expr::Val;
 use super::super::{Experiment, Objective};
-use super::{PointResult, Summary};
+use crate::experiment::summary::{PointResult, Summary};
 
 /// The best points one objective names.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,9 +1,9 @@
 //! The tables of a small hand-made sweep, every number derived by hand (see
 //! [`test_support::fleet`]).
 
-use super::test_support::{experiment, fleet, parameter, runs, summary_metric};
 use super::*;
 use crate::experiment::seeds::run_seed;
+use crate::experiment::test_support::{experiment, fleet, parameter, runs, summary_metric};
 use serde_json::{Value, json};
 
 /// t(0.975; 2) = 0.95 / √(2 · 0.975 · 0.025) and t(0.975; 1) = tan(0.475 π), in closed form.

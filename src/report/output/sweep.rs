@@ -134,7 +134,7 @@ fn is_plain_name(name: &str) -> bool {
         && !name.contains(['/', '\\', '\0'])
 }
 
-/// Removes temporary files in `dir` last modified more than [`MIN_AGE`] ago (a killed sweep's).
+/// Removes temporary files in `dir` last modified more than 5 minutes ago (a killed sweep's).
 pub fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;

@@ -1,7 +1,7 @@
 //! How numbers, metrics and points read in tables and plots for people: significant digits,
 //! units guessed from a metric's name, a point's parameters as `a=1, b=2`.
 
-use super::super::{Experiment, Metric, MetricSource, Point};
+use super::{Experiment, Metric, MetricSource, Point};
 
 /// `v` rounded to `digits` significant digits, without exponent (`1234.5` → `1230`,
 /// `0.012345` → `0.0123`): for tables people read, not for round trips.
