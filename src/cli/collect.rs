@@ -8,8 +8,6 @@ use super::sweep::Refused;
 use crate::engine::human::thousands;
 use crate::experiment::cache::{self, RunKey};
 use crate::experiment::inputs::{self, Inputs};
-use crate::experiment::summary::SweepResults;
-use crate::experiment::tables::{self};
 use crate::experiment::{RunId, runner, spec};
 use crate::report::output::{self, FolderKind, Manifest, OutputFolder};
 use crate::scenario::ModelError;
@@ -106,29 +104,13 @@ pub fn collect(a: &CollectArgs) -> Result<Exit> {
             folder.shown().display()
         ))
     })?;
-    let files = tables::render_all(&SweepResults {
-        experiment: &exp,
-        runs: &outcomes,
-    })?;
-    let written = folder.replace_tables(&manifest, &files)?;
-    for warning in &written.warnings {
-        eprintln!("warning: {warning}");
-    }
-    if !a.quiet {
-        let names: Vec<&str> = files
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .chain([output::manifest::FILE_NAME])
-            .collect();
-        super::print_stdout(&format!(
-            "{}: {} runs from {} folders\n  wrote {}/: {}\n",
-            exp.name,
-            thousands(all.len() as u64),
-            a.folders.len(),
-            folder.shown().display(),
-            names.join(", ")
-        ))?;
-    }
+    let headline = format!(
+        "{}: {} runs from {} folders",
+        exp.name,
+        thousands(all.len() as u64),
+        a.folders.len()
+    );
+    super::sweep::write_tables(&folder, &manifest, &exp, &outcomes, &headline, a.quiet)?;
     Ok(Exit::Success)
 }
 

@@ -9,10 +9,10 @@ use crate::experiment::inputs::{self, Inputs};
 use crate::experiment::runner::{self, Options};
 use crate::experiment::shard::Shard;
 use crate::experiment::summary::SweepResults;
-use crate::experiment::tables::{self};
-use crate::experiment::{Experiment, RunId, cache, spec};
+use crate::experiment::tables;
+use crate::experiment::{Experiment, RunId, RunOutcome, cache, spec};
 use crate::report::output::{self, FolderKind, Manifest, OutputFolder};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -118,35 +118,7 @@ pub fn sweep(a: &SweepArgs) -> Result<Exit> {
         runner::keys(&exp, &all)
     };
     match runner::outcomes(&exp, &folder, &all, &all_keys) {
-        Ok(outcomes) => {
-            let results = SweepResults {
-                experiment: &exp,
-                runs: &outcomes,
-            };
-            let files = tables::render_all(&results)?;
-            let best = tables::best_point_lines(&results)?;
-            let written = folder.replace_tables(&manifest, &files)?;
-            for warning in &written.warnings {
-                eprintln!("warning: {warning}");
-            }
-            if !a.quiet {
-                let names: Vec<&str> = files
-                    .iter()
-                    .map(|(n, _)| n.as_str())
-                    .chain([output::manifest::FILE_NAME])
-                    .collect();
-                let mut text = format!("{ran_line}\n");
-                for line in &best {
-                    text.push_str(&format!("  best  {line}\n"));
-                }
-                text.push_str(&format!(
-                    "  wrote {}/: {}\n",
-                    folder.shown().display(),
-                    names.join(", ")
-                ));
-                super::print_stdout(&text)?;
-            }
-        }
+        Ok(outcomes) => write_tables(&folder, &manifest, &exp, &outcomes, &ran_line, a.quiet)?,
         Err(missing) => {
             if !a.quiet {
                 super::print_stdout(&format!(
@@ -160,11 +132,51 @@ pub fn sweep(a: &SweepArgs) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// Loads and checks the experiment, and keeps the inputs it read.
+/// Writes the tables and plots of every run's `outcomes`, replacing the folder's previous ones,
+/// and (unless `quiet`) prints `headline`, each objective's best points and the files written.
+pub(super) fn write_tables(
+    folder: &OutputFolder,
+    manifest: &Manifest,
+    exp: &Experiment,
+    outcomes: &[RunOutcome],
+    headline: &str,
+    quiet: bool,
+) -> Result<()> {
+    let results = SweepResults {
+        experiment: exp,
+        runs: outcomes,
+    };
+    let files = tables::render_all(&results)?;
+    let best = tables::best_point_lines(&results)?;
+    let written = folder.replace_tables(manifest, &files)?;
+    for warning in &written.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if !quiet {
+        let names: Vec<&str> = files
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .chain([output::manifest::FILE_NAME])
+            .collect();
+        let mut text = format!("{headline}\n");
+        for line in &best {
+            text.push_str(&format!("  best  {line}\n"));
+        }
+        text.push_str(&format!(
+            "  wrote {}/: {}\n",
+            folder.shown().display(),
+            names.join(", ")
+        ));
+        super::print_stdout(&text)?;
+    }
+    Ok(())
+}
+
+/// Loads and checks the experiment, and keeps the inputs it read (the experiment file is read
+/// once: the inputs are exactly what was checked).
 fn load(file: &Path) -> Result<(Experiment, Inputs)> {
-    let exp = spec::load(file)?;
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("{}: cannot read the experiment file again", file.display()))?;
+    let text = spec::read_experiment(file)?;
+    let exp = spec::load_with_reader(file, &text, &crate::scenario::read_model)?;
     let inputs = Inputs::of(&exp, text);
     Ok((exp, inputs))
 }

@@ -123,7 +123,8 @@ fn too_large(file: &Path) -> ExperimentError {
 
 /// Reads the experiment file, refusing more than [`MAX_EXPERIMENT_BYTES`] (reading at most one
 /// byte more).
-fn read_experiment(file: &Path) -> Result<String, ExperimentError> {
+/// The text of the experiment file at `file` (size-limited, UTF-8), as [`load`] reads it.
+pub fn read_experiment(file: &Path) -> Result<String, ExperimentError> {
     use std::io::Read;
     let cannot = |e: std::io::Error| {
         ExperimentError::whole_file(file, format!("cannot read the experiment file: {e}"))

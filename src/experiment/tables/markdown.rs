@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::objectives::Best;
+use crate::experiment::Objective;
 use crate::experiment::labels::{metric_label, metric_source, point_label, significant};
 use crate::experiment::stats::Estimate;
 use crate::experiment::summary::{PointResult, Summary};
@@ -125,38 +126,8 @@ fn best_points(out: &mut String, s: &Summary<'_>, best: &[Best]) {
             let _ = write!(rule, " where the means meet `{c}`");
         }
         let _ = writeln!(out, "### {}\n\n{}:\n", o.name, capitalised(&rule));
-        let for_each = o
-            .for_each
-            .as_deref()
-            .and_then(|n| e.parameters.iter().position(|p| p.name == n));
-        for g in &b.groups {
-            let prefix = match (for_each, g.level) {
-                (Some(k), Some(l)) => format!(
-                    "{}={}: ",
-                    e.parameters[k].name, e.parameters[k].levels[l].label
-                ),
-                _ => String::new(),
-            };
-            let found = g.point.and_then(|i| s.points.get(i));
-            match (found, g.value) {
-                (Some(p), Some(v)) => {
-                    let _ = writeln!(
-                        out,
-                        "- {prefix}point {} ({}): {} = {}",
-                        p.point.index,
-                        all_levels(s, p),
-                        o.rank_by,
-                        ranked_value(s, p, &o.rank_by, v)
-                    );
-                }
-                _ => {
-                    let why = match &o.subject_to {
-                        Some(c) => format!("no point meets `{c}`"),
-                        None => format!("no point has a value of `{}`", o.rank_by),
-                    };
-                    let _ = writeln!(out, "- {prefix}{why}");
-                }
-            }
+        for entry in entries(s, o, b, "`") {
+            let _ = writeln!(out, "- {entry}");
         }
         out.push('\n');
     }
@@ -165,14 +136,29 @@ fn best_points(out: &mut String, s: &Summary<'_>, best: &[Best]) {
 /// The best points in one line each, for the terminal: `NAME: [LEVEL: ]point K (levels):
 /// RANK = VALUE`, or why none is named.
 pub(super) fn best_point_lines(s: &Summary<'_>, best: &[Best]) -> Vec<String> {
+    s.experiment
+        .objectives
+        .iter()
+        .zip(best)
+        .flat_map(|(o, b)| {
+            entries(s, o, b, "")
+                .into_iter()
+                .map(move |entry| format!("{}: {entry}", o.name))
+        })
+        .collect()
+}
+
+/// One entry per group of an objective's best points: `[LEVEL: ]point K (levels): RANK =
+/// VALUE`, or why there is none (`quote` around the condition: a backtick in Markdown).
+fn entries(s: &Summary<'_>, o: &Objective, b: &Best, quote: &str) -> Vec<String> {
     let e = s.experiment;
-    let mut lines = Vec::new();
-    for (o, b) in e.objectives.iter().zip(best) {
-        let for_each = o
-            .for_each
-            .as_deref()
-            .and_then(|n| e.parameters.iter().position(|p| p.name == n));
-        for g in &b.groups {
+    let for_each = o
+        .for_each
+        .as_deref()
+        .and_then(|n| e.parameters.iter().position(|p| p.name == n));
+    b.groups
+        .iter()
+        .map(|g| {
             let prefix = match (for_each, g.level) {
                 (Some(k), Some(l)) => format!(
                     "{}={}: ",
@@ -190,14 +176,13 @@ pub(super) fn best_point_lines(s: &Summary<'_>, best: &[Best]) -> Vec<String> {
                     ranked_value(s, p, &o.rank_by, v)
                 ),
                 _ => match &o.subject_to {
-                    Some(c) => format!("no point meets {c}"),
-                    None => format!("no point has a value of {}", o.rank_by),
+                    Some(c) => format!("no point meets {quote}{c}{quote}"),
+                    None => format!("no point has a value of {quote}{}{quote}", o.rank_by),
                 },
             };
-            lines.push(format!("{}: {prefix}{what}", o.name));
-        }
-    }
-    lines
+            format!("{prefix}{what}")
+        })
+        .collect()
 }
 
 /// The winning value as people read it: a parameter's level label, a metric's mean to
