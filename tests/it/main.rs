@@ -12,6 +12,7 @@ mod connections;
 mod determinism;
 mod draining;
 mod experiment_file;
+mod experiment_stories;
 mod faults;
 mod golden;
 mod health_timeline;

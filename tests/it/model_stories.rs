@@ -1477,3 +1477,49 @@ fn basic_monitoring_scales_in_15_five_minute_datapoints_after_counting_starts() 
         "basic {bi} s, detailed {di} s"
     );
 }
+
+/// `fixed-fleet.json`: 4 c5.large (2 vCPUs) in a group without policies, 300 req/s Poisson,
+/// exponential service of mean 20 ms, 10 minutes. Round robin gives each instance a quarter of
+/// the requests, 75 req/s: CPU = 75 · 0.02 / 2 = 75 % by the utilisation law. Nothing scales, and
+/// the run costs 4 instances × 10 minutes at the c5.large price plus the ALB (one started hour
+/// and its LCU-hours).
+#[test]
+fn fixed_fleet_runs_four_instances_at_75_percent() {
+    let r = run_model_file("fixed-fleet");
+    let seconds = 600.0;
+    assert_eq!(r.duration_seconds, seconds);
+    // Poisson arrivals: the request count.
+    assert_poisson(r.requests_total, 300.0 * seconds, "requests");
+    assert_eq!(r.instances.len(), 4);
+    let cpu = utilisation_law(300.0, 0.020, 4, 2);
+    assert!((cpu - 75.0).abs() < 1e-12);
+    // Exponential service: E[S²] = 2 · 20² ms².
+    let half = cpu_half(75.0, 2.0 * 20.0 * 20.0, seconds, 2.0);
+    let in_flight = r.in_flight_at_end();
+    let routed = r.requests_total as f64 / 4.0;
+    for i in &r.instances {
+        assert_eq!(i.instance_type, "c5.large");
+        assert_near(i.cpu_utilization, cpu, half, &format!("{} CPU", i.id));
+        // Round robin: the counts differ by at most one, less what is still in flight.
+        let off = (i.requests_completed as f64 - routed).abs();
+        assert!(
+            off <= in_flight as f64 + 1.0,
+            "{}: {} completed, a quarter is {routed}",
+            i.id,
+            i.requests_completed
+        );
+        assert_eq!((i.launched_seconds, i.terminated_seconds), (0.0, None));
+    }
+    let g = &r.auto_scaling_groups[0];
+    assert_eq!((g.scale_out_activities, g.scale_in_activities), (0, 0));
+    assert_eq!((g.unhealthy_replacements, g.instances_launched), (0, 4));
+    assert_eq!(g.max_in_service, 4);
+    // 4 instances × 600 s at $0.085/h; the ALB: one started hour at $0.0225 plus its LCU-hours.
+    let ec2 = 4.0 * seconds / 3600.0 * 0.085;
+    assert!((r.cost.ec2 - ec2).abs() < 1e-12, "{}", r.cost.ec2);
+    assert!((r.cost.instance_hours - 4.0 * seconds / 3600.0).abs() < 1e-12);
+    let alb = albsim::recorder::ALB_HOUR_USD + r.cost.lcu_hours * albsim::recorder::LCU_HOUR_USD;
+    assert!(r.cost.lcu_hours > 0.0);
+    assert!((r.cost.alb - alb).abs() < 1e-12, "{}", r.cost.alb);
+    assert!((r.cost.total - (ec2 + alb)).abs() < 1e-12);
+}
