@@ -10,6 +10,9 @@ use crate::common::erlang_c;
 /// Service rate of a worker [1/s].
 const MU: f64 = 50.0;
 
+/// The experiment's objective: p99 within this [ms] (its `subject_to`).
+const OBJECTIVE_MS: f64 = 150.0;
+
 /// P(T > t) for the sojourn time T of an M/M/2 queue at arrival rate `lambda` [1/s]:
 /// T = S + W, S ~ Exp(μ); W = 0 with probability 1 − C, else Exp(θ), θ = 2μ − λ.
 fn mm2_sojourn_tail(t: f64, lambda: f64) -> f64 {
@@ -49,6 +52,11 @@ fn mm2_p99_of_textbook_cases() {
 #[test]
 fn capacity_curve_hockey_stick_and_smallest_fleet() {
     let s = sweep_shipped("capacity-curve");
+    assert_eq!(
+        s.experiment["objectives"][0]["subject_to"],
+        format!("p99_ms <= {OBJECTIVE_MS}"),
+        "OBJECTIVE_MS is the file's objective"
+    );
     // The grid as the file defines it; the constraint keeps rate / instances < 95.
     let params = &s.experiment["parameters"];
     let range = &params[0]["range"];
@@ -80,12 +88,12 @@ fn capacity_curve_hockey_stick_and_smallest_fleet() {
         let lambda = rate / n;
         let bound = mm2_p99_ms(lambda);
         let mean = p.mean("p99_ms");
-        // Below ρ ≈ 0.36 the M/M/2 bound itself is within 100 ms (and ≥ ln(100)·20 = 92 ms,
-        // the service time's own p99): such points meet the objective. The sample p99 over
-        // ≥ 30,000 requests per run has a standard error of about 1 ms.
-        if bound <= 100.0 {
+        // Where the M/M/2 bound itself is within the objective (it is never below
+        // ln(100)·20 = 92 ms, the service time's own p99), the point meets it. The sample p99
+        // over ≥ 30,000 requests per run has a standard error of about 1 ms.
+        if bound <= OBJECTIVE_MS {
             assert!(
-                mean <= 100.0,
+                mean <= OBJECTIVE_MS,
                 "rate {rate}, {n} instances: p99 {mean} ms, M/M/2 bound {bound}"
             );
         }
@@ -119,13 +127,13 @@ fn capacity_curve_hockey_stick_and_smallest_fleet() {
             );
         }
     }
-    // The objective: at each rate, the smallest fleet whose p99 mean is within 100 ms.
-    let best = s.best("smallest fleet with p99 <= 100 ms");
+    // The objective: at each rate, the smallest fleet whose p99 mean is within the objective.
+    let best = s.best("smallest fleet with p99 <= 150 ms");
     assert_eq!(best.len(), rates.len());
     for (level, k) in best {
         let rate: f64 = level.parse().unwrap();
         let smallest = (points.iter())
-            .filter(|p| p.num("rate") == rate && p.mean("p99_ms") <= 100.0)
+            .filter(|p| p.num("rate") == rate && p.mean("p99_ms") <= OBJECTIVE_MS)
             .min_by(|a, b| a.num("instances").total_cmp(&b.num("instances")))
             .map(|p| p.index());
         assert_eq!(k, smallest, "rate {rate}");
