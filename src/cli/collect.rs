@@ -88,6 +88,7 @@ pub fn collect(a: &CollectArgs) -> Result<Exit> {
         format!("--out {}", a.out.display()),
         FolderKind::Sweep,
     )?;
+    super::sweep::check_same_experiment(&folder, &exp.name)?;
     let manifest = Manifest::for_sweep(&exp.file, &exp.name, exp.seed);
     folder.prepare_sweep(
         &manifest,

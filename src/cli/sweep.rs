@@ -270,7 +270,22 @@ fn output_folder(out: Option<&Path>, exp: &Experiment) -> Result<OutputFolder> {
             OutputFolder::check_for(&dir, dir.display().to_string(), FolderKind::Sweep)?
         }
     };
+    check_same_experiment(&folder, &exp.name)?;
     Ok(folder)
+}
+
+/// An error if the folder holds another experiment's sweep: its cache, tables and kept runs
+/// would mix with this one's.
+pub(super) fn check_same_experiment(folder: &OutputFolder, name: &str) -> Result<(), Refused> {
+    match Manifest::read(folder.path()) {
+        Some(m) if m.kind == FolderKind::Sweep && m.model != name => Err(Refused(format!(
+            "{}: the folder holds the sweep of the experiment {:?} ({}), not of {name:?}; choose another folder, or remove it yourself",
+            folder.shown().display(),
+            m.model,
+            m.model_file
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The progress bar of the runs to do: on a terminal only, and not with `--quiet`.

@@ -496,3 +496,23 @@ fn validate_checks_experiment_files_as_sweep_does_before_running() {
     );
     assert!(!s.path("output").exists());
 }
+
+#[test]
+fn a_sweep_refuses_a_folder_holding_another_experiments_sweep() {
+    let s = Setup::new(small_experiment(), 30.0);
+    s.sweep_ok("out", &["--point", "0"]);
+    let mut other = small_experiment();
+    other["name"] = json!("other");
+    s.write_experiment(other);
+    let o = s.sweep("out", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: out: the folder holds the sweep of the experiment \"small\" (exp.json), not of \"other\"; choose another folder, or remove it yourself\n"
+    );
+    assert_eq!(
+        s.cached_runs("out"),
+        3,
+        "the first experiment's runs are untouched"
+    );
+}

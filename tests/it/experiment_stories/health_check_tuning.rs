@@ -86,6 +86,6 @@ fn health_check_tuning_502s_follow_the_detection_time() {
         })
         .expect("eligible points");
     assert_eq!(fewest.index(), quickest.index());
-    let best = s.best("fewest 5xx among settings a 20 s blip cannot trip");
+    let best = s.best("fewest 5xx among settings no blip under 20 s can trip");
     assert_eq!(best, [(String::new(), Some(fewest.index()))]);
 }
