@@ -516,3 +516,19 @@ fn a_sweep_refuses_a_folder_holding_another_experiments_sweep() {
         "the first experiment's runs are untouched"
     );
 }
+
+#[test]
+fn an_objectives_condition_must_be_true_or_false() {
+    let mut exp = small_experiment();
+    exp["objectives"] =
+        json!([{ "name": "o", "minimise": "p99_ms", "subject_to": "requests + 1" }]);
+    let s = Setup::new(exp, 30.0);
+    let o = s.sweep("out", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.starts_with("error: exp.json: objectives[0].subject_to: expected a condition that is true or false (e.g. p99_ms <= 200), got a number"),
+        "{stderr}"
+    );
+    assert!(!s.path("out").exists());
+}

@@ -3,7 +3,7 @@
 
 use super::names::{Taken, check_identifier, name_of_path};
 use super::raw::{RawExperiment, RawMetric};
-use crate::experiment::expr::Expr;
+use crate::experiment::expr::{Expr, Val};
 use crate::experiment::metric::SummaryPath;
 use crate::experiment::{Metric, MetricSource, Objective, Parameter, PlotSpec};
 use crate::scenario::path::JsonPath;
@@ -133,6 +133,31 @@ fn check_variables(
 }
 
 /// The objectives of the file.
+/// An error if `e` gives a number or text rather than true or false: evaluated with every
+/// metric at 1 and every parameter at its first level (an evaluation error there proves nothing
+/// either way, and is left to the runs).
+fn check_is_condition(e: &Expr, parameters: &[Parameter], at: &JsonPath) -> Result<(), FieldError> {
+    let var = |name: &str| -> Option<Val> {
+        match parameters.iter().find(|p| p.name == name) {
+            Some(p) => {
+                let level = p.levels.first()?;
+                Some(match level.value.as_f64() {
+                    Some(x) if p.numeric => Val::Number(x),
+                    _ => Val::Text(level.label.clone()),
+                })
+            }
+            None => Some(Val::Number(1.0)),
+        }
+    };
+    match e.eval(&var) {
+        Ok(Val::Bool(_)) | Err(_) => Ok(()),
+        Ok(other) => Err(at.error(format!(
+            "expected a condition that is true or false (e.g. p99_ms <= 200), got {}",
+            other.kind()
+        ))),
+    }
+}
+
 pub(super) fn objectives(
     raw: &RawExperiment,
     parameters: &[Parameter],
@@ -172,7 +197,9 @@ pub(super) fn objectives(
             Some(text) => {
                 let s_at = o_at.key("subject_to");
                 match Expr::parse(text).map_err(|m| s_at.error(m)).and_then(|e| {
-                    check_variables(&e, &known, &s_at, "parameters and metrics").map(|()| e)
+                    check_variables(&e, &known, &s_at, "parameters and metrics")?;
+                    check_is_condition(&e, parameters, &s_at)?;
+                    Ok(e)
                 }) {
                     Ok(e) => Some(e),
                     Err(e) => {
