@@ -87,6 +87,8 @@ pub struct RequestTypeSpec {
     pub response_bytes: u64,
     /// CPU time on the target.
     pub service_time: Distribution,
+    /// Messages the target sends (SQS) or publishes (SNS) once it has served the request.
+    pub messages: Vec<crate::model::sqs::RequestMessage>,
 }
 
 /// A resolved client.

@@ -7,6 +7,7 @@ use super::ids::{
     ScheduledActionId, TargetGroupId, UserId,
 };
 use super::instance::Job;
+use super::sqs::{ProducerId, QueueId};
 
 /// A scheduled happening.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,6 +136,42 @@ pub enum Event {
         /// Generation of the deadline timer.
         generation: u32,
     },
+    /// An open-loop producer sends its next message (`SendMessage` or `Publish`).
+    MessageProduced {
+        /// The producer.
+        producer: ProducerId,
+    },
+    /// An SQS poller's next step is due: a `ReceiveMessage` answer arrives, a long poll's
+    /// `WaitTimeSeconds` ends, a `DeleteMessage` returns, a pause ends (stale if `generation`
+    /// moved on).
+    PollerActs {
+        /// The poller (index into the world's poller table).
+        poller: u32,
+        /// Its timer's generation when scheduled.
+        generation: u32,
+    },
+    /// A poller's heartbeat: `ChangeMessageVisibility` on the messages it holds (stale if
+    /// `generation` moved on).
+    HeartbeatFires {
+        /// The poller.
+        poller: u32,
+        /// Its heartbeat's generation when scheduled.
+        generation: u32,
+    },
+    /// The earliest timer of a queue is due: a delayed message becomes visible, a visibility
+    /// timeout expires, or a message outlives `MessageRetentionPeriod` (stale if `generation`
+    /// moved on).
+    QueueTimerFires {
+        /// The queue.
+        queue: QueueId,
+        /// Its timer's generation when scheduled.
+        generation: u32,
+    },
+    /// A producer's repeated send is due (a retry with the same deduplication id).
+    ResendDue {
+        /// The resend timer's generation when scheduled.
+        generation: u32,
+    },
     /// A CloudWatch metric period ends.
     PeriodEnds,
 }
@@ -163,6 +200,11 @@ impl Event {
             Event::ScheduledActionRuns { .. } => "a scheduled action",
             Event::OperationRuns { .. } => "a register/deregister operation",
             Event::IdleTimeoutExpires { .. } => "an idle timeout expiring",
+            Event::MessageProduced { .. } => "a producer sending a message",
+            Event::PollerActs { .. } => "an SQS poller's next step",
+            Event::HeartbeatFires { .. } => "a worker's ChangeMessageVisibility heartbeat",
+            Event::QueueTimerFires { .. } => "an SQS message becoming visible or expiring",
+            Event::ResendDue { .. } => "a producer repeating a send",
             Event::PeriodEnds => "a CloudWatch period ending",
         }
     }

@@ -33,10 +33,24 @@ pub struct InstanceSpec {
     pub backlog: u32,
     /// On-demand price [USD/h].
     pub price_per_hour: f64,
+    /// SQS pollers of worker programs running here (0 without any): each processes one message
+    /// at a time on the same vCPUs, outside the request workers and backlog.
+    pub pollers: u32,
 }
 
-/// Work handed to an instance: a client request or a health check, each by its slot in its own
-/// table. A health check is real work: it queues behind requests and uses CPU.
+impl InstanceSpec {
+    /// Whether every job runs at full speed: at most as many run at once (request workers and
+    /// pollers) as there are vCPUs, so no processor sharing is needed.
+    #[inline(always)]
+    pub fn fixed_speed(&self) -> bool {
+        self.workers + self.pollers <= self.vcpus
+    }
+}
+
+/// Work handed to an instance: a client request, a health check or an SQS message, each by its
+/// slot in its own table. A health check is real work: it queues behind requests and uses CPU. A
+/// message is processed by a poller of a worker program: it uses CPU beside the requests but
+/// never waits for a request worker (the poller received it only when idle).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Job(u32);
 
@@ -47,33 +61,52 @@ pub enum JobKind {
     Request(u32),
     /// A health check, by its slot among the checks in flight.
     HealthCheck(u32),
+    /// An SQS message being processed, by its poller.
+    Message(u32),
 }
 
 impl Job {
     const HEALTH_CHECK: u32 = 1 << 31;
+    const MESSAGE: u32 = 1 << 30;
+    const SLOT: u32 = Self::MESSAGE - 1;
 
     /// The client request in slot `slot`.
     #[inline(always)]
     pub fn request(slot: u32) -> Job {
-        debug_assert!(slot < Self::HEALTH_CHECK);
+        debug_assert!(slot <= Self::SLOT);
         Job(slot)
     }
 
     /// The health check in slot `slot`.
     #[inline(always)]
     pub fn health_check(slot: u32) -> Job {
-        debug_assert!(slot < Self::HEALTH_CHECK);
+        debug_assert!(slot <= Self::SLOT);
         Job(slot | Self::HEALTH_CHECK)
+    }
+
+    /// The message poller `poller` is processing.
+    #[inline(always)]
+    pub fn message(poller: u32) -> Job {
+        debug_assert!(poller <= Self::SLOT);
+        Job(poller | Self::MESSAGE)
     }
 
     /// What the job is.
     #[inline(always)]
     pub fn kind(self) -> JobKind {
-        if self.0 & Self::HEALTH_CHECK == 0 {
+        if self.0 & (Self::HEALTH_CHECK | Self::MESSAGE) == 0 {
             JobKind::Request(self.0)
+        } else if self.0 & Self::HEALTH_CHECK != 0 {
+            JobKind::HealthCheck(self.0 & Self::SLOT)
         } else {
-            JobKind::HealthCheck(self.0 & !Self::HEALTH_CHECK)
+            JobKind::Message(self.0 & Self::SLOT)
         }
+    }
+
+    /// Whether it is a message (which holds no request worker).
+    #[inline(always)]
+    fn is_message(self) -> bool {
+        self.0 & Self::MESSAGE != 0
     }
 }
 
@@ -106,6 +139,9 @@ pub struct InstanceState {
     /// Requests running on a fixed-speed instance (workers ≤ vCPUs): each has its own completion
     /// event, no virtual clock.
     pub fixed_running: u32,
+    /// Messages being processed: on a fixed-speed instance each has its own completion event; on
+    /// a shared one they are in `running` too (but hold no request worker).
+    messages: u32,
     /// Generation of the pending completion event; older ones are stale.
     pub completion_gen: u32,
     /// Time of the pending completion event (`NEVER` if none).
@@ -139,6 +175,7 @@ impl InstanceState {
             updated: SimTime::ZERO,
             busy: 0,
             fixed_running: 0,
+            messages: 0,
             completion_gen: 0,
             completion_at: SimTime::NEVER,
             outstanding: 0,
@@ -169,6 +206,7 @@ impl InstanceState {
         self.running.clear();
         self.backlog.clear();
         self.fixed_running = 0;
+        self.messages = 0;
         self.vclock = 0;
         self.vrem = 0;
         self.outstanding = 0;
@@ -177,9 +215,20 @@ impl InstanceState {
         self.completion_at = SimTime::NEVER;
     }
 
-    /// Requests running now.
+    /// Jobs running now on a processor-shared instance (requests, checks and messages).
     pub fn running(&self) -> usize {
         self.running.len()
+    }
+
+    /// Messages being processed now.
+    pub fn messages(&self) -> u32 {
+        self.messages
+    }
+
+    /// Jobs that hold a request worker on a processor-shared instance.
+    #[inline(always)]
+    fn worker_jobs(&self) -> usize {
+        self.running.len() - self.messages as usize
     }
 
     /// Requests waiting in the backlog.
@@ -202,7 +251,7 @@ impl InstanceState {
     pub fn advance(&mut self, now: SimTime, vcpus: u32) {
         let dt = now.0 - self.updated.0;
         self.updated = now;
-        let n = self.running.len() as u64 + u64::from(self.fixed_running);
+        let n = self.running.len() as u64 + u64::from(self.fixed_running) + self.fixed_messages();
         if n == 0 || dt == 0 || self.hung > 0 {
             return;
         }
@@ -228,7 +277,7 @@ impl InstanceState {
         slot: Job,
         work: SimDuration,
     ) -> Admission {
-        if self.running.len() < spec.workers as usize && self.hung == 0 {
+        if self.worker_jobs() < spec.workers as usize && self.hung == 0 {
             self.advance(now, spec.vcpus);
             self.start(slot, work.0);
             Admission::Started
@@ -250,6 +299,35 @@ impl InstanceState {
         // Saturating: a request with an enormous (sampled) work simply never finishes.
         self.running
             .push(Reverse((self.vclock.saturating_add(work), slot)));
+    }
+
+    /// Messages processed on a fixed-speed instance (each with its own completion event).
+    #[inline(always)]
+    fn fixed_messages(&self) -> u64 {
+        if self.running.is_empty() {
+            u64::from(self.messages)
+        } else {
+            0
+        }
+    }
+
+    /// A poller starts processing a message (`work` of CPU time) at `now`: it never waits for a
+    /// request worker. On a fixed-speed instance (see [`InstanceSpec::fixed_speed`]) it runs
+    /// until `now + work` and the caller schedules its completion; on a shared one it joins the
+    /// processor sharing and the caller reschedules the next completion.
+    pub fn start_message(&mut self, now: SimTime, spec: &InstanceSpec, job: Job, work: SimDuration) {
+        debug_assert!(job.is_message());
+        self.advance(now, spec.vcpus);
+        self.messages += 1;
+        if !spec.fixed_speed() {
+            self.start(job, work.0);
+        }
+    }
+
+    /// Fixed-speed instances: a message finished processing at `now`.
+    pub fn finish_fixed_message(&mut self, now: SimTime, vcpus: u32) {
+        self.advance(now, vcpus);
+        self.messages -= 1;
     }
 
     /// Fixed-speed instances: hands a request over; `Started` means it runs until `now + work`.
@@ -293,7 +371,12 @@ impl InstanceState {
         if finish > self.vclock {
             return None;
         }
-        if let Some((next, work)) = self.backlog.pop_front() {
+        if slot.is_message() {
+            // A poller's message holds no request worker: nothing from the backlog takes its
+            // place.
+            self.messages -= 1;
+            self.running.pop();
+        } else if let Some((next, work)) = self.backlog.pop_front() {
             // Replace the finished request in place: one sift instead of a pop and a push. (The
             // instance is busy, so `start`'s idle-clock reset does not apply.)
             if let Some(mut top) = self.running.peek_mut() {
@@ -346,6 +429,7 @@ mod tests {
             workers,
             backlog,
             price_per_hour: 0.0,
+            pollers: 0,
         }
     }
 

@@ -17,6 +17,7 @@
 //! | [`fault`] | injected failures and register/deregister operations | — |
 //! | [`autoscaling`] | Auto Scaling groups, policies, capacity arithmetic | `DesiredCapacity`, `TargetTrackingScaling`, `DefaultCooldown` |
 //! | [`cloudwatch`] | metrics albsim computes, alarm settings, M of N datapoints, missing data, statistics | `MetricName`, `EvaluationPeriods`, `DatapointsToAlarm`, `TreatMissingData` |
+//! | [`sqs`] | SQS queues, SNS topics and subscriptions, producers, worker programs | `VisibilityTimeout`, `RedrivePolicy`, `FilterPolicy`, `WaitTimeSeconds` |
 //! | [`ids`] | typed indices into the world's tables | — |
 //! | [`event`], [`world`] | what happens, and what it does | — |
 //! | `world/mod.rs` | one run: the clock, the event queue, the recorder, event dispatch, period ends | — |
@@ -64,5 +65,6 @@ pub mod listener;
 pub mod matching;
 pub mod resolved;
 pub mod route;
+pub mod sqs;
 pub mod target_group;
 pub mod world;

@@ -10,6 +10,7 @@ use super::fault::{FaultSpec, OperationSpec};
 use super::instance::InstanceSpec;
 use super::listener::ListenerSpec;
 use super::route::RouteTable;
+use super::sqs::Messaging;
 use super::target_group::TargetGroupSpec;
 use crate::engine::SimDuration;
 
@@ -55,6 +56,8 @@ pub struct Scenario {
     pub auto_scaling_groups: Vec<AsgSpec>,
     /// CloudWatch alarms: the model's, and those target tracking policies create.
     pub alarms: Vec<AlarmSpec>,
+    /// SQS queues, SNS topics, producers and worker programs.
+    pub messaging: Messaging,
     /// Valid but suspicious settings, for `validate` and `run` to show.
     pub warnings: Vec<Warning>,
 }

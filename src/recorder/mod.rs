@@ -15,6 +15,7 @@
 //! | `result.rs` | [`RunResult`] and its tables: periods, groups, instances |
 //! | `activity/` | the typed activity history ([`Activity`], [`ActivityKind`]) |
 //! | `alarm.rs` | [`AlarmResult`]: each CloudWatch alarm and its state per period |
+//! | `messaging.rs` | SQS queues, SNS topics and worker programs: per-period values and totals |
 //! | `cost.rs` | [`cost()`]: EC2 and ALB (`ConsumedLCUs`) cost of a result |
 
 mod activity;
@@ -22,16 +23,21 @@ mod alarm;
 mod connections;
 mod cost;
 mod latency;
+mod messaging;
 mod result;
 
 pub use activity::{
-    Activity, ActivityKind, AlarmChange, FailOpen, Fault, PolicyNote, Registration,
+    Activity, ActivityKind, AlarmChange, FailOpen, Fault, PolicyNote, QueueActivity, Registration,
     ScalingActivity, SizeLimit, TargetHealth, TargetState, Transition, TwoDecimals,
 };
 pub use alarm::{AlarmPoint, AlarmResult, AlarmSide, TargetTrackingAlarm};
 pub use connections::ConnectionCounter;
 pub use cost::{ALB_HOUR_USD, CostResult, LCU_HOUR_USD, billed_hours, cost};
 pub use latency::LatencyHistogram;
+pub use messaging::{
+    ConsumerPeriod, ConsumerResult, QueuePeriod, QueueResult, SubscriptionResult, TopicPeriod,
+    TopicResult,
+};
 pub use result::{
     AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult, LatencySummary, PeriodRow,
     RunEnd, RunResult, StatusCounts, StickyResult, WebsocketResult,
@@ -322,6 +328,9 @@ impl Recorder {
             groups: Vec::new(),
             alarms: Vec::new(),
             cpu_utilization: cpu.into(),
+            queues: Vec::new(),
+            topics: Vec::new(),
+            consumers: Vec::new(),
         });
     }
 
@@ -333,6 +342,20 @@ impl Recorder {
     /// The last closed period.
     pub fn last_row(&self) -> Option<&PeriodRow> {
         self.rows.last()
+    }
+
+    /// Attaches the queues', topics' and worker programs' values to the last closed period.
+    pub fn messaging_row(
+        &mut self,
+        queues: Vec<QueuePeriod>,
+        topics: Vec<TopicPeriod>,
+        consumers: Vec<ConsumerPeriod>,
+    ) {
+        if let Some(row) = self.rows.last_mut() {
+            row.queues = queues;
+            row.topics = topics;
+            row.consumers = consumers;
+        }
     }
 
     /// Attaches Auto Scaling capacity `(desired, in service, pending, terminating)` and alarm
@@ -427,6 +450,9 @@ impl Recorder {
             websockets: (self.websockets.opened > 0).then_some(self.websockets),
             auto_scaling_groups: Vec::new(),
             alarms: Vec::new(),
+            queues: Vec::new(),
+            topics: Vec::new(),
+            consumers: Vec::new(),
             cost: Default::default(),
             events_processed: 0,
             wall_seconds: 0.0,

@@ -109,6 +109,12 @@ pub struct PeriodRow {
     /// `CPUUtilization` \[%\] per instance (model order, then launch order); `None` while the
     /// instance was not running (no datapoint).
     pub cpu_utilization: CpuRow,
+    /// Per SQS queue (model order): `AWS/SQS` metrics of the period.
+    pub queues: Vec<super::QueuePeriod>,
+    /// Per SNS topic (model order): `AWS/SNS` metrics of the period.
+    pub topics: Vec<super::TopicPeriod>,
+    /// Per worker program (model order): pollers and their work in the period.
+    pub consumers: Vec<super::ConsumerPeriod>,
 }
 
 /// One period's `CPUUtilization` per instance, indexed like [`RunResult::instances`]: `None`
@@ -342,6 +348,12 @@ pub struct RunResult {
     pub auto_scaling_groups: Vec<AsgResult>,
     /// CloudWatch alarms in scenario order (the order of [`PeriodRow::alarms`]).
     pub alarms: Vec<AlarmResult>,
+    /// SQS queues in model order (the order of [`PeriodRow::queues`]).
+    pub queues: Vec<super::QueueResult>,
+    /// SNS topics in model order.
+    pub topics: Vec<super::TopicResult>,
+    /// Worker programs in model order.
+    pub consumers: Vec<super::ConsumerResult>,
     /// What the run costs (filled in at the end).
     pub cost: super::CostResult,
     /// Events popped from the queue (cancelled ones included).

@@ -181,6 +181,7 @@ pub(super) fn resolve_client(
             request_bytes: message_size(r.request_bytes, 500, &at.key("request_bytes"))?,
             response_bytes: message_size(r.response_bytes, 5000, &at.key("response_bytes"))?,
             service_time: resolve_distribution(&r.service_time, &at.key("service_time"))?,
+            messages: Vec::new(),
         });
     }
     let total: f64 = weights.iter().sum();

@@ -118,6 +118,7 @@ pub(super) fn resolve_instance(
         workers,
         backlog,
         price_per_hour: t.price_per_hour,
+        pollers: 0,
     })
 }
 

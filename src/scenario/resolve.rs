@@ -232,6 +232,7 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         operations,
         auto_scaling_groups,
         alarms,
+        messaging: Default::default(),
         warnings: Vec::new(),
     };
     if let Some(e) = limits::check_series(&scenario) {

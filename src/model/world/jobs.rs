@@ -25,7 +25,7 @@ impl World<'_> {
             state: inst,
             ..
         } = &mut self.fleet[target];
-        if ispec.workers <= ispec.vcpus {
+        if ispec.fixed_speed() {
             match inst.admit_fixed(self.now, ispec, job, work) {
                 Admission::Refused => None,
                 admission => {
@@ -63,6 +63,7 @@ impl World<'_> {
         match job.kind() {
             JobKind::Request(slot) => self.lb.requests.generation(slot),
             JobKind::HealthCheck(slot) => self.health.in_flight.generation(slot),
+            JobKind::Message(poller) => self.poller_generation(poller),
         }
     }
 
@@ -74,6 +75,7 @@ impl World<'_> {
                 .then(|| self.lb.requests[slot].instance),
             JobKind::HealthCheck(slot) => (self.health.in_flight.is_live(slot, generation))
                 .then(|| self.health.in_flight[slot].instance),
+            JobKind::Message(poller) => self.poller_instance(poller, generation),
         }
     }
 
@@ -143,6 +145,10 @@ impl World<'_> {
             JobKind::HealthCheck(check) => {
                 self.fleet[i].state.outstanding -= 1;
                 self.health_check_answered(check);
+                return;
+            }
+            JobKind::Message(poller) => {
+                self.message_processed(poller);
                 return;
             }
         };

@@ -17,6 +17,7 @@
 //! | `faults.rs` | faults in progress | crash, hang, slow, network, AZ outage, stop |
 //! | `autoscaling/` | Auto Scaling groups, their members and policies | launches, terminations, hooks, policies (one file each) |
 //! | `cloudwatch/` | metrics published per period, alarms | alarm evaluation, metric sources |
+//! | `sqs/` | SQS queues, SNS topics, producers, pollers | send, receive, visibility, delete, DLQ, fan-out |
 //! | `stall.rs` | — | detecting simulated time that stops advancing |
 //!
 //! Hot-path rules: no allocation (request slots, connections and queues are recycled), no string
@@ -35,6 +36,7 @@ mod request_path;
 pub mod run;
 mod sessions;
 mod slab;
+mod sqs;
 mod stall;
 mod traffic;
 mod websocket;
@@ -73,6 +75,8 @@ pub struct World<'s> {
     cloudwatch: cloudwatch::CloudWatch,
     /// Auto Scaling groups and their policies.
     scaling: autoscaling::Scaling,
+    /// SQS queues, SNS topics, producers and worker programs.
+    sqs: sqs::Messaging,
     rec: Recorder,
     next_period_end: SimTime,
     events: u64,
@@ -96,6 +100,7 @@ impl<'s> World<'s> {
             faults: faults::Faults::new(sc),
             cloudwatch: cloudwatch::CloudWatch::new(sc),
             scaling: autoscaling::Scaling::default(),
+            sqs: sqs::Messaging::new(sc),
             rec: Recorder::new(sc.target_groups.len(), sc.period, sc.duration),
             next_period_end: SimTime::ZERO + sc.period.min(sc.duration),
             events: 0,
@@ -286,6 +291,15 @@ impl<'s> World<'s> {
                 self.on_websocket_timer_fires(user, generation)
             }
             Event::IdleTimeoutExpires { generation } => self.on_idle_timeout_expires(generation),
+            Event::MessageProduced { producer } => self.on_message_produced(producer),
+            Event::PollerActs { poller, generation } => self.on_poller_acts(poller, generation),
+            Event::HeartbeatFires { poller, generation } => {
+                self.on_heartbeat_fires(poller, generation)
+            }
+            Event::QueueTimerFires { queue, generation } => {
+                self.on_queue_timer_fires(queue, generation)
+            }
+            Event::ResendDue { generation } => self.on_resend_due(generation),
             Event::PeriodEnds => return self.on_period_ends(),
         }
         false

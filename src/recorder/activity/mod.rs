@@ -5,11 +5,13 @@
 
 mod alarms;
 mod faults;
+mod messaging;
 mod scaling;
 mod targets;
 
 pub use alarms::AlarmChange;
 pub use faults::Fault;
+pub use messaging::QueueActivity;
 pub use scaling::{PolicyNote, ScalingActivity, SizeLimit, TwoDecimals};
 pub use targets::{FailOpen, Registration, TargetHealth, TargetState, Transition};
 
@@ -49,6 +51,8 @@ pub enum ActivityKind {
     Scaling(ScalingActivity),
     /// A CloudWatch alarm changed state.
     Alarm(AlarmChange),
+    /// Something happened at an SQS queue (redeliveries, dead-letter moves, retention, throttling).
+    Queue(QueueActivity),
     /// The history reached its limit: later lines were only counted.
     HistoryCut {
         /// Lines not kept.
@@ -68,6 +72,7 @@ impl ActivityKind {
             ActivityKind::Fault(_) => "fault",
             ActivityKind::Scaling(_) => "autoscaling",
             ActivityKind::Alarm(_) => "alarm",
+            ActivityKind::Queue(_) => "sqs",
             ActivityKind::HistoryCut { .. } => "recorder",
         }
     }
@@ -82,6 +87,7 @@ impl fmt::Display for ActivityKind {
             ActivityKind::Fault(x) => x.fmt(f),
             ActivityKind::Scaling(s) => s.fmt(f),
             ActivityKind::Alarm(a) => a.fmt(f),
+            ActivityKind::Queue(q) => q.fmt(f),
             ActivityKind::HistoryCut { dropped, kept } => write!(
                 f,
                 "{dropped} later activities not kept: the history keeps the first {kept} (the last one dropped is at this time)"

@@ -35,6 +35,7 @@ impl World<'_> {
             workers: t.workers,
             backlog: t.backlog,
             price_per_hour: t.instance_type.price_per_hour,
+            pollers: 0,
         };
         let member = AsgMemberId(run.members.len() as u32);
         let owner = Owner { asg: a, member };
