@@ -315,7 +315,13 @@ impl InstanceState {
     /// request worker. On a fixed-speed instance (see [`InstanceSpec::fixed_speed`]) it runs
     /// until `now + work` and the caller schedules its completion; on a shared one it joins the
     /// processor sharing and the caller reschedules the next completion.
-    pub fn start_message(&mut self, now: SimTime, spec: &InstanceSpec, job: Job, work: SimDuration) {
+    pub fn start_message(
+        &mut self,
+        now: SimTime,
+        spec: &InstanceSpec,
+        job: Job,
+        work: SimDuration,
+    ) {
         debug_assert!(job.is_message());
         self.advance(now, spec.vcpus);
         self.messages += 1;

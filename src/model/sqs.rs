@@ -119,19 +119,19 @@ impl QueueSpec {
 /// SNS price per million publishes \[USD\] (us-east-1; deliveries to SQS are free).
 pub const SNS_PRICE_PER_MILLION_PUBLISHES: f64 = 0.50;
 
-/// One condition of a subscription's `FilterPolicy`: a message attribute and the values that
-/// match it.
+/// One condition of a subscription's `FilterPolicy` on a message attribute.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AttributeMatch {
-    /// One of these strings (`["a", "b"]`).
-    AnyOf(Vec<String>),
-    /// Any value but these (`[{"anything-but": [...]}]`).
+    /// Exactly this string (`"a"`).
+    Equals(String),
+    /// Any value but these (`{"anything-but": [...]}`); an absent attribute does not match.
     AnythingBut(Vec<String>),
-    /// A string starting with this (`[{"prefix": "..."}]`).
+    /// A string starting with this (`{"prefix": "..."}`).
     Prefix(String),
-    /// The attribute is present (`[{"exists": true}]`) or absent (`false`).
+    /// The attribute is present (`{"exists": true}`) or absent (`false`).
     Exists(bool),
-    /// A number within the bounds (`[{"numeric": [">=", 10, "<", 20]}]`); `None`: unbounded.
+    /// A number within the bounds (`{"numeric": [">=", 10, "<", 20]}`, or a bare number for
+    /// `=`); `None`: unbounded. Each bound: (value, included).
     Numeric {
         /// Lower bound and whether it is included.
         low: Option<(f64, bool)>,
@@ -140,12 +140,33 @@ pub enum AttributeMatch {
     },
 }
 
-/// A subscription's `FilterPolicy` on message attributes: every listed attribute must match
-/// (AND across keys, OR within a key's values).
+impl AttributeMatch {
+    /// Whether the attribute's value (`None`: absent) matches.
+    pub fn matches(&self, value: Option<&str>) -> bool {
+        match self {
+            AttributeMatch::Exists(want) => value.is_some() == *want,
+            AttributeMatch::Equals(x) => value == Some(x.as_str()),
+            AttributeMatch::AnythingBut(values) => {
+                value.is_some_and(|v| values.iter().all(|x| x != v))
+            }
+            AttributeMatch::Prefix(p) => value.is_some_and(|v| v.starts_with(p.as_str())),
+            AttributeMatch::Numeric { low, high } => {
+                value.and_then(|v| v.parse::<f64>().ok()).is_some_and(|x| {
+                    low.is_none_or(|(b, inclusive)| if inclusive { x >= b } else { x > b })
+                        && high.is_none_or(|(b, inclusive)| if inclusive { x <= b } else { x < b })
+                })
+            }
+        }
+    }
+}
+
+/// A subscription's `FilterPolicy` on message attributes (`FilterPolicyScope:
+/// MessageAttributes`): every key must match (AND), a key matches when one of its conditions
+/// does (OR).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilterPolicy {
-    /// (attribute name, condition), in the policy's key order.
-    pub conditions: Vec<(String, AttributeMatch)>,
+    /// (attribute name, its conditions), in the policy's key order.
+    pub conditions: Vec<(String, Vec<AttributeMatch>)>,
 }
 
 /// Where a subscription delivers.
@@ -323,28 +344,12 @@ impl Messaging {
 
 /// Whether `attributes` pass `filter` (SNS subscription filter policies on message attributes).
 pub fn filter_matches(filter: &FilterPolicy, attributes: &[(String, String)]) -> bool {
-    filter.conditions.iter().all(|(key, condition)| {
+    filter.conditions.iter().all(|(key, any_of)| {
         let value = attributes
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str());
-        match condition {
-            AttributeMatch::Exists(want) => value.is_some() == *want,
-            AttributeMatch::AnyOf(values) => value.is_some_and(|v| values.iter().any(|x| x == v)),
-            AttributeMatch::AnythingBut(values) => {
-                value.is_some_and(|v| values.iter().all(|x| x != v))
-            }
-            AttributeMatch::Prefix(p) => value.is_some_and(|v| v.starts_with(p.as_str())),
-            AttributeMatch::Numeric { low, high } => {
-                value
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .is_some_and(|x| {
-                        low.is_none_or(|(b, inclusive)| if inclusive { x >= b } else { x > b })
-                            && high
-                                .is_none_or(|(b, inclusive)| if inclusive { x <= b } else { x < b })
-                    })
-            }
-        }
+        any_of.iter().any(|c| c.matches(value))
     })
 }
 
@@ -370,14 +375,17 @@ mod tests {
             conditions: vec![
                 (
                     "event".into(),
-                    AttributeMatch::AnyOf(vec!["order_placed".into(), "order_paid".into()]),
+                    vec![
+                        AttributeMatch::Equals("order_placed".into()),
+                        AttributeMatch::Equals("order_paid".into()),
+                    ],
                 ),
                 (
                     "amount".into(),
-                    AttributeMatch::Numeric {
+                    vec![AttributeMatch::Numeric {
                         low: Some((100.0, true)),
                         high: None,
-                    },
+                    }],
                 ),
             ],
         };
@@ -399,17 +407,20 @@ mod tests {
     #[test]
     fn anything_but_prefix_and_exists() {
         let but = FilterPolicy {
-            conditions: vec![("t".into(), AttributeMatch::AnythingBut(vec!["x".into()]))],
+            conditions: vec![(
+                "t".into(),
+                vec![AttributeMatch::AnythingBut(vec!["x".into()])],
+            )],
         };
         assert!(filter_matches(&but, &attrs(&[("t", "y")])));
         assert!(!filter_matches(&but, &attrs(&[("t", "x")])));
         assert!(!filter_matches(&but, &attrs(&[])), "absent is no match");
         let prefix = FilterPolicy {
-            conditions: vec![("t".into(), AttributeMatch::Prefix("eu-".into()))],
+            conditions: vec![("t".into(), vec![AttributeMatch::Prefix("eu-".into())])],
         };
         assert!(filter_matches(&prefix, &attrs(&[("t", "eu-west-1")])));
         let absent = FilterPolicy {
-            conditions: vec![("t".into(), AttributeMatch::Exists(false))],
+            conditions: vec![("t".into(), vec![AttributeMatch::Exists(false)])],
         };
         assert!(filter_matches(&absent, &attrs(&[])));
         assert!(!filter_matches(&absent, &attrs(&[("t", "a")])));

@@ -453,6 +453,7 @@ impl Recorder {
             queues: Vec::new(),
             topics: Vec::new(),
             consumers: Vec::new(),
+            has_load_balancer: true,
             cost: Default::default(),
             events_processed: 0,
             wall_seconds: 0.0,

@@ -354,6 +354,9 @@ pub struct RunResult {
     pub topics: Vec<super::TopicResult>,
     /// Worker programs in model order.
     pub consumers: Vec<super::ConsumerResult>,
+    /// Whether the model has a load balancer (a model of queues and workers alone has none, and
+    /// no ALB cost).
+    pub has_load_balancer: bool,
     /// What the run costs (filled in at the end).
     pub cost: super::CostResult,
     /// Events popped from the queue (cancelled ones included).

@@ -116,7 +116,11 @@ impl fmt::Display for QueueActivity {
                 f,
                 "{messages} in-flight message{} lost with {instance} ({why}): {} visible again when the visibility timeout expires",
                 if *messages == 1 { "" } else { "s" },
-                if *messages == 1 { "it becomes" } else { "they become" }
+                if *messages == 1 {
+                    "it becomes"
+                } else {
+                    "they become"
+                }
             ),
             QueueActivity::StaleDelete { message, deleted } => write!(
                 f,

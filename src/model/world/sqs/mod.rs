@@ -33,3 +33,51 @@ impl World<'_> {
     }
     pub(super) fn message_processed(&mut self, _poller: u32) {}
 }
+
+/// A queue's `AWS/SQS` metric over the metric period just closed, for alarms and target
+/// tracking (gauges at the period's end, counts over the period).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in crate::model::world) enum QueueMetric {
+    /// `ApproximateNumberOfMessagesVisible`.
+    Visible,
+    /// `ApproximateNumberOfMessagesNotVisible`.
+    NotVisible,
+    /// `ApproximateNumberOfMessagesDelayed`.
+    Delayed,
+    /// `ApproximateAgeOfOldestMessage` \[s\].
+    AgeOfOldest,
+    /// `NumberOfMessagesSent`.
+    Sent,
+    /// `NumberOfMessagesReceived`.
+    Received,
+    /// `NumberOfMessagesDeleted`.
+    Deleted,
+    /// `NumberOfEmptyReceives`.
+    EmptyReceives,
+}
+
+/// A topic's `AWS/SNS` metric over the metric period just closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in crate::model::world) enum TopicMetric {
+    /// `NumberOfMessagesPublished`.
+    Published,
+    /// `NumberOfNotificationsDelivered`.
+    Delivered,
+}
+
+impl Messaging {
+    /// Queue `q`'s `metric` over the period just closed (valid between the period's close and
+    /// the next period's start; `None`: no datapoint, e.g. age of an empty queue).
+    pub fn queue_metric(&self, _q: QueueId, _metric: QueueMetric) -> Option<f64> {
+        None
+    }
+
+    /// Topic `t`'s `metric` over the period just closed.
+    pub fn topic_metric(
+        &self,
+        _t: crate::model::sqs::TopicId,
+        _metric: TopicMetric,
+    ) -> Option<f64> {
+        None
+    }
+}
