@@ -209,7 +209,7 @@ pub struct TopicSpec {
 pub const SNS_ENVELOPE_BYTES: u64 = 1_024;
 
 /// Where a message goes: a queue (`SendMessage`) or a topic (`Publish`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Destination {
     /// `SendMessage` to a queue.
     Queue(QueueId),

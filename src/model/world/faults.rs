@@ -245,6 +245,7 @@ impl World<'_> {
             self.health.in_flight.remove(slot);
             self.check_result(checker, seq, Err(CheckFailure::ConnectionRefused));
         }
+        self.pollers_lose_work(i, "its process died or restarted", false);
         let vcpus = self.fleet[i].spec.vcpus;
         self.fleet[i].state.reset(self.now, vcpus);
     }

@@ -109,6 +109,11 @@ impl World<'_> {
         if state.epoch != epoch {
             return; // the instance hung or restarted since this job started
         }
+        if let JobKind::Message(poller) = job.kind() {
+            state.finish_fixed_message(self.now, spec.vcpus);
+            self.message_processed(poller);
+            return;
+        }
         if let Some((next, work)) = state.finish_fixed(self.now, spec.vcpus) {
             let generation = self.job_generation(next);
             let done = Event::JobCompletes {
@@ -180,6 +185,9 @@ impl World<'_> {
                     self.fleet[i].network.sent += rt.response_bytes;
                 }
                 let target_time = self.now.since(dispatched);
+                if !rt.messages.is_empty() {
+                    self.send_request_messages(crate::model::ids::ClientId(client as u32), rtype);
+                }
                 self.respond_and_wake(
                     slot,
                     200,

@@ -148,6 +148,7 @@ impl<'s> World<'s> {
         self.lb.sessions = sessions::Sessions::new(self.sc, self.traffic.users.len() as u32);
         self.register_initial_targets();
         self.schedule_faults_and_operations();
+        self.start_messaging();
         self.start_autoscaling();
     }
 
@@ -233,6 +234,7 @@ impl<'s> World<'s> {
         if self.events > self.events_at_period_close {
             let cpu = self.period_cpu();
             self.rec.close_period(self.now, cpu);
+            self.close_messaging_period();
             if self.cloudwatch.counting {
                 self.record_scaling_row();
             }
@@ -312,6 +314,7 @@ impl<'s> World<'s> {
         let cpu = self.period_cpu();
         self.events_at_period_close = self.events;
         self.rec.close_period(self.now, cpu.clone());
+        self.close_messaging_period();
         self.close_metric_period(&cpu);
         self.fleet.clear_network();
         self.cloudwatch.start_period();
@@ -343,7 +346,7 @@ impl<'s> World<'s> {
         self.fleet.period_cpu(start, self.now)
     }
 
-    fn finish(self) -> RunResult {
+    fn finish(mut self) -> RunResult {
         let sc = self.sc;
         let totals = self.scaling.totals();
         // The model's duration, or the time reached when a guard stopped the run early.
@@ -369,6 +372,11 @@ impl<'s> World<'s> {
             end,
         };
         result.auto_scaling_groups = autoscaling::results(sc, totals, &facts);
+        let (queues, topics, consumers) = sqs::messaging_results(sc, &mut self.sqs, end);
+        result.queues = queues;
+        result.topics = topics;
+        result.consumers = consumers;
+        result.has_load_balancer = !sc.listeners.is_empty();
         result.cost = crate::recorder::cost(&result);
         result
     }

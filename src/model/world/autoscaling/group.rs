@@ -87,7 +87,7 @@ impl World<'_> {
         let candidates: Vec<u32> = (0..run.members.len() as u32)
             .filter(|&m| {
                 let x = &run.members[m as usize];
-                x.state.counts() && !x.protected
+                x.state.counts() && !x.protected && !x.worker_protected
             })
             .collect();
         if candidates.is_empty() {
@@ -141,6 +141,29 @@ impl World<'_> {
                 let k = self.scaling.groups[a.index()].termination_rng.below(n);
                 Some(AsgMemberId(pool[k]))
             }
+        }
+    }
+
+    /// A worker program on instance `i` sets (`on`) or removes its scale-in protection
+    /// (`SetInstanceProtection`); removing it lets a scale-in that found every instance protected
+    /// proceed.
+    pub(in crate::model::world) fn set_worker_protection(
+        &mut self,
+        i: crate::model::ids::InstanceId,
+        on: bool,
+    ) {
+        let Some(owner) = self.fleet[i].owner else {
+            return;
+        };
+        let run = &mut self.scaling.groups[owner.asg.index()];
+        run.members[owner.member.index()].worker_protected = on;
+        let alive = run.members.iter().filter(|m| m.state.counts()).count() as u32;
+        if !on && alive > run.desired {
+            let cause = format!(
+                "At {} an instance was taken out of service in response to a difference between desired and actual capacity: its worker removed its scale-in protection.",
+                self.now
+            );
+            self.reconcile(owner.asg, &cause);
         }
     }
 

@@ -35,7 +35,7 @@ impl World<'_> {
             workers: t.workers,
             backlog: t.backlog,
             price_per_hour: t.instance_type.price_per_hour,
-            pollers: 0,
+            pollers: self.sqs.group_pollers(self.sc, a),
         };
         let member = AsgMemberId(run.members.len() as u32);
         let owner = Owner { asg: a, member };
@@ -47,6 +47,7 @@ impl World<'_> {
             launched: self.now,
             in_service: SimTime::NEVER,
             protected: spec.protected,
+            worker_protected: false,
             initial: false,
         });
         member
@@ -117,6 +118,7 @@ impl World<'_> {
             self.group_log(a, ScalingActivity::InService { instance: id });
         }
         self.activity_finished(a, instance);
+        self.start_group_workers(a, instance);
     }
 
     /// Starts terminating a member: deregister from the target groups, then wait for draining.
@@ -242,6 +244,7 @@ impl World<'_> {
         inst.crashed += 1;
         inst.blocked += 1;
         inst.freeze(self.now, vcpus);
+        self.pollers_lose_work(instance, "terminated", true);
         let id = self.member_id(a, m);
         let billed = self.now.since(born).as_secs_f64().max(60.0);
         let terminated = ScalingActivity::Terminated {

@@ -59,6 +59,9 @@ pub(super) struct Member {
     pub in_service: SimTime,
     /// Protected from scale-in (`NewInstancesProtectedFromScaleIn`).
     pub protected: bool,
+    /// Protected from scale-in by its worker program while it processes messages
+    /// (`SetInstanceProtection`, the SQS worker pattern).
+    pub worker_protected: bool,
     /// Part of the initial capacity: in service since before the run, so warmed up and past its
     /// grace period.
     pub initial: bool,
