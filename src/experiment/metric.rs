@@ -1,12 +1,14 @@
 //! Metric paths into `summary.json`: `latency_ms.p99`, `requests.by_status.502`,
 //! `target_groups.web.latency_ms.p99`, `auto_scaling_groups[name=web-asg].instance_hours`,
 //! `auto_scaling_groups[0].scale_out_activities`, `instances[id=web-1].cpu_utilization`,
-//! `cost.total`.
+//! `queues.orders.message_latency_ms.p99`, `topics.order-events.subscriptions[endpoint=orders].delivered`,
+//! `cost.total`, `cost.sqs`.
 //!
 //! The syntax is the override paths' ([`OverridePath`]): keys joined by `.` (quoted when they
 //! hold a `.`), `[k]` for the k-th item of a list, `[name=…]` / `[id=…]` for the item of that
 //! name. [`SummaryPath::check`] holds a path against the numbers `summary.json` has
-//! ([`SCHEMA`]) and the names in the model (target groups, instances, Auto Scaling groups);
+//! ([`SCHEMA`]) and the names in the model (target groups, instances, Auto Scaling groups,
+//! queues, topics and their subscriptions, worker programs);
 //! [`SummaryPath::read`] takes the number from a run's summary.
 
 use crate::model::client::Load;
@@ -37,12 +39,18 @@ impl SummaryPath {
     pub fn check(&self, sc: &Scenario) -> Result<(), String> {
         let mut node: &Node = &SCHEMA;
         let mut shown = String::new();
+        // The topic named on the way (`topics.<name>`), whose subscriptions a pick selects from.
+        let mut topic: Option<&str> = None;
         for step in self.path.steps() {
             let here = with_step(&shown, step);
             node = match (node, step) {
                 (Node::Object(fields), Step::Key(key)) => {
                     let Some(field) = fields.iter().find(|f| f.name == key.as_str()) else {
-                        let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
+                        // Only the fields this model's summary.json can have.
+                        let known: Vec<&str> = (fields.iter())
+                            .filter(|f| present(f.presence, sc, "").is_ok())
+                            .map(|f| f.name)
+                            .collect();
                         return Err(format!(
                             "{here}: no field '{key}' in {}; known: {}",
                             container(&shown),
@@ -62,6 +70,9 @@ impl SummaryPath {
                 }
                 (Node::Map { keys, value }, Step::Key(key)) => {
                     map_key(*keys, key, sc, &here)?;
+                    if *keys == MapKeys::Topics {
+                        topic = Some(key.as_str());
+                    }
                     value
                 }
                 (Node::Map { keys, .. }, _) => {
@@ -72,18 +83,18 @@ impl SummaryPath {
                     ));
                 }
                 (Node::List { items, item }, Step::Index(k)) => {
-                    list_index(*items, *k, sc, &here)?;
+                    list_index(*items, *k, sc, topic, &here)?;
                     item
                 }
                 (Node::List { items, item }, Step::Select { key, value }) => {
-                    list_select(*items, key, value, sc, &here)?;
+                    list_select(*items, key, value, sc, topic, &here)?;
                     item
                 }
                 (Node::List { items, .. }, Step::Key(_)) => {
                     return Err(format!(
                         "{here}: {shown} is a list of {}; pick one first: {}",
                         list_items_name(*items),
-                        list_pick_examples(*items, &shown, sc)
+                        list_pick_examples(*items, &shown, sc, topic)
                     ));
                 }
                 (Node::Number, _) => {
@@ -109,7 +120,7 @@ impl SummaryPath {
             Node::List { items, item } => Err(format!(
                 "{shown}: a list of {}, not a number; pick one ({}){}",
                 list_items_name(*items),
-                list_pick_examples(*items, &shown, sc),
+                list_pick_examples(*items, &shown, sc, topic),
                 numbers_in(item)
             )),
         }
@@ -229,11 +240,21 @@ fn present(presence: Presence, sc: &Scenario, here: &str) -> Result<(), String> 
         Presence::WithAutoScalingGroups if sc.auto_scaling_groups.is_empty() => Err(format!(
             "{here}: the model has no Auto Scaling groups (summary.json has {here} only with them)"
         )),
+        Presence::WithQueues if sc.messaging.queues.is_empty() => Err(format!(
+            "{here}: the model has no SQS queues (summary.json has {here} only with them)"
+        )),
+        Presence::WithTopics if sc.messaging.topics.is_empty() => Err(format!(
+            "{here}: the model has no SNS topics (summary.json has {here} only with them)"
+        )),
+        Presence::WithConsumers if sc.messaging.consumers.is_empty() => Err(format!(
+            "{here}: the model has no worker programs (summary.json has {here} only with them)"
+        )),
         _ => Ok(()),
     }
 }
 
-/// Checks a key of a map: a status code, or a target group of the model.
+/// Checks a key of a map: a status code, or a target group, queue, topic or worker program of
+/// the model.
 fn map_key(keys: MapKeys, key: &str, sc: &Scenario, here: &str) -> Result<(), String> {
     match keys {
         MapKeys::StatusCodes => {
@@ -245,13 +266,14 @@ fn map_key(keys: MapKeys, key: &str, sc: &Scenario, here: &str) -> Result<(), St
                 )),
             }
         }
-        MapKeys::TargetGroups => {
-            let known: Vec<&str> = sc.target_groups.iter().map(|g| g.name.as_str()).collect();
+        MapKeys::TargetGroups | MapKeys::Queues | MapKeys::Topics | MapKeys::Consumers => {
+            let known = map_names(keys, sc);
             if known.contains(&key) {
                 Ok(())
             } else {
                 Err(format!(
-                    "{here}: no target group '{key}' in the model; known: {}",
+                    "{here}: no {} '{key}' in the model; known: {}",
+                    map_key_what(keys),
                     listed(&known)
                 ))
             }
@@ -259,13 +281,66 @@ fn map_key(keys: MapKeys, key: &str, sc: &Scenario, here: &str) -> Result<(), St
     }
 }
 
-/// Checks a position in a list: within the model's groups; for instances, within the model's
-/// own unless Auto Scaling groups launch more.
-fn list_index(items: ListItems, k: usize, sc: &Scenario, here: &str) -> Result<(), String> {
+/// The model's names a map is keyed by (none for status codes).
+fn map_names(keys: MapKeys, sc: &Scenario) -> Vec<&str> {
+    let m = &sc.messaging;
+    match keys {
+        MapKeys::StatusCodes => Vec::new(),
+        MapKeys::TargetGroups => sc.target_groups.iter().map(|g| g.name.as_str()).collect(),
+        MapKeys::Queues => m.queues.iter().map(|q| q.name.as_str()).collect(),
+        MapKeys::Topics => m.topics.iter().map(|t| t.name.as_str()).collect(),
+        MapKeys::Consumers => m.consumers.iter().map(|c| c.name.as_str()).collect(),
+    }
+}
+
+/// What one key of a map names, in a user's words.
+fn map_key_what(keys: MapKeys) -> &'static str {
+    match keys {
+        MapKeys::StatusCodes => "HTTP status code",
+        MapKeys::TargetGroups => "target group",
+        MapKeys::Queues => "queue",
+        MapKeys::Topics => "topic",
+        MapKeys::Consumers => "worker program",
+    }
+}
+
+/// The endpoints of the subscriptions of `topic` (of every topic when it is not known).
+fn subscription_endpoints<'a>(sc: &'a Scenario, topic: Option<&str>) -> Vec<&'a str> {
+    (sc.messaging.topics.iter())
+        .filter(|t| topic.is_none_or(|name| t.name == name))
+        .flat_map(|t| t.subscriptions.iter().map(|s| s.endpoint_name.as_str()))
+        .collect()
+}
+
+/// `topic <name>` for messages about a topic's subscriptions, or `the model` when unknown.
+fn subscriptions_owner(topic: Option<&str>) -> String {
+    topic.map_or("the model".to_string(), |t| format!("topic {t}"))
+}
+
+/// Checks a position in a list: within the model's groups or the topic's subscriptions; for
+/// instances, within the model's own unless Auto Scaling groups launch more.
+fn list_index(
+    items: ListItems,
+    k: usize,
+    sc: &Scenario,
+    topic: Option<&str>,
+    here: &str,
+) -> Result<(), String> {
     let (count, what) = match items {
         ListItems::Instances if !sc.auto_scaling_groups.is_empty() => return Ok(()),
         ListItems::Instances => (sc.instances.len(), "instance"),
         ListItems::AutoScalingGroups => (sc.auto_scaling_groups.len(), "Auto Scaling group"),
+        ListItems::Subscriptions => {
+            let count = subscription_endpoints(sc, topic).len();
+            if k < count {
+                return Ok(());
+            }
+            let plural = if count == 1 { "" } else { "s" };
+            return Err(format!(
+                "{here}: no subscription at index {k}; {} has {count} subscription{plural}",
+                subscriptions_owner(topic)
+            ));
+        }
     };
     if k < count {
         return Ok(());
@@ -288,6 +363,7 @@ fn list_select(
     key: &str,
     value: &str,
     sc: &Scenario,
+    topic: Option<&str>,
     here: &str,
 ) -> Result<(), String> {
     let field = items.name_field();
@@ -328,6 +404,18 @@ fn list_select(
                 ))
             }
         }
+        ListItems::Subscriptions => {
+            let known = subscription_endpoints(sc, topic);
+            if known.contains(&value) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{here}: no subscription to '{value}' in {}; known endpoints: {}",
+                    subscriptions_owner(topic),
+                    listed(&known)
+                ))
+            }
+        }
     }
 }
 
@@ -359,18 +447,22 @@ fn map_keys_name(keys: MapKeys) -> &'static str {
     match keys {
         MapKeys::StatusCodes => "HTTP status code",
         MapKeys::TargetGroups => "target group name",
+        MapKeys::Queues => "queue name",
+        MapKeys::Topics => "topic name",
+        MapKeys::Consumers => "worker program name",
     }
 }
 
-/// A key to show in an example: a status code, or the model's first target group.
+/// A key to show in an example: a status code, or the model's first name of that kind.
 fn map_key_example(keys: MapKeys, sc: &Scenario) -> String {
-    match keys {
-        MapKeys::StatusCodes => "502".to_string(),
-        MapKeys::TargetGroups => sc
-            .target_groups
-            .first()
-            .map_or("web".to_string(), |g| quoted_if_needed(&g.name)),
-    }
+    let fallback = match keys {
+        MapKeys::StatusCodes => return "502".to_string(),
+        MapKeys::TargetGroups => "web",
+        MapKeys::Queues => "orders",
+        MapKeys::Topics => "order-events",
+        MapKeys::Consumers => "order-worker",
+    };
+    (map_names(keys, sc).first()).map_or(fallback.to_string(), |name| quoted_if_needed(name))
 }
 
 /// What a list holds, in a user's words.
@@ -378,11 +470,12 @@ fn list_items_name(items: ListItems) -> &'static str {
     match items {
         ListItems::Instances => "instances",
         ListItems::AutoScalingGroups => "Auto Scaling groups",
+        ListItems::Subscriptions => "subscriptions",
     }
 }
 
 /// How to pick an item of the list at `path`: by the model's first name, or by position.
-fn list_pick_examples(items: ListItems, path: &str, sc: &Scenario) -> String {
+fn list_pick_examples(items: ListItems, path: &str, sc: &Scenario, topic: Option<&str>) -> String {
     let first = match items {
         ListItems::Instances => sc.instances.first().map(|i| i.id.clone()).or_else(|| {
             sc.auto_scaling_groups
@@ -390,6 +483,9 @@ fn list_pick_examples(items: ListItems, path: &str, sc: &Scenario) -> String {
                 .map(|g| format!("{}-0001", g.name))
         }),
         ListItems::AutoScalingGroups => sc.auto_scaling_groups.first().map(|g| g.name.clone()),
+        ListItems::Subscriptions => {
+            (subscription_endpoints(sc, topic).first()).map(|e| e.to_string())
+        }
     };
     let field = items.name_field();
     match first {

@@ -7,6 +7,17 @@
 //!   3,000, GB processed / 1, and rule evaluations per second / 1,000 (rule evaluations beyond the 10
 //!   free ones are not modelled: albsim counts 0, which understates LCUs only for listeners with more
 //!   than 10 rules). Prices are third-party summaries of the AWS price list (an assumption).
+//!   A model without a load balancer (queues and workers alone) has no ALB cost.
+//! - SQS: $0.40 per million requests to a standard queue, $0.50 to a FIFO queue. Every API call
+//!   is a request, and each 64 KiB chunk of its payload another one (a 200 KiB `SendMessage` is 4);
+//!   `ReceiveMessage` calls that return nothing (empty receives) count too, which is why long
+//!   polling costs less than short polling. The engine counts each queue's billed requests and
+//!   prices them (`QueueResult::cost_usd`); `cost.sqs` is their sum.
+//! - SNS: $0.50 per million publishes (each 64 KiB chunk a request); deliveries to SQS queues are
+//!   free. `cost.sns` is the sum of the topics' `TopicResult::cost_usd`.
+//!
+//! The free tiers (1 million SQS requests, 1 million SNS publishes a month) are ignored: the
+//! figures are what the run's traffic costs once they are used up (an assumption).
 
 use super::{InstanceResult, PeriodRow, RunResult};
 use serde::Serialize;
@@ -21,13 +32,19 @@ pub const LCU_HOUR_USD: f64 = 0.008;
 pub struct CostResult {
     /// EC2 on-demand cost \[USD\].
     pub ec2: f64,
-    /// ALB hours and LCUs \[USD\].
+    /// ALB hours and LCUs \[USD\] (0 without a load balancer).
     pub alb: f64,
-    /// `ec2 + alb` \[USD\].
+    /// SQS requests \[USD\]; `None` (left out of `summary.json`) when the model has no queues.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sqs: Option<f64>,
+    /// SNS publishes \[USD\]; `None` (left out of `summary.json`) when the model has no topics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sns: Option<f64>,
+    /// `ec2 + alb + sqs + sns` \[USD\].
     pub total: f64,
     /// Instance-hours billed (after the 60 s minimum per instance).
     pub instance_hours: f64,
-    /// LCU-hours.
+    /// LCU-hours (0 without a load balancer).
     pub lcu_hours: f64,
 }
 
@@ -43,7 +60,7 @@ pub fn billed_hours(i: &InstanceResult, run_seconds: f64) -> Option<f64> {
     Some(alive.max(60.0) / 3600.0)
 }
 
-/// Computes the cost of `r`.
+/// Computes the cost of `r`: EC2, the ALB (only when the model has one), SQS and SNS.
 pub fn cost(r: &RunResult) -> CostResult {
     let mut ec2 = 0.0;
     let mut instance_hours = 0.0;
@@ -103,11 +120,30 @@ pub fn cost(r: &RunResult) -> CostResult {
             .max(gb_per_hour);
         lcu_hours += lcus * span / 3600.0;
     }
-    let alb = hours as f64 * ALB_HOUR_USD + lcu_hours * LCU_HOUR_USD;
+    let (alb, lcu_hours) = if r.has_load_balancer {
+        (
+            hours as f64 * ALB_HOUR_USD + lcu_hours * LCU_HOUR_USD,
+            lcu_hours,
+        )
+    } else {
+        (0.0, 0.0)
+    };
+    let sqs = (!r.queues.is_empty()).then(|| r.queues.iter().map(|q| q.cost_usd).sum::<f64>());
+    let sns = (!r.topics.is_empty()).then(|| r.topics.iter().map(|t| t.cost_usd).sum::<f64>());
+    // Added in this order so a model without queues or topics totals exactly `ec2 + alb`.
+    let mut total = ec2 + alb;
+    if let Some(sqs) = sqs {
+        total += sqs;
+    }
+    if let Some(sns) = sns {
+        total += sns;
+    }
     CostResult {
         ec2,
         alb,
-        total: ec2 + alb,
+        sqs,
+        sns,
+        total,
         instance_hours,
         lcu_hours,
     }
@@ -150,6 +186,43 @@ mod tests {
         let c = cost(&r);
         assert!((c.lcu_hours - 3.0).abs() < 1e-9, "{}", c.lcu_hours);
         assert!((c.alb - (2.0 * ALB_HOUR_USD + 3.0 * LCU_HOUR_USD)).abs() < 1e-12);
+    }
+
+    /// A queue and a topic whose requests cost `sqs` and `sns` \[USD\].
+    fn with_messaging(mut r: RunResult, sqs: f64, sns: f64) -> RunResult {
+        r.queues = vec![super::super::QueueResult {
+            name: "orders".into(),
+            cost_usd: sqs,
+            ..Default::default()
+        }];
+        r.topics = vec![super::super::TopicResult {
+            name: "order-events".into(),
+            cost_usd: sns,
+            ..Default::default()
+        }];
+        r
+    }
+
+    #[test]
+    fn sqs_and_sns_add_to_the_total_only_for_models_with_them() {
+        let r = run_with_rows(5400, 60, 3000);
+        let plain = cost(&r);
+        assert_eq!((plain.sqs, plain.sns), (None, None));
+        assert_eq!(plain.total, plain.ec2 + plain.alb);
+        // 2,500,000 standard requests ($0.40 per million) and 1,000,000 publishes ($0.50).
+        let c = cost(&with_messaging(r, 2.5 * 0.40, 0.50));
+        assert_eq!((c.sqs, c.sns), (Some(1.0), Some(0.5)));
+        assert!((c.total - (plain.total + 1.5)).abs() < 1e-12, "{c:?}");
+        assert_eq!((c.alb, c.lcu_hours), (plain.alb, plain.lcu_hours));
+    }
+
+    #[test]
+    fn without_a_load_balancer_there_is_no_alb_cost() {
+        let mut r = with_messaging(run_with_rows(5400, 60, 3000), 0.25, 0.125);
+        r.has_load_balancer = false;
+        let c = cost(&r);
+        assert_eq!((c.alb, c.lcu_hours), (0.0, 0.0));
+        assert!((c.total - (c.ec2 + 0.25 + 0.125)).abs() < 1e-12, "{c:?}");
     }
 
     #[test]

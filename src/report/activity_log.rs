@@ -3,6 +3,7 @@
 //! ```text
 //! 0:05:00.000  fault          web-1       crash: in-flight requests are reset, new connections refused (for 240 s)
 //! 0:05:21.334  target-health  web/web-1   healthy -> unhealthy  Target.FailedHealthChecks: 2 consecutive health checks failed (UnhealthyThresholdCount): connection refused
+//! 0:06:10.250  sqs            orders      message 17 received again (ApproximateReceiveCount 2): it was not deleted within the VisibilityTimeout of 30 s (30.0 s since its previous receive); later redeliveries are counted in summary.json
 //! ```
 
 use crate::engine::SimTime;
@@ -23,9 +24,11 @@ pub fn to_text(r: &RunResult) -> String {
         .unwrap_or(0);
     let mut out = String::new();
     if r.activity.is_empty() {
-        out.push_str(
-            "(no activity: no health transitions, faults, registrations, alarms or scaling)\n",
-        );
+        out.push_str(if r.queues.is_empty() {
+            "(no activity: no health transitions, faults, registrations, alarms or scaling)\n"
+        } else {
+            "(no activity: no health transitions, faults, registrations, alarms, scaling or queue events worth telling)\n"
+        });
     }
     for a in &r.activity {
         let t = SimTime((a.time_seconds * 1e9).round() as u64);
@@ -38,4 +41,21 @@ pub fn to_text(r: &RunResult) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_lines_print_like_the_others() {
+        let mut r = crate::report::test_support::messaging_result();
+        let text = to_text(&r);
+        assert_eq!(
+            text,
+            "0:01:15.000  sqs  orders  message 17 received again (ApproximateReceiveCount 2): it was not deleted within the VisibilityTimeout of 30 s (30.0 s since its previous receive); later redeliveries are counted in summary.json\n"
+        );
+        r.activity.clear();
+        assert!(to_text(&r).contains("queue events"));
+    }
 }

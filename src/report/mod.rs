@@ -18,6 +18,8 @@ pub mod output;
 pub mod summary;
 pub mod summary_schema;
 pub mod terminal;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod timeline;
 pub mod timeline_plot;
 pub mod timeseries;

@@ -36,7 +36,29 @@
 //!       "scale_out_activities": 1, "scale_in_activities": 1,
 //!       "unhealthy_replacements": 0, "instances_launched": 4, "average_desired_capacity": 2.9,
 //!       "average_in_service": 2.8, "max_in_service": 4 } ],   // only with Auto Scaling groups
+//!   "queues": { "orders": {           // SQS queues by QueueName, only with queues
+//!       "name": "orders", "fifo": false, "visibility_timeout_seconds": 30.0,
+//!       "sent": 1200, "deduplicated": 0,        // NumberOfMessagesSent; FIFO sends dropped as duplicates
+//!       "received": 1530, "redelivered": 330,   // NumberOfMessagesReceived; of them, receives again
+//!       "deleted": 1100, "empty_receives": 2400, "receive_calls": 3900,
+//!       "moved_to_dlq": 40, "expired": 0, "lost_by_workers": 0,
+//!       "duplicate_processings": 290,           // processings of a message processed before
+//!       "stale_deletes": 12, "rejected_visibility_changes": 0, "throttled_calls": 0,
+//!       "billed_requests": 6500, "cost_usd": 0.0026,
+//!       "message_latency_ms": { "mean": …, "p50": …, … },   // SendMessage to DeleteMessage, or null
+//!       "visible_at_end": 60, "in_flight_at_end": 10, "delayed_at_end": 0,
+//!       "max_visible": 120, "max_age_of_oldest_seconds": 95.0 } },
+//!   "topics": { "order-events": {     // SNS topics by TopicName, only with topics
+//!       "name": "order-events", "published": 1000, "delivered": 1700, "filtered_out": 300,
+//!       "subscriptions": [ { "protocol": "sqs", "endpoint": "orders", "delivered": 1000,
+//!                            "filtered_out": 0 }, … ],   // in the topic's order
+//!       "billed_requests": 1000, "cost_usd": 0.0005 } },
+//!   "consumers": { "order-worker": {  // worker programs by name, only with worker programs
+//!       "name": "order-worker", "queue": "orders", "processed": 1500, "failed": 12,
+//!       "deleted": 1100, "wasted_cpu_seconds": 320.5, "utilisation": 0.87 } },
 //!   "cost": { "ec2": 0.031, "alb": 0.0231, "total": 0.054, "instance_hours": 2.9, "lcu_hours": 0.01 },
+//!                                     // + "sqs" with queues, "sns" with topics (after "alb");
+//!                                     // "alb" and "lcu_hours" are 0 without a load balancer
 //!   "events_processed": 432106,       // events popped from the queue
 //!   "wall_seconds": 0.05              // wall-clock time: the only field that varies between runs
 //! }
@@ -69,7 +91,8 @@ pub use super::summary_schema::SCHEMA;
 use crate::recorder::CostResult;
 use crate::recorder::RunEnd;
 use crate::recorder::{
-    AsgResult, GroupResult, InstanceResult, LatencySummary, RunResult, WebsocketResult,
+    AsgResult, ConsumerResult, GroupResult, InstanceResult, LatencySummary, QueueResult, RunResult,
+    TopicResult, WebsocketResult,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -92,6 +115,12 @@ struct Summary<'a> {
     websockets: Option<&'a WebsocketResult>,
     #[serde(skip_serializing_if = "<[AsgResult]>::is_empty")]
     auto_scaling_groups: &'a [AsgResult],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    queues: BTreeMap<&'a str, &'a QueueResult>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    topics: BTreeMap<&'a str, &'a TopicResult>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    consumers: BTreeMap<&'a str, &'a ConsumerResult>,
     cost: &'a CostResult,
     events_processed: u64,
     wall_seconds: f64,
@@ -163,6 +192,9 @@ pub fn to_json_with(r: &RunResult, partial: Option<&Partial>) -> String {
         instances: &r.instances,
         websockets: r.websockets.as_ref(),
         auto_scaling_groups: &r.auto_scaling_groups,
+        queues: r.queues.iter().map(|q| (q.name.as_str(), q)).collect(),
+        topics: r.topics.iter().map(|t| (t.name.as_str(), t)).collect(),
+        consumers: r.consumers.iter().map(|c| (c.name.as_str(), c)).collect(),
         cost: &r.cost,
         events_processed: r.events_processed,
         wall_seconds: r.wall_seconds,
@@ -219,6 +251,67 @@ pub(super) mod tests {
         assert_eq!(
             json["partial"],
             serde_json::json!({ "stopped_by": "max_wall", "simulated_seconds_reached": 12.5 })
+        );
+    }
+
+    #[test]
+    fn queues_topics_and_workers_are_keyed_by_name_and_priced() {
+        let r = crate::report::test_support::messaging_result();
+        let json: serde_json::Value = serde_json::from_str(&to_json(&r)).unwrap();
+        let q = &json["queues"]["orders"];
+        assert_eq!(q["duplicate_processings"], 3);
+        assert_eq!(q["redelivered"], 3);
+        assert_eq!(q["message_latency_ms"]["p99"], 31_000.0);
+        assert_eq!(q["max_age_of_oldest_seconds"], 48.0);
+        let t = &json["topics"]["order-events"];
+        assert_eq!(t["published"], 100);
+        assert_eq!(t["subscriptions"][1]["endpoint"], "ops@example.com");
+        assert_eq!(t["subscriptions"][1]["filtered_out"], 50);
+        assert_eq!(json["consumers"]["order-worker"]["utilisation"], 0.625);
+        // Every field of the result types is written.
+        let fields = |v: &serde_json::Value| v.as_object().unwrap().len();
+        let q_fields = serde_json::to_value(&r.queues[0]).unwrap();
+        assert_eq!(fields(q), fields(&q_fields));
+        // SQS: 700 requests at $0.40 per million; SNS: 100 publishes at $0.50 per million; no
+        // ALB; EC2: one t3.micro for 3 minutes.
+        let cost = &json["cost"];
+        let (sqs, sns) = (700.0 * 0.40 / 1e6, 100.0 * 0.50 / 1e6);
+        let ec2 = 0.0104 * 180.0 / 3600.0;
+        assert!(
+            (cost["sqs"].as_f64().unwrap() - sqs).abs() < 1e-15,
+            "{cost}"
+        );
+        assert!(
+            (cost["sns"].as_f64().unwrap() - sns).abs() < 1e-15,
+            "{cost}"
+        );
+        assert_eq!(
+            (cost["alb"].as_f64(), cost["lcu_hours"].as_f64()),
+            (Some(0.0), Some(0.0))
+        );
+        assert!(
+            (cost["ec2"].as_f64().unwrap() - ec2).abs() < 1e-15,
+            "{cost}"
+        );
+        let total = cost["total"].as_f64().unwrap();
+        assert!((total - (ec2 + sqs + sns)).abs() < 1e-15, "{cost}");
+        // The SQS and SNS parts come after the ALB's, before the total.
+        let text = to_json(&r);
+        let cost_text = &text[text.find("\"cost\"").unwrap()..];
+        let at = |key: &str| cost_text.find(&format!("\"{key}\":")).unwrap();
+        assert!(at("alb") < at("sqs") && at("sqs") < at("sns") && at("sns") < at("total"));
+    }
+
+    #[test]
+    fn a_run_without_queues_has_no_messaging_sections() {
+        let json: serde_json::Value = serde_json::from_str(&to_json(&result())).unwrap();
+        for section in ["queues", "topics", "consumers"] {
+            assert!(json.get(section).is_none(), "{section}: {json}");
+        }
+        let cost = json["cost"].as_object().unwrap();
+        assert!(
+            !cost.contains_key("sqs") && !cost.contains_key("sns"),
+            "{cost:?}"
         );
     }
 

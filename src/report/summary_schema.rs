@@ -1,6 +1,6 @@
 //! The numbers of `summary.json` as a tree ([`SCHEMA`]): which fields hold numbers, which maps
-//! are keyed by target-group name or status code, which lists hold one item per instance or
-//! Auto Scaling group. Metric paths of experiments (`experiment::metric`) are checked against it;
+//! are keyed by target-group, queue, topic or worker-program name or by status code, which lists
+//! hold one item per instance, Auto Scaling group or topic subscription. Metric paths of experiments (`experiment::metric`) are checked against it;
 //! a test renders real summaries and walks both ways, so it cannot drift from
 //! [`super::summary`].
 //!
@@ -13,15 +13,16 @@ pub enum Node {
     Number,
     /// An object with these fields, in the file's order.
     Object(&'static [Field]),
-    /// An object keyed by names the model decides (`target_groups.web`, `by_status.502`).
+    /// An object keyed by names the model decides (`target_groups.web`, `by_status.502`,
+    /// `queues.orders`).
     Map {
         /// What its keys are.
         keys: MapKeys,
         /// What each key holds.
         value: &'static Node,
     },
-    /// A list: one item per instance or Auto Scaling group, picked by position (`[0]`) or by
-    /// its name field (`[name=web-asg]`, `[id=web-1]`).
+    /// A list: one item per instance, Auto Scaling group or subscription, picked by position
+    /// (`[0]`) or by its name field (`[name=web-asg]`, `[id=web-1]`, `[endpoint=orders]`).
     List {
         /// What its items are.
         items: ListItems,
@@ -52,6 +53,12 @@ pub enum Presence {
     WithAutoScalingGroups,
     /// Only when the requests carried sticky cookies for the group.
     WithStickyCookies,
+    /// Only when the model has SQS queues.
+    WithQueues,
+    /// Only when the model has SNS topics.
+    WithTopics,
+    /// Only when the model has worker programs (SQS consumers).
+    WithConsumers,
     /// Only when a guard (`--max-events`, `--max-wall`) stopped the run.
     WhenStopped,
 }
@@ -64,6 +71,12 @@ pub enum MapKeys {
     StatusCodes,
     /// The model's target group names.
     TargetGroups,
+    /// The model's SQS queue names (`QueueName`).
+    Queues,
+    /// The model's SNS topic names (`TopicName`).
+    Topics,
+    /// The model's worker program names.
+    Consumers,
 }
 
 /// What the items of a [`Node::List`] are.
@@ -74,14 +87,18 @@ pub enum ListItems {
     Instances,
     /// Auto Scaling groups in model order, picked by `name`.
     AutoScalingGroups,
+    /// A topic's subscriptions in the topic's order, picked by `endpoint` (the queue name for
+    /// `sqs`).
+    Subscriptions,
 }
 
 impl ListItems {
-    /// The field that names an item (`[id=web-1]`, `[name=web-asg]`).
+    /// The field that names an item (`[id=web-1]`, `[name=web-asg]`, `[endpoint=orders]`).
     pub fn name_field(self) -> &'static str {
         match self {
             ListItems::Instances => "id",
             ListItems::AutoScalingGroups => "name",
+            ListItems::Subscriptions => "endpoint",
         }
     }
 }
@@ -122,6 +139,9 @@ impl Node {
                 let key = match keys {
                     MapKeys::StatusCodes => "<status code>",
                     MapKeys::TargetGroups => "<target group>",
+                    MapKeys::Queues => "<queue>",
+                    MapKeys::Topics => "<topic>",
+                    MapKeys::Consumers => "<worker program>",
                 };
                 value.collect_numbers(&join(key), out);
             }
@@ -198,6 +218,80 @@ const AUTO_SCALING_GROUP: Node = Node::Object(&[
     number("max_in_service"),
 ]);
 
+/// One SQS queue's results (`QueueResult`).
+const QUEUE: Node = Node::Object(&[
+    number("visibility_timeout_seconds"),
+    number("sent"),
+    number("deduplicated"),
+    number("received"),
+    number("redelivered"),
+    number("deleted"),
+    number("empty_receives"),
+    number("receive_calls"),
+    number("moved_to_dlq"),
+    number("expired"),
+    number("lost_by_workers"),
+    number("duplicate_processings"),
+    number("stale_deletes"),
+    number("rejected_visibility_changes"),
+    number("throttled_calls"),
+    number("billed_requests"),
+    number("cost_usd"),
+    object("message_latency_ms", LATENCY, Presence::Always),
+    number("visible_at_end"),
+    number("in_flight_at_end"),
+    number("delayed_at_end"),
+    number("max_visible"),
+    number("max_age_of_oldest_seconds"),
+]);
+
+/// One subscription of a topic.
+const SUBSCRIPTION: Node = Node::Object(&[number("delivered"), number("filtered_out")]);
+
+/// One SNS topic's results (`TopicResult`).
+const TOPIC: Node = Node::Object(&[
+    number("published"),
+    number("delivered"),
+    number("filtered_out"),
+    Field {
+        name: "subscriptions",
+        node: Node::List {
+            items: ListItems::Subscriptions,
+            item: &SUBSCRIPTION,
+        },
+        presence: Presence::Always,
+    },
+    number("billed_requests"),
+    number("cost_usd"),
+]);
+
+/// One worker program's results (`ConsumerResult`).
+const CONSUMER: Node = Node::Object(&[
+    number("processed"),
+    number("failed"),
+    number("deleted"),
+    number("wasted_cpu_seconds"),
+    number("utilisation"),
+]);
+
+/// A map of `value`s keyed by `keys`, present as `presence` says.
+const fn map(name: &'static str, keys: MapKeys, value: &'static Node, presence: Presence) -> Field {
+    Field {
+        name,
+        node: Node::Map { keys, value },
+        presence,
+    }
+}
+
+/// A number present as `presence` says.
+const fn number_with(name: &'static str, presence: Presence) -> Field {
+    Field {
+        name,
+        node: Node::Number,
+        presence,
+    }
+}
+
 /// Every number of `summary.json`, in the file's order.
 pub static SCHEMA: Node = Node::Object(&[
     number("seed"),
@@ -265,11 +359,21 @@ pub static SCHEMA: Node = Node::Object(&[
         },
         presence: Presence::WithAutoScalingGroups,
     },
+    map("queues", MapKeys::Queues, &QUEUE, Presence::WithQueues),
+    map("topics", MapKeys::Topics, &TOPIC, Presence::WithTopics),
+    map(
+        "consumers",
+        MapKeys::Consumers,
+        &CONSUMER,
+        Presence::WithConsumers,
+    ),
     object(
         "cost",
         &[
             number("ec2"),
             number("alb"),
+            number_with("sqs", Presence::WithQueues),
+            number_with("sns", Presence::WithTopics),
             number("total"),
             number("instance_hours"),
             number("lcu_hours"),
@@ -296,5 +400,66 @@ mod tests {
         assert!(groups.contains(&"<target group>.stickiness.share".to_string()));
         let instances = SCHEMA.field("instances").unwrap().node.numbers_inside();
         assert_eq!(instances[0], "[id=…].cpu_utilization");
+    }
+
+    /// The numbers (and nulls) of a `summary.json` value, as [`Node::numbers_inside`] names
+    /// them: list items as `[endpoint=…]` (the only list inside the messaging sections).
+    fn json_numbers(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+        let join = |tail: &str| {
+            if path.is_empty() || tail.starts_with('[') {
+                format!("{path}{tail}")
+            } else {
+                format!("{path}.{tail}")
+            }
+        };
+        match v {
+            serde_json::Value::Number(_) | serde_json::Value::Null => out.push(path.to_string()),
+            serde_json::Value::Object(fields) => {
+                for (k, v) in fields {
+                    json_numbers(v, &join(k), out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for v in items {
+                    json_numbers(v, &join("[endpoint=…]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The messaging sections and the cost of a queue run's `summary.json` hold exactly the
+    /// numbers the schema names, both ways.
+    #[test]
+    fn the_messaging_sections_are_exactly_the_schemas() {
+        let r = crate::report::test_support::messaging_result();
+        let json: serde_json::Value =
+            serde_json::from_str(&crate::report::summary::to_json(&r)).unwrap();
+        for (section, key) in [
+            ("queues", "<queue>"),
+            ("topics", "<topic>"),
+            ("consumers", "<worker program>"),
+            ("cost", ""),
+        ] {
+            let mut written = Vec::new();
+            match key {
+                "" => json_numbers(&json[section], "", &mut written),
+                _ => {
+                    for v in json[section].as_object().unwrap().values() {
+                        json_numbers(v, key, &mut written);
+                    }
+                }
+            }
+            written.sort();
+            written.dedup();
+            let mut schema = SCHEMA.field(section).unwrap().node.numbers_inside();
+            schema.sort();
+            assert_eq!(written, schema, "{section}");
+        }
+        let queues = SCHEMA.field("queues").unwrap();
+        assert_eq!(queues.presence, Presence::WithQueues);
+        assert!(
+            (queues.node.numbers_inside()).contains(&"<queue>.message_latency_ms.p99".to_string())
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! The short human summary printed after a run.
 
+mod messaging;
+
 use super::summary::Partial;
 use crate::recorder::RunEnd;
 use crate::recorder::{AsgResult, RunResult};
@@ -61,27 +63,9 @@ fn totals(r: &RunResult) -> String {
         r.wall_seconds,
         thousands(r.events_processed)
     );
-    let _ = writeln!(
-        o,
-        "  requests   {} received, {} answered, {} in flight at the end",
-        thousands(r.requests_total),
-        thousands(r.responses()),
-        thousands(r.in_flight_at_end())
-    );
-    let statuses: Vec<String> = r
-        .by_status
-        .iter()
-        .map(|(c, n)| format!("{c}: {}", thousands(*n)))
-        .collect();
-    let _ = writeln!(
-        o,
-        "  status     {}",
-        if statuses.is_empty() {
-            "none".into()
-        } else {
-            statuses.join("   ")
-        }
-    );
+    if r.has_load_balancer {
+        requests(&mut o, r);
+    }
     if let Some(l) = &r.latency_ms {
         let _ = writeln!(
             o,
@@ -162,12 +146,8 @@ fn totals(r: &RunResult) -> String {
             let _ = writeln!(o, "             {line}");
         }
     }
-    let c = &r.cost;
-    let _ = writeln!(
-        o,
-        "  cost       ${:.4} total: EC2 ${:.4} ({:.2} instance-hours), ALB ${:.4} ({:.3} LCU-hours)",
-        c.total, c.ec2, c.instance_hours, c.alb, c.lcu_hours
-    );
+    messaging::lines(&mut o, r);
+    cost(&mut o, r);
     if !r.instances.is_empty() {
         let w = r
             .instances
@@ -176,20 +156,32 @@ fn totals(r: &RunResult) -> String {
             .max()
             .unwrap_or(0)
             .max(8);
+        // Without a load balancer no instance completes a request: no such column.
+        let completed = |text: &str| {
+            if r.has_load_balancer {
+                format!("  {text:>10}")
+            } else {
+                String::new()
+            }
+        };
         let _ = writeln!(
             o,
-            "\n  {:<w$}  {:<11}  {:<12}  {:>6}  {:>10}",
-            "instance", "type", "AZ", "CPU %", "completed"
+            "\n  {:<w$}  {:<11}  {:<12}  {:>6}{}",
+            "instance",
+            "type",
+            "AZ",
+            "CPU %",
+            completed("completed")
         );
         for i in &r.instances {
             let _ = writeln!(
                 o,
-                "  {:<w$}  {:<11}  {:<12}  {:>6.1}  {:>10}",
+                "  {:<w$}  {:<11}  {:<12}  {:>6.1}{}",
                 i.id,
                 i.instance_type,
                 i.availability_zone,
                 i.cpu_utilization,
-                thousands(i.requests_completed)
+                completed(&thousands(i.requests_completed))
             );
         }
     }
@@ -205,6 +197,51 @@ fn totals(r: &RunResult) -> String {
         }
     }
     o
+}
+
+/// The `requests` and `status` lines: what reached the load balancer and how it was answered.
+fn requests(o: &mut String, r: &RunResult) {
+    let _ = writeln!(
+        o,
+        "  requests   {} received, {} answered, {} in flight at the end",
+        thousands(r.requests_total),
+        thousands(r.responses()),
+        thousands(r.in_flight_at_end())
+    );
+    let statuses: Vec<String> = r
+        .by_status
+        .iter()
+        .map(|(c, n)| format!("{c}: {}", thousands(*n)))
+        .collect();
+    let _ = writeln!(
+        o,
+        "  status     {}",
+        if statuses.is_empty() {
+            "none".into()
+        } else {
+            statuses.join("   ")
+        }
+    );
+}
+
+/// The `cost` line: the total and its parts (the ALB only with a load balancer, SQS and SNS only
+/// with queues and topics).
+fn cost(o: &mut String, r: &RunResult) {
+    let c = &r.cost;
+    let mut line = format!(
+        "  cost       ${:.4} total: EC2 ${:.4} ({:.2} instance-hours)",
+        c.total, c.ec2, c.instance_hours
+    );
+    if r.has_load_balancer {
+        let _ = write!(line, ", ALB ${:.4} ({:.3} LCU-hours)", c.alb, c.lcu_hours);
+    }
+    if let Some(sqs) = c.sqs {
+        let _ = write!(line, ", SQS ${sqs:.4}");
+    }
+    if let Some(sns) = c.sns {
+        let _ = write!(line, ", SNS ${sns:.4}");
+    }
+    let _ = writeln!(o, "{line}");
 }
 
 /// How long after the load's end group `a` was back at its starting capacity, for the line
@@ -267,6 +304,75 @@ mod tests {
             totals(&r).starts_with("t: 1m simulated (seed 3)"),
             "{}",
             totals(&r)
+        );
+    }
+
+    #[test]
+    fn a_queue_model_shows_its_queues_topics_and_workers() {
+        let r = crate::report::test_support::messaging_result();
+        let text = totals(&r);
+        let lines: Vec<&str> = text.lines().collect();
+        let k = lines
+            .iter()
+            .position(|l| l.starts_with("  sqs "))
+            .expect(&text);
+        assert_eq!(
+            lines[k],
+            "  sqs        orders: 100 sent, 103 received (3 redelivered), 100 deleted, 2 moved to the DLQ, 1 expired"
+        );
+        assert_eq!(
+            lines[k + 1],
+            "             3 duplicate processings, 420 empty receives, 4 lost with a worker, 1 stale-receipt deletes; message latency p50 1.8 s, p99 31.0 s"
+        );
+        assert_eq!(
+            lines[k + 2],
+            "             backlog at the end 0 visible, 0 in flight; max 20 visible, oldest message 48s; $0.0003 (700 requests)"
+        );
+        assert_eq!(
+            lines[k + 3],
+            "  sns        order-events: 100 published, 150 delivered, 50 filtered out; $0.0001"
+        );
+        assert_eq!(
+            lines[k + 4],
+            "  workers    order-worker (orders): 105 processed, 2 failed, 100 deleted; pollers 62.5 % busy, 4.5 CPU-seconds wasted"
+        );
+        let c = &r.cost;
+        assert_eq!(
+            lines[k + 5],
+            format!(
+                "  cost       ${:.4} total: EC2 ${:.4} ({:.2} instance-hours), SQS $0.0003, SNS $0.0001",
+                c.total, c.ec2, c.instance_hours
+            )
+        );
+    }
+
+    #[test]
+    fn without_a_load_balancer_no_request_figures_are_printed() {
+        let r = crate::report::test_support::messaging_result();
+        let text = totals(&r);
+        for absent in ["  requests ", "  status ", "  latency ", "  target group"] {
+            assert!(
+                !text.lines().any(|l| l.starts_with(absent)),
+                "{absent}: {text}"
+            );
+        }
+        assert!(
+            !text.contains("ALB") && !text.contains("completed"),
+            "{text}"
+        );
+        // The instance table keeps its other columns.
+        assert!(
+            text.contains("  instance  type         AZ             CPU %\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  worker-1  t3.micro     us-east-1a      62.5\n"),
+            "{text}"
+        );
+        // The queue's activity line is shown with the others.
+        assert!(
+            text.contains("sqs  orders  message 17 received again"),
+            "{text}"
         );
     }
 

@@ -1,6 +1,10 @@
-//! The run timeline plot: request rate and errors, latency, CPU per instance.
+//! The run timeline plot: request rate and errors, latency, CPU per instance; with SQS queues,
+//! each queue's messages, the age of their oldest message and the worker programs' pollers.
 //!
 //! The time axis is in minutes for runs up to 6 hours, in hours up to 4 days, in days beyond.
+//! A model without a load balancer has no traffic, host or `TargetResponseTime` panel.
+
+mod queues;
 
 use super::timeline_plot::{Marker, Panel, PlotError, Series, SeriesStyle, Timeline, render_svg};
 use crate::recorder::{
@@ -251,14 +255,21 @@ pub fn timeline(r: &RunResult) -> Timeline {
             log_y: false,
         });
     }
-    let mut panels = vec![traffic];
-    panels.extend(capacity_panels);
-    panels.extend([latency, cpu]);
     let health_activity =
         (r.activity.iter()).any(|a| matches!(a.kind, ActivityKind::TargetHealth(_)));
-    if health_activity || !r.auto_scaling_groups.is_empty() {
-        panels.insert(1, hosts);
+    let mut panels = Vec::new();
+    if r.has_load_balancer {
+        panels.push(traffic);
+        if health_activity || !r.auto_scaling_groups.is_empty() {
+            panels.push(hosts);
+        }
     }
+    panels.extend(queues::panels(r));
+    panels.extend(capacity_panels);
+    if r.has_load_balancer {
+        panels.push(latency);
+    }
+    panels.push(cpu);
     Timeline {
         title: format!("{} (seed {})", r.model, r.seed),
         x_label: x_label.into(),
@@ -327,6 +338,109 @@ mod tests {
         let own = alarm("TargetTracking-x-AlarmHigh-y", None);
         assert_eq!(metric_label(&own), "TargetTracking-x-AlarmHigh-y");
         assert_eq!(threshold_label(&own), "TargetTracking-x-AlarmHigh-y");
+    }
+}
+
+#[cfg(test)]
+mod queue_panel_tests {
+    use super::*;
+    use crate::report::test_support::{CONSUMER_PERIODS, QUEUE_PERIODS, messaging_result};
+
+    fn titles(t: &Timeline) -> Vec<&str> {
+        t.panels.iter().map(|p| p.title.as_str()).collect()
+    }
+
+    /// Without a load balancer: the queue, its age, the workers and CPU; nothing about requests.
+    #[test]
+    fn a_queue_model_has_queue_age_and_worker_panels() {
+        let r = messaging_result();
+        let t = timeline(&r);
+        assert_eq!(
+            titles(&t),
+            [
+                "SQS queue orders: ApproximateNumberOfMessages…",
+                "ApproximateAgeOfOldestMessage (empty queue: no datapoint)",
+                "Worker pollers: running, and busy processing (time average)",
+                "CPUUtilization per instance",
+            ]
+        );
+        let queue = &t.panels[0];
+        let values = |k: usize| queue.series[k].values.clone();
+        let visible: Vec<Option<f64>> = QUEUE_PERIODS
+            .iter()
+            .map(|q| Some(q.visible as f64))
+            .collect();
+        let in_flight: Vec<Option<f64>> = QUEUE_PERIODS
+            .iter()
+            .map(|q| Some(q.not_visible as f64))
+            .collect();
+        assert_eq!((values(0), values(1)), (visible, in_flight));
+        // A message was delayed in the second period: the queue shows its delayed messages.
+        assert_eq!(queue.series[2].name, "Delayed");
+        assert_eq!(queue.y_label, "messages");
+        let age = &t.panels[1];
+        assert_eq!(age.y_label, "age [s]");
+        assert_eq!(age.series[0].values, [Some(12.5), Some(48.0), None]);
+        let workers = &t.panels[2];
+        let busy: Vec<Option<f64>> = CONSUMER_PERIODS
+            .iter()
+            .map(|c| Some(c.busy_pollers))
+            .collect();
+        assert_eq!(workers.series[0].name, "order-worker busy");
+        assert_eq!(workers.series[0].values, busy);
+        assert_eq!(workers.series[1].name, "order-worker pollers");
+        assert_eq!(workers.series[1].values, [Some(10.0); 3]);
+        // A worker's two lines share its colour.
+        assert_eq!(workers.series[0].color, workers.series[1].color);
+        let svg = to_svg(&r).expect("renders");
+        for title in titles(&t) {
+            assert!(svg.contains(title), "{title}");
+        }
+    }
+
+    /// With a load balancer as well, the request panels stay, the queue panels after the traffic.
+    #[test]
+    fn a_model_with_both_keeps_the_request_panels() {
+        let r = RunResult {
+            has_load_balancer: true,
+            ..messaging_result()
+        };
+        let t = timeline(&r);
+        assert_eq!(titles(&t)[0], "Load balancer traffic");
+        assert_eq!(
+            titles(&t)[1],
+            "SQS queue orders: ApproximateNumberOfMessages…"
+        );
+        assert_eq!(titles(&t)[4], "TargetResponseTime");
+        // A queue that never delayed a message has no delayed line.
+        let mut r = r;
+        r.periods.iter_mut().for_each(|p| p.queues[0].delayed = 0);
+        assert_eq!(timeline(&r).panels[1].series.len(), 2);
+    }
+
+    /// Ages over 10 minutes are drawn in minutes.
+    #[test]
+    fn long_ages_are_drawn_in_minutes() {
+        let mut r = messaging_result();
+        r.periods[1].queues[0].age_of_oldest_seconds = Some(1_800.0);
+        let t = timeline(&r);
+        let age = &t.panels[1];
+        assert_eq!(age.y_label, "age [min]");
+        assert_eq!(age.series[0].values[1], Some(30.0));
+    }
+
+    /// A run without queues has none of the panels.
+    #[test]
+    fn a_run_without_queues_has_no_queue_panels() {
+        let r = crate::report::summary::tests::result();
+        let t = timeline(&r);
+        assert!(
+            titles(&t)
+                .iter()
+                .all(|t| !t.contains("SQS") && !t.contains("Worker")),
+            "{:?}",
+            titles(&t)
+        );
     }
 }
 

@@ -16,7 +16,15 @@
 //! | `ActiveConnectionCount` | client connections open at some time in the period |
 //! | `NewConnectionCount` | client connections opened in the period |
 //! | `ProcessedBytes` | request + response bytes |
+//! | `ApproximateNumberOfMessagesVisible:<queue>`, `ApproximateNumberOfMessagesNotVisible:<queue>`, `ApproximateNumberOfMessagesDelayed:<queue>` | SQS messages available, in flight (received, not yet deleted) and delayed at the end of the period |
+//! | `ApproximateAgeOfOldestMessage:<queue>` | seconds since the oldest message not yet deleted was sent, at the end of the period; empty when the queue is empty |
+//! | `NumberOfMessagesSent:<queue>`, `NumberOfMessagesReceived:<queue>`, `NumberOfMessagesDeleted:<queue>`, `NumberOfEmptyReceives:<queue>` | SQS calls in the period (received counts redeliveries) |
+//! | `NumberOfMessagesMovedToDLQ:<queue>` | messages moved to the queue's dead-letter queue in the period (albsim's name) |
+//! | `NumberOfMessagesPublished:<topic>`, `NumberOfNotificationsDelivered:<topic>`, `NumberOfNotificationsFilteredOut:<topic>` | SNS publishes, deliveries to subscriptions and deliveries a filter policy dropped |
+//! | `Pollers:<worker program>`, `BusyPollers:<worker program>`, `MessagesProcessed:<worker program>` | a worker program's pollers at the end of the period, those processing a message (time average) and messages it finished (albsim's names) |
 //! | `CPUUtilization:<instance-id>` | percent of the instance's vCPUs busy over the part of the period it ran; empty when it did not run |
+//!
+//! The queue, topic and worker program columns are there only for models that have them.
 
 use crate::recorder::RunResult;
 use std::fmt::Write;
@@ -46,8 +54,80 @@ const FIXED_COLUMNS: &[&str] = &[
     "ProcessedBytes",
 ];
 
+/// The `AWS/SQS` columns of each queue, in order.
+const QUEUE_COLUMNS: &[&str] = &[
+    "ApproximateNumberOfMessagesVisible",
+    "ApproximateNumberOfMessagesNotVisible",
+    "ApproximateNumberOfMessagesDelayed",
+    "ApproximateAgeOfOldestMessage",
+    "NumberOfMessagesSent",
+    "NumberOfMessagesReceived",
+    "NumberOfMessagesDeleted",
+    "NumberOfEmptyReceives",
+    "NumberOfMessagesMovedToDLQ",
+];
+
+/// The `AWS/SNS` columns of each topic, in order.
+const TOPIC_COLUMNS: &[&str] = &[
+    "NumberOfMessagesPublished",
+    "NumberOfNotificationsDelivered",
+    "NumberOfNotificationsFilteredOut",
+];
+
+/// The columns of each worker program, in order.
+const CONSUMER_COLUMNS: &[&str] = &["Pollers", "BusyPollers", "MessagesProcessed"];
+
 fn opt(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.6}")).unwrap_or_default()
+}
+
+/// `,<metric>:<name>` for each metric.
+fn named_columns(out: &mut String, metrics: &[&str], name: &str) {
+    for m in metrics {
+        let _ = write!(out, ",{m}:{name}");
+    }
+}
+
+/// The queue, topic and worker program cells of period `p` (empty cells for a period closed
+/// without them).
+fn messaging_cells(out: &mut String, r: &RunResult, p: &crate::recorder::PeriodRow) {
+    for k in 0..r.queues.len() {
+        match p.queues.get(k) {
+            Some(q) => {
+                let age = q.age_of_oldest_seconds.map(|a| format!("{a:.3}"));
+                let _ = write!(
+                    out,
+                    ",{},{},{},{},{},{},{},{},{}",
+                    q.visible,
+                    q.not_visible,
+                    q.delayed,
+                    age.unwrap_or_default(),
+                    q.sent,
+                    q.received,
+                    q.deleted,
+                    q.empty_receives,
+                    q.moved_to_dlq
+                );
+            }
+            None => out.push_str(&",".repeat(QUEUE_COLUMNS.len())),
+        }
+    }
+    for k in 0..r.topics.len() {
+        match p.topics.get(k) {
+            Some(t) => {
+                let _ = write!(out, ",{},{},{}", t.published, t.delivered, t.filtered_out);
+            }
+            None => out.push_str(&",".repeat(TOPIC_COLUMNS.len())),
+        }
+    }
+    for k in 0..r.consumers.len() {
+        match p.consumers.get(k) {
+            Some(c) => {
+                let _ = write!(out, ",{},{:.3},{}", c.pollers, c.busy_pollers, c.processed);
+            }
+            None => out.push_str(&",".repeat(CONSUMER_COLUMNS.len())),
+        }
+    }
 }
 
 /// The `timeseries.csv` text of a run.
@@ -66,6 +146,15 @@ pub fn to_csv(r: &RunResult) -> String {
     }
     for g in &r.target_group_order {
         let _ = write!(out, ",HealthyHostCount:{g},UnHealthyHostCount:{g}");
+    }
+    for q in &r.queues {
+        named_columns(&mut out, QUEUE_COLUMNS, &q.name);
+    }
+    for t in &r.topics {
+        named_columns(&mut out, TOPIC_COLUMNS, &t.name);
+    }
+    for c in &r.consumers {
+        named_columns(&mut out, CONSUMER_COLUMNS, &c.name);
     }
     for i in &r.instances {
         let _ = write!(out, ",CPUUtilization:{}", i.id);
@@ -117,6 +206,7 @@ pub fn to_csv(r: &RunResult) -> String {
         for (h, u) in p.healthy_host_count.iter().zip(&p.unhealthy_host_count) {
             let _ = write!(out, ",{h:.3},{u:.3}");
         }
+        messaging_cells(&mut out, r, p);
         for i in 0..r.instances.len() {
             match p.cpu_utilization.get(i).copied().flatten() {
                 Some(c) => {
@@ -128,4 +218,103 @@ pub fn to_csv(r: &RunResult) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::{CONSUMER_PERIODS, QUEUE_PERIODS, TOPIC_PERIODS};
+
+    /// The cells of column `name`, one per row.
+    fn column<'a>(csv: &'a str, name: &str) -> Vec<&'a str> {
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let k = (header.iter().position(|h| *h == name)).unwrap_or_else(|| panic!("no {name}"));
+        lines.map(|l| l.split(',').nth(k).unwrap()).collect()
+    }
+
+    #[test]
+    fn queues_topics_and_workers_have_their_columns() {
+        let r = crate::report::test_support::messaging_result();
+        let csv = to_csv(&r);
+        let width = csv.lines().next().unwrap().split(',').count();
+        assert!(csv.lines().all(|l| l.split(',').count() == width), "{csv}");
+        let ints = |name: &str, f: &dyn Fn(usize) -> u64| {
+            let expected: Vec<String> = (0..3).map(|k| f(k).to_string()).collect();
+            assert_eq!(column(&csv, name), expected, "{name}");
+        };
+        let q = &QUEUE_PERIODS;
+        ints("ApproximateNumberOfMessagesVisible:orders", &|k| {
+            q[k].visible
+        });
+        ints("ApproximateNumberOfMessagesNotVisible:orders", &|k| {
+            q[k].not_visible
+        });
+        ints("ApproximateNumberOfMessagesDelayed:orders", &|k| {
+            q[k].delayed
+        });
+        ints("NumberOfMessagesSent:orders", &|k| q[k].sent);
+        ints("NumberOfMessagesReceived:orders", &|k| q[k].received);
+        ints("NumberOfMessagesDeleted:orders", &|k| q[k].deleted);
+        ints("NumberOfEmptyReceives:orders", &|k| q[k].empty_receives);
+        ints("NumberOfMessagesMovedToDLQ:orders", &|k| q[k].moved_to_dlq);
+        // An empty queue has no ApproximateAgeOfOldestMessage datapoint.
+        assert_eq!(
+            column(&csv, "ApproximateAgeOfOldestMessage:orders"),
+            ["12.500", "48.000", ""]
+        );
+        let t = &TOPIC_PERIODS;
+        ints("NumberOfMessagesPublished:order-events", &|k| {
+            t[k].published
+        });
+        ints("NumberOfNotificationsDelivered:order-events", &|k| {
+            t[k].delivered
+        });
+        ints("NumberOfNotificationsFilteredOut:order-events", &|k| {
+            t[k].filtered_out
+        });
+        let c = &CONSUMER_PERIODS;
+        ints("Pollers:order-worker", &|k| u64::from(c[k].pollers));
+        ints("MessagesProcessed:order-worker", &|k| c[k].processed);
+        assert_eq!(
+            column(&csv, "BusyPollers:order-worker"),
+            ["6.500", "10.000", "2.250"]
+        );
+        // Before the instances' CPU columns, after the fixed ones.
+        let header = csv.lines().next().unwrap();
+        assert!(header.find("Pollers:") < header.find("CPUUtilization:"));
+    }
+
+    #[test]
+    fn a_run_without_queues_has_no_messaging_columns() {
+        let csv = to_csv(&crate::report::summary::tests::result());
+        let header = csv.lines().next().unwrap();
+        for metric in QUEUE_COLUMNS
+            .iter()
+            .chain(TOPIC_COLUMNS)
+            .chain(CONSUMER_COLUMNS)
+        {
+            assert!(!header.contains(&format!("{metric}:")), "{header}");
+        }
+    }
+
+    #[test]
+    fn a_period_closed_without_queue_values_has_empty_cells() {
+        let mut r = crate::report::test_support::messaging_result();
+        r.periods[0].queues.clear();
+        r.periods[0].topics.clear();
+        r.periods[0].consumers.clear();
+        let csv = to_csv(&r);
+        assert_eq!(
+            column(&csv, "ApproximateNumberOfMessagesVisible:orders")[0],
+            ""
+        );
+        assert_eq!(
+            column(&csv, "NumberOfMessagesPublished:order-events")[0],
+            ""
+        );
+        assert_eq!(column(&csv, "BusyPollers:order-worker")[0], "");
+        let width = csv.lines().next().unwrap().split(',').count();
+        assert!(csv.lines().all(|l| l.split(',').count() == width), "{csv}");
+    }
 }

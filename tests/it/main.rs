@@ -33,6 +33,7 @@ mod routing;
 mod rule_conditions;
 mod size_limits;
 mod sqs_engine;
+mod sqs_outputs;
 mod summary_schema;
 mod sweep;
 mod sweep_coverage;

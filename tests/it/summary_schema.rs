@@ -34,6 +34,10 @@ fn summaries() -> Vec<Value> {
     let partial = Partial::of(&stopped, Some(1800.0));
     let text = summary::to_json_with(&stopped, partial.as_ref());
     out.push(serde_json::from_str(&text).expect("summary.json parses"));
+    // Queues, topics and worker programs (hand-built results on a real run, until a shipped
+    // queue model can stand for them).
+    let queues = crate::sqs_outputs::messaging_result();
+    out.push(serde_json::from_str(&summary::to_json(&queues)).expect("summary.json parses"));
     out
 }
 
