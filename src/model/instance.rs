@@ -105,7 +105,7 @@ impl Job {
 
     /// Whether it is a message (which holds no request worker).
     #[inline(always)]
-    fn is_message(self) -> bool {
+    pub fn is_message(self) -> bool {
         self.0 & Self::MESSAGE != 0
     }
 }
@@ -142,6 +142,9 @@ pub struct InstanceState {
     /// Messages being processed: on a fixed-speed instance each has its own completion event; on
     /// a shared one they are in `running` too (but hold no request worker).
     messages: u32,
+    /// Those of `messages` running on a fixed-speed instance (not in `running`): 0 on a shared
+    /// one, so the busy count is one sum without a branch.
+    fixed_messages: u32,
     /// Generation of the pending completion event; older ones are stale.
     pub completion_gen: u32,
     /// Time of the pending completion event (`NEVER` if none).
@@ -176,6 +179,7 @@ impl InstanceState {
             busy: 0,
             fixed_running: 0,
             messages: 0,
+            fixed_messages: 0,
             completion_gen: 0,
             completion_at: SimTime::NEVER,
             outstanding: 0,
@@ -207,6 +211,7 @@ impl InstanceState {
         self.backlog.clear();
         self.fixed_running = 0;
         self.messages = 0;
+        self.fixed_messages = 0;
         self.vclock = 0;
         self.vrem = 0;
         self.outstanding = 0;
@@ -251,7 +256,9 @@ impl InstanceState {
     pub fn advance(&mut self, now: SimTime, vcpus: u32) {
         let dt = now.0 - self.updated.0;
         self.updated = now;
-        let n = self.running.len() as u64 + u64::from(self.fixed_running) + self.fixed_messages();
+        let n = self.running.len() as u64
+            + u64::from(self.fixed_running)
+            + u64::from(self.fixed_messages);
         if n == 0 || dt == 0 || self.hung > 0 {
             return;
         }
@@ -301,16 +308,6 @@ impl InstanceState {
             .push(Reverse((self.vclock.saturating_add(work), slot)));
     }
 
-    /// Messages processed on a fixed-speed instance (each with its own completion event).
-    #[inline(always)]
-    fn fixed_messages(&self) -> u64 {
-        if self.running.is_empty() {
-            u64::from(self.messages)
-        } else {
-            0
-        }
-    }
-
     /// A poller starts processing a message (`work` of CPU time) at `now`: it never waits for a
     /// request worker. On a fixed-speed instance (see [`InstanceSpec::fixed_speed`]) it runs
     /// until `now + work` and the caller schedules its completion; on a shared one it joins the
@@ -325,7 +322,9 @@ impl InstanceState {
         debug_assert!(job.is_message());
         self.advance(now, spec.vcpus);
         self.messages += 1;
-        if !spec.fixed_speed() {
+        if spec.fixed_speed() {
+            self.fixed_messages += 1;
+        } else {
             self.start(job, work.0);
         }
     }
@@ -334,6 +333,7 @@ impl InstanceState {
     pub fn finish_fixed_message(&mut self, now: SimTime, vcpus: u32) {
         self.advance(now, vcpus);
         self.messages -= 1;
+        self.fixed_messages -= 1;
     }
 
     /// Fixed-speed instances: hands a request over; `Started` means it runs until `now + work`.

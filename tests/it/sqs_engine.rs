@@ -254,6 +254,11 @@ fn long_polling_waits_and_short_polling_spins() {
     sc.messaging.consumers = vec![worker(QueueId(0), 1, constant(1.0), 20.0)];
     let long = albsim::run(&sc);
     assert_eq!(q0(&long).empty_receives, 4);
+    assert_eq!(
+        q0(&long).billed_requests,
+        4,
+        "a long poll is billed once, when it returns"
+    );
     sc.messaging.consumers = vec![worker(QueueId(0), 1, constant(1.0), 0.0)];
     let short = albsim::run(&sc);
     let n = q0(&short).empty_receives;

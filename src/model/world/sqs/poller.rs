@@ -134,6 +134,7 @@ impl World<'_> {
             Step::LongPolling => {
                 // `WaitTimeSeconds` passed with nothing: an empty receive.
                 let q = self.sqs.pollers[p].queue;
+                self.sqs.queues[q.index()].totals.billed_requests += 1;
                 self.empty_receive(q);
                 self.after_empty(p);
             }
@@ -174,7 +175,7 @@ impl World<'_> {
         if n > 0 {
             self.received(p, &out[..n]);
         } else if long {
-            self.sqs.queues[q.index()].totals.billed_requests += 1;
+            // Billed when it returns: empty at the wait's end, or with what it got.
             self.poller_timer(p, Step::LongPolling, self.now + wait);
             let pl = &self.sqs.pollers[p];
             let token = (p, self.sqs.pollers.generation(p), pl.timer);

@@ -83,6 +83,7 @@ impl World<'_> {
     }
 
     /// A request of `client`'s type `rtype` was served: its target sends the type's messages.
+    #[inline(never)]
     pub(in crate::model::world) fn send_request_messages(
         &mut self,
         client: ClientId,
