@@ -45,8 +45,8 @@ pub use super::sqs::{
 };
 pub use super::target_group::{RawTargetGroup, RawTgAttributes};
 use super::values::DurationValue;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::fmt;
 
 /// The whole model file.
@@ -232,8 +232,7 @@ impl<'de> Deserialize<'de> for RawModel {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawModel, A::Error> {
                 // Read in place (errors keep their paths), then check what only the whole
                 // model can say: which keys are required.
-                RawModelKeys::deserialize(de::value::MapAccessDeserializer::new(map))?
-                    .into_model()
+                RawModelKeys::deserialize(de::value::MapAccessDeserializer::new(map))?.into_model()
             }
         }
         d.deserialize_struct("RawModel", MODEL_KEYS, ModelVisitor)
@@ -247,4 +246,35 @@ pub struct RawMetrics {
     /// CloudWatch period of `timeseries.csv` rows (default 60 s).
     #[serde(default)]
     pub period: Option<DurationValue>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys the model lists (in errors, and as placeholders after an error) are exactly the
+    /// keys serde reads.
+    #[test]
+    fn model_keys_are_the_keys_serde_reads() {
+        let e = serde_json::from_str::<RawModelKeys>(r#"{"zzz": 1}"#).unwrap_err();
+        let listed: Vec<String> = MODEL_KEYS.iter().map(|k| format!("`{k}`")).collect();
+        assert!(
+            e.to_string().contains(&listed.join(", ")),
+            "{e} vs {listed:?}"
+        );
+    }
+
+    #[test]
+    fn the_load_balancer_keys_are_optional_only_with_programs() {
+        let read = |json: &str| serde_json::from_str::<RawModel>(json).map_err(|e| e.to_string());
+        let e = read(r#"{"name": "m", "duration": 60}"#).unwrap_err();
+        assert!(e.contains("missing field `clients`"), "{e}");
+        let e = read(r#"{"name": "m", "duration": 60, "clients": []}"#).unwrap_err();
+        assert!(e.contains("missing field `load_balancer`"), "{e}");
+        let m = read(r#"{"name": "m", "duration": 60, "consumers": []}"#).unwrap();
+        assert!(m.has_programs() && m.load_balancer.is_none() && m.clients.is_empty());
+        let e = read(r#"{"name": "m", "duration": 60, "producers": [], "load_balancer": null}"#)
+            .unwrap_err();
+        assert!(e.contains("null"), "a written key is read as its type: {e}");
+    }
 }

@@ -118,6 +118,9 @@ mod tests {
         let e = duration_in(d(0.0), &at(), ms(0), secs(43_200), secs(1), true).unwrap_err();
         assert_eq!(e.message, "expected a duration above 0 s to 12 h, got 0 s");
         let e = duration_in(d(901.0), &at(), ms(0), secs(900), secs(1), false).unwrap_err();
-        assert_eq!(e.message, "expected a duration from 0 s to 15 min, got 901 s");
+        assert_eq!(
+            e.message,
+            "expected a duration from 0 s to 15 min, got 901 s"
+        );
     }
 }

@@ -12,7 +12,7 @@ use super::names::shown;
 use super::queue::listed;
 use super::{Destinations, Fleet};
 use crate::engine::SimDuration;
-use crate::model::sqs::{ConsumerSpec, Heartbeat, Placement, StaleDelete, MAX_VISIBILITY};
+use crate::model::sqs::{ConsumerSpec, Heartbeat, MAX_VISIBILITY, Placement, StaleDelete};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -164,7 +164,14 @@ pub(super) fn resolve_consumer(
     };
     let ms = Duration::from_millis;
     let api_latency = push(
-        duration_in(raw.api_latency, &at.key("api_latency"), ms(1), ms(10_000), ms(10), false),
+        duration_in(
+            raw.api_latency,
+            &at.key("api_latency"),
+            ms(1),
+            ms(10_000),
+            ms(10),
+            false,
+        ),
         errors,
     );
     let empty_receive_pause = push(
@@ -260,7 +267,11 @@ fn placement(raw: &RawConsumer, at: &JsonPath, fleet: &Fleet) -> Result<Placemen
 }
 
 /// A heartbeat written at `at`; `default` is the queue's `VisibilityTimeout`.
-fn heartbeat(h: &RawHeartbeat, at: &JsonPath, default: SimDuration) -> Result<Heartbeat, FieldError> {
+fn heartbeat(
+    h: &RawHeartbeat,
+    at: &JsonPath,
+    default: SimDuration,
+) -> Result<Heartbeat, FieldError> {
     let interval = duration_in(
         Some(h.interval),
         &at.key("interval"),

@@ -48,9 +48,7 @@ pub(super) fn filter_policy(
             continue;
         };
         if items.is_empty() {
-            errors.push(key_at.error(format!(
-                "expected at least one condition: {ACCEPTED}"
-            )));
+            errors.push(key_at.error(format!("expected at least one condition: {ACCEPTED}")));
             continue;
         }
         let mut any_of = Vec::with_capacity(items.len());
@@ -154,7 +152,9 @@ fn numeric(arg: &Value, at: &JsonPath) -> Result<AttributeMatch, FieldError> {
                 });
             }
             "=" => {
-                return Err(op_at.error("expected \"=\" alone, as [\"=\", 5] (a range uses <, <=, >, >=)"));
+                return Err(
+                    op_at.error("expected \"=\" alone, as [\"=\", 5] (a range uses <, <=, >, >=)")
+                );
             }
             ">" | ">=" => &mut low,
             "<" | "<=" => &mut high,
@@ -221,10 +221,30 @@ mod tests {
         )
         .unwrap();
         let m = |pairs| crate::model::sqs::filter_matches(&f, &attrs(pairs));
-        assert!(m(&[("event", "order_x"), ("amount", "100"), ("region", "eu"), ("n", "5.0")]));
-        assert!(!m(&[("event", "order_x"), ("amount", "200"), ("region", "eu"), ("n", "5")]));
-        assert!(!m(&[("event", "refund"), ("amount", "150"), ("region", "eu"), ("n", "5")]));
-        assert!(!m(&[("event", "order_placed"), ("amount", "150"), ("region", "dev"), ("n", "5")]));
+        assert!(m(&[
+            ("event", "order_x"),
+            ("amount", "100"),
+            ("region", "eu"),
+            ("n", "5.0")
+        ]));
+        assert!(!m(&[
+            ("event", "order_x"),
+            ("amount", "200"),
+            ("region", "eu"),
+            ("n", "5")
+        ]));
+        assert!(!m(&[
+            ("event", "refund"),
+            ("amount", "150"),
+            ("region", "eu"),
+            ("n", "5")
+        ]));
+        assert!(!m(&[
+            ("event", "order_placed"),
+            ("amount", "150"),
+            ("region", "dev"),
+            ("n", "5")
+        ]));
         assert!(!m(&[
             ("event", "order_placed"),
             ("amount", "150"),
@@ -274,8 +294,8 @@ mod tests {
     #[test]
     fn at_most_five_keys() {
         assert!(read(r#"{"a":["1"],"b":["1"],"c":["1"],"d":["1"],"e":["1"]}"#).is_ok());
-        let e = read(r#"{"a":["1"],"b":["1"],"c":["1"],"d":["1"],"e":["1"],"f":["1"]}"#)
-            .unwrap_err();
+        let e =
+            read(r#"{"a":["1"],"b":["1"],"c":["1"],"d":["1"],"e":["1"],"f":["1"]}"#).unwrap_err();
         assert_eq!(
             e[0].message,
             "expected at most 5 attribute names in a filter policy (AWS quota), got 6"

@@ -36,21 +36,29 @@ pub(in crate::scenario) fn warnings(sc: &Scenario, out: &mut Vec<Warning>) {
     for (i, q) in m.queues.iter().enumerate() {
         let at = root.key("queues").index(i);
         if fed[i] && !polled[i] {
-            warn(out, at.clone(), format!(
-                "messages are sent to queue {:?} but no consumer polls it: they pile up until its MessageRetentionPeriod ({}) deletes them",
-                q.name,
-                words(q.retention)
-            ));
+            warn(
+                out,
+                at.clone(),
+                format!(
+                    "messages are sent to queue {:?} but no consumer polls it: they pile up until its MessageRetentionPeriod ({}) deletes them",
+                    q.name,
+                    words(q.retention)
+                ),
+            );
         }
         if let Some(r) = q.redrive {
             let dlq = &m.queues[r.dead_letter_queue.index()];
             if !q.fifo && dlq.retention <= q.retention {
-                warn(out, at.key("RedrivePolicy").key("deadLetterTargetArn"), format!(
-                    "dead-letter queue {:?} keeps messages for {}, not longer than this queue's {}: a standard queue's message keeps its original enqueue time when it moves, so it can expire in the dead-letter queue soon after; AWS advises a longer MessageRetentionPeriod for the dead-letter queue",
-                    dlq.name,
-                    words(dlq.retention),
-                    words(q.retention)
-                ));
+                warn(
+                    out,
+                    at.key("RedrivePolicy").key("deadLetterTargetArn"),
+                    format!(
+                        "dead-letter queue {:?} keeps messages for {}, not longer than this queue's {}: a standard queue's message keeps its original enqueue time when it moves, so it can expire in the dead-letter queue soon after; AWS advises a longer MessageRetentionPeriod for the dead-letter queue",
+                        dlq.name,
+                        words(dlq.retention),
+                        words(q.retention)
+                    ),
+                );
             }
         }
     }
@@ -61,22 +69,30 @@ pub(in crate::scenario) fn warnings(sc: &Scenario, out: &mut Vec<Warning>) {
             None => {
                 let mean = c.processing_time.mean_ns();
                 if mean > q.visibility_timeout.0 as f64 {
-                    warn(out, at.key("processing_time"), format!(
-                        "consumer {:?} takes {} on average to process a message, longer than the VisibilityTimeout of queue {:?} ({}), and has no heartbeat: messages will reappear and be processed more than once: raise VisibilityTimeout above the processing time's p99 or add a heartbeat",
-                        c.name,
-                        words(SimDuration(mean as u64)),
-                        q.name,
-                        words(q.visibility_timeout)
-                    ));
+                    warn(
+                        out,
+                        at.key("processing_time"),
+                        format!(
+                            "consumer {:?} takes {} on average to process a message, longer than the VisibilityTimeout of queue {:?} ({}), and has no heartbeat: messages will reappear and be processed more than once: raise VisibilityTimeout above the processing time's p99 or add a heartbeat",
+                            c.name,
+                            words(SimDuration(mean as u64)),
+                            q.name,
+                            words(q.visibility_timeout)
+                        ),
+                    );
                 }
             }
             Some(h) if h.interval >= h.visibility_timeout => {
-                warn(out, at.key("heartbeat").key("interval"), format!(
-                    "the heartbeat sets a VisibilityTimeout of {} but is called only every {}: the message becomes visible between calls and is received again; use an interval below {}",
-                    words(h.visibility_timeout),
-                    words(h.interval),
-                    words(h.visibility_timeout)
-                ));
+                warn(
+                    out,
+                    at.key("heartbeat").key("interval"),
+                    format!(
+                        "the heartbeat sets a VisibilityTimeout of {} but is called only every {}: the message becomes visible between calls and is received again; use an interval below {}",
+                        words(h.visibility_timeout),
+                        words(h.interval),
+                        words(h.visibility_timeout)
+                    ),
+                );
             }
             Some(_) => {}
         }

@@ -118,14 +118,20 @@ pub(super) fn destination(
     dest: &Destinations,
 ) -> Result<Destination, FieldError> {
     match (queue, topic) {
-        (Some(q), None) => dest.queues.find(q, &at.key("queue")).map(Destination::Queue),
-        (None, Some(t)) => dest.topics.find(t, &at.key("topic")).map(Destination::Topic),
-        (Some(_), Some(_)) => Err(at.error(
-            "expected either \"queue\" (SendMessage) or \"topic\" (Publish), not both",
-        )),
-        (None, None) => Err(at.error(
-            "expected \"queue\" (a queue to send to) or \"topic\" (a topic to publish to)",
-        )),
+        (Some(q), None) => dest
+            .queues
+            .find(q, &at.key("queue"))
+            .map(Destination::Queue),
+        (None, Some(t)) => dest
+            .topics
+            .find(t, &at.key("topic"))
+            .map(Destination::Topic),
+        (Some(_), Some(_)) => {
+            Err(at
+                .error("expected either \"queue\" (SendMessage) or \"topic\" (Publish), not both"))
+        }
+        (None, None) => Err(at
+            .error("expected \"queue\" (a queue to send to) or \"topic\" (a topic to publish to)")),
     }
 }
 
@@ -156,16 +162,17 @@ pub(super) fn template(
     }
     let mut attributes = Vec::with_capacity(keys.attributes.len());
     for (name, value) in keys.attributes {
-        let text = match value {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => {
-                errors.push(attr_at.key(name).error(
-                    "expected a string (DataType String) or a number (DataType Number)",
-                ));
-                continue;
-            }
-        };
+        let text =
+            match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => {
+                    errors.push(attr_at.key(name).error(
+                        "expected a string (DataType String) or a number (DataType Number)",
+                    ));
+                    continue;
+                }
+            };
         if name.is_empty() || name.len() > 256 {
             errors.push(attr_at.key(name).error(format!(
                 "expected a message attribute name of 1–256 characters, got {}",
@@ -187,9 +194,8 @@ pub(super) fn template(
         }
         (Some(n), true) if (1..=MAX_GROUPS).contains(&n) => MessageGroups::Random { count: n },
         (Some(n), true) => {
-            errors.push(groups_at.error(format!(
-                "expected 1–{MAX_GROUPS} message groups, got {n}"
-            )));
+            errors
+                .push(groups_at.error(format!("expected 1–{MAX_GROUPS} message groups, got {n}")));
             MessageGroups::Random { count: 1 }
         }
     };

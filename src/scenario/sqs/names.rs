@@ -137,7 +137,15 @@ mod tests {
         let long_fifo = format!("{}.fifo", "x".repeat(75));
         assert!(check_name(&long_fifo, &at(), Service::Sqs).is_ok());
         let too_long_fifo = format!("{}.fifo", "x".repeat(76));
-        for bad in ["", ".fifo", "a.b", "a b", "ü", &"x".repeat(81), &too_long_fifo] {
+        for bad in [
+            "",
+            ".fifo",
+            "a.b",
+            "a b",
+            "ü",
+            &"x".repeat(81),
+            &too_long_fifo,
+        ] {
             let e = check_name(bad, &at(), Service::Sqs).unwrap_err();
             assert!(e.message.contains("1–80 characters"), "{bad}: {e:?}");
         }
@@ -150,7 +158,10 @@ mod tests {
         let q = |t| referenced(t, &at(), Service::Sqs);
         assert_eq!(q("orders"), Ok("orders"));
         assert_eq!(q("arn:aws:sqs:us-east-1:123456789012:orders"), Ok("orders"));
-        assert_eq!(q("arn:aws-cn:sqs:cn-north-1:123456789012:o.fifo"), Ok("o.fifo"));
+        assert_eq!(
+            q("arn:aws-cn:sqs:cn-north-1:123456789012:o.fifo"),
+            Ok("o.fifo")
+        );
         for bad in [
             "arn:aws:sns:us-east-1:123456789012:orders",
             "arn:aws:sqs:us-east-1:orders",

@@ -97,7 +97,11 @@ pub(super) fn listed<S: AsRef<str>>(names: impl Iterator<Item = S>) -> String {
     if names.is_empty() {
         return "it has none".into();
     }
-    let mut s: Vec<String> = names.iter().take(10).map(|n| format!("{:?}", n.as_ref())).collect();
+    let mut s: Vec<String> = names
+        .iter()
+        .take(10)
+        .map(|n| format!("{:?}", n.as_ref()))
+        .collect();
     if names.len() > 10 {
         s.push("…".into());
     }
@@ -161,7 +165,14 @@ fn resolve_queue(q: &RawQueue, at: &JsonPath, errors: &mut Vec<FieldError>) -> (
         keep(errors, ranged_seconds(v.map(|v| v.0), &at, lo, hi, default))
             .unwrap_or(crate::engine::SimDuration::from_secs(default as u64))
     };
-    let visibility_timeout = secs("VisibilityTimeout", q.visibility_timeout, 0, 43_200, 30, errors);
+    let visibility_timeout = secs(
+        "VisibilityTimeout",
+        q.visibility_timeout,
+        0,
+        43_200,
+        30,
+        errors,
+    );
     let receive_wait = secs(
         "ReceiveMessageWaitTimeSeconds",
         q.receive_message_wait_time_seconds,
@@ -194,9 +205,11 @@ fn resolve_queue(q: &RawQueue, at: &JsonPath, errors: &mut Vec<FieldError>) -> (
     )
     .unwrap_or(1_048_576) as u64;
     let dup_at = at.key("duplicate_probability");
-    let mut duplicate_probability =
-        keep(errors, probability(q.duplicate_probability, &dup_at, Upper::Excluded))
-            .unwrap_or(0.0);
+    let mut duplicate_probability = keep(
+        errors,
+        probability(q.duplicate_probability, &dup_at, Upper::Excluded),
+    )
+    .unwrap_or(0.0);
     if fifo && duplicate_probability > 0.0 {
         errors.push(dup_at.error(
             "FIFO queues deliver each message once (exactly-once processing): duplicate_probability applies to standard queues only",
