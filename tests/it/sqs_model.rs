@@ -1066,3 +1066,24 @@ fn count_limits_are_clear() {
         errors(&m)
     );
 }
+
+#[test]
+fn a_producer_burst_ends_the_load_like_a_client_burst() {
+    let m = set(
+        workers(),
+        "/producers/0/arrival",
+        json!({ "type": "spike", "base_rate_per_second": 1, "spike_rate_per_second": 50,
+                "at": "2m", "duration": "3m" }),
+    );
+    let sc = resolve(&m);
+    assert_eq!(
+        sc.load_ends,
+        Some(SimDuration::from_secs(300)),
+        "2 min + 3 min"
+    );
+    assert_eq!(
+        resolve(&workers()).load_ends,
+        None,
+        "a steady rate never ends"
+    );
+}

@@ -5,6 +5,7 @@
 use super::super::path::JsonPath;
 use super::super::{Scenario, Warning};
 use crate::engine::SimDuration;
+use crate::model::distribution::Distribution;
 use crate::model::sqs::{Destination, Endpoint};
 
 /// Every messaging warning of `sc`, in model order, added to `out`. `sc.messaging` holds one
@@ -69,11 +70,15 @@ pub(in crate::scenario) fn warnings(sc: &Scenario, out: &mut Vec<Warning>) {
             None => {
                 let mean = c.processing_time.mean_ns();
                 if mean > q.visibility_timeout.0 as f64 {
+                    let on_average = match c.processing_time {
+                        Distribution::Constant { .. } => "",
+                        _ => " on average",
+                    };
                     warn(
                         out,
                         at.key("processing_time"),
                         format!(
-                            "consumer {:?} takes {} on average to process a message, longer than the VisibilityTimeout of queue {:?} ({}), and has no heartbeat: messages will reappear and be processed more than once: raise VisibilityTimeout above the processing time's p99 or add a heartbeat",
+                            "consumer {:?} takes {}{on_average} to process a message, longer than the VisibilityTimeout of queue {:?} ({}), and has no heartbeat: messages will reappear and be processed more than once: raise VisibilityTimeout above the processing time's p99 or add a heartbeat",
                             c.name,
                             words(SimDuration(mean as u64)),
                             q.name,
