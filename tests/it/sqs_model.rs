@@ -1052,6 +1052,16 @@ fn count_limits_are_clear() {
             && msg == "expected at most 1000 queues (albsim's limit), got 1001"),
         "{e:?}"
     );
+    let mut m = with_topic();
+    let subs: Vec<Value> = (0..101)
+        .map(|_| json!({ "Protocol": "email", "Endpoint": "ops@example.com" }))
+        .collect();
+    m["topics"][0]["Subscriptions"] = json!(subs);
+    assert_error(
+        &m,
+        "topics[0].Subscriptions",
+        "expected at most 100 subscriptions (albsim's limit, AWS's quota for FIFO topics), got 101",
+    );
     let m = set(workers(), "/auto_scaling_groups/0/MaxSize", json!(101));
     let m = set(m, "/consumers/0/pollers_per_instance", json!(1000));
     assert_error(

@@ -79,14 +79,20 @@ pub struct RawRequestMessage {
 
 /// The template keys of either kind of message, borrowed.
 pub(super) struct TemplateKeys<'a> {
+    /// `size_bytes`.
     pub size_bytes: Option<u64>,
+    /// `attributes`.
     pub attributes: &'a BTreeMap<String, Value>,
+    /// `message_groups`.
     pub message_groups: Option<u32>,
+    /// `resend_probability`.
     pub resend_probability: Option<f64>,
+    /// `resend_after`.
     pub resend_after: Option<DurationValue>,
 }
 
 impl RawMessage {
+    /// Its template keys.
     pub(super) fn keys(&self) -> TemplateKeys<'_> {
         TemplateKeys {
             size_bytes: self.size_bytes,
@@ -99,6 +105,7 @@ impl RawMessage {
 }
 
 impl RawRequestMessage {
+    /// Its template keys (all but `queue` and `topic`).
     fn keys(&self) -> TemplateKeys<'_> {
         TemplateKeys {
             size_bytes: self.size_bytes,
