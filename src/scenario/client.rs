@@ -83,6 +83,10 @@ pub struct RawRequestType {
     pub response_bytes: Option<u64>,
     /// CPU time the target spends on the request.
     pub service_time: RawDistribution,
+    /// Messages the target sends to SQS queues or publishes to SNS topics once it has served
+    /// the request (at most 10; default none).
+    #[serde(default)]
+    pub messages: Vec<super::sqs::RawRequestMessage>,
 }
 
 /// Default client address: from TEST-NET-3 (RFC 5737), reserved for documentation.

@@ -43,6 +43,26 @@ pub const MAX_TOTAL_CAPACITY: u64 = 10_000;
 /// Clients: albsim's limit.
 pub const MAX_CLIENTS: usize = 1000;
 
+/// SQS queues: albsim's limit (AWS sets none per account).
+pub const MAX_QUEUES: usize = 1000;
+
+/// SNS topics: albsim's limit (AWS's quota is 100,000 standard topics per account).
+pub const MAX_TOPICS: usize = 1000;
+
+/// Subscriptions of one topic: albsim's limit, AWS's quota for FIFO topics (standard topics may
+/// have 12,500,000).
+pub const MAX_SUBSCRIPTIONS_PER_TOPIC: usize = 100;
+
+/// Producers: albsim's limit.
+pub const MAX_PRODUCERS: usize = 1000;
+
+/// Worker programs: albsim's limit.
+pub const MAX_CONSUMERS: usize = 1000;
+
+/// Pollers of all worker programs together, at the largest fleet (pollers per instance times
+/// the instances listed, or the group's largest `MaxSize`): albsim's limit.
+pub const MAX_TOTAL_POLLERS: u64 = 100_000;
+
 /// Memory the per-period series (`timeseries.csv`, the plot) may take: 1 GiB. Beyond it a run
 /// would likely be killed (or swap) on an ordinary machine, after simulating for hours.
 pub const MAX_SERIES_BYTES: u64 = 1024 * 1024 * 1024;
@@ -77,7 +97,10 @@ impl CountLimit<'_> {
 /// Checks the counts of the raw model against the limits above.
 pub(super) fn check_counts(raw: &RawModel, errors: &mut Vec<FieldError>) {
     let root = JsonPath::root();
-    let listeners = &raw.load_balancer.listeners;
+    let listeners: &[_] = raw
+        .load_balancer
+        .as_ref()
+        .map_or(&[], |lb| lb.listeners.as_slice());
     let mut limits = vec![
         CountLimit {
             at: root.key("load_balancer").key("listeners"),
@@ -136,7 +159,11 @@ pub(super) fn check_counts(raw: &RawModel, errors: &mut Vec<FieldError>) {
             source: "albsim's limit; merge clients with the same arrival process",
         },
     ]);
+    messaging_counts(raw, &mut limits);
     errors.extend(limits.into_iter().filter_map(CountLimit::check));
+    if let Some(e) = check_pollers(raw) {
+        errors.push(e);
+    }
     let capacity = raw.instances.len() as u64
         + raw
             .auto_scaling_groups
@@ -151,6 +178,90 @@ pub(super) fn check_counts(raw: &RawModel, errors: &mut Vec<FieldError>) {
             "expected at most {MAX_TOTAL_CAPACITY} instances in all (instances plus every group's MaxSize; albsim's limit), got {capacity}; lower MaxSize"
         )));
     }
+}
+
+/// The count limits of `queues`, `topics` (and each topic's subscriptions), `producers` and
+/// `consumers`.
+fn messaging_counts<'a>(raw: &RawModel, limits: &mut Vec<CountLimit<'a>>) {
+    let root = JsonPath::root();
+    let albsim = "albsim's limit";
+    limits.extend([
+        CountLimit {
+            at: root.key("queues"),
+            what: "queues",
+            got: raw.queues.len(),
+            max: MAX_QUEUES,
+            source: albsim,
+        },
+        CountLimit {
+            at: root.key("topics"),
+            what: "topics",
+            got: raw.topics.len(),
+            max: MAX_TOPICS,
+            source: albsim,
+        },
+    ]);
+    limits.extend(raw.topics.iter().enumerate().map(|(i, t)| CountLimit {
+        at: root.key("topics").index(i).key("Subscriptions"),
+        what: "subscriptions",
+        got: t.subscriptions.len(),
+        max: MAX_SUBSCRIPTIONS_PER_TOPIC,
+        source: "albsim's limit, AWS's quota for FIFO topics",
+    }));
+    limits.extend([
+        CountLimit {
+            at: root.key("producers"),
+            what: "producers",
+            got: raw.producers.len(),
+            max: MAX_PRODUCERS,
+            source: "albsim's limit; merge producers with the same arrival process",
+        },
+        CountLimit {
+            at: root.key("consumers"),
+            what: "consumers",
+            got: raw.consumers.len(),
+            max: MAX_CONSUMERS,
+            source: albsim,
+        },
+    ]);
+}
+
+/// Rejects more than [`MAX_TOTAL_POLLERS`] pollers at the largest fleet; the error names the
+/// consumer that crosses the limit.
+fn check_pollers(raw: &RawModel) -> Option<FieldError> {
+    let mut total = 0u64;
+    for (i, c) in raw.consumers.iter().enumerate() {
+        let instances = match (&c.instances, &c.auto_scaling_group) {
+            (Some(ids), _) => ids.len() as u64,
+            (None, Some(name)) => raw
+                .auto_scaling_groups
+                .iter()
+                .find(|g| &g.name == name)
+                .map_or(0, |g| {
+                    let scheduled = g.scheduled_actions.iter().filter_map(|s| s.max_size);
+                    u64::from(scheduled.fold(g.max_size, u32::max))
+                }),
+            (None, None) => 0,
+        };
+        let per_instance = u64::from(
+            c.pollers_per_instance
+                .unwrap_or(1)
+                .min(super::sqs::MAX_POLLERS_PER_INSTANCE),
+        );
+        total += per_instance * instances;
+        if total > MAX_TOTAL_POLLERS {
+            return Some(
+                JsonPath::root()
+                    .key("consumers")
+                    .index(i)
+                    .key("pollers_per_instance")
+                    .error(format!(
+                        "expected at most {MAX_TOTAL_POLLERS} pollers over all consumers (pollers_per_instance times the instances listed or the group's MaxSize; albsim's limit), got {total} up to this consumer"
+                    )),
+            );
+        }
+    }
+    None
 }
 
 /// Bytes one `timeseries.csv` row costs while the run records it and writes it out: the row in

@@ -20,6 +20,7 @@ pub(super) fn warnings(sc: &Scenario, raw: &RawModel) -> Vec<Warning> {
     unreachable_rules(sc, raw, &mut out);
     unreached_groups(raw, &mut out);
     idle_instances(raw, &mut out);
+    super::sqs::lint::warnings(sc, &mut out);
     out
 }
 
@@ -166,7 +167,10 @@ fn covers(earlier: &RawRule, later: &RawRule) -> bool {
 /// Rules shadowed by an earlier rule, and rules that no client's request reaches.
 fn unreachable_rules(sc: &Scenario, raw: &RawModel, out: &mut Vec<Warning>) {
     let lb = JsonPath::root().key("load_balancer").key("listeners");
-    for (l, listener) in raw.load_balancer.listeners.iter().enumerate() {
+    let Some(balancer) = &raw.load_balancer else {
+        return;
+    };
+    for (l, listener) in balancer.listeners.iter().enumerate() {
         let mut by_priority: Vec<(usize, &RawRule)> = listener.rules.iter().enumerate().collect();
         by_priority.sort_by_key(|(_, r)| r.priority);
         let mut shadowed = BTreeSet::new();
@@ -226,8 +230,8 @@ fn unreachable_rules(sc: &Scenario, raw: &RawModel, out: &mut Vec<Warning>) {
 /// True if some redirect action may send requests to listener `l` (on `port`).
 fn redirect_may_reach(raw: &RawModel, l: usize, port: Option<u16>) -> bool {
     raw.load_balancer
-        .listeners
         .iter()
+        .flat_map(|lb| lb.listeners.iter())
         .enumerate()
         .any(|(m, listener)| {
             listener
@@ -248,7 +252,7 @@ fn redirect_may_reach(raw: &RawModel, l: usize, port: Option<u16>) -> bool {
 /// Target group names any listener action forwards to.
 fn forwarded_groups(raw: &RawModel) -> BTreeSet<&str> {
     let mut names = BTreeSet::new();
-    for listener in &raw.load_balancer.listeners {
+    for listener in raw.load_balancer.iter().flat_map(|lb| lb.listeners.iter()) {
         let actions = listener
             .rules
             .iter()

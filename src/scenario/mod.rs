@@ -32,6 +32,7 @@
 //! | `autoscaling.rs` | Auto Scaling groups, launch templates, lifecycle hooks, scheduled actions | `CreateAutoScalingGroup`, `MinSize`, `DefaultCooldown`, `PutScheduledUpdateGroupAction` |
 //! | `policy.rs` | scaling policies (and the alarms target tracking creates) | `TargetTrackingScaling`, `StepScaling`, `SimpleScaling` |
 //! | `alarm.rs` | CloudWatch alarms and metric names | `PutMetricAlarm`, `ComparisonOperator`, `TreatMissingData` |
+//! | `sqs/` | SQS queues, SNS topics and subscriptions, producers, worker programs, request-path messages | `QueueName`, `VisibilityTimeout`, `RedrivePolicy`, `FilterPolicy`, `ReceiveMessage` |
 //! | [`raw`] | the top level of the file ([`raw::RawModel`]) | — |
 //! | `ranges.rs`, [`timing`], `number.rs`, `names.rs` | shared checks: integer ranges, times (366 days at most), numbers in messages, names | — |
 //! | [`limits`], `lint.rs` | size limits; warnings for valid but suspicious settings | AWS quotas |
@@ -62,6 +63,7 @@ pub mod raw;
 mod resolve;
 pub mod shape;
 mod shape_error;
+mod sqs;
 pub(crate) mod strict_json;
 pub(crate) mod tagged;
 mod target_group;
@@ -235,6 +237,25 @@ const REFERENCED_KEYS: &[&str] = &[
     "LaunchTemplate",
     "alarms",
     "Policies",
+    "queues",
+    "topics",
+    "producers",
+    "consumers",
+    "QueueName",
+    "TopicName",
+    "FifoQueue",
+    "FifoTopic",
+    "MaximumMessageSize",
+    "RedrivePolicy",
+    "deadLetterTargetArn",
+    "Subscriptions",
+    "Protocol",
+    "Endpoint",
+    "RawMessageDelivery",
+    "queue",
+    "topic",
+    "messages",
+    "auto_scaling_group",
 ];
 
 /// Whether range and reference checks of the rest of a document with shape errors say something

@@ -4,6 +4,7 @@ use super::path::JsonPath;
 use super::raw::RawModel;
 use super::{FieldError, FieldErrors, Scenario, keep, limits, names};
 use crate::engine::SimDuration;
+use crate::model::client::Load;
 use crate::model::ids::{InstanceId, TargetGroupId};
 use crate::model::route::RouteTable;
 use std::collections::{BTreeMap, BTreeSet};
@@ -114,12 +115,37 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         }
     }
 
-    let lb = &raw.load_balancer;
-    let balancer = super::load_balancer::resolve_load_balancer(lb, &group_ids, &mut errors);
+    // Queues and topics first: request types, producers and workers refer to them.
+    let destinations = super::sqs::resolve_destinations(raw, &mut errors);
+
+    let balancer = match &raw.load_balancer {
+        Some(lb) => super::load_balancer::resolve_load_balancer(lb, &group_ids, &mut errors),
+        None => {
+            // Only a model with producers or consumers may leave it out (see RawModel).
+            if !raw.clients.is_empty() {
+                errors.push(root.key("clients").error(
+                    "clients send their requests to a load balancer, and the model has none: add \"load_balancer\" (and \"target_groups\"), or leave clients out for a model of queues and workers",
+                ));
+            }
+            // AWS's default attributes, and no listeners.
+            super::load_balancer::LoadBalancer {
+                idle_timeout: SimDuration::from_secs(60),
+                client_keep_alive: SimDuration::from_secs(3600),
+                listeners: Vec::new(),
+                listeners_ok: false,
+            }
+        }
+    };
     let (listeners, listeners_ok) = (balancer.listeners, balancer.listeners_ok);
 
     if raw.clients.is_empty() {
-        errors.push(root.key("clients").error("expected at least one client"));
+        if !raw.has_programs() {
+            errors.push(root.key("clients").error("expected at least one client"));
+        } else if raw.producers.is_empty() {
+            errors.push(root.key("producers").error(
+                "expected at least one client or producer: without either nothing sends requests or messages",
+            ));
+        }
     }
     let mut routes = RouteTable::default();
     let mut seen = BTreeSet::new();
@@ -137,11 +163,24 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
                 names::check_name(&t.name, &t_at, "request type name"),
             );
         }
+        // Checked whatever becomes of the client, so every problem is reported.
+        let messages: Vec<_> = c
+            .requests
+            .iter()
+            .enumerate()
+            .map(|(r, t)| {
+                let m_at = at.key("requests").index(r).key("messages");
+                super::sqs::request_messages(&t.messages, &m_at, &destinations, &mut errors)
+            })
+            .collect();
         if listeners_ok {
-            if let Some(spec) = keep(
+            if let Some(mut spec) = keep(
                 &mut errors,
                 super::client::resolve_client(c, &at, &listeners, &mut routes, run_length),
             ) {
+                for (t, m) in spec.types.iter_mut().zip(messages) {
+                    t.messages = m;
+                }
                 clients.push(spec);
             }
         }
@@ -206,12 +245,29 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
             (Vec::new(), Vec::new())
         }
     };
+    let messaging = super::sqs::resolve_messaging(
+        raw,
+        destinations,
+        &instance_ids,
+        run_length.as_secs_f64(),
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(FieldErrors(errors));
     }
 
-    let arrivals: Vec<_> = raw.clients.iter().map(|c| &c.arrival).collect();
-    let loads: Vec<_> = clients.iter().map(|c| &c.load).collect();
+    // Producers are load too: a burst of orders ends like a burst of requests.
+    let producer_loads: Vec<Load> = messaging
+        .producers
+        .iter()
+        .map(|p| Load::Open(p.arrival.clone()))
+        .collect();
+    let arrivals: Vec<_> = (raw.clients.iter().map(|c| &c.arrival))
+        .chain(raw.producers.iter().map(|p| &p.arrival))
+        .collect();
+    let loads: Vec<_> = (clients.iter().map(|c| &c.load))
+        .chain(producer_loads.iter())
+        .collect();
     let load_ends = super::load_end::load_ends(&arrivals, &loads);
     let mut scenario = Scenario {
         name: raw.name.clone(),
@@ -220,7 +276,10 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         load_ends,
         seed: raw.seed.unwrap_or(1),
         period,
-        load_balancer: lb.name.clone(),
+        load_balancer: raw
+            .load_balancer
+            .as_ref()
+            .map_or_else(String::new, |lb| lb.name.clone()),
         idle_timeout: balancer.idle_timeout,
         client_keep_alive: balancer.client_keep_alive,
         listeners,
@@ -232,7 +291,7 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         operations,
         auto_scaling_groups,
         alarms,
-        messaging: Default::default(),
+        messaging,
         warnings: Vec::new(),
     };
     if let Some(e) = limits::check_series(&scenario) {

@@ -34,6 +34,7 @@ mod rule_conditions;
 mod size_limits;
 mod sqs_engine;
 mod sqs_outputs;
+mod sqs_model;
 mod summary_schema;
 mod sweep;
 mod sweep_coverage;
