@@ -287,7 +287,8 @@ fn unreached_groups(raw: &RawModel, out: &mut Vec<Warning>) {
     }
 }
 
-/// Instances that are in no target group and that no operation registers.
+/// Instances that are in no target group, that no operation registers and that run no worker
+/// program.
 fn idle_instances(raw: &RawModel, out: &mut Vec<Warning>) {
     let mut registered: BTreeSet<&str> = raw
         .target_groups
@@ -299,6 +300,12 @@ fn idle_instances(raw: &RawModel, out: &mut Vec<Warning>) {
             .iter()
             .filter(|o| o.action == "register")
             .map(|o| o.instance.as_str()),
+    );
+    // A worker instance polls a queue: it needs no requests.
+    registered.extend(
+        (raw.consumers.iter())
+            .flat_map(|c| c.instances.iter().flatten())
+            .map(String::as_str),
     );
     for (i, inst) in raw.instances.iter().enumerate() {
         if !registered.contains(inst.id.as_str()) {
