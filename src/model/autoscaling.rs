@@ -91,7 +91,7 @@ pub struct Step {
 }
 
 /// The metric a target tracking policy tracks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrackedMetric {
     /// `ASGAverageCPUUtilization` \[%\].
     AsgAverageCpu,
@@ -101,13 +101,14 @@ pub enum TrackedMetric {
     AsgAverageNetworkOut,
     /// `ALBRequestCountPerTarget` of a target group [requests per target per minute].
     AlbRequestCountPerTarget(TargetGroupId),
-    /// `CustomizedMetricSpecification`: a metric albsim computes, with its statistic.
+    /// `CustomizedMetricSpecification`: a metric albsim computes, with its statistic, or a
+    /// metric math expression of two (`Metrics`, e.g. backlog per instance).
     Custom(MetricRef, Statistic),
 }
 
 impl TrackedMetric {
     /// AWS name.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             TrackedMetric::AsgAverageCpu => "ASGAverageCPUUtilization",
             TrackedMetric::AsgAverageNetworkIn => "ASGAverageNetworkIn",

@@ -197,6 +197,8 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         &raw.alarms,
         &types,
         &group_ids,
+        // The lead builds it from the queues and topics: MessagingNames::new(queue names, topic names).
+        &super::alarm::MessagingNames::default(),
         period,
     );
     let (auto_scaling_groups, alarms) = match autoscaling {
