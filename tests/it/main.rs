@@ -32,6 +32,7 @@ mod properties;
 mod routing;
 mod rule_conditions;
 mod size_limits;
+mod sqs_scaling;
 mod summary_schema;
 mod sweep;
 mod sweep_coverage;
