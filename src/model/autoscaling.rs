@@ -313,6 +313,19 @@ mod tests {
         assert_eq!(target_tracking_capacity(2, 50.0, 50.0), 2);
     }
 
+    /// ASG-SQS's worked example through the metric math albsim computes: 1,500 visible messages
+    /// on 10 InService instances is 150 per instance; with an acceptable backlog per instance of
+    /// 100 the group scales out by 5 to 15. A backlog within the target keeps the capacity.
+    #[test]
+    fn backlog_per_instance_worked_example() {
+        use super::super::cloudwatch::MathOp;
+        let backlog = MathOp::Divide.apply(Some(1500.0), Some(10.0)).unwrap();
+        assert_eq!(backlog, 150.0);
+        assert_eq!(target_tracking_capacity(10, backlog, 100.0), 15);
+        let after = MathOp::Divide.apply(Some(1500.0), Some(15.0)).unwrap();
+        assert_eq!(target_tracking_capacity(15, after, 100.0), 15);
+    }
+
     #[test]
     fn percent_adjustments_round_as_aws_documents() {
         let p = AdjustmentType::PercentChangeInCapacity;
