@@ -91,7 +91,7 @@ pub struct Step {
 }
 
 /// The metric a target tracking policy tracks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrackedMetric {
     /// `ASGAverageCPUUtilization` \[%\].
     AsgAverageCpu,
@@ -101,13 +101,14 @@ pub enum TrackedMetric {
     AsgAverageNetworkOut,
     /// `ALBRequestCountPerTarget` of a target group [requests per target per minute].
     AlbRequestCountPerTarget(TargetGroupId),
-    /// `CustomizedMetricSpecification`: a metric albsim computes, with its statistic.
+    /// `CustomizedMetricSpecification`: a metric albsim computes, with its statistic, or a
+    /// metric math expression of two (`Metrics`, e.g. backlog per instance).
     Custom(MetricRef, Statistic),
 }
 
 impl TrackedMetric {
     /// AWS name.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             TrackedMetric::AsgAverageCpu => "ASGAverageCPUUtilization",
             TrackedMetric::AsgAverageNetworkIn => "ASGAverageNetworkIn",
@@ -310,6 +311,19 @@ mod tests {
         // Removing rounds down: 4 at 20 % with target 50 → 1.6 → 2 stay.
         assert_eq!(target_tracking_capacity(4, 20.0, 50.0), 2);
         assert_eq!(target_tracking_capacity(2, 50.0, 50.0), 2);
+    }
+
+    /// ASG-SQS's worked example through the metric math albsim computes: 1,500 visible messages
+    /// on 10 InService instances is 150 per instance; with an acceptable backlog per instance of
+    /// 100 the group scales out by 5 to 15. A backlog within the target keeps the capacity.
+    #[test]
+    fn backlog_per_instance_worked_example() {
+        use super::super::cloudwatch::MathOp;
+        let backlog = MathOp::Divide.apply(Some(1500.0), Some(10.0)).unwrap();
+        assert_eq!(backlog, 150.0);
+        assert_eq!(target_tracking_capacity(10, backlog, 100.0), 15);
+        let after = MathOp::Divide.apply(Some(1500.0), Some(15.0)).unwrap();
+        assert_eq!(target_tracking_capacity(15, after, 100.0), 15);
     }
 
     #[test]

@@ -8,11 +8,17 @@
 //! datapoints follow `TreatMissingData`: `missing` (default: ignored; all missing gives
 //! `INSUFFICIENT_DATA`), `notBreaching`, `breaching`, `ignore` (keep the state when all are
 //! missing).
+//!
+//! Metrics come from the Auto Scaling groups (`AWS/EC2`, `AWS/AutoScaling`), the load balancer
+//! (`AWS/ApplicationELB`), the SQS queues (`AWS/SQS`, dimension `QueueName`) and the SNS topics
+//! (`AWS/SNS`, dimension `TopicName`); a target tracking policy may also track a metric math
+//! expression of two of them ([`MetricMath`], such as backlog per instance).
 
 use super::ids::{AsgId, PolicyId, TargetGroupId};
+use super::sqs::{QueueId, TopicId};
 
 /// A CloudWatch metric albsim can compute.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MetricRef {
     /// `CPUUtilization` of a group's InService instances (basic monitoring: 5-minute datapoints).
     AsgCpu(AsgId),
@@ -35,6 +41,175 @@ pub enum MetricRef {
     LbTargetResponseTimePercentile(u16),
     /// `HTTPCode_ELB_5XX_Count` of the load balancer.
     LbElb5xx,
+    /// An `AWS/SQS` metric of a queue (dimension `QueueName`).
+    Queue(QueueId, SqsMetric),
+    /// An `AWS/SNS` metric of a topic (dimension `TopicName`).
+    Topic(TopicId, SnsMetric),
+    /// A metric math expression (`Expression: "m1 / m2"`) of two metrics, computed each metric
+    /// period from their datapoints of that period.
+    Math(Box<MetricMath>),
+}
+
+/// An `AWS/SQS` queue metric (1-minute; gauges read at the period's end, counts over it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SqsMetric {
+    /// `ApproximateNumberOfMessagesVisible`: messages available for retrieval (the backlog).
+    Visible,
+    /// `ApproximateNumberOfMessagesNotVisible`: messages in flight (received, not deleted).
+    NotVisible,
+    /// `ApproximateNumberOfMessagesDelayed`: messages still hidden by a delay.
+    Delayed,
+    /// `ApproximateAgeOfOldestMessage` \[s\].
+    AgeOfOldestMessage,
+    /// `NumberOfMessagesSent`.
+    Sent,
+    /// `NumberOfMessagesReceived`.
+    Received,
+    /// `NumberOfMessagesDeleted`.
+    Deleted,
+    /// `NumberOfEmptyReceives`: `ReceiveMessage` calls that returned no message.
+    EmptyReceives,
+}
+
+impl SqsMetric {
+    /// Every queue metric, in AWS's documentation order.
+    pub const ALL: [SqsMetric; 8] = [
+        SqsMetric::AgeOfOldestMessage,
+        SqsMetric::Delayed,
+        SqsMetric::NotVisible,
+        SqsMetric::Visible,
+        SqsMetric::EmptyReceives,
+        SqsMetric::Deleted,
+        SqsMetric::Received,
+        SqsMetric::Sent,
+    ];
+
+    /// The `MetricName`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SqsMetric::Visible => "ApproximateNumberOfMessagesVisible",
+            SqsMetric::NotVisible => "ApproximateNumberOfMessagesNotVisible",
+            SqsMetric::Delayed => "ApproximateNumberOfMessagesDelayed",
+            SqsMetric::AgeOfOldestMessage => "ApproximateAgeOfOldestMessage",
+            SqsMetric::Sent => "NumberOfMessagesSent",
+            SqsMetric::Received => "NumberOfMessagesReceived",
+            SqsMetric::Deleted => "NumberOfMessagesDeleted",
+            SqsMetric::EmptyReceives => "NumberOfEmptyReceives",
+        }
+    }
+
+    /// The metric called `name`, if it is a queue metric.
+    pub fn parse(name: &str) -> Option<SqsMetric> {
+        SqsMetric::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Whether it counts events over the period (`Sum`) rather than reading a level (gauges:
+    /// `Average`).
+    pub fn is_count(self) -> bool {
+        matches!(
+            self,
+            SqsMetric::Sent | SqsMetric::Received | SqsMetric::Deleted | SqsMetric::EmptyReceives
+        )
+    }
+}
+
+/// An `AWS/SNS` topic metric (counts over the metric period).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnsMetric {
+    /// `NumberOfMessagesPublished`.
+    Published,
+    /// `NumberOfNotificationsDelivered`: deliveries that reached a subscription.
+    Delivered,
+}
+
+impl SnsMetric {
+    /// Every topic metric.
+    pub const ALL: [SnsMetric; 2] = [SnsMetric::Published, SnsMetric::Delivered];
+
+    /// The `MetricName`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SnsMetric::Published => "NumberOfMessagesPublished",
+            SnsMetric::Delivered => "NumberOfNotificationsDelivered",
+        }
+    }
+
+    /// The metric called `name`, if it is a topic metric.
+    pub fn parse(name: &str) -> Option<SnsMetric> {
+        SnsMetric::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+/// The operator of a metric math expression of two metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MathOp {
+    /// `+`.
+    Add,
+    /// `-`.
+    Subtract,
+    /// `*`.
+    Multiply,
+    /// `/`.
+    Divide,
+}
+
+impl MathOp {
+    /// The operator for `c`, if it is one of `+ - * /`.
+    pub fn parse(c: char) -> Option<MathOp> {
+        Some(match c {
+            '+' => MathOp::Add,
+            '-' => MathOp::Subtract,
+            '*' => MathOp::Multiply,
+            '/' => MathOp::Divide,
+            _ => return None,
+        })
+    }
+
+    /// Its symbol.
+    pub fn symbol(self) -> char {
+        match self {
+            MathOp::Add => '+',
+            MathOp::Subtract => '-',
+            MathOp::Multiply => '*',
+            MathOp::Divide => '/',
+        }
+    }
+
+    /// CloudWatch's result for two datapoints: missing if either is, and a division by zero is
+    /// missing too (no InService instance: no backlog per instance).
+    pub fn apply(self, left: Option<f64>, right: Option<f64>) -> Option<f64> {
+        let (l, r) = (left?, right?);
+        match self {
+            MathOp::Add => Some(l + r),
+            MathOp::Subtract => Some(l - r),
+            MathOp::Multiply => Some(l * r),
+            MathOp::Divide => (r != 0.0).then(|| l / r),
+        }
+    }
+}
+
+/// A metric math expression `left op right` (`Metrics` of a `CustomizedMetricSpecification`:
+/// two `MetricStat` queries and one `Expression`). albsim publishes one datapoint per metric
+/// period for every metric, so each operand's `Stat` over that period is that datapoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MetricMath {
+    /// The left operand.
+    pub left: MetricRef,
+    /// The operator.
+    pub op: MathOp,
+    /// The right operand.
+    pub right: MetricRef,
+}
+
+impl MetricMath {
+    /// The group whose `GroupInServiceInstances` divides the expression (`m1 / m2` with m2 that
+    /// metric: a value per InService instance, such as backlog per instance), if it has that form.
+    pub fn per_instance_of(&self) -> Option<AsgId> {
+        match (self.op, &self.right) {
+            (MathOp::Divide, MetricRef::AsgInService(g)) => Some(*g),
+            _ => None,
+        }
+    }
 }
 
 /// A resolved alarm (user-defined, or created by a target tracking policy).
@@ -317,5 +492,54 @@ mod tests {
         assert_eq!(Statistic::Sum.combine(&[10.0, 20.0]), Some(30.0));
         assert_eq!(Statistic::Maximum.combine(&[10.0, 20.0]), Some(20.0));
         assert_eq!(Statistic::Average.combine(&[]), None);
+    }
+
+    #[test]
+    fn math_of_two_datapoints_is_missing_when_either_is_or_on_division_by_zero() {
+        assert_eq!(MathOp::Divide.apply(Some(1500.0), Some(10.0)), Some(150.0));
+        assert_eq!(MathOp::Divide.apply(Some(1500.0), Some(0.0)), None);
+        assert_eq!(MathOp::Add.apply(Some(2.0), Some(3.0)), Some(5.0));
+        assert_eq!(MathOp::Subtract.apply(Some(2.0), Some(3.0)), Some(-1.0));
+        assert_eq!(MathOp::Multiply.apply(Some(2.0), Some(3.0)), Some(6.0));
+        assert_eq!(MathOp::Add.apply(None, Some(3.0)), None);
+        assert_eq!(MathOp::Add.apply(Some(3.0), None), None);
+        for c in ['+', '-', '*', '/'] {
+            assert_eq!(MathOp::parse(c).map(MathOp::symbol), Some(c));
+        }
+        assert_eq!(MathOp::parse('%'), None);
+    }
+
+    #[test]
+    fn queue_and_topic_metrics_parse_by_their_aws_names() {
+        for m in SqsMetric::ALL {
+            assert_eq!(SqsMetric::parse(m.name()), Some(m));
+        }
+        for m in SnsMetric::ALL {
+            assert_eq!(SnsMetric::parse(m.name()), Some(m));
+        }
+        assert_eq!(SqsMetric::parse("ApproximateNumberOfMessages"), None);
+        assert!(SqsMetric::Sent.is_count() && !SqsMetric::Visible.is_count());
+    }
+
+    #[test]
+    fn only_a_division_by_in_service_instances_is_per_instance() {
+        let math = |op, right| MetricMath {
+            left: MetricRef::Queue(QueueId(0), SqsMetric::Visible),
+            op,
+            right,
+        };
+        let g = AsgId(2);
+        assert_eq!(
+            math(MathOp::Divide, MetricRef::AsgInService(g)).per_instance_of(),
+            Some(g)
+        );
+        assert_eq!(
+            math(MathOp::Multiply, MetricRef::AsgInService(g)).per_instance_of(),
+            None
+        );
+        assert_eq!(
+            math(MathOp::Divide, MetricRef::AsgCpu(g)).per_instance_of(),
+            None
+        );
     }
 }

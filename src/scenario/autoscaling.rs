@@ -2,7 +2,7 @@
 //! `DesiredCapacity`, `LaunchTemplate`, lifecycle hooks, scheduled actions) and their resolution
 //! into [`AsgSpec`]s.
 
-use super::alarm::{PolicyRef, RawAlarm, resolve_alarm};
+use super::alarm::{MessagingNames, MetricScope, PolicyRef, RawAlarm, resolve_alarm};
 use super::distribution::{RawDistribution, RawDistributionLognormal, resolve_distribution};
 use super::instance::workers;
 use super::path::JsonPath;
@@ -142,7 +142,8 @@ pub struct RawScheduledAction {
 /// same as AWS's targets per target group (1,000).
 const MAX_GROUP_SIZE: u32 = 1000;
 
-/// Resolves every group and alarm. `period` is the metric period; `types` the instance catalog.
+/// Resolves every group and alarm. `period` is the metric period; `types` the instance catalog;
+/// `messaging` the queue and topic names that SQS and SNS metrics name.
 ///
 /// Every group and alarm is checked even when an earlier one failed; all problems are returned.
 /// Alarms refer to groups and policies by their position in the model, so a group that failed
@@ -152,6 +153,7 @@ pub(super) fn resolve_autoscaling(
     alarms_raw: &[RawAlarm],
     types: &BTreeMap<String, InstanceType>,
     target_groups: &BTreeMap<String, TargetGroupId>,
+    messaging: &MessagingNames,
     period: SimDuration,
 ) -> Result<(Vec<AsgSpec>, Vec<AlarmSpec>), FieldErrors> {
     let root = JsonPath::root();
@@ -200,6 +202,7 @@ pub(super) fn resolve_autoscaling(
             &at,
             types,
             target_groups,
+            messaging,
             period,
             a,
             &mut alarms,
@@ -215,7 +218,12 @@ pub(super) fn resolve_autoscaling(
         if let Err(e) = names::check_name(&raw.name, &at.key("AlarmName"), "alarm name") {
             errors.push(e);
         }
-        match resolve_alarm(raw, &at, &asg_index, target_groups, &policy_names, period) {
+        let scope = MetricScope {
+            groups: &asg_index,
+            target_groups,
+            messaging,
+        };
+        match resolve_alarm(raw, &at, scope, &policy_names, period) {
             Ok(alarm) => alarms.push(alarm),
             Err(e) => errors.push(e),
         }
@@ -253,6 +261,7 @@ fn resolve_group(
     at: &JsonPath,
     types: &BTreeMap<String, InstanceType>,
     target_groups: &BTreeMap<String, TargetGroupId>,
+    messaging: &MessagingNames,
     period: SimDuration,
     asg_index: usize,
     alarms: &mut Vec<AlarmSpec>,
@@ -439,6 +448,7 @@ fn resolve_group(
             &raw.name,
             &groups,
             target_groups,
+            messaging,
             default_cooldown,
             default_warmup,
             &template,

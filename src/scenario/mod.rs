@@ -53,6 +53,7 @@ mod lint;
 mod listener;
 mod load_balancer;
 mod load_end;
+mod metric_math;
 pub(crate) mod names;
 mod number;
 pub mod overrides;

@@ -3,7 +3,8 @@
 //! tracking policy creates.
 
 use super::FieldError;
-use super::alarm::{lookup_metric, parse_statistic};
+use super::alarm::{MessagingNames, MetricScope, lookup_metric, namespace_of, parse_statistic};
+use super::metric_math::{RawMetricDataQuery, Tracked, resolve_metrics};
 use super::path::JsonPath;
 use super::ranges::ranged_seconds;
 use super::values::AwsInt;
@@ -71,19 +72,70 @@ pub struct RawTargetTracking {
     pub alarms: Option<RawTargetTrackingAlarms>,
 }
 
-/// `CustomizedMetricSpecification`.
+/// `CustomizedMetricSpecification`: one metric (`MetricName`, `Dimensions`, `Statistic`) or
+/// metric math (`Metrics`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCustomizedMetric {
     /// `MetricName` (as for alarms).
-    #[serde(rename = "MetricName")]
-    pub metric_name: String,
+    #[serde(rename = "MetricName", default)]
+    pub metric_name: Option<String>,
+    /// `Namespace` (optional; when given, the metric's own, such as `AWS/SQS`).
+    #[serde(rename = "Namespace", default)]
+    pub namespace: Option<String>,
     /// `Dimensions`.
     #[serde(rename = "Dimensions", default)]
     pub dimensions: std::collections::BTreeMap<String, String>,
     /// `Statistic` (default `Average`).
     #[serde(rename = "Statistic", default)]
     pub statistic: Option<String>,
+    /// `Metrics`: metric math, such as backlog per instance (`m1 / m2`), instead of one metric.
+    #[serde(rename = "Metrics", default)]
+    pub metrics: Option<Vec<RawMetricDataQuery>>,
+}
+
+/// The metric a `CustomizedMetricSpecification` at `at` names.
+fn customized_metric(
+    c: &RawCustomizedMetric,
+    at: &JsonPath,
+    scope: MetricScope<'_>,
+) -> Result<Tracked, FieldError> {
+    match (&c.metrics, &c.metric_name) {
+        (Some(queries), None) => {
+            let single = [
+                ("Namespace", c.namespace.is_some()),
+                ("Dimensions", !c.dimensions.is_empty()),
+                ("Statistic", c.statistic.is_some()),
+            ];
+            if let Some((key, _)) = single.iter().find(|(_, given)| *given) {
+                return Err(at.key(key).error(
+                    "with Metrics, each query names its metric: Namespace, Dimensions and Statistic go inside MetricStat",
+                ));
+            }
+            resolve_metrics(queries, &at.key("Metrics"), scope)
+        }
+        (None, Some(name)) => {
+            let metric = lookup_metric(name, &c.dimensions, at, scope)?;
+            let namespace = namespace_of(name).expect("a metric albsim computes");
+            if let Some(ns) = c.namespace.as_deref().filter(|&ns| ns != namespace) {
+                return Err(at
+                    .key("Namespace")
+                    .error(format!("{name} is in the {namespace} namespace, got {ns:?}")));
+            }
+            Ok(Tracked {
+                metric,
+                statistic: parse_statistic(c.statistic.as_deref(), &at.key("Statistic"))?,
+                // What reports have always called a single customized metric.
+                label: "custom metric".to_string(),
+            })
+        }
+        (Some(_), Some(_)) => Err(at.error(
+            "expected MetricName (one metric) or Metrics (metric math), not both",
+        )),
+        (None, None) => Err(at.error(
+            "expected MetricName (one metric) or Metrics (metric math, such as backlog per instance: m1 / m2)",
+        )),
+    }
 }
 
 /// `PredefinedMetricSpecification`.
@@ -138,6 +190,7 @@ pub(super) fn resolve_policy(
     group_name: &str,
     asg_groups: &[TargetGroupId],
     target_groups: &BTreeMap<String, TargetGroupId>,
+    messaging: &MessagingNames,
     default_cooldown: SimDuration,
     default_warmup: Option<SimDuration>,
     template: &LaunchTemplate,
@@ -170,15 +223,20 @@ pub(super) fn resolve_policy(
                 tt_at.error("a target tracking policy needs TargetTrackingConfiguration")
             })?;
             let m_at = tt_at.key("PredefinedMetricSpecification");
+            let mut custom_label = None;
             let metric = match (&tt.predefined, &tt.customized) {
                 (None, Some(c)) => {
                     let c_at = tt_at.key("CustomizedMetricSpecification");
+                    // A group's policy reads its own group's metrics.
                     let own: BTreeMap<&str, usize> = [(group_name, asg_index)].into();
-                    let metric =
-                        lookup_metric(&c.metric_name, &c.dimensions, &c_at, &own, target_groups)?;
-                    let statistic =
-                        parse_statistic(c.statistic.as_deref(), &c_at.key("Statistic"))?;
-                    TrackedMetric::Custom(metric, statistic)
+                    let scope = MetricScope {
+                        groups: &own,
+                        target_groups,
+                        messaging,
+                    };
+                    let tracked = customized_metric(c, &c_at, scope)?;
+                    custom_label = Some(tracked.label);
+                    TrackedMetric::Custom(tracked.metric, tracked.statistic)
                 }
                 (Some(predefined), None) => match predefined.metric_type.as_str() {
                     "ASGAverageCPUUtilization" => TrackedMetric::AsgAverageCpu,
@@ -248,7 +306,7 @@ pub(super) fn resolve_policy(
             // Basic monitoring publishes CPU every 5 minutes: the managed alarms then use 5-minute
             // periods (an assumption consistent with the observed 15 min out / 75 min in).
             let minutes = (SimDuration::from_secs(300).0 / period.0).max(1) as u32;
-            let (metric_ref, metric_name, multiple) = match metric {
+            let (metric_ref, metric_name, multiple) = match &metric {
                 TrackedMetric::AsgAverageCpu => (
                     MetricRef::AsgCpuReady(AsgId(asg_index as u32)),
                     "CPUUtilization",
@@ -277,19 +335,20 @@ pub(super) fn resolve_policy(
                     },
                 ),
                 TrackedMetric::AlbRequestCountPerTarget(g) => (
-                    MetricRef::TgRequestCountPerTarget(g),
+                    MetricRef::TgRequestCountPerTarget(*g),
                     "RequestCountPerTarget",
                     1,
                 ),
                 TrackedMetric::Custom(m, _) => {
                     let basic_cpu =
                         matches!(m, MetricRef::AsgCpu(_)) && !template.detailed_monitoring;
-                    (m, "custom metric", if basic_cpu { minutes } else { 1 })
+                    let label = custom_label.as_deref().unwrap_or("custom metric");
+                    (m.clone(), label, if basic_cpu { minutes } else { 1 })
                 }
             };
-            let statistic = match metric {
+            let statistic = match &metric {
                 TrackedMetric::AlbRequestCountPerTarget(_) => Statistic::Sum,
-                TrackedMetric::Custom(_, st) => st,
+                TrackedMetric::Custom(_, st) => *st,
                 _ => Statistic::Average,
             };
             let high_alarm = AlarmId(alarms.len() as u32);
@@ -297,7 +356,7 @@ pub(super) fn resolve_policy(
                 alarms.push(AlarmSpec {
                     name: format!("TargetTracking-{}-{which}-{}", group_name, raw.name),
                     metric_name: metric_name.to_string(),
-                    metric: metric_ref,
+                    metric: metric_ref.clone(),
                     statistic,
                     period_multiple: multiple,
                     rule,
@@ -370,4 +429,237 @@ pub(super) fn resolve_policy(
         kind,
         warmup,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::alarm::tests::{error, resolve, workers};
+    use crate::model::cloudwatch::{Comparison, MathOp, MetricMath, MetricRef, SqsMetric};
+    use crate::model::ids::AsgId;
+    use crate::model::sqs::QueueId;
+    use serde_json::{Value, json};
+
+    /// AWS's backlog-per-instance query, as its guide writes it, on queue `orders`.
+    fn backlog_queries() -> Value {
+        json!([
+            { "Id": "m1", "MetricStat": { "Metric": { "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Namespace": "AWS/SQS", "Dimensions": [ { "Name": "QueueName", "Value": "orders" } ] },
+                "Stat": "Sum" }, "ReturnData": false },
+            { "Id": "m2", "MetricStat": { "Metric": { "MetricName": "GroupInServiceInstances",
+                "Namespace": "AWS/AutoScaling", "Dimensions": [ { "Name": "AutoScalingGroupName", "Value": "workers" } ] },
+                "Stat": "Average" }, "ReturnData": false },
+            { "Id": "e1", "Expression": "m1 / m2", "Label": "Backlog per instance", "ReturnData": true }
+        ])
+    }
+
+    fn tt(customized: Value) -> Value {
+        workers(
+            json!([{ "PolicyName": "backlog", "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingConfiguration": {
+                "CustomizedMetricSpecification": customized, "TargetValue": 100 } }]),
+        )
+    }
+
+    fn math_error(queries: Value) -> (String, String) {
+        error(tt(json!({ "Metrics": queries })), json!([]))
+    }
+
+    const AT: &str = "auto_scaling_groups[0].Policies[0].TargetTrackingConfiguration.CustomizedMetricSpecification";
+
+    #[test]
+    fn backlog_per_instance_tracks_visible_messages_over_in_service_instances() {
+        let (_, alarms) = resolve(tt(json!({ "Metrics": backlog_queries() })), json!([])).unwrap();
+        let math = MetricRef::Math(Box::new(MetricMath {
+            left: MetricRef::Queue(QueueId(0), SqsMetric::Visible),
+            op: MathOp::Divide,
+            right: MetricRef::AsgInService(AsgId(0)),
+        }));
+        assert_eq!(alarms.len(), 2, "AlarmHigh and AlarmLow");
+        let (high, low) = (&alarms[0], &alarms[1]);
+        assert_eq!((&high.metric, &low.metric), (&math, &math));
+        assert_eq!(high.metric_name, "Backlog per instance");
+        // TargetValue is the acceptable backlog per instance: high above it, low below 0.9 of it.
+        assert_eq!(high.rule.threshold, 100.0);
+        assert_eq!(high.rule.comparison, Comparison::Greater);
+        assert_eq!(low.rule.threshold, 90.0);
+        assert_eq!(high.period_multiple, 1, "1-minute SQS metrics");
+        let MetricRef::Math(m) = &math else {
+            unreachable!()
+        };
+        assert_eq!(m.per_instance_of(), Some(AsgId(0)));
+    }
+
+    #[test]
+    fn spaces_are_optional_and_any_of_the_four_operators_works() {
+        for (text, op) in [
+            ("m1/m2", MathOp::Divide),
+            ("m1 + m2", MathOp::Add),
+            ("m1-m2", MathOp::Subtract),
+            ("m1 *m2", MathOp::Multiply),
+        ] {
+            let mut q = backlog_queries();
+            q[2]["Expression"] = json!(text);
+            q[2].as_object_mut().unwrap().remove("Label");
+            let (_, alarms) = resolve(tt(json!({ "Metrics": q })), json!([])).unwrap();
+            let MetricRef::Math(m) = &alarms[0].metric else {
+                panic!("{text}")
+            };
+            assert_eq!(m.op, op, "{text}");
+            assert_eq!(
+                alarms[0].metric_name, text,
+                "no Label: the expression names it"
+            );
+        }
+    }
+
+    #[test]
+    fn a_single_metric_query_may_return_data_itself() {
+        let q = json!([{ "Id": "visible", "MetricStat": { "Metric": {
+            "MetricName": "ApproximateNumberOfMessagesVisible", "Namespace": "AWS/SQS",
+            "Dimensions": [ { "Name": "QueueName", "Value": "orders" } ] }, "Stat": "Sum" } }]);
+        let (_, alarms) = resolve(tt(json!({ "Metrics": q })), json!([])).unwrap();
+        assert_eq!(
+            alarms[0].metric,
+            MetricRef::Queue(QueueId(0), SqsMetric::Visible)
+        );
+        assert_eq!(
+            alarms[0].statistic,
+            crate::model::cloudwatch::Statistic::Sum
+        );
+    }
+
+    #[test]
+    fn a_customized_queue_metric_resolves_by_name_and_namespace() {
+        let c = json!({ "MetricName": "ApproximateAgeOfOldestMessage", "Namespace": "AWS/SQS",
+            "Dimensions": { "QueueName": "orders" }, "Statistic": "Maximum" });
+        let (_, alarms) = resolve(tt(c), json!([])).unwrap();
+        assert_eq!(
+            alarms[0].metric,
+            MetricRef::Queue(QueueId(0), SqsMetric::AgeOfOldestMessage)
+        );
+        let c = json!({ "MetricName": "ApproximateAgeOfOldestMessage", "Namespace": "AWS/EC2",
+            "Dimensions": { "QueueName": "orders" } });
+        let (path, message) = error(tt(c), json!([]));
+        assert_eq!(path, format!("{AT}.Namespace"));
+        assert!(message.contains("is in the AWS/SQS namespace"), "{message}");
+    }
+
+    #[test]
+    fn return_data_must_mark_exactly_one_query() {
+        let mut q = backlog_queries();
+        for i in 0..3 {
+            q[i].as_object_mut().unwrap().remove("ReturnData");
+        }
+        let (path, message) = math_error(q);
+        assert_eq!(path, format!("{AT}.Metrics"));
+        assert!(
+            message.contains("exactly one query with ReturnData true"),
+            "{message}"
+        );
+        assert!(
+            message.contains("got 3"),
+            "ReturnData defaults to true: {message}"
+        );
+        let mut q = backlog_queries();
+        q[2]["ReturnData"] = json!(false);
+        let (_, message) = math_error(q);
+        assert!(message.contains("got 0"), "{message}");
+    }
+
+    #[test]
+    fn expression_errors_name_the_expression_and_what_is_supported() {
+        for (text, needle) in [
+            ("m1 / 10", "two metric Ids joined by one of + - * /"),
+            (
+                "FILL(m1, 0) / m2",
+                "functions, numbers and longer expressions are not supported",
+            ),
+            ("m1 / m2 / m1", "two metric Ids"),
+            ("m1 / m3", "no query with Id \"m3\""),
+            ("m1 / e1", "\"e1\" is an expression"),
+        ] {
+            let mut q = backlog_queries();
+            q[2]["Expression"] = json!(text);
+            let (path, message) = math_error(q);
+            assert_eq!(path, format!("{AT}.Metrics[2].Expression"), "{text}");
+            assert!(message.contains(needle), "{text}: {message}");
+        }
+    }
+
+    #[test]
+    fn query_errors_name_the_query() {
+        let mut q = backlog_queries();
+        q[0]["Id"] = json!("M1");
+        let (path, message) = math_error(q);
+        assert_eq!(path, format!("{AT}.Metrics[0].Id"));
+        assert!(
+            message.contains("starting with a lower-case letter"),
+            "{message}"
+        );
+
+        let mut q = backlog_queries();
+        q[1]["Id"] = json!("m1");
+        let (path, message) = math_error(q);
+        assert_eq!(path, format!("{AT}.Metrics[1].Id"));
+        assert!(message.contains("used twice"), "{message}");
+
+        let mut q = backlog_queries();
+        q[2]["MetricStat"] = q[0]["MetricStat"].clone();
+        let (path, message) = math_error(q);
+        assert_eq!(path, format!("{AT}.Metrics[2]"));
+        assert!(
+            message.contains("exactly one of MetricStat and Expression"),
+            "{message}"
+        );
+
+        let mut q = backlog_queries();
+        q[0]["MetricStat"]["Metric"]["Namespace"] = json!("AWS/AutoScaling");
+        let (path, message) = math_error(q);
+        assert_eq!(path, format!("{AT}.Metrics[0].MetricStat.Metric.Namespace"));
+        assert!(message.contains("AWS/SQS"), "{message}");
+
+        let mut q = backlog_queries();
+        q[0]["MetricStat"]["Metric"]["Dimensions"][0]["Value"] = json!("nope");
+        let (path, message) = math_error(q);
+        assert_eq!(
+            path,
+            format!("{AT}.Metrics[0].MetricStat.Metric.Dimensions.QueueName")
+        );
+        assert_eq!(message, "no queue named \"nope\"");
+
+        let mut q = backlog_queries();
+        q[1]["MetricStat"]["Stat"] = json!("p99");
+        let (path, message) = math_error(q);
+        assert_eq!(path, format!("{AT}.Metrics[1].MetricStat.Stat"));
+        assert!(
+            message.contains("Average, Sum, Maximum or Minimum"),
+            "{message}"
+        );
+
+        let (path, message) = math_error(json!([]));
+        assert_eq!(path, format!("{AT}.Metrics"));
+        assert!(message.contains("at least one query"), "{message}");
+    }
+
+    #[test]
+    fn metrics_and_a_single_metric_do_not_mix() {
+        let (path, message) = error(
+            tt(json!({ "Metrics": backlog_queries(), "MetricName": "CPUUtilization" })),
+            json!([]),
+        );
+        assert_eq!(path, AT);
+        assert!(message.contains("not both"), "{message}");
+        let (path, message) = error(
+            tt(json!({ "Metrics": backlog_queries(), "Dimensions": { "QueueName": "orders" } })),
+            json!([]),
+        );
+        assert_eq!(path, format!("{AT}.Dimensions"));
+        assert!(message.contains("inside MetricStat"), "{message}");
+        let (path, message) = error(tt(json!({})), json!([]));
+        assert_eq!(path, AT);
+        assert!(
+            message.contains("MetricName (one metric) or Metrics"),
+            "{message}"
+        );
+    }
 }

@@ -236,6 +236,10 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         &raw.alarms,
         &types,
         &group_ids,
+        &super::alarm::MessagingNames::new(
+            raw.queues.iter().map(|q| q.name.as_str()),
+            raw.topics.iter().map(|t| t.name.as_str()),
+        ),
         period,
     );
     let (auto_scaling_groups, alarms) = match autoscaling {

@@ -1,9 +1,11 @@
 //! Target tracking scaling (`TargetTrackingScaling`, `aws-behavior.md` §10.2): two managed alarms
 //! (high: the metric above the target; low: below a fraction of it) and the capacity
 //! `ceil(N · metric / target)`, where N is the warmed-up InService count the datapoint was measured
-//! on. Scale-out when the high alarm fires and that is more than the desired capacity; scale-in
-//! only when every target tracking policy of the group agrees, `DisableScaleIn` is off and nothing
-//! is still launching or warming up.
+//! on — for a value per InService instance (backlog per instance, metric math `m1 / m2`), the
+//! InService count m2 read, so AWS's worked example (1,500 messages on 10 instances, target 100)
+//! gives 15. Scale-out when the high alarm fires and that is more than the desired capacity;
+//! scale-in only when every target tracking policy of the group agrees, `DisableScaleIn` is off
+//! and nothing is still launching or warming up.
 
 use super::trigger::Trigger;
 use crate::model::autoscaling::{PolicyKind, target_tracking_capacity};
@@ -23,6 +25,7 @@ impl World<'_> {
         disable_scale_in: bool,
         high: bool,
     ) {
+        let alarm = t.alarm;
         let Trigger {
             value,
             basis,
@@ -35,13 +38,17 @@ impl World<'_> {
             cause,
             ..
         } = t;
-        if ready == 0 {
+        // A value per InService instance (backlog per instance: `m1 / m2`, m2 the group's
+        // `GroupInServiceInstances`) describes every instance m2 counted, warming up or not.
+        let per_instance = self.cloudwatch.per_instance_count(alarm);
+        if ready == 0 && per_instance.is_none() {
             self.note(a, p, PolicyNote::NoWarmedUpInstance);
             return;
         }
         // The datapoint describes the `basis` instances it was measured on; with 5-minute
         // data the alarm keeps acting on the same datapoint, which must not be applied to
         // capacity added since.
+        let basis = per_instance.map_or(basis, |n| n as u32);
         let wanted = target_tracking_capacity(basis.max(1), value, target);
         if high {
             if i64::from(wanted) > i64::from(desired) {

@@ -4,19 +4,22 @@
 //!
 //! At every period end (`World::on_period_ends`) the sources publish — the Auto Scaling groups'
 //! `AWS/EC2` and `AWS/AutoScaling` metrics (`world/autoscaling/metrics.rs`), the load balancer's
-//! `AWS/ApplicationELB` metrics (`load_balancer.rs`) — then every alarm takes its value, and Auto
-//! Scaling reacts to the alarms' actions (`world/autoscaling/policy.rs`). A new metric source
-//! publishes its metrics from its own file; alarms and policies need no change.
+//! `AWS/ApplicationELB` metrics (`load_balancer.rs`), the queues' and topics' `AWS/SQS` and
+//! `AWS/SNS` metrics (`sqs.rs`), then the metric math expressions from them — then every alarm
+//! takes its value, and Auto Scaling reacts to the alarms' actions (`world/autoscaling/policy.rs`).
+//! A new metric source publishes its metrics from its own file; alarms and policies need no
+//! change.
 
 mod alarm;
 mod load_balancer;
 mod metric;
+mod sqs;
 
 pub(super) use alarm::Alarm;
-pub(super) use metric::{Dimension, MetricKey, MetricName};
+pub(super) use metric::{Dimension, MetricName};
 
 use super::World;
-use crate::model::cloudwatch::MetricRef;
+use crate::model::cloudwatch::{MathOp, MetricRef};
 use crate::model::ids::{AlarmId, TargetGroupId};
 use crate::model::resolved::Scenario;
 use crate::recorder::{ActivityKind, AlarmChange};
@@ -61,7 +64,7 @@ impl CloudWatch {
     pub fn new(sc: &Scenario) -> CloudWatch {
         let mut metrics = MetricStore::default();
         let alarms = (sc.alarms.iter())
-            .map(|a| Alarm::new(metrics.register(MetricKey::of(a.metric))))
+            .map(|a| Alarm::new(metrics.register_metric(&a.metric)))
             .collect();
         let mut percentiles: Vec<u16> = (sc.alarms.iter())
             .filter_map(|a| match a.metric {
@@ -92,6 +95,21 @@ impl CloudWatch {
         &self.alarms[id.index()]
     }
 
+    /// For an alarm on a value per InService instance (metric math `m1 / m2`, m2 a group's
+    /// `GroupInServiceInstances`, such as backlog per instance): the instances its latest
+    /// metric period's datapoint was divided by. Valid until the next period starts.
+    pub fn per_instance_count(&self, id: AlarmId) -> Option<f64> {
+        let key = self.metrics.key(self.alarm(id).metric);
+        let (MetricName::Expression(MathOp::Divide), Dimension::Operands(_, right)) =
+            (key.name, key.dimension)
+        else {
+            return None;
+        };
+        (self.metrics.key(right).name == MetricName::GroupInServiceInstances)
+            .then(|| self.metrics.latest(right))
+            .flatten()
+    }
+
     /// Starts a new metric period: counters restart at zero, and last period's datapoints are
     /// gone (what no source publishes is missing data).
     pub fn start_period(&mut self) {
@@ -109,6 +127,8 @@ impl World<'_> {
         }
         self.publish_group_metrics(cpu);
         self.publish_load_balancer_metrics();
+        self.publish_messaging_metrics();
+        self.cloudwatch.metrics.publish_expressions();
         let evaluated = self.evaluate_alarms();
         self.react_to_alarms(&evaluated);
     }

@@ -18,7 +18,6 @@ mod results;
 mod send;
 
 pub(super) use results::messaging_results;
-#[allow(unused_imports)] // read by the CloudWatch metric source
 pub(super) use results::{QueueMetric, TopicMetric};
 
 use super::World;
