@@ -461,7 +461,6 @@ impl QueueState {
         }
         m.visible_at = deadline;
         m.epoch = epoch;
-        let epoch = m.epoch;
         self.timers.push(Reverse((deadline, receipt.slot, epoch)));
         self.compact_timers();
         true

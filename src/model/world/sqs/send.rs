@@ -50,10 +50,7 @@ pub(super) struct Resend {
 }
 
 impl Messaging {
-    fn template<'s>(
-        sc: &'s crate::model::resolved::Scenario,
-        source: Source,
-    ) -> &'s MessageTemplate {
+    fn template(sc: &crate::model::resolved::Scenario, source: Source) -> &MessageTemplate {
         match source {
             Source::Producer(p) => &sc.messaging.producers[p as usize].message,
             Source::Request {
