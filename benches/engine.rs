@@ -22,6 +22,10 @@
 //!   `hc_5s` ÷ `hc_off` and `hc_5s_sticky` ÷ `hc_off` are the features' costs per request;
 //!   `asg_tt` runs the same server as the only instance of an Auto Scaling group with a target
 //!   tracking policy (alarms and metrics every minute).
+//! - `sqs/albsim`: the same M/M/10 as SQS messages (`benches/sqs-mmc10.json`: a Poisson producer,
+//!   one queue, 10 long-polling pollers on one instance, 1 ms processing and a 1 ms API round trip
+//!   per receive and per delete, ρ = 0.8, 375 s ≈ 10⁶ messages). Elements = messages deleted: each
+//!   one sent, received, processed on the instance's CPU and deleted.
 //! - `sweep/per_run_overhead`: what `albsim sweep` adds to each run besides simulating it, on
 //!   `benches/sweep-short-runs.json`: the run's overrides and cache key, parsing and resolving
 //!   its model, its record (`summary.json` rendered and parsed back, capacity over time) written
@@ -35,6 +39,7 @@
 //! cargo bench --bench engine -- --noplot 'mmc/'    # just the M/M/c comparison
 //! cargo bench --bench engine -- --noplot 'features/'  # health checks and stickiness
 //! cargo bench --bench engine -- --noplot 'sweep/'  # the sweep machinery's cost per run
+//! cargo bench --bench engine -- --noplot 'sqs/'    # messages through a queue and its workers
 //! ```
 
 mod bare_mmc;
@@ -63,6 +68,7 @@ const MMC_SEED: u64 = 1;
 
 const MMC_MODEL: &str = include_str!("mmc10.json");
 const QUICKSTART_MODEL: &str = include_str!("../models/quickstart.json");
+const SQS_MODEL: &str = include_str!("sqs-mmc10.json");
 
 fn load(text: &str, name: &str) -> Scenario {
     scenario::from_json(text, Path::new(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -130,6 +136,26 @@ fn mmc(c: &mut Criterion) {
         b.iter(|| {
             let r = albsim::run(black_box(&scenario));
             assert_eq!(r.requests_total, albsim_requests);
+            r
+        })
+    });
+    group.finish();
+}
+
+fn sqs(c: &mut Criterion) {
+    let scenario = load(SQS_MODEL, "benches/sqs-mmc10.json");
+    let deleted = albsim::run(&scenario).queues[0].deleted;
+    let mut group = c.benchmark_group("sqs");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(6));
+    group.throughput(Throughput::Elements(deleted));
+    group.bench_function("albsim", |b| {
+        b.iter(|| {
+            let r = albsim::run(black_box(&scenario));
+            assert_eq!(r.queues[0].deleted, deleted);
             r
         })
     });
@@ -283,5 +309,5 @@ fn tempfile_dir() -> std::path::PathBuf {
     dir
 }
 
-criterion_group!(benches, engine_queue, mmc, quickstart, features, sweep);
+criterion_group!(benches, engine_queue, mmc, sqs, quickstart, features, sweep);
 criterion_main!(benches);

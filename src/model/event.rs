@@ -150,6 +150,15 @@ pub enum Event {
         /// Its timer's generation when scheduled.
         generation: u32,
     },
+    /// A long poll's `WaitTimeSeconds` may have ended: empty if the poller still waits and its
+    /// deadline is due; a poll that began later moves the wake-up to its own deadline (one pending
+    /// wake-up per poller, however many polls a busy queue answers early).
+    LongPollEnds {
+        /// The poller.
+        poller: u32,
+        /// Its slot's generation when scheduled.
+        generation: u32,
+    },
     /// A poller's heartbeat: `ChangeMessageVisibility` on the messages it holds (stale if
     /// `generation` moved on).
     HeartbeatFires {
@@ -202,6 +211,7 @@ impl Event {
             Event::IdleTimeoutExpires { .. } => "an idle timeout expiring",
             Event::MessageProduced { .. } => "a producer sending a message",
             Event::PollerActs { .. } => "an SQS poller's next step",
+            Event::LongPollEnds { .. } => "an SQS long poll's wait ending",
             Event::HeartbeatFires { .. } => "a worker's ChangeMessageVisibility heartbeat",
             Event::QueueTimerFires { .. } => "an SQS message becoming visible or expiring",
             Event::ResendDue { .. } => "a producer repeating a send",

@@ -295,6 +295,9 @@ impl<'s> World<'s> {
             Event::IdleTimeoutExpires { generation } => self.on_idle_timeout_expires(generation),
             Event::MessageProduced { producer } => self.on_message_produced(producer),
             Event::PollerActs { poller, generation } => self.on_poller_acts(poller, generation),
+            Event::LongPollEnds { poller, generation } => {
+                self.on_long_poll_ends(poller, generation)
+            }
             Event::HeartbeatFires { poller, generation } => {
                 self.on_heartbeat_fires(poller, generation)
             }

@@ -61,6 +61,10 @@ pub(super) struct Poller {
     work: SimDuration,
     /// Whether it counts towards its instance's scale-in protection.
     protecting: bool,
+    /// When its current long poll ends (`WaitTimeSeconds` after it began).
+    wait_deadline: SimTime,
+    /// When its pending `LongPollEnds` is due (`NEVER`: none pending).
+    wake_at: SimTime,
 }
 
 impl World<'_> {
@@ -84,6 +88,8 @@ impl World<'_> {
                 next: 0,
                 work: SimDuration::ZERO,
                 protecting: false,
+                wait_deadline: SimTime::NEVER,
+                wake_at: SimTime::NEVER,
             });
             self.poll(p);
         }
@@ -131,13 +137,7 @@ impl World<'_> {
         }
         match self.sqs.pollers[p].step {
             Step::Idle => self.poll(p),
-            Step::LongPolling => {
-                // `WaitTimeSeconds` passed with nothing: an empty receive.
-                let q = self.sqs.pollers[p].queue;
-                self.sqs.queues[q.index()].totals.billed_requests += 1;
-                self.empty_receive(q);
-                self.after_empty(p);
-            }
+            Step::LongPolling => {}
             Step::Receiving | Step::Stalled => self.process_next(p),
             Step::Deleting => {
                 self.sqs.pollers[p].next += 1;
@@ -146,6 +146,45 @@ impl World<'_> {
             Step::RetryDelete => self.delete_current(p),
             Step::Processing => {}
         }
+    }
+
+    /// A long poll's wake-up: if the poller still waits and its wait is over, `WaitTimeSeconds`
+    /// passed with nothing (an empty receive); if a later poll is waiting, wake up at its end.
+    pub(in crate::model::world) fn on_long_poll_ends(&mut self, p: u32, generation: u32) {
+        if !self.sqs.pollers.is_live(p, generation) {
+            return;
+        }
+        let pl = &mut self.sqs.pollers[p];
+        pl.wake_at = SimTime::NEVER;
+        if pl.step != Step::LongPolling {
+            return;
+        }
+        if pl.wait_deadline > self.now {
+            let at = pl.wait_deadline;
+            self.long_poll_wake(p, at);
+            return;
+        }
+        let q = pl.queue;
+        self.sqs.queues[q.index()].totals.billed_requests += 1;
+        self.empty_receive(q);
+        self.after_empty(p);
+    }
+
+    /// Makes sure poller `p` wakes up by `at`.
+    fn long_poll_wake(&mut self, p: u32, at: SimTime) {
+        let pl = &mut self.sqs.pollers[p];
+        if pl.wake_at <= at {
+            return;
+        }
+        pl.wake_at = at;
+        let generation = self.sqs.pollers.generation(p);
+        self.queue.schedule(
+            at,
+            Event::LongPollEnds {
+                poller: p,
+                generation,
+            },
+        );
     }
 
     /// `ReceiveMessage` now.
@@ -175,8 +214,15 @@ impl World<'_> {
         if n > 0 {
             self.received(p, &out[..n]);
         } else if long {
-            // Billed when it returns: empty at the wait's end, or with what it got.
-            self.poller_timer(p, Step::LongPolling, self.now + wait);
+            // Billed when it returns: empty at the wait's end, or with what it got. Its timer
+            // generation moves on (a waiting-list entry names it) but no `PollerActs` is due:
+            // the wake-up is `LongPollEnds`.
+            let deadline = self.now + wait;
+            let pl = &mut self.sqs.pollers[p];
+            pl.step = Step::LongPolling;
+            pl.timer = pl.timer.wrapping_add(1);
+            pl.wait_deadline = deadline;
+            self.long_poll_wake(p, deadline);
             let pl = &self.sqs.pollers[p];
             let token = (p, self.sqs.pollers.generation(p), pl.timer);
             let waiting = &mut self.sqs.queues[q.index()].waiting;
