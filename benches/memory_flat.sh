@@ -7,15 +7,22 @@
 # time. albsim keeps no per-request state beyond requests in flight, so the RSS should stay flat
 # from 10^6 to 10^8 requests (only the per-minute metric rows grow with simulated time).
 #
+# With MODEL=benches/sqs-mmc10.json it does the same for SQS messages (2667 messages/s: 375 s,
+# 3750 s and 37500 s are about 10^6, 10^7 and 10^8 messages), counting messages sent.
+#
 # Usage: bash benches/memory_flat.sh [extra durations, e.g. 60s 3600s]
 # Needs: cargo, python3, GNU time at /usr/bin/time. Takes about half a minute after the build.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-model=benches/mmc10.json
+model=${MODEL:-benches/mmc10.json}
 durations=("$@")
 if [ ${#durations[@]} -eq 0 ]; then
-    durations=(125s 1250s 12500s)
+    if [ "$model" = benches/sqs-mmc10.json ]; then
+        durations=(375s 3750s 37500s)
+    else
+        durations=(125s 1250s 12500s)
+    fi
 fi
 
 if [ ! -x /usr/bin/time ]; then
@@ -29,7 +36,7 @@ bin=target/release/albsim
 work=$(mktemp -d "${TMPDIR:-/tmp}/albsim-memory.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-printf '%-10s %14s %14s %10s\n' duration requests max_rss_MiB wall_s
+printf '%-10s %14s %14s %10s\n' duration requests/msgs max_rss_MiB wall_s
 for d in "${durations[@]}"; do
     out="$work/$d"
     /usr/bin/time -v "$bin" run "$model" --duration "$d" --out "$out" --quiet 2>"$work/time.txt"
@@ -38,6 +45,8 @@ for d in "${durations[@]}"; do
 import json, sys
 path, duration, rss_kib = sys.argv[1], sys.argv[2], int(sys.argv[3])
 s = json.load(open(path))
-print(f"{duration:<10} {s['requests']['total']:>14,} {rss_kib / 1024:>14.1f} {s['wall_seconds']:>10.2f}")
+count = s['requests']['total'] if 'requests' in s else 0
+count += sum(q['sent'] for q in s.get('queues', {}).values())
+print(f"{duration:<10} {count:>14,} {rss_kib / 1024:>14.1f} {s['wall_seconds']:>10.2f}")
 EOF
 done
