@@ -131,8 +131,45 @@ fn messaging_cells(out: &mut String, r: &RunResult, p: &crate::recorder::PeriodR
 }
 
 /// The `timeseries.csv` text of a run.
+/// The period and `AWS/ApplicationELB` cells of one row.
+fn load_balancer_cells(out: &mut String, p: &crate::recorder::PeriodRow) {
+    let _ = write!(
+        out,
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        p.start_seconds,
+        p.length_seconds,
+        p.request_count,
+        opt(p.target_response_time_avg),
+        opt(p.target_response_time_p50),
+        opt(p.target_response_time_p99),
+        p.target.c2xx,
+        p.target.c3xx,
+        p.target.c4xx,
+        p.target.c5xx,
+        p.elb.c3xx,
+        p.elb.c4xx,
+        p.elb.c5xx,
+        p.elb.c502,
+        p.elb.c503,
+        p.elb.c504,
+        p.redirect_count,
+        p.fixed_response_count,
+        p.target_connection_error_count,
+        p.active_connection_count,
+        p.new_connection_count,
+        p.processed_bytes,
+    );
+}
+
 pub fn to_csv(r: &RunResult) -> String {
-    let mut out = FIXED_COLUMNS.join(",");
+    // A model without a load balancer (queues and workers alone) has no `AWS/ApplicationELB`
+    // metrics: only the period columns lead.
+    let fixed = if r.has_load_balancer {
+        FIXED_COLUMNS
+    } else {
+        &FIXED_COLUMNS[..2]
+    };
+    let mut out = fixed.join(",");
     for a in &r.auto_scaling_groups {
         let n = &a.name;
         let _ = write!(
@@ -161,32 +198,11 @@ pub fn to_csv(r: &RunResult) -> String {
     }
     out.push('\n');
     for p in &r.periods {
-        let _ = write!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            p.start_seconds,
-            p.length_seconds,
-            p.request_count,
-            opt(p.target_response_time_avg),
-            opt(p.target_response_time_p50),
-            opt(p.target_response_time_p99),
-            p.target.c2xx,
-            p.target.c3xx,
-            p.target.c4xx,
-            p.target.c5xx,
-            p.elb.c3xx,
-            p.elb.c4xx,
-            p.elb.c5xx,
-            p.elb.c502,
-            p.elb.c503,
-            p.elb.c504,
-            p.redirect_count,
-            p.fixed_response_count,
-            p.target_connection_error_count,
-            p.active_connection_count,
-            p.new_connection_count,
-            p.processed_bytes,
-        );
+        if !r.has_load_balancer {
+            let _ = write!(out, "{},{}", p.start_seconds, p.length_seconds);
+        } else {
+            load_balancer_cells(&mut out, p);
+        }
         for a in 0..r.auto_scaling_groups.len() {
             let g = p.groups.get(a).copied().unwrap_or_default();
             let _ = write!(
@@ -283,6 +299,19 @@ mod tests {
         // Before the instances' CPU columns, after the fixed ones.
         let header = csv.lines().next().unwrap();
         assert!(header.find("Pollers:") < header.find("CPUUtilization:"));
+    }
+
+    #[test]
+    fn a_model_without_a_load_balancer_has_no_alb_columns() {
+        let r = crate::report::test_support::messaging_result();
+        assert!(!r.has_load_balancer);
+        let csv = to_csv(&r);
+        let header = csv.lines().next().unwrap();
+        assert!(header.starts_with("timestamp,period_seconds,ApproximateNumberOfMessagesVisible:"));
+        assert!(!header.contains("RequestCount") && !header.contains("TargetResponseTime"));
+        for line in csv.lines() {
+            assert_eq!(line.split(',').count(), header.split(',').count(), "{line}");
+        }
     }
 
     #[test]
