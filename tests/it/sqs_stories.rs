@@ -478,7 +478,7 @@ fn sqs_backlog_scaling_follows_backlog_per_instance() {
 
 /// sns-fanout: every answered order publishes once to OrderAlerts, which delivers one copy to
 /// each matching subscription: OrderQueue and the e-mail endpoint get every one, AuditQueue only
-/// amount ≥ 100 (the big orders: 0.1 / 0.5 of them) and the rest are filtered out. Orders are
+/// tier = big (the big orders: 0.1 / 0.5 of them) and the rest are filtered out. Orders are
 /// half the requests (weights 0.4 + 0.1). The workers' busy shares and the web servers' CPU follow
 /// the utilisation law.
 #[test]
