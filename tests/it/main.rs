@@ -36,6 +36,7 @@ mod sqs_engine;
 mod sqs_model;
 mod sqs_outputs;
 mod sqs_scaling;
+mod sqs_stories;
 mod summary_schema;
 mod sweep;
 mod sweep_coverage;

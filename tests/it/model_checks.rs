@@ -56,6 +56,15 @@ fn shipped_models_have_no_warnings() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let sc = albsim::scenario::load(&path).unwrap();
+        if path
+            .file_stem()
+            .is_some_and(|s| s == "sqs-messages-reappear")
+        {
+            // Its story is the mistake this warning is about (tests/it/sqs_stories.rs).
+            assert_eq!(sc.warnings.len(), 1, "{:?}", sc.warnings);
+            assert_eq!(sc.warnings[0].path, "consumers[0].processing_time");
+            continue;
+        }
         assert_eq!(sc.warnings, vec![], "{}", path.display());
     }
 }

@@ -22,6 +22,8 @@ const RUST_PHRASES: &[&str] = &[
 ];
 
 fn rust_leak(message: &str) -> Option<String> {
+    // AWS's own key names that contain a phrase above are the user's words, not Rust's.
+    let message = &message.replace("RawMessageDelivery", "");
     for w in message.split(|c: char| !c.is_ascii_alphanumeric()) {
         if RUST_WORDS.contains(&w) {
             return Some(w.to_string());

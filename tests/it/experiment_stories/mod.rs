@@ -11,6 +11,7 @@ mod capacity_curve;
 mod health_check_tuning;
 mod not_scaling_down;
 mod target_value;
+mod visibility_timeout;
 
 use crate::common::Csv;
 use assert_cmd::Command;
