@@ -59,6 +59,8 @@ pub struct QueueResult {
     pub fifo: bool,
     /// `VisibilityTimeout` \[s\].
     pub visibility_timeout_seconds: f64,
+    /// Its `RedrivePolicy`'s dead-letter queue, if any.
+    pub dead_letter_queue: Option<String>,
     /// `NumberOfMessagesSent` (a deduplicated FIFO send is not counted).
     pub sent: u64,
     /// Sends a FIFO queue accepted but dropped as duplicates (5-minute deduplication interval).
@@ -151,8 +153,8 @@ pub struct ConsumerResult {
     pub failed: u64,
     /// Messages it deleted.
     pub deleted: u64,
-    /// Processing that was wasted: the message had been processed before, or the delete found a
-    /// stale receipt handle \[CPU seconds\].
+    /// Processing that was wasted: of messages that had been processed before (each processing of
+    /// a message beyond its first) \[CPU seconds\].
     pub wasted_cpu_seconds: f64,
     /// Busy share of its pollers over the run (0–1).
     pub utilisation: f64,

@@ -38,6 +38,7 @@
 //!       "average_in_service": 2.8, "max_in_service": 4 } ],   // only with Auto Scaling groups
 //!   "queues": { "orders": {           // SQS queues by QueueName, only with queues
 //!       "name": "orders", "fifo": false, "visibility_timeout_seconds": 30.0,
+//!       "dead_letter_queue": "orders-dlq",     // its RedrivePolicy target, or null
 //!       "sent": 1200, "deduplicated": 0,        // NumberOfMessagesSent; FIFO sends dropped as duplicates
 //!       "received": 1530, "redelivered": 330,   // NumberOfMessagesReceived; of them, receives again
 //!       "deleted": 1100, "empty_receives": 2400, "receive_calls": 3900,

@@ -1087,7 +1087,7 @@ fn lifecycle_hooks_delay_in_service_and_termination() {
     let in_service = asg_times(
         &r,
         GROUP,
-        |a| matches!(a, ScalingActivity::InService { instance } if *instance == id),
+        |a| matches!(a, ScalingActivity::InService { instance, .. } if *instance == id),
     );
     assert_times(&in_service, &[launch + LAUNCH_S + hook], "InService");
     // Pending:Wait counts as pending (GroupPendingInstances) until the hook completes.

@@ -28,6 +28,9 @@ pub enum ScalingActivity {
     InService {
         /// Instance id.
         instance: String,
+        /// Whether the group registers its instances with target groups (a worker group
+        /// without any gets no traffic).
+        registered: bool,
     },
     /// A simple scaling policy's activity finished: its cooldown starts.
     CooldownStarts {
@@ -105,10 +108,17 @@ impl fmt::Display for ScalingActivity {
                 f,
                 "Launching a new EC2 instance: {instance} ({zone}). Cause: {cause}"
             ),
-            ScalingActivity::InService { instance } => write!(
+            ScalingActivity::InService {
+                instance,
+                registered: true,
+            } => write!(
                 f,
                 "{instance}: InService (registered with its target groups; it gets traffic after its first passing health check)"
             ),
+            ScalingActivity::InService {
+                instance,
+                registered: false,
+            } => write!(f, "{instance}: InService"),
             ScalingActivity::CooldownStarts { policy, seconds } => write!(
                 f,
                 "policy {policy}: scaling activity complete; cooldown of {seconds} s starts (DefaultCooldown/Cooldown)"

@@ -68,11 +68,18 @@ fn queue(o: &mut String, q: &QueueResult) {
     let _ = writeln!(o, "{CONTINUED}{work}");
     let _ = writeln!(
         o,
-        "{CONTINUED}backlog at the end {} visible, {} in flight; max {} visible, oldest message {}; ${:.4} ({} requests)",
+        "{CONTINUED}backlog at the end {} visible, {} in flight; max {} visible, {}; ${:.4} ({} requests)",
         thousands(q.visible_at_end),
         thousands(q.in_flight_at_end),
         thousands(q.max_visible),
-        human_duration(q.max_age_of_oldest_seconds),
+        if q.max_age_of_oldest_seconds > 0.0 {
+            format!(
+                "oldest message {}",
+                human_duration(q.max_age_of_oldest_seconds)
+            )
+        } else {
+            "empty at every period end".to_string()
+        },
         q.cost_usd,
         thousands(q.billed_requests)
     );

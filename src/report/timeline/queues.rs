@@ -13,11 +13,12 @@ const NOT_VISIBLE: [u8; 3] = [0xF2, 0x8E, 0x2B];
 const DELAYED: [u8; 3] = [0xB0, 0x7A, 0xA1];
 /// The colours of queues (in the age panel) and of worker programs, in model order: the
 /// palette's without the blue and orange that mean visible and in flight.
+/// Neighbours differ in hue (green, red, brown, teal…), so two programs are easy to tell apart.
 const NAMED: [[u8; 3]; 6] = [
     [0x59, 0xA1, 0x4F],
-    [0x76, 0xB7, 0xB2],
     [0xE1, 0x57, 0x59],
     [0x9C, 0x75, 0x5F],
+    [0x76, 0xB7, 0xB2],
     [0xED, 0xC9, 0x48],
     [0xBA, 0xB0, 0xAC],
 ];
@@ -25,8 +26,27 @@ const NAMED: [[u8; 3]; 6] = [
 /// The panel of each queue, the age panel and the workers panel (none without queues).
 pub(super) fn panels(r: &RunResult) -> Vec<Panel> {
     let mut out: Vec<Panel> = (0..r.queues.len()).map(|k| queue_panel(r, k)).collect();
-    if !r.queues.is_empty() {
-        out.push(age_panel(r));
+    // Dead-letter queues keep messages for hours: their ages get a panel of their own, so the
+    // working queues' minutes stay readable.
+    let dead_letter = |k: usize| {
+        let name = &r.queues[k].name;
+        (r.queues.iter()).any(|q| q.dead_letter_queue.as_ref() == Some(name))
+    };
+    let (dlqs, working): (Vec<usize>, Vec<usize>) =
+        (0..r.queues.len()).partition(|&k| dead_letter(k));
+    if !working.is_empty() {
+        out.push(age_panel(
+            r,
+            &working,
+            "ApproximateAgeOfOldestMessage (empty queue: no datapoint)",
+        ));
+    }
+    if !dlqs.is_empty() {
+        out.push(age_panel(
+            r,
+            &dlqs,
+            "ApproximateAgeOfOldestMessage of dead-letter queues",
+        ));
     }
     if !r.consumers.is_empty() {
         out.push(workers_panel(r));
@@ -89,17 +109,20 @@ fn age_unit(max_seconds: f64) -> (f64, &'static str) {
     }
 }
 
-fn age_panel(r: &RunResult) -> Panel {
+/// The age of the oldest message of queues `which` (indices into `r.queues`).
+fn age_panel(r: &RunResult, which: &[usize], title: &str) -> Panel {
     let max = (r.periods.iter())
-        .flat_map(|p| p.queues.iter().filter_map(|q| q.age_of_oldest_seconds))
+        .flat_map(|p| {
+            (which.iter()).filter_map(|&k| p.queues.get(k).and_then(|q| q.age_of_oldest_seconds))
+        })
         .fold(0.0, f64::max);
     let (per, unit) = age_unit(max);
     Panel {
-        title: "ApproximateAgeOfOldestMessage (empty queue: no datapoint)".into(),
+        title: title.into(),
         y_label: unit.into(),
-        series: (r.queues.iter().enumerate())
-            .map(|(k, q)| Series {
-                name: q.name.clone(),
+        series: (which.iter())
+            .map(|&k| Series {
+                name: r.queues[k].name.clone(),
                 values: column(r, k, |p| p.age_of_oldest_seconds.map(|a| a / per)),
                 style: SeriesStyle::Line,
                 color: Some(NAMED[k % NAMED.len()]),

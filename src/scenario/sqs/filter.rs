@@ -183,14 +183,14 @@ fn numeric(arg: &Value, at: &JsonPath) -> Result<AttributeMatch, FieldError> {
     Ok(AttributeMatch::Numeric { low, high })
 }
 
-/// A JSON value in a message: `"x"`, `5`, `true`, `null`, `a list`, `an object`.
+/// A JSON value in a message: `"x"`, `5`, `true`, `null`, `an array`, `an object`.
 fn described(v: &Value) -> String {
     match v {
         Value::String(s) => format!("{s:?}"),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".into(),
-        Value::Array(_) => "a list".into(),
+        Value::Array(_) => "an array".into(),
         Value::Object(_) => "an object".into(),
     }
 }

@@ -115,7 +115,14 @@ impl World<'_> {
         run.members[m.index()].initial = initial;
         if !initial {
             let id = self.member_id(a, m);
-            self.group_log(a, ScalingActivity::InService { instance: id });
+            let registered = !self.sc.auto_scaling_groups[a.index()].groups.is_empty();
+            self.group_log(
+                a,
+                ScalingActivity::InService {
+                    instance: id,
+                    registered,
+                },
+            );
         }
         self.activity_finished(a, instance);
         self.start_group_workers(a, instance);

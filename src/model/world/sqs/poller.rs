@@ -426,7 +426,6 @@ impl World<'_> {
                     run.latency.record(latency);
                     self.sqs.consumers[c].deleted += 1;
                 }
-                self.sqs.consumers[c].wasted_ns += u128::from(pl.work.0);
                 if !run.told.stale_delete {
                     run.told.stale_delete = true;
                     let id = run.state.message(receipt.slot).id;

@@ -176,6 +176,11 @@ pub(in crate::model::world) fn messaging_results(
                 name: spec.name.clone(),
                 fifo: spec.fifo,
                 visibility_timeout_seconds: spec.visibility_timeout.as_secs_f64(),
+                dead_letter_queue: spec.redrive.map(|d| {
+                    sc.messaging.queues[d.dead_letter_queue.index()]
+                        .name
+                        .clone()
+                }),
                 sent: t.sent,
                 deduplicated: t.deduplicated,
                 received: t.received,
