@@ -120,6 +120,7 @@ pub(crate) fn messaging_result() -> RunResult {
         name: "orders".into(),
         fifo: false,
         visibility_timeout_seconds: 30.0,
+        dead_letter_queue: None,
         sent: 100,
         deduplicated: 0,
         received: 103,

@@ -130,7 +130,6 @@ fn messaging_cells(out: &mut String, r: &RunResult, p: &crate::recorder::PeriodR
     }
 }
 
-/// The `timeseries.csv` text of a run.
 /// The period and `AWS/ApplicationELB` cells of one row.
 fn load_balancer_cells(out: &mut String, p: &crate::recorder::PeriodRow) {
     let _ = write!(
@@ -161,6 +160,7 @@ fn load_balancer_cells(out: &mut String, p: &crate::recorder::PeriodRow) {
     );
 }
 
+/// The `timeseries.csv` text of a run.
 pub fn to_csv(r: &RunResult) -> String {
     // A model without a load balancer (queues and workers alone) has no `AWS/ApplicationELB`
     // metrics: only the period columns lead.
