@@ -59,7 +59,8 @@ pub struct QueueResult {
     pub fifo: bool,
     /// `VisibilityTimeout` \[s\].
     pub visibility_timeout_seconds: f64,
-    /// Its `RedrivePolicy`'s dead-letter queue, if any.
+    /// Its `RedrivePolicy`'s dead-letter queue, if any (left out of `summary.json` without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dead_letter_queue: Option<String>,
     /// `NumberOfMessagesSent` (a deduplicated FIFO send is not counted).
     pub sent: u64,
@@ -88,8 +89,14 @@ pub struct QueueResult {
     pub stale_deletes: u64,
     /// `ChangeMessageVisibility` calls rejected (beyond 12 h from the receive).
     pub rejected_visibility_changes: u64,
-    /// API calls refused with `ThrottlingException` (FIFO, 300 per second per action).
+    /// API calls refused with `ThrottlingException` (FIFO, 300 per second per action; not billed).
     pub throttled_calls: u64,
+    /// Sends that failed after the SDK's 3 attempts, all throttled (the producer got an error; the
+    /// message was never enqueued).
+    pub failed_sends: u64,
+    /// Messages moved here from a source queue's redrive (a dead-letter queue's arrivals: not
+    /// `NumberOfMessagesSent`).
+    pub moved_in: u64,
     /// Requests billed (each 64 KiB chunk of a call is one; empty receives count).
     pub billed_requests: u64,
     /// What the requests cost \[USD\].

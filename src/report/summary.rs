@@ -45,6 +45,7 @@
 //!       "moved_to_dlq": 40, "expired": 0, "lost_by_workers": 0,
 //!       "duplicate_processings": 290,           // processings of a message processed before
 //!       "stale_deletes": 12, "rejected_visibility_changes": 0, "throttled_calls": 0,
+//!       "failed_sends": 0, "moved_in": 0,      // sends given up after 3 throttled attempts; DLQ arrivals
 //!       "billed_requests": 6500, "cost_usd": 0.0026,
 //!       "message_latency_ms": { "mean": …, "p50": …, … },   // SendMessage to DeleteMessage, or null
 //!       "visible_at_end": 60, "in_flight_at_end": 10, "delayed_at_end": 0,

@@ -235,6 +235,8 @@ const QUEUE: Node = Node::Object(&[
     number("stale_deletes"),
     number("rejected_visibility_changes"),
     number("throttled_calls"),
+    number("failed_sends"),
+    number("moved_in"),
     number("billed_requests"),
     number("cost_usd"),
     object("message_latency_ms", LATENCY, Presence::Always),

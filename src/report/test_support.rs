@@ -135,6 +135,8 @@ pub(crate) fn messaging_result() -> RunResult {
         stale_deletes: 1,
         rejected_visibility_changes: 0,
         throttled_calls: 0,
+        failed_sends: 0,
+        moved_in: 0,
         // 100 sends, 500 receives, 100 deletes.
         billed_requests: 700,
         cost_usd: 700.0 * 0.40 / 1e6,

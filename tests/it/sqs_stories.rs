@@ -46,11 +46,11 @@ fn queue_index(r: &RunResult, name: &str) -> usize {
     (r.queues.iter().position(|q| q.name == name)).unwrap_or_else(|| panic!("no queue {name}"))
 }
 
-/// Every message sent is deleted, moved to the dead-letter queue, expired, or still in the
+/// Every message sent (or moved in by a redrive) is deleted, moved to the dead-letter queue, expired, or still in the
 /// queue at the end (visible, in flight or delayed).
 fn assert_conserved(q: &QueueResult) {
     assert_eq!(
-        q.sent,
+        q.sent + q.moved_in,
         q.deleted
             + q.moved_to_dlq
             + q.expired
@@ -188,17 +188,22 @@ fn sqs_messages_reappear_processes_orders_twice_and_fills_the_dlq() {
             _ => None,
         })
         .collect();
-    assert_eq!(moves.len() as u64, q.moved_to_dlq);
-    assert!(q.moved_to_dlq > 0, "{q:?}");
+    // The history tells the first 5 moves (the fifth says later ones are only counted).
+    assert_eq!(moves.len() as u64, q.moved_to_dlq.min(5));
+    assert!(q.moved_to_dlq > 5, "{q:?}");
     assert!(
         moves
             .iter()
             .all(|&(n, d)| n == max_receives && d == "orders-dlq")
     );
-    assert_eq!(dlq.sent, q.moved_to_dlq);
+    assert_eq!(
+        (dlq.moved_in, dlq.sent),
+        (q.moved_to_dlq, 0),
+        "moves are not NumberOfMessagesSent"
+    );
     assert_eq!(
         (dlq.received, dlq.visible_at_end),
-        (0, dlq.sent),
+        (0, dlq.moved_in),
         "no one polls the DLQ"
     );
 

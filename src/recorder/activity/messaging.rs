@@ -29,8 +29,11 @@ pub enum QueueActivity {
         dead_letter_queue: String,
         /// Messages moved so far (this one included).
         total: u64,
+        /// The last move told: later ones are only counted.
+        last_told: bool,
     },
-    /// Messages older than `MessageRetentionPeriod` were deleted.
+    /// Messages older than `MessageRetentionPeriod` were deleted (said the first time, then
+    /// counted in the summary).
     RetentionExpired {
         /// How many at this instant.
         messages: u64,
@@ -92,16 +95,23 @@ impl fmt::Display for QueueActivity {
                 receive_count,
                 dead_letter_queue,
                 total,
-            } => write!(
-                f,
-                "message {message} moved to dead-letter queue {dead_letter_queue} after {receive_count} receives (maxReceiveCount); {total} moved so far"
-            ),
+                last_told,
+            } => {
+                write!(
+                    f,
+                    "message {message} moved to dead-letter queue {dead_letter_queue} after {receive_count} receives (maxReceiveCount); {total} moved so far"
+                )?;
+                if *last_told {
+                    f.write_str("; later moves are counted in summary.json")?;
+                }
+                Ok(())
+            }
             QueueActivity::RetentionExpired {
                 messages,
                 retention_seconds,
             } => write!(
                 f,
-                "{messages} message{} deleted: older than the MessageRetentionPeriod of {retention_seconds:.0} s",
+                "{messages} message{} deleted: older than the MessageRetentionPeriod of {retention_seconds:.0} s; later expiries are counted in summary.json",
                 if *messages == 1 { "" } else { "s" }
             ),
             QueueActivity::Throttled { action, limit } => write!(

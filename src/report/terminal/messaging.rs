@@ -35,6 +35,9 @@ fn queue(o: &mut String, q: &QueueResult) {
     if q.deduplicated > 0 {
         let _ = write!(moves, ", {} deduplicated", thousands(q.deduplicated));
     }
+    if q.moved_in > 0 {
+        let _ = write!(moves, ", {} moved in (redrive)", thousands(q.moved_in));
+    }
     let _ = writeln!(o, "  sqs        {moves}");
     let mut work = format!(
         "{} duplicate processings, {} empty receives",
@@ -45,6 +48,7 @@ fn queue(o: &mut String, q: &QueueResult) {
         (q.lost_by_workers, "lost with a worker"),
         (q.stale_deletes, "stale-receipt deletes"),
         (q.throttled_calls, "throttled calls"),
+        (q.failed_sends, "sends failed (throttled 3 times)"),
         (
             q.rejected_visibility_changes,
             "ChangeMessageVisibility rejected",

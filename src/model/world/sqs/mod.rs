@@ -36,6 +36,10 @@ use send::Resend;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
+/// Moves to the dead-letter queue told in the activity history, per queue (later ones are
+/// counted): a flood of them would push everything else out of the history.
+const DEAD_LETTER_MOVES_TOLD: u64 = 5;
+
 /// One queue's run state: its messages, its timer, the long polls waiting at it, and its totals.
 #[derive(Debug)]
 struct QueueRun {
@@ -72,6 +76,8 @@ struct QueueTotals {
     stale_deletes: u64,
     rejected_visibility_changes: u64,
     throttled_calls: u64,
+    failed_sends: u64,
+    moved_in: u64,
     billed_requests: u64,
     max_visible: u64,
     max_age_seconds: f64,
@@ -81,6 +87,7 @@ struct QueueTotals {
 #[derive(Clone, Copy, Debug, Default)]
 struct Told {
     redelivery: bool,
+    retention: bool,
     stale_delete: bool,
     rejected_change: bool,
     duplicate: bool,
@@ -375,7 +382,8 @@ impl World<'_> {
             queue::Fired::Expired { messages } => expired += messages,
             queue::Fired::Visible { .. } => {}
         });
-        if expired > 0 {
+        if expired > 0 && !run.told.retention {
+            run.told.retention = true;
             run.totals.expired += expired;
             let retention = self.sc.messaging.queues[q.index()].retention;
             self.queue_log(
@@ -385,6 +393,8 @@ impl World<'_> {
                     retention_seconds: retention.as_secs_f64(),
                 },
             );
+        } else {
+            run.totals.expired += expired;
         }
         for slot in to_dead_letter {
             self.move_to_dead_letter(q, slot);
@@ -403,20 +413,24 @@ impl World<'_> {
         run.state.period.moved_to_dlq += 1;
         run.totals.moved_to_dlq += 1;
         let total = run.totals.moved_to_dlq;
+        let told = total <= DEAD_LETTER_MOVES_TOLD;
         let target = &mut self.sqs.queues[dlq.index()];
         target.state.receive_moved(self.now, m);
-        target.totals.sent += 1;
-        target.state.period.sent += 1;
-        let name = self.sc.messaging.queues[dlq.index()].name.clone();
-        self.queue_log(
-            q,
-            crate::recorder::QueueActivity::MovedToDeadLetterQueue {
-                message: m.id,
-                receive_count: m.receive_count,
-                dead_letter_queue: name,
-                total,
-            },
-        );
+        // A move is not `NumberOfMessagesSent` of the dead-letter queue (only sends are).
+        target.totals.moved_in += 1;
+        if told {
+            let name = self.sc.messaging.queues[dlq.index()].name.clone();
+            self.queue_log(
+                q,
+                crate::recorder::QueueActivity::MovedToDeadLetterQueue {
+                    message: m.id,
+                    receive_count: m.receive_count,
+                    dead_letter_queue: name,
+                    total,
+                    last_told: total == DEAD_LETTER_MOVES_TOLD,
+                },
+            );
+        }
         self.serve_waiting(dlq);
         self.arm_queue_timer(dlq);
     }
@@ -437,8 +451,8 @@ impl World<'_> {
             window.1 += 1;
             return false;
         }
+        // Throttled calls are not billed (albsim assumption).
         run.totals.throttled_calls += 1;
-        run.totals.billed_requests += 1;
         if !run.told.throttled[action as usize] {
             run.told.throttled[action as usize] = true;
             self.queue_log(

@@ -46,6 +46,9 @@ pub(super) struct Message {
     pub sent: SimTime,
     /// When it was first sent anywhere (end-to-end latency counts from it).
     pub created: SimTime,
+    /// What `ApproximateAgeOfOldestMessage` counts from: `SentTimestamp`, or in a dead-letter
+    /// queue the time it was moved there.
+    pub aged_since: SimTime,
     /// When it was last received.
     pub received_at: SimTime,
     /// When it was received before that (`NEVER` before its second receive).
@@ -161,12 +164,18 @@ pub(super) struct QueueState {
     ready: VecDeque<u32>,
     /// (time, slot, epoch): delay ends and visibility deadlines.
     timers: BinaryHeap<Reverse<(SimTime, u32, u32)>>,
-    /// (sent, slot, generation): for retention and the age of the oldest message.
+    /// (age key, slot, generation): for the age of the oldest message and retention.
     oldest: BinaryHeap<Reverse<(SimTime, u32, u32)>>,
+    /// (SentTimestamp, slot, generation) of messages moved here by a redrive that kept it (a
+    /// standard dead-letter queue): their retention runs from before their age key.
+    moved: BinaryHeap<Reverse<(SimTime, u32, u32)>>,
     /// FIFO deduplication ids → when their 5-minute interval ends, and the ids in send order.
     dedup: HashMap<u64, SimTime>,
     dedup_order: VecDeque<(SimTime, u64)>,
     next_id: u64,
+    /// Per slot, the last message removed from it: (slot generation, processings finished), so
+    /// a processing that finishes after its message went knows whether it repeated one.
+    tombstones: Vec<(u32, u32)>,
     /// Numbers every change of a message's visibility (queue-wide, so a recycled slot never
     /// repeats an old entry's number).
     epochs: u32,
@@ -193,10 +202,12 @@ impl QueueState {
             ready: VecDeque::new(),
             timers: BinaryHeap::new(),
             oldest: BinaryHeap::new(),
+            moved: BinaryHeap::new(),
             dedup: HashMap::new(),
             dedup_order: VecDeque::new(),
             next_id: 1,
             epochs: 0,
+            tombstones: Vec::new(),
             visible_count: 0,
             in_flight_count: 0,
             delayed_count: 0,
@@ -270,6 +281,7 @@ impl QueueState {
                 id,
                 sent: now,
                 created,
+                aged_since: now,
                 received_at: SimTime::NEVER,
                 previous_receive: SimTime::NEVER,
                 visible_at: now + self.delay,
@@ -290,7 +302,11 @@ impl QueueState {
         m.epoch = 0;
         let slot = self.messages.insert(m);
         let generation = self.messages.generation(slot);
-        self.oldest.push(Reverse((m.sent, slot, generation)));
+        self.oldest.push(Reverse((m.aged_since, slot, generation)));
+        if m.sent < m.aged_since {
+            // Moved here keeping its SentTimestamp: retention counts from that.
+            self.moved.push(Reverse((m.sent, slot, generation)));
+        }
         if self.fifo {
             let g = m.group as usize;
             if g >= self.groups.len() {
@@ -313,6 +329,7 @@ impl QueueState {
         if self.fifo {
             m.sent = now;
         }
+        m.aged_since = now;
         m.visible_at = now;
         m.receive_count = 0;
         self.insert(now, m);
@@ -470,8 +487,16 @@ impl QueueState {
     /// before (a duplicate).
     pub fn processed(&mut self, receipt: Receipt) -> bool {
         if !self.is_live(receipt) {
-            // Deleted meanwhile by another receipt: this processing repeated finished work.
-            return true;
+            // Gone meanwhile (deleted by another receipt, expired, moved): it was a duplicate if
+            // a processing had finished before it went.
+            let Some(t) = self.tombstones.get_mut(receipt.slot as usize) else {
+                return false;
+            };
+            if t.0 != receipt.generation {
+                return false;
+            }
+            t.1 += 1;
+            return t.1 > 1;
         }
         let m = &mut self.messages[receipt.slot];
         m.processed += 1;
@@ -491,17 +516,30 @@ impl QueueState {
         timer.min(self.retention_due())
     }
 
-    fn retention_due(&mut self) -> SimTime {
-        while let Some(&Reverse((_, slot, generation))) = self.oldest.peek() {
-            if self.messages.is_live(slot, generation) {
-                break;
+    /// When the next message outlives the retention period, and its slot.
+    fn retention_next(&mut self) -> (SimTime, u32) {
+        let messages = &self.messages;
+        let earliest = |heap: &mut BinaryHeap<Reverse<(SimTime, u32, u32)>>| {
+            while let Some(&Reverse((_, slot, generation))) = heap.peek() {
+                if messages.is_live(slot, generation) {
+                    break;
+                }
+                heap.pop();
             }
-            self.oldest.pop();
+            heap.peek().map(|&Reverse((t, slot, _))| (t, slot))
+        };
+        // `oldest` holds every message by its age key; for a message moved here that is later
+        // than its SentTimestamp, which `moved` holds.
+        let a = earliest(&mut self.oldest);
+        let b = earliest(&mut self.moved);
+        match a.into_iter().chain(b).min() {
+            Some((sent, slot)) => (SimTime(sent.0.saturating_add(self.retention.0)), slot),
+            None => (SimTime::NEVER, 0),
         }
-        match self.oldest.peek() {
-            Some(&Reverse((sent, ..))) => SimTime(sent.0.saturating_add(self.retention.0)),
-            None => SimTime::NEVER,
-        }
+    }
+
+    fn retention_due(&mut self) -> SimTime {
+        self.retention_next().0
     }
 
     fn timer_is_live(&self, slot: u32, epoch: u32) -> bool {
@@ -519,8 +557,8 @@ impl QueueState {
             if due > now {
                 break;
             }
-            if self.retention_due() <= now {
-                let &Reverse((_, slot, _)) = self.oldest.peek().expect("a retention timer");
+            let (retention, slot) = self.retention_next();
+            if retention <= now {
                 self.remove(slot);
                 expired += 1;
                 continue;
@@ -599,6 +637,11 @@ impl QueueState {
     /// Removes a message wherever it is.
     fn remove(&mut self, slot: u32) {
         let m = self.messages[slot];
+        let k = slot as usize;
+        if self.tombstones.len() <= k {
+            self.tombstones.resize(k + 1, (u32::MAX, 0));
+        }
+        self.tombstones[k] = (self.messages.generation(slot), m.processed);
         match m.state {
             MsgState::Delayed => self.delayed_count -= 1,
             MsgState::Visible => self.visible_count -= 1,
@@ -676,6 +719,14 @@ impl QueueState {
                 .filter(|&Reverse((_, slot, generation))| self.messages.is_live(slot, generation))
                 .collect();
             self.oldest = BinaryHeap::from(kept);
+        }
+        if self.moved.len() as u64 > 2 * self.len() + 1024 {
+            let old = std::mem::take(&mut self.moved).into_vec();
+            let kept: Vec<_> = old
+                .into_iter()
+                .filter(|&Reverse((_, slot, generation))| self.messages.is_live(slot, generation))
+                .collect();
+            self.moved = BinaryHeap::from(kept);
         }
     }
 
@@ -786,11 +837,10 @@ mod tests {
         assert_eq!((m.receive_count, q.len()), (2, 0));
         let mut dlq = QueueState::new(&spec(false, 30, None), 0);
         dlq.receive_moved(s(20), m);
-        assert_eq!(
-            dlq.age_of_oldest(s(20)),
-            Some(20.0),
-            "standard keeps SentTimestamp"
-        );
+        // The age counts from the move (AWS's metric on a dead-letter queue); retention from the
+        // original SentTimestamp (standard queues keep it).
+        assert_eq!(dlq.age_of_oldest(s(25)), Some(5.0));
+        assert_eq!(dlq.next_due(), s(345_600), "retention from the send at 0 s");
     }
 
     #[test]

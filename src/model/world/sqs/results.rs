@@ -195,6 +195,8 @@ pub(in crate::model::world) fn messaging_results(
                 stale_deletes: t.stale_deletes,
                 rejected_visibility_changes: t.rejected_visibility_changes,
                 throttled_calls: t.throttled_calls,
+                failed_sends: t.failed_sends,
+                moved_in: t.moved_in,
                 billed_requests: t.billed_requests,
                 cost_usd: cost,
                 message_latency_ms: run.latency.summary(),

@@ -13,8 +13,12 @@ use crate::model::sqs::{
 use crate::model::world::World;
 use std::cmp::Reverse;
 
-/// Wait before a throttled `SendMessage` is tried again (albsim assumption: an SDK's first retry).
-const SEND_RETRY: SimDuration = SimDuration::from_millis(100);
+/// A throttled `SendMessage` is retried as the AWS SDKs' standard retry mode does: at most 3
+/// attempts in all, each retry after a random wait up to `SEND_RETRY_BASE × 2^retry` (full
+/// jitter), capped at 20 s; after the third throttled attempt the producer gets the error.
+const SEND_ATTEMPTS: u8 = 3;
+const SEND_RETRY_BASE: SimDuration = SimDuration::from_millis(100);
+const SEND_RETRY_CAP: SimDuration = SimDuration::from_secs(20);
 
 /// Which template a message was made from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,6 +51,8 @@ pub(super) struct Resend {
     created: SimTime,
     /// Whether it may repeat again (a producer retry is drawn once).
     may_repeat: bool,
+    /// Throttled attempts so far.
+    attempts: u8,
 }
 
 impl Messaging {
@@ -113,6 +119,7 @@ impl World<'_> {
             content,
             created: self.now,
             may_repeat: true,
+            attempts: 0,
         };
         self.deliver(resend);
     }
@@ -136,6 +143,7 @@ impl World<'_> {
                 if draw < t.resend_probability {
                     let again = Resend {
                         may_repeat: false,
+                        attempts: 0,
                         ..m
                     };
                     self.resend_later(self.now + t.resend_after, again);
@@ -147,11 +155,22 @@ impl World<'_> {
     /// `SendMessage` of `m` (`size` bytes) to queue `q`.
     fn send_to_queue(&mut self, q: QueueId, m: Resend, size: u64) {
         if self.throttled(q, Action::Send) {
+            let attempts = m.attempts + 1;
+            if attempts >= SEND_ATTEMPTS {
+                self.sqs.queues[q.index()].totals.failed_sends += 1;
+                return;
+            }
+            let ceiling = SEND_RETRY_BASE
+                .0
+                .saturating_mul(1 << attempts)
+                .min(SEND_RETRY_CAP.0);
+            let wait = SimDuration((self.sqs.shared.uniform() * ceiling as f64) as u64);
             self.resend_later(
-                self.now + SEND_RETRY,
+                self.now + wait,
                 Resend {
                     may_repeat: false,
                     destination: Destination::Queue(q),
+                    attempts,
                     ..m
                 },
             );
