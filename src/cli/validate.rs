@@ -24,8 +24,23 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
         }
         match scenario::load_with(path, &overrides) {
             Ok(s) => {
+                let m = &s.messaging;
+                // Queues and workers are named only in models that have them (the line of
+                // every other model stays as it was).
+                let messaging = if m.is_empty() && m.producers.is_empty() && m.consumers.is_empty()
+                {
+                    String::new()
+                } else {
+                    format!(
+                        ", {}, {}, {}, {}",
+                        count(m.queues.len(), "queue", "queues"),
+                        count(m.topics.len(), "topic", "topics"),
+                        count(m.producers.len(), "producer", "producers"),
+                        count(m.consumers.len(), "worker program", "worker programs"),
+                    )
+                };
                 super::print_stdout(&format!(
-                    "ok: {} ({}: {}, {}, {}, {}, {}, {}{})\n",
+                    "ok: {} ({}: {}, {}, {}, {}, {}{}, {}{})\n",
                     path.display(),
                     s.name,
                     count(s.clients.len(), "client", "clients"),
@@ -37,6 +52,7 @@ pub fn validate(a: &ValidateArgs) -> Result<()> {
                         "Auto Scaling group",
                         "Auto Scaling groups"
                     ),
+                    messaging,
                     human_duration(s.duration.as_secs_f64()),
                     match s.warnings.len() {
                         0 => String::new(),

@@ -20,6 +20,7 @@ pub(super) fn warnings(sc: &Scenario, raw: &RawModel) -> Vec<Warning> {
     unreachable_rules(sc, raw, &mut out);
     unreached_groups(raw, &mut out);
     idle_instances(raw, &mut out);
+    per_instance_from_zero(sc, &mut out);
     super::sqs::lint::warnings(sc, &mut out);
     out
 }
@@ -283,6 +284,45 @@ fn unreached_groups(raw: &RawModel, out: &mut Vec<Warning>) {
                     g.name
                 ),
             );
+        }
+    }
+}
+
+/// Target tracking on a value per InService instance (`m1 / GroupInServiceInstances`, such as
+/// backlog per instance) in a group whose `MinSize` is 0: once the group is empty the division
+/// has no datapoint, the alarms go to `INSUFFICIENT_DATA`, and the group never scales out again.
+fn per_instance_from_zero(sc: &Scenario, out: &mut Vec<Warning>) {
+    use crate::model::autoscaling::{PolicyKind, TrackedMetric};
+    use crate::model::cloudwatch::MetricRef;
+    for (a, g) in sc.auto_scaling_groups.iter().enumerate() {
+        if g.min > 0 {
+            continue;
+        }
+        for (p, policy) in g.policies.iter().enumerate() {
+            let PolicyKind::TargetTracking {
+                metric: TrackedMetric::Custom(MetricRef::Math(math), _),
+                ..
+            } = &policy.kind
+            else {
+                continue;
+            };
+            if math
+                .per_instance_of()
+                .is_some_and(|owner| owner.index() == a)
+            {
+                warn(
+                    out,
+                    JsonPath::root()
+                        .key("auto_scaling_groups")
+                        .index(a)
+                        .key("Policies")
+                        .index(p),
+                    format!(
+                        "policy {:?} tracks a value per InService instance of group {:?}, whose MinSize is 0: once the group has no InService instance the value has no datapoint (division by zero), its alarms go to INSUFFICIENT_DATA and the group never scales out again; set MinSize to at least 1",
+                        policy.name, g.name
+                    ),
+                );
+            }
         }
     }
 }

@@ -467,3 +467,38 @@ fn message_latency_follows_erlang_c() {
     let theory_ms = 1000.0 * (mmc_mean_response(c, lambda, 1.0 / (1.0 / mu + 0.001)) + 0.001);
     t_interval_r10(&means).assert_contains(theory_ms, "M/M/4 ρ = 0.75: message latency [ms]");
 }
+
+/// A FIFO queue takes 300 `SendMessage` calls a second: a producer sending 400 a second is
+/// throttled, and each throttled send is retried as the SDKs' standard mode does — at most 3
+/// attempts in all — so about a quarter of the sends fail instead of retrying for ever (the work
+/// stays proportional to the messages: no retry storm).
+#[test]
+fn throttled_fifo_sends_give_up_after_three_attempts() {
+    let mut sc = base(60.0, 4, 1);
+    let mut q = queue("q.fifo", 30.0);
+    q.fifo = true;
+    sc.messaging.queues = vec![q];
+    let mut p = producer(
+        Destination::Queue(QueueId(0)),
+        ArrivalProcess::steady(Spacing::Poisson, 400.0),
+    );
+    p.message.groups = MessageGroups::Random { count: 1000 };
+    sc.messaging.producers = vec![p];
+    let r = albsim::run(&sc);
+    let q = q0(&r);
+    let offered = 400.0 * 60.0;
+    assert!(q.sent as f64 <= 300.0 * 60.0 + 300.0, "{q:?}");
+    assert!(q.failed_sends > 0 && q.throttled_calls > 0, "{q:?}");
+    // Each message is tried at most 3 times.
+    assert!((q.throttled_calls as f64) < 3.0 * offered, "{q:?}");
+    assert!(
+        (r.events_processed as f64) < 10.0 * offered,
+        "{} events",
+        r.events_processed
+    );
+    assert_eq!(
+        q.billed_requests,
+        q.sent + q.deduplicated,
+        "throttled calls are not billed"
+    );
+}

@@ -1097,3 +1097,24 @@ fn a_producer_burst_ends_the_load_like_a_client_burst() {
         "a steady rate never ends"
     );
 }
+
+/// Backlog per instance (`m1 / GroupInServiceInstances`) with `MinSize` 0: once the group is
+/// empty the value has no datapoint and the group never scales out again — a warning.
+#[test]
+fn backlog_per_instance_with_min_size_zero_warns() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sqs-backlog-scaling.json");
+    let mut m: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(
+        resolve(&m).warnings.is_empty(),
+        "the shipped model has no warning"
+    );
+    m["auto_scaling_groups"][0]["MinSize"] = json!(0);
+    let sc = resolve(&m);
+    assert_eq!(sc.warnings.len(), 1, "{:?}", sc.warnings);
+    assert_eq!(sc.warnings[0].path, "auto_scaling_groups[0].Policies[0]");
+    assert!(
+        sc.warnings[0].message.contains("MinSize is 0"),
+        "{}",
+        sc.warnings[0]
+    );
+}
