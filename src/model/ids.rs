@@ -95,3 +95,21 @@ id_type!(
     /// A CloudWatch metric some alarm reads, as registered in the run's metric store.
     MetricId
 );
+
+// SQS and SNS tables (`world/sqs/`).
+id_type!(
+    /// An SQS queue (an index into the model's `queues`).
+    QueueId
+);
+id_type!(
+    /// An SNS topic (an index into the model's `topics`).
+    TopicId
+);
+id_type!(
+    /// An open-loop message producer (an index into the model's `producers`).
+    ProducerId
+);
+id_type!(
+    /// A worker program (an index into the model's `consumers`).
+    ConsumerId
+);

@@ -9,38 +9,7 @@ use super::distribution::Distribution;
 use super::ids::{AsgId, InstanceId};
 use crate::engine::SimDuration;
 
-macro_rules! sqs_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(pub u32);
-
-        impl $name {
-            /// The index as a `usize`, for table lookups.
-            #[inline]
-            pub fn index(self) -> usize {
-                self.0 as usize
-            }
-        }
-    };
-}
-
-sqs_id!(
-    /// An SQS queue (an index into the model's `queues`).
-    QueueId
-);
-sqs_id!(
-    /// An SNS topic (an index into the model's `topics`).
-    TopicId
-);
-sqs_id!(
-    /// An open-loop message producer (an index into the model's `producers`).
-    ProducerId
-);
-sqs_id!(
-    /// A worker program (an index into the model's `consumers`).
-    ConsumerId
-);
+pub use super::ids::{ConsumerId, ProducerId, QueueId, TopicId};
 
 /// Longest visibility a message can have from its receive: 12 hours (`ChangeMessageVisibility`
 /// beyond it is rejected).

@@ -96,7 +96,7 @@ pub fn check_name(name: &str, at: &JsonPath, what: &str) -> Result<(), FieldErro
 }
 
 /// A name as shown in a message: quoted, escaped, and cut if long.
-fn shown(name: &str) -> String {
+pub(super) fn shown(name: &str) -> String {
     let len = name.chars().count();
     if len > 40 {
         let head: String = name.chars().take(37).collect();

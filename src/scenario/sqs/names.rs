@@ -110,16 +110,7 @@ pub(super) fn referenced<'a>(
     }
 }
 
-/// A name as shown in a message: quoted, cut if long.
-pub(super) fn shown(name: &str) -> String {
-    let len = name.chars().count();
-    if len > 40 {
-        let head: String = name.chars().take(37).collect();
-        format!("{head:?}… ({len} characters)")
-    } else {
-        format!("{name:?}")
-    }
-}
+pub(super) use super::super::names::shown;
 
 #[cfg(test)]
 mod tests {
