@@ -439,13 +439,15 @@ fn a_crashed_worker_loses_its_message_until_the_visibility_timeout() {
 
 /// Poisson messages, c long-polling pollers (one vCPU each), exponential processing, a visibility
 /// timeout far above it: the mean enqueue-to-delete time is M/M/c's response time (Erlang C),
-/// plus the 1-ms receive answer, within a Student-t interval over R replications. (Each poller also
+/// plus the 1-ms receive answer, within a Student-t interval over R replications; and Little's
+/// law holds on the queue (messages not yet deleted = rate × time from send to delete). (Each poller also
 /// spends 1 ms returning from its delete: service is 1/μ + 1 ms, a 0.1 % change of the load that
 /// moves the mean by well under the interval's half-width.)
 #[test]
 fn message_latency_follows_erlang_c() {
     let (c, mu, rho) = (4u32, 1.0, 0.75);
     let lambda = rho * f64::from(c) * mu;
+    let mut little = Vec::new();
     let means: Vec<f64> = (1..=10)
         .map(|seed| {
             let mut sc = base(60_000.0, 10, seed);
@@ -461,9 +463,19 @@ fn message_latency_follows_erlang_c() {
                 20.0,
             )];
             let r = albsim::run(&sc);
-            r.queues[0].message_latency_ms.as_ref().unwrap().mean
+            let w = r.queues[0].message_latency_ms.as_ref().unwrap().mean / 1000.0;
+            // Little's law on the queue: messages sent and not yet deleted (visible + in flight,
+            // sampled at every minute's end) = arrival rate × time from send to delete.
+            let l: f64 = (r.periods.iter())
+                .map(|p| (p.queues[0].visible + p.queues[0].not_visible) as f64)
+                .sum::<f64>()
+                / r.periods.len() as f64;
+            let lambda_hat = r.queues[0].sent as f64 / r.duration_seconds;
+            little.push(l / (lambda_hat * w) - 1.0);
+            w * 1000.0
         })
         .collect();
+    t_interval_r10(&little).assert_contains(0.0, "Little's law on the queue: L / (λ W) − 1");
     let theory_ms = 1000.0 * (mmc_mean_response(c, lambda, 1.0 / (1.0 / mu + 0.001)) + 0.001);
     t_interval_r10(&means).assert_contains(theory_ms, "M/M/4 ρ = 0.75: message latency [ms]");
 }

@@ -905,6 +905,24 @@ mod tests {
     }
 
     #[test]
+    fn a_queue_holds_at_most_120000_messages_in_flight() {
+        let mut q = QueueState::new(&spec(false, 43_200, None), 0);
+        for k in 0..120_005u64 {
+            q.send(s(0), s(0), 1, NO_GROUP, Some(k));
+        }
+        let mut received = 0;
+        loop {
+            let n = receive(&mut q, s(1), 10).len();
+            if n == 0 {
+                break;
+            }
+            received += n;
+        }
+        assert_eq!(received as u32, MAX_IN_FLIGHT);
+        assert_eq!((q.in_flight_count, q.visible_count), (120_000, 5));
+    }
+
+    #[test]
     fn memory_stays_bounded_when_messages_churn() {
         let mut q = QueueState::new(&spec(false, 30, None), 0);
         for k in 0..100_000u64 {
