@@ -206,7 +206,8 @@ pub fn check_messaging(r: &RunResult, workers_never_died: bool) -> Result<(), St
         // A long poll of a worker whose instance stopped is never billed (see
         // notes/gen-findings.md): the check needs workers that never died.
         ensure!(
-            !workers_never_died || q.billed_requests + q.throttled_calls + waiting >= q.receive_calls,
+            !workers_never_died
+                || q.billed_requests + q.throttled_calls + waiting >= q.receive_calls,
             "queue {n}: {} ReceiveMessage calls ({} throttled, at most {waiting} long polls still waiting at the end), only {} requests billed",
             q.receive_calls,
             q.throttled_calls,
@@ -257,12 +258,18 @@ pub fn check_messaging(r: &RunResult, workers_never_died: bool) -> Result<(), St
             q.deleted
         );
         let periods: Vec<_> = r.periods.iter().filter_map(|p| p.queues.get(k)).collect();
-        let sum = |f: fn(&albsim::recorder::QueuePeriod) -> u64| periods.iter().map(|p| f(p)).sum::<u64>();
+        let sum = |f: fn(&albsim::recorder::QueuePeriod) -> u64| {
+            periods.iter().map(|p| f(p)).sum::<u64>()
+        };
         for (what, per_period, total) in [
             ("NumberOfMessagesSent", sum(|p| p.sent), q.sent),
             ("NumberOfMessagesReceived", sum(|p| p.received), q.received),
             ("NumberOfMessagesDeleted", sum(|p| p.deleted), q.deleted),
-            ("NumberOfEmptyReceives", sum(|p| p.empty_receives), q.empty_receives),
+            (
+                "NumberOfEmptyReceives",
+                sum(|p| p.empty_receives),
+                q.empty_receives,
+            ),
             ("moved to the DLQ", sum(|p| p.moved_to_dlq), q.moved_to_dlq),
         ] {
             ensure!(
