@@ -949,7 +949,17 @@ pub fn model(mode: Mode) -> S {
             vec(operation(mode), 0..3),
             proptest::option::of((auto_scaling_group(mode), vec(alarm(mode), 0..2))),
         ),
-        prop_oneof![3 => Just(None), 2 => messaging(mode).prop_map(Some)],
+        // In hostile mode, half the messaging sections are valid, so that hostile models with
+        // queues still reach runs as often as the others.
+        match mode {
+            Mode::Valid => prop_oneof![3 => Just(None), 2 => messaging(mode).prop_map(Some)].boxed(),
+            Mode::Hostile => prop_oneof![
+                3 => Just(None),
+                1 => messaging(mode).prop_map(Some),
+                1 => messaging(Mode::Valid).prop_map(Some),
+            ]
+            .boxed(),
+        },
     )
         .prop_map(
             move |(
@@ -1004,7 +1014,7 @@ pub fn model(mode: Mode) -> S {
                     ("alarms", Some(Value::Array(alarms))),
                 ]);
                 if let Some(g) = messaging {
-                    add_messaging(&mut m, mode, g);
+                    add_messaging(&mut m, g);
                 }
                 m
             },
@@ -1646,6 +1656,8 @@ pub struct Messaging {
     tracking: Option<Value>,
     /// Leave out the load balancer, clients and target groups (a queue-and-workers model).
     no_load_balancer: bool,
+    /// The mode the sections were drawn in (a hostile model's may be valid).
+    mode: Mode,
 }
 
 fn messaging(mode: Mode) -> BoxedStrategy<Messaging> {
@@ -1682,7 +1694,7 @@ fn messaging(mode: Mode) -> BoxedStrategy<Messaging> {
         prop_oneof![3 => Just(false), 1 => Just(true)],
     )
         .prop_map(
-            |(
+            move |(
                 queues,
                 topics,
                 producers,
@@ -1700,6 +1712,7 @@ fn messaging(mode: Mode) -> BoxedStrategy<Messaging> {
                 alarms,
                 tracking,
                 no_load_balancer,
+                mode,
             },
         )
         .boxed()
@@ -1709,7 +1722,8 @@ fn messaging(mode: Mode) -> BoxedStrategy<Messaging> {
 /// destination the model lacks becomes one it has (of the right kind for `message_groups`),
 /// subscriptions to a missing queue or one of the other kind are dropped, consumers go where the
 /// model has hosts, and so on. Hostile mode keeps what was drawn.
-fn add_messaging(m: &mut Value, mode: Mode, g: Messaging) {
+fn add_messaging(m: &mut Value, g: Messaging) {
+    let mode = g.mode;
     let valid = mode == Mode::Valid;
     let queue_names: Vec<&str> = g
         .queues
