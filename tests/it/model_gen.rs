@@ -1,7 +1,13 @@
 //! A structure-aware model generator (proptest strategies): models of the right shape — clients
 //! with every arrival type, listeners with rules, conditions and every action, target groups with
 //! attributes and health checks, instances, custom instance types, faults, operations, Auto
-//! Scaling groups with every policy type, scheduled actions, lifecycle hooks and alarms.
+//! Scaling groups with every policy type, scheduled actions, lifecycle hooks and alarms; and, in
+//! two models of five, the messaging sections: SQS queues (standard and FIFO, dead-letter queues,
+//! every attribute), SNS topics with `sqs`/e-mail/https/lambda subscriptions and filter policies,
+//! producers (the open-loop arrivals), request-path `messages`, worker programs on instances or
+//! the group, alarms on `AWS/SQS`/`AWS/SNS` metrics and queue target tracking (one metric or
+//! backlog-per-instance metric math); a quarter of those have no load balancer, clients or
+//! target groups (a queue-and-workers model).
 //!
 //! Two modes. [`Mode::Valid`] draws every value from the range the loader accepts (the property
 //! tests run these). [`Mode::Hostile`] keeps the same structure but replaces about one value in 60 by a hostile one: 0,
