@@ -140,6 +140,7 @@ pub fn load_and_run_short(text: &str) -> Result<Outcome, String> {
         }
     }
     invariants::check_all(&result)?;
+    crate::properties::check_messaging(&result, false)?;
     let reports = std::panic::catch_unwind(|| {
         let _ = albsim::report::activity_log::to_text(&result);
         let _ = albsim::report::timeline::to_svg(&result);
