@@ -61,10 +61,9 @@ fn counts_add_up_on_random_valid_models() {
             return Err(TestCaseError::fail("answered + in flight != received"));
         }
         invariants::check_all(&r).map_err(TestCaseError::fail)?;
-        let model: Value = serde_json::from_str(text).unwrap();
-        let no_faults = model["faults"].as_array().is_none_or(|f| f.is_empty());
-        let none_terminated = r.instances.iter().all(|i| i.terminated_seconds.is_none());
-        check_messaging(&r, no_faults && none_terminated).map_err(TestCaseError::fail)
+        // A long poll cut short by a dead worker is billed as the empty receive it ends as at
+        // SQS, so the billing bound holds on every run.
+        check_messaging(&r, true).map_err(TestCaseError::fail)
     });
 }
 

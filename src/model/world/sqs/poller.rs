@@ -552,6 +552,13 @@ impl World<'_> {
             if pl.step == Step::Processing {
                 run.busy -= 1;
             }
+            if pl.step == Step::LongPolling {
+                // The long poll was already at SQS: it ends empty there, billed as AWS bills it.
+                let q = &mut self.sqs.queues[pl.queue.index()];
+                q.totals.billed_requests += 1;
+                q.totals.empty_receives += 1;
+                q.state.period.empty_receives += 1;
+            }
             // What it held and had not deleted stays in flight until its visibility timeout.
             let first = if pl.step == Step::Deleting {
                 pl.next + 1
