@@ -1,6 +1,7 @@
 //! The timeline's SQS panels: per queue its messages (`ApproximateNumberOfMessagesVisible`,
-//! `…NotVisible`, `…Delayed`), one panel of every queue's `ApproximateAgeOfOldestMessage`, and
-//! one of the worker programs' pollers, running and busy.
+//! `…NotVisible`, `…Delayed`), the `ApproximateAgeOfOldestMessage` of the working queues (and of
+//! the dead-letter queues apart), `NumberOfEmptyReceives` when a queue had any, and the worker
+//! programs' pollers, running and busy.
 
 use super::super::timeline_plot::{Panel, Series, SeriesStyle};
 use crate::recorder::{QueuePeriod, RunResult};
@@ -48,10 +49,36 @@ pub(super) fn panels(r: &RunResult) -> Vec<Panel> {
             "ApproximateAgeOfOldestMessage of dead-letter queues",
         ));
     }
+    if (r.periods.iter()).any(|p| p.queues.iter().any(|q| q.empty_receives > 0)) {
+        out.push(empty_receives_panel(r));
+    }
     if !r.consumers.is_empty() {
         out.push(workers_panel(r));
     }
     out
+}
+
+/// `NumberOfEmptyReceives` per queue on a log scale: short polling's thousands a minute beside long
+/// polling's few (each one billed), the cost story of `WaitTimeSeconds`. A minute without any is a
+/// gap.
+fn empty_receives_panel(r: &RunResult) -> Panel {
+    Panel {
+        title: "NumberOfEmptyReceives per period (billed; log scale)".into(),
+        y_label: "receives".into(),
+        series: (r.queues.iter().enumerate())
+            .filter(|&(k, _)| {
+                (r.periods.iter()).any(|p| p.queues.get(k).is_some_and(|q| q.empty_receives > 0))
+            })
+            .map(|(k, q)| Series {
+                name: q.name.clone(),
+                values: column(r, k, |p| Some(p.empty_receives as f64)),
+                style: SeriesStyle::Line,
+                color: Some(NAMED[k % NAMED.len()]),
+            })
+            .collect(),
+        y_min_zero: false,
+        log_y: true,
+    }
 }
 
 /// Queue `k`'s value `f` in every period (`None` for a period closed without it).
