@@ -360,6 +360,7 @@ mod queue_panel_tests {
             [
                 "SQS queue orders: ApproximateNumberOfMessages…",
                 "ApproximateAgeOfOldestMessage (empty queue: no datapoint)",
+                "NumberOfEmptyReceives per period (billed; log scale)",
                 "Worker pollers: running, and busy processing (time average)",
                 "CPUUtilization per instance",
             ]
@@ -381,7 +382,14 @@ mod queue_panel_tests {
         let age = &t.panels[1];
         assert_eq!(age.y_label, "age [s]");
         assert_eq!(age.series[0].values, [Some(12.5), Some(48.0), None]);
-        let workers = &t.panels[2];
+        let empty = &t.panels[2];
+        assert!(empty.log_y);
+        let want: Vec<Option<f64>> = QUEUE_PERIODS
+            .iter()
+            .map(|q| Some(q.empty_receives as f64))
+            .collect();
+        assert_eq!(empty.series[0].values, want);
+        let workers = &t.panels[3];
         let busy: Vec<Option<f64>> = CONSUMER_PERIODS
             .iter()
             .map(|c| Some(c.busy_pollers))
@@ -411,7 +419,7 @@ mod queue_panel_tests {
             titles(&t)[1],
             "SQS queue orders: ApproximateNumberOfMessages…"
         );
-        assert_eq!(titles(&t)[4], "TargetResponseTime");
+        assert_eq!(titles(&t)[5], "TargetResponseTime");
         // A queue that never delayed a message has no delayed line.
         let mut r = r;
         r.periods.iter_mut().for_each(|p| p.queues[0].delayed = 0);
