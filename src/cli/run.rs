@@ -16,7 +16,9 @@ use std::path::Path;
 /// Runs one model; `Exit::Partial` if a guard stopped it.
 pub fn run(a: &RunArgs) -> Result<Exit> {
     let overrides = a.overrides.overrides();
-    let sc = scenario::load_with(&a.model, &overrides)?;
+    let text = scenario::read_model(&a.model)?;
+    let sc = scenario::from_json_with(&text, &a.model, &overrides)?;
+    let model = scenario::model_as_run(&text, &a.model, &overrides)?;
     let folder = output_folder(a, &sc)?;
     if !a.quiet {
         for line in warning_lines(&a.model, &sc.warnings) {
@@ -41,6 +43,7 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
     let files = files::render_all(RunOutput {
         result: &result,
         partial: partial.as_ref(),
+        model: &model,
     })?;
     let manifest = Manifest {
         overrides: overrides.iter().map(recorded).collect(),
@@ -112,7 +115,7 @@ mod tests {
     fn the_wrote_line_names_every_file_of_the_folder() {
         assert_eq!(
             wrote_line(Path::new("output/q")),
-            "wrote output/q/: summary.json, timeseries.csv, timeline.svg, activity.log, albsim-output.json"
+            "wrote output/q/: summary.json, timeseries.csv, timeline.svg, activity.log, events.json, model.json, albsim-output.json"
         );
     }
 

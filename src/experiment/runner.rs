@@ -179,9 +179,12 @@ fn run_one(
         let dir = folder.join(RUNS_FOLDER).join(run_folder_name(run, key));
         let label = dir.display().to_string();
         let kept = OutputFolder::check(&dir, label)?;
+        let model = scenario::model_as_run(&variant.text, &variant.file, &overrides)
+            .map_err(|e| failed(e.into()))?;
         let files = files::render_all(RunOutput {
             result: &result,
             partial: None,
+            model: &model,
         })
         .map_err(|e| failed(e.into()))?;
         let manifest = Manifest {

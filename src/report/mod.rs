@@ -11,12 +11,22 @@
 //! | [`timeseries`] | `timeseries.csv` |
 //! | [`timeline`] + [`timeline_plot`] | `timeline.svg` |
 //! | [`terminal`] | the summary printed after a run |
+//! | [`events`] | `events.json`: the important moments explained (plot markers, narrative) |
 //! | [`output`] | the output folder, written all-or-nothing |
+//! | [`document`] + [`run_report`], [`sweep_report`] | `report.html`, `report.md` (`albsim report`) |
+//! | [`folder`] | reading a run's or sweep's folder back for a report |
+//! | [`png`] | PNG images of the SVG plots |
 
 pub mod activity_log;
+pub mod document;
+pub mod events;
+pub mod folder;
 pub mod output;
+pub mod png;
+pub mod run_report;
 pub mod summary;
 pub mod summary_schema;
+pub mod sweep_report;
 pub mod terminal;
 #[cfg(test)]
 pub(crate) mod test_support;

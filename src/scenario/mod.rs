@@ -97,6 +97,24 @@ pub fn from_json_with(
     overrides::read_with(value, file, overrides, |v| scenario_from_value(v, file))
 }
 
+/// The model's JSON as it is run: the text of `file` with `overrides` applied, as the output
+/// folder's `model.json` keeps it (so `albsim run DIR/model.json` runs the same model again).
+pub fn model_as_run(
+    text: &str,
+    file: &Path,
+    overrides: &[overrides::Override],
+) -> Result<serde_json::Value, overrides::LoadError> {
+    let mut value = model_value(text, file)?;
+    overrides::apply(&mut value, overrides).map_err(|problems| {
+        overrides::LoadError::Overridden {
+            file: file.to_path_buf(),
+            problems,
+            truncated: false,
+        }
+    })?;
+    Ok(value)
+}
+
 /// Reads, parses and resolves the model file at `file`.
 pub fn load(file: &Path) -> Result<Scenario, ModelError> {
     let text = read_model(file)?;

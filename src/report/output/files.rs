@@ -4,7 +4,7 @@
 
 use crate::RunResult;
 use crate::report::summary::Partial;
-use crate::report::{activity_log, summary, timeline, timeseries};
+use crate::report::{activity_log, events, summary, timeline, timeseries};
 
 /// What result files are made from: one run's results, and whether a guard stopped it.
 #[derive(Clone, Copy, Debug)]
@@ -13,6 +13,8 @@ pub struct RunOutput<'a> {
     pub result: &'a RunResult,
     /// Set if `--max-events` or `--max-wall` stopped the run (see [`Partial::of`]).
     pub partial: Option<&'a Partial>,
+    /// The model's JSON as run (the file with the overrides applied), kept as `model.json`.
+    pub model: &'a serde_json::Value,
 }
 
 /// One file of an output folder, next to the manifest.
@@ -43,7 +45,7 @@ pub struct RenderError {
 }
 
 /// The result files of a run, in the order they are written and listed.
-pub const RESULT_FILES: [ResultFile; 4] = [
+pub const RESULT_FILES: [ResultFile; 6] = [
     ResultFile {
         name: "summary.json",
         render: |run| Ok(summary::to_json_with(run.result, run.partial).into_bytes()),
@@ -66,7 +68,23 @@ pub const RESULT_FILES: [ResultFile; 4] = [
         name: "activity.log",
         render: |run| Ok(activity_log::to_text(run.result).into_bytes()),
     },
+    ResultFile {
+        name: events::FILE_NAME,
+        render: |run| Ok(events::to_json(&events::explain(run.result)).into_bytes()),
+    },
+    ResultFile {
+        name: MODEL_FILE,
+        render: |run| {
+            // A JSON value always serializes.
+            let mut text = serde_json::to_string_pretty(run.model).expect("JSON serializes");
+            text.push('\n');
+            Ok(text.into_bytes())
+        },
+    },
 ];
+
+/// The model as run, in the output folder.
+pub const MODEL_FILE: &str = "model.json";
 
 /// Every result file of `run` (name, contents), in [`RESULT_FILES`]' order.
 pub fn render_all(run: RunOutput<'_>) -> Result<Vec<(&'static str, Vec<u8>)>, RenderError> {
@@ -94,7 +112,9 @@ mod tests {
                 "summary.json",
                 "timeseries.csv",
                 "timeline.svg",
-                "activity.log"
+                "activity.log",
+                "events.json",
+                "model.json"
             ]
         );
         names.sort_unstable();
