@@ -48,7 +48,8 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a model and write summary.json, timeseries.csv, timeline.svg and activity.log.
+    /// Run a model and write summary.json, timeseries.csv, timeline.svg, activity.log, events.json
+    /// and model.json (and with --report, report.html).
     #[command(after_help = EXAMPLES)]
     Run(RunArgs),
     /// Check model files (types, AWS ranges, references) without running them.
@@ -152,7 +153,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "I/N|auto")]
     pub shard: Option<String>,
     /// Also write each run's own output folder (summary.json, timeseries.csv, timeline.svg,
-    /// activity.log) under runs/.
+    /// activity.log, events.json, model.json) under runs/.
     #[arg(long)]
     pub keep_runs: bool,
     /// Run a sweep of more than 10,000 runs (without it, such a sweep says how many it would run).
