@@ -6,11 +6,15 @@
 
 mod queues;
 
-use super::timeline_plot::{Marker, Panel, PlotError, Series, SeriesStyle, Timeline, render_svg};
-use crate::recorder::{
-    Activity, ActivityKind, AlarmResult, Fault, RunResult, ScalingActivity, TargetHealth,
-    TargetState, Transition,
-};
+mod marks;
+mod units;
+
+pub use marks::{instance_color, mark_color, markers, target_group_color};
+pub use units::metric_unit;
+
+use super::events::{ExplainedEvent, explain};
+use super::timeline_plot::{Panel, PlotError, Series, SeriesStyle, Timeline, render_svg};
+use crate::recorder::{ActivityKind, AlarmResult, RunResult};
 
 /// The unit of the time axis for a run of `seconds`: seconds per unit and the axis label.
 pub fn time_unit(seconds: f64) -> (f64, &'static str) {
@@ -23,49 +27,21 @@ pub fn time_unit(seconds: f64) -> (f64, &'static str) {
     }
 }
 
-/// What a marker says about an activity, if the activity is marked on the time axis: faults,
-/// launches, terminations and deregistrations (a target going to `draining`). A deregistration
-/// that an Auto Scaling termination of the same instance caused at the same instant is not marked
-/// again: the `terminate` marker stands for it.
-fn marker_label(a: &Activity, all: &[Activity]) -> Option<String> {
-    let what = match &a.kind {
-        ActivityKind::Fault(Fault::Starts { fault, .. }) => (*fault).to_string(),
-        ActivityKind::Fault(Fault::HitsNothing) => "no running instance to hit".into(),
-        ActivityKind::Fault(Fault::Ends { fault }) => format!("{fault} ends"),
-        ActivityKind::Scaling(ScalingActivity::Launching { .. }) => "launch".into(),
-        ActivityKind::Scaling(ScalingActivity::Terminating { .. }) => "terminate".into(),
-        ActivityKind::TargetHealth(TargetHealth::Transition(Transition {
-            to: TargetState::Draining,
-            ..
-        })) => {
-            // The subject is `<target group>/<instance>`.
-            let instance = a.subject.rsplit('/').next().unwrap_or("");
-            // The history is in time order: look only at the activities of the same instant.
-            let first = all.partition_point(|b| b.time_seconds < a.time_seconds);
-            let mut same_instant = all[first..]
-                .iter()
-                .take_while(|b| b.time_seconds == a.time_seconds);
-            let terminated = same_instant.any(|b| {
-                matches!(&b.kind, ActivityKind::Scaling(ScalingActivity::Terminating { instance: id, .. }) if id == instance)
-            });
-            if terminated {
-                return None;
-            }
-            "deregister".into()
-        }
-        _ => return None,
-    };
-    Some(format!("{} {what}", a.subject))
+/// Builds the timeline figure of a run (x axis in minutes, hours or days, see [`time_unit`]),
+/// marked with the run's explained events ([`explain`]).
+pub fn timeline(r: &RunResult) -> Timeline {
+    timeline_with_events(r, &explain(r))
 }
 
-/// Builds the timeline figure of a run (x axis in minutes, hours or days, see [`time_unit`]).
-pub fn timeline(r: &RunResult) -> Timeline {
+/// Builds the timeline figure of a run, marked with `events`: each event with a label is a
+/// marker in its mark's colour (see [`markers`]).
+pub fn timeline_with_events(r: &RunResult, events: &[ExplainedEvent]) -> Timeline {
     let (unit, x_label) = time_unit(r.duration_seconds);
     let x: Vec<f64> = r.periods.iter().map(|p| p.start_seconds / unit).collect();
     let per_sec = |n: u64, len: f64| Some(if len > 0.0 { n as f64 / len } else { 0.0 });
     let traffic = Panel {
         title: "Load balancer traffic".into(),
-        y_label: "per second".into(),
+        y_label: "requests / s".into(),
         series: vec![
             Series {
                 name: "RequestCount / s".into(),
@@ -94,7 +70,7 @@ pub fn timeline(r: &RunResult) -> Timeline {
     let ms = |v: Option<f64>| v.map(|s| s * 1e3);
     let latency = Panel {
         title: "TargetResponseTime".into(),
-        y_label: "ms".into(),
+        y_label: "latency [ms]".into(),
         series: vec![
             Series {
                 name: "p50".into(),
@@ -122,7 +98,7 @@ pub fn timeline(r: &RunResult) -> Timeline {
     };
     let cpu = Panel {
         title: "CPUUtilization per instance".into(),
-        y_label: "%".into(),
+        y_label: "CPU [%]".into(),
         series: r
             .instances
             .iter()
@@ -135,7 +111,7 @@ pub fn timeline(r: &RunResult) -> Timeline {
                     .map(|p| p.cpu_utilization.get(i).copied().flatten())
                     .collect(),
                 style: SeriesStyle::Line,
-                color: None,
+                color: Some(instance_color(i)),
             })
             .collect(),
         y_min_zero: true,
@@ -143,7 +119,7 @@ pub fn timeline(r: &RunResult) -> Timeline {
     };
     let hosts = Panel {
         title: "HealthyHostCount / UnHealthyHostCount".into(),
-        y_label: "targets".into(),
+        y_label: "targets [count]".into(),
         series: r
             .target_group_order
             .iter()
@@ -157,7 +133,7 @@ pub fn timeline(r: &RunResult) -> Timeline {
                         .map(|p| p.healthy_host_count.get(g).copied())
                         .collect(),
                     style: SeriesStyle::Steps,
-                    color: None,
+                    color: Some(target_group_color(g)),
                 };
                 let unhealthy = Series {
                     name: format!("{name} unhealthy"),
@@ -166,8 +142,8 @@ pub fn timeline(r: &RunResult) -> Timeline {
                         .iter()
                         .map(|p| p.unhealthy_host_count.get(g).copied())
                         .collect(),
-                    style: SeriesStyle::Steps,
-                    color: None,
+                    style: SeriesStyle::DashedSteps,
+                    color: Some(target_group_color(g)),
                 };
                 [healthy, unhealthy]
             })
@@ -176,18 +152,7 @@ pub fn timeline(r: &RunResult) -> Timeline {
         log_y: false,
     };
     let mut capacity_panels = Vec::new();
-    // Faults, deregistrations and scaling decisions mark the time axis; health transitions show in
-    // the host panel.
-    let markers = r
-        .activity
-        .iter()
-        .filter_map(|a| {
-            marker_label(a, &r.activity).map(|label| Marker {
-                x: a.time_seconds / unit,
-                label,
-            })
-        })
-        .collect();
+    let (markers, marker_key) = markers(r, events, unit);
     for (a, group) in r.auto_scaling_groups.iter().enumerate() {
         let col = |f: fn(&crate::recorder::GroupCapacity) -> u32| -> Vec<Option<f64>> {
             r.periods
@@ -197,7 +162,7 @@ pub fn timeline(r: &RunResult) -> Timeline {
         };
         capacity_panels.push(Panel {
             title: format!("Auto Scaling group {}", group.name),
-            y_label: "instances".into(),
+            y_label: "instances [count]".into(),
             series: vec![
                 Series {
                     name: "GroupDesiredCapacity".into(),
@@ -249,7 +214,7 @@ pub fn timeline(r: &RunResult) -> Timeline {
         }
         capacity_panels.push(Panel {
             title: "Alarm metrics (latest datapoint) and thresholds".into(),
-            y_label: "value".into(),
+            y_label: alarm_axis_label(&r.alarms),
             series,
             y_min_zero: true,
             log_y: false,
@@ -276,7 +241,21 @@ pub fn timeline(r: &RunResult) -> Timeline {
         x,
         panels,
         markers,
+        marker_key,
     }
+}
+
+/// The alarm panel's y axis: the unit of the alarms' metrics (`alarm metric [%]`), every unit
+/// when they differ (`alarm metric [% | requests]`), the metric names for a metric of unknown unit.
+fn alarm_axis_label(alarms: &[AlarmResult]) -> String {
+    let mut units: Vec<&str> = Vec::new();
+    for a in alarms {
+        let unit = metric_unit(&a.metric_name).unwrap_or(a.metric_name.as_str());
+        if !units.contains(&unit) {
+            units.push(unit);
+        }
+    }
+    format!("alarm metric [{}]", units.join(" | "))
 }
 
 /// The legend name of an alarm's metric line: a target tracking policy's two alarms watch one
@@ -448,63 +427,6 @@ mod queue_panel_tests {
                 .all(|t| !t.contains("SQS") && !t.contains("Worker")),
             "{:?}",
             titles(&t)
-        );
-    }
-}
-
-#[cfg(test)]
-mod marker_tests {
-    use super::*;
-
-    fn at(time_seconds: f64, subject: &str, kind: ActivityKind) -> Activity {
-        Activity {
-            time_seconds,
-            subject: subject.into(),
-            kind,
-        }
-    }
-
-    fn draining(time: f64, subject: &str) -> Activity {
-        let t = Transition {
-            from: TargetState::Healthy,
-            to: TargetState::Draining,
-            reason: "Target.DeregistrationInProgress",
-            detail: String::new(),
-        };
-        at(
-            time,
-            subject,
-            ActivityKind::TargetHealth(TargetHealth::Transition(t)),
-        )
-    }
-
-    fn terminating(time: f64, instance: &str) -> Activity {
-        let kind = ActivityKind::Scaling(ScalingActivity::Terminating {
-            instance: instance.into(),
-            cause: "At 0:10:00.000 …".into(),
-        });
-        at(time, "asg", kind)
-    }
-
-    /// A deregistration is marked unless a termination of the same instance at the same instant
-    /// stands for it; instance ids with dots are compared whole.
-    #[test]
-    fn deregistrations_caused_by_a_termination_are_not_marked_twice() {
-        let all = [
-            terminating(600.0, "web.1"),
-            draining(600.0, "tg/web.1"),
-            draining(600.0, "tg/web.2"),
-            draining(700.0, "tg/web.1"),
-        ];
-        let labels: Vec<Option<String>> = all.iter().map(|a| marker_label(a, &all)).collect();
-        assert_eq!(
-            labels,
-            [
-                Some("asg terminate".to_string()),
-                None,
-                Some("tg/web.2 deregister".to_string()),
-                Some("tg/web.1 deregister".to_string()),
-            ]
         );
     }
 }

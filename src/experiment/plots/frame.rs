@@ -8,8 +8,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::experiment::summary::RenderError;
 use crate::report::timeline_plot::style::{
-    CHAR_WIDTH, FIGURE_TITLE_PX, LEGEND_PX, LEGEND_SWATCH, MUTED, PALETTE, TEXT, bold_font, font,
-    text_width, truncate,
+    FIGURE_TITLE_PX, LEGEND_PX, LEGEND_SWATCH, LINE_PX, MUTED, PALETTE, TEXT, bold_font, fit, font,
+    text_width,
 };
 
 /// The drawing area of a sweep plot.
@@ -19,11 +19,11 @@ pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 pub(super) const WIDTH: u32 = 960;
 pub(super) const HEIGHT: u32 = 560;
 /// Band for the title and the subtitle under it.
-pub(super) const TITLE_BAND: u32 = 58;
+pub(super) const TITLE_BAND: u32 = 62;
 /// Most lines one plot draws; the rest are named in the legend as not drawn.
 pub(super) const MAX_LINES: usize = 12;
-const SUBTITLE_PX: f64 = 12.0;
-const LEGEND_ROW: i32 = 18;
+const SUBTITLE_PX: f64 = 14.0;
+const LEGEND_ROW: i32 = 21;
 
 /// The colour of line `i`: the timeline's palette, then two darker ones, so twelve lines stay
 /// apart.
@@ -63,18 +63,15 @@ pub(super) fn svg(
 pub(super) fn titles(root: &Area<'_>, title: &str, subtitle: &str) -> Result<(), String> {
     let centre = (WIDTH / 2) as i32;
     let room = f64::from(WIDTH - 24);
-    let title = truncate(
-        title,
-        (room / (FIGURE_TITLE_PX * CHAR_WIDTH * 1.08)) as usize,
-    );
+    let title = fit(title, FIGURE_TITLE_PX, true, room);
     let style = bold_font(FIGURE_TITLE_PX).pos(Pos::new(HPos::Center, VPos::Center));
-    root.draw(&Text::new(title, (centre, 20), style))
+    root.draw(&Text::new(title, (centre, 21), style))
         .map_err(|e| e.to_string())?;
-    let subtitle = truncate(subtitle, (room / (SUBTITLE_PX * CHAR_WIDTH)) as usize);
+    let subtitle = fit(subtitle, SUBTITLE_PX, false, room);
     let style = font(SUBTITLE_PX)
         .color(&MUTED)
         .pos(Pos::new(HPos::Center, VPos::Center));
-    root.draw(&Text::new(subtitle, (centre, 42), style))
+    root.draw(&Text::new(subtitle, (centre, 45), style))
         .map_err(|e| e.to_string())
 }
 
@@ -104,9 +101,7 @@ pub(super) fn legend(
     entries: &[LegendEntry],
     note: Option<&str>,
 ) -> Result<(), String> {
-    let max_chars = (f64::from(width.saturating_sub(LEGEND_SWATCH + 6)) / (LEGEND_PX * CHAR_WIDTH))
-        .floor()
-        .max(4.0) as usize;
+    let room = f64::from(width.saturating_sub(LEGEND_SWATCH + 6));
     let text_x = left + LEGEND_SWATCH as i32 + 6;
     for (i, entry) in entries.iter().enumerate() {
         let y = top + i as i32 * LEGEND_ROW + LEGEND_ROW / 2;
@@ -120,14 +115,14 @@ pub(super) fn legend(
         }
         root.draw(&PathElement::new(
             vec![(left, y), (left + w, y)],
-            entry.color.stroke_width(2),
+            entry.color.stroke_width(LINE_PX),
         ))
         .map_err(|e| e.to_string())?;
         let style = font(LEGEND_PX)
             .color(&TEXT)
             .pos(Pos::new(HPos::Left, VPos::Center));
         root.draw(&Text::new(
-            truncate(&entry.label, max_chars),
+            fit(&entry.label, LEGEND_PX, false, room),
             (text_x, y),
             style,
         ))
@@ -138,7 +133,8 @@ pub(super) fn legend(
         let style = font(LEGEND_PX)
             .color(&MUTED)
             .pos(Pos::new(HPos::Left, VPos::Center));
-        root.draw(&Text::new(truncate(note, max_chars + 4), (left, y), style))
+        let note = fit(note, LEGEND_PX, false, room + f64::from(LEGEND_SWATCH + 6));
+        root.draw(&Text::new(note, (left, y), style))
             .map_err(|e| e.to_string())?;
     }
     Ok(())

@@ -9,7 +9,7 @@ use super::frame::{self, Area, HEIGHT, TITLE_BAND, WIDTH};
 use crate::experiment::labels::{metric_label, significant};
 use crate::experiment::summary::{RenderError, Summary};
 use crate::report::timeline_plot::axes::{format_number, nice_step};
-use crate::report::timeline_plot::style::{AXIS, AXIS_PX, CHAR_WIDTH, MUTED, font, truncate};
+use crate::report::timeline_plot::style::{AXIS, AXIS_PX, MUTED, fit, font, text_width, truncate};
 
 /// Viridis at five stops: perceptually even, readable in grey and by colour-blind readers.
 const STOPS: [(f64, [u8; 3]); 5] = [
@@ -87,10 +87,9 @@ pub(super) fn render(
         .collect();
     let longest_y = y_labels
         .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(1);
-    let left = (longest_y.min(24) as f64 * AXIS_PX * CHAR_WIDTH) as i32 + 40;
+        .map(|l| text_width(&truncate(l, 24), AXIS_PX))
+        .fold(0.0, f64::max);
+    let left = longest_y.ceil() as i32 + 40;
     let right = WIDTH as i32 - 130;
     let (top, bottom) = (TITLE_BAND as i32 + 8, HEIGHT as i32 - 62);
     let cw = f64::from(right - left) / nx as f64;
@@ -120,8 +119,7 @@ pub(super) fn render(
                         .map_err(err)?;
                 }
                 let text = mean.map_or("–".to_string(), |v| significant(v, 3));
-                let fits = (text.chars().count() as f64 * cell_px * CHAR_WIDTH) + 6.0
-                    <= f64::from(x1 - x0)
+                let fits = text_width(&text, cell_px) + 6.0 <= f64::from(x1 - x0)
                     && f64::from(y1 - y0) >= cell_px + 4.0;
                 if fits {
                     let color = if mean.is_none() {
@@ -142,22 +140,18 @@ pub(super) fn render(
         // Axis labels: each level under its column and beside its row, cut to fit.
         // Every level's label when they fit; with many narrow cells, every k-th one so that
         // none overlap (a label may then span up to k cells).
-        let char_w = AXIS_PX * CHAR_WIDTH;
         let longest_x = e.parameters[x]
             .levels
             .iter()
-            .map(|l| l.label.chars().count())
-            .max()
-            .unwrap_or(1);
-        let x_every = ((longest_x.min(12) as f64 * char_w + 8.0) / cw)
-            .ceil()
-            .max(1.0) as usize;
-        let x_chars = ((x_every as f64 * cw - 8.0) / char_w).floor().max(3.0) as usize;
+            .map(|l| text_width(&truncate(&l.label, 12), AXIS_PX))
+            .fold(0.0, f64::max);
+        let x_every = ((longest_x + 8.0) / cw).ceil().max(1.0) as usize;
+        let x_room = (x_every as f64 * cw - 8.0).max(3.0 * AXIS_PX);
         for (i, level) in e.parameters[x].levels.iter().enumerate().step_by(x_every) {
             let cx = left + ((i as f64 + 0.5) * cw).round() as i32;
             let style = font(AXIS_PX).pos(Pos::new(HPos::Center, VPos::Top));
             root.draw(&Text::new(
-                truncate(&level.label, x_chars),
+                fit(&level.label, AXIS_PX, false, x_room),
                 (cx, bottom + 6),
                 style,
             ))

@@ -15,6 +15,18 @@ pub struct Timeline {
     pub panels: Vec<Panel>,
     /// Vertical markers drawn across all panels (order does not matter).
     pub markers: Vec<Marker>,
+    /// What the markers' colours mean, shown under the x-axis description when markers are
+    /// drawn; empty for no key.
+    pub marker_key: Vec<MarkerKey>,
+}
+
+/// One entry of the markers' key: a colour and what it stands for (`scaling`, `alarm`, …).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MarkerKey {
+    /// What the colour means.
+    pub name: String,
+    /// The markers' colour as `[r, g, b]`.
+    pub color: [u8; 3],
 }
 
 /// One plot with its own y axis, title and legend.
@@ -62,13 +74,18 @@ pub enum SeriesStyle {
     /// (suits counts such as desired capacity). The last period extends by
     /// the last period length, which widens the shared x range.
     Steps,
+    /// Like [`SeriesStyle::Steps`], dashed: a second count in the colour of a first one (a
+    /// target group's unhealthy targets beside its healthy ones).
+    DashedSteps,
 }
 
-/// A vertical dashed line across all panels with a short label at the top.
+/// A vertical dashed line across all panels with a short label at the top, in its colour.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Marker {
     /// Position in the x unit; markers outside the x range are not drawn.
     pub x: f64,
     /// Short label (a few words); long labels are truncated.
     pub label: String,
+    /// Colour of the line and the label as `[r, g, b]`; `None` for dark grey.
+    pub color: Option<[u8; 3]>,
 }

@@ -27,7 +27,7 @@ pub(super) fn has_steps(t: &Timeline) -> bool {
     t.panels
         .iter()
         .flat_map(|p| &p.series)
-        .any(|s| s.style == SeriesStyle::Steps)
+        .any(|s| matches!(s.style, SeriesStyle::Steps | SeriesStyle::DashedSteps))
 }
 
 /// End of the period starting at `x[i]`, used by step series.
@@ -71,6 +71,8 @@ pub(super) struct Layout {
     /// dash, which would make most of the file).
     pub(super) solid_markers: bool,
     pub(super) marker_band: u32,
+    /// Height of the row under the x-axis description that holds the markers' key (0: none).
+    pub(super) key_band: u32,
 }
 
 impl Layout {
@@ -93,6 +95,7 @@ impl Layout {
             rug: None,
             solid_markers: false,
             marker_band: 0,
+            key_band: 0,
         };
         if !t.panels.is_empty() {
             let plot = layout.plot_left()..layout.plot_right();
@@ -112,11 +115,15 @@ impl Layout {
             None if layout.rug.is_some() => 2 * MARKER_ROW + 6,
             None => 0,
         };
+        if layout.marker_band > 0 && !t.marker_key.is_empty() {
+            layout.key_band = MARKER_ROW + 4;
+        }
         let panels = u32::try_from(t.panels.len().max(1)).unwrap_or(u32::MAX);
         layout.total_height = TITLE_BAND
             .saturating_add(layout.marker_band)
             .saturating_add(panels.saturating_mul(panel_height))
-            .saturating_add(BOTTOM_BAND);
+            .saturating_add(BOTTOM_BAND)
+            .saturating_add(layout.key_band);
         layout
     }
 

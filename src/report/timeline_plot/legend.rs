@@ -1,5 +1,6 @@
 //! The legend to the right of each panel: one swatch and name per series.
 
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -7,11 +8,12 @@ use super::error::PlotError;
 use super::figure::{Panel, Series, SeriesStyle};
 use super::layout::{Area, Layout, PlotRect, legend_text};
 use super::style::{
-    CHAR_WIDTH, LEGEND_GAP, LEGEND_PX, LEGEND_SWATCH, MUTED, TEXT, drawing_error, font,
-    series_color, truncate,
+    LEGEND_GAP, LEGEND_PX, LEGEND_SWATCH, LINE_PX, MUTED, TEXT, drawing_error, fit, font,
+    series_color,
 };
 
-/// Legend to the right of the plot area, one row per series.
+/// Legend to the right of the plot area, one row per series, never over the data: it starts
+/// [`LEGEND_GAP`] right of the plot area and its text is cut to the legend's width.
 pub(super) fn draw_legend(
     area: &Area<'_>,
     panel: &Panel,
@@ -26,7 +28,7 @@ pub(super) fn draw_legend(
     let top = rect.y.start - oy + 2;
     let height = rect.y.end - rect.y.start;
     let count = panel.series.len() as i32;
-    let row = (height / count).clamp(12, 18);
+    let row = (height / count).clamp(17, 21);
     let fits = ((height / row).max(1) as usize).min(panel.series.len());
     // Reserve the last row for "+N more" when not everything fits.
     let shown = if fits < panel.series.len() {
@@ -35,7 +37,6 @@ pub(super) fn draw_legend(
         fits
     };
     let text_room = layout.legend_width.saturating_sub(LEGEND_SWATCH + 6) as f64;
-    let max_chars = ((text_room / (LEGEND_PX * CHAR_WIDTH)).floor() as usize).max(4);
 
     for (i, s) in panel.series.iter().take(shown).enumerate() {
         let y = top + i as i32 * row + row / 2;
@@ -46,7 +47,7 @@ pub(super) fn draw_legend(
             .color(if has_data { &TEXT } else { &MUTED })
             .pos(Pos::new(HPos::Left, VPos::Center));
         area.draw(&Text::new(
-            truncate(&text, max_chars),
+            fit(&text, LEGEND_PX, false, text_room),
             (left + LEGEND_SWATCH as i32 + 6, y),
             style,
         ))
@@ -83,13 +84,21 @@ pub(super) fn draw_swatch(
         .map_err(drawing_error)?;
         area.draw(&PathElement::new(
             vec![(x, y - 5), (x + w, y - 5)],
-            color.stroke_width(2),
+            color.stroke_width(LINE_PX),
+        ))
+        .map_err(drawing_error)?;
+    } else if s.style == SeriesStyle::DashedSteps {
+        area.draw(&DashedPathElement::new(
+            vec![(x, y), (x + w, y)],
+            6,
+            4,
+            color.stroke_width(LINE_PX),
         ))
         .map_err(drawing_error)?;
     } else {
         area.draw(&PathElement::new(
             vec![(x, y), (x + w, y)],
-            color.stroke_width(2),
+            color.stroke_width(LINE_PX),
         ))
         .map_err(drawing_error)?;
     }

@@ -18,6 +18,8 @@ pub(super) struct MarkerLabel {
     pub(super) row: Option<usize>,
     /// Put the label left of the line (near the right edge).
     pub(super) flip: bool,
+    /// Colour of the line and the label, `None` for the default dark grey.
+    pub(super) color: Option<[u8; 3]>,
 }
 
 /// Visible markers sorted by x, with label rows chosen so that labels do not
@@ -56,6 +58,7 @@ pub(super) fn place_marker_labels(
                 text,
                 row,
                 flip,
+                color: m.color,
             }
         })
         .collect()
@@ -113,7 +116,11 @@ pub(super) fn thin_markers(markers: &[Marker], xr: &Range<f64>, plot: Range<i32>
                 }
                 k => format!("{} +{} more", first.label, k - 1),
             };
-            Marker { x: first.x, label }
+            Marker {
+                x: first.x,
+                label,
+                color: first.color,
+            }
         })
         .collect();
     Thinned::Merged(merged)

@@ -8,8 +8,8 @@ use super::error::PlotError;
 use super::figure::Timeline;
 use super::layout::{Area, Layout, PlotRect};
 use super::style::{
-    BOLD_WIDTH, MARKER, MARKER_LIGHT, MARKER_PX, MARKER_ROW, PANEL_TITLE_PX, TITLE_BAND,
-    drawing_error, font, text_width,
+    LEGEND_SWATCH, LINE_PX, MARKER, MARKER_LIGHT, MARKER_PX, MARKER_ROW, PANEL_TITLE_PX,
+    TITLE_BAND, bold_text_width, drawing_error, font, text_width,
 };
 
 /// Dashed vertical lines over every panel and labels in the marker band.
@@ -23,8 +23,6 @@ pub(super) fn draw_markers(
     let Some(first) = rects.first() else {
         return Ok(());
     };
-    let style = MARKER.stroke_width(1);
-    let light = MARKER_LIGHT.stroke_width(1);
     let band_top = TITLE_BAND as i32;
     if let Some(rug) = &layout.rug {
         let text = format!("{} markers, too many to label: a tick at each", rug.count);
@@ -38,16 +36,24 @@ pub(super) fn draw_markers(
         let top = band_top + MARKER_ROW as i32 + 2;
         let bottom = band_top + layout.marker_band as i32 - 2;
         for &x in &rug.ticks {
-            root.draw(&PathElement::new(vec![(x, top), (x, bottom)], style))
-                .map_err(drawing_error)?;
+            root.draw(&PathElement::new(
+                vec![(x, top), (x, bottom)],
+                MARKER.stroke_width(1),
+            ))
+            .map_err(drawing_error)?;
         }
     }
     // Keep the panel title readable: do not cross it with the connector.
-    let title_end = layout.plot_left()
-        + text_width(&t.panels[0].title, PANEL_TITLE_PX * BOLD_WIDTH).ceil() as i32
-        + 4;
+    let title_end =
+        layout.plot_left() + bold_text_width(&t.panels[0].title, PANEL_TITLE_PX).ceil() as i32 + 4;
 
     for (m, &x) in layout.markers.iter().zip(marker_px) {
+        let color = m.color.map_or(MARKER, |[r, g, b]| RGBColor(r, g, b));
+        let style = color.stroke_width(1);
+        let light = match m.color {
+            Some(_) => color.mix(0.45).stroke_width(1),
+            None => MARKER_LIGHT.stroke_width(1),
+        };
         for rect in rects {
             if layout.solid_markers {
                 let line = PathElement::new(vec![(x, rect.y.start), (x, rect.y.end - 1)], light);
@@ -77,10 +83,51 @@ pub(super) fn draw_markers(
             (x + 3, HPos::Left)
         };
         let text_style = font(MARKER_PX)
-            .color(&MARKER)
+            .color(&color)
             .pos(Pos::new(hpos, VPos::Center));
         root.draw(&Text::new(m.text.as_str(), (tx, label_y), text_style))
             .map_err(drawing_error)?;
+    }
+    Ok(())
+}
+
+/// The markers' key, in its row under the x-axis description: "Markers:" and a short line in
+/// each kind's colour with its name.
+pub(super) fn draw_marker_key(
+    root: &Area<'_>,
+    t: &Timeline,
+    layout: &Layout,
+) -> Result<(), PlotError> {
+    if layout.key_band == 0 {
+        return Ok(());
+    }
+    let y = (layout.total_height - layout.key_band / 2 - 2) as i32;
+    let mut x = layout.plot_left();
+    let title = "Markers:";
+    let text_style = font(MARKER_PX)
+        .color(&MARKER)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    root.draw(&Text::new(title, (x, y), text_style.clone()))
+        .map_err(drawing_error)?;
+    x += text_width(title, MARKER_PX).ceil() as i32 + 10;
+    for entry in &t.marker_key {
+        let [r, g, b] = entry.color;
+        let color = RGBColor(r, g, b);
+        let w = LEGEND_SWATCH as i32;
+        root.draw(&DashedPathElement::new(
+            vec![(x, y), (x + w, y)],
+            4,
+            3,
+            color.stroke_width(LINE_PX),
+        ))
+        .map_err(drawing_error)?;
+        x += w + 5;
+        let style = font(MARKER_PX)
+            .color(&color)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw(&Text::new(entry.name.as_str(), (x, y), style))
+            .map_err(drawing_error)?;
+        x += text_width(&entry.name, MARKER_PX).ceil() as i32 + 14;
     }
     Ok(())
 }
@@ -114,6 +161,7 @@ mod tests {
             .map(|i| Marker {
                 x: i as f64,
                 label: format!("m{i}"),
+                color: None,
             })
             .collect();
         assert!(matches!(thin_markers(&few, &xr, 0..800), Thinned::AsGiven));
@@ -126,6 +174,7 @@ mod tests {
                 } else {
                     format!("b{i}")
                 },
+                color: None,
             })
             .collect();
         let Thinned::Merged(merged) = thin_markers(&twins, &xr, 0..800) else {
@@ -147,6 +196,7 @@ mod tests {
             .map(|i| Marker {
                 x: i as f64,
                 label: "x".into(),
+                color: None,
             })
             .collect();
         let Thinned::Rug(rug) = thin_markers(&many, &xr, 0..800) else {

@@ -27,8 +27,12 @@
 //!
 //! Output is deterministic: the same input gives a byte-identical SVG (fixed
 //! palette, no timestamps, no generated ids). Text is emitted as SVG `<text>`
-//! with the generic `sans-serif` family and is sized from an approximate
-//! width estimate (no font files are read), so the viewer picks the font.
+//! in the bundled font's family (`DejaVu Sans, sans-serif`) and laid out from
+//! that font's advance widths ([`crate::report::png::text_width`]), so it fits
+//! exactly in the PNGs and in the HTML report, which both use that font.
+//!
+//! Legends sit right of the plot areas and the markers' labels and key in
+//! bands above and below them: no text is drawn over data.
 
 pub(crate) mod axes;
 mod error;
@@ -46,7 +50,7 @@ mod test_support;
 mod tests;
 
 pub use error::{MAX_SIZE, MIN_PANEL_HEIGHT, MIN_WIDTH, PlotError};
-pub use figure::{Marker, Panel, Series, SeriesStyle, Timeline};
+pub use figure::{Marker, MarkerKey, Panel, Series, SeriesStyle, Timeline};
 pub use marker_rows::MAX_MARKER_LINES;
 
 use plotters::backend::SVGBackend;

@@ -5,6 +5,7 @@ use std::ops::Range;
 use plotters::backend::SVGBackend;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -13,12 +14,12 @@ use super::error::PlotError;
 use super::figure::{Panel, Series, SeriesStyle, Timeline};
 use super::layout::{Area, Layout, PlotRect, period_end};
 use super::legend::draw_legend;
-use super::markers::draw_markers;
+use super::markers::{draw_marker_key, draw_markers};
 use super::series::{Columns, drawn_runs};
 use super::style::{
-    AXIS, AXIS_PX, BOLD_WIDTH, BOTTOM_BAND, CHAR_WIDTH, FIGURE_TITLE_PX, GRID, LEGEND_GAP,
-    MARGIN_LEFT, MUTED, PANEL_TITLE_BAND, PANEL_TITLE_PX, TITLE_BAND, X_TICK_AREA, Y_LABEL_AREA,
-    bold_font, drawing_error, font, series_color, text_width, truncate,
+    AXIS, AXIS_PX, BOTTOM_BAND, FIGURE_TITLE_PX, GRID, LEGEND_GAP, LINE_PX, MARGIN_LEFT, MUTED,
+    PANEL_TITLE_BAND, PANEL_TITLE_PX, TITLE_BAND, X_TICK_AREA, Y_LABEL_AREA, bold_font,
+    bold_text_width, drawing_error, fit, font, series_color,
 };
 
 pub(super) fn draw_figure(root: &Area<'_>, t: &Timeline, layout: &Layout) -> Result<(), PlotError> {
@@ -49,12 +50,13 @@ pub(super) fn draw_figure(root: &Area<'_>, t: &Timeline, layout: &Layout) -> Res
         rects.push(rect);
     }
 
-    let x_desc_y = (layout.total_height - BOTTOM_BAND / 2) as i32;
+    let x_desc_y = (layout.total_height - layout.key_band - BOTTOM_BAND / 2) as i32;
     let style = font(AXIS_PX).pos(Pos::new(HPos::Center, VPos::Center));
     root.draw(&Text::new(t.x_label.clone(), (centre, x_desc_y), style))
         .map_err(drawing_error)?;
 
-    draw_markers(root, t, layout, &rects, &marker_px)
+    draw_markers(root, t, layout, &rects, &marker_px)?;
+    draw_marker_key(root, t, layout)
 }
 
 /// Figure title centred over the plot areas, shifted and truncated as
@@ -65,10 +67,9 @@ pub(super) fn draw_title(
     width: u32,
     centre: i32,
 ) -> Result<(), PlotError> {
-    let char_w = FIGURE_TITLE_PX * CHAR_WIDTH * BOLD_WIDTH;
     let room = f64::from(width.saturating_sub(16));
-    let title = truncate(title, (room / char_w).floor() as usize);
-    let half = (text_width(&title, FIGURE_TITLE_PX) * BOLD_WIDTH / 2.0).ceil() as i32;
+    let title = fit(title, FIGURE_TITLE_PX, true, room);
+    let half = (bold_text_width(&title, FIGURE_TITLE_PX) / 2.0).ceil() as i32;
     let width = width as i32;
     let centre = centre.min(width - 8 - half).max(8 + half);
     let style = bold_font(FIGURE_TITLE_PX).pos(Pos::new(HPos::Center, VPos::Center));
@@ -84,8 +85,9 @@ pub(super) fn draw_panel(
     layout: &Layout,
 ) -> Result<(PlotRect, Vec<i32>), PlotError> {
     let style = bold_font(PANEL_TITLE_PX).pos(Pos::new(HPos::Left, VPos::Center));
+    let room = f64::from(layout.plot_right() - layout.plot_left());
     area.draw(&Text::new(
-        panel.title.clone(),
+        fit(&panel.title, PANEL_TITLE_PX, true, room),
         (layout.plot_left(), (PANEL_TITLE_BAND / 2) as i32 + 2),
         style,
     ))
@@ -125,8 +127,8 @@ where
         .map_err(drawing_error)?;
 
     let (px, py) = chart.plotting_area().get_pixel_range();
-    let x_labels = (((px.end - px.start) / 70).clamp(3, 15)) as usize;
-    let y_labels = (((py.end - py.start) / 32).clamp(2, 6)) as usize;
+    let x_labels = (((px.end - px.start) / 80).clamp(3, 12)) as usize;
+    let y_labels = (((py.end - py.start) / 36).clamp(2, 6)) as usize;
     let number = |v: &f64| format_number(*v);
     chart
         .configure_mesh()
@@ -193,7 +195,7 @@ pub(super) fn draw_series<Y>(
 where
     Y: Ranged<ValueType = f64>,
 {
-    let line = color.stroke_width(2);
+    let line = color.stroke_width(LINE_PX);
     let fill = color.mix(0.22).filled();
     let runs = drawn_runs(x, &s.values, log_y, columns);
     for run in &runs {
@@ -205,6 +207,15 @@ where
                     .flat_map(|&i| [at(i), (period_end(x, i), at(i).1)]);
                 chart
                     .draw_series(LineSeries::new(points, line))
+                    .map_err(drawing_error)?;
+            }
+            SeriesStyle::DashedSteps => {
+                let points: Vec<(f64, f64)> = run
+                    .iter()
+                    .flat_map(|&i| [at(i), (period_end(x, i), at(i).1)])
+                    .collect();
+                chart
+                    .draw_series(std::iter::once(DashedPathElement::new(points, 6, 4, line)))
                     .map_err(drawing_error)?;
             }
             _ if run.len() == 1 => {

@@ -80,16 +80,20 @@ pub(super) fn example() -> Timeline {
             Marker {
                 x: 10.0,
                 label: "scale out +2".to_string(),
+                color: None,
             },
             Marker {
                 x: 11.5,
                 label: "instances in service".to_string(),
+                color: None,
             },
             Marker {
                 x: 24.0,
                 label: "scale in -1".to_string(),
+                color: None,
             },
         ],
+        marker_key: vec![],
     }
 }
 
@@ -106,6 +110,7 @@ pub(super) fn single_panel(values: Vec<Option<f64>>, style: SeriesStyle) -> Time
             log_y: false,
         }],
         markers: vec![],
+        marker_key: vec![],
     }
 }
 

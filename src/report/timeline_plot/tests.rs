@@ -83,6 +83,7 @@ fn degenerate_inputs_do_not_panic() {
     empty_panel.markers.push(Marker {
         x: f64::NAN,
         label: "nan".to_string(),
+        color: None,
     });
     let svg = render_svg(&empty_panel, 600, 160).expect("render");
     assert!(svg.contains("no data"));
