@@ -481,7 +481,9 @@ mod marker_tests {
     fn terminating(time: f64, instance: &str) -> Activity {
         let kind = ActivityKind::Scaling(ScalingActivity::Terminating {
             instance: instance.into(),
-            cause: "At 0:10:00.000 …".into(),
+            cause: crate::recorder::ScalingCause::ProtectionRemoved {
+                at: crate::engine::SimTime(600_000_000_000),
+            },
         });
         at(time, "asg", kind)
     }
