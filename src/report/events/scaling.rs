@@ -170,7 +170,7 @@ fn capacity_change(s: &mut Story, i: usize, cause: &ScalingCause) {
     }
     if !terminated.is_empty() {
         does.push(format!(
-            "terminates {} (deregistered from its target groups and drained first)",
+            "terminates {} (each is deregistered from its target groups and drains first)",
             list(&terminated)
         ));
     }

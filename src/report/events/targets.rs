@@ -223,10 +223,15 @@ fn draining(s: &mut Story, i: usize, x: &Transition) {
     for (j, b) in s.after(i).filter(|(_, b)| b.subject == subject) {
         match &b.kind {
             ActivityKind::Registration(Registration::Drained) if until.is_none() => {
-                text += &format!(
-                    "; its last in-flight request finished {} later",
-                    duration(b.time_seconds - t)
-                );
+                let d = b.time_seconds - t;
+                if d < 0.5 {
+                    text += "; it had no request in flight";
+                } else {
+                    text += &format!(
+                        "; its last in-flight request finished {} later",
+                        duration(d)
+                    );
+                }
                 lines.push(j);
             }
             ActivityKind::TargetHealth(TargetHealth::Transition(y)) => {
