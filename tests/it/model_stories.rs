@@ -1134,6 +1134,7 @@ fn desired_changes(r: &RunResult, group: &str) -> Vec<(f64, u32, u32)> {
             else {
                 return None;
             };
+            let m = m.to_string();
             let rest = &m[m.find(KEY)? + KEY.len()..];
             let rest = rest.trim_end_matches('.');
             let (from, to) = rest.split_once(" to ")?;

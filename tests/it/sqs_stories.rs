@@ -397,7 +397,9 @@ fn sqs_backlog_scaling_follows_backlog_per_instance() {
     let launches: Vec<(f64, (u32, u32))> = asg_activity(&r, "workers")
         .into_iter()
         .filter_map(|(t, a)| match a {
-            ScalingActivity::Launching { cause, .. } => Some((t, desired_change(cause))),
+            ScalingActivity::Launching { cause, .. } => {
+                Some((t, desired_change(&cause.to_string())))
+            }
             _ => None,
         })
         .collect();

@@ -4,12 +4,14 @@
 //! world's own bookkeeping) match on the variants, never on the text.
 
 mod alarms;
+mod cause;
 mod faults;
 mod messaging;
 mod scaling;
 mod targets;
 
 pub use alarms::AlarmChange;
+pub use cause::{ChangedBy, ScalingCause};
 pub use faults::Fault;
 pub use messaging::QueueActivity;
 pub use scaling::{PolicyNote, ScalingActivity, SizeLimit, TwoDecimals};
@@ -150,9 +152,11 @@ mod tests {
             line(ActivityKind::Scaling(ScalingActivity::Launching {
                 instance: "asg-0002".into(),
                 zone: "us-east-1b".into(),
-                cause: "At 0:05:00.000 …".into(),
+                cause: ScalingCause::ReplacingUnhealthy {
+                    at: crate::engine::SimTime(300_000_000_000),
+                },
             })),
-            "Launching a new EC2 instance: asg-0002 (us-east-1b). Cause: At 0:05:00.000 …"
+            "Launching a new EC2 instance: asg-0002 (us-east-1b). Cause: At 0:05:00.000 an instance was started in response to a difference between desired and actual capacity, replacing an unhealthy instance."
         );
         assert_eq!(
             line(ActivityKind::Scaling(ScalingActivity::Terminated {

@@ -1,5 +1,6 @@
 //! Auto Scaling activities (`DescribeScalingActivities`) and why a policy did not act.
 
+use super::ScalingCause;
 use crate::engine::SimTime;
 use std::fmt;
 
@@ -21,8 +22,8 @@ pub enum ScalingActivity {
         instance: String,
         /// Availability Zone.
         zone: String,
-        /// AWS's `Cause` sentence.
-        cause: String,
+        /// Why (AWS's `Cause`).
+        cause: ScalingCause,
     },
     /// A launched instance entered service (registered with the group's target groups).
     InService {
@@ -43,8 +44,8 @@ pub enum ScalingActivity {
     Terminating {
         /// Instance id.
         instance: String,
-        /// AWS's `Cause` sentence.
-        cause: String,
+        /// Why (AWS's `Cause`).
+        cause: ScalingCause,
     },
     /// A lifecycle hook holds an instance (`Pending -> Pending:Wait`, …).
     LifecycleHook {

@@ -17,7 +17,7 @@ use crate::model::event::Event;
 use crate::model::health::HealthState;
 use crate::model::ids::{AsgId, AsgMemberId};
 use crate::model::world::World;
-use crate::recorder::ScalingActivity;
+use crate::recorder::{ChangedBy, ScalingActivity, ScalingCause};
 use std::collections::VecDeque;
 
 /// Run state of a group.
@@ -55,7 +55,7 @@ pub(super) struct GroupRun {
 
 impl World<'_> {
     /// Brings the number of instances to the desired capacity.
-    pub(super) fn reconcile(&mut self, a: AsgId, cause: &str) {
+    pub(super) fn reconcile(&mut self, a: AsgId, cause: &ScalingCause) {
         let run = &self.scaling.groups[a.index()];
         let alive = run.members.iter().filter(|m| m.state.counts()).count() as u32;
         let desired = run.desired;
@@ -159,16 +159,13 @@ impl World<'_> {
         run.members[owner.member.index()].worker_protected = on;
         let alive = run.members.iter().filter(|m| m.state.counts()).count() as u32;
         if !on && alive > run.desired {
-            let cause = format!(
-                "At {} an instance was taken out of service in response to a difference between desired and actual capacity: its worker removed its scale-in protection.",
-                self.now
-            );
+            let cause = ScalingCause::ProtectionRemoved { at: self.now };
             self.reconcile(owner.asg, &cause);
         }
     }
 
     /// Sets the desired capacity (clamped to [MinSize, MaxSize]) and acts on it.
-    pub(super) fn set_desired(&mut self, a: AsgId, wanted: i64, cause: String) -> bool {
+    pub(super) fn set_desired(&mut self, a: AsgId, wanted: i64, cause: ChangedBy) -> bool {
         let starting = self.sc.auto_scaling_groups[a.index()].desired;
         let now = self.now;
         let run = &mut self.scaling.groups[a.index()];
@@ -184,10 +181,14 @@ impl World<'_> {
         } else {
             run.scale_ins += 1;
         }
-        self.reconcile(
-            a,
-            &format!("{cause} changing the desired capacity from {old} to {new}."),
-        );
+        let cause = ScalingCause::DesiredCapacity {
+            at: now,
+            by: cause,
+            from: old,
+            to: new,
+            wanted,
+        };
+        self.reconcile(a, &cause);
         true
     }
 
@@ -228,12 +229,10 @@ impl World<'_> {
             self.scaling.groups[a.index()].replacements += 1;
             let id = self.member_id(a, m);
             self.group_log(a, ScalingActivity::MarkedUnhealthy { instance: id, why });
-            let cause = format!(
-                "At {} an instance was taken out of service in response to {why}.",
-                self.now
-            );
+            let cause = ScalingCause::UnhealthyInstance { at: self.now, why };
             self.begin_terminate(a, m, &cause);
-            self.reconcile(a, &format!("At {} an instance was started in response to a difference between desired and actual capacity, replacing an unhealthy instance.", self.now));
+            let cause = ScalingCause::ReplacingUnhealthy { at: self.now };
+            self.reconcile(a, &cause);
         }
     }
 }

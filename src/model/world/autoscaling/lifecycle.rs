@@ -10,7 +10,7 @@ use crate::model::ids::{AsgId, AsgMemberId, InstanceId, MemberId, TargetGroupId}
 use crate::model::instance::InstanceSpec;
 use crate::model::world::World;
 use crate::model::world::fleet::Owner;
-use crate::recorder::ScalingActivity;
+use crate::recorder::{ScalingActivity, ScalingCause};
 
 impl World<'_> {
     /// Launches one instance in the Availability Zone with the fewest instances; returns it.
@@ -54,7 +54,12 @@ impl World<'_> {
     }
 
     /// Launches `n` instances now (they boot, then enter service).
-    pub(super) fn launch_some(&mut self, a: AsgId, n: u32, cause: &str) -> Vec<InstanceId> {
+    pub(super) fn launch_some(
+        &mut self,
+        a: AsgId,
+        n: u32,
+        cause: &ScalingCause,
+    ) -> Vec<InstanceId> {
         let mut launched = Vec::new();
         for _ in 0..n {
             let m = self.launch(a);
@@ -71,7 +76,7 @@ impl World<'_> {
             );
             let id = self.fleet[instance].spec.id.clone();
             let az = self.fleet[instance].spec.availability_zone.clone();
-            let cause = cause.to_string();
+            let cause = cause.clone();
             let launching = ScalingActivity::Launching {
                 instance: id,
                 zone: az,
@@ -129,13 +134,13 @@ impl World<'_> {
     }
 
     /// Starts terminating a member: deregister from the target groups, then wait for draining.
-    pub(super) fn begin_terminate(&mut self, a: AsgId, m: AsgMemberId, cause: &str) {
+    pub(super) fn begin_terminate(&mut self, a: AsgId, m: AsgMemberId, cause: &ScalingCause) {
         let spec = &self.sc.auto_scaling_groups[a.index()];
         let instance = self.scaling.groups[a.index()].members[m.index()].instance;
         let was = self.scaling.groups[a.index()].members[m.index()].state;
         self.scaling.groups[a.index()].members[m.index()].state = Lifecycle::Terminating;
         let id = self.member_id(a, m);
-        let cause = cause.to_string();
+        let cause = cause.clone();
         self.group_log(
             a,
             ScalingActivity::Terminating {

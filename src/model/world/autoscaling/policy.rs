@@ -14,7 +14,7 @@ use crate::model::autoscaling::PolicyKind;
 use crate::model::cloudwatch::AlarmState;
 use crate::model::ids::{AlarmId, AsgId, PolicyId};
 use crate::model::world::World;
-use crate::recorder::{PolicyNote, ScalingActivity};
+use crate::recorder::{ChangedBy, PolicyNote, ScalingActivity};
 
 /// Run state of a policy.
 #[derive(Clone, Debug, Default)]
@@ -69,12 +69,11 @@ impl World<'_> {
             ready: counts.ready,
             warming: counts.warming,
             pending: counts.pending,
-            cause: format!(
-                "At {} a monitor alarm {} in state ALARM triggered policy {}",
-                self.now,
-                sc.alarms[alarm.index()].name,
-                policy.name
-            ),
+            cause: ChangedBy::Alarm {
+                alarm: sc.alarms[alarm.index()].name.clone(),
+                policy: policy.name.clone(),
+                value,
+            },
         };
         match &policy.kind {
             PolicyKind::TargetTracking {

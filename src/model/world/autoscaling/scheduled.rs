@@ -3,7 +3,7 @@
 
 use crate::model::ids::{AsgId, ScheduledActionId};
 use crate::model::world::World;
-use crate::recorder::ScalingActivity;
+use crate::recorder::{ChangedBy, ScalingActivity};
 
 impl World<'_> {
     /// Scheduled action `k` of group `a` is due.
@@ -28,10 +28,9 @@ impl World<'_> {
             max,
         };
         self.group_log(a, limits);
-        let cause = format!(
-            "At {} scheduled action {} was executed,",
-            self.now, action.name
-        );
+        let cause = ChangedBy::ScheduledAction {
+            action: action.name.clone(),
+        };
         if !self.set_desired(a, i64::from(desired), cause) {
             // The limits may have moved the clamp.
             let run = &self.scaling.groups[a.index()];
@@ -39,10 +38,9 @@ impl World<'_> {
             self.set_desired(
                 a,
                 clamped,
-                format!(
-                    "At {} scheduled action {} changed the limits,",
-                    self.now, action.name
-                ),
+                ChangedBy::ScheduledLimits {
+                    action: action.name.clone(),
+                },
             );
         }
     }

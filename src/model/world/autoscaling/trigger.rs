@@ -2,6 +2,7 @@
 //! and the group's capacity now (the seam every policy type reads).
 
 use crate::model::ids::AlarmId;
+use crate::recorder::ChangedBy;
 
 /// What a policy is given when an alarm in `ALARM` invokes it.
 #[derive(Clone, Debug)]
@@ -24,6 +25,6 @@ pub(super) struct Trigger {
     pub warming: u32,
     /// Instances still launching (`Pending`, `Pending:Wait`).
     pub pending: u32,
-    /// The activity's cause, AWS-style ("At … a monitor alarm … triggered policy …").
-    pub cause: String,
+    /// What changes the desired capacity if the policy acts: this alarm and policy.
+    pub cause: ChangedBy,
 }

@@ -1,0 +1,354 @@
+//! Targets and faults: a target unhealthy until healthy again, draining until removed, a group
+//! failing open, and a fault from start to end are spans; a first passing health check,
+//! a registration and slow start are minor moments without a marker.
+
+use super::Story;
+use super::words::{clock, duration};
+use crate::recorder::{
+    Activity, ActivityKind, FailOpen, Fault, Registration, ScalingActivity, TargetHealth,
+    TargetState, Transition,
+};
+use crate::report::document::Mark;
+
+/// Tells line `i`: a target's health, a target group, a registration or a fault.
+pub(super) fn tell(s: &mut Story, i: usize) {
+    let a = &s.acts[i];
+    match &a.kind {
+        ActivityKind::TargetHealth(TargetHealth::Transition(x)) => transition(s, i, x),
+        ActivityKind::TargetHealth(TargetHealth::SlowStart { seconds }) => {
+            let (group, instance) = target(a);
+            let text = format!(
+                "{instance} gets a share of {group}'s requests that ramps up linearly over {} (slow start)",
+                duration(*seconds)
+            );
+            s.add(
+                a.time_seconds,
+                Some(a.time_seconds + seconds),
+                Mark::Health,
+                &a.subject,
+                None,
+                text,
+                vec![i],
+            );
+        }
+        ActivityKind::TargetGroup(f) => fail_open(s, i, *f),
+        ActivityKind::Registration(r) => {
+            let (group, instance) = target(a);
+            let text = match r {
+                Registration::Registered {
+                    health_checks: true,
+                } => format!(
+                    "{instance} is registered with target group {group}: initial until it passes one health check"
+                ),
+                Registration::Registered {
+                    health_checks: false,
+                } => format!(
+                    "{instance} is registered with target group {group}, which checks no health: it gets requests at once"
+                ),
+                Registration::AlreadyRegistered { instance } => {
+                    format!(
+                        "RegisterTargets is ignored: {instance} is already registered with {group}"
+                    )
+                }
+                Registration::NotRegistered { instance } => {
+                    format!(
+                        "DeregisterTargets is ignored: {instance} is not registered with {group}"
+                    )
+                }
+                Registration::Drained => {
+                    format!(
+                        "{instance} has no request in flight left in {group}: draining is complete"
+                    )
+                }
+            };
+            s.add(
+                a.time_seconds,
+                None,
+                Mark::Health,
+                &a.subject,
+                None,
+                text,
+                vec![i],
+            );
+        }
+        ActivityKind::Fault(f) => fault(s, i, f),
+        _ => {}
+    }
+}
+
+/// `web/web-1` → (`web`, `web-1`); a subject without a group is the instance.
+fn target(a: &Activity) -> (&str, &str) {
+    a.subject.split_once('/').unwrap_or(("", &a.subject))
+}
+
+/// The `because` of a transition: `Target.Timeout: 2 consecutive …`.
+fn because(x: &Transition) -> String {
+    if x.reason.is_empty() {
+        x.detail.clone()
+    } else {
+        format!("{}: {}", x.reason, x.detail)
+    }
+}
+
+/// The next transition of the same target, after line `i`.
+fn next_transition<'a>(s: &'a Story, i: usize) -> Option<(usize, &'a Activity, &'a Transition)> {
+    let subject = &s.acts[i].subject;
+    s.after(i).find_map(|(j, b)| match &b.kind {
+        ActivityKind::TargetHealth(TargetHealth::Transition(y)) if &b.subject == subject => {
+            Some((j, b, y))
+        }
+        _ => None,
+    })
+}
+
+/// The fault striking the instance at line `i` (started before it, not ended): its words and
+/// start [s]; and the end of the latest fault that ended before it.
+fn fault_on(s: &Story, i: usize, instance: &str) -> (Option<(&'static str, f64)>, Option<f64>) {
+    let mut on = None;
+    let mut ended = None;
+    for b in s.acts[..i].iter().filter(|b| b.subject == instance) {
+        match &b.kind {
+            ActivityKind::Fault(Fault::Starts { fault, .. }) => on = Some((*fault, b.time_seconds)),
+            ActivityKind::Fault(Fault::Ends { .. }) => {
+                on = None;
+                ended = Some(b.time_seconds);
+            }
+            _ => {}
+        }
+    }
+    (on, ended)
+}
+
+/// A target's state change.
+fn transition(s: &mut Story, i: usize, x: &Transition) {
+    let a = &s.acts[i];
+    let t = a.time_seconds;
+    let (group, instance) = target(a);
+    let (group, instance, subject) = (group.to_string(), instance.to_string(), a.subject.clone());
+    match x.to {
+        TargetState::Unhealthy => {
+            let (fault, _) = fault_on(s, i, &instance);
+            let mut text = format!(
+                "{instance} became unhealthy in target group {group} ({})",
+                because(x)
+            );
+            if let Some((what, since)) = fault {
+                text += &format!(
+                    ", {} after the {what} of {instance} began: until then the ALB kept sending it requests",
+                    duration(t - since)
+                );
+            } else if x.from == TargetState::Initial {
+                text += ": it never passed a health check since its registration";
+            }
+            text += "; the ALB sends it no new requests";
+            let mut lines = vec![i];
+            let mut until = None;
+            if let Some((j, b, y)) = next_transition(s, i)
+                && y.to == TargetState::Healthy
+            {
+                let back = b.time_seconds;
+                let (_, ended) = fault_on(s, j, &instance);
+                text += &format!(". It was healthy again at {} ({})", clock(back), because(y));
+                if let Some(e) = ended.filter(|&e| e > t) {
+                    text += &format!(", {} after the fault ended", duration(back - e));
+                }
+                lines.push(j);
+                until = Some(back);
+            }
+            s.add(
+                t,
+                until,
+                Mark::Health,
+                &subject,
+                Some(format!("{instance} unhealthy")),
+                text,
+                lines,
+            );
+        }
+        TargetState::Draining => draining(s, i, x),
+        TargetState::Healthy if x.from == TargetState::Initial => s.add(
+            t,
+            None,
+            Mark::Health,
+            &subject,
+            None,
+            format!(
+                "{instance} passed its first health check in {group}: healthy, it gets requests now"
+            ),
+            vec![i],
+        ),
+        TargetState::Healthy => s.add(
+            t,
+            None,
+            Mark::Health,
+            &subject,
+            Some(format!("{instance} healthy")),
+            format!("{instance} is healthy again in {group} ({})", because(x)),
+            vec![i],
+        ),
+        _ => s.add(
+            t,
+            None,
+            Mark::Health,
+            &subject,
+            None,
+            format!(
+                "{instance} in {group}: {} → {} ({})",
+                x.from,
+                x.to,
+                because(x)
+            ),
+            vec![i],
+        ),
+    }
+}
+
+/// A target drains: from deregistration to removal (`unused`), with its drained line.
+fn draining(s: &mut Story, i: usize, x: &Transition) {
+    let a = &s.acts[i];
+    let t = a.time_seconds;
+    let (group, instance) = target(a);
+    let (group, instance, subject) = (group.to_string(), instance.to_string(), a.subject.clone());
+    // A termination at this instant tells why (and has the marker).
+    let terminated = s.acts.iter().any(|b| {
+        b.time_seconds == t
+            && matches!(&b.kind, ActivityKind::Scaling(ScalingActivity::Terminating { instance: y, .. }) if *y == instance)
+    });
+    let mut text = format!(
+        "{instance} is deregistered from {group} and drains ({})",
+        because(x)
+    );
+    let mut lines = vec![i];
+    let mut until = None;
+    for (j, b) in s.after(i).filter(|(_, b)| b.subject == subject) {
+        match &b.kind {
+            ActivityKind::Registration(Registration::Drained) if until.is_none() => {
+                let d = b.time_seconds - t;
+                if d < 0.5 {
+                    text += "; it had no request in flight";
+                } else {
+                    text += &format!(
+                        "; its last in-flight request finished {} later",
+                        duration(d)
+                    );
+                }
+                lines.push(j);
+            }
+            ActivityKind::TargetHealth(TargetHealth::Transition(y)) => {
+                if y.to == TargetState::Unused {
+                    text += &format!(
+                        "; it left the target group at {} ({})",
+                        clock(b.time_seconds),
+                        because(y)
+                    );
+                    lines.push(j);
+                    until = Some(b.time_seconds);
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+    let label = (!terminated).then(|| format!("{instance} draining"));
+    s.add(t, until, Mark::Health, &subject, label, text, lines);
+}
+
+/// A target group starts failing open: a span until it stops.
+fn fail_open(s: &mut Story, i: usize, f: FailOpen) {
+    let a = &s.acts[i];
+    let (t, group) = (a.time_seconds, a.subject.clone());
+    let ended = |f: FailOpen| match f {
+        FailOpen::EndedHealthyAgain => "enough targets are healthy again",
+        FailOpen::EndedNoTargetLeft => "no unhealthy target is left to fail open to",
+        FailOpen::Started => "",
+    };
+    if f != FailOpen::Started {
+        let text = format!("target group {group} stops failing open: {}", ended(f));
+        s.add(t, None, Mark::Health, &group, None, text, vec![i]);
+        return;
+    }
+    let mut text = format!(
+        "no target of {group} is healthy, so the ALB fails open: it routes requests to all its targets, unhealthy ones included"
+    );
+    let mut lines = vec![i];
+    let mut until = None;
+    let end = s.after(i).find_map(|(j, b)| match &b.kind {
+        ActivityKind::TargetGroup(e) if b.subject == group => Some((j, b.time_seconds, *e)),
+        _ => None,
+    });
+    if let Some((j, e, how)) = end
+        && how != FailOpen::Started
+    {
+        text += &format!("; at {} it stops: {}", clock(e), ended(how));
+        lines.push(j);
+        until = Some(e);
+    }
+    s.add(
+        t,
+        until,
+        Mark::Health,
+        &group,
+        Some(format!("{group} fails open")),
+        text,
+        lines,
+    );
+}
+
+/// A fault: from its start to its end (or the run's end).
+fn fault(s: &mut Story, i: usize, f: &Fault) {
+    let a = &s.acts[i];
+    let (t, instance) = (a.time_seconds, a.subject.clone());
+    match f {
+        Fault::Starts { fault, effect, .. } => {
+            let end = s.after(i).find_map(|(j, b)| match &b.kind {
+                ActivityKind::Fault(Fault::Ends { .. }) if b.subject == instance => {
+                    Some((j, b.time_seconds))
+                }
+                ActivityKind::Fault(Fault::Starts { .. }) if b.subject == instance => {
+                    Some((usize::MAX, b.time_seconds))
+                }
+                _ => None,
+            });
+            let mut text = format!("{fault} on {instance}: {effect}");
+            let mut lines = vec![i];
+            let until = match end {
+                Some((j, e)) if j != usize::MAX => {
+                    text += &format!("; it ends at {}, after {}", clock(e), duration(e - t));
+                    lines.push(j);
+                    e
+                }
+                _ => {
+                    text += ", until the end of the run";
+                    s.end_seconds
+                }
+            };
+            s.add(
+                t,
+                Some(until),
+                Mark::Fault,
+                &instance,
+                Some(format!("{fault} {instance}")),
+                text,
+                lines,
+            );
+        }
+        Fault::HitsNothing => s.add(
+            t,
+            None,
+            Mark::Fault,
+            &instance,
+            None,
+            "a fault found no running instance to hit: it does nothing".into(),
+            vec![i],
+        ),
+        Fault::Ends { fault } => s.add(
+            t,
+            None,
+            Mark::Fault,
+            &instance,
+            None,
+            format!("the {fault} fault on {instance} ends"),
+            vec![i],
+        ),
+    }
+}
