@@ -85,13 +85,19 @@ pub fn arrival(a: &ArrivalProcess, clock: Clock) -> String {
                     number(hi)
                 );
             }
-            // A breakpoint that only repeats the previous rate (the start of a ramp) is the
-            // "from" of the next one: name the changes.
+            // Name the changes: a breakpoint that repeats the previous rate only starts a
+            // ramp, and of two at the same time (a step) the first is the old rate.
             let mut parts = Vec::new();
             for (i, p) in points.iter().enumerate() {
+                if points.get(i + 1).is_some_and(|n| n.t == p.t) {
+                    continue;
+                }
                 let prev = i.checked_sub(1).map(|j| points[j]);
                 match prev {
                     None => parts.push(format!("{} from {}", number(p.rate), clock.at(p.t))),
+                    Some(q) if q.t == p.t && i == 1 => {
+                        parts.push(format!("{} from {}", number(p.rate), clock.at(p.t)))
+                    }
                     Some(q) if q.rate == p.rate => {}
                     Some(q) if q.t == p.t => {
                         parts.push(format!("{} at {}", number(p.rate), clock.at(p.t)))

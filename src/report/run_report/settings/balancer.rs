@@ -37,7 +37,7 @@ pub(super) fn blocks(s: &Scenario, given: &Given<'_>, clock: Clock) -> Vec<Block
         out.push(Block::Heading("Clients".into()));
         let mut t = Table::new(&["Client", "Kind", "Load", "Requests"], &[]);
         for c in &s.clients {
-            let (kind, load) = load(c, clock);
+            let (kind, load) = load(c, clock, s.listeners.iter().any(|l| l.http2));
             t.row(vec![
                 Text::plain(c.name.clone()),
                 Text::plain(kind),
@@ -80,15 +80,15 @@ fn listeners(s: &Scenario) -> Table {
     t
 }
 
-/// A client's kind and its load in one line.
-fn load(c: &ClientSpec, clock: Clock) -> (String, String) {
+/// A client's kind and its load in one line (HTTP/2 only where a listener offers it).
+fn load(c: &ClientSpec, clock: Clock, http2_offered: bool) -> (String, String) {
     match &c.load {
         Load::Open(a) => {
             let mut kind = "open loop".to_string();
             if c.keep_alive {
                 kind.push_str(", keep-alive");
             }
-            if c.http2 {
+            if c.http2 && http2_offered {
                 kind.push_str(", HTTP/2");
             }
             if c.sessions > 0 {

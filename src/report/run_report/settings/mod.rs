@@ -31,6 +31,9 @@ pub fn section(f: &RunFolder) -> Section {
         (
             "Load ends".into(),
             Text::plain(match s.load_ends {
+                Some(t) if t > s.duration => {
+                    format!("at {} (after the run's end)", clock.at(t.as_secs_f64()))
+                }
                 Some(t) => format!("at {}", clock.at(t.as_secs_f64())),
                 None => "never (steady or closed-loop load)".into(),
             }),
