@@ -30,6 +30,7 @@ mod partial_results;
 mod plot;
 mod properties;
 mod report_cli;
+mod report_content;
 mod routing;
 mod rule_conditions;
 mod size_limits;

@@ -1,0 +1,180 @@
+//! The load balancer, its listeners and rules, and the clients.
+
+use super::super::describe::{action, arrival, condition, distribution};
+use super::super::format::{Clock, count, duration, number, percent, seconds};
+use super::{Given, pair, setting};
+use crate::model::client::{ClientSpec, Load};
+use crate::report::document::{Block, Table, Text};
+use crate::scenario::Scenario;
+
+/// The load balancer's settings, its listeners' rules, and the clients.
+pub(super) fn blocks(s: &Scenario, given: &Given<'_>, clock: Clock) -> Vec<Block> {
+    let mut out = Vec::new();
+    if !s.listeners.is_empty() {
+        let lb = given.at("load_balancer");
+        let attrs = lb.at("attributes");
+        out.push(Block::Heading(format!("Load balancer {}", s.load_balancer)));
+        out.push(Block::Pairs(vec![
+            pair("Name", Text::plain(s.load_balancer.clone())),
+            pair(
+                "idle_timeout.timeout_seconds",
+                setting(
+                    seconds(s.idle_timeout),
+                    attrs.has("idle_timeout.timeout_seconds"),
+                ),
+            ),
+            pair(
+                "client_keep_alive.seconds",
+                setting(
+                    seconds(s.client_keep_alive),
+                    attrs.has("client_keep_alive.seconds"),
+                ),
+            ),
+        ]));
+        out.push(Block::Table(listeners(s)));
+    }
+    if !s.clients.is_empty() {
+        out.push(Block::Heading("Clients".into()));
+        let mut t = Table::new(&["Client", "Kind", "Load", "Requests"], &[]);
+        for c in &s.clients {
+            let (kind, load) = load(c, clock, s.listeners.iter().any(|l| l.http2));
+            t.row(vec![
+                Text::plain(c.name.clone()),
+                Text::plain(kind),
+                Text::plain(load),
+                Text::plain(request_types(c)),
+            ]);
+        }
+        out.push(Block::Table(t));
+    }
+    out
+}
+
+/// One row per rule of each listener, by priority, then its default action.
+fn listeners(s: &Scenario) -> Table {
+    let mut t = Table::new(
+        &["Listener", "Priority", "Conditions", "Action"],
+        &[false, true],
+    );
+    for l in &s.listeners {
+        let mut name = format!("{} {}", l.protocol.as_str(), l.port);
+        if l.http2 {
+            name.push_str(" (HTTP/2)");
+        }
+        for r in &l.rules {
+            let conds: Vec<String> = r.conditions.iter().map(condition).collect();
+            t.row(vec![
+                Text::plain(name.clone()),
+                Text::plain(r.priority.to_string()),
+                Text::plain(conds.join("; ")),
+                Text::plain(action(&r.action, s)),
+            ]);
+        }
+        t.row(vec![
+            Text::plain(name),
+            Text::plain("default"),
+            Text::plain("(any request)"),
+            Text::plain(action(&l.default_action, s)),
+        ]);
+    }
+    t
+}
+
+/// A client's kind and its load in one line (HTTP/2 only where a listener offers it).
+fn load(c: &ClientSpec, clock: Clock, http2_offered: bool) -> (String, String) {
+    match &c.load {
+        Load::Open(a) => {
+            let mut kind = "open loop".to_string();
+            if c.keep_alive {
+                kind.push_str(", keep-alive");
+            }
+            if c.http2 && http2_offered {
+                kind.push_str(", HTTP/2");
+            }
+            if c.sessions > 0 {
+                kind.push_str(&format!(", {} sessions", count(u64::from(c.sessions))));
+            }
+            (kind, format!("requests: {}", arrival(a, clock)))
+        }
+        Load::Users {
+            count: n,
+            spawn_interval,
+            think,
+        } => (
+            "closed loop (users)".into(),
+            format!(
+                "{} users{}, think time {}",
+                count(u64::from(*n)),
+                started(*spawn_interval),
+                distribution(think)
+            ),
+        ),
+        Load::Websocket(w) => {
+            let mut parts = vec![format!(
+                "{} clients{}",
+                count(u64::from(w.count)),
+                started(w.spawn_interval)
+            )];
+            if let Some(d) = &w.client_messages {
+                parts.push(format!("client messages every {}", distribution(d)));
+            }
+            if let Some(d) = &w.server_messages {
+                parts.push(format!("server messages every {}", distribution(d)));
+            }
+            match w.ping {
+                Some(p) => parts.push(format!("ping every {}", duration(p))),
+                None => parts.push("no pings".into()),
+            }
+            parts.push(format!("reconnect after {}", distribution(&w.reconnect)));
+            ("WebSocket".into(), parts.join(", "))
+        }
+    }
+}
+
+/// `, starting 2 s apart`, or nothing when all start at once.
+fn started(gap: crate::engine::SimDuration) -> String {
+    if gap.0 == 0 {
+        String::new()
+    } else {
+        format!(", starting {} apart", duration(gap))
+    }
+}
+
+/// The request types with their shares: `page` or `page 90.0 %, api 10.0 %`, and service times.
+fn request_types(c: &ClientSpec) -> String {
+    let mut prev = 0.0;
+    let parts: Vec<String> = c
+        .types
+        .iter()
+        .zip(&c.cumulative_weights)
+        .map(|(t, &cw)| {
+            let share = cw - prev;
+            prev = cw;
+            let mut text = format!(
+                "{} {} {}",
+                t.view.method,
+                t.view.path,
+                if t.name.is_empty() {
+                    String::new()
+                } else {
+                    format!("({})", t.name)
+                }
+            )
+            .trim_end()
+            .to_string();
+            if c.types.len() > 1 {
+                text.push_str(&format!(" {}", percent(share * 100.0)));
+            }
+            text.push_str(&format!(", service time {}", distribution(&t.service_time)));
+            if !t.messages.is_empty() {
+                text.push_str(&format!(
+                    ", then sends {} message{}",
+                    number(t.messages.len() as f64),
+                    if t.messages.len() == 1 { "" } else { "s" }
+                ));
+            }
+            text
+        })
+        .collect();
+    parts.join("; ")
+}
