@@ -66,9 +66,9 @@ fn settings(f: &SweepFolder) -> Vec<(String, Text)> {
         "Seeds".to_string(),
         Text::plain(format!(
             "each run's seed is derived from the master seed {}, the point's index and the \
-             replication ({}), so a point's results never depend on thread count, order or \
-             sharding",
-            s.experiment.seed, s.experiment.seeds
+             replication (SplitMix64), so a point's results never depend on thread count, \
+             order or sharding",
+            s.experiment.seed
         )),
     ));
     if !e.fixed.is_empty() {

@@ -213,3 +213,40 @@ fn count(n: usize, one: &str, many: &str) -> String {
         format!("{n} {many}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::sweep_json::EstimateJson;
+    use super::*;
+
+    #[test]
+    fn a_path_with_only_safe_characters_is_one_word_as_it_is() {
+        assert_eq!(
+            shell_word("experiments/target-value.json"),
+            "experiments/target-value.json"
+        );
+        assert_eq!(shell_word("my exp's.json"), r"'my exp'\''s.json'");
+        assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn an_estimate_reads_mean_plus_minus_half_width_with_n_when_runs_lacked_a_value() {
+        let est = |n, mean, ci95| EstimateJson { n, mean, ci95 };
+        // [0.9, 1.1] has half-width 0.1; 3 significant digits as results.md shows them.
+        assert_eq!(
+            points::estimate(&est(5, Some(1.0), Some([0.9, 1.1])), 5),
+            "1.00 ± 0.100"
+        );
+        assert_eq!(points::estimate(&est(1, Some(62.64), None), 1), "62.6");
+        assert_eq!(
+            points::estimate(&est(2, Some(10.0), Some([8.0, 12.0])), 3),
+            "10.0 ± 2.00 (n=2)"
+        );
+        assert_eq!(points::estimate(&est(0, None, None), 3), "–");
+    }
+
+    #[test]
+    fn points_are_anchored_by_index() {
+        assert_eq!(points::anchor(12), "point-12");
+    }
+}
