@@ -31,6 +31,7 @@ mod plot;
 mod properties;
 mod report_cli;
 mod report_content;
+mod report_sweep;
 mod routing;
 mod rule_conditions;
 mod size_limits;
