@@ -1,7 +1,7 @@
 //! Command-line arguments.
 
 use crate::scenario::overrides::Override;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -24,6 +24,10 @@ Examples:
       List the experiment's points without running anything
   albsim collect shard-0 shard-1 shard-2 --out capacity-curve
       Merge the folders of a sweep's shards into the folder one machine would have written
+  albsim run models/target-tracking-cpu.json --report
+      Also write report.html: the model, the results, the plots and what happened, and why
+  albsim report output/target-tracking-cpu --format both
+      Write report.html and report.md (with PNG plots) for a run's or a sweep's folder
 
 Exit codes:
   0  success
@@ -56,6 +60,54 @@ pub enum Command {
     /// Merge the output folders of a sweep's shards (`albsim sweep --shard I/N`) into one,
     /// with the tables one machine would have written.
     Collect(CollectArgs),
+    /// Write the report of a run's or a sweep's output folder: one self-contained report.html
+    /// (and/or report.md with PNG plots), into the folder or where --out says.
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
+}
+
+/// Examples of `albsim report`, shown after its `--help`.
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  albsim report output/quickstart
+      Write output/quickstart/report.html (open it in a browser; it needs no network)
+  albsim report output/quickstart --format md
+      Write report.md and its plots as PNG files (timeline.png), for a wiki or a repository
+  albsim report output/capacity-curve --format both
+      A sweep's report, and one for each run it kept (--keep-runs), linked from its table
+  albsim report output/quickstart --out notes/quickstart.html --png
+      Write the report elsewhere, with its plots as PNG files beside it (notes/quickstart-timeline.png)";
+
+/// `albsim report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The output folder of `albsim run` or `albsim sweep` (e.g. output/quickstart).
+    pub folder: PathBuf,
+    /// Which report: `html` (one self-contained page), `md` (Markdown with PNG plots beside it)
+    /// or `both`.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Write the report as this file (its plots beside it, named after it) instead of into the
+    /// folder; an existing file is replaced only if albsim wrote it.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also write each plot as a PNG image (e.g. for slides).
+    #[arg(long)]
+    pub png: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Which report files to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// `report.html`: one self-contained page.
+    Html,
+    /// `report.md` with its plots as PNG files beside it.
+    Md,
+    /// Both.
+    Both,
 }
 
 /// Examples of `albsim sweep`, shown after its `--help`.
@@ -106,6 +158,13 @@ pub struct SweepArgs {
     /// Run a sweep of more than 10,000 runs (without it, such a sweep says how many it would run).
     #[arg(long)]
     pub yes: bool,
+    /// Also write the sweep's report (report.html; `--report=md` or `--report=both` for
+    /// Markdown with PNG plots), and one per kept run, as `albsim report` does.
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "html")]
+    pub report: Option<ReportFormat>,
+    /// Also write each plot as a PNG image beside its SVG.
+    #[arg(long)]
+    pub png: bool,
     /// Print nothing but errors (no progress, no table).
     #[arg(long, short)]
     pub quiet: bool,
@@ -144,6 +203,13 @@ pub struct RunArgs {
     /// marked partial (exit code 3).
     #[arg(long, value_name = "DURATION", value_parser = parse_max_wall)]
     pub max_wall: Option<Duration>,
+    /// Also write the report: report.html (`--report=md` or `--report=both` for Markdown with
+    /// PNG plots), as `albsim report` does.
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "html")]
+    pub report: Option<ReportFormat>,
+    /// Also write the timeline as a PNG image (timeline.png), e.g. for slides.
+    #[arg(long)]
+    pub png: bool,
     /// Print nothing but errors (no warnings, no progress, no summary).
     #[arg(long, short)]
     pub quiet: bool,

@@ -15,6 +15,7 @@
 mod args;
 mod collect;
 mod progress;
+mod report;
 mod run;
 mod sweep;
 mod validate;
@@ -61,6 +62,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Validate(a) => validate::validate(a).map(|()| Exit::Success),
         Command::Sweep(a) => sweep::sweep(a),
         Command::Collect(a) => collect::collect(a),
+        Command::Report(a) => report::report(a),
     };
     match outcome {
         Ok(exit) => exit.into(),
@@ -143,6 +145,8 @@ fn exit_for(e: &anyhow::Error) -> Exit {
         || e.downcast_ref::<crate::RunError>().is_some()
         || e.downcast_ref::<ExperimentError>().is_some()
         || e.downcast_ref::<sweep::Refused>().is_some()
+        || e.downcast_ref::<crate::report::folder::ReportError>()
+            .is_some()
         || matches!(e.downcast_ref::<SweepError>(), Some(SweepError::Run { .. }))
         || matches!(
             e.downcast_ref::<SweepError>(),

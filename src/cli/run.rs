@@ -40,7 +40,7 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
     // A stopped run's result covers the simulated time reached.
     let partial = Partial::of(&result, Some(sc.duration.as_secs_f64()));
 
-    let files = files::render_all(RunOutput {
+    let mut files = files::render_all(RunOutput {
         result: &result,
         partial: partial.as_ref(),
         model: &model,
@@ -49,13 +49,29 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
         overrides: overrides.iter().map(recorded).collect(),
         ..Manifest::for_run(&a.model, &sc.name, sc.seed)
     };
+    // The report is made from the very files about to be written, as `albsim report` reads them.
+    let wanted = super::report::wanted(a.report, a.png);
+    let report = if wanted == Default::default() {
+        Vec::new()
+    } else {
+        super::report::in_memory_files(folder.shown(), &manifest, &files, wanted)?
+    };
+    files.extend(
+        report
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), bytes.clone())),
+    );
     let written = folder.write(&manifest, &files)?;
     for warning in &written.warnings {
         eprintln!("warning: {warning}");
     }
     if !a.quiet {
         let summary = terminal::summary_with(&result, partial.as_ref());
-        super::print_stdout(&format!("{summary}\n  {}\n", wrote_line(folder.shown())))?;
+        let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+        super::print_stdout(&format!(
+            "{summary}\n  {}\n",
+            wrote_line(folder.shown(), &names)
+        ))?;
     }
     Ok(if partial.is_some() {
         Exit::Partial
@@ -65,8 +81,8 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
 }
 
 /// `wrote output/quickstart/: summary.json, …, albsim-output.json`.
-fn wrote_line(folder: &Path) -> String {
-    let names: Vec<&str> = files::names()
+fn wrote_line(folder: &Path, files: &[&str]) -> String {
+    let names: Vec<&str> = (files.iter().copied())
         .chain([output::manifest::FILE_NAME])
         .collect();
     format!("wrote {}/: {}", folder.display(), names.join(", "))
@@ -114,7 +130,7 @@ mod tests {
     #[test]
     fn the_wrote_line_names_every_file_of_the_folder() {
         assert_eq!(
-            wrote_line(Path::new("output/q")),
+            wrote_line(Path::new("output/q"), &files::names().collect::<Vec<_>>()),
             "wrote output/q/: summary.json, timeseries.csv, timeline.svg, activity.log, events.json, model.json, albsim-output.json"
         );
     }

@@ -118,7 +118,16 @@ pub fn sweep(a: &SweepArgs) -> Result<Exit> {
         runner::keys(&exp, &all)
     };
     match runner::outcomes(&exp, &folder, &all, &all_keys) {
-        Ok(outcomes) => write_tables(&folder, &manifest, &exp, &outcomes, &ran_line, a.quiet)?,
+        Ok(outcomes) => {
+            write_tables(&folder, &manifest, &exp, &outcomes, &ran_line, a.quiet)?;
+            let wanted = super::report::wanted(a.report, a.png);
+            if wanted != Default::default() {
+                let written = super::report::report_folder(folder.shown(), wanted)?;
+                if !a.quiet {
+                    super::print_stdout(&format!("  {}", super::report::wrote_line(&written)))?;
+                }
+            }
+        }
         Err(missing) => {
             if !a.quiet {
                 super::print_stdout(&format!(

@@ -16,6 +16,11 @@ const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReportError {
+    /// There is no such folder.
+    #[error(
+        "{0}: no such folder; give the output folder of `albsim run` or `albsim sweep` (e.g. output/quickstart)"
+    )]
+    NoFolder(PathBuf),
     /// The folder is not one albsim wrote.
     #[error(
         "{0}: not an albsim output folder (it has no albsim-output.json); give a folder that `albsim run` or `albsim sweep` wrote"
@@ -183,6 +188,9 @@ pub fn read_run(files: &dyn Files) -> Result<RunFolder, ReportError> {
 /// The folder's manifest; an error if it has none or it is not albsim's.
 pub fn read_manifest(files: &dyn Files) -> Result<Manifest, ReportError> {
     let Some(bytes) = files.read(manifest::FILE_NAME)? else {
+        if !files.folder().is_dir() {
+            return Err(ReportError::NoFolder(files.folder().to_path_buf()));
+        }
         return Err(ReportError::NotAlbsim(files.folder().to_path_buf()));
     };
     let text =

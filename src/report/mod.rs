@@ -16,6 +16,7 @@
 //! | [`document`] + [`run_report`], [`sweep_report`] | `report.html`, `report.md` (`albsim report`) |
 //! | [`folder`] | reading a run's or sweep's folder back for a report |
 //! | [`png`] | PNG images of the SVG plots |
+//! | [`report_files`] | the report's files: HTML, Markdown, PNG |
 
 pub mod activity_log;
 pub mod document;
@@ -23,6 +24,7 @@ pub mod events;
 pub mod folder;
 pub mod output;
 pub mod png;
+pub mod report_files;
 pub mod run_report;
 pub mod summary;
 pub mod summary_schema;

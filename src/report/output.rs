@@ -30,6 +30,7 @@
 //! Nothing outside the output folder and its hidden siblings is created, renamed or removed,
 //! apart from the missing parent folders of the output folder itself (`output/`).
 
+mod added;
 mod allowed;
 #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
 mod exchange;
@@ -38,6 +39,7 @@ pub mod manifest;
 mod staging;
 mod sweep;
 
+pub use added::add_files;
 pub use files::{RESULT_FILES, RunOutput};
 pub use manifest::{FolderKind, Manifest, ManifestOverride};
 pub use sweep::remove_stale_temporaries;

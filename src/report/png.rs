@@ -3,6 +3,9 @@
 //! Rendered from the very SVG the run wrote (no second drawing path), with the font bundled in
 //! the binary, so a PNG looks the same on every machine.
 
+/// The `Software` text a PNG albsim wrote carries (so `--out` knows it may replace it).
+pub const SOFTWARE_TAG: &str = "albsim report plot";
+
 /// Why an SVG could not be turned into a PNG.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot render the plot as PNG: {0}")]
