@@ -13,8 +13,8 @@
 //       clean, 1 when any has a problem, 2 when the check itself could not run.
 //
 //   node tests/browser/check-reports.mjs --readme-shot REPORT.html OUT.png [--width 1000]
-//       Writes the README's picture: the top of the report down to the end of its first plot
-//       (the timeline), WIDTH CSS pixels wide, as a compact RGB PNG.
+//       Writes the README's picture: the report's header and its first plot (the timeline),
+//       WIDTH CSS pixels wide, as a compact RGB PNG.
 //
 // The browser is Debian's Chromium at /usr/bin/chromium (ALBSIM_CHROMIUM overrides); nothing
 // is downloaded.
@@ -330,24 +330,53 @@ function compactPng(buffer) {
   return PNG.sync.write(png, { colorType: 2, inputHasAlpha: true, deflateLevel: 9, filterType: -1 });
 }
 
+/** PNG images stacked top to bottom (all of the same width). */
+function stack(buffers) {
+  const parts = buffers.map((b) => PNG.sync.read(b));
+  const width = parts[0].width;
+  const out = new PNG({ width, height: parts.reduce((h, p) => h + p.height, 0) });
+  let y = 0;
+  for (const p of parts) {
+    PNG.bitblt(p, out, 0, 0, Math.min(width, p.width), p.height, 0, y);
+    y += p.height;
+  }
+  return PNG.sync.write(out);
+}
+
+/**
+ * The README's picture: the report's header (title, lead, contents) and its first plot (the
+ * timeline) with the heading above it. Where the page has other content between the two, the
+ * picture shows the header and then the plot's section from its heading, one below the other.
+ */
 async function readmeShot(browser, { report, out }, width) {
   const { page, context, seen } = await openOffline(browser, report, { width, height: 800 });
   try {
-    const bottom = await page.evaluate(() => {
+    const box = await page.evaluate(() => {
       const fig = document.querySelector('figure');
       if (!fig) return null;
-      const r = fig.getBoundingClientRect();
-      return Math.ceil(r.bottom + window.scrollY + 12);
+      const y = (el) => el.getBoundingClientRect().top + window.scrollY;
+      const bottom = (el) => Math.ceil(el.getBoundingClientRect().bottom + window.scrollY);
+      const header = document.querySelector('body > header');
+      const section = fig.closest('section');
+      const heading = section ? section.querySelector('h2') : null;
+      return {
+        headerBottom: header ? bottom(header) : 0,
+        from: Math.floor(heading ? y(heading) - 8 : y(fig) - 8),
+        to: bottom(fig) + 12,
+      };
     });
-    if (bottom === null) throw new Error(`${report} has no <figure> to show`);
-    const shot = await page.screenshot({ type: 'png', fullPage: true, clip: { x: 0, y: 0, width, height: bottom } });
-    const png = compactPng(shot);
+    if (box === null) throw new Error(`${report} has no <figure> to show`);
+    const clip = (y0, y1) => page.screenshot({ type: 'png', fullPage: true, clip: { x: 0, y: y0, width, height: y1 - y0 } });
+    const parts =
+      box.from <= box.headerBottom + 40
+        ? [await clip(0, box.to)]
+        : [await clip(0, box.headerBottom + 8), await clip(box.from, box.to)];
+    const png = compactPng(parts.length === 1 ? parts[0] : stack(parts));
+    const height = PNG.sync.read(png).height;
     fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     fs.writeFileSync(out, png);
     const problems = [...[...seen.external].map((u) => `external request: ${u}`), ...seen.console, ...seen.pageErrors];
-    process.stdout.write(
-      JSON.stringify({ out, width, height: bottom, bytes: png.length, problems }, null, 2) + '\n',
-    );
+    process.stdout.write(JSON.stringify({ out, width, height, bytes: png.length, problems }, null, 2) + '\n');
     return problems.length === 0;
   } finally {
     await context.close();
