@@ -32,6 +32,7 @@ mod properties;
 mod report_cli;
 mod report_content;
 mod report_sweep;
+mod report_browser;
 mod routing;
 mod rule_conditions;
 mod size_limits;
