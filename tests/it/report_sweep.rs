@@ -331,12 +331,15 @@ fn a_sweep_report_has_every_level_point_best_point_run_and_plot() {
     assert!(reproduce.contains("albsim sweep experiments/target-value.json --keep-runs"));
     assert!(reproduce.contains(env!("CARGO_PKG_VERSION")));
 
-    // For looking at: the page as the writers render it.
-    fs::write(
-        swept.out.join("report-content.html"),
-        albsim::report::document::html::render(&doc),
-    )
-    .unwrap();
+    look_at(&swept.out, &doc);
+}
+
+/// For looking at: the page and the Markdown as the writers render them.
+fn look_at(out: &Path, doc: &Document) {
+    use albsim::report::document::{html, markdown};
+    fs::write(out.join("report-content.html"), html::render(doc)).unwrap();
+    let md = markdown::render(doc, &|f| format!("{}.png", f.name));
+    fs::write(out.join("report-content.md"), md).unwrap();
 }
 
 #[test]
@@ -389,9 +392,26 @@ fn cases_constraint_and_an_objective_per_level() {
         2,
     );
     check_run_links(&doc, &swept.out, 10, 2);
+    // The curves' lines: every level pair of instances and work (instances first, as `lines`).
+    for fig in section(&doc, "curves")
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Figure(f) if f.name.starts_with("plot-") => Some(f),
+            _ => None,
+        })
+    {
+        assert!(
+            fig.caption
+                .contains("against rate: the mean over each point's 2 replications, one line per combination of instances × work;"),
+            "{}",
+            fig.caption
+        );
+    }
     let best = plain(section(&doc, "best"));
     assert!(best.contains("rate=50: point"), "{best}");
     assert!(best.contains("rate=150: point"), "{best}");
+    look_at(&swept.out, &doc);
 }
 
 #[test]

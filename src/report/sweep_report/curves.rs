@@ -37,14 +37,10 @@ pub(super) fn caption(f: &SweepFolder, name: &str) -> String {
             .plots
             .x
             .map_or("the x parameter", |k| e.parameters[k].name.as_str());
-        let others: Vec<&str> = (0..e.parameters.len())
-            .filter(|&k| Some(k) != e.plots.x)
-            .map(|k| e.parameters[k].name.as_str())
-            .collect();
-        let lines = match e.plots.lines {
-            Some(k) => format!(", one line per level of {}", e.parameters[k].name),
-            None if others.is_empty() => String::new(),
-            None => format!(", one line per level of {}", others.join(" × ")),
+        let lines = match line_parameters(f).as_slice() {
+            [] => String::new(),
+            [one] => format!(", one line per level of {one}"),
+            many => format!(", one line per combination of {}", many.join(" × ")),
         };
         format!(
             "{metric} against {x}: the mean over each point's {reps} replications{lines}; the \
@@ -55,7 +51,7 @@ pub(super) fn caption(f: &SweepFolder, name: &str) -> String {
         format!(
             "{metric} for each pair of levels of {}: one cell per point, coloured by the mean \
              over its {reps} replications (the colour bar gives the scale); a blank cell is no \
-             such point (the constraint left it out), – a point without a value.",
+             such point (left out of the grid), – a point without a value.",
             names.join(" and ")
         )
     } else if name == "capacity" {
@@ -75,4 +71,33 @@ pub(super) fn caption(f: &SweepFolder, name: &str) -> String {
     } else {
         format!("{name}, as the sweep drew it.")
     }
+}
+
+/// The parameters that tell a curve plot's lines apart, as the plot draws them: the `lines`
+/// parameter first, then every other but x that takes more than one level among the points
+/// and is not in lockstep with x.
+fn line_parameters(f: &SweepFolder) -> Vec<&str> {
+    let e = &f.experiment;
+    let Some(x) = e.plots.x else {
+        return Vec::new();
+    };
+    let x_name = e.parameters[x].name.as_str();
+    let varies = |k: usize| {
+        let mut seen: Vec<usize> = e.points.iter().map(|p| p.levels[k]).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len() > 1
+    };
+    let with_x = |name: &str| {
+        f.lockstep
+            .iter()
+            .any(|g| g.iter().any(|n| n == x_name) && g.iter().any(|n| n == name))
+    };
+    let mut order: Vec<usize> = e.plots.lines.into_iter().filter(|&k| k != x).collect();
+    order.extend((0..e.parameters.len()).filter(|&k| k != x && Some(k) != e.plots.lines));
+    order
+        .into_iter()
+        .filter(|&k| varies(k) && !with_x(&e.parameters[k].name))
+        .map(|k| e.parameters[k].name.as_str())
+        .collect()
 }
