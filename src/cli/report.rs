@@ -178,7 +178,7 @@ fn is_albsim_report(path: &Path) -> bool {
     }
     let head = String::from_utf8_lossy(&head);
     head.contains("<meta name=\"generator\" content=\"albsim")
-        || head.contains(crate::report::png::SOFTWARE_TAG)
+        || head.contains(report_files::SOFTWARE_TAG)
         || read_tail_contains(path, "Written by albsim")
 }
 

@@ -15,6 +15,10 @@ pub struct Wanted {
     pub png: bool,
 }
 
+/// The `Software` text chunk of every PNG albsim writes, so `albsim report --out` knows which
+/// existing images are its own (and may be replaced).
+pub const SOFTWARE_TAG: &str = "albsim report plot";
+
 /// How much larger than the SVG a PNG is drawn: sharp on high-density screens and projectors.
 pub const PNG_SCALE: f32 = 2.0;
 
@@ -64,7 +68,8 @@ pub fn render(
     }
     if wanted.markdown || wanted.png {
         for f in figures(doc) {
-            out.push((naming.image(f), png::svg_to_png(&f.svg, PNG_SCALE)?));
+            let image = png::svg_to_png(&f.svg, PNG_SCALE)?;
+            out.push((naming.image(f), tagged(image)));
         }
     }
     Ok(out)
@@ -79,4 +84,65 @@ pub fn figures(doc: &Document) -> impl Iterator<Item = &Figure> {
             Block::Figure(f) => Some(f),
             _ => None,
         })
+}
+
+/// `png` with a `tEXt` chunk `Software: albsim report plot` right after its header chunk.
+fn tagged(png: Vec<u8>) -> Vec<u8> {
+    // Signature (8 bytes), then IHDR: length (4), type (4), 13 bytes of data, CRC (4).
+    const AFTER_IHDR: usize = 8 + 4 + 4 + 13 + 4;
+    if png.len() < AFTER_IHDR || &png[12..16] != b"IHDR" {
+        return png;
+    }
+    let mut chunk_data = b"Software\0".to_vec();
+    chunk_data.extend_from_slice(SOFTWARE_TAG.as_bytes());
+    let mut typed = b"tEXt".to_vec();
+    typed.extend_from_slice(&chunk_data);
+    let mut out = Vec::with_capacity(png.len() + typed.len() + 8);
+    out.extend_from_slice(&png[..AFTER_IHDR]);
+    out.extend_from_slice(&(chunk_data.len() as u32).to_be_bytes());
+    out.extend_from_slice(&typed);
+    out.extend_from_slice(&crc32(&typed).to_be_bytes());
+    out.extend_from_slice(&png[AFTER_IHDR..]);
+    out
+}
+
+/// CRC-32 (ISO 3309, as PNG chunks use it), bit by bit: a few bytes per image.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CRC of PNG's own example: the IEND chunk's type has CRC AE 42 60 82.
+    #[test]
+    fn crc_matches_png() {
+        assert_eq!(crc32(b"IEND"), 0xAE42_6082);
+    }
+
+    /// The tag sits after the header, and the image still decodes (the renderer reads it back).
+    #[test]
+    fn tagged_images_stay_valid_pngs() {
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"20\" height=\"10\"><rect width=\"10\" height=\"10\" fill=\"red\"/></svg>";
+        let png = tagged(png::svg_to_png(svg, 1.0).expect("renders"));
+        assert_eq!(&png[37..41], b"tEXt");
+        assert!(
+            png.windows(SOFTWARE_TAG.len())
+                .any(|w| w == SOFTWARE_TAG.as_bytes())
+        );
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).expect("still a PNG");
+        assert_eq!((pixmap.width(), pixmap.height()), (20, 10));
+    }
 }

@@ -142,9 +142,9 @@ fn log(out: &mut String, lines: &[LogLine]) {
     for l in lines {
         match l.mark {
             Some(m) => {
-                let _ = write!(
+                let _ = writeln!(
                     out,
-                    "<mark class=\"{}\">{}</mark>\n",
+                    "<mark class=\"{}\">{}</mark>",
                     mark_class(m),
                     escape(&l.text)
                 );
