@@ -95,7 +95,7 @@ pub fn arrival(a: &ArrivalProcess, clock: Clock) -> String {
                 let prev = i.checked_sub(1).map(|j| points[j]);
                 match prev {
                     None => parts.push(format!("{} from {}", number(p.rate), clock.at(p.t))),
-                    Some(q) if q.t == p.t && i == 1 => {
+                    Some(q) if q.t == p.t && points[0].t == p.t => {
                         parts.push(format!("{} from {}", number(p.rate), clock.at(p.t)))
                     }
                     Some(q) if q.rate == p.rate => {}

@@ -117,7 +117,7 @@ pub fn duration(d: SimDuration) -> String {
         .filter(|(v, _)| *v > 0)
         .map(|(v, unit)| format!("{v} {unit}"))
         .collect();
-    if s < 600 && s >= 60 && sec != 0 && d == 0 && h == 0 {
+    if (60..600).contains(&s) && sec != 0 {
         // Under ten minutes with seconds: `150 s` reads better than `2 min 30 s`.
         return format!("{s} s");
     }

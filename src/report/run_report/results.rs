@@ -238,7 +238,7 @@ fn auto_scaling_groups(j: &Value, clock: Clock) -> Option<Table> {
             "Starting capacity",
             "Scale-outs",
             "Scale-ins",
-            "Unhealthy replacements",
+            "Replacements",
             "Launched",
             "Max InService",
             "Instance-hours",
@@ -251,11 +251,11 @@ fn auto_scaling_groups(j: &Value, clock: Clock) -> Option<Table> {
             None => "not by the end".to_string(),
             Some(at) => match float(g, "/seconds_from_load_end_to_starting_capacity") {
                 Some(after) => format!(
-                    "at {} ({} after the load ended)",
+                    "{} ({} after the load)",
                     clock.at(at),
                     Clock::for_run(after).at(after)
                 ),
-                None => format!("at {}", clock.at(at)),
+                None => clock.at(at),
             },
         };
         t.row(vec![

@@ -20,12 +20,11 @@ pub(super) fn blocks(s: &Scenario, clock: Clock) -> Vec<Block> {
                 "Statistic",
                 "Period",
                 "Threshold",
-                "EvaluationPeriods",
-                "DatapointsToAlarm",
+                "DatapointsToAlarm of EvaluationPeriods",
                 "TreatMissingData",
                 "AlarmActions",
             ],
-            &[false, false, false, false, true, true, true],
+            &[false, false, false, false, true, true],
         );
         for a in &s.alarms {
             let period = SimDuration(s.period.0.saturating_mul(u64::from(a.period_multiple)));
@@ -54,8 +53,10 @@ pub(super) fn blocks(s: &Scenario, clock: Clock) -> Vec<Block> {
                     a.rule.comparison.symbol(),
                     number(a.rule.threshold)
                 )),
-                Text::plain(a.rule.evaluation_periods.to_string()),
-                Text::plain(a.rule.datapoints_to_alarm.to_string()),
+                Text::plain(format!(
+                    "{} of {}",
+                    a.rule.datapoints_to_alarm, a.rule.evaluation_periods
+                )),
                 Text::plain(missing(a.rule.missing)),
                 Text::plain(if actions.is_empty() {
                     "none".to_string()
