@@ -181,18 +181,26 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-/// Plain text that CommonMark reads as written: its punctuation with a meaning escaped (`|` only
-/// matters in tables: [`cell`] escapes it).
+/// Plain text that CommonMark reads as written: the punctuation that would mean something is
+/// escaped, the rest left as is so the file stays readable (`|` only matters in tables: [`cell`]
+/// escapes it; `>` and `#` only at the start of a block; `&` only before what could be an entity).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '&' | '~' | '!'
-        ) {
+    let mut chars = s.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let special = match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '~' => true,
+            '>' | '#' | '+' | '-' => first,
+            '&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#'),
+            _ => false,
+        };
+        if special {
             out.push('\\');
         }
         out.push(c);
+        first = false;
     }
     out
 }
@@ -218,9 +226,11 @@ mod tests {
     #[test]
     fn punctuation_reads_as_written() {
         assert_eq!(
-            escape("a*b_c [x] <y> #1 | 2"),
-            "a\\*b\\_c \\[x\\] \\<y\\> \\#1 | 2"
+            escape("a*b_c [x] <y> #1 | 2 > 1 & &amp;"),
+            "a\\*b\\_c \\[x\\] \\<y> #1 | 2 > 1 & \\&amp;"
         );
+        assert_eq!(escape("> quote"), "\\> quote");
+        assert_eq!(escape("# heading"), "\\# heading");
         assert_eq!(code("a`b"), "`` a`b ``");
     }
 

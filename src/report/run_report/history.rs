@@ -44,8 +44,22 @@ fn caption(f: &RunFolder) -> String {
         panels.push("TargetResponseTime percentiles");
     }
     panels.push("CPUUtilization per instance");
+    // The kinds marked on the plot: those of the events with a marker label, in the key's order.
+    let marked: Vec<&str> = Mark::ALL
+        .iter()
+        .filter(|m| f.events.iter().any(|e| e.mark == **m && e.label.is_some()))
+        .map(|m| m.word())
+        .collect();
+    let markers = if marked.is_empty() {
+        "Nothing was marked on the time axis.".to_string()
+    } else {
+        format!(
+            "Dashed lines across the panels mark the events told under What happened, coloured by kind ({}) as the key under the plot says, each labelled above the first panel (lines too close to label merge, or become ticks).",
+            marked.join(", ")
+        )
+    };
     format!(
-        "Panels, top to bottom, one datapoint per metric period: {}. Markers on the time axis are faults, launches, terminations and deregistrations.",
+        "Panels, top to bottom, one datapoint per metric period: {}. {markers}",
         panels.join("; ")
     )
 }
