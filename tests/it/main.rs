@@ -29,6 +29,7 @@ mod overrides;
 mod partial_results;
 mod plot;
 mod properties;
+mod report_events;
 mod routing;
 mod rule_conditions;
 mod size_limits;
