@@ -32,6 +32,7 @@ mod properties;
 mod report_browser;
 mod report_cli;
 mod report_content;
+mod report_events;
 mod report_sweep;
 mod routing;
 mod rule_conditions;

@@ -468,9 +468,15 @@ fn low_alarm_count(
         clock(start),
         clock(start + every)
     );
+    // Only a count that reached the scale-in (or the run's end) is marked on the plot: an
+    // interrupted count is told, but a flapping metric would flood the plot with them.
+    let mut marked = false;
     let (until, text) = match next {
         Some((end, Ok((alarm, from, to)))) if to < from => (
-            end,
+            {
+                marked = true;
+                end
+            },
             format!(
                 "{counting}. The low alarm {alarm} counted {needed} × {each} = {} and went to ALARM at {} ⇒ scale-in {from} → {to}",
                 duration(f64::from(needed) * every),
@@ -492,7 +498,10 @@ fn low_alarm_count(
             ),
         ),
         None => (
-            s.end_seconds,
+            {
+                marked = true;
+                s.end_seconds
+            },
             format!("{counting}. The count had not reached {needed} when the run ended"),
         ),
     };
@@ -501,7 +510,7 @@ fn low_alarm_count(
         Some(until),
         Mark::Policy,
         &group,
-        Some(format!("low alarm: {needed} × {each}")),
+        marked.then(|| format!("low alarm: {needed} × {each}")),
         text,
         vec![i],
     );
