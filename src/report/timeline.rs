@@ -416,6 +416,39 @@ mod queue_panel_tests {
         assert_eq!(age.series[0].values[1], Some(30.0));
     }
 
+    /// Every panel's y axis names a unit, the alarm panel its metric's.
+    #[test]
+    fn every_panel_axis_has_a_unit() {
+        for r in [crate::report::summary::tests::result(), messaging_result()] {
+            for p in &timeline(&r).panels {
+                assert!(
+                    !p.y_label.is_empty() && p.y_label != "value",
+                    "{}: {:?}",
+                    p.title,
+                    p.y_label
+                );
+            }
+        }
+        let alarm = |metric: &str| AlarmResult {
+            name: "a".into(),
+            metric_name: metric.into(),
+            threshold: 1.0,
+            target_tracking: None,
+        };
+        assert_eq!(
+            alarm_axis_label(&[alarm("CPUUtilization")]),
+            "alarm metric [%]"
+        );
+        assert_eq!(
+            alarm_axis_label(&[
+                alarm("CPUUtilization"),
+                alarm("CPUUtilization"),
+                alarm("RequestCount")
+            ]),
+            "alarm metric [% | requests]"
+        );
+    }
+
     /// A run without queues has none of the panels.
     #[test]
     fn a_run_without_queues_has_no_queue_panels() {

@@ -93,3 +93,18 @@ fn reads_no_image_the_svg_names() {
     let p = decode(&svg_to_png(svg, 1.0).unwrap());
     assert_eq!(dark_pixels(&p, 0, 20, 0, 20), 0);
 }
+
+/// Renders the SVG files listed in `ALBSIM_PNG_FILES` (separated by `:`) to PNG beside them, at
+/// scale 1: for looking at the plots (`cargo test --lib png::tests::render_files -- --ignored`).
+#[test]
+#[ignore = "a tool for looking at plots, not a check"]
+fn render_files() {
+    let Ok(files) = std::env::var("ALBSIM_PNG_FILES") else {
+        return;
+    };
+    for path in files.split(':').filter(|p| !p.is_empty()) {
+        let svg = std::fs::read_to_string(path).unwrap();
+        let png = svg_to_png(&svg, 1.0).unwrap();
+        std::fs::write(format!("{path}.png"), png).unwrap();
+    }
+}

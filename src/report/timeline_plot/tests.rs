@@ -128,3 +128,74 @@ fn write_example() {
     let svg = render_svg(&example(), 1000, 240).expect("render");
     std::fs::write("target/timeline_example.svg", svg).expect("write");
 }
+
+/// The `x` attribute of the SVG `<text>` element whose content is exactly `content`.
+fn text_x(svg: &str, content: &str) -> Option<f64> {
+    let end = svg.find(&format!(">\n{content}\n</text>"))?;
+    let start = svg[..end].rfind("<text")?;
+    let tag = &svg[start..end];
+    let x = tag.split("x=\"").nth(1)?.split('"').next()?;
+    x.parse().ok()
+}
+
+/// Every legend entry starts right of the plot area, so no legend text lies over data.
+#[test]
+fn legends_are_outside_the_plot_area() {
+    let t = example();
+    let svg = render_svg(&t, 1000, 240).expect("render");
+    let layout = super::layout::Layout::new(&t, 1000, 240);
+    for s in t.panels.iter().flat_map(|p| &p.series) {
+        let x = text_x(&svg, &s.name).unwrap_or_else(|| panic!("{} not in the legend", s.name));
+        assert!(
+            x > f64::from(layout.plot_right()),
+            "{} at {x}, the plot ends at {}",
+            s.name,
+            layout.plot_right()
+        );
+    }
+}
+
+/// The figure names the bundled font first, and a marker is drawn in its colour, its label in
+/// the band above the panels, with the key under the x-axis description.
+#[test]
+fn markers_are_coloured_and_keyed() {
+    let mut t = example();
+    t.markers = vec![Marker {
+        x: 10.0,
+        label: "web-asg desired 2→4".into(),
+        color: Some([0x1F, 0x6F, 0xEB]),
+    }];
+    t.marker_key = vec![super::MarkerKey {
+        name: "scaling".into(),
+        color: [0x1F, 0x6F, 0xEB],
+    }];
+    let svg = render_svg(&t, 1000, 240).expect("render");
+    assert!(svg.contains("font-family=\"DejaVu Sans, sans-serif\""));
+    assert!(!svg.contains("font-family=\"sans-serif\""));
+    assert!(text_x(&svg, "web-asg desired 2→4").is_some());
+    assert!(text_x(&svg, "Markers:").is_some() && text_x(&svg, "scaling").is_some());
+    assert!(svg.contains("#1F6FEB"), "the marker's colour is used");
+    // The key adds a row at the bottom.
+    let mut unkeyed = t.clone();
+    unkeyed.marker_key.clear();
+    assert!(figure_height(&t, 1000, 240) > figure_height(&unkeyed, 1000, 240));
+}
+
+/// The palette reads on white: every colour has a contrast ratio of at least 3:1 (WCAG 2
+/// relative luminance).
+#[test]
+fn palette_has_contrast_on_white() {
+    let linear = |c: u8| {
+        let v = f64::from(c) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    for c in super::style::PALETTE {
+        let l = 0.2126 * linear(c.0) + 0.7152 * linear(c.1) + 0.0722 * linear(c.2);
+        let ratio = 1.05 / (l + 0.05);
+        assert!(ratio >= 3.0, "{c:?}: {ratio:.2}");
+    }
+}
