@@ -86,7 +86,7 @@ pub struct ReportArgs {
     pub folder: PathBuf,
     /// Which report: `html` (one self-contained page), `md` (Markdown with PNG plots beside it)
     /// or `both`.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html, hide_possible_values = true)]
     pub format: ReportFormat,
     /// Write the report as this file (its plots beside it, named after it) instead of into the
     /// folder; an existing file is replaced only if albsim wrote it.
@@ -161,7 +161,7 @@ pub struct SweepArgs {
     pub yes: bool,
     /// Also write the sweep's report (report.html; `--report=md` or `--report=both` for
     /// Markdown with PNG plots), and one per kept run, as `albsim report` does.
-    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "html")]
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "html", hide_possible_values = true)]
     pub report: Option<ReportFormat>,
     /// Also write each plot as a PNG image beside its SVG.
     #[arg(long)]
@@ -206,7 +206,7 @@ pub struct RunArgs {
     pub max_wall: Option<Duration>,
     /// Also write the report: report.html (`--report=md` or `--report=both` for Markdown with
     /// PNG plots), as `albsim report` does.
-    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "html")]
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "html", hide_possible_values = true)]
     pub report: Option<ReportFormat>,
     /// Also write the timeline as a PNG image (timeline.png), e.g. for slides.
     #[arg(long)]

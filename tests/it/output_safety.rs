@@ -75,11 +75,13 @@ fn read_json(path: &Path) -> Value {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-const RESULT_FILES: [&str; 4] = [
+const RESULT_FILES: [&str; 6] = [
     "summary.json",
     "timeseries.csv",
     "timeline.svg",
     "activity.log",
+    "events.json",
+    "model.json",
 ];
 
 /// `dir` is one complete run's output: the manifest and every file it lists, consistent with each

@@ -4,7 +4,7 @@
 use crate::common::{
     client, group, http_listener, instance, model, model_file_json, poisson, run_value,
 };
-use albsim::recorder::{ActivityKind, TargetHealth, TargetState};
+use albsim::recorder::{ActivityKind, ScalingActivity, TargetHealth, TargetState};
 use albsim::report::timeline::{time_unit, timeline, to_svg};
 use serde_json::json;
 
@@ -41,7 +41,7 @@ fn deregistration_markers_are_drawn() {
     let marker = t
         .markers
         .iter()
-        .find(|m| m.label == "web/web-1 deregister")
+        .find(|m| m.label == "web-1 draining")
         .unwrap_or_else(|| panic!("no deregistration marker in {:?}", t.markers));
     assert!(
         (marker.x - 12.0).abs() < 1e-9,
@@ -49,22 +49,29 @@ fn deregistration_markers_are_drawn() {
         marker.x
     );
     let svg = to_svg(&r).expect("plot");
-    assert!(svg.contains("web/web-1 deregister"), "label in the SVG");
+    assert!(svg.contains("web-1 draining"), "label in the SVG");
     // The shipped WebSocket model deregisters ws-1 at 20 min.
     let ws = run_value(&model_file_json("websocket-idle-timeout"));
-    assert!(to_svg(&ws).expect("plot").contains("ws/ws-1 deregister"));
+    assert!(to_svg(&ws).expect("plot").contains("ws-1 draining"));
 }
 
 #[test]
 fn terminations_are_not_marked_twice() {
-    // An Auto Scaling termination deregisters the instance at the same instant: one marker.
+    // An Auto Scaling termination deregisters the instance at the same instant: the scale-in's
+    // marker (`web-asg 4→3`) stands for both, no `draining` marker of its own.
     let r = run_value(&model_file_json("asg-scaling-down-fixed"));
     let t = timeline(&r);
-    let terminations = t
-        .markers
+    let terminations: Vec<f64> = r
+        .activity
         .iter()
-        .filter(|m| m.label.ends_with(" terminate"))
-        .count();
+        .filter(|a| {
+            matches!(
+                &a.kind,
+                ActivityKind::Scaling(ScalingActivity::Terminating { .. })
+            )
+        })
+        .map(|a| a.time_seconds / 60.0)
+        .collect();
     let drains = r
         .activity
         .iter()
@@ -72,9 +79,24 @@ fn terminations_are_not_marked_twice() {
             matches!(&a.kind, ActivityKind::TargetHealth(TargetHealth::Transition(x)) if x.to == TargetState::Draining)
         })
         .count();
-    assert!(terminations > 0 && drains > 0, "the model scales in");
     assert!(
-        !t.markers.iter().any(|m| m.label.ends_with(" deregister")),
+        !terminations.is_empty() && drains > 0,
+        "the model scales in"
+    );
+    let scale_ins = t
+        .markers
+        .iter()
+        .filter(|m| {
+            m.label.split_once('→').is_some_and(|(a, b)| {
+                let from: u32 = a.rsplit(' ').next().unwrap_or("").parse().unwrap_or(0);
+                from > b.parse().unwrap_or(u32::MAX)
+            })
+        })
+        .count();
+    assert!(scale_ins > 0, "a scale-in marker: {:?}", t.markers);
+    assert!(
+        !t.markers.iter().any(|m| m.label.ends_with(" draining")
+            && terminations.iter().any(|x| (x - m.x).abs() < 1e-9)),
         "{:?}",
         t.markers
     );

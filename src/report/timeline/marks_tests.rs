@@ -28,7 +28,9 @@ fn draining(time: f64, subject: &str) -> Activity {
 fn terminating(time: f64, instance: &str) -> Activity {
     let kind = ActivityKind::Scaling(ScalingActivity::Terminating {
         instance: instance.into(),
-        cause: "At 0:10:00.000 …".into(),
+        cause: crate::recorder::ScalingCause::ProtectionRemoved {
+            at: crate::engine::SimTime(600_000_000_000),
+        },
     });
     at(time, "asg", kind)
 }
