@@ -43,7 +43,9 @@ pub fn mark_color(mark: Mark) -> [u8; 3] {
 /// Each event with a label is a marker at its time, in its mark's colour. A deregistration (a
 /// target going to `draining`) that an Auto Scaling termination of the same instance caused at
 /// the same instant is not marked: the termination's marker stands for it. That is judged from
-/// the typed activity the event explains (its `lines`, which number `r.activity`).
+/// the typed activity the event explains (its `lines`, which number `r.activity`). Likewise an
+/// alarm going to `ALARM` at the instant a scaling activity happens is not marked: the scaling
+/// activity's label (`web-asg 2→3`) says what the alarm did, on the same line.
 pub fn markers(
     r: &RunResult,
     events: &[ExplainedEvent],
@@ -52,6 +54,12 @@ pub fn markers(
     let markers: Vec<(Marker, Mark)> = events
         .iter()
         .filter(|e| !stands_for_a_termination(r, e))
+        .filter(|e| {
+            e.mark != Mark::Alarm
+                || !events.iter().any(|s| {
+                    s.mark == Mark::Scaling && s.label.is_some() && s.time_seconds == e.time_seconds
+                })
+        })
         .filter_map(|e| {
             let label = e.label.as_ref()?;
             let marker = Marker {

@@ -132,3 +132,18 @@ fn instances_and_target_groups_keep_their_colour() {
         assert_eq!(instance_color(k), target_group_color(k));
     }
 }
+
+/// An alarm going to ALARM at the instant of the scaling activity it caused has no marker of its
+/// own (the scaling label stands for it); at another instant it keeps its marker.
+#[test]
+fn an_alarm_that_scaled_the_group_is_marked_by_the_scaling() {
+    let r = run_with(Vec::new());
+    let events = [
+        event(1200.0, Mark::Alarm, Some("AlarmHigh ALARM"), vec![]),
+        event(1200.0, Mark::Scaling, Some("web-asg 2→3"), vec![]),
+        event(2820.0, Mark::Alarm, Some("AlarmHigh ALARM"), vec![]),
+    ];
+    let (markers, _) = markers(&r, &events, 60.0);
+    let got: Vec<(f64, &str)> = markers.iter().map(|m| (m.x, m.label.as_str())).collect();
+    assert_eq!(got, [(20.0, "web-asg 2→3"), (47.0, "AlarmHigh ALARM")]);
+}
