@@ -182,7 +182,7 @@ fn cell(s: &str) -> String {
 }
 
 /// Plain text that CommonMark reads as written: the punctuation that would mean something is
-/// escaped, the rest left as is so the file stays readable (`|` only matters in tables: [`cell`]
+/// escaped, the rest left as is so the file stays readable (`|` only matters in tables: `cell`
 /// escapes it; `>` and `#` only at the start of a block; `&` only before what could be an entity).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -36,7 +36,7 @@ pub const FILE_NAME: &str = "events.json";
 pub struct ExplainedEvent {
     /// When it happened (the span's start) [s since the run began].
     pub time_seconds: f64,
-    /// For a span, when it ended [s]; `None` for a moment.
+    /// For a span, when it ended \[s\]; `None` for a moment.
     pub until_seconds: Option<f64>,
     /// What part of the system it is about.
     pub mark: Mark,

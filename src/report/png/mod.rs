@@ -1,7 +1,7 @@
 //! PNG images of the SVG plots, for Markdown reports and slides (`--png`).
 //!
 //! Rendered from the very SVG the run wrote (no second drawing path) by resvg, with only the
-//! font bundled in the binary ([`font`]): no system font is read, no file or image the SVG might
+//! font bundled in the binary (`font.rs`): no system font is read, no file or image the SVG might
 //! name is loaded, so the same SVG gives the same PNG bytes on every machine. The generic
 //! `sans-serif` family, and any family the bundle lacks, renders in the bundled font.
 
