@@ -40,9 +40,11 @@
 
 #![warn(missing_docs, missing_debug_implementations)]
 
+pub mod access_log;
 pub mod cli;
 pub mod engine;
 pub mod experiment;
+pub mod import;
 pub mod model;
 pub mod recorder;
 pub mod report;

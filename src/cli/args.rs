@@ -65,6 +65,49 @@ pub enum Command {
     /// (and/or report.md with PNG plots), into the folder or where --out says.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
+    /// Make an albsim model from what you already have: a CloudFormation template.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Fit a service time per request class (path pattern) from ALB access logs, ready to paste
+    /// into a model.
+    Fit(FitArgs),
+}
+
+/// `albsim import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Read a CloudFormation template (YAML or JSON) and write an albsim model: the load
+    /// balancer, listeners, rules, target groups, Auto Scaling groups, alarms, queues and topics
+    /// it declares, with traffic defaults you edit.
+    Cloudformation(ImportCloudFormationArgs),
+}
+
+/// `albsim import cloudformation`.
+#[derive(Debug, Args)]
+pub struct ImportCloudFormationArgs {
+    /// The template file (YAML or JSON).
+    pub template: PathBuf,
+    /// Template parameters, `Key=Value` (repeatable; as `aws cloudformation deploy
+    /// --parameter-overrides` takes them).
+    #[arg(long, value_name = "KEY=VALUE", num_args = 1..)]
+    pub parameters: Vec<String>,
+    /// Where to write the model (default: print it on standard output).
+    #[arg(long, value_name = "MODEL.json")]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors and the model (no list of what was assumed or ignored).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `albsim fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// ALB access-log files (plain or gzip'd).
+    #[arg(required = true)]
+    pub logs: Vec<PathBuf>,
+    /// Stop at the first malformed line instead of counting and skipping it.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Examples of `albsim report`, shown after its `--help`.
@@ -211,9 +254,25 @@ pub struct RunArgs {
     /// Also write the timeline as a PNG image (timeline.png), e.g. for slides.
     #[arg(long)]
     pub png: bool,
+    /// Also write access.log: one line per request in the ALB access-log format (`--access-log=gzip`
+    /// for access.log.gz, as AWS delivers them).
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "plain", hide_possible_values = true)]
+    pub access_log: Option<AccessLogFormat>,
+    /// Log only this share of requests (0 < RATE ≤ 1), chosen deterministically.
+    #[arg(long, value_name = "RATE", requires = "access_log")]
+    pub access_log_sample: Option<f64>,
     /// Print nothing but errors (no warnings, no progress, no summary).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// How `--access-log` writes the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AccessLogFormat {
+    /// access.log, plain text.
+    Plain,
+    /// access.log.gz.
+    Gzip,
 }
 
 /// `albsim validate`.

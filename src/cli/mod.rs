@@ -14,6 +14,8 @@
 
 mod args;
 mod collect;
+mod fit;
+mod import;
 mod progress;
 mod report;
 mod run;
@@ -63,6 +65,8 @@ pub fn main() -> std::process::ExitCode {
         Command::Sweep(a) => sweep::sweep(a),
         Command::Collect(a) => collect::collect(a),
         Command::Report(a) => report::report(a),
+        Command::Import(args::ImportCommand::Cloudformation(a)) => import::cloudformation(a),
+        Command::Fit(a) => fit::fit(a),
     };
     match outcome {
         Ok(exit) => exit.into(),

@@ -1,0 +1,1 @@
+//! Fitting service times per request class from access logs (`albsim fit`).

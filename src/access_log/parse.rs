@@ -1,0 +1,1 @@
+//! Reading access-log lines back into records.

@@ -1,0 +1,1 @@
+//! Writing one access-log line per request of a run.
