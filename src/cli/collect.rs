@@ -8,9 +8,8 @@ use super::sweep::Refused;
 use crate::engine::human::thousands;
 use crate::experiment::cache::{self, RunKey};
 use crate::experiment::inputs::{self, Inputs};
-use crate::experiment::{RunId, runner, spec};
+use crate::experiment::{RunId, runner};
 use crate::report::output::{self, FolderKind, Manifest, OutputFolder};
-use crate::scenario::ModelError;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -33,23 +32,7 @@ pub fn collect(a: &CollectArgs) -> Result<Exit> {
         }
     }
     let (_, inputs) = inputs.expect("clap requires at least one folder");
-    let read_model = |file: &Path| -> Result<String, ModelError> {
-        inputs
-            .model_text(file)
-            .map(str::to_string)
-            .ok_or_else(|| ModelError::Read {
-                file: file.to_path_buf(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    format!("not among the inputs recorded in {}", inputs::FILE_NAME),
-                ),
-            })
-    };
-    let exp = spec::load_with_reader(
-        &inputs.experiment_file,
-        &inputs.experiment_text,
-        &read_model,
-    )?;
+    let exp = inputs.experiment()?;
 
     // Every run's record, found before anything is written.
     let all: Vec<RunId> = exp.runs().collect();

@@ -8,7 +8,6 @@ use crate::RunOptions;
 use crate::report::output::{self, Manifest, ManifestOverride, OutputFolder, RunOutput, files};
 use crate::report::summary::Partial;
 use crate::report::terminal;
-use crate::scenario::overrides::Override;
 use crate::scenario::{self, ModelError, Scenario, Warning};
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -46,7 +45,7 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
         model: &model,
     })?;
     let manifest = Manifest {
-        overrides: overrides.iter().map(recorded).collect(),
+        overrides: overrides.iter().map(ManifestOverride::of).collect(),
         ..Manifest::for_run(&a.model, &sc.name, sc.seed)
     };
     // The report is made from the very files about to be written, as `albsim report` reads them.
@@ -86,15 +85,6 @@ fn wrote_line(folder: &Path, files: &[&str]) -> String {
         .chain([output::manifest::FILE_NAME])
         .collect();
     format!("wrote {}/: {}", folder.display(), names.join(", "))
-}
-
-/// An override as the manifest records it.
-fn recorded(o: &Override) -> ManifestOverride {
-    ManifestOverride {
-        path: o.path().to_string(),
-        value: o.value().clone(),
-        given_as: o.origin().to_string(),
-    }
 }
 
 /// Checks the output folder before anything is simulated.

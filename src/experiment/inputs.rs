@@ -4,6 +4,8 @@
 //! from different inputs are told apart instead of merged.
 
 use super::Experiment;
+use super::spec::{self, ExperimentError};
+use crate::scenario::ModelError;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -55,6 +57,23 @@ impl Inputs {
             .iter()
             .find(|m| m.file == file)
             .map(|m| m.text.as_str())
+    }
+
+    /// The experiment, loaded from the recorded texts only (no file outside the folder is read):
+    /// a model file the experiment names that is not among them is an error.
+    pub fn experiment(&self) -> Result<Experiment, ExperimentError> {
+        let read_model = |file: &Path| -> Result<String, ModelError> {
+            self.model_text(file)
+                .map(str::to_string)
+                .ok_or_else(|| ModelError::Read {
+                    file: file.to_path_buf(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!("not among the inputs recorded in {FILE_NAME}"),
+                    ),
+                })
+        };
+        spec::load_with_reader(&self.experiment_file, &self.experiment_text, &read_model)
     }
 
     /// The file's contents (pretty JSON, ending in a newline).

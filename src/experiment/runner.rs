@@ -188,14 +188,7 @@ fn run_one(
         })
         .map_err(|e| failed(e.into()))?;
         let manifest = Manifest {
-            overrides: overrides
-                .iter()
-                .map(|o| ManifestOverride {
-                    path: o.path().to_string(),
-                    value: o.value().clone(),
-                    given_as: o.origin().to_string(),
-                })
-                .collect(),
+            overrides: overrides.iter().map(ManifestOverride::of).collect(),
             ..Manifest::for_run(&variant.file, &sc.name, sc.seed)
         };
         kept.write(&manifest, &files)?;

@@ -29,14 +29,7 @@ fn run_files(name: &str, overrides: &[Override]) -> (Manifest, Vec<(&'static str
     })
     .unwrap();
     let manifest = Manifest {
-        overrides: overrides
-            .iter()
-            .map(|o| ManifestOverride {
-                path: o.path().to_string(),
-                value: o.value().clone(),
-                given_as: o.origin().to_string(),
-            })
-            .collect(),
+        overrides: overrides.iter().map(ManifestOverride::of).collect(),
         ..Manifest::for_run(&path, &sc.name, sc.seed)
     };
     (manifest, files)

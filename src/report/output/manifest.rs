@@ -84,6 +84,17 @@ pub struct ManifestOverride {
     pub given_as: String,
 }
 
+impl ManifestOverride {
+    /// How the manifest records `o`.
+    pub fn of(o: &crate::scenario::overrides::Override) -> ManifestOverride {
+        ManifestOverride {
+            path: o.path().to_string(),
+            value: o.value().clone(),
+            given_as: o.origin().to_string(),
+        }
+    }
+}
+
 impl Manifest {
     /// The manifest of a run of `model` (from `model_file`) with `seed`; [`files`](Self::files)
     /// is filled in when the folder is written.

@@ -13,11 +13,10 @@ mod points;
 pub mod sweep_json;
 
 use crate::experiment::inputs::{self, Inputs};
-use crate::experiment::{Experiment, RunId, runner, spec};
+use crate::experiment::{Experiment, RunId, runner};
 use crate::report::document::{Document, Section, Text};
 use crate::report::folder::{Files, ReportError, read_manifest, text};
 use crate::report::output::{FolderKind, Manifest, manifest};
-use crate::scenario::ModelError;
 use std::path::{Path, PathBuf};
 use sweep_json::SweepJson;
 
@@ -100,24 +99,7 @@ pub fn read(files: &dyn Files) -> Result<SweepFolder, ReportError> {
 
 /// The experiment from the texts `inputs.json` recorded (no file outside the folder is read).
 fn load_experiment(folder: &Path, inputs: &Inputs) -> Result<Experiment, ReportError> {
-    let read_model = |file: &Path| -> Result<String, ModelError> {
-        inputs
-            .model_text(file)
-            .map(str::to_string)
-            .ok_or_else(|| ModelError::Read {
-                file: file.to_path_buf(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    format!("not among the inputs recorded in {}", inputs::FILE_NAME),
-                ),
-            })
-    };
-    spec::load_with_reader(
-        &inputs.experiment_file,
-        &inputs.experiment_text,
-        &read_model,
-    )
-    .map_err(|e| ReportError::Unreadable {
+    inputs.experiment().map_err(|e| ReportError::Unreadable {
         file: folder.join(inputs::FILE_NAME),
         reason: format!(
             "holds an experiment this albsim cannot load: {}",
