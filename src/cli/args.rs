@@ -108,6 +108,12 @@ pub struct FitArgs {
     /// Stop at the first malformed line instead of counting and skipping it.
     #[arg(long)]
     pub strict: bool,
+    /// One class per method and path pattern (default: per path pattern).
+    #[arg(long)]
+    pub by_method: bool,
+    /// Print the classes as JSON (for scripts) instead of a table and a snippet.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Examples of `albsim report`, shown after its `--help`.

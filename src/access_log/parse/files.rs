@@ -31,7 +31,7 @@ pub struct LogSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// A file could not be opened or read.
-    #[error("{}: cannot read the access log: {source}", path.display())]
+    #[error("{}: cannot read the access log", path.display())]
     Io {
         /// The file.
         path: PathBuf,
