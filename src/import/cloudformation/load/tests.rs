@@ -288,3 +288,12 @@ fn empty_and_multi_document_templates_are_rejected() {
     let e = error("a: 1\n---\nb: 2\n");
     assert_eq!(at(&e), (2, 1));
 }
+
+#[test]
+fn tab_indented_crlf_json_and_a_byte_order_mark_load() {
+    let want = parse("{\"Resources\": {\"R\": {\"Type\": \"X\", \"N\": [1, 2]}}}");
+    let tabs = "{\r\n\t\"Resources\": {\r\n\t\t\"R\": {\r\n\t\t\t\"Type\": \"X\",\r\n\t\t\t\"N\": [\r\n\t\t\t\t1,\r\n\t\t\t\t2\r\n\t\t\t]\r\n\t\t}\r\n\t}\r\n}";
+    assert_eq!(strip(&parse(tabs)), strip(&want));
+    let bom = "\u{feff}Resources:\r\n  R:\r\n    Type: X\r\n    N: [1, 2]\r\n";
+    assert_eq!(strip(&parse(bom)), strip(&want));
+}

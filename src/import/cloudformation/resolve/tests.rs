@@ -414,3 +414,164 @@ fn json_template_resolves_like_yaml() {
     assert_eq!(resolve(json), resolve(yaml_text));
     assert_eq!(resolve(json).get("V"), Some(&string("prod-LB.DNSName")));
 }
+
+/// A typical ALB + Auto Scaling template, as AWS's examples write them, resolves end to end.
+#[test]
+fn a_typical_alb_template_resolves() {
+    let text = r#"AWSTemplateFormatVersion: "2010-09-09"
+Description: Web tier
+Parameters:
+  InstanceType:
+    Type: String
+    Default: t3.micro
+    AllowedValues: [t3.micro, t3.small]
+  DesiredCapacity: {Type: Number, Default: 2, MinValue: 1, MaxValue: 10}
+  LatestAmiId:
+    Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>'
+    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
+Conditions:
+  HasTwo: !Not [!Equals [!Ref DesiredCapacity, 1]]
+Resources:
+  VPC:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+  SubnetA:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref VPC
+      AvailabilityZone: !Select [0, !GetAZs ""]
+      CidrBlock: !Select [0, !Cidr [10.0.0.0/16, 2, 8]]
+  SubnetB:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref VPC
+      AvailabilityZone: !Select [1, !GetAZs ""]
+      CidrBlock: !Select [1, !Cidr [10.0.0.0/16, 2, 8]]
+  ALB:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [!Ref SubnetA, !If [HasTwo, !Ref SubnetB, !Ref "AWS::NoValue"]]
+      LoadBalancerAttributes:
+        - Key: idle_timeout.timeout_seconds
+          Value: "60"
+  TG:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 80
+      Protocol: HTTP
+      VpcId: !Ref VPC
+      HealthCheckPath: /index.html
+      TargetGroupAttributes:
+        - Key: slow_start.duration_seconds
+          Value: 30
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref ALB
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref TG
+  LaunchTemplate:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        ImageId: !Ref LatestAmiId
+        InstanceType: !Ref InstanceType
+        UserData:
+          Fn::Base64: !Sub |
+            #!/bin/bash
+            echo ${AWS::StackName} > /var/www/html/index.html
+  ASG:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: "1"
+      MaxSize: "4"
+      DesiredCapacity: !Ref DesiredCapacity
+      VPCZoneIdentifier: [!Ref SubnetA, !Ref SubnetB]
+      TargetGroupARNs: [!Ref TG]
+      LaunchTemplate:
+        LaunchTemplateId: !Ref LaunchTemplate
+        Version: !GetAtt LaunchTemplate.LatestVersionNumber
+Outputs:
+  URL:
+    Value: !Sub "http://${ALB.DNSName}/"
+"#;
+    let s = stack(text, &[]);
+    let ids: Vec<&str> = s
+        .resources()
+        .iter()
+        .map(|r| r.logical_id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "VPC",
+            "SubnetA",
+            "SubnetB",
+            "ALB",
+            "TG",
+            "Listener",
+            "LaunchTemplate",
+            "ASG"
+        ]
+    );
+    let props = |id: &str| {
+        let r = s.resources().iter().find(|r| r.logical_id == id).unwrap();
+        strip(&s.resolve(id, &r.properties).unwrap())
+    };
+    let b = props("SubnetB");
+    assert_eq!(b.get("AvailabilityZone"), Some(&string("us-east-1b")));
+    assert_eq!(b.get("CidrBlock"), Some(&string("10.0.1.0/24")));
+    let alb = props("ALB");
+    assert_eq!(alb.get("Subnets").unwrap().as_list().unwrap().len(), 2);
+    let tg = props("TG");
+    assert_eq!(tg.get("Port").unwrap().value, Value::Number(80.into()));
+    let lt = props("LaunchTemplate");
+    let user_data = lt
+        .get("LaunchTemplateData")
+        .unwrap()
+        .get("UserData")
+        .unwrap();
+    // Base64 of "#!/bin/bash\necho web-stack > /var/www/html/index.html\n".
+    assert_eq!(
+        user_data.as_str(),
+        Some("IyEvYmluL2Jhc2gKZWNobyB3ZWItc3RhY2sgPiAvdmFyL3d3dy9odG1sL2luZGV4Lmh0bWwK")
+    );
+    let asg = props("ASG");
+    assert_eq!(
+        asg.get("DesiredCapacity").unwrap().value,
+        Value::Number(2.into())
+    );
+    assert_eq!(
+        asg.get("LaunchTemplate")
+            .unwrap()
+            .get("Version")
+            .unwrap()
+            .value,
+        Value::ResourceAttr("LaunchTemplate".into(), "LatestVersionNumber".into())
+    );
+    let root = load(text, Path::new(FILE)).unwrap();
+    let url = root
+        .get("Outputs")
+        .unwrap()
+        .get("URL")
+        .unwrap()
+        .get("Value")
+        .unwrap();
+    assert_eq!(
+        s.resolve_in("Outputs.URL", url).unwrap().as_str(),
+        Some("http://ALB.DNSName/")
+    );
+
+    // With one instance the condition is false and the second subnet drops out of the list.
+    let s = stack(text, &[("DesiredCapacity", "1")]);
+    let alb = s
+        .resources()
+        .iter()
+        .find(|r| r.logical_id == "ALB")
+        .unwrap();
+    let v = s.resolve("ALB", &alb.properties).unwrap();
+    assert_eq!(v.get("Subnets").unwrap().as_list().unwrap().len(), 1);
+}
