@@ -1,9 +1,15 @@
 //! Parameters, pseudo-parameters, conditions, mappings and the intrinsic functions.
 //!
-//! [`Stack::new`] checks the template's sections, settles the parameters
-//! ([`params`]) and evaluates every condition once (cycles are an error). Resources whose
-//! `Condition` is false are left out. Property values are evaluated lazily, by
-//! [`Stack::resolve`], only for what the mapper reads ([`eval`]).
+//! [`Stack::new`] checks the template's sections, settles the parameters (defaults,
+//! `--parameters`, types, constraints) and evaluates every condition once (cycles are an
+//! error). Resources whose `Condition` is false are left out. Property values are evaluated
+//! lazily, by [`Stack::resolve`], only for what the mapper reads.
+//!
+//! Parameter types: `String`, `Number` (checked numeric, kept as a number), `List<Number>`,
+//! `CommaDelimitedList` (split on commas, spaces around items trimmed), `AWS::…` types as
+//! strings and `List<AWS::…>` as lists. Constraints checked: `AllowedValues`,
+//! `MinLength`/`MaxLength`, `MinValue`/`MaxValue`; `AllowedPattern` is not checked (a value
+//! CloudFormation would reject for its pattern imports anyway).
 
 mod cidr;
 mod eval;
@@ -139,12 +145,11 @@ impl Stack {
             }
         }
 
-        let (template_parameters, pseudo) =
-            params::settle(root.get("Parameters"), file, parameters)?;
+        let settled = params::settle(root.get("Parameters"), file, parameters)?;
         let mut stack = Stack {
             file: file.to_path_buf(),
-            parameters: template_parameters,
-            pseudo,
+            parameters: settled.parameters,
+            pseudo: settled.pseudo,
             mappings: root.get("Mappings").cloned(),
             conditions: BTreeMap::new(),
             resources: Vec::new(),
@@ -262,8 +267,8 @@ impl Stack {
     }
 
     /// `node` (part of resource `logical_id`) with every intrinsic function evaluated:
-    /// `Ref`/`Fn::GetAtt` of a resource become [`Value::ResourceRef`](super::Value::ResourceRef) /
-    /// [`Value::ResourceAttr`](super::Value::ResourceAttr) (inside strings: a stand-in string),
+    /// `Ref`/`Fn::GetAtt` of a resource become [`Value::ResourceRef`] /
+    /// [`Value::ResourceAttr`] (inside strings: a stand-in string),
     /// `AWS::NoValue` removes its key or element. An intrinsic albsim cannot evaluate is an error
     /// naming `logical_id` and its line:column.
     pub fn resolve(&self, logical_id: &str, node: &Node) -> Result<Node, ImportError> {

@@ -42,12 +42,20 @@ fn error(file: &Path, mark: Mark, context: String, message: String) -> ImportErr
     }
 }
 
+/// The parameters of a template with the values in force.
+pub(super) struct Settled {
+    /// The template's parameters, in its order.
+    pub parameters: Vec<Parameter>,
+    /// The pseudo-parameters (name, value), `AWS::NoValue` apart.
+    pub pseudo: Vec<(String, Node)>,
+}
+
 /// The template's parameters and the pseudo-parameters with the values in force.
 pub(super) fn settle(
     section: Option<&Node>,
     file: &Path,
     given: &[(String, String)],
-) -> Result<(Vec<Parameter>, Vec<(String, Node)>), ImportError> {
+) -> Result<Settled, ImportError> {
     let entries = section.and_then(Node::as_map).unwrap_or(&[]);
     let here = section.map_or(Mark { line: 1, column: 1 }, |s| s.mark);
     for (key, _) in given {
@@ -141,7 +149,7 @@ pub(super) fn settle(
     }
 
     let pseudo = pseudo_parameters(file, here, &given_value);
-    Ok((parameters, pseudo))
+    Ok(Settled { parameters, pseudo })
 }
 
 /// A `Default` as text: strings as they are, numbers as written, a list as its items joined
