@@ -8,7 +8,8 @@
 //!   `{"Fn::GetAtt": ["a", "b"]}` (split at the first dot; a sequence is kept as written), every
 //!   other known intrinsic `!Name v` ⇒ `{"Fn::Name": v}`. Any other local tag is an error.
 //! - Plain scalars typed by the YAML 1.2 core schema: `null`/`~`/nothing ⇒ null, `true`/`false`
-//!   ⇒ booleans, integers ⇒ integer numbers, decimals ⇒ floating-point numbers. An integer with a
+//!   ⇒ booleans, decimal integers ⇒ integer numbers, decimals ⇒ floating-point numbers
+//!   (`0x1F` and `0o17` stay strings). An integer with a
 //!   leading zero (`012345678901`, an account id) stays a string, as does an integer too large
 //!   for 64 bits and `.inf`/`.nan`, so nothing written is lost. Quoted and block scalars are always
 //!   strings; YAML 1.1 words such as `yes`/`on` are strings too.
@@ -52,6 +53,7 @@ pub fn load(text: &str, file: &Path) -> Result<Node, ImportError> {
     let mut loader = Loader {
         parser: Parser::new_from_str(text),
         file,
+        depth: 0,
     };
     loader.document()
 }
@@ -60,7 +62,13 @@ pub fn load(text: &str, file: &Path) -> Result<Node, ImportError> {
 struct Loader<'a> {
     parser: Parser<'a, StrInput<'a>>,
     file: &'a Path,
+    /// How many sequences and mappings enclose the current node.
+    depth: usize,
 }
+
+/// The deepest nesting of sequences and mappings read (real templates stay under 20), so a
+/// hostile file cannot exhaust the stack of the recursive reader and evaluator.
+pub const MAX_DEPTH: usize = 200;
 
 /// 1-based line:column of a parser position (whose column is 0-based).
 fn mark_of(span: &Span) -> Mark {
@@ -267,11 +275,24 @@ impl<'a> Loader<'a> {
         }
     }
 
+    fn enter(&mut self, mark: Mark) -> Result<(), ImportError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(
+                mark,
+                format!("sequences and mappings nested more than {MAX_DEPTH} deep"),
+            ));
+        }
+        Ok(())
+    }
+
     fn sequence(&mut self, mark: Mark) -> Result<Node, ImportError> {
+        self.enter(mark)?;
         let mut items = Vec::new();
         loop {
             let (event, m) = self.next()?;
             if matches!(event, Event::SequenceEnd) {
+                self.depth -= 1;
                 return Ok(Node::new(Value::List(items), mark));
             }
             items.push(self.node(event, m)?);
@@ -279,12 +300,16 @@ impl<'a> Loader<'a> {
     }
 
     fn mapping(&mut self, mark: Mark) -> Result<Node, ImportError> {
+        self.enter(mark)?;
         let mut entries: Vec<(String, Node)> = Vec::new();
         let mut key_marks: Vec<Mark> = Vec::new();
         loop {
             let (event, key_mark) = self.next()?;
             let key = match event {
-                Event::MappingEnd => return Ok(Node::new(Value::Map(entries), mark)),
+                Event::MappingEnd => {
+                    self.depth -= 1;
+                    return Ok(Node::new(Value::Map(entries), mark));
+                }
                 Event::Scalar(text, style, anchor, tag) => {
                     self.no_anchor(anchor, key_mark)?;
                     if tag.is_some() {

@@ -297,3 +297,34 @@ fn tab_indented_crlf_json_and_a_byte_order_mark_load() {
     let bom = "\u{feff}Resources:\r\n  R:\r\n    Type: X\r\n    N: [1, 2]\r\n";
     assert_eq!(strip(&parse(bom)), strip(&want));
 }
+
+#[test]
+fn hostile_nesting_is_an_error_not_a_stack_overflow() {
+    // Flow nesting: the parser's own limit (its scanner reads ahead) or ours, either way placed.
+    let deep = format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let e = error(&deep);
+    assert!(
+        e.message.contains("recursion limit") || e.message.contains("nested more than"),
+        "{e}"
+    );
+    assert_eq!(e.mark.unwrap().line, 1);
+    // Block nesting: one mapping per line, each indented one more space.
+    let block: String = (0..5000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
+    let e = error(&block);
+    assert!(
+        e.message
+            .contains(&format!("nested more than {MAX_DEPTH} deep")),
+        "{e}"
+    );
+    // The mapping at line d is nested d deep; the first one too deep is at MAX_DEPTH + 1.
+    assert_eq!(e.mark.unwrap().line, MAX_DEPTH + 1);
+    // As deep as allowed still loads: the root mapping plus MAX_DEPTH - 1 sequences.
+    let ok = format!(
+        "a: {}{}",
+        "[".repeat(MAX_DEPTH - 1),
+        "]".repeat(MAX_DEPTH - 1)
+    );
+    parse(&ok);
+}
