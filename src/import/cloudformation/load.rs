@@ -24,6 +24,7 @@
 use super::{ImportError, Mark, Node, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, StrInput, Tag};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The intrinsic functions that have a short-form tag `!Name`, besides `!Ref` and `!Condition`.
@@ -302,7 +303,7 @@ impl<'a> Loader<'a> {
     fn mapping(&mut self, mark: Mark) -> Result<Node, ImportError> {
         self.enter(mark)?;
         let mut entries: Vec<(String, Node)> = Vec::new();
-        let mut key_marks: Vec<Mark> = Vec::new();
+        let mut seen: BTreeMap<String, Mark> = BTreeMap::new();
         loop {
             let (event, key_mark) = self.next()?;
             let key = match event {
@@ -341,8 +342,7 @@ impl<'a> Loader<'a> {
                     ));
                 }
             };
-            if let Some(i) = entries.iter().position(|(k, _)| *k == key) {
-                let first = key_marks[i];
+            if let Some(first) = seen.get(&key) {
                 return Err(self.error(
                     key_mark,
                     format!(
@@ -353,8 +353,8 @@ impl<'a> Loader<'a> {
             }
             let (event, m) = self.next()?;
             let value = self.node(event, m)?;
+            seen.insert(key.clone(), key_mark);
             entries.push((key, value));
-            key_marks.push(key_mark);
         }
     }
 }

@@ -40,6 +40,10 @@ pub(super) fn conditions<'a>(
     Ok(pending.state)
 }
 
+/// The longest chain of conditions naming one another (`A: !Condition B`, `B: …`) evaluated,
+/// so a hostile template cannot exhaust the stack.
+pub const MAX_CONDITION_CHAIN: usize = 64;
+
 /// Conditions being evaluated while the stack is built.
 struct Pending<'a> {
     defs: &'a [(String, Node)],
@@ -564,6 +568,12 @@ impl Eval<'_, '_> {
                     "conditions refer to each other in a cycle: {}",
                     chain.join(" → ")
                 ),
+            ));
+        }
+        if p.visiting.len() >= MAX_CONDITION_CHAIN {
+            return Err(self.err(
+                mark,
+                format!("conditions refer to one another more than {MAX_CONDITION_CHAIN} deep"),
             ));
         }
         let defs = p.defs;

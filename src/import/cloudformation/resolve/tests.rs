@@ -575,3 +575,21 @@ Outputs:
     let v = s.resolve("ALB", &alb.properties).unwrap();
     assert_eq!(v.get("Subnets").unwrap().as_list().unwrap().len(), 1);
 }
+
+#[test]
+fn a_long_chain_of_conditions_is_an_error_not_a_stack_overflow() {
+    let mut text = String::from("Conditions:\n");
+    for i in 0..10_000 {
+        text.push_str(&format!("  C{i}: !Not [!Condition C{}]\n", i + 1));
+    }
+    text.push_str("  C10000: !Equals [a, a]\nResources:\n  R: {Type: X}\n");
+    let e = try_stack(&text, &[]).unwrap_err();
+    assert!(e.message.contains("more than 64 deep"), "{e}");
+    // A chain within the limit evaluates: C0 is 63 negations of true, so false.
+    let mut text = String::from("Conditions:\n");
+    for i in 0..63 {
+        text.push_str(&format!("  C{i}: !Not [!Condition C{}]\n", i + 1));
+    }
+    text.push_str("  C63: !Equals [a, a]\nResources:\n  R: {Type: X}\n");
+    assert_eq!(stack(&text, &[]).condition_value("C0"), Some(false));
+}
