@@ -474,9 +474,13 @@ impl Eval<'_, '_> {
             .and_then(|m| m.get(&map))
             .map(|m| (m, m.get(&top)))
             .map(|(m, t)| (m, t, t.and_then(|t| t.get(&second))));
+        if let Some((_, _, Some(v))) = found {
+            return self.eval(v);
+        }
+        if let Some(d) = default {
+            return self.eval(d);
+        }
         match found {
-            Some((_, Some(_), Some(v))) => self.eval(&v.clone()),
-            _ if default.is_some() => self.eval(default.unwrap_or(arg)),
             None => Err(self.err(
                 arg.mark,
                 format!("Fn::FindInMap: the template has no mapping `{map}` in Mappings"),
@@ -488,7 +492,7 @@ impl Eval<'_, '_> {
                     keys(m)
                 ),
             )),
-            Some((_, Some(t), None)) => Err(self.err(
+            Some((_, Some(t), _)) => Err(self.err(
                 arg.mark,
                 format!(
                     "Fn::FindInMap: `{map}.{top}` has no key `{second}` (its keys: {})",
