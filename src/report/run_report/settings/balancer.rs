@@ -96,6 +96,15 @@ fn load(c: &ClientSpec, clock: Clock, http2_offered: bool) -> (String, String) {
             }
             (kind, format!("requests: {}", arrival(a, clock)))
         }
+        Load::Replay(r) => (
+            "replayed access logs".into(),
+            format!(
+                "{} logged requests, {} distinct, from {} client IPs",
+                count(r.events.len() as u64),
+                count(r.classes.len() as u64),
+                count(u64::from(r.client_ips))
+            ),
+        ),
         Load::Users {
             count: n,
             spawn_interval,
