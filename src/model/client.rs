@@ -124,6 +124,15 @@ impl ClientSpec {
             .unwrap_or(self.types.len() - 1)
     }
 
+    /// What the listener rules see of each kind of request this client sends, with its
+    /// listener: its request types, or for a replay the distinct logged requests.
+    pub fn request_views(&self) -> Vec<(ListenerId, &RequestView)> {
+        match &self.load {
+            Load::Replay(r) => r.classes.iter().map(|c| (c.listener, &c.view)).collect(),
+            _ => self.types.iter().map(|t| (t.listener, &t.view)).collect(),
+        }
+    }
+
     /// When it is certain before the run that this client stops simulated time: closed-loop
     /// users with a think time that is always 0, every one of whose request types the load balancer
     /// answers by itself (a fixed response, a redirect that leaves it, or a redirect chain ending
