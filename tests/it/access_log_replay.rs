@@ -501,3 +501,36 @@ fn validate_accepts_the_shipped_replay_model() {
     );
     assert_eq!(code, Some(0), "{out}{err}");
 }
+
+#[test]
+fn source_ip_user_agent_and_query_conditions_see_the_logged_values() {
+    let entries = generate(14, 10, 20);
+    let replay = Replay::new(&entries, &[]);
+    let mut m = model(json!({}));
+    let rules = json!([
+        { "priority": 1, "conditions": [ { "field": "source-ip", "values": ["198.51.100.0/29"] } ],
+          "actions": [ { "type": "forward", "target_group": "api" } ] },
+        { "priority": 2, "conditions": [ { "field": "http-header",
+              "http_header_name": "User-Agent", "values": ["*iPhone*"] } ],
+          "actions": [ { "type": "forward", "target_group": "static" } ] },
+        { "priority": 3, "conditions": [ { "field": "query-string",
+              "values": [ { "key": "id", "value": "1*" } ] } ],
+          "actions": [ { "type": "forward", "target_group": "static" } ] } ]);
+    for l in 0..2 {
+        m["load_balancer"]["listeners"][l]["rules"] = rules.clone();
+    }
+    let r = replay.run(&m);
+    let octet = |e: &Entry| e.client_ip.rsplit('.').next().unwrap().parse::<u32>().unwrap();
+    let office = |e: &Entry| octet(e) <= 7;
+    let iphone = |e: &Entry| e.user_agent.contains("iPhone");
+    let id1 = |e: &Entry| e.query.starts_with("id=1");
+    let api = entries.iter().filter(|e| office(e)).count() as u64;
+    let stat = entries
+        .iter()
+        .filter(|e| !office(e) && (iphone(e) || id1(e)))
+        .count() as u64;
+    assert!(api > 0 && stat > 0);
+    assert_eq!(group_requests(&r, "api"), api);
+    assert_eq!(group_requests(&r, "static"), stat);
+    assert_eq!(group_requests(&r, "web"), entries.len() as u64 - api - stat);
+}

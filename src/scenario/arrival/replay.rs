@@ -29,6 +29,7 @@ use crate::model::replay::{
 use crate::model::resolved::{Scenario, Warning};
 use crate::model::route::RouteTable;
 use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, Read};
 use std::net::IpAddr;
 
 mod line;
@@ -106,19 +107,33 @@ pub(in crate::scenario) fn resolve_replay(
     for (fi, name) in raw.files.iter().enumerate() {
         let at = path.key("files").index(fi);
         let file = raw.base_dir.join(name);
-        let text = read_log(&file).map_err(|e| {
+        let cannot_read = |e: std::io::Error| {
             at.error(format!(
                 "cannot read access log {name:?} (looked for {}): {e}",
                 file.display()
             ))
-        })?;
-        for (li, text_line) in text.lines().enumerate() {
-            let lineno = li + 1;
+        };
+        let mut reader = open_log(&file).map_err(cannot_read)?;
+        let mut bytes = Vec::new();
+        let mut lineno = 0usize;
+        loop {
+            let Some(whole) = read_line(&mut reader, &mut bytes).map_err(cannot_read)? else {
+                break;
+            };
+            lineno += 1;
             load.lines += 1;
-            if text_line.trim().is_empty() {
-                continue;
-            }
-            let r = match parse_line(text_line) {
+            let parsed = match std::str::from_utf8(&bytes) {
+                _ if !whole => Err(format!(
+                    "a line longer than {MAX_LINE_BYTES} bytes (not an access-log entry)"
+                )),
+                Ok(text) if text.trim().is_empty() => continue,
+                Ok(text) => parse_line(text),
+                Err(e) => Err(format!(
+                    "not UTF-8 text (invalid byte at column {})",
+                    e.valid_up_to() + 1
+                )),
+            };
+            let r = match parsed {
                 Ok(r) => r,
                 Err(why) => {
                     let place = format!("{name}:{lineno}: {why}");
@@ -200,20 +215,47 @@ fn time_map(raw: &RawArrivalAccessLog, path: &JsonPath) -> Result<TimeMap, Field
     })
 }
 
-/// The text of a log file: plain or gzip'd (by its first bytes).
-fn read_log(file: &std::path::Path) -> std::io::Result<String> {
-    let bytes = std::fs::read(file)?;
-    if bytes.starts_with(&[0x1f, 0x8b]) {
+/// A log file, read line by line (memory holds one line, not the file).
+fn open_log(file: &std::path::Path) -> std::io::Result<impl BufRead> {
+    let mut reader = std::io::BufReader::new(std::fs::File::open(file)?);
+    if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
         return Err(std::io::Error::other(
             "gzip'd logs are not supported yet: gunzip it first",
         ));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        std::io::Error::other(format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    Ok(reader)
+}
+
+/// Longest line read: 64 KiB (an entry is a few hundred bytes; AWS caps the logged request).
+const MAX_LINE_BYTES: u64 = 64 * 1024;
+
+/// Reads the next line into `buf` (at most [`MAX_LINE_BYTES`] of it; the rest of a longer line is
+/// skipped). `None` at the end of the file, else whether the line was read whole.
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
+    buf.clear();
+    if reader.by_ref().take(MAX_LINE_BYTES).read_until(b'\n', buf)? == 0 {
+        return Ok(None);
+    }
+    if buf.ends_with(b"\n") || (buf.len() as u64) < MAX_LINE_BYTES {
+        return Ok(Some(true));
+    }
+    // Too long: skip to the end of the line without keeping it.
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(Some(false));
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(Some(false));
+            }
+            None => {
+                let n = chunk.len();
+                reader.consume(n);
+            }
+        }
+    }
 }
 
 /// Interns classes (distinct requests as the rules see them) and sessions (client IPs).
@@ -401,4 +443,50 @@ pub(in crate::scenario) fn warnings(sc: &Scenario) -> Vec<Warning> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_longer_than_the_limit_are_cut_and_skipped_to_their_end() {
+        let long = "x".repeat(MAX_LINE_BYTES as usize + 10);
+        let text = format!("first\n{long}\nlast");
+        let mut reader = std::io::BufReader::with_capacity(1024, text.as_bytes());
+        let mut buf = Vec::new();
+        assert_eq!(read_line(&mut reader, &mut buf).unwrap(), Some(true));
+        assert_eq!(buf, b"first\n");
+        assert_eq!(read_line(&mut reader, &mut buf).unwrap(), Some(false));
+        assert_eq!(read_line(&mut reader, &mut buf).unwrap(), Some(true));
+        assert_eq!(buf, b"last");
+        assert_eq!(read_line(&mut reader, &mut buf).unwrap(), None);
+    }
+
+    #[test]
+    fn request_types_match_by_method_host_and_path_patterns() {
+        let api = TypeMatcher {
+            method: Some("POST".into()),
+            host: Some("*.example.com".into()),
+            path: Some("/api/*".into()),
+        };
+        assert!(api.matches("POST", "WWW.example.com", "/api/cart"));
+        assert!(!api.matches("GET", "www.example.com", "/api/cart"));
+        assert!(!api.matches("POST", "www.example.com", "/API/cart"), "paths are case-sensitive");
+        let any = TypeMatcher {
+            method: None,
+            host: None,
+            path: None,
+        };
+        assert!(any.matches("DELETE", "h", "/"));
+    }
+
+    #[test]
+    fn query_strings_split_into_pairs_as_written() {
+        let q = query_pairs("id=7&flag&a=%20");
+        assert_eq!(q["id"], "7");
+        assert_eq!(q["flag"], "");
+        assert_eq!(q["a"], "%20");
+        assert!(query_pairs("").is_empty());
+    }
 }
