@@ -30,7 +30,7 @@ pub struct ReplayEvent {
     pub class: u32,
     /// Its client IP's session index within the client (0-based; one cookie jar per IP).
     pub session: u32,
-    /// Its logged `target_processing_time` [µs], or [`NO_LOGGED_SERVICE`].
+    /// Its logged `target_processing_time` \[µs\], or [`NO_LOGGED_SERVICE`].
     pub logged_service_us: u32,
     /// Whether it came over HTTP/2 (`type` `h2`).
     pub http2: bool,
@@ -87,7 +87,7 @@ impl ReplayLoad {
 /// Builds the time-ordered events of a replay from requests in any order.
 #[derive(Debug, Default)]
 pub struct EventsBuilder {
-    /// `(created [ns since the Unix epoch], event)`; `event.at` is filled in by `finish`.
+    /// `(created \[ns since the Unix epoch\], event)`; `event.at` is filled in by `finish`.
     pending: Vec<(i64, ReplayEvent)>,
 }
 
@@ -174,10 +174,28 @@ mod tests {
     fn builder() -> EventsBuilder {
         let mut b = EventsBuilder::default();
         // Out of order, as `time`-ordered log files hold requests (by response time).
-        b.push(1_000_000_000_000 + 3_000_000_000, 3, 0, NO_LOGGED_SERVICE, false);
+        b.push(
+            1_000_000_000_000 + 3_000_000_000,
+            3,
+            0,
+            NO_LOGGED_SERVICE,
+            false,
+        );
         b.push(1_000_000_000_000, 0, 0, NO_LOGGED_SERVICE, false);
-        b.push(1_000_000_000_000 + 1_000_000_000, 1, 0, NO_LOGGED_SERVICE, false);
-        b.push(1_000_000_000_000 + 1_000_000_000, 2, 0, NO_LOGGED_SERVICE, false);
+        b.push(
+            1_000_000_000_000 + 1_000_000_000,
+            1,
+            0,
+            NO_LOGGED_SERVICE,
+            false,
+        );
+        b.push(
+            1_000_000_000_000 + 1_000_000_000,
+            2,
+            0,
+            NO_LOGGED_SERVICE,
+            false,
+        );
         b
     }
 
@@ -193,7 +211,12 @@ mod tests {
         assert_eq!(outside, 0);
         assert_eq!(
             times(&events),
-            [(0, 0), (1_000_000_000, 1), (1_000_000_000, 2), (3_000_000_000, 3)]
+            [
+                (0, 0),
+                (1_000_000_000, 1),
+                (1_000_000_000, 2),
+                (3_000_000_000, 3)
+            ]
         );
     }
 
@@ -202,7 +225,12 @@ mod tests {
         let (events, _) = builder().finish(TimeMap { speed: 2.0, ..ALL });
         assert_eq!(
             times(&events),
-            [(0, 0), (500_000_000, 1), (500_000_000, 2), (1_500_000_000, 3)]
+            [
+                (0, 0),
+                (500_000_000, 1),
+                (500_000_000, 2),
+                (1_500_000_000, 3)
+            ]
         );
         let (events, outside) = builder().finish(TimeMap {
             from_ns: 1_000_000_000,

@@ -133,19 +133,49 @@ fn generate(seed: u64, minutes: u64, ips: u64) -> Vec<Entry> {
             let kind = rng.below(100);
             let (method, host, path, query, ms) = if kind < 25 {
                 if rng.below(4) == 0 {
-                    ("POST", "www.example.com", "/api/cart".to_string(), String::new(), 40 + rng.below(80))
+                    (
+                        "POST",
+                        "www.example.com",
+                        "/api/cart".to_string(),
+                        String::new(),
+                        40 + rng.below(80),
+                    )
                 } else {
                     let id = rng.below(500);
-                    ("GET", "www.example.com", "/api/items".to_string(), format!("id={id}"), 20 + rng.below(60))
+                    (
+                        "GET",
+                        "www.example.com",
+                        "/api/items".to_string(),
+                        format!("id={id}"),
+                        20 + rng.below(60),
+                    )
                 }
             } else if kind < 45 {
                 let img = rng.below(40);
-                ("GET", "static.example.com", format!("/img/{img}.png"), String::new(), 1 + rng.below(4))
+                (
+                    "GET",
+                    "static.example.com",
+                    format!("/img/{img}.png"),
+                    String::new(),
+                    1 + rng.below(4),
+                )
             } else if kind < 60 {
-                ("GET", "www.example.com", "/".to_string(), String::new(), 5 + rng.below(20))
+                (
+                    "GET",
+                    "www.example.com",
+                    "/".to_string(),
+                    String::new(),
+                    5 + rng.below(20),
+                )
             } else {
                 let p = rng.below(200);
-                ("GET", "www.example.com", format!("/products/{p}"), String::new(), 8 + rng.below(30))
+                (
+                    "GET",
+                    "www.example.com",
+                    format!("/products/{p}"),
+                    String::new(),
+                    8 + rng.below(30),
+                )
             };
             let target_ms = (rng.below(100) != 0).then_some(ms as u32);
             let ip = rng.below(ips);
@@ -220,7 +250,8 @@ impl Replay {
     }
 
     fn load(&self, model: &Value) -> Result<albsim::scenario::Scenario, String> {
-        albsim::scenario::from_json(&model.to_string(), &self.model_path()).map_err(|e| e.to_string())
+        albsim::scenario::from_json(&model.to_string(), &self.model_path())
+            .map_err(|e| e.to_string())
     }
 
     fn run(&self, model: &Value) -> RunResult {
@@ -342,7 +373,10 @@ fn path_and_host_rules_route_replayed_requests_as_their_conditions_say() {
 fn the_same_client_ip_stays_on_one_target_with_stickiness() {
     let entries = generate(9, 10, 25);
     let r = Replay::new(&entries, &[]).run(&model(json!({})));
-    let web: Vec<&Entry> = entries.iter().filter(|e| !e.is_api() && !e.is_static()).collect();
+    let web: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| !e.is_api() && !e.is_static())
+        .collect();
     let ips: BTreeSet<&str> = web.iter().map(|e| e.client_ip.as_str()).collect();
     let s = r.target_groups["web"].stickiness.clone().unwrap();
     // Each IP's first request to the web group has no cookie; every later one carries it (one
@@ -374,7 +408,10 @@ fn logged_service_time_is_the_logged_target_processing_time() {
     // work, plus at most what the recorder's histogram rounds; a 99.9 % interval of the sample's
     // mean bounds both.
     let half = crate::common::Z_999 * sd / n.sqrt();
-    assert!((got - mean).abs() < half, "mean latency {got} ms, logged mean {mean} ± {half} ms");
+    assert!(
+        (got - mean).abs() < half,
+        "mean latency {got} ms, logged mean {mean} ± {half} ms"
+    );
     assert_eq!(status(&r, 200), entries.len() as u64);
     // The model's own service times are far from the logged ones.
     let m = replay.run(&model(json!({ "service_time": "model" })));
@@ -384,11 +421,17 @@ fn logged_service_time_is_the_logged_target_processing_time() {
 #[test]
 fn malformed_lines_are_counted_with_file_and_line_and_strict_makes_them_fatal() {
     let entries = generate(11, 5, 20);
-    let bad = [(3usize, "not an access-log line"), (7, "http 2026-03-02T09:00:01.000000Z")];
+    let bad = [
+        (3usize, "not an access-log line"),
+        (7, "http 2026-03-02T09:00:01.000000Z"),
+    ];
     let replay = Replay::new(&entries, &bad);
     let sc = replay.load(&model(json!({}))).unwrap();
     let w: Vec<String> = sc.warnings.iter().map(|w| w.to_string()).collect();
-    let w = w.iter().find(|w| w.contains("malformed")).expect("a malformed-lines warning");
+    let w = w
+        .iter()
+        .find(|w| w.contains("malformed"))
+        .expect("a malformed-lines warning");
     // Inserted after lines 3 and 7 (+1 for the first insertion) of node B's file.
     assert!(w.contains("2 malformed access-log lines"), "{w}");
     assert!(w.contains("logs/node-b.log:4:"), "{w}");
@@ -408,7 +451,10 @@ fn a_missing_log_file_is_an_error_naming_the_model() {
     let mut m = model(json!({}));
     m["clients"][0]["arrival"]["files"] = json!(["logs/node-a.log", "logs/missing.log"]);
     let e = replay.load(&m).unwrap_err();
-    assert!(e.contains(&replay.model_path().display().to_string()), "{e}");
+    assert!(
+        e.contains(&replay.model_path().display().to_string()),
+        "{e}"
+    );
     assert!(e.contains("clients[0].arrival.files[1]"), "{e}");
     assert!(e.contains("\"logs/missing.log\""), "{e}");
 }
@@ -418,11 +464,18 @@ fn bad_replay_settings_say_what_is_allowed() {
     let replay = Replay::new(&generate(1, 2, 5), &[]);
     let e = replay.load(&model(json!({ "speed": 0 }))).unwrap_err();
     assert!(e.contains("arrival.speed") && e.contains("above 0"), "{e}");
-    let e = replay.load(&model(json!({ "from": "10m", "to": "5m" }))).unwrap_err();
-    assert!(e.contains("arrival.to") && e.contains("after its start"), "{e}");
+    let e = replay
+        .load(&model(json!({ "from": "10m", "to": "5m" })))
+        .unwrap_err();
+    assert!(
+        e.contains("arrival.to") && e.contains("after its start"),
+        "{e}"
+    );
     let e = replay.load(&model(json!({ "from": "1h" }))).unwrap_err();
     assert!(e.contains("no logged request lies in the window"), "{e}");
-    let e = replay.load(&model(json!({ "service_time": "fitted" }))).unwrap_err();
+    let e = replay
+        .load(&model(json!({ "service_time": "fitted" })))
+        .unwrap_err();
     assert!(e.contains("arrival.service_time"), "{e}");
     // A request type that matches nothing leaves requests without a type.
     let mut m = model(json!({}));
@@ -460,7 +513,10 @@ fn the_shipped_fixture_is_the_generators_output() {
     }
     for (n, text) in names.iter().zip(&want) {
         let got = std::fs::read_to_string(dir.join(n)).unwrap();
-        assert!(got == *text, "{n} is not the generator's output (ALBSIM_WRITE_REPLAY_FIXTURE=1 rewrites it)");
+        assert!(
+            got == *text,
+            "{n} is not the generator's output (ALBSIM_WRITE_REPLAY_FIXTURE=1 rewrites it)"
+        );
     }
 }
 
@@ -495,10 +551,8 @@ fn the_shipped_replay_model_tells_its_story() {
 
 #[test]
 fn validate_accepts_the_shipped_replay_model() {
-    let (code, out, err) = crate::common::albsim(
-        &project(),
-        &["validate", "models/access-log-replay.json"],
-    );
+    let (code, out, err) =
+        crate::common::albsim(&project(), &["validate", "models/access-log-replay.json"]);
     assert_eq!(code, Some(0), "{out}{err}");
 }
 
@@ -520,7 +574,14 @@ fn source_ip_user_agent_and_query_conditions_see_the_logged_values() {
         m["load_balancer"]["listeners"][l]["rules"] = rules.clone();
     }
     let r = replay.run(&m);
-    let octet = |e: &Entry| e.client_ip.rsplit('.').next().unwrap().parse::<u32>().unwrap();
+    let octet = |e: &Entry| {
+        e.client_ip
+            .rsplit('.')
+            .next()
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+    };
     let office = |e: &Entry| octet(e) <= 7;
     let iphone = |e: &Entry| e.user_agent.contains("iPhone");
     let id1 = |e: &Entry| e.query.starts_with("id=1");

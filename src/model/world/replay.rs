@@ -31,7 +31,8 @@ impl World<'_> {
         };
         if let Some(next) = replay.events.get(i + 1) {
             if next.at <= self.end {
-                self.queue.schedule(next.at, Event::RequestArrives { client });
+                self.queue
+                    .schedule(next.at, Event::RequestArrives { client });
             }
         }
         let class = &replay.classes[e.class as usize];

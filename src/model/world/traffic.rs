@@ -35,7 +35,7 @@ pub(super) struct ClientState {
     pub http2: bool,
     /// Replay: the next logged request to send (an index into its events).
     pub replay_next: usize,
-    /// Replay: the logged service time [µs] of the request being sent, or `NO_LOGGED_SERVICE`.
+    /// Replay: the logged service time \[µs\] of the request being sent, or `NO_LOGGED_SERVICE`.
     pub logged_service_us: u32,
 }
 

@@ -23,8 +23,7 @@ use crate::model::ids::ListenerId;
 use crate::model::listener::{Condition, ListenerSpec, RequestView};
 use crate::model::matching::{Cidr, wildcard_match};
 use crate::model::replay::{
-    EventsBuilder, MAX_REPLAYED_REQUESTS, NO_LOGGED_SERVICE, ReplayClass,
-    ReplayLoad, TimeMap,
+    EventsBuilder, MAX_REPLAYED_REQUESTS, NO_LOGGED_SERVICE, ReplayClass, ReplayLoad, TimeMap,
 };
 use crate::model::resolved::{Scenario, Warning};
 use crate::model::route::RouteTable;
@@ -59,8 +58,14 @@ pub(in crate::scenario) struct TypeMatcher {
 impl TypeMatcher {
     fn matches(&self, method: &str, host: &str, path: &str) -> bool {
         self.method.as_deref().is_none_or(|m| m == method)
-            && self.host.as_deref().is_none_or(|h| wildcard_match(h, host, true))
-            && self.path.as_deref().is_none_or(|p| wildcard_match(p, path, false))
+            && self
+                .host
+                .as_deref()
+                .is_none_or(|h| wildcard_match(h, host, true))
+            && self
+                .path
+                .as_deref()
+                .is_none_or(|p| wildcard_match(p, path, false))
     }
 
     fn describe(&self) -> String {
@@ -116,10 +121,7 @@ pub(in crate::scenario) fn resolve_replay(
         let mut reader = open_log(&file).map_err(cannot_read)?;
         let mut bytes = Vec::new();
         let mut lineno = 0usize;
-        loop {
-            let Some(whole) = read_line(&mut reader, &mut bytes).map_err(cannot_read)? else {
-                break;
-            };
+        while let Some(whole) = read_line(&mut reader, &mut bytes).map_err(cannot_read)? {
             lineno += 1;
             load.lines += 1;
             let parsed = match std::str::from_utf8(&bytes) {
@@ -233,7 +235,12 @@ const MAX_LINE_BYTES: u64 = 64 * 1024;
 /// skipped). `None` at the end of the file, else whether the line was read whole.
 fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
     buf.clear();
-    if reader.by_ref().take(MAX_LINE_BYTES).read_until(b'\n', buf)? == 0 {
+    if reader
+        .by_ref()
+        .take(MAX_LINE_BYTES)
+        .read_until(b'\n', buf)?
+        == 0
+    {
         return Ok(None);
     }
     if buf.ends_with(b"\n") || (buf.len() as u64) < MAX_LINE_BYTES {
@@ -334,7 +341,13 @@ impl<'a> Interner<'a> {
         let (_, sig) = self.ip(r.client_ip);
         let port = self.cx.port.unwrap_or(r.port);
         self.key.clear();
-        for part in [r.method, r.host, r.path, r.query, r.user_agent.unwrap_or("")] {
+        for part in [
+            r.method,
+            r.host,
+            r.path,
+            r.query,
+            r.user_agent.unwrap_or(""),
+        ] {
             self.key.push_str(part);
             self.key.push('\0');
         }
@@ -472,7 +485,10 @@ mod tests {
         };
         assert!(api.matches("POST", "WWW.example.com", "/api/cart"));
         assert!(!api.matches("GET", "www.example.com", "/api/cart"));
-        assert!(!api.matches("POST", "www.example.com", "/API/cart"), "paths are case-sensitive");
+        assert!(
+            !api.matches("POST", "www.example.com", "/API/cart"),
+            "paths are case-sensitive"
+        );
         let any = TypeMatcher {
             method: None,
             host: None,

@@ -7,7 +7,7 @@
 /// What a replay reads from one access-log line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoggedRequest<'a> {
-    /// `request_creation_time` [ns since the Unix epoch].
+    /// `request_creation_time` \[ns since the Unix epoch\].
     pub created_ns: i64,
     /// The port of the logged URL (the listener's).
     pub port: u16,
@@ -27,7 +27,7 @@ pub struct LoggedRequest<'a> {
     pub http2: bool,
     /// `type` `ws` or `wss`.
     pub websocket: bool,
-    /// `target_processing_time` [µs], or `None` for `-1`.
+    /// `target_processing_time` \[µs\], or `None` for `-1`.
     pub target_processing_us: Option<u32>,
 }
 
@@ -227,11 +227,17 @@ mod tests {
             ("GET", "www.example.com", 80, "/", "")
         );
         assert_eq!(r.user_agent, Some("curl/7.46.0"));
-        assert_eq!(r.client_ip, "192.168.131.39".parse::<std::net::IpAddr>().unwrap());
+        assert_eq!(
+            r.client_ip,
+            "192.168.131.39".parse::<std::net::IpAddr>().unwrap()
+        );
         assert_eq!(r.target_processing_us, Some(1000));
         assert!(!r.http2 && !r.websocket);
         // 2018-07-02T22:22:48.364Z: 17714 days after 1970-01-01, then 80 568.364 s.
-        assert_eq!(r.created_ns, (17_714 * 86_400 + 80_568) * 1_000_000_000 + 364_000_000);
+        assert_eq!(
+            r.created_ns,
+            (17_714 * 86_400 + 80_568) * 1_000_000_000 + 364_000_000
+        );
     }
 
     #[test]
@@ -240,11 +246,17 @@ mod tests {
             .replacen("http ", "h2 ", 1)
             .replace(" 0.001 ", " -1 ")
             .replace("192.168.131.39:2817", "[2001:db8::1]:2817")
-            .replace("http://www.example.com:80/", "https://API.example.com:443/v1/items?id=7&x");
+            .replace(
+                "http://www.example.com:80/",
+                "https://API.example.com:443/v1/items?id=7&x",
+            );
         let r = parse_line(&line).unwrap();
         assert!(r.http2);
         assert_eq!(r.target_processing_us, None);
-        assert_eq!((r.host, r.port, r.path, r.query), ("API.example.com", 443, "/v1/items", "id=7&x"));
+        assert_eq!(
+            (r.host, r.port, r.path, r.query),
+            ("API.example.com", 443, "/v1/items", "id=7&x")
+        );
         assert!(r.client_ip.is_ipv6());
     }
 
