@@ -595,3 +595,27 @@ fn source_ip_user_agent_and_query_conditions_see_the_logged_values() {
     assert_eq!(group_requests(&r, "static"), stat);
     assert_eq!(group_requests(&r, "web"), entries.len() as u64 - api - stat);
 }
+
+#[test]
+fn a_log_longer_than_the_run_is_cut_at_its_end_with_a_warning() {
+    let entries = generate(15, 10, 10);
+    let replay = Replay::new(&entries, &[]);
+    let mut m = model(json!({}));
+    m["duration"] = json!("4m");
+    let sc = replay.load(&m).unwrap();
+    let first = entries.iter().map(|e| e.created_us).min().unwrap();
+    let late = entries
+        .iter()
+        .filter(|e| e.created_us - first > 240_000_000)
+        .count();
+    let w: Vec<String> = sc.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter()
+            .any(|w| w.contains(&format!("its last {late} requests are not sent"))),
+        "{w:?}"
+    );
+    assert_eq!(
+        albsim::run(&sc).requests_total,
+        (entries.len() - late) as u64
+    );
+}
