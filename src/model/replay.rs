@@ -75,6 +75,8 @@ pub struct ReplayLoad {
     pub malformed: MalformedLines,
     /// WebSocket entries (`ws`, `wss`): replayed as their upgrade request only.
     pub websocket_entries: u64,
+    /// Whether service times are the logged `target_processing_time`s (`service_time: logged`).
+    pub logged_service: bool,
 }
 
 impl ReplayLoad {

@@ -179,6 +179,7 @@ pub(in crate::scenario) fn resolve_replay(
             )
         }));
     }
+    load.logged_service = logged;
     load.events = events;
     load.outside_window = outside;
     load.client_ips = interner.ips.len() as u32;
