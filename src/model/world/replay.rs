@@ -36,7 +36,8 @@ impl World<'_> {
             }
         }
         let class = &replay.classes[e.class as usize];
-        st.http2 = e.http2;
+        // Logged as h2, unless the client's `http2: false` keeps every request on HTTP/1.1.
+        st.http2 = e.http2 && self.sc.clients[ci].http2;
         st.logged_service_us = e.logged_service_us;
         let session = self.lb.sessions.client_base[ci] + e.session;
         self.send(
