@@ -19,23 +19,29 @@
 use super::super::FieldError;
 use super::super::path::JsonPath;
 use super::{RawArrivalAccessLog, RawServiceTimeSource};
+use crate::access_log::parse::{ReadError, read_logs};
 use crate::model::ids::ListenerId;
 use crate::model::listener::{Condition, ListenerSpec, RequestView};
 use crate::model::matching::{Cidr, wildcard_match};
 use crate::model::replay::{
-    EventsBuilder, MAX_REPLAYED_REQUESTS, NO_LOGGED_SERVICE, ReplayClass, ReplayLoad, TimeMap,
+    EventsBuilder, MAX_REPLAYED_REQUESTS, MalformedLines, NO_LOGGED_SERVICE, ReplayClass,
+    ReplayLoad, TimeMap,
 };
 use crate::model::resolved::{Scenario, Warning};
 use crate::model::route::RouteTable;
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, Read};
 use std::net::IpAddr;
+use std::path::PathBuf;
 
-mod line;
-pub use line::{LoggedRequest, parse_line};
+mod logged;
+use logged::LoggedRequest;
 
 /// Malformed lines listed one by one in the warning; the rest are counted.
 const MALFORMED_LISTED: usize = 10;
+
+/// Said after a malformed line that stops the replay.
+const STRICT_NOTE: &str =
+    "(strict is true: malformed lines stop the replay; leave strict out to skip and count them)";
 
 /// Fastest replay accepted: 1000× (an hour of log in 3.6 s).
 const MAX_SPEED: f64 = 1000.0;
@@ -109,65 +115,81 @@ pub(in crate::scenario) fn resolve_replay(
     let mut interner = Interner::new(cx);
     let mut events = EventsBuilder::default();
     let mut load = ReplayLoad::default();
-    for (fi, name) in raw.files.iter().enumerate() {
-        let at = path.key("files").index(fi);
-        let file = raw.base_dir.join(name);
-        let cannot_read = |e: std::io::Error| {
-            at.error(format!(
-                "cannot read access log {name:?} (looked for {}): {e}",
+    let paths: Vec<PathBuf> = raw.files.iter().map(|f| raw.base_dir.join(f)).collect();
+    let at_file = |fi: usize| path.key("files").index(fi);
+    // The first problem the model has with a logged request (reading goes on, but adds nothing).
+    let mut failed: Option<FieldError> = None;
+    let mut unreplayable = MalformedLines::default();
+    let summary = read_logs(&paths, strict, |fi, lineno, record| {
+        if failed.is_some() {
+            return;
+        }
+        let name = &raw.files[fi];
+        let r = match LoggedRequest::of(record) {
+            Ok(r) => r,
+            Err(why) => {
+                let place = format!("{}:{lineno}: {why}", paths[fi].display());
+                if strict {
+                    failed = Some(at_file(fi).error(format!("{place} {STRICT_NOTE}")));
+                } else {
+                    unreplayable.count += 1;
+                    if unreplayable.first.len() < MALFORMED_LISTED {
+                        unreplayable.first.push(place);
+                    }
+                }
+                return;
+            }
+        };
+        if events.len() >= MAX_REPLAYED_REQUESTS {
+            failed = Some(at_file(fi).error(format!(
+                "more than {MAX_REPLAYED_REQUESTS} logged requests (24 bytes each in memory); replay a time window (from, to) or split the logs over several runs"
+            )));
+            return;
+        }
+        let class = match interner.class(&r) {
+            Ok(c) => c,
+            Err(m) => {
+                failed = Some(at_file(fi).error(format!("{name}:{lineno}: {m}")));
+                return;
+            }
+        };
+        let session = interner.session(r.client_ip);
+        let service = match r.target_processing_us {
+            Some(us) if logged => us,
+            _ => NO_LOGGED_SERVICE,
+        };
+        load.websocket_entries += u64::from(r.websocket);
+        events.push(r.created_ns, class, session, service, r.http2);
+    })
+    .map_err(|e| match e {
+        ReadError::Io { path: file, source } => {
+            let fi = paths.iter().position(|p| *p == file).unwrap_or(0);
+            at_file(fi).error(format!(
+                "cannot read access log {:?} (looked for {}): {source}",
+                raw.files[fi],
                 file.display()
             ))
-        };
-        let mut reader = open_log(&file).map_err(cannot_read)?;
-        let mut bytes = Vec::new();
-        let mut lineno = 0usize;
-        while let Some(whole) = read_line(&mut reader, &mut bytes).map_err(cannot_read)? {
-            lineno += 1;
-            load.lines += 1;
-            let parsed = match std::str::from_utf8(&bytes) {
-                _ if !whole => Err(format!(
-                    "a line longer than {MAX_LINE_BYTES} bytes (not an access-log entry)"
-                )),
-                Ok(text) if text.trim().is_empty() => continue,
-                Ok(text) => parse_line(text),
-                Err(e) => Err(format!(
-                    "not UTF-8 text (invalid byte at column {})",
-                    e.valid_up_to() + 1
-                )),
-            };
-            let r = match parsed {
-                Ok(r) => r,
-                Err(why) => {
-                    let place = format!("{name}:{lineno}: {why}");
-                    if strict {
-                        return Err(at.error(format!(
-                            "{place} (strict is true: malformed lines stop the replay; leave strict out to skip and count them)"
-                        )));
-                    }
-                    load.malformed.count += 1;
-                    if load.malformed.first.len() < MALFORMED_LISTED {
-                        load.malformed.first.push(place);
-                    }
-                    continue;
-                }
-            };
-            if events.len() >= MAX_REPLAYED_REQUESTS {
-                return Err(at.error(format!(
-                    "more than {MAX_REPLAYED_REQUESTS} logged requests (24 bytes each in memory); replay a time window (from, to) or split the logs over several runs"
-                )));
-            }
-            let class = interner
-                .class(&r)
-                .map_err(|m| at.error(format!("{name}:{lineno}: {m}")))?;
-            let session = interner.session(r.client_ip);
-            let service = match r.target_processing_us {
-                Some(us) if logged => us,
-                _ => NO_LOGGED_SERVICE,
-            };
-            load.websocket_entries += u64::from(r.websocket);
-            events.push(r.created_ns, class, session, service, r.http2);
         }
+        ReadError::Malformed {
+            path: file,
+            line,
+            error,
+        } => {
+            let fi = paths.iter().position(|p| *p == file).unwrap_or(0);
+            at_file(fi).error(format!("{}:{line}: {error} {STRICT_NOTE}", file.display()))
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
     }
+    load.lines = summary.lines;
+    load.malformed = MalformedLines {
+        count: summary.malformed + unreplayable.count,
+        first: (summary.first_malformed.into_iter())
+            .chain(unreplayable.first)
+            .take(MALFORMED_LISTED)
+            .collect(),
+    };
     let (events, outside) = events.finish(map);
     if events.is_empty() {
         return Err(path.error(if outside > 0 {
@@ -216,54 +238,6 @@ fn time_map(raw: &RawArrivalAccessLog, path: &JsonPath) -> Result<TimeMap, Field
         to_ns,
         speed,
     })
-}
-
-/// A log file, read line by line (memory holds one line, not the file).
-fn open_log(file: &std::path::Path) -> std::io::Result<impl BufRead> {
-    let mut reader = std::io::BufReader::new(std::fs::File::open(file)?);
-    if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-        return Err(std::io::Error::other(
-            "gzip'd logs are not supported yet: gunzip it first",
-        ));
-    }
-    Ok(reader)
-}
-
-/// Longest line read: 64 KiB (an entry is a few hundred bytes; AWS caps the logged request).
-const MAX_LINE_BYTES: u64 = 64 * 1024;
-
-/// Reads the next line into `buf` (at most [`MAX_LINE_BYTES`] of it; the rest of a longer line is
-/// skipped). `None` at the end of the file, else whether the line was read whole.
-fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
-    buf.clear();
-    if reader
-        .by_ref()
-        .take(MAX_LINE_BYTES)
-        .read_until(b'\n', buf)?
-        == 0
-    {
-        return Ok(None);
-    }
-    if buf.ends_with(b"\n") || (buf.len() as u64) < MAX_LINE_BYTES {
-        return Ok(Some(true));
-    }
-    // Too long: skip to the end of the line without keeping it.
-    loop {
-        let chunk = reader.fill_buf()?;
-        if chunk.is_empty() {
-            return Ok(Some(false));
-        }
-        match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                reader.consume(i + 1);
-                return Ok(Some(false));
-            }
-            None => {
-                let n = chunk.len();
-                reader.consume(n);
-            }
-        }
-    }
 }
 
 /// Interns classes (distinct requests as the rules see them) and sessions (client IPs).
@@ -462,20 +436,6 @@ pub(in crate::scenario) fn warnings(sc: &Scenario) -> Vec<Warning> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lines_longer_than_the_limit_are_cut_and_skipped_to_their_end() {
-        let long = "x".repeat(MAX_LINE_BYTES as usize + 10);
-        let text = format!("first\n{long}\nlast");
-        let mut reader = std::io::BufReader::with_capacity(1024, text.as_bytes());
-        let mut buf = Vec::new();
-        assert_eq!(read_line(&mut reader, &mut buf).unwrap(), Some(true));
-        assert_eq!(buf, b"first\n");
-        assert_eq!(read_line(&mut reader, &mut buf).unwrap(), Some(false));
-        assert_eq!(read_line(&mut reader, &mut buf).unwrap(), Some(true));
-        assert_eq!(buf, b"last");
-        assert_eq!(read_line(&mut reader, &mut buf).unwrap(), None);
-    }
 
     #[test]
     fn request_types_match_by_method_host_and_path_patterns() {
