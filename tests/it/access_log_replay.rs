@@ -501,18 +501,35 @@ fn fixture_files() -> [String; 2] {
     files(&fixture_entries(), &[])
 }
 
+/// The text of a gzip'd file.
+fn gunzip(path: &std::path::Path) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
 #[test]
 fn the_shipped_fixture_is_the_generators_output() {
     let dir = project().join("models/access-logs");
-    let names = ["node-a.log", "node-b.log"];
+    let names = ["node-a.log.gz", "node-b.log.gz"];
     let want = fixture_files();
     if std::env::var_os("ALBSIM_WRITE_REPLAY_FIXTURE").is_some() {
+        use std::io::Write;
         for (n, text) in names.iter().zip(&want) {
-            std::fs::write(dir.join(n), text).unwrap();
+            // As S3 delivers them: gzip'd; no name and mtime 0, so the bytes are reproducible.
+            let file = std::fs::File::create(dir.join(n)).unwrap();
+            let mut gz = flate2::GzBuilder::new()
+                .mtime(0)
+                .write(file, flate2::Compression::best());
+            gz.write_all(text.as_bytes()).unwrap();
+            gz.finish().unwrap();
         }
     }
     for (n, text) in names.iter().zip(&want) {
-        let got = std::fs::read_to_string(dir.join(n)).unwrap();
+        let got = gunzip(&dir.join(n));
         assert!(
             got == *text,
             "{n} is not the generator's output (ALBSIM_WRITE_REPLAY_FIXTURE=1 rewrites it)"
