@@ -34,6 +34,8 @@ pub enum Load {
     /// WebSocket clients: each upgrades one connection (a request of the client's types, answered
     /// 101 by the target), keeps it open exchanging messages, and reconnects when it is closed.
     Websocket(WebsocketLoad),
+    /// Requests replayed from ALB access logs, each at its logged time (open loop).
+    Replay(std::sync::Arc<super::replay::ReplayLoad>),
 }
 
 /// WebSocket client settings.
@@ -59,7 +61,7 @@ impl Load {
     /// For closed-loop kinds (users, WebSocket clients): how many and how far apart they start.
     pub fn population(&self) -> Option<(u32, SimDuration)> {
         match self {
-            Load::Open(_) => None,
+            Load::Open(_) | Load::Replay(_) => None,
             Load::Users {
                 count,
                 spawn_interval,
@@ -120,6 +122,15 @@ impl ClientSpec {
             .iter()
             .position(|&c| u < c)
             .unwrap_or(self.types.len() - 1)
+    }
+
+    /// What the listener rules see of each kind of request this client sends, with its
+    /// listener: its request types, or for a replay the distinct logged requests.
+    pub fn request_views(&self) -> Vec<(ListenerId, &RequestView)> {
+        match &self.load {
+            Load::Replay(r) => r.classes.iter().map(|c| (c.listener, &c.view)).collect(),
+            _ => self.types.iter().map(|t| (t.listener, &t.view)).collect(),
+        }
     }
 
     /// When it is certain before the run that this client stops simulated time: closed-loop

@@ -7,7 +7,7 @@
 //! | file | models | AWS names |
 //! | --- | --- | --- |
 //! | [`resolved`] | the resolved, runnable model the world is built from, and its warnings | — |
-//! | [`client`], [`arrival`] | traffic sources: open-loop arrivals, closed-loop users; their size limits | — |
+//! | [`client`], [`arrival`], [`replay`] | traffic sources: open-loop arrivals, closed-loop users, replayed access logs; their size limits | — |
 //! | [`distribution`] | service, think and handshake times: sampling | — |
 //! | [`listener`], [`matching`], [`route`] | listeners, rules, conditions, actions: evaluation and precomputed routes | `path-pattern`, `forward`, `redirect`, `fixed-response` |
 //! | [`target_group`] | routing algorithms, slow start, sticky sessions | `load_balancing.algorithm.type` |
@@ -63,6 +63,7 @@ pub mod ids;
 pub mod instance;
 pub mod listener;
 pub mod matching;
+pub mod replay;
 pub mod resolved;
 pub mod route;
 pub mod sqs;

@@ -154,13 +154,15 @@ pub fn read_run(files: &dyn Files) -> Result<RunFolder, ReportError> {
         });
     }
     let model_json = text(files, MODEL_FILE)?;
-    let model =
-        scenario::from_json(&model_json, &files.folder().join(MODEL_FILE)).map_err(|e| {
-            ReportError::Unreadable {
-                file: files.folder().join(MODEL_FILE),
-                reason: format!("is not a model this albsim can read: {e}"),
-            }
-        })?;
+    // Files the model names (replayed access logs) are relative to the model file that was run.
+    let run_from = Path::new(&manifest.model_file)
+        .parent()
+        .unwrap_or(Path::new(""));
+    let model = scenario::from_json_kept(&model_json, &files.folder().join(MODEL_FILE), run_from)
+        .map_err(|e| ReportError::Unreadable {
+        file: files.folder().join(MODEL_FILE),
+        reason: format!("is not a model this albsim can read: {e}"),
+    })?;
     let summary = json(files, "summary.json")?;
     let events = events::from_json(&text(files, events::FILE_NAME)?).map_err(|e| {
         ReportError::Unreadable {

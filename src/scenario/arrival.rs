@@ -1,5 +1,8 @@
 //! Arrival patterns as written (`constant`, `poisson`, `schedule`, `spike`, `diurnal`, `users`,
-//! `websocket`) and their resolution into a client's [`Load`].
+//! `websocket`, `access_log`) and their resolution into a client's [`Load`]. Replayed access logs
+//! are read and interned in [`replay`].
+
+pub(super) mod replay;
 
 use super::FieldError;
 use super::distribution::{RawDistribution, RawDistributionConstant, resolve_distribution};
@@ -41,6 +44,9 @@ pub enum RawArrival {
     /// WebSocket clients: each upgrades one long-lived connection, exchanges messages on it, and
     /// reconnects when it is closed.
     Websocket(RawArrivalWebsocket),
+
+    /// Requests replayed from ALB access logs, each at its logged time.
+    AccessLog(RawArrivalAccessLog),
 }
 
 tagged_deserialize!(RawArrival, "type", {
@@ -51,7 +57,46 @@ tagged_deserialize!(RawArrival, "type", {
     "diurnal" => Diurnal,
     "users" => Users,
     "websocket" => Websocket,
+    "access_log" => AccessLog,
 });
+
+/// Requests replayed from ALB access logs (plain or gzip'd, several files merged by time).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivalAccessLog {
+    /// Log files, relative to the model file's folder.
+    pub files: Vec<String>,
+    /// Replay speed (default 1; 2 replays an hour of log in 30 minutes).
+    #[serde(default)]
+    pub speed: Option<f64>,
+    /// Start of the replayed window, after the earliest logged request (default 0).
+    #[serde(default)]
+    pub from: Option<DurationValue>,
+    /// End of the replayed window, after the earliest logged request (default: the whole log).
+    #[serde(default)]
+    pub to: Option<DurationValue>,
+    /// `model` (default): each request type's `service_time`; `logged`: each request's logged
+    /// `target_processing_time` (a `-1` falls back to the model's).
+    #[serde(default)]
+    pub service_time: Option<RawServiceTimeSource>,
+    /// Whether a malformed line stops the model from loading (default false: it is skipped,
+    /// counted and reported).
+    #[serde(default)]
+    pub strict: Option<bool>,
+    /// The model file's folder, which `files` are relative to (set when the model is loaded).
+    #[serde(skip)]
+    pub base_dir: std::path::PathBuf,
+}
+
+/// Where a replayed request's service time comes from.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawServiceTimeSource {
+    /// The request type's `service_time` distribution.
+    Model,
+    /// The logged `target_processing_time`.
+    Logged,
+}
 
 /// Evenly spaced requests.
 #[derive(Debug, Deserialize)]
@@ -354,6 +399,9 @@ pub(super) fn resolve_load(
                 think: resolve_distribution(think_time, &path.key("think_time"))?,
             }
         }
+        // Resolved with the client's listeners and request types (see `replay`); here only a
+        // placeholder, replaced by `resolve_client`.
+        RawArrival::AccessLog(_) => Load::Replay(Default::default()),
         RawArrival::Websocket(w) => {
             if w.connections == 0 || w.connections > MAX_USERS {
                 return Err(path.key("connections").error(format!(

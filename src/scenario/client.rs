@@ -3,6 +3,7 @@
 
 use super::FieldError;
 use super::arrival::RawArrival;
+use super::arrival::replay::{ReplayContext, TypeMatcher, resolve_replay};
 use super::arrival::{SCALE_HINT, resolve_load};
 use super::distribution::RawDistribution;
 use super::distribution::resolve_distribution;
@@ -57,13 +58,16 @@ pub struct RawRequestType {
     /// Relative frequency (default 1).
     #[serde(default)]
     pub weight: Option<f64>,
-    /// HTTP method (default `GET`).
+    /// HTTP method (default `GET`). For a replayed client: the method its logged requests must
+    /// have to be of this type (default: any).
     #[serde(default)]
     pub method: Option<String>,
-    /// `Host` header (default `example.com`).
+    /// `Host` header (default `example.com`). For a replayed client: a host wildcard (default:
+    /// any).
     #[serde(default)]
     pub host: Option<String>,
-    /// URL path (default `/`).
+    /// URL path (default `/`). For a replayed client: a path wildcard such as `/api/*` (default:
+    /// any); its logged requests take the first type that matches.
     #[serde(default)]
     pub path: Option<String>,
     /// Request headers.
@@ -200,7 +204,21 @@ pub(super) fn resolve_client(
     *cumulative_weights
         .last_mut()
         .expect("at least one request type") = 1.0;
+    let (load, replay_sessions) = match &raw.arrival {
+        RawArrival::AccessLog(a) => {
+            let replay = replay_load(raw, a, path, listeners, routes)?;
+            let ips = replay.client_ips;
+            (Load::Replay(std::sync::Arc::new(replay)), Some(ips))
+        }
+        _ => (load, None),
+    };
     let sessions = match (raw.sessions, &load) {
+        (Some(_), Load::Replay(_)) => {
+            return Err(path.key("sessions").error(
+                "replayed requests carry their own sessions (one per logged client IP); leave sessions out",
+            ));
+        }
+        (None, Load::Replay(_)) => replay_sessions.unwrap_or(0),
         (None, _) => 0,
         (Some(_), Load::Users { .. } | Load::Websocket(_)) => {
             return Err(path
@@ -225,6 +243,38 @@ pub(super) fn resolve_client(
         )));
     }
     Ok(spec)
+}
+
+/// The replay of a client whose arrival is `access_log` (`a`): its request types are patterns
+/// that sort the logged requests (first match wins) and give them their service times.
+fn replay_load(
+    raw: &RawClient,
+    a: &super::arrival::RawArrivalAccessLog,
+    path: &JsonPath,
+    listeners: &[ListenerSpec],
+    routes: &mut RouteTable,
+) -> Result<crate::model::replay::ReplayLoad, FieldError> {
+    let mut types = Vec::with_capacity(raw.requests.len());
+    for (i, r) in raw.requests.iter().enumerate() {
+        let at = path.key("requests").index(i);
+        if r.weight.is_some() {
+            return Err(at.key("weight").error(
+                "a replayed client sends the logged requests, not a weighted mix: leave weight out (method, host and path patterns pick a request's type)",
+            ));
+        }
+        types.push(TypeMatcher {
+            method: r.method.clone(),
+            host: r.host.clone(),
+            path: r.path.clone(),
+        });
+    }
+    let cx = ReplayContext {
+        port: raw.port,
+        listeners,
+        routes,
+        types: &types,
+    };
+    resolve_replay(a, &path.key("arrival"), cx)
 }
 
 /// Checks what no single client can see: the users and WebSocket connections of all clients

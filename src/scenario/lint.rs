@@ -22,6 +22,7 @@ pub(super) fn warnings(sc: &Scenario, raw: &RawModel) -> Vec<Warning> {
     idle_instances(raw, &mut out);
     per_instance_from_zero(sc, &mut out);
     super::sqs::lint::warnings(sc, &mut out);
+    out.extend(super::arrival::replay::warnings(sc));
     out
 }
 
@@ -202,11 +203,11 @@ fn unreachable_rules(sc: &Scenario, raw: &RawModel, out: &mut Vec<Warning>) {
         };
         let mut used = BTreeSet::new();
         for c in &sc.clients {
-            for t in c.types.iter().filter(|t| t.listener.index() == l) {
+            for (_, view) in c.request_views().into_iter().filter(|t| t.0.index() == l) {
                 if let Some(r) = spec
                     .rules
                     .iter()
-                    .position(|rule| rule.conditions.iter().all(|c| c.matches(&t.view)))
+                    .position(|rule| rule.conditions.iter().all(|c| c.matches(view)))
                 {
                     used.insert(spec.rules[r].priority);
                 }

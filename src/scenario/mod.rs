@@ -86,6 +86,16 @@ pub fn from_json(text: &str, file: &Path) -> Result<Scenario, ModelError> {
     scenario_from_value(&model_value(text, file)?, file)
 }
 
+/// [`from_json`] for a copy of a model kept elsewhere (an output folder's `model.json`): errors
+/// name `file`, and the files the model names (replayed access logs) are looked for relative to
+/// `files_base`, the folder of the model file that was run.
+pub fn from_json_kept(text: &str, file: &Path, files_base: &Path) -> Result<Scenario, ModelError> {
+    let value = model_value(text, file)?;
+    let mut raw = raw_from_value(&value, file)?;
+    anchor_files_at(&mut raw, files_base);
+    resolve(&raw).map_err(|e| e.in_file(file))
+}
+
 /// [`from_json`] with `overrides` applied to the JSON before it is read; problems they cause
 /// name them (see [`overrides`]).
 pub fn from_json_with(
@@ -194,7 +204,8 @@ fn model_value(text: &str, file: &Path) -> Result<serde_json::Value, ModelError>
 
 /// The resolved scenario of the model's JSON.
 fn scenario_from_value(value: &serde_json::Value, file: &Path) -> Result<Scenario, ModelError> {
-    let raw = raw_from_value(value, file)?;
+    let mut raw = raw_from_value(value, file)?;
+    anchor_files(&mut raw, file);
     resolve(&raw).map_err(|e| e.in_file(file))
 }
 
@@ -202,10 +213,11 @@ fn scenario_from_value(value: &serde_json::Value, file: &Path) -> Result<Scenari
 fn raw_from_value(value: &serde_json::Value, file: &Path) -> Result<raw::RawModel, ModelError> {
     shape::check::<raw::RawModel>(value).map_err(|e| {
         let mut errors = e.errors;
-        if let Some(rest) = e
+        if let Some(mut rest) = e
             .with_placeholders
             .filter(|_| placeholders_are_inert(&errors))
         {
+            anchor_files(&mut rest, file);
             if let Err(more) = resolve(&rest) {
                 let at_placeholder =
                     |f: &FieldError| errors.iter().any(|e| inside(&f.path, &e.path));
@@ -224,6 +236,20 @@ fn raw_from_value(value: &serde_json::Value, file: &Path) -> Result<raw::RawMode
             }
         }
     })
+}
+
+/// Files a model names (replayed access logs) are relative to the model file's folder.
+fn anchor_files(raw: &mut raw::RawModel, file: &Path) {
+    anchor_files_at(raw, file.parent().unwrap_or(Path::new("")));
+}
+
+/// Files a model names are relative to `base`.
+fn anchor_files_at(raw: &mut raw::RawModel, base: &Path) {
+    for c in &mut raw.clients {
+        if let raw::RawArrival::AccessLog(a) = &mut c.arrival {
+            a.base_dir = base.to_path_buf();
+        }
+    }
 }
 
 /// Keys whose placeholder (an empty name or list) would make other parts of the model look wrong:

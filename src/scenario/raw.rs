@@ -15,8 +15,9 @@ pub use super::action::{
 };
 pub use super::alarm::RawAlarm;
 pub use super::arrival::{
-    RawArrival, RawArrivalConstant, RawArrivalDiurnal, RawArrivalPoisson, RawArrivalSchedule,
-    RawArrivalSpike, RawArrivalUsers, RawArrivalWebsocket, RawProcess, RawStep,
+    RawArrival, RawArrivalAccessLog, RawArrivalConstant, RawArrivalDiurnal, RawArrivalPoisson,
+    RawArrivalSchedule, RawArrivalSpike, RawArrivalUsers, RawArrivalWebsocket, RawProcess,
+    RawServiceTimeSource, RawStep,
 };
 pub use super::autoscaling::{
     RawAutoScalingGroup, RawLaunchTemplate, RawLifecycleHook, RawScheduledAction,

@@ -614,7 +614,7 @@ mod tests {
         assert_eq!(
             e,
             vec![
-                "clients[0].arrival.type: expected one of \"constant\", \"poisson\", \"schedule\", \"spike\", \"diurnal\", \"users\", \"websocket\", got \"poison\" (did you mean \"poisson\"?)",
+                "clients[0].arrival.type: expected one of \"constant\", \"poisson\", \"schedule\", \"spike\", \"diurnal\", \"users\", \"websocket\", \"access_log\", got \"poison\" (did you mean \"poisson\"?)",
                 "clients[0].requests[0].service_time.ms: expected a number, got a string \"x\"",
             ]
         );

@@ -30,8 +30,14 @@ fn shipped_models() -> Vec<(String, Value)> {
 }
 
 fn run(name: &str, m: &Value) -> RunResult {
-    let scenario = albsim::scenario::from_json(&m.to_string(), Path::new(name))
-        .unwrap_or_else(|e| panic!("{name} rejected: {e}"));
+    // The real place of the model: files it names (replayed access logs) are relative to it.
+    let scenario = albsim::scenario::from_json(
+        &m.to_string(),
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("models")
+            .join(name),
+    )
+    .unwrap_or_else(|e| panic!("{name} rejected: {e}"));
     albsim::run(&scenario)
 }
 
@@ -211,7 +217,10 @@ fn hostile_variants_never_contradict_themselves() {
             v["duration"] = duration;
             let what = format!("{name} ({variant})");
             tried += 1;
-            let Ok(scenario) = albsim::scenario::from_json(&v.to_string(), Path::new(&name)) else {
+            let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("models")
+                .join(&name);
+            let Ok(scenario) = albsim::scenario::from_json(&v.to_string(), &file) else {
                 // A variant the loader rejects (e.g. an alarm period that no longer fits) has
                 // nothing to check here; bad_input covers the messages.
                 continue;

@@ -51,6 +51,8 @@ pub(super) struct Request {
     pub session: u32,
     /// HTTP/2 connection slot in the client's pool, or `NO_H2`.
     pub h2: u32,
+    /// A replayed request's logged service time \[µs\], or `NO_LOGGED_SERVICE` (drawn instead).
+    pub logged_service_us: u32,
     pub stage: Stage,
 }
 

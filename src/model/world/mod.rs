@@ -6,6 +6,7 @@
 //! | --- | --- | --- |
 //! | `traffic.rs` | clients' random streams and connections, users | — |
 //! | `request_path.rs` | — | arrival, connection, listener route, forward, response, think |
+//! | `replay.rs` | — | replayed access-log requests: each at its logged time, class and session |
 //! | `load_balancer.rs` | requests in flight, target groups, sessions, idle deadlines | — |
 //! | `idle_timeout.rs` | — | the ALB idle timeout at targets (504) |
 //! | `sessions.rs` | cookie jars | `lb_cookie` / `app_cookie` stickiness |
@@ -32,6 +33,7 @@ mod health;
 mod idle_timeout;
 mod jobs;
 mod load_balancer;
+mod replay;
 mod request_path;
 pub mod run;
 mod sessions;
@@ -124,6 +126,7 @@ impl<'s> World<'s> {
                         self.queue.schedule(t, Event::RequestArrives { client });
                     }
                 }
+                Load::Replay(replay) => self.schedule_first_replayed(client, replay),
                 load => {
                     let (count, spawn_interval) = load.population().expect("closed-loop load");
                     for k in 0..count {

@@ -24,12 +24,17 @@ use crate::model::ids::{
     ClientId, InstanceId, ListenerId, MemberId, RouteId, TargetGroupId, UserId,
 };
 use crate::model::instance::Job;
+use crate::model::replay::NO_LOGGED_SERVICE;
 use crate::model::route::Route;
 use crate::recorder::Origin;
 
 impl World<'_> {
     pub(super) fn on_request_arrives(&mut self, client: ClientId) {
         let sc = self.sc;
+        if let Load::Replay(replay) = &sc.clients[client.index()].load {
+            self.replay_next(client, replay);
+            return;
+        }
         if let Load::Open(process) = &sc.clients[client.index()].load {
             let st = &mut self.traffic.clients[client.index()];
             if let Some(t) = process.next_after(self.now, &mut st.cursor, &mut st.arrivals) {
@@ -79,7 +84,7 @@ impl World<'_> {
     ) {
         let spec = &self.sc.clients[client.index()];
         let (conn, fresh, h2) = if user == UserId::NONE
-            && spec.http2
+            && self.traffic.clients[client.index()].http2
             && spec.keep_alive
             && self.sc.listeners[listener.index()].http2
         {
@@ -120,6 +125,10 @@ impl World<'_> {
             instance: InstanceId(0),
             session,
             h2,
+            logged_service_us: std::mem::replace(
+                &mut self.traffic.clients[client.index()].logged_service_us,
+                NO_LOGGED_SERVICE,
+            ),
             stage: Stage::Handshake,
         });
         if handshake.0 > 0 {
@@ -158,6 +167,8 @@ impl World<'_> {
                 let follow = *follow;
                 self.respond(slot, *status, Origin::LoadBalancer, None, 0);
                 match follow {
+                    // A replayed log holds the follow-up request as an entry of its own.
+                    Some(_) if self.is_replayed(r.client) => {}
                     Some((listener, route)) => {
                         self.send(r.client, r.rtype, r.user, r.session, listener, route)
                     }
@@ -211,9 +222,14 @@ impl World<'_> {
             self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
             return;
         }
-        let mut work = self.sc.clients[client].types[rtype]
-            .service_time
-            .sample(&mut self.traffic.clients[client].service[rtype]);
+        let logged = self.lb.requests[slot].logged_service_us;
+        let mut work = if logged != NO_LOGGED_SERVICE {
+            SimDuration(u64::from(logged) * 1000)
+        } else {
+            self.sc.clients[client].types[rtype]
+                .service_time
+                .sample(&mut self.traffic.clients[client].service[rtype])
+        };
         if inst.slow_factor != 1.0 {
             work = SimDuration::from_nanos_f64(work.0 as f64 * inst.slow_factor);
         }
@@ -347,7 +363,7 @@ impl World<'_> {
             Load::Websocket(w) => w
                 .reconnect
                 .sample(&mut self.traffic.clients[client.index()].websocket.reconnect),
-            Load::Open(_) => return,
+            Load::Open(_) | Load::Replay(_) => return,
         };
         let t = self.now + pause;
         if t < self.end {

@@ -215,6 +215,10 @@ impl World<'_> {
                 "its requests arrive faster than simulated time can resolve".to_string(),
                 format!("Give it a lower rate (clients[{c}].arrival.rate_per_second)"),
             ),
+            Load::Replay(_) => (
+                "its replayed requests arrive faster than simulated time can resolve".to_string(),
+                format!("Replay it more slowly (clients[{c}].arrival.speed)"),
+            ),
         };
         format!(
             "client {:?} (clients[{c}]): {who} and the ALB answers them instantly ({answers}), so {crawl}. {fix}",

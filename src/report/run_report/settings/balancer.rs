@@ -96,6 +96,15 @@ fn load(c: &ClientSpec, clock: Clock, http2_offered: bool) -> (String, String) {
             }
             (kind, format!("requests: {}", arrival(a, clock)))
         }
+        Load::Replay(r) => (
+            "replayed access logs".into(),
+            format!(
+                "{} logged requests, {} distinct, from {} client IPs",
+                count(r.events.len() as u64),
+                count(r.classes.len() as u64),
+                count(u64::from(r.client_ips))
+            ),
+        ),
         Load::Users {
             count: n,
             spawn_interval,
@@ -142,6 +151,9 @@ fn started(gap: crate::engine::SimDuration) -> String {
 
 /// The request types with their shares: `page` or `page 90.0 %, api 10.0 %`, and service times.
 fn request_types(c: &ClientSpec) -> String {
+    if let Load::Replay(r) = &c.load {
+        return replayed_types(c, r);
+    }
     let mut prev = 0.0;
     let parts: Vec<String> = c
         .types
@@ -177,4 +189,32 @@ fn request_types(c: &ClientSpec) -> String {
         })
         .collect();
     parts.join("; ")
+}
+
+/// A replayed client's request types: each one's logged requests and share, and service time.
+fn replayed_types(c: &ClientSpec, r: &crate::model::replay::ReplayLoad) -> String {
+    let mut per_type = vec![0u64; c.types.len()];
+    for e in r.events.iter() {
+        per_type[r.classes[e.class as usize].request_type as usize] += 1;
+    }
+    let total = r.events.len().max(1) as f64;
+    (c.types.iter().zip(&per_type))
+        .map(|(t, &n)| {
+            let service = if r.logged_service {
+                format!(
+                    "the logged target processing time ({} when logged as -1)",
+                    distribution(&t.service_time)
+                )
+            } else {
+                distribution(&t.service_time)
+            };
+            format!(
+                "{}: {} logged requests ({}), service time {service}",
+                t.name,
+                count(n),
+                percent(n as f64 * 100.0 / total),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
