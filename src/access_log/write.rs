@@ -407,3 +407,9 @@ fn push_target(out: &mut Vec<u8>, instance: u32, port: u16) {
     out.push(b':');
     push_padded(out, u64::from(port), 1);
 }
+
+/// The identity of a client connection from its opening instant \[ns\] and its close booking.
+#[inline]
+pub fn conn_id(born_ns: u64, booking: u32) -> u64 {
+    born_ns.rotate_left(17) ^ u64::from(booking)
+}

@@ -32,6 +32,7 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
             max_events: a.max_events,
             max_wall: a.max_wall,
             progress: Some(&mut |p: &crate::Progress| progress.update(p)),
+            access_log: None,
         },
     );
     progress.finish();
