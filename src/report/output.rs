@@ -37,11 +37,13 @@ mod exchange;
 pub mod files;
 pub mod manifest;
 mod staging;
+mod streamed;
 mod sweep;
 
 pub use added::add_files;
 pub use files::{RESULT_FILES, RunOutput};
 pub use manifest::{FolderKind, Manifest, ManifestOverride};
+pub use streamed::Staged;
 pub use sweep::remove_stale_temporaries;
 
 use crate::scenario::FieldError;
