@@ -360,12 +360,16 @@ impl AccessLog {
         out.extend_from_slice(b"\"-\" \"-\" ");
         // conn_trace_id
         out.extend_from_slice(b"TID_");
-        let conn = mix(e.conn ^ (u64::from(e.client) << 40) ^ u64::from(e.user));
+        // Salted: a connection's id never repeats a request's trace id.
+        let conn = mix(e.conn ^ (u64::from(e.client) << 40) ^ u64::from(e.user) ^ CONN_SALT);
         push_hex(out, conn, 16);
         push_hex(out, mix(conn), 16);
         out.push(b'\n');
     }
 }
+
+/// Mixed into connection ids (`conn_trace_id`).
+const CONN_SALT: u64 = 0x434F_4E4E_5F54_4944;
 
 /// Appends the low `digits` hex digits of `x`, lowercase.
 fn push_hex(out: &mut Vec<u8>, x: u64, digits: u32) {

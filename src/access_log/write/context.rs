@@ -205,14 +205,16 @@ fn chain(sc: &Scenario, listener: ListenerId, route: RouteId, view: &RequestView
             user_agent: user_agent.into(),
             domain_name: if https { host.clone().into() } else { "-".into() },
             chosen_cert_arn: if https {
+                // A version-4-shaped UUID from the host: one certificate per domain.
                 let h = fnv(&format!("certificate/{}", view.host));
+                let l = super::sample::mix(h);
                 format!(
-                    "arn:aws:acm:{REGION}:{ACCOUNT_ID}:certificate/{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+                    "arn:aws:acm:{REGION}:{ACCOUNT_ID}:certificate/{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
                     h >> 32,
                     (h >> 16) & 0xffff,
-                    h & 0xffff,
-                    (h >> 48) ^ 0x4000,
-                    h & 0xffff_ffff_ffff
+                    h & 0xfff,
+                    0x8000 | (l >> 48) & 0x3fff,
+                    l & 0xffff_ffff_ffff
                 )
                 .into()
             } else {
