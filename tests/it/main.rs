@@ -1,6 +1,7 @@
 //! albsim's integration tests: one binary (`cargo test --release --test it`), one module per
 //! behaviour. Theory checks need many samples: run them in release.
 
+mod access_log_out;
 mod arrivals;
 mod autoscaling;
 mod bad_input;
