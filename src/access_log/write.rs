@@ -49,7 +49,11 @@ impl Default for Settings {
 impl Settings {
     /// The log's file name in the output folder.
     pub fn file_name(&self) -> &'static str {
-        if self.gzip { "access.log.gz" } else { "access.log" }
+        if self.gzip {
+            "access.log.gz"
+        } else {
+            "access.log"
+        }
     }
 }
 

@@ -59,7 +59,9 @@ fn split(line: &str) -> Vec<(bool, &str)> {
         if let Some(inner) = rest.strip_prefix('"') {
             let end = inner.find('"').expect("a closing quote");
             fields.push((true, &inner[..end]));
-            rest = inner[end + 1..].strip_prefix(' ').unwrap_or(&inner[end + 1..]);
+            rest = inner[end + 1..]
+                .strip_prefix(' ')
+                .unwrap_or(&inner[end + 1..]);
         } else {
             let end = rest.find(' ').unwrap_or(rest.len());
             fields.push((false, &rest[..end]));
@@ -132,7 +134,11 @@ fn check_line(line: &str) -> BTreeMap<&'static str, String> {
     assert_eq!(fields.len(), FIELDS.len(), "{line}");
     let mut by_name = BTreeMap::new();
     for (f, (quoted, value)) in FIELDS.iter().zip(&fields) {
-        assert_eq!(f.quoted, *quoted, "{} quoted as AWS writes it: {line}", f.name);
+        assert_eq!(
+            f.quoted, *quoted,
+            "{} quoted as AWS writes it: {line}",
+            f.name
+        );
         by_name.insert(f.name, value.to_string());
     }
     let v = |name: &str| by_name[name].as_str();
@@ -140,11 +146,17 @@ fn check_line(line: &str) -> BTreeMap<&'static str, String> {
         ["http", "https", "h2", "ws", "wss"].contains(&v("type")),
         "{line}"
     );
-    assert!(iso_micros(v("time")) && iso_micros(v("request_creation_time")), "{line}");
+    assert!(
+        iso_micros(v("time")) && iso_micros(v("request_creation_time")),
+        "{line}"
+    );
     let elb = v("elb");
     let parts: Vec<&str> = elb.split('/').collect();
     assert!(
-        parts.len() == 3 && parts[0] == "app" && parts[2].len() == 16 && all(parts[2], |c| c.is_ascii_hexdigit()),
+        parts.len() == 3
+            && parts[0] == "app"
+            && parts[2].len() == 16
+            && all(parts[2], |c| c.is_ascii_hexdigit()),
         "{elb}"
     );
     assert!(host_port(v("client:port"), false), "{line}");
@@ -157,7 +169,10 @@ fn check_line(line: &str) -> BTreeMap<&'static str, String> {
     ] {
         assert!(number_like(v(t)) && !v(t).is_empty(), "{t}: {line}");
     }
-    assert!(all(v("elb_status_code"), |c| c == '-' || c.is_ascii_digit()), "{line}");
+    assert!(
+        all(v("elb_status_code"), |c| c == '-' || c.is_ascii_digit()),
+        "{line}"
+    );
     let ts = v("target_status_code");
     assert!(ts == "-" || all(ts, |c| c.is_ascii_digit()), "{line}");
     for b in ["received_bytes", "sent_bytes"] {
@@ -170,11 +185,16 @@ fn check_line(line: &str) -> BTreeMap<&'static str, String> {
     assert!(["HTTP/1.1", "HTTP/2.0"].contains(&proto), "{line}");
     assert!(!v("user_agent").contains('"'));
     assert!(
-        all(v("ssl_cipher"), |c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        all(v("ssl_cipher"), |c| c.is_ascii_uppercase()
+            || c.is_ascii_digit()
+            || c == '-'
+            || c == '_')
             && !v("ssl_cipher").is_empty(),
         "{line}"
     );
-    assert!(all(v("ssl_protocol"), |c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
+    assert!(all(v("ssl_protocol"), |c| c.is_ascii_alphanumeric()
+        || c == '.'
+        || c == '-'));
     assert!(no_space(v("target_group_arn")));
     let trace = v("trace_id");
     let t: Vec<&str> = trace.trim_start_matches("Root=").split('-').collect();
@@ -186,12 +206,19 @@ fn check_line(line: &str) -> BTreeMap<&'static str, String> {
         assert!(no_space(v(q)), "{line}");
     }
     for q in ["target:port_list", "target_status_code_list"] {
-        assert!(!v(q).is_empty() && !v(q).contains(char::is_whitespace), "{line}");
+        assert!(
+            !v(q).is_empty() && !v(q).contains(char::is_whitespace),
+            "{line}"
+        );
     }
     assert!(no_space(v("conn_trace_id")) && v("conn_trace_id").starts_with("TID_"));
     // The lists repeat the single target of albsim's requests.
     assert_eq!(v("target:port_list"), v("target:port"), "{line}");
-    assert_eq!(v("target_status_code_list"), v("target_status_code"), "{line}");
+    assert_eq!(
+        v("target_status_code_list"),
+        v("target_status_code"),
+        "{line}"
+    );
     by_name
 }
 
@@ -226,7 +253,10 @@ fn check_answered(l: &BTreeMap<&'static str, String>) {
     let resp = seconds(&l["response_processing_time"]).expect("known");
     assert!(rpt >= 0.0 && tpt >= 0.0 && resp == 0.0);
     let elapsed = secs_in_jan_2026(&l["time"]) - secs_in_jan_2026(&l["request_creation_time"]);
-    assert!((elapsed - rpt - tpt).abs() <= 0.0015, "{elapsed} vs {rpt} + {tpt}: {l:?}");
+    assert!(
+        (elapsed - rpt - tpt).abs() <= 0.0015,
+        "{elapsed} vs {rpt} + {tpt}: {l:?}"
+    );
     assert_ne!(l["target:port"], "-");
     assert_ne!(l["target_group_arn"], "-");
 }
@@ -242,11 +272,23 @@ fn redirects_and_forwards_follow_aws_fields_and_totals_match_the_summary() {
         (manifest["files"].as_array().unwrap().iter()).any(|f| f == "access.log"),
         "{manifest}"
     );
-    let (mut redirects, mut forwards) = (0, 0);
+    let (mut redirects, mut fixed, mut forwards) = (0, 0, 0);
     for l in &lines {
         match l["actions_executed"].as_str() {
-            "redirect" => {
-                redirects += 1;
+            action @ ("redirect" | "fixed-response") => {
+                if action == "redirect" {
+                    redirects += 1;
+                    assert!(["301", "302"].contains(&l["elb_status_code"].as_str()));
+                    assert!(l["redirect_url"].starts_with("https://"), "{l:?}");
+                    assert_eq!(l["type"], "http");
+                    assert_eq!(
+                        (l["ssl_cipher"].as_str(), l["ssl_protocol"].as_str()),
+                        ("-", "-")
+                    );
+                } else {
+                    fixed += 1;
+                    assert_eq!(l["redirect_url"], "-");
+                }
                 // Nothing dispatched: no target, -1 for the three times, no target status.
                 assert_eq!(l["target:port"], "-");
                 for t in [
@@ -258,10 +300,6 @@ fn redirects_and_forwards_follow_aws_fields_and_totals_match_the_summary() {
                 }
                 assert_eq!(l["target_status_code"], "-");
                 assert_eq!(l["target_group_arn"], "-");
-                assert!(["301", "302"].contains(&l["elb_status_code"].as_str()));
-                assert!(l["redirect_url"].starts_with("https://"), "{l:?}");
-                assert_eq!(l["type"], "http");
-                assert_eq!((l["ssl_cipher"].as_str(), l["ssl_protocol"].as_str()), ("-", "-"));
             }
             "forward" => {
                 forwards += 1;
@@ -274,18 +312,27 @@ fn redirects_and_forwards_follow_aws_fields_and_totals_match_the_summary() {
                     assert_eq!(l["ssl_cipher"], "ECDHE-RSA-AES128-GCM-SHA256");
                     assert_eq!(l["ssl_protocol"], "TLSv1.2");
                     assert!(l["request"].contains(" https://"));
-                    assert!(l["chosen_cert_arn"].starts_with("arn:aws:acm:us-east-1:123456789012:certificate/"));
+                    assert!(
+                        l["chosen_cert_arn"]
+                            .starts_with("arn:aws:acm:us-east-1:123456789012:certificate/")
+                    );
                 }
             }
             other => panic!("unexpected action {other}"),
         }
         let tg = &l["target_group_arn"];
         assert!(
-            tg == "-" || tg.starts_with("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/"),
+            tg == "-"
+                || tg.starts_with(
+                    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/"
+                ),
             "{tg}"
         );
     }
-    assert!(redirects > 0 && forwards > 0, "{redirects} {forwards}");
+    assert!(
+        redirects > 0 && fixed > 0 && forwards > 0,
+        "{redirects} {fixed} {forwards}"
+    );
 }
 
 #[test]
@@ -329,25 +376,39 @@ fn websocket_connections_are_logged_when_they_close() {
     let tmp = run("websocket-idle-timeout", &["--access-log"]);
     let text = String::from_utf8(read(tmp.path(), "access.log")).unwrap();
     let lines = check_log(&text);
-    let ws: Vec<_> = lines.iter().filter(|l| l["type"].starts_with("ws")).collect();
+    let ws: Vec<_> = lines
+        .iter()
+        .filter(|l| l["type"].starts_with("ws"))
+        .collect();
     let s = summary(tmp.path());
     let w = &s["websockets"];
-    let closed = ["closed_by_idle_timeout", "closed_by_deregistration", "closed_by_target_failure"]
-        .iter()
-        .map(|k| w[k].as_u64().unwrap())
-        .sum::<u64>();
+    let closed = [
+        "closed_by_idle_timeout",
+        "closed_by_deregistration",
+        "closed_by_target_failure",
+    ]
+    .iter()
+    .map(|k| w[k].as_u64().unwrap())
+    .sum::<u64>();
     assert!(closed > 0);
     assert_eq!(ws.len() as u64, closed, "one line per closed connection");
     // Connections still open at the end are not logged yet (AWS logs at close): 101 lines are
     // the opened ones less those.
     assert!(by_status(&lines)["101"] <= w["opened"].as_u64().unwrap());
-    let model: Value =
-        serde_json::from_str(&std::fs::read_to_string(model_file("websocket-idle-timeout")).unwrap())
-            .unwrap();
+    let model: Value = serde_json::from_str(
+        &std::fs::read_to_string(model_file("websocket-idle-timeout")).unwrap(),
+    )
+    .unwrap();
     let https = model.to_string().contains("\"HTTPS\"");
     for l in ws {
         assert_eq!(l["type"], if https { "wss" } else { "ws" });
-        assert_eq!((l["elb_status_code"].as_str(), l["target_status_code"].as_str()), ("101", "101"));
+        assert_eq!(
+            (
+                l["elb_status_code"].as_str(),
+                l["target_status_code"].as_str()
+            ),
+            ("101", "101")
+        );
         // time is the close, request_creation_time the upgrade request: the connection lasted.
         let open = secs_in_jan_2026(&l["time"]) - secs_in_jan_2026(&l["request_creation_time"]);
         let rpt = seconds(&l["request_processing_time"]).unwrap();
@@ -372,7 +433,9 @@ fn logs_are_deterministic_and_gzip_is_the_same_text_with_fixed_header() {
     assert_eq!(gz[3] & 0x08, 0, "no file name");
     assert_eq!(&gz[4..8], &[0, 0, 0, 0], "modification time 0");
     let mut text = Vec::new();
-    flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut text).unwrap();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut text)
+        .unwrap();
     assert_eq!(text, plain);
 }
 
@@ -380,7 +443,10 @@ fn logs_are_deterministic_and_gzip_is_the_same_text_with_fixed_header() {
 fn logging_and_sampling_change_nothing_else() {
     let without = run("traffic-doubles", &[]);
     let with = run("traffic-doubles", &["--access-log"]);
-    let sampled = run("traffic-doubles", &["--access-log", "--access-log-sample", "0.25"]);
+    let sampled = run(
+        "traffic-doubles",
+        &["--access-log", "--access-log-sample", "0.25"],
+    );
     let reference = summary_without_wall(without.path());
     assert_eq!(summary_without_wall(with.path()), reference);
     assert_eq!(summary_without_wall(sampled.path()), reference);
@@ -390,7 +456,10 @@ fn logging_and_sampling_change_nothing_else() {
     let full_lines: std::collections::BTreeSet<&str> = full.lines().collect();
     let n = full.lines().count() as f64;
     let k = part.lines().count() as f64;
-    assert!(part.lines().all(|l| full_lines.contains(l)), "a sample of the same lines");
+    assert!(
+        part.lines().all(|l| full_lines.contains(l)),
+        "a sample of the same lines"
+    );
     // Binomial(n, 0.25): within 5 standard deviations.
     let sd = (n * 0.25 * 0.75).sqrt();
     assert!((k - 0.25 * n).abs() < 5.0 * sd, "{k} of {n}");
@@ -411,7 +480,14 @@ fn bad_sample_rates_and_start_instants_are_refused_before_anything_runs() {
         let tmp = tempfile::tempdir().unwrap();
         let (code, _, err) = albsim(
             tmp.path(),
-            &["run", model, "--out", "out", "--access-log", &format!("{flag}={bad}")],
+            &[
+                "run",
+                model,
+                "--out",
+                "out",
+                "--access-log",
+                &format!("{flag}={bad}"),
+            ],
         );
         assert_ne!(code, Some(0), "{flag} {bad}");
         assert!(
@@ -419,7 +495,11 @@ fn bad_sample_rates_and_start_instants_are_refused_before_anything_runs() {
             "{flag} {bad}: {err}"
         );
         assert!(!err.contains("panicked"), "{err}");
-        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "nothing written");
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            0,
+            "nothing written"
+        );
     }
 }
 

@@ -102,7 +102,9 @@ fn matched(spec: &ListenerSpec, view: &RequestView) -> (u32, &'static str) {
         .rules
         .iter()
         .find(|rule| rule.conditions.iter().all(|c| c.matches(view)))
-        .map_or((0, &spec.default_action), |rule| (rule.priority, &rule.action));
+        .map_or((0, &spec.default_action), |rule| {
+            (rule.priority, &rule.action)
+        });
     let name = match action {
         ActionSpec::Forward(..) => "forward",
         ActionSpec::Redirect(_) => "redirect",

@@ -373,8 +373,7 @@ impl World<'_> {
             outcome,
             elb_status: status,
             target_status: target_time.map(|_| status),
-            received_bytes: self.sc.clients[r.client.index()].types[r.rtype as usize]
-                .request_bytes,
+            received_bytes: self.sc.clients[r.client.index()].types[r.rtype as usize].request_bytes,
             sent_bytes: bytes,
             h2: r.h2 != NO_H2,
             websocket: false,

@@ -101,13 +101,18 @@ mod tests {
         fs::write(staged.path("access.log"), "line\n").unwrap();
         assert!(!dir.exists(), "nothing in place while the run streams");
         folder
-            .write_staged(staged, &about(), &[("a.txt", b"1".to_vec())], &["access.log"])
+            .write_staged(
+                staged,
+                &about(),
+                &[("a.txt", b"1".to_vec())],
+                &["access.log"],
+            )
             .unwrap();
-        assert_eq!(fs::read_to_string(dir.join("access.log")).unwrap(), "line\n");
         assert_eq!(
-            Manifest::read(&dir).unwrap().files,
-            ["a.txt", "access.log"]
+            fs::read_to_string(dir.join("access.log")).unwrap(),
+            "line\n"
         );
+        assert_eq!(Manifest::read(&dir).unwrap().files, ["a.txt", "access.log"]);
         let entries: Vec<_> = fs::read_dir(tmp.path().join("out")).unwrap().collect();
         assert_eq!(entries.len(), 1, "no staging folder left");
     }
