@@ -267,6 +267,10 @@ pub struct RunArgs {
     /// Log only this share of requests (0 < RATE ≤ 1), chosen deterministically.
     #[arg(long, value_name = "RATE", requires = "access_log")]
     pub access_log_sample: Option<f64>,
+    /// The calendar instant (UTC) at which simulated time 0 falls in the access log, e.g.
+    /// `2026-03-09T08:00:00Z` (default 2026-01-01T00:00:00Z).
+    #[arg(long, value_name = "INSTANT", requires = "access_log", value_parser = crate::access_log::write::clock::parse_start)]
+    pub access_log_start: Option<u64>,
     /// Print nothing but errors (no warnings, no progress, no summary).
     #[arg(long, short)]
     pub quiet: bool,

@@ -2,9 +2,10 @@
 //! simulate (with guards and progress), write the result files (`report::output::files`).
 
 use super::Exit;
-use super::args::RunArgs;
+use super::args::{AccessLogFormat, RunArgs};
 use super::progress::ProgressLine;
 use crate::RunOptions;
+use crate::access_log::write::{AccessLog, Settings, clock, sample};
 use crate::report::output::{self, Manifest, ManifestOverride, OutputFolder, RunOutput, files};
 use crate::report::summary::Partial;
 use crate::report::terminal;
@@ -18,6 +19,7 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
     let text = scenario::read_model(&a.model)?;
     let sc = scenario::from_json_with(&text, &a.model, &overrides)?;
     let model = scenario::model_as_run(&text, &a.model, &overrides)?;
+    let log_settings = access_log_settings(a)?;
     let folder = output_folder(a, &sc)?;
     if !a.quiet {
         for line in warning_lines(&a.model, &sc.warnings) {
@@ -25,17 +27,40 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
         }
     }
 
+    let manifest = Manifest {
+        overrides: overrides.iter().map(ManifestOverride::of).collect(),
+        ..Manifest::for_run(&a.model, &sc.name, sc.seed)
+    };
+    // The access log streams into the run's staging folder while it simulates, and appears with
+    // the other files or not at all.
+    let (staged, access_log) = match log_settings {
+        None => (None, None),
+        Some(settings) => {
+            let staged = folder.stage(&manifest)?;
+            let path = staged.path(settings.file_name());
+            let file = std::fs::File::create(&path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let log = AccessLog::new(&sc, file, settings);
+            (Some((staged, settings.file_name())), Some(Box::new(log)))
+        }
+    };
+
     let mut progress = ProgressLine::for_stderr(a.quiet);
-    let outcome = crate::run_with(
-        &sc,
-        &mut RunOptions {
-            max_events: a.max_events,
-            max_wall: a.max_wall,
-            progress: Some(&mut |p: &crate::Progress| progress.update(p)),
-        },
-    );
+    let mut opts = RunOptions {
+        max_events: a.max_events,
+        max_wall: a.max_wall,
+        progress: Some(&mut |p: &crate::Progress| progress.update(p)),
+        access_log,
+    };
+    let outcome = crate::run_with(&sc, &mut opts);
+    let access_log = opts.access_log.take();
+    drop(opts);
     progress.finish();
     let result = outcome.with_context(|| a.model.display().to_string())?;
+    if let (Some(log), Some((_, name))) = (access_log, &staged) {
+        log.finish()
+            .with_context(|| format!("{}: cannot write {name}", folder.shown().display()))?;
+    }
     // A stopped run's result covers the simulated time reached.
     let partial = Partial::of(&result, Some(sc.duration.as_secs_f64()));
 
@@ -44,10 +69,6 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
         partial: partial.as_ref(),
         model: &model,
     })?;
-    let manifest = Manifest {
-        overrides: overrides.iter().map(ManifestOverride::of).collect(),
-        ..Manifest::for_run(&a.model, &sc.name, sc.seed)
-    };
     // The report is made from the very files about to be written, as `albsim report` reads them.
     let wanted = super::report::wanted(a.report, a.png);
     let report = if wanted == Default::default() {
@@ -60,13 +81,21 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
             .iter()
             .map(|(name, bytes)| (name.as_str(), bytes.clone())),
     );
-    let written = folder.write(&manifest, &files)?;
+    let (written, streamed) = match staged {
+        Some((staged, name)) => (
+            folder.write_staged(staged, &manifest, &files, &[name])?,
+            Some(name),
+        ),
+        None => (folder.write(&manifest, &files)?, None),
+    };
     for warning in &written.warnings {
         eprintln!("warning: {warning}");
     }
     if !a.quiet {
         let summary = terminal::summary_with(&result, partial.as_ref());
-        let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+        let names: Vec<&str> = (files.iter().map(|(name, _)| *name))
+            .chain(streamed)
+            .collect();
         super::print_stdout(&format!(
             "{summary}\n  {}\n",
             wrote_line(folder.shown(), &names)
@@ -77,6 +106,26 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
     } else {
         Exit::Success
     })
+}
+
+/// The access log's settings from `--access-log`, `--access-log-sample` and
+/// `--access-log-start`; `None` without `--access-log`. The sample rate is checked here, before
+/// anything is simulated.
+fn access_log_settings(a: &RunArgs) -> Result<Option<Settings>> {
+    let Some(format) = a.access_log else {
+        return Ok(None);
+    };
+    let sample = match a.access_log_sample {
+        Some(rate) => sample::check_rate(rate).map_err(anyhow::Error::msg)?,
+        None => 1.0,
+    };
+    Ok(Some(Settings {
+        gzip: format == AccessLogFormat::Gzip,
+        sample,
+        start_unix_seconds: a
+            .access_log_start
+            .unwrap_or(clock::DEFAULT_START_UNIX_SECONDS),
+    }))
 }
 
 /// `wrote output/quickstart/: summary.json, …, albsim-output.json`.

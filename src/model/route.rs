@@ -186,7 +186,8 @@ impl RouteTable {
 }
 
 /// Applies a redirect's `#{protocol}`, `#{host}`, `#{port}`, `#{path}`, `#{query}` keywords.
-fn redirected(
+/// (Also used by the access log to write `redirect_url`.)
+pub(crate) fn redirected(
     r: &RedirectSpec,
     on: &ListenerSpec,
     view: &RequestView,

@@ -13,7 +13,9 @@
 //!   and a probe folder is created and removed again where the results will go, so a long run never
 //!   fails at its end because of the folder. The probe is gone before the simulation starts, so
 //!   a run interrupted while simulating (Ctrl-C, a kill) leaves nothing behind, with no signal
-//!   handler needed.
+//!   handler needed. The one exception is a file streamed during the simulation (`--access-log`,
+//!   see `streamed.rs`): it is written into the run's hidden staging folder, which a killed run
+//!   leaves behind (never the output folder itself) and a later run into the same place removes.
 //! - **All-or-nothing.** [`OutputFolder::write`] writes into a hidden staging folder of its own
 //!   (`.NAME.partial-PID-N`, see `staging.rs`) and then puts it in place of the previous results:
 //!   - On Linux, where the file system supports it, in one atomic step
@@ -37,11 +39,13 @@ mod exchange;
 pub mod files;
 pub mod manifest;
 mod staging;
+mod streamed;
 mod sweep;
 
 pub use added::add_files;
 pub use files::{RESULT_FILES, RunOutput};
 pub use manifest::{FolderKind, Manifest, ManifestOverride};
+pub use streamed::Staged;
 pub use sweep::remove_stale_temporaries;
 
 use crate::scenario::FieldError;

@@ -93,6 +93,7 @@ pub fn load_and_run_short(text: &str) -> Result<Outcome, String> {
             max_events: Some(MAX_EVENTS),
             max_wall: Some(MAX_WALL),
             progress: Some(&mut progress),
+            access_log: None,
         };
         albsim::run_with(&sc, &mut opts)
     }))
@@ -122,6 +123,7 @@ pub fn load_and_run_short(text: &str) -> Result<Outcome, String> {
                     max_events: None,
                     max_wall: Some(STALL_WALL),
                     progress: None,
+                    access_log: None,
                 };
                 let started = Instant::now();
                 match albsim::run_with(&sc, &mut opts) {

@@ -2,6 +2,7 @@
 //! behaviour. Theory checks need many samples: run them in release.
 
 mod access_log_fit;
+mod access_log_out;
 mod access_log_replay;
 mod arrivals;
 mod autoscaling;

@@ -85,6 +85,8 @@ pub struct World<'s> {
     /// `events` when the last metric period closed (a partial last period is closed only if
     /// something happened since).
     events_at_period_close: u64,
+    /// The access log being written (`--access-log`), if any: the hot path only checks this.
+    access_log: Option<Box<crate::access_log::write::AccessLog>>,
 }
 
 impl<'s> World<'s> {
@@ -107,6 +109,7 @@ impl<'s> World<'s> {
             next_period_end: SimTime::ZERO + sc.period.min(sc.duration),
             events: 0,
             events_at_period_close: 0,
+            access_log: None,
         };
         let quantiles = world.cloudwatch.quantiles();
         world.rec.set_period_quantiles(quantiles);
@@ -175,6 +178,7 @@ impl<'s> World<'s> {
     /// the message names the client that keeps it still and how to fix the model.
     pub fn run_with(mut self, opts: &mut run::RunOptions<'_>) -> Result<RunResult, run::RunError> {
         let started = std::time::Instant::now();
+        self.access_log = opts.access_log.take();
         let max_events = opts.max_events.unwrap_or(u64::MAX);
         let mut end = RunEnd::Completed;
         let targets = self.sc.instances.len()
@@ -221,6 +225,7 @@ impl<'s> World<'s> {
         if end != RunEnd::Completed {
             self.stop_early();
         }
+        opts.access_log = self.access_log.take();
         let mut result = self.finish();
         result.end = end;
         // Measured after `finish`: the end-of-run work (per-instance results, Auto Scaling

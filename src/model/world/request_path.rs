@@ -328,6 +328,9 @@ impl World<'_> {
             target_time,
             bytes,
         );
+        if self.access_log.is_some() {
+            self.log_response(slot, status, target_time, bytes);
+        }
         if h2 != NO_H2 {
             let pool = &mut self.traffic.clients[client].h2_pools[listener];
             pool.close_stream(h2, self.now, &self.lb.conn_rules, &mut self.rec.connections);
@@ -345,6 +348,55 @@ impl World<'_> {
         } else {
             let k = user.index() * self.sc.listeners.len() + listener;
             self.traffic.user_conns[k] = back.unwrap_or_default();
+        }
+    }
+
+    /// Writes the access-log line of the request in `slot`, answered now with `status`
+    /// (`target_time`: the target's answer took that long; `None`: the load balancer answered).
+    /// Out of line: only runs with `--access-log` get here.
+    #[inline(never)]
+    fn log_response(
+        &mut self,
+        slot: u32,
+        status: u16,
+        target_time: Option<SimDuration>,
+        bytes: u64,
+    ) {
+        use crate::access_log::write::{Entry, Outcome};
+        let r = &self.lb.requests[slot];
+        let forwarded = r.group != TargetGroupId::NONE;
+        let outcome = match target_time {
+            Some(t) => Outcome::Answered {
+                request_ns: r.dispatched.since(r.arrived).0,
+                target_ns: t.0,
+            },
+            None => Outcome::NoTargetResponse,
+        };
+        // A 503 of a forward is "no target to route to": nothing was picked. Every other
+        // answer of a forwarded request (the target's, or 502/504 when it refused the
+        // connection, reset it or never answered) names the target it was sent to.
+        let picked = forwarded && !(target_time.is_none() && status == 503);
+        let entry = Entry {
+            client: r.client.0,
+            rtype: r.rtype,
+            user: r.user.0,
+            listener: r.listener,
+            route: r.route,
+            arrived_ns: r.arrived.0,
+            answered_ns: self.now.0,
+            group: forwarded.then_some(r.group.0),
+            target: picked.then_some(r.instance.0),
+            outcome,
+            elb_status: status,
+            target_status: target_time.map(|_| status),
+            received_bytes: self.sc.clients[r.client.index()].types[r.rtype as usize].request_bytes,
+            sent_bytes: bytes,
+            h2: r.h2 != NO_H2,
+            websocket: false,
+            conn: crate::access_log::write::conn_id(r.conn.born.0, r.conn.booking),
+        };
+        if let Some(log) = self.access_log.as_mut() {
+            log.log(&entry);
         }
     }
 

@@ -27,6 +27,9 @@ pub struct RunOptions<'a> {
     pub max_wall: Option<std::time::Duration>,
     /// Called every [`PROGRESS_EVERY`] events with where the run stands.
     pub progress: Option<&'a mut dyn FnMut(&Progress)>,
+    /// Where to write one ALB access-log line per request (`--access-log`); the run takes it and
+    /// gives it back when it ends, for the caller to [`finish`](crate::access_log::write::AccessLog::finish).
+    pub access_log: Option<Box<crate::access_log::write::AccessLog>>,
 }
 
 impl std::fmt::Debug for RunOptions<'_> {
@@ -35,6 +38,7 @@ impl std::fmt::Debug for RunOptions<'_> {
             .field("max_events", &self.max_events)
             .field("max_wall", &self.max_wall)
             .field("progress", &self.progress.is_some())
+            .field("access_log", &self.access_log)
             .finish()
     }
 }

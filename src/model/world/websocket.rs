@@ -14,7 +14,7 @@ use crate::model::client::Load;
 use crate::model::connection::Conn;
 use crate::model::event::Event;
 use crate::model::health::HealthState;
-use crate::model::ids::{InstanceId, MemberId, TargetGroupId, UserId};
+use crate::model::ids::{InstanceId, ListenerId, MemberId, RouteId, TargetGroupId, UserId};
 use crate::recorder::{Origin, WsClose};
 
 /// One WebSocket client's connection.
@@ -29,6 +29,44 @@ pub(super) struct WsConn {
     next_client: SimTime,
     next_server: SimTime,
     next_ping: SimTime,
+    /// What the access log writes when the connection closes (AWS logs a WebSocket then).
+    log: WsLog,
+}
+
+/// The upgrade request of an open WebSocket connection and the bytes it carried, for its
+/// access-log line (`type` ws/wss, written when it closes).
+#[derive(Clone, Copy, Debug)]
+struct WsLog {
+    client: u32,
+    rtype: u32,
+    listener: ListenerId,
+    route: RouteId,
+    arrived: SimTime,
+    dispatched: SimTime,
+    upgraded: SimTime,
+    conn: u64,
+    /// Bytes from the client: the upgrade request and its messages.
+    received: u64,
+    /// Bytes to the client: its messages.
+    sent: u64,
+}
+
+impl Default for WsLog {
+    /// No upgrade yet.
+    fn default() -> Self {
+        WsLog {
+            client: 0,
+            rtype: 0,
+            listener: ListenerId(0),
+            route: RouteId(0),
+            arrived: SimTime::ZERO,
+            dispatched: SimTime::ZERO,
+            upgraded: SimTime::ZERO,
+            conn: 0,
+            received: 0,
+            sent: 0,
+        }
+    }
 }
 
 impl Default for WsConn {
@@ -44,6 +82,7 @@ impl Default for WsConn {
             next_client: SimTime::ZERO,
             next_server: SimTime::ZERO,
             next_ping: SimTime::ZERO,
+            log: WsLog::default(),
         }
     }
 }
@@ -81,6 +120,18 @@ impl World<'_> {
         ws.member = r.member;
         ws.instance = r.instance;
         ws.last = self.now;
+        ws.log = WsLog {
+            client: r.client.0,
+            rtype: r.rtype,
+            listener: r.listener,
+            route: r.route,
+            arrived: r.arrived,
+            dispatched: r.dispatched,
+            upgraded: self.now,
+            conn: crate::access_log::write::conn_id(r.conn.born.0, r.conn.booking),
+            received: self.sc.clients[r.client.index()].types[r.rtype as usize].request_bytes,
+            sent: 0,
+        };
         let client = self.traffic.users[user].client.index();
         let Load::Websocket(w) = &self.sc.clients[client].load else {
             return;
@@ -132,12 +183,14 @@ impl World<'_> {
         let mut frames = 0u64;
         if ws.next_client == now {
             frames += 1;
+            ws.log.received += w.message_bytes;
             ws.next_client = w.client_messages.as_ref().map_or(SimTime::NEVER, |d| {
                 now + d.sample(&mut rngs.client_messages)
             });
         }
         if ws.next_server == now {
             frames += 1;
+            ws.log.sent += w.message_bytes;
             ws.next_server = w.server_messages.as_ref().map_or(SimTime::NEVER, |d| {
                 now + d.sample(&mut rngs.server_messages)
             });
@@ -161,6 +214,9 @@ impl World<'_> {
         ws.open = false;
         ws.generation = ws.generation.wrapping_add(1);
         let (g, m, i) = (ws.group, ws.member, ws.instance);
+        if self.access_log.is_some() {
+            self.log_websocket(user);
+        }
         self.rec.websocket_closed(why);
         self.rec.connections.will_close(self.now);
         let inst = &mut self.fleet[i].state;
@@ -174,6 +230,40 @@ impl World<'_> {
             [..self.sc.listeners.len()]
             .fill(Conn::default());
         self.user_done(user);
+    }
+
+    /// Writes the access-log line of `user`'s WebSocket connection, closing now. Out of line:
+    /// only runs with `--access-log` get here.
+    #[inline(never)]
+    fn log_websocket(&mut self, user: UserId) {
+        use crate::access_log::write::{Entry, Outcome};
+        let ws = &self.traffic.ws[user.index()];
+        let l = ws.log;
+        let entry = Entry {
+            client: l.client,
+            rtype: l.rtype,
+            user: user.0,
+            listener: l.listener,
+            route: l.route,
+            arrived_ns: l.arrived.0,
+            answered_ns: self.now.0,
+            group: Some(ws.group.0),
+            target: Some(ws.instance.0),
+            outcome: Outcome::Answered {
+                request_ns: l.dispatched.since(l.arrived).0,
+                target_ns: l.upgraded.since(l.dispatched).0,
+            },
+            elb_status: 101,
+            target_status: Some(101),
+            received_bytes: l.received,
+            sent_bytes: l.sent,
+            h2: false,
+            websocket: true,
+            conn: l.conn,
+        };
+        if let Some(log) = self.access_log.as_mut() {
+            log.log(&entry);
+        }
     }
 
     /// Closes every open WebSocket that `which(group, member, instance)` selects; returns how many.
