@@ -92,7 +92,7 @@ pub fn map_all(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
         if !hc.is_empty() {
             tg.insert("health_check".into(), Json::Object(hc));
         }
-        let targets = targets(cx, &p)?;
+        let targets = targets(cx, &p, port)?;
         if !targets.is_empty() {
             tg.insert("targets".into(), json!(targets));
         }
@@ -211,7 +211,7 @@ fn attributes(
 }
 
 /// `Targets`: instances of this template by logical id, others by their id.
-fn targets(cx: &mut Ctx<'_>, p: &Prop<'_>) -> Result<Vec<String>, ImportError> {
+fn targets(cx: &mut Ctx<'_>, p: &Prop<'_>, port: i64) -> Result<Vec<String>, ImportError> {
     let mut out = Vec::new();
     let Some(list) = p.get("Targets") else {
         return Ok(out);
@@ -239,10 +239,12 @@ fn targets(cx: &mut Ctx<'_>, p: &Prop<'_>) -> Result<Vec<String>, ImportError> {
                 s
             }
         };
-        if item.get("Port").is_some() {
+        if let Some(own) = item.int_of("Port", 1, 65_535)?
+            && own != port
+        {
             cx.note(
                 p.id,
-                format!("{}.Port: albsim sends to the target group's port; the per-target port is ignored", item.path),
+                format!("{}.Port = {own}: albsim sends to the target group's port ({port}); the target's own port is ignored", item.path),
             );
         }
         if !out.contains(&id) {
