@@ -10,6 +10,7 @@
 //! | `instance.rs` | `EC2::Instance` (and instances named only by id in `Targets`) | `instances` |
 //! | `autoscaling.rs` | `AutoScaling::AutoScalingGroup`, `EC2::LaunchTemplate`, `AutoScaling::LaunchConfiguration`, `::ScalingPolicy`, `::LifecycleHook`, `::ScheduledAction` | `auto_scaling_groups` |
 //! | `alarm.rs` | `CloudWatch::Alarm` | `alarms` |
+//! | `sqs.rs` | `SQS::Queue`, `SNS::Topic`, `SNS::Subscription` | `queues`, `topics` |
 //! | `defaults.rs` | — (what a template never says: traffic, run length) | `clients`, `duration`, `seed` |
 //! | `pretty.rs` | — | the model's text, keys in the model's order |
 //! | `read.rs` | — | reading properties, errors with line:column |
@@ -21,6 +22,7 @@ mod instance;
 mod load_balancer;
 mod pretty;
 pub mod read;
+mod sqs;
 mod target_group;
 
 pub use pretty::pretty;
@@ -46,6 +48,9 @@ const MAPPED: &[&str] = &[
     SCHEDULED_ACTION,
     ALARM,
     SUBNET,
+    QUEUE,
+    TOPIC,
+    SUBSCRIPTION,
 ];
 
 /// `AWS::ElasticLoadBalancingV2::LoadBalancer`.
@@ -72,6 +77,12 @@ pub const LIFECYCLE_HOOK: &str = "AWS::AutoScaling::LifecycleHook";
 pub const SCHEDULED_ACTION: &str = "AWS::AutoScaling::ScheduledAction";
 /// `AWS::CloudWatch::Alarm`.
 pub const ALARM: &str = "AWS::CloudWatch::Alarm";
+/// `AWS::SQS::Queue`.
+pub const QUEUE: &str = "AWS::SQS::Queue";
+/// `AWS::SNS::Topic`.
+pub const TOPIC: &str = "AWS::SNS::Topic";
+/// `AWS::SNS::Subscription`.
+pub const SUBSCRIPTION: &str = "AWS::SNS::Subscription";
 /// `AWS::EC2::Subnet` (read for its Availability Zone; not modelled itself).
 pub const SUBNET: &str = "AWS::EC2::Subnet";
 
@@ -127,6 +138,8 @@ pub fn map_resolved(
     let load_balancer = load_balancer::map(&mut cx)?;
     let groups = autoscaling::map_all(&mut cx)?;
     let instances = instance::map_all(&mut cx)?;
+    let queues = sqs::queues(&mut cx)?;
+    let topics = sqs::topics(&mut cx)?;
     let alarms = alarm::map_all(&mut cx)?;
     for r in resources {
         if !MAPPED.contains(&r.type_name.as_str()) || r.type_name == SUBNET {
@@ -164,6 +177,12 @@ pub fn map_resolved(
     }
     if !alarms.is_empty() {
         model.insert("alarms".into(), Json::Array(alarms));
+    }
+    if !queues.is_empty() {
+        model.insert("queues".into(), Json::Array(queues));
+    }
+    if !topics.is_empty() {
+        model.insert("topics".into(), Json::Array(topics));
     }
     Ok(Imported {
         model: Json::Object(model),

@@ -16,6 +16,16 @@ const METRICS: &[(&str, Option<&str>)] = &[
     ("RequestCountPerTarget", Some("TargetGroup")),
     ("TargetResponseTime", None),
     ("HTTPCode_ELB_5XX_Count", None),
+    ("ApproximateAgeOfOldestMessage", Some("QueueName")),
+    ("ApproximateNumberOfMessagesDelayed", Some("QueueName")),
+    ("ApproximateNumberOfMessagesNotVisible", Some("QueueName")),
+    ("ApproximateNumberOfMessagesVisible", Some("QueueName")),
+    ("NumberOfEmptyReceives", Some("QueueName")),
+    ("NumberOfMessagesDeleted", Some("QueueName")),
+    ("NumberOfMessagesReceived", Some("QueueName")),
+    ("NumberOfMessagesSent", Some("QueueName")),
+    ("NumberOfMessagesPublished", Some("TopicName")),
+    ("NumberOfNotificationsDelivered", Some("TopicName")),
 ];
 
 /// The metric period of imported models [s] (albsim's default); alarm periods are multiples of it.
@@ -37,6 +47,14 @@ pub fn dimensions(cx: &Ctx<'_>, list: &Prop<'_>) -> Result<Json, ImportError> {
             "TargetGroup" => cx.target_group(&value)?,
             "AutoScalingGroupName" => match value.reference(&cx.ids(ASG)) {
                 Some(id) if cx.asg_names.contains_key(&id) => cx.asg_names[&id].clone(),
+                _ => value.string()?,
+            },
+            "QueueName" => super::sqs::queue_ref(cx, &value)?,
+            "TopicName" => match value
+                .reference(&cx.ids(super::TOPIC))
+                .and_then(|id| cx.find(&id))
+            {
+                Some(t) if t.type_name == super::TOPIC => super::sqs::topic_name(cx, t)?,
                 _ => value.string()?,
             },
             "LoadBalancer" => continue,

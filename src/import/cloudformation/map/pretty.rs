@@ -25,7 +25,8 @@ const ORDER: &[&str] = &[
     "MetricIntervalUpperBound", "MinAdjustmentMagnitude", "EstimatedInstanceWarmup",
     "auto_scaling_groups", "alarms", "MetricName", "Namespace", "Dimensions", "Statistic",
     "ExtendedStatistic", "Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
-    "ComparisonOperator", "TreatMissingData", "AlarmActions",
+    "ComparisonOperator", "TreatMissingData", "AlarmActions", "queues", "topics", "QueueName",
+    "TopicName", "FifoQueue", "FifoTopic", "Subscriptions", "Protocol", "Endpoint",
 ];
 
 /// `model` as pretty JSON text, ending with a newline.
