@@ -62,3 +62,69 @@ impl Node {
         }
     }
 }
+
+impl Node {
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a sequence.
+    pub fn as_list(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The entries in the file's order, if this is a mapping.
+    pub fn as_map(&self) -> Option<&[(String, Node)]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is one (a numeric string such as `"30"` is not: see
+    /// [`Node::as_f64`]).
+    pub fn as_number(&self) -> Option<&serde_json::Number> {
+        match &self.value {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The number, or a string that reads as one (`"30"`, as CloudFormation passes numbers
+    /// written in quotes), as `f64`.
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.value {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+            _ => None,
+        }
+    }
+
+    /// A whole number ≥ 0 (a number or a numeric string), as `u64`.
+    pub fn as_u64(&self) -> Option<u64> {
+        match &self.value {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse::<u64>().ok(),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar as CloudFormation passes it to a service: strings as they are,
+    /// numbers as written, booleans as `true`/`false`; `None` for null, lists, mappings and
+    /// resource references.
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
