@@ -28,7 +28,7 @@ mod target_group;
 pub use pretty::pretty;
 pub use read::{Prop, Resolved, node_from_json};
 
-use super::{ImportError, Imported, Mark, Node, Stack, Value};
+use super::{ImportError, Imported, Stack};
 use serde_json::{Map, Value as Json, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -102,19 +102,17 @@ pub fn map(stack: &Stack) -> Result<Imported, ImportError> {
             props,
         });
     }
-    let region_ref = Node::new(
-        Value::Map(vec![(
-            "Ref".into(),
-            Node::new(Value::String("AWS::Region".into()), Mark::default()),
-        )]),
-        Mark::default(),
-    );
     let region = stack
-        .resolve("AWS::Region", &region_ref)
-        .ok()
+        .pseudo_parameter("AWS::Region")
         .and_then(|n| n.as_str().map(str::to_string))
         .unwrap_or_else(|| defaults::REGION.to_string());
-    map_resolved(stack.file(), &model_name(stack.file()), &region, &resolved)
+    let mut imported = map_resolved(stack.file(), &model_name(stack.file()), &region, &resolved)?;
+    for (id, condition) in stack.left_out() {
+        imported.notes.push(format!(
+            "Resources.{id}: left out, as CloudFormation would: its Condition {condition} is false"
+        ));
+    }
+    Ok(imported)
 }
 
 /// The model's name: the template file's name without its extension.
@@ -330,7 +328,7 @@ pub(crate) mod tests {
             .map(|(id, r)| Resolved {
                 logical_id: id.clone(),
                 type_name: r["Type"].as_str().unwrap().to_string(),
-                mark: Mark { line: 1, column: 1 },
+                mark: crate::import::cloudformation::Mark { line: 1, column: 1 },
                 props: node_from_json(r.get("Properties").unwrap_or(&json!({}))),
             })
             .collect()
