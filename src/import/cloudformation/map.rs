@@ -144,6 +144,10 @@ pub fn map_resolved(
             cx.ignored.push((r.logical_id.clone(), r.type_name.clone()));
         }
     }
+    // Ignored resources in the template's order, whichever mapper found them.
+    let position = |id: &str| resources.iter().position(|r| r.logical_id == id);
+    cx.ignored.sort_by_key(|(id, _)| position(id));
+    cx.ignored.dedup();
     let clients = defaults::clients(&mut cx, &load_balancer);
 
     let mut model = Map::new();

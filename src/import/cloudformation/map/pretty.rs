@@ -7,14 +7,15 @@ use serde_json::Value;
 
 /// Keys in the order they are written; unlisted keys come after, alphabetically.
 const ORDER: &[&str] = &[
-    "name", "description", "duration", "seed", "id", "AlarmName", "AutoScalingGroupName",
+    "name", "description", "duration", "seed", "metrics", "clients", "load_balancer",
+    "target_groups", "instances", "auto_scaling_groups", "alarms", "queues", "topics", "id", "AlarmName", "AutoScalingGroupName",
     "PolicyName", "LifecycleHookName", "type", "field", "http_header_name", "priority", "port",
     "protocol", "instance_type", "availability_zone", "arrival", "sessions", "requests", "method",
     "path", "service_time", "distribution", "rate_per_second", "median_ms", "p99_ms",
     "attributes", "listeners", "rules", "conditions", "values", "actions", "default_actions",
-    "target_group", "target_groups", "weight", "stickiness", "enabled", "duration_seconds",
+    "target_group", "weight", "stickiness", "enabled", "duration_seconds",
     "host", "query", "status_code", "content_type", "message_body", "health_check", "targets",
-    "instances", "MinSize", "MaxSize", "DesiredCapacity", "LaunchTemplate", "detailed_monitoring",
+    "MinSize", "MaxSize", "DesiredCapacity", "LaunchTemplate", "detailed_monitoring",
     "AvailabilityZones", "TargetGroupARNs", "HealthCheckType", "HealthCheckGracePeriod",
     "DefaultCooldown", "DefaultInstanceWarmup", "TerminationPolicies",
     "NewInstancesProtectedFromScaleIn", "LifecycleHooks", "LifecycleTransition",
@@ -23,9 +24,9 @@ const ORDER: &[&str] = &[
     "CustomizedMetricSpecification", "TargetValue", "DisableScaleIn", "AdjustmentType",
     "ScalingAdjustment", "Cooldown", "StepAdjustments", "MetricIntervalLowerBound",
     "MetricIntervalUpperBound", "MinAdjustmentMagnitude", "EstimatedInstanceWarmup",
-    "auto_scaling_groups", "alarms", "MetricName", "Namespace", "Dimensions", "Statistic",
+    "MetricName", "Namespace", "Dimensions", "Statistic",
     "ExtendedStatistic", "Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
-    "ComparisonOperator", "TreatMissingData", "AlarmActions", "queues", "topics", "QueueName",
+    "ComparisonOperator", "TreatMissingData", "AlarmActions", "QueueName",
     "TopicName", "FifoQueue", "FifoTopic", "Subscriptions", "Protocol", "Endpoint",
 ];
 
