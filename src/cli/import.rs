@@ -8,8 +8,8 @@
 
 use super::Exit;
 use super::args::ImportCloudFormationArgs;
-use crate::import::cloudformation::{self, Imported};
 use crate::import::cloudformation::map::pretty;
+use crate::import::cloudformation::{self, Imported};
 use anyhow::{Context, Result};
 use std::fs;
 use std::io::Write;
@@ -151,13 +151,19 @@ fn report(i: &Imported, out: Option<&Path>) {
         line(format!("wrote {}", out.display()));
     }
     if !i.assumed.is_empty() {
-        line(format!("assumed ({}; edit them in the model):", i.assumed.len()));
+        line(format!(
+            "assumed ({}; edit them in the model):",
+            i.assumed.len()
+        ));
         for a in &i.assumed {
             line(format!("  {a}"));
         }
     }
     if !i.ignored.is_empty() {
-        line(format!("ignored ({}; albsim does not model them):", i.ignored.len()));
+        line(format!(
+            "ignored ({}; albsim does not model them):",
+            i.ignored.len()
+        ));
         for (id, ty) in &i.ignored {
             line(format!("  {id} ({ty})"));
         }
@@ -192,12 +198,20 @@ mod tests {
     #[test]
     fn out_must_be_a_regular_file_if_it_exists() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(check_out(dir.path()).unwrap_err().contains("not a regular file"));
+        assert!(
+            check_out(dir.path())
+                .unwrap_err()
+                .contains("not a regular file")
+        );
         let f = dir.path().join("m.json");
         assert!(check_out(&f).is_ok());
         write_atomically(&f, "{}\n").unwrap();
         assert!(check_out(&f).is_ok());
         assert_eq!(fs::read_to_string(&f).unwrap(), "{}\n");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 }

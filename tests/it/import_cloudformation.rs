@@ -24,8 +24,14 @@ fn project() -> PathBuf {
 
 /// The fixtures, with the model each one is shipped as.
 const FIXTURES: &[(&str, &str)] = &[
-    ("models/cloudformation/classroom-asg.yaml", "models/classroom-asg.json"),
-    ("models/cloudformation/websocket-guide.yaml", "models/websocket-guide.json"),
+    (
+        "models/cloudformation/classroom-asg.yaml",
+        "models/classroom-asg.json",
+    ),
+    (
+        "models/cloudformation/websocket-guide.yaml",
+        "models/websocket-guide.json",
+    ),
 ];
 
 /// `albsim import cloudformation ARGS…` run in the project folder: (exit code, stdout, stderr).
@@ -62,7 +68,11 @@ fn the_fixtures_import_into_the_shipped_models_byte_for_byte() {
         assert!(stdout.is_empty(), "{stdout}");
         assert!(err.contains(&format!("wrote {}", out.display())), "{err}");
         assert_eq!(fs::read_to_string(&out).unwrap(), shipped);
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "only the model is left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "only the model is left"
+        );
         // The same template twice: the same bytes (no map order, no clock in the output).
         assert_eq!(import(&[template]).1, shipped);
     }
@@ -97,10 +107,19 @@ fn slow_start_with_least_outstanding_requests_is_reported_and_imported_as_off() 
         note.contains("You cannot enable both slow start mode and least outstanding requests."),
         "{note}"
     );
-    assert!(note.contains("= 60"), "the note says what the template asked for: {note}");
+    assert!(
+        note.contains("= 60"),
+        "the note says what the template asked for: {note}"
+    );
     let attrs = &model["target_groups"][0]["attributes"];
-    assert_eq!(attrs["slow_start.duration_seconds"], 0, "AWS's default: off");
-    assert_eq!(attrs["load_balancing.algorithm.type"], "least_outstanding_requests");
+    assert_eq!(
+        attrs["slow_start.duration_seconds"], 0,
+        "AWS's default: off"
+    );
+    assert_eq!(
+        attrs["load_balancing.algorithm.type"],
+        "least_outstanding_requests"
+    );
     // What the template asked and albsim supports is kept.
     assert_eq!(attrs["deregistration_delay.timeout_seconds"], 300);
     assert_eq!(attrs["stickiness.type"], "app_cookie");
@@ -117,7 +136,10 @@ fn what_albsim_does_not_model_is_listed_as_ignored_and_defaults_as_assumed() {
     ] {
         assert!(err.lines().any(|l| l == line), "{line:?} not in:\n{err}");
     }
-    assert!(!err.contains("WebLaunchTemplate ("), "the launch template is used: {err}");
+    assert!(
+        !err.contains("WebLaunchTemplate ("),
+        "the launch template is used: {err}"
+    );
     assert!(err.contains("clients[0].arrival: "), "{err}");
     assert!(err.contains("duration: "), "{err}");
     let (_, err) = imported(FIXTURES[1].0, &[]);
@@ -128,7 +150,10 @@ fn what_albsim_does_not_model_is_listed_as_ignored_and_defaults_as_assumed() {
     ] {
         assert!(err.lines().any(|l| l == line), "{line:?} not in:\n{err}");
     }
-    assert!(err.contains("ActiveConnectionCount"), "why the alarm is ignored: {err}");
+    assert!(
+        err.contains("ActiveConnectionCount"),
+        "why the alarm is ignored: {err}"
+    );
     // --quiet: the model only.
     let (code, out, err) = import(&[FIXTURES[1].0, "--quiet"]);
     assert_eq!((code, err.as_str()), (Some(0), ""));
@@ -150,7 +175,10 @@ fn an_unsupported_intrinsic_names_the_logical_id_and_line_column() {
     let template = dir.path().join("t.yaml");
     let text = fs::read_to_string(project().join(FIXTURES[0].0))
         .unwrap()
-        .replace("      Port: 80\n      Protocol: HTTP\n      VpcId", "      Port: !ImportValue SharedPort\n      Protocol: HTTP\n      VpcId");
+        .replace(
+            "      Port: 80\n      Protocol: HTTP\n      VpcId",
+            "      Port: !ImportValue SharedPort\n      Protocol: HTTP\n      VpcId",
+        );
     let line = text
         .lines()
         .position(|l| l.contains("!ImportValue"))
@@ -161,7 +189,10 @@ fn an_unsupported_intrinsic_names_the_logical_id_and_line_column() {
     let (code, stdout, err) = import(&[template.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(code, Some(2), "{err}");
     assert!(stdout.is_empty());
-    assert!(err.contains("WebTargetGroup"), "names the logical id: {err}");
+    assert!(
+        err.contains("WebTargetGroup"),
+        "names the logical id: {err}"
+    );
     assert!(err.contains("ImportValue"), "names the intrinsic: {err}");
     assert!(
         err.contains(&format!("{}:{line}:", template.display())),
@@ -175,19 +206,29 @@ fn bad_arguments_are_clear_errors_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("m.json");
     let out_arg = out.to_str().unwrap();
-    let (code, _, err) = import(&[FIXTURES[0].0, "--parameters", "InstanceType", "--out", out_arg]);
+    let (code, _, err) = import(&[
+        FIXTURES[0].0,
+        "--parameters",
+        "InstanceType",
+        "--out",
+        out_arg,
+    ]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("expected Key=Value"), "{err}");
     let (code, _, err) = import(&["models/cloudformation/no-such.yaml", "--out", out_arg]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("no-such.yaml: cannot read the template"), "{err}");
+    assert!(
+        err.contains("no-such.yaml: cannot read the template"),
+        "{err}"
+    );
     assert!(!out.exists());
     // --out that is a folder is refused, and left alone.
     let (code, _, err) = import(&[FIXTURES[0].0, "--out", dir.path().to_str().unwrap()]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("not a regular file"), "{err}");
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
-    for e in [&err] {
-        assert!(!e.contains("panicked") && !e.contains("RUST_BACKTRACE"), "{e}");
-    }
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
 }

@@ -165,9 +165,15 @@ pub fn map_resolved(
         )),
     );
     model.insert("duration".into(), json!(defaults::DURATION));
-    cx.assume("duration", &format!("{:?} (the template has no run length)", defaults::DURATION));
+    cx.assume(
+        "duration",
+        &format!("{:?} (the template has no run length)", defaults::DURATION),
+    );
     model.insert("seed".into(), json!(defaults::SEED));
-    cx.assume("seed", &format!("{} (any seed; runs are deterministic)", defaults::SEED));
+    cx.assume(
+        "seed",
+        &format!("{} (any seed; runs are deterministic)", defaults::SEED),
+    );
     model.insert("clients".into(), clients);
     model.insert("load_balancer".into(), load_balancer);
     model.insert("target_groups".into(), Json::Array(target_groups));
@@ -220,7 +226,11 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(file: &'a Path, region: &str, resources: &'a [Resolved]) -> Result<Ctx<'a>, ImportError> {
+    fn new(
+        file: &'a Path,
+        region: &str,
+        resources: &'a [Resolved],
+    ) -> Result<Ctx<'a>, ImportError> {
         let mut cx = Ctx {
             file,
             region: region.to_string(),
@@ -235,7 +245,10 @@ impl<'a> Ctx<'a> {
         };
         for r in resources {
             let named = |key: &str| -> Result<String, ImportError> {
-                Ok(cx.props(r).str_of(key)?.unwrap_or_else(|| r.logical_id.clone()))
+                Ok(cx
+                    .props(r)
+                    .str_of(key)?
+                    .unwrap_or_else(|| r.logical_id.clone()))
             };
             match r.type_name.as_str() {
                 TARGET_GROUP => {
@@ -247,7 +260,8 @@ impl<'a> Ctx<'a> {
                     cx.asg_names.insert(r.logical_id.clone(), n);
                 }
                 SCALING_POLICY => {
-                    cx.policy_names.insert(r.logical_id.clone(), r.logical_id.clone());
+                    cx.policy_names
+                        .insert(r.logical_id.clone(), r.logical_id.clone());
                 }
                 _ => {}
             }
@@ -267,7 +281,9 @@ impl<'a> Ctx<'a> {
 
     /// The resources of type `type_name`, in the template's order.
     pub fn of_type(&self, type_name: &'a str) -> impl Iterator<Item = &'a Resolved> + 'a {
-        self.resources.iter().filter(move |r| r.type_name == type_name)
+        self.resources
+            .iter()
+            .filter(move |r| r.type_name == type_name)
     }
 
     /// The resource with logical id `id`.
@@ -305,7 +321,8 @@ impl<'a> Ctx<'a> {
 
     /// Records a note about resource `id`.
     pub fn note(&mut self, id: &str, what: impl AsRef<str>) {
-        self.notes.push(format!("Resources.{id}: {}", what.as_ref()));
+        self.notes
+            .push(format!("Resources.{id}: {}", what.as_ref()));
     }
 
     /// An error about resource `r` as a whole.
@@ -379,7 +396,13 @@ pub(crate) mod tests {
             m.ignored,
             vec![("SG".to_string(), "AWS::EC2::SecurityGroup".to_string())]
         );
-        assert!(m.assumed.iter().any(|a| a.starts_with("clients[0].arrival")), "{:?}", m.assumed);
+        assert!(
+            m.assumed
+                .iter()
+                .any(|a| a.starts_with("clients[0].arrival")),
+            "{:?}",
+            m.assumed
+        );
     }
 
     #[test]

@@ -76,14 +76,20 @@ pub fn map_all(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
             cx.note(&r.logical_id, format!("{why}; the alarm is not imported"));
         };
         let Some(metric) = p.str_of("MetricName")? else {
-            skip(cx, "it has no MetricName (metric math alarms are not imported)".into());
+            skip(
+                cx,
+                "it has no MetricName (metric math alarms are not imported)".into(),
+            );
             continue;
         };
         let Some(&(_, needs)) = METRICS.iter().find(|(m, _)| *m == metric) else {
             let known: Vec<&str> = METRICS.iter().map(|(m, _)| *m).collect();
             skip(
                 cx,
-                format!("MetricName {metric}: albsim does not compute this metric (it computes {})", known.join(", ")),
+                format!(
+                    "MetricName {metric}: albsim does not compute this metric (it computes {})",
+                    known.join(", ")
+                ),
             );
             continue;
         };
@@ -96,7 +102,9 @@ pub fn map_all(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
         {
             skip(
                 cx,
-                format!("albsim computes {metric} per {need} only, and the alarm has no {need} dimension"),
+                format!(
+                    "albsim computes {metric} per {need} only, and the alarm has no {need} dimension"
+                ),
             );
             continue;
         }
@@ -104,14 +112,19 @@ pub fn map_all(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
         if period % METRIC_PERIOD != 0 {
             skip(
                 cx,
-                format!("Period {period} s is not a multiple of albsim's {METRIC_PERIOD} s metric period"),
+                format!(
+                    "Period {period} s is not a multiple of albsim's {METRIC_PERIOD} s metric period"
+                ),
             );
             continue;
         }
         let mut a = Map::new();
         a.insert(
             "AlarmName".into(),
-            json!(p.str_of("AlarmName")?.unwrap_or_else(|| r.logical_id.clone())),
+            json!(
+                p.str_of("AlarmName")?
+                    .unwrap_or_else(|| r.logical_id.clone())
+            ),
         );
         a.insert("MetricName".into(), json!(metric));
         if dims.as_object().is_some_and(|d| !d.is_empty()) {
@@ -162,7 +175,10 @@ pub fn map_all(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
         }
         for key in ["OKActions", "InsufficientDataActions"] {
             if p.get(key).is_some() {
-                cx.note(&r.logical_id, format!("{key}: albsim does not run them; dropped"));
+                cx.note(
+                    &r.logical_id,
+                    format!("{key}: albsim does not run them; dropped"),
+                );
             }
         }
         if !actions.is_empty() {
@@ -175,8 +191,8 @@ pub fn map_all(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{import, minimal, validates};
     use super::super::ALARM;
+    use super::super::tests::{import, minimal, validates};
     use serde_json::json;
 
     #[test]
@@ -195,7 +211,15 @@ mod tests {
         assert_eq!(m.model["alarms"][0]["AlarmName"], "Slow");
         assert!(m.model["alarms"][0].get("Dimensions").is_none());
         assert!(m.ignored.contains(&("Conns".into(), ALARM.into())));
-        assert!(m.notes.iter().any(|n| n.starts_with("Resources.Conns:") && n.contains("ActiveConnectionCount")));
-        assert!(m.notes.iter().any(|n| n.starts_with("Resources.Slow:") && n.contains("AlarmActions[0]")));
+        assert!(
+            m.notes
+                .iter()
+                .any(|n| n.starts_with("Resources.Conns:") && n.contains("ActiveConnectionCount"))
+        );
+        assert!(
+            m.notes
+                .iter()
+                .any(|n| n.starts_with("Resources.Slow:") && n.contains("AlarmActions[0]"))
+        );
     }
 }

@@ -28,7 +28,10 @@ pub fn map_all(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
     for r in cx.of_type(SCALING_POLICY) {
         if !cx.asg_names.contains_key(&owner(cx, r).unwrap_or_default()) {
             cx.ignored.push((r.logical_id.clone(), r.type_name.clone()));
-            cx.note(&r.logical_id, "its AutoScalingGroupName is not a group of this template; not imported");
+            cx.note(
+                &r.logical_id,
+                "its AutoScalingGroupName is not a group of this template; not imported",
+            );
         }
     }
     Ok(out)
@@ -51,7 +54,10 @@ fn owner(cx: &Ctx<'_>, r: &Resolved) -> Option<String> {
 fn group(cx: &mut Ctx<'_>, r: &Resolved, at: &str) -> Result<Json, ImportError> {
     let p = cx.props(r);
     let mut g = Map::new();
-    g.insert("AutoScalingGroupName".into(), json!(cx.asg_names[&r.logical_id]));
+    g.insert(
+        "AutoScalingGroupName".into(),
+        json!(cx.asg_names[&r.logical_id]),
+    );
     let size = |key: &str| -> Result<Option<i64>, ImportError> { p.int_of(key, 0, 100_000) };
     let min = size("MinSize")?.ok_or_else(|| cx.error(r, "expected a MinSize"))?;
     let max = size("MaxSize")?.ok_or_else(|| cx.error(r, "expected a MaxSize"))?;
@@ -73,7 +79,11 @@ fn group(cx: &mut Ctx<'_>, r: &Resolved, at: &str) -> Result<Json, ImportError> 
         g.insert("HealthCheckType".into(), json!(t));
     }
     for (key, name, hi) in [
-        ("HealthCheckGracePeriod", "HealthCheckGracePeriod", 86_400 * 366),
+        (
+            "HealthCheckGracePeriod",
+            "HealthCheckGracePeriod",
+            86_400 * 366,
+        ),
         ("Cooldown", "DefaultCooldown", 86_400 * 366),
         ("DefaultInstanceWarmup", "DefaultInstanceWarmup", 3600),
     ] {
@@ -143,7 +153,11 @@ fn launch(cx: &mut Ctx<'_>, r: &Resolved, p: &Prop<'_>, at: &str) -> Result<Json
             Some(m) => m.bool_of("Enabled")?.unwrap_or(false),
             None => false,
         };
-        (ty.map(|t| t.string()).transpose()?, monitoring, t.logical_id.clone())
+        (
+            ty.map(|t| t.string()).transpose()?,
+            monitoring,
+            t.logical_id.clone(),
+        )
     } else if let Some(mixed) = p.get("MixedInstancesPolicy") {
         let lt = mixed
             .get("LaunchTemplate")
@@ -206,7 +220,12 @@ fn launch(cx: &mut Ctx<'_>, r: &Resolved, p: &Prop<'_>, at: &str) -> Result<Json
 
 /// The group's Availability Zones: `AvailabilityZones`, or the zones of the subnets in
 /// `VPCZoneIdentifier`.
-fn zones(cx: &mut Ctx<'_>, r: &Resolved, p: &Prop<'_>, at: &str) -> Result<Vec<String>, ImportError> {
+fn zones(
+    cx: &mut Ctx<'_>,
+    r: &Resolved,
+    p: &Prop<'_>,
+    at: &str,
+) -> Result<Vec<String>, ImportError> {
     if let Some(list) = p.get("AvailabilityZones") {
         let zones: Result<Vec<String>, _> = list.items()?.iter().map(Prop::string).collect();
         let zones = zones?;
@@ -232,7 +251,10 @@ fn zones(cx: &mut Ctx<'_>, r: &Resolved, p: &Prop<'_>, at: &str) -> Result<Vec<S
                 let z = super::defaults::zone(&cx.region, i);
                 cx.assume(
                     &format!("{at}.AvailabilityZones[{i}]"),
-                    &format!("{z:?} (the template does not say which zone subnet {} is in)", s.string().unwrap_or_else(|_| super::read::describe(s.node))),
+                    &format!(
+                        "{z:?} (the template does not say which zone subnet {} is in)",
+                        s.string().unwrap_or_else(|_| super::read::describe(s.node))
+                    ),
                 );
                 z
             }
@@ -272,7 +294,9 @@ fn hook(p: &Prop<'_>, logical_id: Option<&str>) -> Result<Json, ImportError> {
 /// A scaling policy (`None`: a kind albsim does not model, noted).
 fn policy(cx: &mut Ctx<'_>, r: &Resolved, at: &str) -> Result<Option<Json>, ImportError> {
     let p = cx.props(r);
-    let kind = p.str_of("PolicyType")?.unwrap_or_else(|| "SimpleScaling".into());
+    let kind = p
+        .str_of("PolicyType")?
+        .unwrap_or_else(|| "SimpleScaling".into());
     let mut out = Map::new();
     out.insert("PolicyName".into(), json!(cx.policy_names[&r.logical_id]));
     match kind.as_str() {
@@ -403,7 +427,10 @@ mod tests {
         assert_eq!(g["LaunchTemplate"]["instance_type"], "t2.micro");
         assert_eq!(g["AvailabilityZones"], json!(["us-east-1a", "us-east-1b"]));
         assert_eq!(g["TargetGroupARNs"], json!(["TG"]));
-        assert_eq!(g["Policies"][0]["TargetTrackingConfiguration"]["TargetValue"], 50.0);
+        assert_eq!(
+            g["Policies"][0]["TargetTrackingConfiguration"]["TargetValue"],
+            50.0
+        );
         assert!(m.ignored.iter().any(|(id, _)| id == "Subnet1"));
         assert!(!m.ignored.iter().any(|(id, _)| id == "LT" || id == "Cpu"));
     }
@@ -412,12 +439,17 @@ mod tests {
     fn a_launch_configuration_defaults_to_detailed_monitoring() {
         let mut t = with_group();
         t["LC"] = json!({"Type": super::super::LAUNCH_CONFIGURATION, "Properties": {"InstanceType": "c5.large"}});
-        t["Group"]["Properties"].as_object_mut().unwrap().remove("LaunchTemplate");
+        t["Group"]["Properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("LaunchTemplate");
         t["Group"]["Properties"]["LaunchConfigurationName"] = json!("!ref:LC");
         let m = import(t).unwrap();
         validates(&m);
-        assert_eq!(m.model["auto_scaling_groups"][0]["LaunchTemplate"],
-            json!({"instance_type": "c5.large", "detailed_monitoring": true}));
+        assert_eq!(
+            m.model["auto_scaling_groups"][0]["LaunchTemplate"],
+            json!({"instance_type": "c5.large", "detailed_monitoring": true})
+        );
     }
 
     #[test]
@@ -428,9 +460,19 @@ mod tests {
             "StepAdjustments": [{"MetricIntervalLowerBound": "0", "ScalingAdjustment": "1"}]}});
         let m = import(t.clone()).unwrap();
         let p = &m.model["auto_scaling_groups"][0]["Policies"][1];
-        assert_eq!(p["StepAdjustments"], json!([{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}]));
-        t["Group"]["Properties"].as_object_mut().unwrap().remove("MaxSize");
+        assert_eq!(
+            p["StepAdjustments"],
+            json!([{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}])
+        );
+        t["Group"]["Properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("MaxSize");
         let e = import(t).unwrap_err();
-        assert!(e.to_string().contains("Resources.Group: expected a MaxSize"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("Resources.Group: expected a MaxSize"),
+            "{e}"
+        );
     }
 }

@@ -37,7 +37,9 @@ pub fn clients(cx: &mut Ctx<'_>, load_balancer: &Json) -> Json {
     );
     cx.assume(
         "clients[0].sessions",
-        &format!("{SESSIONS} browser sessions (cookie jars), so sticky sessions have clients to follow"),
+        &format!(
+            "{SESSIONS} browser sessions (cookie jars), so sticky sessions have clients to follow"
+        ),
     );
     cx.assume(
         "clients[0].port",

@@ -57,7 +57,7 @@ pub fn map_all(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
         let at = format!("instances[{}]", out.len());
         let zone = defaults::zone(&cx.region, i);
         cx.assume(
-            &format!("{at}"),
+            &at,
             &format!(
                 "instance {id} is named by id only: instance_type {:?} and availability_zone {zone:?} are assumed, one worker per vCPU",
                 defaults::INSTANCE_TYPE

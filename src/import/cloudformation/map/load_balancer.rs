@@ -41,7 +41,10 @@ pub fn map(cx: &mut Ctx<'_>) -> Result<Json, ImportError> {
                 .push((other.logical_id.clone(), other.type_name.clone()));
             cx.note(
                 &other.logical_id,
-                format!("albsim models one load balancer: {} is imported, this one is not", lb.logical_id),
+                format!(
+                    "albsim models one load balancer: {} is imported, this one is not",
+                    lb.logical_id
+                ),
             );
         }
     }
@@ -96,13 +99,19 @@ pub fn map(cx: &mut Ctx<'_>) -> Result<Json, ImportError> {
     for l in cx.of_type(LISTENER) {
         if !listeners.iter().any(|m| m.logical_id == l.logical_id) {
             cx.ignored.push((l.logical_id.clone(), l.type_name.clone()));
-            cx.note(&l.logical_id, format!("not a listener of {}; not imported", lb.logical_id));
+            cx.note(
+                &l.logical_id,
+                format!("not a listener of {}; not imported", lb.logical_id),
+            );
         }
     }
     if mapped.is_empty() {
         return Err(cx.error(
             lb,
-            format!("expected at least one {LISTENER} whose LoadBalancerArn is !Ref {}", lb.logical_id),
+            format!(
+                "expected at least one {LISTENER} whose LoadBalancerArn is !Ref {}",
+                lb.logical_id
+            ),
         ));
     }
     out.insert("listeners".into(), Json::Array(mapped));
@@ -118,7 +127,8 @@ fn listener(cx: &mut Ctx<'_>, l: &super::Resolved) -> Result<Json, ImportError> 
     let (port, protocol) = match (port, protocol) {
         (Some(port), Some(proto)) => (port, proto),
         (port, proto) => {
-            let proto = proto.unwrap_or_else(|| if port == Some(443) { "HTTPS" } else { "HTTP" }.into());
+            let proto =
+                proto.unwrap_or_else(|| if port == Some(443) { "HTTPS" } else { "HTTP" }.into());
             let port = port.unwrap_or(if proto == "HTTPS" { 443 } else { 80 });
             cx.note(
                 &l.logical_id,
@@ -128,10 +138,9 @@ fn listener(cx: &mut Ctx<'_>, l: &super::Resolved) -> Result<Json, ImportError> 
         }
     };
     if protocol != "HTTP" && protocol != "HTTPS" {
-        return Err(p
-            .get("Protocol")
-            .unwrap_or(p.clone())
-            .error(format!("expected HTTP or HTTPS (an Application Load Balancer listener), got {protocol:?}")));
+        return Err(p.get("Protocol").unwrap_or(p.clone()).error(format!(
+            "expected HTTP or HTTPS (an Application Load Balancer listener), got {protocol:?}"
+        )));
     }
     out.insert("port".into(), json!(port));
     out.insert("protocol".into(), json!(protocol));
@@ -284,7 +293,10 @@ fn forward(cx: &mut Ctx<'_>, a: &Prop<'_>) -> Result<Json, ImportError> {
         out.insert("target_groups".into(), Json::Array(weighted));
         if let Some(s) = config.get("TargetGroupStickinessConfig") {
             let mut st = Map::new();
-            st.insert("enabled".into(), json!(s.bool_of("Enabled")?.unwrap_or(false)));
+            st.insert(
+                "enabled".into(),
+                json!(s.bool_of("Enabled")?.unwrap_or(false)),
+            );
             if let Some(d) = s.int_of("DurationSeconds", 1, 604_800)? {
                 st.insert("duration_seconds".into(), json!(d));
             }
@@ -399,14 +411,29 @@ mod tests {
         validates(&m);
         // (Resources from a JSON map come in key order: Secure, then Web.)
         let l = &m.model["load_balancer"]["listeners"];
-        assert_eq!((l[0]["port"].as_i64(), l[1]["port"].as_i64()), (Some(443), Some(80)));
+        assert_eq!(
+            (l[0]["port"].as_i64(), l[1]["port"].as_i64()),
+            (Some(443), Some(80))
+        );
         let (secure, web) = (&l[0], &l[1]);
-        assert_eq!(web["default_actions"][0], json!({"type": "redirect", "protocol": "HTTPS",
-            "port": "443", "status_code": "HTTP_301"}));
-        assert_eq!(secure["default_actions"][0]["target_groups"][1], json!({"name": "TG2", "weight": 10}));
-        assert_eq!(secure["default_actions"][0]["stickiness"], json!({"enabled": true, "duration_seconds": 300}));
+        assert_eq!(
+            web["default_actions"][0],
+            json!({"type": "redirect", "protocol": "HTTPS",
+            "port": "443", "status_code": "HTTP_301"})
+        );
+        assert_eq!(
+            secure["default_actions"][0]["target_groups"][1],
+            json!({"name": "TG2", "weight": 10})
+        );
+        assert_eq!(
+            secure["default_actions"][0]["stickiness"],
+            json!({"enabled": true, "duration_seconds": 300})
+        );
         assert_eq!(secure["rules"][0]["priority"], 5);
-        assert_eq!(secure["rules"][0]["conditions"][1], json!({"field": "host-header", "values": ["*.example.com"]}));
+        assert_eq!(
+            secure["rules"][0]["conditions"][1],
+            json!({"field": "host-header", "values": ["*.example.com"]})
+        );
     }
 
     #[test]
@@ -415,7 +442,11 @@ mod tests {
         t["Web"]["Properties"]["DefaultActions"] = json!([{"Type": "forward",
             "TargetGroupArn": "arn:aws:elasticloadbalancing:tg/x"}]);
         let e = import(t).unwrap_err();
-        assert!(e.to_string().contains("Resources.Web.DefaultActions[0].TargetGroupArn"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("Resources.Web.DefaultActions[0].TargetGroupArn"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -426,7 +457,14 @@ mod tests {
             {"Key": "deletion_protection.enabled", "Value": "false"}]);
         let m = import(t).unwrap();
         validates(&m);
-        assert_eq!(m.model["load_balancer"]["attributes"], json!({"idle_timeout.timeout_seconds": 3600}));
-        assert!(m.notes.iter().any(|n| n.starts_with("Resources.LB:") && n.contains("deletion_protection.enabled")));
+        assert_eq!(
+            m.model["load_balancer"]["attributes"],
+            json!({"idle_timeout.timeout_seconds": 3600})
+        );
+        assert!(
+            m.notes.iter().any(
+                |n| n.starts_with("Resources.LB:") && n.contains("deletion_protection.enabled")
+            )
+        );
     }
 }

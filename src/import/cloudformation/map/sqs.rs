@@ -124,7 +124,10 @@ pub fn topics(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
             .and_then(|a| a.reference(&topic_ids));
         if owner.is_none() {
             cx.ignored.push((s.logical_id.clone(), s.type_name.clone()));
-            cx.note(&s.logical_id, "its TopicArn is not a topic of this template; not imported");
+            cx.note(
+                &s.logical_id,
+                "its TopicArn is not a topic of this template; not imported",
+            );
         }
     }
     Ok(out)
@@ -178,7 +181,8 @@ fn to_json(p: &Prop<'_>) -> Result<Json, ImportError> {
             Value::ResourceRef(_) | Value::ResourceAttr(..) => return None,
         })
     }
-    let v = go(p.node).ok_or_else(|| p.error("expected a filter policy without references to resources"))?;
+    let v = go(p.node)
+        .ok_or_else(|| p.error("expected a filter policy without references to resources"))?;
     match &v {
         Json::String(s) => serde_json::from_str(s)
             .map_err(|e| p.error(format!("expected a filter policy (JSON), got {s:?}: {e}"))),
@@ -203,9 +207,14 @@ mod tests {
             "Protocol": "sqs", "Endpoint": "!ref:Orders.Arn", "RawMessageDelivery": "true"}});
         let m = import(t).unwrap();
         validates(&m);
-        assert_eq!(m.model["queues"][0], json!({"QueueName": "Orders", "VisibilityTimeout": 60,
-            "RedrivePolicy": {"deadLetterTargetArn": "orders-dlq", "maxReceiveCount": 5}}));
-        assert_eq!(m.model["topics"][0]["Subscriptions"][0],
-            json!({"Protocol": "sqs", "Endpoint": "Orders", "RawMessageDelivery": true}));
+        assert_eq!(
+            m.model["queues"][0],
+            json!({"QueueName": "Orders", "VisibilityTimeout": 60,
+            "RedrivePolicy": {"deadLetterTargetArn": "orders-dlq", "maxReceiveCount": 5}})
+        );
+        assert_eq!(
+            m.model["topics"][0]["Subscriptions"][0],
+            json!({"Protocol": "sqs", "Endpoint": "Orders", "RawMessageDelivery": true})
+        );
     }
 }

@@ -79,7 +79,10 @@ pub fn map_all(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
                 s
             }
             None => {
-                cx.assume(&format!("{at}.protocol"), "\"HTTP\" (the template gives no Protocol)");
+                cx.assume(
+                    &format!("{at}.protocol"),
+                    "\"HTTP\" (the template gives no Protocol)",
+                );
                 "HTTP".into()
             }
         };
@@ -126,7 +129,10 @@ fn health_check(
             hc.insert("Matcher".into(), json!({ "HttpCode": code }));
         }
         if m.get("GrpcCode").is_some() {
-            cx.note(id, "Matcher.GrpcCode: albsim does not model gRPC health checks; ignored");
+            cx.note(
+                id,
+                "Matcher.GrpcCode: albsim does not model gRPC health checks; ignored",
+            );
         }
     }
     Ok(hc)
@@ -155,9 +161,9 @@ fn attributes(
                 let v = value.int(lo, hi)?;
                 if key_text == "slow_start.duration_seconds" {
                     if v != 0 && v < 30 {
-                        return Err(value.error(format!(
-                            "expected 0 (off) or 30–900 seconds, got {v}"
-                        )));
+                        return Err(
+                            value.error(format!("expected 0 (off) or 30–900 seconds, got {v}"))
+                        );
                     }
                     slow_start_at = Some(v);
                 }
@@ -275,10 +281,16 @@ mod tests {
         validates(&m);
         let a = &m.model["target_groups"][0]["attributes"];
         assert_eq!(a["slow_start.duration_seconds"], 0);
-        assert_eq!(a["load_balancing.algorithm.type"], "least_outstanding_requests");
+        assert_eq!(
+            a["load_balancing.algorithm.type"],
+            "least_outstanding_requests"
+        );
         let note = m.notes.iter().find(|n| n.contains("slow_start")).unwrap();
         assert!(note.starts_with("Resources.TG:"), "{note}");
-        assert!(note.contains("You cannot enable both slow start mode and least outstanding requests."), "{note}");
+        assert!(
+            note.contains("You cannot enable both slow start mode and least outstanding requests."),
+            "{note}"
+        );
     }
 
     #[test]
@@ -288,7 +300,10 @@ mod tests {
         ])))
         .unwrap();
         validates(&m);
-        assert_eq!(m.model["target_groups"][0]["attributes"]["slow_start.duration_seconds"], 60);
+        assert_eq!(
+            m.model["target_groups"][0]["attributes"]["slow_start.duration_seconds"],
+            60
+        );
         assert!(m.notes.is_empty(), "{:?}", m.notes);
     }
 
@@ -307,11 +322,21 @@ mod tests {
         let m = import(t).unwrap();
         validates(&m);
         let tg = &m.model["target_groups"][0];
-        assert_eq!(tg["health_check"], json!({"HealthCheckPath": "/index.html",
-            "HealthCheckIntervalSeconds": 10, "Matcher": {"HttpCode": "200"}}));
+        assert_eq!(
+            tg["health_check"],
+            json!({"HealthCheckPath": "/index.html",
+            "HealthCheckIntervalSeconds": 10, "Matcher": {"HttpCode": "200"}})
+        );
         assert_eq!(tg["attributes"]["stickiness.enabled"], true);
-        assert_eq!(tg["attributes"]["deregistration_delay.timeout_seconds"], 300);
-        assert!(m.notes.iter().any(|n| n.contains("load_balancing.cross_zone.enabled")));
+        assert_eq!(
+            tg["attributes"]["deregistration_delay.timeout_seconds"],
+            300
+        );
+        assert!(
+            m.notes
+                .iter()
+                .any(|n| n.contains("load_balancing.cross_zone.enabled"))
+        );
     }
 
     #[test]
@@ -320,7 +345,11 @@ mod tests {
             {"Key": "deregistration_delay.timeout_seconds", "Value": "5000"}
         ])))
         .unwrap_err();
-        assert!(e.to_string().contains("Resources.TG.TargetGroupAttributes[0].Value"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("Resources.TG.TargetGroupAttributes[0].Value"),
+            "{e}"
+        );
         assert!(e.message.contains("0 to 3600"), "{e}");
     }
 
@@ -330,8 +359,21 @@ mod tests {
         t["TG"]["Properties"]["Targets"] = json!([{"Id": "i-0abc"}, {"Id": "!ref:A"}]);
         let m = import(t).unwrap();
         validates(&m);
-        assert_eq!(m.model["target_groups"][0]["targets"], json!(["i-0abc", "A"]));
-        assert!(m.model["instances"].as_array().unwrap().iter().any(|i| i["id"] == "i-0abc"));
-        assert!(m.assumed.iter().any(|a| a.contains("i-0abc")), "{:?}", m.assumed);
+        assert_eq!(
+            m.model["target_groups"][0]["targets"],
+            json!(["i-0abc", "A"])
+        );
+        assert!(
+            m.model["instances"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["id"] == "i-0abc")
+        );
+        assert!(
+            m.assumed.iter().any(|a| a.contains("i-0abc")),
+            "{:?}",
+            m.assumed
+        );
     }
 }
