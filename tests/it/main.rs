@@ -20,6 +20,8 @@ mod faults;
 mod golden;
 mod health_timeline;
 mod hostile_models;
+mod import_cloudformation;
+mod import_stories;
 mod invariants;
 mod livelock;
 mod model_checks;
