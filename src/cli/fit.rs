@@ -5,6 +5,7 @@ use super::args::FitArgs;
 use super::{Exit, print_stdout};
 use crate::access_log::fit::{ClassFit, Collector, Suggestion};
 use crate::access_log::parse::{LogSummary, read_logs};
+use crate::engine::human::thousands;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::fmt::Write;
@@ -54,7 +55,7 @@ fn malformed_lines(s: &LogSummary) -> Vec<String> {
     }
     let mut lines = vec![format!(
         "warning: {} malformed line{} skipped (--strict stops at the first); the first:",
-        s.malformed,
+        thousands(s.malformed),
         if s.malformed == 1 { "" } else { "s" }
     )];
     lines.extend(s.first_malformed.iter().map(|l| format!("  {l}")));
@@ -74,15 +75,16 @@ fn table(s: &LogSummary, classes: &[ClassFit]) -> String {
         "Read {} file{}: {} requests in {} classes ({} malformed line{} skipped).\n",
         s.files,
         if s.files == 1 { "" } else { "s" },
-        requests,
-        classes.len(),
-        s.malformed,
+        thousands(requests),
+        thousands(classes.len() as u64),
+        thousands(s.malformed),
         if s.malformed == 1 { "" } else { "s" },
     );
     if untimed > 0 {
         let _ = writeln!(
             out,
-            "{untimed} requests logged target_processing_time -1 (not sent to a target, or no answer) are counted but not timed."
+            "{} logged with target_processing_time -1 (not sent to a target, or no answer): counted, not timed.",
+            thousands(untimed)
         );
     }
     let name_width = classes
@@ -111,7 +113,7 @@ fn table(s: &LogSummary, classes: &[ClassFit]) -> String {
             out,
             "{:<name_width$}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}  {:>16}  {suggested}",
             c.name(),
-            c.requests(),
+            thousands(c.requests()),
             if c.timed == 0 {
                 "-".to_string()
             } else {

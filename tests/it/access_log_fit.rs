@@ -174,7 +174,7 @@ fn malformed_lines_are_counted_with_file_and_line_or_fatal_with_strict() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("1 requests logged target_processing_time -1"),
+        stdout.contains("1 logged with target_processing_time -1 (not sent to a target, or no answer): counted, not timed."),
         "{stdout}"
     );
 

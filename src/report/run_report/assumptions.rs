@@ -276,6 +276,27 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         applies: |s| has_queues(s) || !s.messaging.topics.is_empty(),
         sentence: "SQS and SNS prices are us-east-1 list prices with the free tiers ignored.",
     },
+    Assumption {
+        id: "cloudformation-import",
+        key_phrase: "CloudFormation import: pseudo-parameters are `AWS::Region` us-east-1",
+        // What `albsim import` assumed is printed by the import itself; a run cannot tell an
+        // imported model from a written one.
+        applies: |_| false,
+        sentence: "CloudFormation import: pseudo-parameters are AWS::Region us-east-1, AWS::AccountId 123456789012 and AWS::StackName the template's file name; Fn::GetAZs gives zones a to f.",
+    },
+    Assumption {
+        id: "access-log-written",
+        key_phrase: "Access logs written: synthetic client and target addresses",
+        // The log is an option of the run, not part of the model the report describes.
+        applies: |_| false,
+        sentence: "Access logs written by a run use synthetic client and target addresses and ARNs in account 123456789012, us-east-1.",
+    },
+    Assumption {
+        id: "access-log-replayed",
+        key_phrase: "Access logs replayed: one cookie jar per client IP",
+        applies: |s| s.clients.iter().any(|c| matches!(c.load, Load::Replay(_))),
+        sentence: "Replayed access logs: one cookie jar per client IP; only the User-Agent header is in the logs, so other http-header conditions never match a replayed request; WebSocket entries are replayed as their upgrade request.",
+    },
 ];
 
 /// The assumptions in force for `s`, in [`ASSUMPTIONS`]' order.
