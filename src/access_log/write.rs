@@ -113,6 +113,16 @@ pub struct Entry {
     pub conn: u64,
 }
 
+/// What a replayed request was (`"arrival": {"type": "access_log"}`): its line shows the logged
+/// request of its class and its session's logged client IP, not its request type's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Replayed {
+    /// Its class index in the client's replay.
+    pub class: u32,
+    /// Its session (client IP) index within the client.
+    pub session: u32,
+}
+
 /// The access log of one run: a buffered (optionally gzip'd) writer and a reused line buffer.
 pub struct AccessLog {
     ctx: Context,
@@ -190,8 +200,13 @@ impl AccessLog {
     }
 
     /// Logs one finished request, if the sample keeps it.
-    #[inline(never)]
     pub fn log(&mut self, e: &Entry) {
+        self.log_as(e, None);
+    }
+
+    /// Logs one finished request, replayed as `replayed` if given, if the sample keeps it.
+    #[inline(never)]
+    pub fn log_as(&mut self, e: &Entry, replayed: Option<Replayed>) {
         let seq = self.seq;
         self.seq += 1;
         if self.error.is_some() || !self.sampler.keeps(seq) {
@@ -199,7 +214,7 @@ impl AccessLog {
         }
         let mut line = std::mem::take(&mut self.line);
         line.clear();
-        self.format(&mut line, e, seq);
+        self.format(&mut line, e, replayed, seq);
         if let Err(err) = self.out.write_all(&line) {
             self.error = Some(err);
         }
@@ -224,10 +239,14 @@ impl AccessLog {
         Ok(lines)
     }
 
-    /// Formats the line of `e` (request number `seq`) into `out`, in AWS's field order.
-    fn format(&self, out: &mut Vec<u8>, e: &Entry, seq: u64) {
+    /// Formats the line of `e` (request number `seq`, replayed as `replayed`) into `out`, in
+    /// AWS's field order.
+    fn format(&self, out: &mut Vec<u8>, e: &Entry, replayed: Option<Replayed>, seq: u64) {
         let ctx = &self.ctx;
-        let hop = ctx.hop(e.client, e.rtype, e.listener, e.route);
+        let hop = match replayed {
+            Some(r) => ctx.replayed_hop(e.client, r.class),
+            None => ctx.hop(e.client, e.rtype, e.listener, e.route),
+        };
         let https = ctx.https[e.listener.index()];
         let start = self.settings.start_unix_seconds;
         let sp = |out: &mut Vec<u8>| out.push(b' ');
@@ -252,9 +271,10 @@ impl AccessLog {
         out.extend_from_slice(ctx.elb.as_bytes());
         sp(out);
         // client:port
-        match hop.source_ip {
-            Some(ip) => push_ip(out, ip),
-            None => push_ip(out, client_ip(e.client, e.user)),
+        match (replayed, hop.source_ip) {
+            (Some(r), _) => out.extend_from_slice(ctx.replayed_ip(e.client, r.session).as_bytes()),
+            (None, Some(ip)) => push_ip(out, ip),
+            (None, None) => push_ip(out, client_ip(e.client, e.user)),
         }
         out.push(b':');
         push_padded(out, client_port(e.conn), 1);

@@ -21,6 +21,9 @@ pub const NO_LOGGED_SERVICE: u32 = u32::MAX;
 /// replayed through a time window (`from`/`to`) or split over several runs.
 pub const MAX_REPLAYED_REQUESTS: usize = 20_000_000;
 
+/// The class of a request that was not replayed (a model's own request type).
+pub const NOT_REPLAYED: u32 = u32::MAX;
+
 /// One logged request, in replay order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReplayEvent {
@@ -41,6 +44,9 @@ pub struct ReplayEvent {
 pub struct ReplayClass {
     /// What the rules see (method, host, path, User-Agent header, query, a client address).
     pub view: RequestView,
+    /// The query string as logged, without `?` (empty when none): the access log writes it back
+    /// in its logged order, which the view's sorted pairs lose.
+    pub query: Box<str>,
     /// The listener it arrived on (by the port in the logged URL).
     pub listener: ListenerId,
     /// What the rules do with it.
@@ -67,6 +73,8 @@ pub struct ReplayLoad {
     pub classes: Vec<ReplayClass>,
     /// Distinct client IPs (the client's sessions).
     pub client_ips: u32,
+    /// The client IP of each session, by session index (`client_ips` of them).
+    pub ips: Vec<std::net::IpAddr>,
     /// Lines read (every line of every file, malformed or not).
     pub lines: u64,
     /// Requests left out by the time window.

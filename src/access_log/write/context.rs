@@ -4,8 +4,10 @@
 //! redirect URL, already escaped and ready to copy into a line.
 
 use super::sample::fnv;
+use crate::model::client::Load;
 use crate::model::ids::{ListenerId, RouteId};
 use crate::model::listener::{ActionSpec, ListenerSpec, Protocol, RequestView};
+use crate::model::replay::ReplayClass;
 use crate::model::resolved::Scenario;
 use crate::model::route::{Route, redirected};
 
@@ -62,6 +64,10 @@ pub struct Context {
     pub type_base: Vec<usize>,
     /// Whether each listener is HTTPS.
     pub https: Vec<bool>,
+    /// Per client: the hop of each replayed class, by class index (empty unless it replays).
+    pub replay_hops: Vec<Vec<Hop>>,
+    /// Per client: each replayed session's client IP as written, by session index.
+    pub replay_ips: Vec<Vec<Box<str>>>,
 }
 
 /// Makes a text safe between the double quotes of a field: `"`, `\` and control characters are
@@ -138,11 +144,21 @@ impl Context {
             .collect();
         let mut hops = Vec::new();
         let mut type_base = Vec::with_capacity(sc.clients.len());
+        let (mut replay_hops, mut replay_ips) = (Vec::new(), Vec::new());
         for c in &sc.clients {
             type_base.push(hops.len());
             for t in &c.types {
                 hops.push(chain(sc, t.listener, t.route, &t.view));
             }
+            let (classes, ips) = match &c.load {
+                Load::Replay(r) => (
+                    r.classes.iter().map(|k| replayed(sc, k)).collect(),
+                    r.ips.iter().map(|ip| ip.to_string().into()).collect(),
+                ),
+                _ => (Vec::new(), Vec::new()),
+            };
+            replay_hops.push(classes);
+            replay_ips.push(ips);
         }
         Context {
             elb: elb.into(),
@@ -153,7 +169,21 @@ impl Context {
             https: (sc.listeners.iter())
                 .map(|l| l.protocol == Protocol::Https)
                 .collect(),
+            replay_hops,
+            replay_ips,
         }
+    }
+
+    /// The hop of replayed class `class` of `client`.
+    #[inline]
+    pub fn replayed_hop(&self, client: u32, class: u32) -> &Hop {
+        &self.replay_hops[client as usize][class as usize]
+    }
+
+    /// The logged client IP of replayed session `session` of `client`.
+    #[inline]
+    pub fn replayed_ip(&self, client: u32, session: u32) -> &str {
+        &self.replay_ips[client as usize][session as usize]
     }
 
     /// The hop of request type `rtype` of `client` that arrived on `listener` with `route`.
@@ -164,6 +194,26 @@ impl Context {
             .find(|h| h.listener == listener && h.route == route)
             .unwrap_or(&hops[0])
     }
+}
+
+/// The hop of a replayed class: its logged method, host, path, query (in its logged order) and
+/// User-Agent, with the scheme and port of the listener it arrived on. Its redirect's follow-up
+/// is an entry of its own in a replayed log, so only the first hop is kept.
+fn replayed(sc: &Scenario, class: &ReplayClass) -> Hop {
+    let mut hop = chain(sc, class.listener, class.route, &class.view)
+        .into_iter()
+        .next()
+        .expect("a chain has its first request");
+    let spec = &sc.listeners[class.listener.index()];
+    let mut view = class.view.clone();
+    view.query.clear();
+    let mut u = url(spec.protocol, spec.port, &view);
+    if !class.query.is_empty() {
+        u.push('?');
+        u.push_str(&escape(&class.query, true));
+    }
+    hop.request_prefix = format!("{} {u} ", escape(&view.method, true)).into();
+    hop
 }
 
 /// The hops of a request type: its first request, then one per redirect it follows.

@@ -53,6 +53,8 @@ pub(super) struct Request {
     pub h2: u32,
     /// A replayed request's logged service time \[µs\], or `NO_LOGGED_SERVICE` (drawn instead).
     pub logged_service_us: u32,
+    /// A replayed request's class (what the access log writes), or `NOT_REPLAYED`.
+    pub replay_class: u32,
     pub stage: Stage,
 }
 

@@ -47,6 +47,7 @@ impl World<'_> {
             session,
             class.listener,
             class.route,
+            e.class,
         );
     }
 

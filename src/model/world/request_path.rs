@@ -24,7 +24,7 @@ use crate::model::ids::{
     ClientId, InstanceId, ListenerId, MemberId, RouteId, TargetGroupId, UserId,
 };
 use crate::model::instance::Job;
-use crate::model::replay::NO_LOGGED_SERVICE;
+use crate::model::replay::{NO_LOGGED_SERVICE, NOT_REPLAYED};
 use crate::model::route::Route;
 use crate::recorder::Origin;
 
@@ -68,11 +68,22 @@ impl World<'_> {
         } else {
             sessions::NO_SESSION
         };
-        self.send(client, rtype as u32, user, session, t.listener, t.route);
+        let (listener, route) = (t.listener, t.route);
+        self.send(
+            client,
+            rtype as u32,
+            user,
+            session,
+            listener,
+            route,
+            NOT_REPLAYED,
+        );
     }
 
-    /// Sends a request on `listener` (opening a connection if needed) and routes it.
+    /// Sends a request on `listener` (opening a connection if needed) and routes it
+    /// (`replay_class`: the replayed request's class, or `NOT_REPLAYED`).
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn send(
         &mut self,
         client: ClientId,
@@ -81,6 +92,7 @@ impl World<'_> {
         session: u32,
         listener: ListenerId,
         route: RouteId,
+        replay_class: u32,
     ) {
         let spec = &self.sc.clients[client.index()];
         let (conn, fresh, h2) = if user == UserId::NONE
@@ -129,6 +141,7 @@ impl World<'_> {
                 &mut self.traffic.clients[client.index()].logged_service_us,
                 NO_LOGGED_SERVICE,
             ),
+            replay_class,
             stage: Stage::Handshake,
         });
         if handshake.0 > 0 {
@@ -169,9 +182,15 @@ impl World<'_> {
                 match follow {
                     // A replayed log holds the follow-up request as an entry of its own.
                     Some(_) if self.is_replayed(r.client) => {}
-                    Some((listener, route)) => {
-                        self.send(r.client, r.rtype, r.user, r.session, listener, route)
-                    }
+                    Some((listener, route)) => self.send(
+                        r.client,
+                        r.rtype,
+                        r.user,
+                        r.session,
+                        listener,
+                        route,
+                        NOT_REPLAYED,
+                    ),
                     None => self.user_done(r.user),
                 }
             }
@@ -362,7 +381,7 @@ impl World<'_> {
         target_time: Option<SimDuration>,
         bytes: u64,
     ) {
-        use crate::access_log::write::{Entry, Outcome};
+        use crate::access_log::write::{Entry, Outcome, Replayed};
         let r = &self.lb.requests[slot];
         let forwarded = r.group != TargetGroupId::NONE;
         let outcome = match target_time {
@@ -395,8 +414,13 @@ impl World<'_> {
             websocket: false,
             conn: crate::access_log::write::conn_id(r.conn.born.0, r.conn.booking),
         };
+        // A replayed request is logged as it was replayed: its class and its client IP's session.
+        let replayed = (r.replay_class != NOT_REPLAYED).then(|| Replayed {
+            class: r.replay_class,
+            session: r.session - self.lb.sessions.client_base[r.client.index()],
+        });
         if let Some(log) = self.access_log.as_mut() {
-            log.log(&entry);
+            log.log_as(&entry, replayed);
         }
     }
 

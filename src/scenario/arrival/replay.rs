@@ -205,6 +205,7 @@ pub(in crate::scenario) fn resolve_replay(
     load.events = events;
     load.outside_window = outside;
     load.client_ips = interner.ips.len() as u32;
+    load.ips = interner.by_session;
     load.classes = interner.classes;
     Ok(load)
 }
@@ -251,6 +252,8 @@ struct Interner<'a> {
     key: String,
     /// Client IP → (session, source-ip signature).
     ips: HashMap<IpAddr, (u32, u32)>,
+    /// Client IP of each session, by session index.
+    by_session: Vec<IpAddr>,
     /// Source-ip signature → (id, the first IP seen with it).
     signatures: HashMap<Box<[bool]>, (u32, IpAddr)>,
     representative: Vec<IpAddr>,
@@ -275,6 +278,7 @@ impl<'a> Interner<'a> {
             by_key: HashMap::new(),
             key: String::new(),
             ips: HashMap::new(),
+            by_session: Vec::new(),
             signatures: HashMap::new(),
             representative: Vec::new(),
             last_ip: None,
@@ -299,6 +303,7 @@ impl<'a> Interner<'a> {
                 }
                 let s = self.ips.len() as u32;
                 self.ips.insert(ip, (s, g));
+                self.by_session.push(ip);
                 (s, g)
             }
         };
@@ -369,6 +374,7 @@ impl<'a> Interner<'a> {
         let c = self.classes.len() as u32;
         self.classes.push(ReplayClass {
             view,
+            query: r.query.into(),
             listener,
             route,
             request_type: request_type as u32,
