@@ -42,6 +42,7 @@
 
 pub mod access_log;
 pub mod cli;
+pub mod encoding;
 pub mod engine;
 pub mod experiment;
 pub mod import;

@@ -2,6 +2,8 @@
 //! writes `time` and `request_creation_time` (ISO 8601 UTC with microseconds,
 //! `2018-07-02T22:23:00.186641Z`), formatted by hand into a reused buffer.
 
+use crate::access_log::parse::time::{civil_from_days, days_from_civil};
+
 /// The default start of the log's clock: 2026-01-01T00:00:00Z, in seconds since the Unix epoch.
 pub const DEFAULT_START_UNIX_SECONDS: u64 = 1_767_225_600;
 
@@ -59,33 +61,8 @@ pub fn parse_start(text: &str) -> Result<u64, String> {
     {
         return Err(expected());
     }
-    let days = days_from_civil(year as i64, month as u32, day as u32) as u64;
+    let days = days_from_civil(year as i64, month as i64, day as i64) as u64;
     Ok(days * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// Appends `n` as decimal digits, at least `width` of them (zero-padded).
@@ -113,6 +90,7 @@ pub fn push_instant(out: &mut Vec<u8>, start_secs: u64, nanos: u64) {
     let secs = start_secs + nanos / 1_000_000_000;
     let micros = (nanos % 1_000_000_000) / 1000;
     let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    let (m, d) = (m as u32, d as u32);
     let in_day = secs % 86_400;
     push_padded(out, y as u64, 4);
     out.push(b'-');
