@@ -105,7 +105,7 @@ fn normal_truncated_mean(m: f64, s: f64) -> f64 {
 }
 
 /// Complementary error function (Numerical Recipes `erfcc`, relative error < 1.2e-7).
-fn erfc(x: f64) -> f64 {
+pub(crate) fn erfc(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
     let r = t

@@ -1,6 +1,8 @@
 //! A lognormal fitted by maximum likelihood, and how well it fits: the Kolmogorov–Smirnov
 //! distance to the data, computed for data rounded to AWS's millisecond resolution.
 
+use crate::model::distribution::erfc;
+
 /// The standard normal quantile of 0.99 (p99 = median · e^(z·σ)).
 pub const Z_99: f64 = 2.326_347_874_040_841;
 
@@ -76,23 +78,6 @@ impl Lognormal {
 /// The standard normal CDF, Φ(z) = erfc(−z/√2)/2.
 pub fn normal_cdf(z: f64) -> f64 {
     0.5 * erfc(-z / std::f64::consts::SQRT_2)
-}
-
-/// The complementary error function, with a relative error below 1.2·10⁻⁷ everywhere (the
-/// Chebyshev fit of Numerical Recipes, §6.2).
-fn erfc(x: f64) -> f64 {
-    let z = x.abs();
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = -z * z - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98
-                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    let r = t * poly.exp();
-    if x >= 0.0 { r } else { 2.0 - r }
 }
 
 #[cfg(test)]

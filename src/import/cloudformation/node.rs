@@ -54,6 +54,22 @@ impl Node {
         }
     }
 
+    /// The same value with every position cleared, to compare values whatever their place in
+    /// the file (YAML and JSON forms of a template, two mappings in `Fn::Equals`).
+    pub fn without_marks(&self) -> Node {
+        let value = match &self.value {
+            Value::List(items) => Value::List(items.iter().map(Node::without_marks).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.without_marks()))
+                    .collect(),
+            ),
+            v => v.clone(),
+        };
+        Node::new(value, Mark::default())
+    }
+
     /// The string, if this is one.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {

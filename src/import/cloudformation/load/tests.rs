@@ -11,18 +11,6 @@ fn error(text: &str) -> ImportError {
     }
 }
 
-/// The tree with every mark zeroed, to compare values only.
-fn strip(n: &Node) -> Node {
-    let value = match &n.value {
-        Value::List(items) => Value::List(items.iter().map(strip).collect()),
-        Value::Map(entries) => {
-            Value::Map(entries.iter().map(|(k, v)| (k.clone(), strip(v))).collect())
-        }
-        v => v.clone(),
-    };
-    Node::new(value, Mark::default())
-}
-
 /// The tree of a JSON text, through serde_json (an independent parser), marks zeroed.
 fn from_json(text: &str) -> Node {
     fn conv(v: &serde_json::Value) -> Node {
@@ -95,8 +83,8 @@ U: !GetAtt Res.Attr.With.Dots
 "U": {"Fn::GetAtt": ["Res", "Attr.With.Dots"]}
 }"#;
     // serde_json keeps object keys sorted (no preserve_order); compare against our JSON read too.
-    assert_eq!(strip(&parse(yaml)), strip(&parse(json)));
-    let mut ours = strip(&parse(json));
+    assert_eq!(parse(yaml).without_marks(), parse(json).without_marks());
+    let mut ours = parse(json).without_marks();
     let Value::Map(entries) = &mut ours.value else {
         panic!()
     };
@@ -142,7 +130,7 @@ Resources:
     }
   }
 }"#;
-    assert_eq!(strip(&parse(yaml)), strip(&parse(json)));
+    assert_eq!(parse(yaml).without_marks(), parse(json).without_marks());
 }
 
 #[test]
@@ -293,9 +281,9 @@ fn empty_and_multi_document_templates_are_rejected() {
 fn tab_indented_crlf_json_and_a_byte_order_mark_load() {
     let want = parse("{\"Resources\": {\"R\": {\"Type\": \"X\", \"N\": [1, 2]}}}");
     let tabs = "{\r\n\t\"Resources\": {\r\n\t\t\"R\": {\r\n\t\t\t\"Type\": \"X\",\r\n\t\t\t\"N\": [\r\n\t\t\t\t1,\r\n\t\t\t\t2\r\n\t\t\t]\r\n\t\t}\r\n\t}\r\n}";
-    assert_eq!(strip(&parse(tabs)), strip(&want));
+    assert_eq!(parse(tabs).without_marks(), want.without_marks());
     let bom = "\u{feff}Resources:\r\n  R:\r\n    Type: X\r\n    N: [1, 2]\r\n";
-    assert_eq!(strip(&parse(bom)), strip(&want));
+    assert_eq!(parse(bom).without_marks(), want.without_marks());
 }
 
 #[test]

@@ -638,7 +638,7 @@ fn same(a: &Node, b: &Node) -> bool {
         (Value::List(x), Value::List(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
         }
-        (Value::Map(_), _) | (_, Value::Map(_)) => strip(a) == strip(b),
+        (Value::Map(_), _) | (_, Value::Map(_)) => a.without_marks() == b.without_marks(),
         (Value::Null, Value::Null) => true,
         _ => {
             let text = |n: &Node| n.scalar_text().or_else(|| stand_in(&n.value));
@@ -648,17 +648,6 @@ fn same(a: &Node, b: &Node) -> bool {
             }
         }
     }
-}
-
-fn strip(n: &Node) -> Node {
-    let value = match &n.value {
-        Value::List(items) => Value::List(items.iter().map(strip).collect()),
-        Value::Map(entries) => {
-            Value::Map(entries.iter().map(|(k, v)| (k.clone(), strip(v))).collect())
-        }
-        v => v.clone(),
-    };
-    Node::new(value, Mark::default())
 }
 
 /// Compact JSON of a value, keys in the template's order (a resource as its stand-in string).

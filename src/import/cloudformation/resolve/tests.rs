@@ -3,17 +3,6 @@ use crate::import::cloudformation::load::load;
 
 const FILE: &str = "web-stack.yaml";
 
-fn strip(n: &Node) -> Node {
-    let value = match &n.value {
-        Value::List(items) => Value::List(items.iter().map(strip).collect()),
-        Value::Map(entries) => {
-            Value::Map(entries.iter().map(|(k, v)| (k.clone(), strip(v))).collect())
-        }
-        v => v.clone(),
-    };
-    Node::new(value, Mark::default())
-}
-
 fn try_stack(text: &str, params: &[(&str, &str)]) -> Result<Stack, ImportError> {
     let root = load(text, Path::new(FILE))?;
     let params: Vec<(String, String)> = params
@@ -57,7 +46,7 @@ fn try_eval_with(expr: &str, params: &[(&str, &str)]) -> Result<Node, ImportErro
     let r = s.resources().iter().find(|r| r.logical_id == "R").unwrap();
     let v = s.resolve("R", &r.properties)?;
     Ok(v.get("V")
-        .map_or(Node::new(Value::Null, Mark::default()), strip))
+        .map_or(Node::new(Value::Null, Mark::default()), Node::without_marks))
 }
 
 fn eval(expr: &str) -> Node {
@@ -73,7 +62,7 @@ fn eval_err(expr: &str) -> ImportError {
 
 /// A YAML value, marks zeroed.
 fn yaml(text: &str) -> Node {
-    strip(&load(text, Path::new("x.yaml")).unwrap())
+    load(text, Path::new("x.yaml")).unwrap().without_marks()
 }
 
 fn string(s: &str) -> Node {
@@ -409,7 +398,9 @@ fn json_template_resolves_like_yaml() {
     let yaml_text = "Parameters:\n  Env: {Type: String, Default: prod}\nResources:\n  LB: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer}\n  R:\n    Type: T\n    Properties:\n      V: !Join ['-', [!Ref Env, !GetAtt LB.DNSName]]\n";
     let resolve = |text: &str| {
         let s = stack(text, &[]);
-        strip(&s.resolve("R", &s.resources()[1].properties).unwrap())
+        s.resolve("R", &s.resources()[1].properties)
+            .unwrap()
+            .without_marks()
     };
     assert_eq!(resolve(json), resolve(yaml_text));
     assert_eq!(resolve(json).get("V"), Some(&string("prod-LB.DNSName")));
@@ -519,7 +510,7 @@ Outputs:
     );
     let props = |id: &str| {
         let r = s.resources().iter().find(|r| r.logical_id == id).unwrap();
-        strip(&s.resolve(id, &r.properties).unwrap())
+        s.resolve(id, &r.properties).unwrap().without_marks()
     };
     let b = props("SubnetB");
     assert_eq!(b.get("AvailabilityZone"), Some(&string("us-east-1b")));
