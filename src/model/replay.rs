@@ -24,6 +24,38 @@ pub const MAX_REPLAYED_REQUESTS: usize = 20_000_000;
 /// The class of a request that was not replayed (a model's own request type).
 pub const NOT_REPLAYED: u32 = u32::MAX;
 
+/// Where a request being sent came from: the model's own request types, or a logged request
+/// replayed with its class, protocol and logged service time. Passed by value to the request
+/// path, which copies what it keeps into the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Provenance {
+    /// The replayed request's class, or [`NOT_REPLAYED`].
+    pub class: u32,
+    /// Whether it may go over HTTP/2 where the client and the listener offer it (for a replayed
+    /// request: whether it was logged as `h2`).
+    pub http2: bool,
+    /// Its logged service time \[µs\], or [`NO_LOGGED_SERVICE`] (drawn from the model instead).
+    pub logged_service_us: u32,
+}
+
+impl Provenance {
+    /// A request of the model's own: HTTP/2 wherever the client's `http2` setting allows it.
+    pub const GENERATED: Provenance = Provenance {
+        class: NOT_REPLAYED,
+        http2: true,
+        logged_service_us: NO_LOGGED_SERVICE,
+    };
+
+    /// The logged request `e`, replayed.
+    pub fn replayed(e: &ReplayEvent) -> Provenance {
+        Provenance {
+            class: e.class,
+            http2: e.http2,
+            logged_service_us: e.logged_service_us,
+        }
+    }
+}
+
 /// One logged request, in replay order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReplayEvent {

@@ -6,7 +6,7 @@
 use super::World;
 use crate::model::event::Event;
 use crate::model::ids::{ClientId, UserId};
-use crate::model::replay::ReplayLoad;
+use crate::model::replay::{Provenance, ReplayLoad};
 
 impl World<'_> {
     /// Schedules the first replayed request of `client`.
@@ -36,9 +36,6 @@ impl World<'_> {
             }
         }
         let class = &replay.classes[e.class as usize];
-        // Logged as h2, unless the client's `http2: false` keeps every request on HTTP/1.1.
-        st.http2 = e.http2 && self.sc.clients[ci].http2;
-        st.logged_service_us = e.logged_service_us;
         let session = self.lb.sessions.client_base[ci] + e.session;
         self.send(
             client,
@@ -47,7 +44,7 @@ impl World<'_> {
             session,
             class.listener,
             class.route,
-            e.class,
+            Provenance::replayed(&e),
         );
     }
 

@@ -24,7 +24,7 @@ use crate::model::ids::{
     ClientId, InstanceId, ListenerId, MemberId, RouteId, TargetGroupId, UserId,
 };
 use crate::model::instance::Job;
-use crate::model::replay::{NO_LOGGED_SERVICE, NOT_REPLAYED};
+use crate::model::replay::{NO_LOGGED_SERVICE, NOT_REPLAYED, Provenance};
 use crate::model::route::Route;
 use crate::recorder::Origin;
 
@@ -76,12 +76,12 @@ impl World<'_> {
             session,
             listener,
             route,
-            NOT_REPLAYED,
+            Provenance::GENERATED,
         );
     }
 
     /// Sends a request on `listener` (opening a connection if needed) and routes it
-    /// (`replay_class`: the replayed request's class, or `NOT_REPLAYED`).
+    /// (`from`: the model's own request, or a replayed one).
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(super) fn send(
@@ -92,11 +92,12 @@ impl World<'_> {
         session: u32,
         listener: ListenerId,
         route: RouteId,
-        replay_class: u32,
+        from: Provenance,
     ) {
         let spec = &self.sc.clients[client.index()];
         let (conn, fresh, h2) = if user == UserId::NONE
-            && self.traffic.clients[client.index()].http2
+            && from.http2
+            && spec.http2
             && spec.keep_alive
             && self.sc.listeners[listener.index()].http2
         {
@@ -137,11 +138,8 @@ impl World<'_> {
             instance: InstanceId(0),
             session,
             h2,
-            logged_service_us: std::mem::replace(
-                &mut self.traffic.clients[client.index()].logged_service_us,
-                NO_LOGGED_SERVICE,
-            ),
-            replay_class,
+            logged_service_us: from.logged_service_us,
+            replay_class: from.class,
             stage: Stage::Handshake,
         });
         if handshake.0 > 0 {
@@ -189,7 +187,7 @@ impl World<'_> {
                         r.session,
                         listener,
                         route,
-                        NOT_REPLAYED,
+                        Provenance::GENERATED,
                     ),
                     None => self.user_done(r.user),
                 }

@@ -6,7 +6,6 @@ use crate::engine::RngStream;
 use crate::model::arrival::ArrivalCursor;
 use crate::model::connection::{Conn, H2Pool, Pool};
 use crate::model::ids::ClientId;
-use crate::model::replay::NO_LOGGED_SERVICE;
 use crate::model::resolved::Scenario;
 
 /// Per-client run state: its random streams and connections.
@@ -30,13 +29,8 @@ pub(super) struct ClientState {
     pub sessions: RngStream,
     /// Its WebSocket users' message and reconnect draws.
     pub websocket: WebsocketStreams,
-    /// Whether its next open-loop request goes over HTTP/2 where the listener offers it: the
-    /// client's `http2` setting, or, for a replayed request, whether it was logged as `h2`.
-    pub http2: bool,
     /// Replay: the next logged request to send (an index into its events).
     pub replay_next: usize,
-    /// Replay: the logged service time \[µs\] of the request being sent, or `NO_LOGGED_SERVICE`.
-    pub logged_service_us: u32,
 }
 
 /// A WebSocket client's random streams.
@@ -93,9 +87,7 @@ impl Traffic {
                     server_messages: stream(&c.name, "websocket/server_messages"),
                     reconnect: stream(&c.name, "websocket/reconnect"),
                 },
-                http2: c.http2,
                 replay_next: 0,
-                logged_service_us: NO_LOGGED_SERVICE,
             })
             .collect();
         Traffic {
