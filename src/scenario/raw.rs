@@ -104,8 +104,9 @@ impl RawModel {
     }
 }
 
-/// The keys of the model file, in the order serde reads and lists them.
-const MODEL_KEYS: &[&str] = &[
+/// The keys of the model file, in the order serde reads and lists them (and the importer writes
+/// them).
+pub(crate) const MODEL_KEYS: &[&str] = &[
     "name",
     "description",
     "duration",

@@ -3,23 +3,12 @@
 //! order the JSON map holds them in; keys it does not know follow in alphabetical order. Same
 //! model ⇒ same bytes.
 
+use crate::scenario::raw::MODEL_KEYS;
 use serde_json::Value;
 
-/// Keys in the order they are written; unlisted keys come after, alphabetically.
+/// Keys inside the model's parts, in the order they are written, after the model's own keys
+/// ([`MODEL_KEYS`]); unlisted keys come after both, alphabetically.
 const ORDER: &[&str] = &[
-    "name",
-    "description",
-    "duration",
-    "seed",
-    "metrics",
-    "clients",
-    "load_balancer",
-    "target_groups",
-    "instances",
-    "auto_scaling_groups",
-    "alarms",
-    "queues",
-    "topics",
     "id",
     "AlarmName",
     "AutoScalingGroupName",
@@ -124,12 +113,14 @@ pub fn pretty(model: &Value) -> String {
     out
 }
 
-/// Where `key` goes: its place in [`ORDER`], or after all of them.
+/// Where `key` goes: its place among the model's keys, then in [`ORDER`], or after all of them.
 fn rank(key: &str) -> (usize, &str) {
-    (
-        ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len()),
-        key,
-    )
+    let place = MODEL_KEYS
+        .iter()
+        .chain(ORDER)
+        .position(|k| *k == key)
+        .unwrap_or(MODEL_KEYS.len() + ORDER.len());
+    (place, key)
 }
 
 fn indent(out: &mut String, depth: usize) {
