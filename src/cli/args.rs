@@ -94,6 +94,14 @@ pub struct ImportCloudFormationArgs {
     /// Where to write the model (default: print it on standard output).
     #[arg(long, value_name = "MODEL.json")]
     pub out: Option<PathBuf>,
+    /// The calendar instant (UTC) at which the run starts, e.g. `2026-03-09T06:00:00Z`: the
+    /// template's scheduled actions (StartTime, Recurrence) are placed from there (default
+    /// 2026-01-01T00:00:00Z, as `run --access-log-start`).
+    #[arg(long, value_name = "INSTANT", value_parser = crate::access_log::write::clock::parse_start)]
+    pub start: Option<u64>,
+    /// The imported model's run length, e.g. `8h` (default 30m).
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
     /// Print nothing but errors and the model (no list of what was assumed or ignored).
     #[arg(long, short)]
     pub quiet: bool,

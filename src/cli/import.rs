@@ -60,8 +60,26 @@ fn prepare(a: &ImportCloudFormationArgs) -> Result<Imported, String> {
     if let Some(out) = &a.out {
         check_out(out)?;
     }
+    let window = cloudformation::RunWindow {
+        start: a.start,
+        duration: a.duration.as_deref().map(run_length).transpose()?,
+    };
     let text = read_template(&a.template)?;
-    cloudformation::import(&text, &a.template, &parameters).map_err(|e| e.line())
+    cloudformation::import(&text, &a.template, &parameters, &window).map_err(|e| e.line())
+}
+
+/// `--duration`: a run length albsim can simulate, in whole seconds.
+fn run_length(text: &str) -> Result<(String, u64), String> {
+    let max = crate::scenario::timing::MAX_TIME_SECS;
+    let d = crate::scenario::values::parse_duration(text)
+        .map_err(|e| format!("--duration {text:?}: {e}"))?;
+    if d.subsec_nanos() != 0 || d.as_secs() == 0 || d.as_secs() > max {
+        return Err(format!(
+            "--duration {text:?}: expected whole seconds from 1 s to {}",
+            crate::scenario::timing::MAX_TIME_WORDS
+        ));
+    }
+    Ok((text.trim().to_string(), d.as_secs()))
 }
 
 /// `Key=Value` pairs, in order; the value may contain `=`.

@@ -140,7 +140,7 @@ pub struct RawScheduledAction {
 
 /// Largest `MaxSize` (and scheduled `MinSize`/`MaxSize`/`DesiredCapacity`): albsim's limit, the
 /// same as AWS's targets per target group (1,000).
-const MAX_GROUP_SIZE: u32 = 1000;
+pub(crate) const MAX_GROUP_SIZE: u32 = 1000;
 
 /// Resolves every group and alarm. `period` is the metric period; `types` the instance catalog;
 /// `messaging` the queue and topic names that SQS and SNS metrics name.

@@ -42,6 +42,7 @@ mod action;
 mod alarm;
 mod arrival;
 mod autoscaling;
+pub(crate) use autoscaling::MAX_GROUP_SIZE;
 mod client;
 mod distribution;
 mod error;

@@ -232,3 +232,109 @@ fn bad_arguments_are_clear_errors_and_write_nothing() {
         "{err}"
     );
 }
+
+#[test]
+fn scheduled_actions_run_at_their_calendar_times_within_the_imported_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("scheduled.yaml");
+    let classroom = fs::read_to_string(project().join(FIXTURES[0].0)).unwrap();
+    let actions = "  MorningPeak:
+    Type: AWS::AutoScaling::ScheduledAction
+    Properties:
+      AutoScalingGroupName: !Ref WebAutoScalingGroup
+      Recurrence: '0 9 * * MON-FRI'
+      MinSize: 3
+      DesiredCapacity: 3
+  Evening:
+    Type: AWS::AutoScaling::ScheduledAction
+    Properties:
+      AutoScalingGroupName: !Ref WebAutoScalingGroup
+      Recurrence: '0 18 * * *'
+      MinSize: 2
+      DesiredCapacity: 2
+
+Outputs:";
+    fs::write(
+        &template,
+        classroom.replace("\nOutputs:", &format!("\n{actions}")),
+    )
+    .unwrap();
+    let model = dir.path().join("scheduled.json");
+    // Monday 2026-03-09, 08:00 UTC, for two hours: the group starts as Sunday evening's action
+    // left it; the morning peak runs at 09:00, one hour in.
+    let (code, _, err) = import(&[
+        template.to_str().unwrap(),
+        "--start",
+        "2026-03-09T08:00:00Z",
+        "--duration",
+        "2h",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("Resources.MorningPeak: Recurrence \"0 9 * * MON-FRI\" (UTC) runs 1 time during the run (from 2026-03-09T08:00:00Z for 2h), imported as ScheduledActions at 1h"),
+        "{err}"
+    );
+    let m: Value = serde_json::from_str(&fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(m["duration"], "2h");
+    assert_eq!(
+        m["auto_scaling_groups"][0]["ScheduledActions"],
+        json!([
+            {"ScheduledActionName": "MorningPeak", "at": "1h", "MinSize": 3, "DesiredCapacity": 3},
+        ])
+    );
+    let out = dir.path().join("run");
+    let (code, _, err) = albsim(
+        &project(),
+        &[
+            "run",
+            model.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let activity = fs::read_to_string(out.join("activity.log")).unwrap();
+    let launch = activity
+        .lines()
+        .find(|l| l.contains("Launching a new EC2 instance"))
+        .unwrap_or_else(|| panic!("{activity}"));
+    assert!(
+        launch.starts_with("1:00:00.000")
+            && launch.contains(
+                "scheduled action MorningPeak was executed, changing the desired capacity from 2 to 3"
+            ),
+        "{activity}"
+    );
+}
+
+#[test]
+fn a_bad_start_or_duration_is_a_clear_error() {
+    for (args, says) in [
+        (
+            ["--start", "2026-03-09 08:00"],
+            "expected a UTC instant such as 2026-01-01T00:00:00Z",
+        ),
+        (
+            ["--duration", "0s"],
+            "--duration \"0s\": expected whole seconds from 1 s to 366 days",
+        ),
+        (
+            ["--duration", "400d"],
+            "expected whole seconds from 1 s to 366 days",
+        ),
+        (
+            ["--duration", "soon"],
+            "--duration \"soon\": expected a duration such as",
+        ),
+    ] {
+        let mut all = vec![FIXTURES[0].0];
+        all.extend_from_slice(&args);
+        let (code, out, err) = import(&all);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}");
+    }
+}

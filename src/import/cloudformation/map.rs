@@ -9,6 +9,7 @@
 //! | `target_group.rs` | `ElasticLoadBalancingV2::TargetGroup` | `target_groups` |
 //! | `instance.rs` | `EC2::Instance` (and instances named only by id in `Targets`) | `instances` |
 //! | `autoscaling.rs` | `AutoScaling::AutoScalingGroup`, `EC2::LaunchTemplate`, `AutoScaling::LaunchConfiguration`, `::ScalingPolicy`, `::LifecycleHook`, `::ScheduledAction` | `auto_scaling_groups` |
+//! | `scheduled.rs`, `cron.rs` | `AutoScaling::ScheduledAction` (`StartTime`, `Recurrence`, `TimeZone`, `EndTime` on the run's calendar) | a group's `ScheduledActions` |
 //! | `alarm.rs` | `CloudWatch::Alarm` | `alarms` |
 //! | `sqs.rs` | `SQS::Queue`, `SNS::Topic`, `SNS::Subscription` | `queues`, `topics` |
 //! | `defaults.rs` | — (what a template never says: traffic, run length) | `clients`, `duration`, `seed` |
@@ -17,18 +18,20 @@
 
 mod alarm;
 mod autoscaling;
+mod cron;
 mod defaults;
 mod instance;
 mod load_balancer;
 mod pretty;
 pub mod read;
+mod scheduled;
 mod sqs;
 mod target_group;
 
 pub use pretty::pretty;
 pub use read::{Prop, Resolved, node_from_json};
 
-use super::{ImportError, Imported, Stack};
+use super::{ImportError, Imported, RunWindow, Stack};
 use serde_json::{Map, Value as Json, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -87,7 +90,7 @@ pub const SUBSCRIPTION: &str = "AWS::SNS::Subscription";
 pub const SUBNET: &str = "AWS::EC2::Subnet";
 
 /// Maps the stack's resources to a model.
-pub fn map(stack: &Stack) -> Result<Imported, ImportError> {
+pub fn map(stack: &Stack, window: &RunWindow) -> Result<Imported, ImportError> {
     let mut resolved = Vec::with_capacity(stack.resources().len());
     for r in stack.resources() {
         let props = if MAPPED.contains(&r.type_name.as_str()) {
@@ -106,7 +109,13 @@ pub fn map(stack: &Stack) -> Result<Imported, ImportError> {
         .pseudo_parameter("AWS::Region")
         .and_then(|n| n.as_str().map(str::to_string))
         .unwrap_or_else(|| defaults::REGION.to_string());
-    let mut imported = map_resolved(stack.file(), &model_name(stack.file()), &region, &resolved)?;
+    let mut imported = map_resolved(
+        stack.file(),
+        &model_name(stack.file()),
+        &region,
+        &resolved,
+        window,
+    )?;
     for (id, condition) in stack.left_out() {
         imported.notes.push(format!(
             "Resources.{id}: left out, as CloudFormation would: its Condition {condition} is false"
@@ -124,14 +133,15 @@ pub fn model_name(file: &Path) -> String {
 }
 
 /// Maps resolved resources (in the template's order) to a model named `name`; `region` is the
-/// value of `AWS::Region`.
+/// value of `AWS::Region`, `window` the run's place on the calendar.
 pub fn map_resolved(
     file: &Path,
     name: &str,
     region: &str,
     resources: &[Resolved],
+    window: &RunWindow,
 ) -> Result<Imported, ImportError> {
-    let mut cx = Ctx::new(file, region, resources)?;
+    let mut cx = Ctx::new(file, region, resources, window)?;
     let target_groups = target_group::map_all(&mut cx)?;
     let load_balancer = load_balancer::map(&mut cx)?;
     let groups = autoscaling::map_all(&mut cx)?;
@@ -164,11 +174,16 @@ pub fn map_resolved(
                 .unwrap_or_default()
         )),
     );
-    model.insert("duration".into(), json!(defaults::DURATION));
-    cx.assume(
-        "duration",
-        &format!("{:?} (the template has no run length)", defaults::DURATION),
-    );
+    match &window.duration {
+        Some((text, _)) => model.insert("duration".into(), json!(text)),
+        None => {
+            cx.assume(
+                "duration",
+                &format!("{:?} (the template has no run length)", defaults::DURATION),
+            );
+            model.insert("duration".into(), json!(defaults::DURATION))
+        }
+    };
     model.insert("seed".into(), json!(defaults::SEED));
     cx.assume(
         "seed",
@@ -223,6 +238,10 @@ pub(crate) struct Ctx<'a> {
     pub ignored: Vec<(String, String)>,
     /// See [`Imported::notes`].
     pub notes: Vec<String>,
+    /// The run's place on the calendar, for scheduled actions.
+    pub calendar: scheduled::Calendar,
+    /// Whether `--start` was given (else the calendar's start is an assumption).
+    pub start_given: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -230,7 +249,13 @@ impl<'a> Ctx<'a> {
         file: &'a Path,
         region: &str,
         resources: &'a [Resolved],
+        window: &RunWindow,
     ) -> Result<Ctx<'a>, ImportError> {
+        let duration_secs = match &window.duration {
+            Some((_, secs)) => *secs,
+            None => crate::scenario::values::parse_duration(defaults::DURATION)
+                .map_or(0, |d| d.as_secs()),
+        };
         let mut cx = Ctx {
             file,
             region: region.to_string(),
@@ -242,6 +267,14 @@ impl<'a> Ctx<'a> {
             assumed: Vec::new(),
             ignored: Vec::new(),
             notes: Vec::new(),
+            calendar: scheduled::Calendar {
+                start: window
+                    .start
+                    .unwrap_or(crate::access_log::write::clock::DEFAULT_START_UNIX_SECONDS)
+                    as i64,
+                duration_secs: duration_secs as i64,
+            },
+            start_given: window.start.is_some(),
         };
         for r in resources {
             let named = |key: &str| -> Result<String, ImportError> {
@@ -357,7 +390,12 @@ pub(crate) mod tests {
 
     /// Maps `v` (see [`resources`]) in region us-east-1.
     pub fn import(v: serde_json::Value) -> Result<Imported, ImportError> {
-        map_resolved(Path::new("t.yaml"), "t", "us-east-1", &resources(v))
+        import_in(v, &RunWindow::default())
+    }
+
+    /// Maps `v` for a run at `window`.
+    pub fn import_in(v: serde_json::Value, window: &RunWindow) -> Result<Imported, ImportError> {
+        map_resolved(Path::new("t.yaml"), "t", "us-east-1", &resources(v), window)
     }
 
     /// The smallest stack: an ALB, a listener and a target group with two instances.

@@ -65,13 +65,24 @@ pub struct Imported {
     pub notes: Vec<String>,
 }
 
+/// Where the imported model's run lies on the calendar (`--start`, `--duration`); what is not
+/// given is albsim's default, listed among the assumptions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunWindow {
+    /// The instant (seconds since the epoch, UTC) at which simulated time 0 falls.
+    pub start: Option<u64>,
+    /// The run's length, as the model writes it (e.g. `"8h"`), and in seconds.
+    pub duration: Option<(String, u64)>,
+}
+
 /// Imports a template's text. `parameters` are `--parameters Key=Value` in the order given.
 pub fn import(
     text: &str,
     file: &Path,
     parameters: &[(String, String)],
+    window: &RunWindow,
 ) -> Result<Imported, ImportError> {
     let root = load::load(text, file)?;
     let stack = Stack::new(&root, file, parameters)?;
-    map::map(&stack)
+    map::map(&stack, window)
 }

@@ -3,6 +3,7 @@
 //! `AWS::AutoScaling::ScalingPolicy`s and `::LifecycleHook`s → `auto_scaling_groups[]`.
 
 use super::read::Prop;
+use super::scheduled;
 use super::{
     ASG, Ctx, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, LIFECYCLE_HOOK, Resolved, SCALING_POLICY,
     SCHEDULED_ACTION, SUBNET,
@@ -19,11 +20,13 @@ pub fn map_all(cx: &mut Ctx<'_>) -> Result<Vec<Json>, ImportError> {
         out.push(group(cx, r, &at)?);
     }
     for r in cx.of_type(SCHEDULED_ACTION) {
-        cx.ignored.push((r.logical_id.clone(), r.type_name.clone()));
-        cx.note(
-            &r.logical_id,
-            "scheduled actions run at wall-clock times (Recurrence, StartTime); albsim's run has no calendar, so it is not imported — add it under ScheduledActions with an \"at\" time into the run",
-        );
+        if !cx.asg_names.contains_key(&owner(cx, r).unwrap_or_default()) {
+            cx.ignored.push((r.logical_id.clone(), r.type_name.clone()));
+            cx.note(
+                &r.logical_id,
+                "its AutoScalingGroupName is not a group of this template; not imported",
+            );
+        }
     }
     for r in cx.of_type(SCALING_POLICY) {
         if !cx.asg_names.contains_key(&owner(cx, r).unwrap_or_default()) {
@@ -58,7 +61,9 @@ fn group(cx: &mut Ctx<'_>, r: &Resolved, at: &str) -> Result<Json, ImportError> 
         "AutoScalingGroupName".into(),
         json!(cx.asg_names[&r.logical_id]),
     );
-    let size = |key: &str| -> Result<Option<i64>, ImportError> { p.int_of(key, 0, 100_000) };
+    let size = |key: &str| -> Result<Option<i64>, ImportError> {
+        p.int_of(key, 0, i64::from(crate::scenario::MAX_GROUP_SIZE))
+    };
     let min = size("MinSize")?.ok_or_else(|| cx.error(r, "expected a MinSize"))?;
     let max = size("MaxSize")?.ok_or_else(|| cx.error(r, "expected a MaxSize"))?;
     g.insert("MinSize".into(), json!(min));
@@ -123,6 +128,59 @@ fn group(cx: &mut Ctx<'_>, r: &Resolved, at: &str) -> Result<Json, ImportError> 
     }
     if !policies.is_empty() {
         g.insert("Policies".into(), Json::Array(policies));
+    }
+    let actions: Vec<_> = cx
+        .of_type(SCHEDULED_ACTION)
+        .filter(|x| owner(cx, x).as_deref() == Some(r.logical_id.as_str()))
+        .collect();
+    let mut runs = Vec::new();
+    for x in actions {
+        let calendar = cx.calendar.clone();
+        runs.extend(scheduled::runs(cx, x, &calendar)?);
+    }
+    if !runs.is_empty() {
+        let template = (
+            min,
+            max,
+            g.get("DesiredCapacity")
+                .and_then(Json::as_i64)
+                .unwrap_or(min),
+        );
+        let start = scheduled::sizes_at_start(&runs, &cx.calendar, template)
+            .map_err(|e| cx.error(r, format!("its scheduled actions: {e}")))?;
+        if runs.iter().any(|run| run.at < cx.calendar.start) {
+            let (min, max, desired) = start;
+            g.insert("MinSize".into(), json!(min));
+            g.insert("MaxSize".into(), json!(max));
+            g.insert("DesiredCapacity".into(), json!(desired));
+            let template_says = if start == template {
+                "the template's sizes".to_string()
+            } else {
+                format!(
+                    "the template says MinSize {}, MaxSize {}, DesiredCapacity {}",
+                    template.0, template.1, template.2
+                )
+            };
+            cx.note(
+                &r.logical_id,
+                format!(
+                    "starts with MinSize {min}, MaxSize {max}, DesiredCapacity {desired}, as its scheduled actions left it before the run's start ({template_says})"
+                ),
+            );
+        }
+        if !cx.start_given {
+            cx.assume(
+                &format!("{at}.ScheduledActions"),
+                &format!(
+                    "the run starts at {} (the template's schedule needs a calendar; set --start)",
+                    super::cron::iso_utc(cx.calendar.start)
+                ),
+            );
+        }
+        let entries = scheduled::entries(runs, &cx.calendar);
+        if !entries.is_empty() {
+            g.insert("ScheduledActions".into(), Json::Array(entries));
+        }
     }
     Ok(Json::Object(g))
 }
@@ -398,9 +456,25 @@ fn policy(cx: &mut Ctx<'_>, r: &Resolved, at: &str) -> Result<Option<Json>, Impo
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{import, minimal, validates};
-    use super::super::{ASG, LAUNCH_TEMPLATE, SCALING_POLICY, SUBNET};
+    use super::super::tests::{import, import_in, minimal, validates};
+    use super::super::{ASG, LAUNCH_TEMPLATE, SCALING_POLICY, SCHEDULED_ACTION, SUBNET};
+    use crate::access_log::write::clock::parse_start;
+    use crate::import::cloudformation::RunWindow;
     use serde_json::json;
+
+    /// A run from `start` for `hours`.
+    fn window(start: &str, hours: u64) -> RunWindow {
+        RunWindow {
+            start: Some(parse_start(start).unwrap()),
+            duration: Some((format!("{hours}h"), hours * 3600)),
+        }
+    }
+
+    fn action(props: serde_json::Value) -> serde_json::Value {
+        let mut p = props;
+        p["AutoScalingGroupName"] = json!("!ref:Group");
+        json!({"Type": SCHEDULED_ACTION, "Properties": p})
+    }
 
     fn with_group() -> serde_json::Value {
         let mut t = minimal();
@@ -433,6 +507,135 @@ mod tests {
         );
         assert!(m.ignored.iter().any(|(id, _)| id == "Subnet1"));
         assert!(!m.ignored.iter().any(|(id, _)| id == "LT" || id == "Cpu"));
+    }
+
+    #[test]
+    fn recurring_actions_run_at_each_cron_time_of_the_window_and_the_last_earlier_run_holds_at_0s()
+    {
+        let mut t = with_group();
+        t["Morning"] =
+            action(json!({"Recurrence": "0 9 * * *", "DesiredCapacity": "4", "MaxSize": 4}));
+        t["Evening"] = action(json!({"Recurrence": "0 18 * * *", "DesiredCapacity": 2}));
+        // Monday 06:00 for a day: the group starts as Sunday's runs left it (the morning's
+        // MaxSize 4 and the evening's DesiredCapacity 2); then 09:00 and 18:00.
+        let m = import_in(t, &window("2026-03-09T06:00:00Z", 24)).unwrap();
+        validates(&m);
+        let g = &m.model["auto_scaling_groups"][0];
+        assert_eq!(
+            g["ScheduledActions"],
+            json!([
+                {"ScheduledActionName": "Morning", "at": "3h", "MaxSize": 4, "DesiredCapacity": 4},
+                {"ScheduledActionName": "Evening", "at": "12h", "DesiredCapacity": 2},
+            ])
+        );
+        assert_eq!(
+            (&g["MinSize"], &g["MaxSize"], &g["DesiredCapacity"]),
+            (&json!(2), &json!(4), &json!(2))
+        );
+        assert_eq!(m.model["duration"], "24h");
+        let morning = m
+            .notes
+            .iter()
+            .find(|n| n.starts_with("Resources.Morning:"))
+            .unwrap();
+        assert!(
+            morning.contains("Recurrence \"0 9 * * *\" (UTC) runs 1 time during the run (from 2026-03-09T06:00:00Z for 1day), imported as ScheduledActions at 3h; it last ran at 2026-03-08T09:00:00Z"),
+            "{morning}"
+        );
+        assert!(
+            !m.ignored
+                .iter()
+                .any(|(id, _)| id == "Morning" || id == "Evening")
+        );
+    }
+
+    #[test]
+    fn a_one_time_action_runs_at_its_start_time_or_holds_from_0s_or_is_outside_the_run() {
+        let mut t = with_group();
+        t["Peak"] = action(json!({"StartTime": "2026-01-01T00:20:00Z", "MinSize": 3}));
+        t["Past"] =
+            action(json!({"StartTime": "2025-12-24T10:00:00Z", "MinSize": 1, "MaxSize": 6}));
+        t["Later"] = action(json!({"StartTime": "2026-01-02T00:00:00Z", "MinSize": 4}));
+        let m = import(t).unwrap();
+        validates(&m);
+        let g = &m.model["auto_scaling_groups"][0];
+        assert_eq!(
+            g["ScheduledActions"],
+            json!([{"ScheduledActionName": "Peak", "at": "20m", "MinSize": 3}])
+        );
+        assert_eq!(
+            (&g["MinSize"], &g["MaxSize"], &g["DesiredCapacity"]),
+            (&json!(1), &json!(6), &json!(2))
+        );
+        assert!(m.notes.iter().any(|n| n == "Resources.Group: starts with MinSize 1, MaxSize 6, DesiredCapacity 2, as its scheduled actions left it before the run's start (the template says MinSize 2, MaxSize 4, DesiredCapacity 2)"), "{:?}", m.notes);
+        assert!(m.ignored.iter().any(|(id, _)| id == "Later"));
+        assert!(m.notes.iter().any(|n| n.starts_with("Resources.Later: StartTime does not run during the run (from 2026-01-01T00:00:00Z for 30m); not imported")));
+        // Without --start the calendar is an assumption, said so.
+        assert!(m.assumed.iter().any(|a| a.starts_with(
+            "auto_scaling_groups[0].ScheduledActions: the run starts at 2026-01-01T00:00:00Z"
+        )));
+    }
+
+    #[test]
+    fn start_and_end_time_bound_a_recurrence_and_the_start_time_runs_too() {
+        let mut t = with_group();
+        t["Hourly"] = action(
+            json!({"Recurrence": "0 * * * *", "StartTime": "2026-01-01T01:30:00Z",
+            "EndTime": "2026-01-01T04:00:00Z", "DesiredCapacity": 3}),
+        );
+        let m = import_in(t, &window("2026-01-01T00:00:00Z", 6)).unwrap();
+        let at: Vec<&str> = m.model["auto_scaling_groups"][0]["ScheduledActions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["at"].as_str().unwrap())
+            .collect();
+        assert_eq!(at, ["1h 30m", "2h", "3h", "4h"]);
+    }
+
+    #[test]
+    fn a_fixed_time_zone_shifts_the_cron_and_a_zone_with_daylight_saving_is_not_imported() {
+        let mut t = with_group();
+        // Etc/GMT-1 is UTC+1: 09:00 there is 08:00 UTC.
+        t["Paris"] = action(
+            json!({"Recurrence": "0 9 * * *", "TimeZone": "Etc/GMT-1", "DesiredCapacity": 3}),
+        );
+        t["Berlin"] = action(
+            json!({"Recurrence": "0 9 * * *", "TimeZone": "Europe/Berlin", "DesiredCapacity": 3}),
+        );
+        let m = import_in(t, &window("2026-01-01T07:00:00Z", 2)).unwrap();
+        let g = &m.model["auto_scaling_groups"][0];
+        assert_eq!(
+            g["ScheduledActions"],
+            json!([{"ScheduledActionName": "Paris", "at": "1h", "DesiredCapacity": 3}])
+        );
+        assert!(m.ignored.iter().any(|(id, _)| id == "Berlin"));
+        assert!(m.notes.iter().any(|n| n.starts_with(
+            "Resources.Berlin: TimeZone \"Europe/Berlin\": albsim has no time-zone database"
+        )));
+    }
+
+    #[test]
+    fn a_bad_recurrence_or_an_action_without_sizes_is_an_error_naming_the_resource() {
+        let mut t = with_group();
+        t["Bad"] = action(json!({"Recurrence": "0 25 * * *", "DesiredCapacity": 3}));
+        let e = import(t).unwrap_err().to_string();
+        assert!(
+            e.contains("Resources.Bad") && e.contains("Recurrence: the hour field \"25\""),
+            "{e}"
+        );
+        let mut t = with_group();
+        t["Empty"] = action(json!({"Recurrence": "0 9 * * *"}));
+        let e = import(t).unwrap_err().to_string();
+        assert!(
+            e.contains("Resources.Empty")
+                && e.contains("at least one of MinSize, MaxSize, DesiredCapacity"),
+            "{e}"
+        );
+        let mut t = with_group();
+        t["Never"] = action(json!({"MinSize": 1}));
+        let e = import(t).unwrap_err().to_string();
+        assert!(e.contains("needs a StartTime or a Recurrence"), "{e}");
     }
 
     #[test]

@@ -14,6 +14,8 @@ const ORDER: &[&str] = &[
     "AutoScalingGroupName",
     "PolicyName",
     "LifecycleHookName",
+    "ScheduledActionName",
+    "at",
     "type",
     "field",
     "http_header_name",
