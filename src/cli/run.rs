@@ -18,9 +18,10 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
     let overrides = a.overrides.overrides();
     let text = scenario::read_model(&a.model)?;
     let sc = scenario::from_json_with(&text, &a.model, &overrides)?;
-    let model = scenario::model_as_run(&text, &a.model, &overrides)?;
+    let mut model = scenario::model_as_run(&text, &a.model, &overrides)?;
     let log_settings = access_log_settings(a)?;
     let folder = output_folder(a, &sc)?;
+    scenario::rebase_files(&mut model, &a.model, folder.target());
     if !a.quiet {
         for line in warning_lines(&a.model, &sc.warnings) {
             eprintln!("{line}");

@@ -179,8 +179,9 @@ fn run_one(
         let dir = folder.join(RUNS_FOLDER).join(run_folder_name(run, key));
         let label = dir.display().to_string();
         let kept = OutputFolder::check(&dir, label)?;
-        let model = scenario::model_as_run(&variant.text, &variant.file, &overrides)
+        let mut model = scenario::model_as_run(&variant.text, &variant.file, &overrides)
             .map_err(|e| failed(e.into()))?;
+        scenario::rebase_files(&mut model, &variant.file, kept.target());
         let files = files::render_all(RunOutput {
             result: &result,
             partial: None,

@@ -154,12 +154,14 @@ pub fn read_run(files: &dyn Files) -> Result<RunFolder, ReportError> {
         });
     }
     let model_json = text(files, MODEL_FILE)?;
-    // Files the model names (replayed access logs) are relative to the model file that was run.
-    let run_from = Path::new(&manifest.model_file)
-        .parent()
-        .unwrap_or(Path::new(""));
-    let model = scenario::from_json_kept(&model_json, &files.folder().join(MODEL_FILE), run_from)
-        .map_err(|e| ReportError::Unreadable {
+    // Files the model names (replayed access logs) are relative to the folder, as `albsim run`
+    // rebased them (`scenario::rebase_files`).
+    let model = scenario::from_json_kept(
+        &model_json,
+        &files.folder().join(MODEL_FILE),
+        files.folder(),
+    )
+    .map_err(|e| ReportError::Unreadable {
         file: files.folder().join(MODEL_FILE),
         reason: format!("is not a model this albsim can read: {e}"),
     })?;

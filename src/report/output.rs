@@ -201,6 +201,11 @@ impl OutputFolder {
         &self.shown
     }
 
+    /// The folder, absolute, with its existing part resolved.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// Writes `files` (name, contents) and the manifest `about` (its `files` list is filled in
     /// here) as the folder, replacing the previous results if albsim wrote them.
     pub fn write(

@@ -245,6 +245,45 @@ fn anchor_files(raw: &mut raw::RawModel, file: &Path) {
 }
 
 /// Files a model names are relative to `base`.
+/// Rewrites the replayed access-log `files` of the model JSON `value`, written relative to the
+/// folder of `model_file`, to be relative to `folder` (absolute, resolved), where the model is
+/// kept as `model.json`: `albsim run FOLDER/model.json` then reads the same logs. Absolute paths,
+/// and files that cannot be found, stay as written.
+pub fn rebase_files(value: &mut serde_json::Value, model_file: &Path, folder: &Path) {
+    let Some(clients) = value.get_mut("clients").and_then(|c| c.as_array_mut()) else {
+        return;
+    };
+    let model_dir = model_file.parent().unwrap_or(Path::new(""));
+    for arrival in clients.iter_mut().filter_map(|c| c.get_mut("arrival")) {
+        if arrival.get("type").and_then(|t| t.as_str()) != Some("access_log") {
+            continue;
+        }
+        let Some(files) = arrival.get_mut("files").and_then(|f| f.as_array_mut()) else {
+            continue;
+        };
+        for f in files.iter_mut() {
+            let Some(p) = f.as_str().map(Path::new).filter(|p| p.is_relative()) else {
+                continue;
+            };
+            if let Ok(full) = model_dir.join(p).canonicalize() {
+                *f = serde_json::Value::String(relative_path(&full, folder).display().to_string());
+            }
+        }
+    }
+}
+
+/// `to` relative to the folder `from` (both absolute).
+fn relative_path(to: &Path, from: &Path) -> std::path::PathBuf {
+    let (to, from): (Vec<_>, Vec<_>) = (to.components().collect(), from.components().collect());
+    let common = to.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let mut out = std::path::PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    out.extend(&to[common..]);
+    out
+}
+
 fn anchor_files_at(raw: &mut raw::RawModel, base: &Path) {
     for c in &mut raw.clients {
         if let raw::RawArrival::AccessLog(a) = &mut c.arrival {

@@ -819,3 +819,51 @@ fn a_replay_with_logged_service_times_writes_the_logged_distribution_back() {
     }
     assert_eq!(written, logged);
 }
+
+/// The output folder's `model.json` names the logs relative to itself, so running it again reads
+/// the same logs and gives the same results (and so does `albsim report` on the folder).
+#[test]
+fn the_kept_model_of_a_replay_runs_again_from_its_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let again = dir.path().join("again");
+    let (code, _, err) = crate::common::albsim(
+        &project(),
+        &[
+            "run",
+            "models/access-log-replay.json",
+            "--out",
+            first.to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let kept: Value =
+        serde_json::from_str(&std::fs::read_to_string(first.join("model.json")).unwrap()).unwrap();
+    let files = kept["clients"][0]["arrival"]["files"].as_array().unwrap();
+    for f in files {
+        let f = std::path::Path::new(f.as_str().unwrap());
+        assert!(f.is_relative() && first.join(f).is_file(), "{f:?}");
+    }
+    let (code, _, err) = crate::common::albsim(
+        dir.path(),
+        &[
+            "run",
+            "first/model.json",
+            "--out",
+            again.to_str().unwrap(),
+            "-q",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let summary = |dir: &std::path::Path| {
+        let mut s: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap())
+                .unwrap();
+        s.as_object_mut().unwrap().remove("wall_seconds");
+        s
+    };
+    assert_eq!(summary(&first), summary(&again));
+    let (code, _, err) = crate::common::albsim(dir.path(), &["report", "again", "--format", "md"]);
+    assert_eq!(code, Some(0), "{err}");
+}

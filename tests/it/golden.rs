@@ -61,7 +61,11 @@ fn shipped_models() -> Vec<PathBuf> {
 #[test]
 fn every_shipped_model_reproduces_its_golden_outputs() {
     let bless = std::env::var_os("ALBSIM_BLESS_GOLDEN").is_some();
-    let scratch = tempfile::tempdir().unwrap();
+    // Inside the project, so that a kept model.json names replayed logs by the same relative
+    // path (../../../models/…) on every machine.
+    let target = project().join("target");
+    fs::create_dir_all(&target).unwrap();
+    let scratch = tempfile::tempdir_in(&target).unwrap();
     let mut differences = Vec::new();
     let models = shipped_models();
     assert!(models.len() >= 15, "models/ lost its models");

@@ -31,10 +31,28 @@ use crate::model::resolved::{Scenario, Warning};
 use crate::model::route::RouteTable;
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 mod logged;
 use logged::LoggedRequest;
+
+/// `file` (relative to the folder `base`, or absolute) as one path, its leading `..` taken off
+/// `base`'s own folders: an output folder's `model.json` names the logs as `../../models/…`,
+/// and is read (for its report) before that folder exists, where the system could not walk
+/// through it. (Through a symbolic link, `..` would differ; albsim writes such paths from
+/// resolved folders only.)
+fn join_lexically(base: &Path, file: &Path) -> PathBuf {
+    let mut out = base.to_path_buf();
+    let mut parts = file.components().peekable();
+    while parts.peek() == Some(&Component::ParentDir)
+        && matches!(out.components().next_back(), Some(Component::Normal(_)))
+    {
+        parts.next();
+        out.pop();
+    }
+    out.extend(parts);
+    out
+}
 
 /// Malformed lines listed one by one in the warning; the rest are counted.
 const MALFORMED_LISTED: usize = 10;
@@ -115,7 +133,9 @@ pub(in crate::scenario) fn resolve_replay(
     let mut interner = Interner::new(cx);
     let mut events = EventsBuilder::default();
     let mut load = ReplayLoad::default();
-    let paths: Vec<PathBuf> = raw.files.iter().map(|f| raw.base_dir.join(f)).collect();
+    let paths: Vec<PathBuf> = (raw.files.iter())
+        .map(|f| join_lexically(&raw.base_dir, Path::new(f)))
+        .collect();
     let at_file = |fi: usize| path.key("files").index(fi);
     // The first problem the model has with a logged request (reading goes on, but adds nothing).
     let mut failed: Option<FieldError> = None;
@@ -442,6 +462,16 @@ pub(in crate::scenario) fn warnings(sc: &Scenario) -> Vec<Warning> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leading_parent_folders_come_off_the_base() {
+        let j = |b: &str, f: &str| join_lexically(Path::new(b), Path::new(f));
+        assert_eq!(j("output/run", "../../models/a.log"), Path::new("models/a.log"));
+        assert_eq!(j("/w/out/x", "../../../m/a.log"), Path::new("/m/a.log"));
+        assert_eq!(j("", "../logs/a.log"), Path::new("../logs/a.log"));
+        assert_eq!(j("models", "logs/a.log"), Path::new("models/logs/a.log"));
+        assert_eq!(j("models", "/abs/a.log"), Path::new("/abs/a.log"));
+    }
 
     #[test]
     fn request_types_match_by_method_host_and_path_patterns() {
