@@ -18,7 +18,11 @@ pub struct NothingToFit(String);
 /// Fits service times per request class and prints them.
 pub fn fit(a: &FitArgs) -> Result<Exit> {
     let mut collector = Collector::new(a.by_method);
-    let summary = read_logs(&a.logs, a.strict, |_, _, r| collector.add(r))?;
+    let mut span = Span::default();
+    let summary = read_logs(&a.logs, a.strict, |_, _, r| {
+        collector.add(r);
+        span.add(r.request_creation_time_us);
+    })?;
     let classes = collector.finish();
     if classes.is_empty() {
         return Err(NothingToFit(format!(
@@ -33,11 +37,11 @@ pub fn fit(a: &FitArgs) -> Result<Exit> {
         eprintln!("{line}");
     }
     let text = if a.json {
-        let mut s = serde_json::to_string_pretty(&as_json(&summary, &classes))?;
+        let mut s = serde_json::to_string_pretty(&as_json(&summary, &classes, &span))?;
         s.push('\n');
         s
     } else {
-        table(&summary, &classes)
+        table(&summary, &classes, &span)
     };
     print_stdout(&text)?;
     Ok(Exit::Success)
@@ -62,13 +66,41 @@ fn malformed_lines(s: &LogSummary) -> Vec<String> {
     lines
 }
 
+/// The logged requests' `request_creation_time`s: first, last and how many.
+#[derive(Debug, Default)]
+struct Span {
+    first_us: Option<i64>,
+    last_us: Option<i64>,
+    requests: u64,
+}
+
+impl Span {
+    fn add(&mut self, created_us: Option<i64>) {
+        if let Some(t) = created_us {
+            self.first_us = Some(self.first_us.map_or(t, |f| f.min(t)));
+            self.last_us = Some(self.last_us.map_or(t, |l| l.max(t)));
+            self.requests += 1;
+        }
+    }
+
+    /// Seconds from the first to the last request.
+    fn seconds(&self) -> Option<f64> {
+        Some((self.last_us? - self.first_us?) as f64 / 1e6).filter(|&s| s > 0.0)
+    }
+
+    /// The mean arrival rate \[requests/s\]: requests after the first over the span.
+    fn rate(&self) -> Option<f64> {
+        Some((self.requests - 1) as f64 / self.seconds()?)
+    }
+}
+
 /// Milliseconds with one decimal.
 fn ms(s: f64) -> String {
     format!("{:.1}", s * 1e3)
 }
 
 /// The table, the caveat and the snippet a user pastes.
-fn table(s: &LogSummary, classes: &[ClassFit]) -> String {
+fn table(s: &LogSummary, classes: &[ClassFit], span: &Span) -> String {
     let requests: u64 = classes.iter().map(ClassFit::requests).sum();
     let untimed: u64 = classes.iter().map(|c| c.without_target_time).sum();
     let mut out = format!(
@@ -137,6 +169,17 @@ fn table(s: &LogSummary, classes: &[ClassFit]) -> String {
         "\nPaste into a client's \"requests\" (weight: the class's share of the requests logged):\n{}",
         snippet(&entries)
     );
+    if let (Some(secs), Some(rate)) = (span.seconds(), span.rate()) {
+        let _ = writeln!(
+            out,
+            "\nThe requests arrived over {} (first to last request_creation_time), {rate:.3} per second on average: as a Poisson client's \"arrival\", {}; or replay the logs themselves (\"type\": \"access_log\").",
+            humantime::format_duration(std::time::Duration::from_secs(secs.round() as u64)),
+            format_args!(
+                "{{\"type\": \"poisson\", \"rate_per_second\": {}}}",
+                (rate * 1000.0).round() / 1000.0
+            )
+        );
+    }
     out
 }
 
@@ -150,7 +193,7 @@ fn snippet(entries: &[Value]) -> String {
 }
 
 /// `--json`: what was read and every class with both fits.
-fn as_json(s: &LogSummary, classes: &[ClassFit]) -> Value {
+fn as_json(s: &LogSummary, classes: &[ClassFit], span: &Span) -> Value {
     let classes: Vec<Value> = classes
         .iter()
         .map(|c| {
@@ -179,6 +222,8 @@ fn as_json(s: &LogSummary, classes: &[ClassFit]) -> Value {
         "lines": s.lines,
         "malformed": s.malformed,
         "first_malformed": s.first_malformed,
+        "span_seconds": span.seconds(),
+        "requests_per_second": span.rate(),
         "classes": classes,
     })
 }

@@ -867,3 +867,31 @@ fn the_kept_model_of_a_replay_runs_again_from_its_output_folder() {
     let (code, _, err) = crate::common::albsim(dir.path(), &["report", "again", "--format", "md"]);
     assert_eq!(code, Some(0), "{err}");
 }
+
+/// `albsim fit` also says how fast the requests came: (requests − 1) over the span from the first
+/// to the last `request_creation_time`, as a Poisson `arrival` to paste.
+#[test]
+fn fit_prints_the_logged_arrival_rate() {
+    let entries = fixture_entries();
+    let first = entries.iter().map(|e| e.created_us).min().unwrap();
+    let last = entries.iter().map(|e| e.created_us).max().unwrap();
+    let span_s = (last - first) as f64 / 1e6;
+    let rate = (entries.len() - 1) as f64 / span_s;
+    let logs = [
+        "models/access-logs/node-a.log.gz",
+        "models/access-logs/node-b.log.gz",
+    ];
+    let (code, out, err) = crate::common::albsim(&project(), &["fit", logs[0], logs[1], "--json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let fit: Value = serde_json::from_str(&out).unwrap();
+    assert!((fit["span_seconds"].as_f64().unwrap() - span_s).abs() < 1e-6);
+    assert!((fit["requests_per_second"].as_f64().unwrap() - rate).abs() < 1e-9);
+    let (_, table, _) = crate::common::albsim(&project(), &["fit", logs[0], logs[1]]);
+    assert!(
+        table.contains(&format!(
+            "{rate:.3} per second on average: as a Poisson client's \"arrival\", {{\"type\": \"poisson\", \"rate_per_second\": {}}}",
+            (rate * 1000.0).round() / 1000.0
+        )),
+        "{table}"
+    );
+}

@@ -466,7 +466,10 @@ mod tests {
     #[test]
     fn leading_parent_folders_come_off_the_base() {
         let j = |b: &str, f: &str| join_lexically(Path::new(b), Path::new(f));
-        assert_eq!(j("output/run", "../../models/a.log"), Path::new("models/a.log"));
+        assert_eq!(
+            j("output/run", "../../models/a.log"),
+            Path::new("models/a.log")
+        );
         assert_eq!(j("/w/out/x", "../../../m/a.log"), Path::new("/m/a.log"));
         assert_eq!(j("", "../logs/a.log"), Path::new("../logs/a.log"));
         assert_eq!(j("models", "logs/a.log"), Path::new("models/logs/a.log"));
