@@ -8,6 +8,7 @@
 use super::health::{HealthCheckSpec, HealthState, HealthTracker};
 use super::ids::{InstanceId, MemberId};
 use crate::engine::{RngStream, SimDuration, SimTime};
+use crate::recorder::{FailOpenCause, RoutingThreshold};
 
 /// AWS `load_balancing.algorithm.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,10 +49,31 @@ pub struct TargetGroupSpec {
     pub deregistration_delay: SimDuration,
     /// `target_group_health.unhealthy_state_routing.minimum_healthy_targets.count`.
     pub minimum_healthy_targets: u32,
+    /// `target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage`
+    /// (`None`: `off`).
+    pub minimum_healthy_percentage: Option<u32>,
     /// `slow_start.duration_seconds` (zero: off).
     pub slow_start: SimDuration,
     /// `stickiness.*`, when enabled.
     pub stickiness: Option<Stickiness>,
+}
+
+impl TargetGroupSpec {
+    /// The `unhealthy_state_routing` threshold that `healthy` of `registered` targets breach, if
+    /// any: "the load balancer takes the action when either threshold is breached" (the count
+    /// is named when both are).
+    pub fn routing_threshold_breached(
+        &self,
+        healthy: u32,
+        registered: u32,
+    ) -> Option<RoutingThreshold> {
+        if healthy < self.minimum_healthy_targets {
+            return Some(RoutingThreshold::Count(self.minimum_healthy_targets));
+        }
+        let p = self.minimum_healthy_percentage?;
+        (u64::from(healthy) * 100 < u64::from(p) * u64::from(registered))
+            .then_some(RoutingThreshold::Percentage(p))
+    }
 }
 
 /// Sticky sessions of a target group (`stickiness.type`).
@@ -149,6 +171,8 @@ pub struct TargetGroupState {
     routable_flag: Vec<bool>,
     /// Whether the group currently fails open.
     pub failing_open: bool,
+    /// Why it fails open, while it does.
+    pub fail_open_cause: Option<FailOpenCause>,
     /// Members in slow start.
     slow_starting: u32,
     /// Next round-robin position.
@@ -165,6 +189,7 @@ impl TargetGroupState {
             routable: Vec::new(),
             routable_flag: Vec::new(),
             failing_open: false,
+            fail_open_cause: None,
             slow_starting: 0,
             cursor: 0,
             rng,
@@ -201,12 +226,17 @@ impl TargetGroupState {
         self.routable.clear();
         self.routable_flag.clear();
         self.routable_flag.resize(self.members.len(), false);
-        let healthy = self.members.iter().filter(|m| m.healthy()).count() as u32;
-        self.failing_open = healthy < spec.minimum_healthy_targets
-            && self
-                .members
-                .iter()
-                .any(|m| m.health.state == HealthState::Unhealthy);
+        let (healthy, registered) = self.healthy_of_registered();
+        let breached = spec.routing_threshold_breached(healthy, registered);
+        let any_unhealthy = (self.members.iter()).any(|m| m.health.state == HealthState::Unhealthy);
+        self.fail_open_cause = breached
+            .filter(|_| any_unhealthy)
+            .map(|threshold| FailOpenCause {
+                healthy,
+                registered,
+                threshold,
+            });
+        self.failing_open = self.fail_open_cause.is_some();
         for (i, m) in self.members.iter().enumerate() {
             let take =
                 m.healthy() || (self.failing_open && m.health.state == HealthState::Unhealthy);
@@ -215,6 +245,16 @@ impl TargetGroupState {
                 self.routable_flag[i] = true;
             }
         }
+    }
+
+    /// Targets healthy (or `unavailable`), and registered (`initial`, `healthy`, `unhealthy`,
+    /// `unavailable`: not `draining` or `unused`), the base of the percentage thresholds.
+    pub fn healthy_of_registered(&self) -> (u32, u32) {
+        let healthy = self.members.iter().filter(|m| m.healthy()).count() as u32;
+        let registered = (self.members.iter())
+            .filter(|m| !matches!(m.health.state, HealthState::Draining | HealthState::Unused))
+            .count() as u32;
+        (healthy, registered)
     }
 
     /// Whether member `m` may receive requests now.
@@ -330,6 +370,7 @@ mod tests {
             },
             deregistration_delay: SimDuration::from_secs(300),
             minimum_healthy_targets: 1,
+            minimum_healthy_percentage: None,
             slow_start: SimDuration::ZERO,
             stickiness: None,
         };

@@ -71,6 +71,14 @@ pub struct RawTgAttributes {
         default
     )]
     pub minimum_healthy_targets: Option<AwsInt>,
+    /// `target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage`, `off`
+    /// (default) or 1–100: below this share of the registered targets healthy, the load
+    /// balancer fails open too.
+    #[serde(
+        rename = "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage",
+        default
+    )]
+    pub minimum_healthy_percentage: Option<serde_json::Value>,
 }
 
 /// Resolves the target group at `at`; `instance_ids` names the model's instances.
@@ -128,6 +136,11 @@ pub(super) fn resolve_target_group(
         1,
         "targets",
     )?;
+    let min_healthy_pct = off_or_percentage(
+        raw.attributes.minimum_healthy_percentage.as_ref(),
+        &attrs
+            .key("target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage"),
+    )?;
     let slow_start = raw.attributes.slow_start_seconds.map_or(0, |v| v.0);
     let slow_at = attrs.key("slow_start.duration_seconds");
     if slow_start != 0 && !(30..=900).contains(&slow_start) {
@@ -150,9 +163,33 @@ pub(super) fn resolve_target_group(
         health: resolve_health_check(&raw.health_check, &at.key("health_check"))?,
         deregistration_delay: SimDuration::from_secs(delay as u64),
         minimum_healthy_targets: min_healthy as u32,
+        minimum_healthy_percentage: min_healthy_pct,
         slow_start: SimDuration::from_secs(slow_start as u64),
         stickiness,
     })
+}
+
+/// A `…minimum_healthy_targets.percentage` attribute: `"off"` (`None`, also when left out) or a
+/// whole percentage 1–100, as a number or a string, as AWS takes attribute values.
+fn off_or_percentage(
+    v: Option<&serde_json::Value>,
+    at: &JsonPath,
+) -> Result<Option<u32>, FieldError> {
+    use serde_json::Value;
+    let n = match v {
+        None => return Ok(None),
+        Some(Value::String(s)) if s == "off" => return Ok(None),
+        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(_) => None,
+    };
+    match n {
+        Some(p @ 1..=100) => Ok(Some(p as u32)),
+        _ => Err(at.error(format!(
+            "expected \"off\" or a whole percentage 1–100, got {}",
+            v.map_or_else(String::new, |v| v.to_string())
+        ))),
+    }
 }
 
 /// `stickiness.*` attributes: `None` when sticky sessions are off.

@@ -18,7 +18,10 @@ use crate::common::{
 };
 use albsim::RunResult;
 use albsim::recorder::TargetState::{Healthy, Initial, Unhealthy};
-use albsim::recorder::{ActivityKind, FailOpen, Registration, TargetHealth, TargetState};
+use albsim::recorder::{
+    ActivityKind, FailOpen, FailOpenCause, Registration, RoutingThreshold, TargetHealth,
+    TargetState,
+};
 use serde_json::{Value, json};
 
 /// Two (or more) `test.c4` targets with 4 workers each behind round robin; a `constant` client at
@@ -303,7 +306,12 @@ fn all_targets_unhealthy_fail_open_and_keep_receiving_requests() {
     let open = fail_open(&r, "web");
     assert_eq!(open.len(), 1, "{open:?}");
     assert_time(open[0].0, t_u, "fail open");
-    assert_eq!(open[0].1, FailOpen::Started, "{open:?}");
+    let nothing_healthy = FailOpenCause {
+        healthy: 0,
+        registered: 2,
+        threshold: RoutingThreshold::Count(1),
+    };
+    assert_eq!(open[0].1, FailOpen::Started(nothing_healthy), "{open:?}");
 
     assert_eq!(status(&r, 503), 0);
     assert_eq!(status(&r, 200), r.requests_total);
@@ -420,11 +428,81 @@ fn minimum_healthy_targets_count_fails_open_above_zero_healthy() {
     let open = fail_open(&r, "web");
     assert_eq!(open.len(), 1, "{open:?}");
     assert_time(open[0].0, t_u, "fail open below 2 healthy");
+    // The activity names the threshold that fired, not "no healthy target left".
+    let below_two = FailOpenCause {
+        healthy: 1,
+        registered: 3,
+        threshold: RoutingThreshold::Count(2),
+    };
+    assert_eq!(open[0].1, FailOpen::Started(below_two));
+    assert_eq!(
+        FailOpen::Started(below_two).to_string(),
+        "1 healthy target, below minimum_healthy_targets.count 2: failing open, routing to all targets, unhealthy ones included"
+    );
     // Round robin over the same three targets before and after (the rotation may restart at the
     // transition): each gets n/3 within 2.
     for id in ["a", "b", "c"] {
         let k = completed(&r, id);
         assert!(k.abs_diff(n / 3) <= 2, "count 2: {id} completed {k} of {n}");
+    }
+}
+
+/// `minimum_healthy_targets.percentage`: four targets, three with a broken health path from
+/// 0.55 s, unhealthy at 10 s + `CHECK_MS`. One of four healthy is 25 %: with percentage 50 the
+/// group fails open then (AWS: "the load balancer takes the action when either threshold is
+/// breached"; the count 1 is not) and all four keep sharing the traffic; with percentage 25
+/// (1 of 4 is not below 25 %) it does not, and the healthy target takes everything.
+#[test]
+fn minimum_healthy_targets_percentage_fails_open_below_the_share() {
+    let (rate, seconds) = (20u64, 60.02);
+    let t_u = 10.0 + CHECK_MS / 1000.0;
+    let run = |pct: &str| {
+        let mut m = web(
+            1,
+            seconds,
+            rate as f64,
+            health_check(5, 2, 2, 2, Some(0.0)),
+            &["a", "b", "c", "d"],
+            &["a", "b", "c", "d"],
+        );
+        m["target_groups"][0]["attributes"]["target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage"] =
+            json!(pct);
+        m["faults"] = json!(
+            ["a", "b", "c"]
+                .map(|i| { json!({ "type": "health_path_broken", "instance": i, "at": 0.55 }) })
+        );
+        run_value(&m)
+    };
+    let n = arrivals_between(rate, 0.0, seconds);
+    let before = arrivals_between(rate, 0.0, t_u);
+
+    let r = run("50");
+    let open = fail_open(&r, "web");
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_time(open[0].0, t_u, "fail open below 50 %");
+    assert_eq!(
+        open[0].1,
+        FailOpen::Started(FailOpenCause {
+            healthy: 1,
+            registered: 4,
+            threshold: RoutingThreshold::Percentage(50),
+        })
+    );
+    assert_eq!(status(&r, 200), n);
+    for id in ["a", "b", "c", "d"] {
+        let k = completed(&r, id);
+        assert!(k.abs_diff(n / 4) <= 2, "50 %: {id} completed {k} of {n}");
+    }
+
+    let r = run("25");
+    assert!(fail_open(&r, "web").is_empty());
+    assert_eq!(status(&r, 200), n);
+    for id in ["a", "b", "c"] {
+        let k = completed(&r, id);
+        assert!(
+            k.abs_diff(before / 4) <= 1,
+            "25 %: {id} completed {k}, expected a quarter of the {before} before {t_u}"
+        );
     }
 }
 

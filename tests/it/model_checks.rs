@@ -618,3 +618,29 @@ fn message_sizes_are_bounded() {
         ]
     );
 }
+
+#[test]
+fn the_fail_open_percentage_is_off_or_a_whole_percentage() {
+    const KEY: &str =
+        "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage";
+    for ok in [json!("off"), json!(1), json!("100"), json!(50)] {
+        let mut m = base();
+        m["target_groups"][0]["attributes"][KEY] = ok.clone();
+        assert!(load(&m).is_ok(), "{ok} refused");
+    }
+    for (bad, shown) in [
+        (json!(0), "0"),
+        (json!("101"), "\"101\""),
+        (json!(12.5), "12.5"),
+        (json!("half"), "\"half\""),
+        (json!(true), "true"),
+    ] {
+        let mut m = base();
+        m["target_groups"][0]["attributes"][KEY] = bad;
+        let want = format!(
+            "m.json: target_groups[0].attributes.\"{KEY}\": expected \"off\" or a whole percentage 1–100, got {shown}"
+        );
+        let e = errors(&m);
+        assert!(e.contains(&want), "{want:?} not in {e:#?}");
+    }
+}

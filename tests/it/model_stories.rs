@@ -25,7 +25,10 @@ use crate::common::{
 use albsim::RunResult;
 use albsim::recorder::PeriodRow;
 use albsim::recorder::TargetState::{Draining, Healthy, Initial, Unhealthy, Unused};
-use albsim::recorder::{FailOpen, Fault, PolicyNote, ScalingActivity, TargetState, Transition};
+use albsim::recorder::{
+    FailOpen, FailOpenCause, Fault, PolicyNote, RoutingThreshold, ScalingActivity, TargetState,
+    Transition,
+};
 use serde_json::json;
 
 /// CloudWatch period of every shipped model (none sets `metrics.period`; the default is 60 s).
@@ -666,7 +669,17 @@ fn security_group_unhealthy_fails_open_with_504_until_fixed() {
     let group_log = fail_open(&r, "api");
     assert_eq!(group_log.len(), 2, "{group_log:?}");
     assert_eq!(group_log[0].0, first_down);
-    assert_eq!(group_log[0].1, FailOpen::Started, "{group_log:?}");
+    assert!(
+        matches!(
+            group_log[0].1,
+            FailOpen::Started(FailOpenCause {
+                healthy: 0,
+                threshold: RoutingThreshold::Count(1),
+                ..
+            })
+        ),
+        "{group_log:?}"
+    );
     assert_eq!(group_log[1].0, first_up);
 
     assert!(

@@ -263,13 +263,16 @@ impl World<'_> {
             let kind = ActivityKind::TargetHealth(TargetHealth::SlowStart { seconds });
             self.rec.activity(self.now, subject, kind);
         }
-        let open = self.lb.groups[g.index()].failing_open;
-        if open != was_open {
-            let change = if open {
-                FailOpen::Started
+        let group = &self.lb.groups[g.index()];
+        if group.failing_open != was_open {
+            let change = if let Some(cause) = group.fail_open_cause {
+                FailOpen::Started(cause)
             } else {
-                let (healthy, _) = self.lb.groups[g.index()].host_counts();
-                if healthy >= spec.minimum_healthy_targets {
+                let (healthy, registered) = group.healthy_of_registered();
+                if spec
+                    .routing_threshold_breached(healthy, registered)
+                    .is_none()
+                {
                     FailOpen::EndedHealthyAgain
                 } else {
                     FailOpen::EndedNoTargetLeft

@@ -15,7 +15,9 @@ pub use cause::{ChangedBy, ScalingCause};
 pub use faults::Fault;
 pub use messaging::QueueActivity;
 pub use scaling::{PolicyNote, ScalingActivity, SizeLimit, TwoDecimals};
-pub use targets::{FailOpen, Registration, TargetHealth, TargetState, Transition};
+pub use targets::{
+    FailOpen, FailOpenCause, Registration, RoutingThreshold, TargetHealth, TargetState, Transition,
+};
 
 use std::fmt;
 
@@ -198,9 +200,31 @@ mod tests {
             })),
             "alarm high: OK -> ALARM (3 of the last 3 datapoints > 50; need 3)"
         );
+        let cause = |healthy, threshold| FailOpenCause {
+            healthy,
+            registered: 4,
+            threshold,
+        };
         assert_eq!(
-            line(ActivityKind::TargetGroup(FailOpen::Started)),
-            "no healthy target left: failing open, routing to all unhealthy targets"
+            line(ActivityKind::TargetGroup(FailOpen::Started(cause(
+                0,
+                RoutingThreshold::Count(1)
+            )))),
+            "no healthy target left (below minimum_healthy_targets.count 1): failing open, routing to all unhealthy targets"
+        );
+        assert_eq!(
+            line(ActivityKind::TargetGroup(FailOpen::Started(cause(
+                1,
+                RoutingThreshold::Count(2)
+            )))),
+            "1 healthy target, below minimum_healthy_targets.count 2: failing open, routing to all targets, unhealthy ones included"
+        );
+        assert_eq!(
+            line(ActivityKind::TargetGroup(FailOpen::Started(cause(
+                1,
+                RoutingThreshold::Percentage(50)
+            )))),
+            "1 of 4 registered targets healthy (25 %), below minimum_healthy_targets.percentage 50: failing open, routing to all targets, unhealthy ones included"
         );
     }
 

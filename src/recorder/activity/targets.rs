@@ -82,11 +82,57 @@ impl fmt::Display for TargetHealth {
     }
 }
 
-/// A target group failing open (routing to unhealthy targets when none is healthy), or not.
+/// The `target_group_health.unhealthy_state_routing` threshold a target group fell below.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoutingThreshold {
+    /// `minimum_healthy_targets.count`: fewer healthy targets than this.
+    Count(u32),
+    /// `minimum_healthy_targets.percentage`: a smaller share of the registered targets healthy.
+    Percentage(u32),
+}
+
+/// Why a target group fails open: how many of its registered targets were healthy, and the
+/// threshold that was breached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FailOpenCause {
+    /// Targets `healthy` (or `unavailable`, health checks off).
+    pub healthy: u32,
+    /// Registered targets (`initial`, `healthy`, `unhealthy`, `unavailable`; not `draining`).
+    pub registered: u32,
+    /// The breached threshold (the count, when both are).
+    pub threshold: RoutingThreshold,
+}
+
+impl fmt::Display for FailOpenCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.threshold {
+            RoutingThreshold::Count(n) if self.healthy == 0 => write!(
+                f,
+                "no healthy target left (below minimum_healthy_targets.count {n})"
+            ),
+            RoutingThreshold::Count(n) => write!(
+                f,
+                "{} healthy target{}, below minimum_healthy_targets.count {n}",
+                self.healthy,
+                if self.healthy == 1 { "" } else { "s" }
+            ),
+            RoutingThreshold::Percentage(p) => write!(
+                f,
+                "{} of {} registered targets healthy ({:.0} %), below minimum_healthy_targets.percentage {p}",
+                self.healthy,
+                self.registered,
+                100.0 * f64::from(self.healthy) / f64::from(self.registered.max(1))
+            ),
+        }
+    }
+}
+
+/// A target group failing open (routing to all its targets, unhealthy ones included, when too
+/// few are healthy: AWS's routing failover), or not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailOpen {
-    /// No healthy target left: the group routes to all its unhealthy targets.
-    Started,
+    /// Too few healthy targets: the group routes to all its targets, unhealthy ones included.
+    Started(FailOpenCause),
     /// Enough targets are healthy again: the group routes only to healthy ones.
     EndedHealthyAgain,
     /// No unhealthy target is left to fail open to.
@@ -96,8 +142,15 @@ pub enum FailOpen {
 impl fmt::Display for FailOpen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            FailOpen::Started => {
-                "no healthy target left: failing open, routing to all unhealthy targets"
+            FailOpen::Started(cause) => {
+                return if cause.healthy == 0 {
+                    write!(f, "{cause}: failing open, routing to all unhealthy targets")
+                } else {
+                    write!(
+                        f,
+                        "{cause}: failing open, routing to all targets, unhealthy ones included"
+                    )
+                };
             }
             FailOpen::EndedHealthyAgain => {
                 "enough targets are healthy again: routing only to healthy targets"

@@ -260,16 +260,22 @@ fn fail_open(s: &mut Story, i: usize, f: FailOpen) {
     let ended = |f: FailOpen| match f {
         FailOpen::EndedHealthyAgain => "enough targets are healthy again",
         FailOpen::EndedNoTargetLeft => "no unhealthy target is left to fail open to",
-        FailOpen::Started => "",
+        FailOpen::Started(_) => "",
     };
-    if f != FailOpen::Started {
+    let FailOpen::Started(cause) = f else {
         let text = format!("target group {group} stops failing open: {}", ended(f));
         s.add(t, None, Mark::Health, &group, None, text, vec![i]);
         return;
-    }
-    let mut text = format!(
-        "no target of {group} is healthy, so the ALB fails open: it routes requests to all its targets, unhealthy ones included"
-    );
+    };
+    let mut text = if cause.healthy == 0 {
+        format!(
+            "no target of {group} is healthy, so the ALB fails open: it routes requests to all its targets, unhealthy ones included"
+        )
+    } else {
+        format!(
+            "{group} has {cause}, so the ALB fails open: it routes requests to all its targets, unhealthy ones included"
+        )
+    };
     let mut lines = vec![i];
     let mut until = None;
     let end = s.after(i).find_map(|(j, b)| match &b.kind {
@@ -277,7 +283,7 @@ fn fail_open(s: &mut Story, i: usize, f: FailOpen) {
         _ => None,
     });
     if let Some((j, e, how)) = end
-        && how != FailOpen::Started
+        && !matches!(how, FailOpen::Started(_))
     {
         text += &format!("; at {} it stops: {}", clock(e), ended(how));
         lines.push(j);

@@ -117,6 +117,17 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         sentence: "While every target of a group is still initial, the ALB answers 503.",
     },
     Assumption {
+        id: "fail-open-percentage-base",
+        key_phrase: "`minimum_healthy_targets.percentage` is a share of the registered targets",
+        applies: |s| {
+            has_lb(s)
+                && s.target_groups
+                    .iter()
+                    .any(|g| g.minimum_healthy_percentage.is_some())
+        },
+        sentence: "Fail open by minimum_healthy_targets.percentage is a share of the registered targets: initial, healthy, unhealthy and unavailable ones, not draining ones.",
+    },
+    Assumption {
         id: "slow-start",
         key_phrase: "a target in slow start takes its round-robin turn with probability elapsed/duration",
         applies: |s| s.target_groups.iter().any(|g| g.slow_start.0 > 0),

@@ -41,6 +41,7 @@ const ATTR_STRINGS: &[&str] = &[
     "load_balancing.algorithm.type",
     "stickiness.type",
     "stickiness.app_cookie.cookie_name",
+    "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage",
 ];
 
 /// Every target group of the template, in order.

@@ -176,6 +176,12 @@ fn target_group(s: &Scenario, tg: &TargetGroupSpec, given: Given<'_>) -> Vec<(St
         "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count",
         tg.minimum_healthy_targets.to_string(),
     ));
+    if let Some(pct) = tg.minimum_healthy_percentage {
+        p.push(attr(
+            "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage",
+            pct.to_string(),
+        ));
+    }
     p
 }
 
