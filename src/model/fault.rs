@@ -35,6 +35,14 @@ pub enum FaultKind {
     AzOutage,
     /// The EC2 instance stops (status check: not running): unreachable and down.
     InstanceStop,
+    /// The application answers `status` (a 5xx) to this share of the requests it completes,
+    /// while its health path still passes: a gray failure.
+    ApplicationErrors {
+        /// Share of completed requests answered with `status`, in (0, 1].
+        share: f64,
+        /// The status, 500–599.
+        status: u16,
+    },
 }
 
 impl FaultKind {
@@ -48,6 +56,7 @@ impl FaultKind {
             FaultKind::NetworkBlocked => "network_blocked",
             FaultKind::AzOutage => "az_outage",
             FaultKind::InstanceStop => "instance_stop",
+            FaultKind::ApplicationErrors { .. } => "application_errors",
         }
     }
 }

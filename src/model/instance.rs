@@ -13,6 +13,7 @@
 //! no drift.
 
 use crate::engine::{SimDuration, SimTime};
+use crate::model::ids::FaultId;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -165,6 +166,8 @@ pub struct InstanceState {
     pub slow_factor: f64,
     /// Status the health path answers while a `health_path_broken` fault is active.
     pub health_status: Option<u16>,
+    /// Active `application_errors` faults (fault, share, status); the last one started applies.
+    pub app_errors: Vec<(FaultId, f64, u16)>,
 }
 
 impl InstanceState {
@@ -190,6 +193,7 @@ impl InstanceState {
             stopped: 0,
             slow_factor: 1.0,
             health_status: None,
+            app_errors: Vec::new(),
         }
     }
 

@@ -42,9 +42,14 @@ pub struct RawFault {
     /// `slow`: service time multiplier (above 1).
     #[serde(default)]
     pub factor: Option<f64>,
-    /// `health_path_broken`: the status the health path answers (default 500).
+    /// `health_path_broken`: the status the health path answers (default 500);
+    /// `application_errors`: the status the application answers (500–599, default 500).
     #[serde(default)]
     pub status_code: Option<u16>,
+    /// `application_errors`: the share of completed requests answered with `status_code`, in
+    /// (0, 1].
+    #[serde(default)]
+    pub share: Option<f64>,
 }
 
 /// An operation on the load balancer at a given time.
@@ -101,12 +106,32 @@ pub(super) fn resolve_fault(
             }
             FaultKind::HealthPathBroken(code)
         }
+        "application_errors" => {
+            let share = raw.share.ok_or_else(|| {
+                path.key("share").error(
+                    "an application_errors fault needs a share (of completed requests answered with an error, 0 < share ≤ 1)",
+                )
+            })?;
+            if !(share > 0.0 && share <= 1.0) {
+                return Err(path.key("share").error(format!(
+                    "expected a share above 0 and at most 1, got {}",
+                    readable(share)
+                )));
+            }
+            let status = raw.status_code.unwrap_or(500);
+            if !(500..=599).contains(&status) {
+                return Err(path.key("status_code").error(format!(
+                    "expected a server error status 500–599, got {status}"
+                )));
+            }
+            FaultKind::ApplicationErrors { share, status }
+        }
         "network_blocked" => FaultKind::NetworkBlocked,
         "az_outage" => FaultKind::AzOutage,
         "instance_stop" => FaultKind::InstanceStop,
         other => {
             return Err(path.key("type").error(format!(
-                "expected one of \"crash\", \"hang\", \"slow\", \"health_path_broken\", \"network_blocked\", \"az_outage\", \"instance_stop\", got {other:?}"
+                "expected one of \"crash\", \"hang\", \"slow\", \"health_path_broken\", \"application_errors\", \"network_blocked\", \"az_outage\", \"instance_stop\", got {other:?}"
             )));
         }
     };
@@ -115,10 +140,20 @@ pub(super) fn resolve_fault(
             .key("factor")
             .error("factor applies only to slow faults"));
     }
-    if raw.status_code.is_some() && !matches!(kind, FaultKind::HealthPathBroken(_)) {
+    if raw.status_code.is_some()
+        && !matches!(
+            kind,
+            FaultKind::HealthPathBroken(_) | FaultKind::ApplicationErrors { .. }
+        )
+    {
+        return Err(path.key("status_code").error(
+            "status_code applies only to health_path_broken and application_errors faults",
+        ));
+    }
+    if raw.share.is_some() && !matches!(kind, FaultKind::ApplicationErrors { .. }) {
         return Err(path
-            .key("status_code")
-            .error("status_code applies only to health_path_broken faults"));
+            .key("share")
+            .error("share applies only to application_errors faults"));
     }
     let (target, subject) = match (kind, &raw.instance, &raw.availability_zone) {
         (FaultKind::AzOutage, None, Some(az)) => {

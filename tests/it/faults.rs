@@ -11,6 +11,9 @@
 //!   (`initial → unhealthy`, `Target.Timeout`), the group fails open, clients get 504 after the
 //!   10 s connect timeout, each counted in `TargetConnectionErrorCount` (health checks are not:
 //!   "Metrics for Application Load Balancers exclude health check requests", ALB-CW);
+//! - `application_errors` (a gray failure): the target answers its status to its share of the
+//!   requests it completes, counted in `HTTPCode_Target_5XX_Count`, while its health checks pass,
+//!   so round robin keeps sending it its share;
 //! - `slow` multiplies service times; `az_outage` hits only that AZ's instances;
 //! - random faults (`mean_time_between_failures`, `mean_time_to_recover`) strike as many times as
 //!   renewal theory says, and the same seed gives the same faults.
@@ -226,6 +229,105 @@ fn broken_health_path_is_a_response_code_mismatch_while_traffic_still_works() {
         "a's requests before the transition",
     );
     assert!(transitions(&r, "web/b").is_empty());
+}
+
+/// `application_errors` with share 1 on `a` from 50 s to 150 s, 10 req/s constant over two
+/// targets: round robin keeps giving `a` every other request (its health path still passes, so
+/// nothing changes state), and exactly the requests `a` completes in that window are answered
+/// 503 by the target — half the arrivals of [50, 150) within the rotation's ±1 — counted as
+/// target 5xx, not ELB 5xx.
+#[test]
+fn application_errors_are_a_gray_failure_health_checks_never_see() {
+    let (rate, seconds) = (10u64, 200.05);
+    let mut m = web(
+        1,
+        seconds,
+        constant_rate(rate as f64),
+        health_check(10, 5, 2, 2, Some(0.35)),
+        two(),
+    );
+    m["faults"] = json!([{ "type": "application_errors", "instance": "a", "at": 50.02,
+                           "duration": 100.0, "share": 1.0, "status_code": 503 }]);
+    let r = run_value(&m);
+    assert!(transitions(&r, "web/a").is_empty());
+    assert!(fail_open(&r, "web").is_empty());
+    let window = arrivals_between(rate, 50.02, 150.02);
+    assert_half(status(&r, 503), window, "a's requests during the fault");
+    assert_eq!(status(&r, 503) + status(&r, 200), r.requests_total);
+    assert_half(
+        completed(&r, "a"),
+        r.requests_total,
+        "a keeps its round-robin share",
+    );
+    let target_5xx: u64 = r.periods.iter().map(|p| p.target.c5xx).sum();
+    let elb_5xx: u64 = r.periods.iter().map(|p| p.elb.c5xx).sum();
+    assert_eq!((target_5xx, elb_5xx), (status(&r, 503), 0));
+}
+
+/// A share below 1: of the N requests `a` completes while the fault lasts (the whole run), the
+/// 500s are Binomial(N, 0.3): 0.3·N within z·√(N·0.3·0.7) at 99.9 %.
+#[test]
+fn application_errors_answer_their_share_of_requests() {
+    let seconds = 600.0;
+    let mut m = web(
+        2,
+        seconds,
+        poisson(50.0),
+        health_check(10, 5, 2, 2, Some(0.35)),
+        two(),
+    );
+    m["faults"] =
+        json!([{ "type": "application_errors", "instance": "a", "at": 0.0, "share": 0.3 }]);
+    let r = run_value(&m);
+    let n = completed(&r, "a") as f64;
+    let errors = status(&r, 500) as f64;
+    let half = Z_999 * (n * 0.3 * 0.7).sqrt();
+    assert!(
+        (errors - 0.3 * n).abs() < half,
+        "{errors} errors of {n} completed by a, expected {} ± {half}",
+        0.3 * n
+    );
+    assert!(transitions(&r, "web/a").is_empty());
+}
+
+#[test]
+fn application_errors_need_a_share_and_a_server_error_status() {
+    for (fault, says) in [
+        (
+            json!({ "type": "application_errors", "instance": "a", "at": 1.0 }),
+            "faults[0].share: an application_errors fault needs a share",
+        ),
+        (
+            json!({ "type": "application_errors", "instance": "a", "at": 1.0, "share": 0 }),
+            "faults[0].share: expected a share above 0 and at most 1, got 0",
+        ),
+        (
+            json!({ "type": "application_errors", "instance": "a", "at": 1.0, "share": 1.5 }),
+            "expected a share above 0 and at most 1, got 1.5",
+        ),
+        (
+            json!({ "type": "application_errors", "instance": "a", "at": 1.0, "share": 0.5, "status_code": 404 }),
+            "faults[0].status_code: expected a server error status 500–599, got 404",
+        ),
+        (
+            json!({ "type": "crash", "instance": "a", "at": 1.0, "share": 0.5 }),
+            "faults[0].share: share applies only to application_errors faults",
+        ),
+    ] {
+        let mut m = web(
+            1,
+            10.0,
+            poisson(1.0),
+            health_check(10, 5, 2, 2, None),
+            two(),
+        );
+        m["faults"] = json!([fault]);
+        let e = albsim::scenario::from_json(&m.to_string(), std::path::Path::new("m.json"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains(says), "{says:?} not in {e}");
+    }
 }
 
 /// The health path answers 204. `Matcher` "200-299" accepts it: the target stays healthy and keeps

@@ -15,6 +15,8 @@ use crate::recorder::{ActivityKind, Fault, Origin, WsClose};
 pub(super) struct Faults {
     /// Per fault: draws of random fault times.
     pub rngs: Vec<RngStream>,
+    /// Per fault: which completed requests an `application_errors` fault answers with its status.
+    pub errors: Vec<RngStream>,
     /// Per fault: the instances its current occurrence hit (recovery undoes exactly these).
     pub hits: Vec<Vec<InstanceId>>,
     /// Whether a fault can freeze an instance or lose its answers (hang, network, AZ outage).
@@ -28,6 +30,9 @@ impl Faults {
             rngs: (0..sc.faults.len())
                 .map(|i| RngStream::derive(sc.seed, &format!("fault/{i}")))
                 .collect(),
+            errors: (0..sc.faults.len())
+                .map(|i| RngStream::derive(sc.seed, &format!("fault/{i}/errors")))
+                .collect(),
             hits: vec![Vec::new(); sc.faults.len()],
             freezable: sc.faults.iter().any(|f| {
                 matches!(
@@ -40,6 +45,20 @@ impl Faults {
 }
 
 impl World<'_> {
+    /// The status instance `i`'s application answers a completed request with: 200, or an
+    /// active `application_errors` fault's status for its share of the requests.
+    #[inline]
+    pub(super) fn application_status(&mut self, i: InstanceId) -> u16 {
+        match self.fleet[i].state.app_errors.last() {
+            Some(&(fault, share, status))
+                if self.faults.errors[fault.index()].uniform() < share =>
+            {
+                status
+            }
+            _ => 200,
+        }
+    }
+
     /// Schedules the first occurrence of every fault and every operation.
     pub(super) fn schedule_faults_and_operations(&mut self) {
         for (f, spec) in self.sc.faults.iter().enumerate() {
@@ -101,6 +120,13 @@ impl World<'_> {
                 "instance stopped",
                 "down and unreachable; its EC2 status check fails".to_string(),
             ),
+            FaultKind::ApplicationErrors { share, status } => (
+                "application errors",
+                format!(
+                    "answers {status} to {}% of requests; health checks still pass",
+                    (share * 1000.0).round() / 10.0
+                ),
+            ),
         };
         let starts = Fault::Starts {
             fault: fault_name,
@@ -123,7 +149,7 @@ impl World<'_> {
             self.rec.activity(self.now, spec.subject.clone(), kind);
         }
         for &i in &hits {
-            self.fault_begins(i, spec.kind);
+            self.fault_begins(i, fault, spec.kind);
         }
         self.faults.hits[fault.index()] = hits;
         if let Some(d) = recovery {
@@ -141,7 +167,7 @@ impl World<'_> {
             .activity(self.now, spec.subject.clone(), ActivityKind::Fault(ends));
         let hits = std::mem::take(&mut self.faults.hits[fault.index()]);
         for &i in &hits {
-            self.fault_ends(i, spec.kind);
+            self.fault_ends(i, fault, spec.kind);
         }
         if let FaultTiming::Random { mtbf, .. } = spec.timing {
             let next = self.now + self.exponential(fault.index(), mtbf);
@@ -151,7 +177,7 @@ impl World<'_> {
         }
     }
 
-    fn fault_begins(&mut self, i: InstanceId, kind: FaultKind) {
+    fn fault_begins(&mut self, i: InstanceId, fault: FaultId, kind: FaultKind) {
         let vcpus = self.fleet[i].spec.vcpus;
         let inst = &mut self.fleet[i].state;
         match kind {
@@ -164,6 +190,9 @@ impl World<'_> {
             FaultKind::Hang => inst.freeze(self.now, vcpus),
             FaultKind::Slow(f) => inst.slow_factor *= f,
             FaultKind::HealthPathBroken(code) => inst.health_status = Some(code),
+            FaultKind::ApplicationErrors { share, status } => {
+                inst.app_errors.push((fault, share, status));
+            }
             FaultKind::NetworkBlocked => inst.blocked += 1,
             FaultKind::AzOutage => {
                 inst.blocked += 1;
@@ -180,7 +209,7 @@ impl World<'_> {
         }
     }
 
-    fn fault_ends(&mut self, i: InstanceId, kind: FaultKind) {
+    fn fault_ends(&mut self, i: InstanceId, fault: FaultId, kind: FaultKind) {
         let inst = &mut self.fleet[i].state;
         match kind {
             FaultKind::Crash => inst.crashed -= 1,
@@ -193,6 +222,7 @@ impl World<'_> {
             }
             FaultKind::Slow(f) => inst.slow_factor /= f,
             FaultKind::HealthPathBroken(_) => inst.health_status = None,
+            FaultKind::ApplicationErrors { .. } => inst.app_errors.retain(|e| e.0 != fault),
             FaultKind::NetworkBlocked => inst.blocked -= 1,
             FaultKind::AzOutage => {
                 inst.blocked -= 1;

@@ -190,12 +190,13 @@ impl World<'_> {
                     self.fleet[i].network.sent += rt.response_bytes;
                 }
                 let target_time = self.now.since(dispatched);
-                if !rt.messages.is_empty() {
+                let status = self.application_status(i);
+                if status == 200 && !rt.messages.is_empty() {
                     self.send_request_messages(crate::model::ids::ClientId(client as u32), rtype);
                 }
                 self.respond_and_wake(
                     slot,
-                    200,
+                    status,
                     Origin::Target,
                     Some(target_time),
                     rt.response_bytes,

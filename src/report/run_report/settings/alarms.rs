@@ -117,6 +117,10 @@ fn fault_kind(k: FaultKind) -> String {
     match k {
         FaultKind::Slow(f) => format!("slow (service times ×{})", number(f)),
         FaultKind::HealthPathBroken(code) => format!("health_path_broken (answers {code})"),
+        FaultKind::ApplicationErrors { share, status } => format!(
+            "application_errors (answers {status} to {} % of requests)",
+            number(share * 100.0)
+        ),
         other => other.as_str().to_string(),
     }
 }
