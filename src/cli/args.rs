@@ -273,7 +273,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "plain", hide_possible_values = true)]
     pub access_log: Option<AccessLogFormat>,
     /// Log only this share of requests (0 < RATE ≤ 1), chosen deterministically.
-    #[arg(long, value_name = "RATE", requires = "access_log")]
+    #[arg(long, value_name = "RATE", requires = "access_log", value_parser = crate::access_log::write::sample::parse_rate)]
     pub access_log_sample: Option<f64>,
     /// The calendar instant (UTC) at which simulated time 0 falls in the access log, e.g.
     /// `2026-03-09T08:00:00Z` (default 2026-01-01T00:00:00Z).

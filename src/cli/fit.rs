@@ -25,10 +25,15 @@ pub fn fit(a: &FitArgs) -> Result<Exit> {
     })?;
     let classes = collector.finish();
     if classes.is_empty() {
+        let first = summary
+            .first_malformed
+            .first()
+            .map_or(String::new(), |l| format!("; the first: {l}"));
         return Err(NothingToFit(format!(
-            "no access-log entries in {} ({} lines, {} malformed): nothing to fit",
+            "no access-log entries in {} ({} line{}, {} malformed{first}): nothing to fit",
             files_shown(a),
             summary.lines,
+            if summary.lines == 1 { "" } else { "s" },
             summary.malformed
         ))
         .into());
@@ -104,11 +109,13 @@ fn table(s: &LogSummary, classes: &[ClassFit], span: &Span) -> String {
     let requests: u64 = classes.iter().map(ClassFit::requests).sum();
     let untimed: u64 = classes.iter().map(|c| c.without_target_time).sum();
     let mut out = format!(
-        "Read {} file{}: {} requests in {} classes ({} malformed line{} skipped).\n",
+        "Read {} file{}: {} request{} in {} class{} ({} malformed line{} skipped).\n",
         s.files,
         if s.files == 1 { "" } else { "s" },
         thousands(requests),
+        if requests == 1 { "" } else { "s" },
         thousands(classes.len() as u64),
+        if classes.len() == 1 { "" } else { "es" },
         thousands(s.malformed),
         if s.malformed == 1 { "" } else { "s" },
     );
@@ -166,7 +173,7 @@ fn table(s: &LogSummary, classes: &[ClassFit], span: &Span) -> String {
     let entries: Vec<Value> = classes.iter().filter_map(ClassFit::request_type).collect();
     let _ = writeln!(
         out,
-        "\nPaste into a client's \"requests\" (weight: the class's share of the requests logged):\n{}",
+        "\nPaste into a client's \"requests\" (weight: the class's share of the requests logged; leave the weights out in a client that replays the logs):\n{}",
         snippet(&entries)
     );
     if let (Some(secs), Some(rate)) = (span.seconds(), span.rate()) {

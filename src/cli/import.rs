@@ -117,13 +117,38 @@ fn read_template(path: &Path) -> Result<String, String> {
 
 /// Refuses an `--out` that exists and is not a regular file (a folder, a device, a link).
 fn check_out(out: &Path) -> Result<(), String> {
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(format!(
+            "--out {}: the folder {} does not exist",
+            out.display(),
+            dir.display()
+        ));
+    }
     match fs::symlink_metadata(out) {
         Ok(m) if !m.file_type().is_file() => Err(format!(
             "--out {}: exists and is not a regular file; albsim only replaces a model file",
             out.display()
         )),
+        Ok(_) if !was_imported(out) => Err(format!(
+            "--out {}: exists and is not a model `albsim import cloudformation` wrote; albsim replaces only those (choose another file, or remove it first)",
+            out.display()
+        )),
         _ => Ok(()),
     }
+}
+
+/// Whether `file` is a model an earlier import wrote: JSON whose `description` says so (the
+/// mapper writes it), so an import never replaces the template or a model of the user's.
+fn was_imported(file: &Path) -> bool {
+    let Ok(text) = fs::read_to_string(file) else {
+        return false;
+    };
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("description")?.as_str().map(str::to_string))
+        .is_some_and(|d| d.starts_with(cloudformation::map::IMPORTED_MARK))
 }
 
 /// Writes `text` to a temporary file beside `out`, then renames it over `out`: a reader sees
@@ -224,12 +249,26 @@ mod tests {
         let f = dir.path().join("m.json");
         assert!(check_out(&f).is_ok());
         write_atomically(&f, "{}\n").unwrap();
-        assert!(check_out(&f).is_ok());
         assert_eq!(fs::read_to_string(&f).unwrap(), "{}\n");
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),
             1,
             "no temporary file left"
         );
+        // An existing file is replaced only if an import wrote it: never the template, never a
+        // model of the user's.
+        assert!(
+            check_out(&f)
+                .unwrap_err()
+                .contains("is not a model `albsim import cloudformation` wrote")
+        );
+        let imported = format!(
+            "{{\"name\": \"m\", \"description\": \"{} t.yaml by …\"}}",
+            crate::import::cloudformation::map::IMPORTED_MARK
+        );
+        write_atomically(&f, &imported).unwrap();
+        assert!(check_out(&f).is_ok());
+        let missing = dir.path().join("nowhere/m.json");
+        assert!(check_out(&missing).unwrap_err().contains("does not exist"));
     }
 }

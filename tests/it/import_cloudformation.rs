@@ -338,3 +338,36 @@ fn a_bad_start_or_duration_is_a_clear_error() {
         assert!(out.is_empty(), "{args:?}");
     }
 }
+
+/// A file name that is no model name becomes one (and says so); `--out` never replaces the
+/// template, or any file an import did not write.
+#[test]
+fn odd_file_names_become_model_names_and_the_template_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("My Stack (prod).yaml");
+    let text = fs::read_to_string(project().join(FIXTURES[0].0)).unwrap();
+    fs::write(&template, &text).unwrap();
+    let out = dir.path().join("m.json");
+    let (code, _, err) = import(&[template.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("name: \"My-Stack-prod\" (the template's file name, made a model name"),
+        "{err}"
+    );
+    let m: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(m["name"], "My-Stack-prod");
+    // Importing again over the model it wrote is fine; over the template it is refused.
+    let (code, _, err) = import(&[template.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, _, err) = import(&[
+        template.to_str().unwrap(),
+        "--out",
+        template.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("is not a model `albsim import cloudformation` wrote"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&template).unwrap(), text);
+}

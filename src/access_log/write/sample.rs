@@ -28,6 +28,14 @@ pub fn check_rate(rate: f64) -> Result<f64, String> {
     }
 }
 
+/// `--access-log-sample RATE` as the command line gives it (a bad value is a usage error).
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text.trim().parse().map_err(|_| {
+        format!("expected the share of requests to log, a number greater than 0 and at most 1 (0.1 logs one request in ten), got {text:?}")
+    })?;
+    check_rate(rate).map_err(|e| e.trim_start_matches("--access-log-sample: ").to_string())
+}
+
 /// Keeps a request when the hash of its sequence number falls below `rate` of the hash range.
 #[derive(Clone, Copy, Debug)]
 pub struct Sampler {

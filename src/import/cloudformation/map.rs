@@ -36,6 +36,9 @@ use serde_json::{Map, Value as Json, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// How an imported model's `description` begins (`import --out` replaces only such a model).
+pub const IMPORTED_MARK: &str = "Imported from the CloudFormation template";
+
 /// Resource types albsim turns into parts of the model (their properties are resolved).
 const MAPPED: &[&str] = &[
     LOAD_BALANCER,
@@ -109,13 +112,14 @@ pub fn map(stack: &Stack, window: &RunWindow) -> Result<Imported, ImportError> {
         .pseudo_parameter("AWS::Region")
         .and_then(|n| n.as_str().map(str::to_string))
         .unwrap_or_else(|| defaults::REGION.to_string());
-    let mut imported = map_resolved(
-        stack.file(),
-        &model_name(stack.file()),
-        &region,
-        &resolved,
-        window,
-    )?;
+    let name = model_name(stack.file());
+    let mut imported = map_resolved(stack.file(), &name, &region, &resolved, window)?;
+    let stem = stack.file().file_stem().map(|s| s.to_string_lossy());
+    if stem.as_deref() != Some(name.as_str()) {
+        imported.assumed.push(format!(
+            "name: {name:?} (the template's file name, made a model name: letters, digits, -, _ and .)"
+        ));
+    }
     for (id, condition) in stack.left_out() {
         imported.notes.push(format!(
             "Resources.{id}: left out, as CloudFormation would: its Condition {condition} is false"
@@ -124,12 +128,36 @@ pub fn map(stack: &Stack, window: &RunWindow) -> Result<Imported, ImportError> {
     Ok(imported)
 }
 
-/// The model's name: the template file's name without its extension.
+/// The model's name: the template file's name without its extension, made a valid model name
+/// (letters, digits, `-`, `_`, `.`; other characters become `-`), or `imported`.
 pub fn model_name(file: &Path) -> String {
-    file.file_stem()
+    let stem = file
+        .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "imported".into())
+        .unwrap_or_default();
+    let mut name = String::new();
+    for c in stem.chars() {
+        let c = if c.is_ascii_alphanumeric() || matches!(c, '_' | '.') {
+            c
+        } else {
+            '-'
+        };
+        if !(c == '-' && name.ends_with('-')) {
+            name.push(c);
+        }
+    }
+    let name: String = name
+        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+        .chars()
+        .take(crate::scenario::names::MAX_MODEL_NAME)
+        .collect();
+    let name = name.trim_end_matches(['-', '.']).to_string();
+    let at = crate::scenario::path::JsonPath::root().key("name");
+    if crate::scenario::names::check_model_name(&name, &at).is_ok() {
+        name
+    } else {
+        "imported".into()
+    }
 }
 
 /// Maps resolved resources (in the template's order) to a model named `name`; `region` is the
@@ -165,7 +193,7 @@ pub fn map_resolved(
     model.insert(
         "description".into(),
         json!(format!(
-            "Imported from the CloudFormation template {} by `albsim import cloudformation`. The \
+            "{IMPORTED_MARK} {} by `albsim import cloudformation`. The \
              template does not describe traffic: the clients, their request mix and service \
              times, the run's duration and seed are albsim's assumed defaults (listed when \
              importing) — edit them to match your workload.",

@@ -215,9 +215,13 @@ pub(in crate::scenario) fn resolve_replay(
         return Err(path.error(if outside > 0 {
             format!("no logged request lies in the window (from, to): all {outside} are outside it")
         } else {
+            let first = (load.malformed.first.first())
+                .map_or(String::new(), |l| format!("; the first: {l}"));
             format!(
-                "the access logs hold no request ({} lines, {} malformed)",
-                load.lines, load.malformed.count
+                "the access logs hold no request ({} line{}, {} malformed{first})",
+                load.lines,
+                if load.lines == 1 { "" } else { "s" },
+                load.malformed.count
             )
         }));
     }
