@@ -21,6 +21,7 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
     let mut model = scenario::model_as_run(&text, &a.model, &overrides)?;
     let log_settings = access_log_settings(a)?;
     let folder = output_folder(a, &sc)?;
+    folder.refuse_inputs_inside(&scenario::replayed_files(&model, &a.model))?;
     scenario::rebase_files(&mut model, &a.model, folder.target());
     if !a.quiet {
         for line in warning_lines(&a.model, &sc.warnings) {

@@ -12,6 +12,7 @@ use crate::experiment::summary::SweepResults;
 use crate::experiment::tables;
 use crate::experiment::{Experiment, RunId, RunOutcome, cache, spec};
 use crate::report::output::{self, FolderKind, Manifest, OutputFolder};
+use crate::scenario;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -280,6 +281,11 @@ fn output_folder(out: Option<&Path>, exp: &Experiment) -> Result<OutputFolder> {
         }
     };
     check_same_experiment(&folder, &exp.name)?;
+    for variant in &exp.variants {
+        if let Ok(model) = serde_json::from_str(&variant.text) {
+            folder.refuse_inputs_inside(&scenario::replayed_files(&model, &variant.file))?;
+        }
+    }
     Ok(folder)
 }
 

@@ -181,6 +181,7 @@ fn run_one(
         let kept = OutputFolder::check(&dir, label)?;
         let mut model = scenario::model_as_run(&variant.text, &variant.file, &overrides)
             .map_err(|e| failed(e.into()))?;
+        kept.refuse_inputs_inside(&scenario::replayed_files(&model, &variant.file))?;
         scenario::rebase_files(&mut model, &variant.file, kept.target());
         let files = files::render_all(RunOutput {
             result: &result,

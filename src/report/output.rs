@@ -206,6 +206,18 @@ impl OutputFolder {
         &self.target
     }
 
+    /// An error if one of the model's input files `inputs` (resolved paths, e.g. replayed access
+    /// logs) lies inside the folder: replacing the folder would delete it.
+    pub fn refuse_inputs_inside(&self, inputs: &[PathBuf]) -> Result<(), OutputError> {
+        match inputs.iter().find(|f| f.starts_with(&self.target)) {
+            None => Ok(()),
+            Some(f) => Err(self.refused(format!(
+                "the model replays {}, which lies inside this output folder, and albsim replaces what its output folder holds, so the log would be deleted; move the log out of the folder, or choose another folder",
+                f.display()
+            ))),
+        }
+    }
+
     /// Writes `files` (name, contents) and the manifest `about` (its `files` list is filled in
     /// here) as the folder, replacing the previous results if albsim wrote them.
     pub fn write(

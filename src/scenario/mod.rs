@@ -250,26 +250,44 @@ fn anchor_files(raw: &mut raw::RawModel, file: &Path) {
 /// kept as `model.json`: `albsim run FOLDER/model.json` then reads the same logs. Absolute paths,
 /// and files that cannot be found, stay as written.
 pub fn rebase_files(value: &mut serde_json::Value, model_file: &Path, folder: &Path) {
-    let Some(clients) = value.get_mut("clients").and_then(|c| c.as_array_mut()) else {
-        return;
-    };
     let model_dir = model_file.parent().unwrap_or(Path::new(""));
-    for arrival in clients.iter_mut().filter_map(|c| c.get_mut("arrival")) {
-        if arrival.get("type").and_then(|t| t.as_str()) != Some("access_log") {
-            continue;
-        }
-        let Some(files) = arrival.get_mut("files").and_then(|f| f.as_array_mut()) else {
+    for f in replayed_file_entries(value) {
+        let Some(p) = f.as_str().map(Path::new).filter(|p| p.is_relative()) else {
             continue;
         };
-        for f in files.iter_mut() {
-            let Some(p) = f.as_str().map(Path::new).filter(|p| p.is_relative()) else {
-                continue;
-            };
-            if let Ok(full) = model_dir.join(p).canonicalize() {
-                *f = serde_json::Value::String(relative_path(&full, folder).display().to_string());
-            }
+        if let Ok(full) = model_dir.join(p).canonicalize() {
+            *f = serde_json::Value::String(relative_path(&full, folder).display().to_string());
         }
     }
+}
+
+/// The replayed access-log files of the model JSON `value` (of the file `model_file`), resolved
+/// (symbolic links and `..` followed); files that cannot be found are left out.
+pub fn replayed_files(value: &serde_json::Value, model_file: &Path) -> Vec<std::path::PathBuf> {
+    let model_dir = model_file.parent().unwrap_or(Path::new(""));
+    (value.get("clients").and_then(|c| c.as_array()))
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("arrival"))
+        .filter(|a| a.get("type").and_then(|t| t.as_str()) == Some("access_log"))
+        .filter_map(|a| a.get("files").and_then(|f| f.as_array()))
+        .flatten()
+        .filter_map(|f| f.as_str().map(|p| model_dir.join(p)))
+        .filter_map(|p| p.canonicalize().ok())
+        .collect()
+}
+
+/// The entries of every `clients[i].arrival.files` list whose arrival is `access_log`.
+fn replayed_file_entries(
+    value: &mut serde_json::Value,
+) -> impl Iterator<Item = &mut serde_json::Value> {
+    (value.get_mut("clients").and_then(|c| c.as_array_mut()))
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get_mut("arrival"))
+        .filter(|a| a.get("type").and_then(|t| t.as_str()) == Some("access_log"))
+        .filter_map(|a| a.get_mut("files").and_then(|f| f.as_array_mut()))
+        .flatten()
 }
 
 /// `to` relative to the folder `from` (both absolute).

@@ -460,3 +460,102 @@ fn defect_5_a_run_killed_at_any_point_leaves_nothing_but_its_own_staging_folder(
     );
     assert_complete_and_consistent(&tmp.path().join("out/qs"));
 }
+
+/// A model replaying `log` (relative to the model file) with quickstart's load balancer.
+fn replaying(log: &str) -> Value {
+    let mut model: Value =
+        serde_json::from_str(&fs::read_to_string(quickstart()).unwrap()).unwrap();
+    model["clients"] = serde_json::json!([
+        { "name": "replayed", "arrival": { "type": "access_log", "files": [log] },
+          "requests": [ { "name": "any", "service_time": { "distribution": "constant", "ms": 5 } } ] }
+    ]);
+    model
+}
+
+#[test]
+fn a_run_replaying_a_log_inside_its_own_output_folder_is_refused_and_keeps_the_log() {
+    // Replaying what the last run logged, into the same folder, would delete the log when the
+    // folder is replaced: albsim refuses before simulating.
+    let tmp = tempfile::tempdir().unwrap();
+    let first = albsim_run(
+        tmp.path(),
+        &quickstart(),
+        &["-q", "--duration", "2m", "--out", "qs", "--access-log"],
+    );
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    fs::write(
+        tmp.path().join("replay.json"),
+        replaying("qs/access.log").to_string(),
+    )
+    .unwrap();
+    let before = snapshot(tmp.path());
+
+    let again = albsim_run(tmp.path(), Path::new("replay.json"), &["-q", "--out", "qs"]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    let e = stderr(&again);
+    assert!(e.contains("--out qs") && e.contains("access.log"), "{e}");
+    assert!(e.contains("inside this output folder"), "{e}");
+    assert_eq!(snapshot(tmp.path()), before, "nothing changed");
+
+    // Into another folder the same model runs, and the log stays where it was.
+    let elsewhere = albsim_run(tmp.path(), Path::new("replay.json"), &["-q", "--out", "re"]);
+    assert_eq!(elsewhere.status.code(), Some(0), "{}", stderr(&elsewhere));
+    assert!(tmp.path().join("qs/access.log").is_file());
+}
+
+#[test]
+fn a_sweep_replaying_a_log_inside_its_own_output_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = |experiment: &Value| {
+        fs::write(tmp.path().join("e.json"), experiment.to_string()).unwrap();
+        Command::cargo_bin("albsim")
+            .unwrap()
+            .current_dir(tmp.path())
+            .args(["sweep", "e.json", "-q", "--keep-runs", "--out", "sw"])
+            .output()
+            .unwrap()
+    };
+    let experiment = |model: &str| {
+        serde_json::json!({
+            "name": "replay-sweep", "model": model, "replications": 1,
+            "set": { "duration": "2m" },
+            "parameters": [ { "name": "interval", "path": "target_groups[0].health_check.HealthCheckIntervalSeconds",
+                              "values": [30] } ],
+            "metrics": [ { "name": "p99_ms", "path": "latency_ms.p99" } ]
+        })
+    };
+    let qs = quickstart().display().to_string();
+    let first = sweep(&experiment(&qs));
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let logged = albsim_run(
+        tmp.path(),
+        &quickstart(),
+        &["-q", "--duration", "2m", "--out", "qs", "--access-log"],
+    );
+    assert_eq!(logged.status.code(), Some(0), "{}", stderr(&logged));
+    fs::rename(
+        tmp.path().join("qs/access.log"),
+        tmp.path().join("sw/access.log"),
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("replay.json"),
+        replaying("sw/access.log").to_string(),
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("e.json"),
+        experiment("replay.json").to_string(),
+    )
+    .unwrap();
+    let before = snapshot(tmp.path());
+
+    let out = sweep(&experiment("replay.json"));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("inside this output folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(tmp.path()), before, "nothing changed");
+}
