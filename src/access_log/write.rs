@@ -71,6 +71,12 @@ pub enum Outcome {
     /// without targets, 502/504 when the target refused, reset or never answered): AWS writes
     /// `-1` for the three processing times.
     NoTargetResponse,
+    /// The client closed the connection while the load balancer waited for the target (460):
+    /// the request processing time is known, the target and response times are `-1`.
+    ClientClosed {
+        /// Load balancer received it → sent it to the target \[ns\].
+        request_ns: u64,
+    },
 }
 
 /// One finished request (or closed WebSocket connection), as the engine knows it.
@@ -292,6 +298,7 @@ impl AccessLog {
                 request_ns,
                 target_ns,
             } => (Some(request_ns), Some(target_ns), Some(0)),
+            Outcome::ClientClosed { request_ns } => (Some(request_ns), None, None),
             Outcome::NoTargetResponse => (None, None, None),
         };
         push_seconds(out, request);

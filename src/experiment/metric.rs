@@ -249,6 +249,11 @@ fn present(presence: Presence, sc: &Scenario, here: &str) -> Result<(), String> 
         Presence::WithConsumers if sc.messaging.consumers.is_empty() => Err(format!(
             "{here}: the model has no worker programs (summary.json has {here} only with them)"
         )),
+        Presence::WithRetryingClients if !sc.clients.iter().any(|c| c.counts_attempts) => {
+            Err(format!(
+                "{here}: no client of the model retries or has a request timeout (summary.json has {here} only with them)"
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -266,7 +271,11 @@ fn map_key(keys: MapKeys, key: &str, sc: &Scenario, here: &str) -> Result<(), St
                 )),
             }
         }
-        MapKeys::TargetGroups | MapKeys::Queues | MapKeys::Topics | MapKeys::Consumers => {
+        MapKeys::TargetGroups
+        | MapKeys::Queues
+        | MapKeys::Topics
+        | MapKeys::Consumers
+        | MapKeys::Clients => {
             let known = map_names(keys, sc);
             if known.contains(&key) {
                 Ok(())
@@ -290,6 +299,10 @@ fn map_names(keys: MapKeys, sc: &Scenario) -> Vec<&str> {
         MapKeys::Queues => m.queues.iter().map(|q| q.name.as_str()).collect(),
         MapKeys::Topics => m.topics.iter().map(|t| t.name.as_str()).collect(),
         MapKeys::Consumers => m.consumers.iter().map(|c| c.name.as_str()).collect(),
+        MapKeys::Clients => (sc.clients.iter())
+            .filter(|c| c.counts_attempts)
+            .map(|c| c.name.as_str())
+            .collect(),
     }
 }
 
@@ -301,6 +314,7 @@ fn map_key_what(keys: MapKeys) -> &'static str {
         MapKeys::Queues => "queue",
         MapKeys::Topics => "topic",
         MapKeys::Consumers => "worker program",
+        MapKeys::Clients => "retrying client",
     }
 }
 
@@ -450,6 +464,7 @@ fn map_keys_name(keys: MapKeys) -> &'static str {
         MapKeys::Queues => "queue name",
         MapKeys::Topics => "topic name",
         MapKeys::Consumers => "worker program name",
+        MapKeys::Clients => "client name",
     }
 }
 
@@ -461,6 +476,7 @@ fn map_key_example(keys: MapKeys, sc: &Scenario) -> String {
         MapKeys::Queues => "orders",
         MapKeys::Topics => "order-events",
         MapKeys::Consumers => "order-worker",
+        MapKeys::Clients => "shoppers",
     };
     (map_names(keys, sc).first()).map_or(fallback.to_string(), |name| quoted_if_needed(name))
 }

@@ -91,6 +91,9 @@ pub struct RequestTypeSpec {
     pub service_time: Distribution,
     /// Messages the target sends (SQS) or publishes (SNS) once it has served the request.
     pub messages: Vec<crate::model::sqs::RequestMessage>,
+    /// How long the client waits for the answer before closing the connection (the ALB logs 460);
+    /// `None`: as long as it takes.
+    pub timeout: Option<SimDuration>,
 }
 
 /// A resolved client.
@@ -111,6 +114,11 @@ pub struct ClientSpec {
     /// Speaks HTTP/2 where the listener offers it (open loop: requests share connections as
     /// concurrent streams).
     pub http2: bool,
+    /// How it retries errors and timeouts (`None`: it does not).
+    pub retry: Option<super::retry::RetryPolicy>,
+    /// Whether the run follows its end users' requests across attempts: it retries, or one of
+    /// its request types has a `timeout`.
+    pub counts_attempts: bool,
 }
 
 impl ClientSpec {

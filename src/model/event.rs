@@ -54,6 +54,21 @@ pub enum Event {
         /// Slot generation when scheduled.
         generation: u32,
     },
+    /// A request's `timeout` passes: if it is still unanswered, the client closes the
+    /// connection (the ALB logs 460).
+    ClientGivesUp {
+        /// Request slot.
+        slot: u32,
+        /// Slot generation when scheduled.
+        generation: u32,
+    },
+    /// A client's backoff delay ends: it sends the request again.
+    RetryDue {
+        /// Slot of the request waiting for its retry.
+        slot: u32,
+        /// Slot generation when scheduled.
+        generation: u32,
+    },
     /// A load balancer node sends its next health check to a target.
     HealthCheckStarts {
         /// Index into the world's checker table.
@@ -196,6 +211,8 @@ impl Event {
                 "a target finishing a request"
             }
             Event::ConnectTimesOut { .. } => "a connection to a target timing out",
+            Event::ClientGivesUp { .. } => "a client's request timing out",
+            Event::RetryDue { .. } => "a client retrying a request",
             Event::HealthCheckStarts { .. } => "a health check being sent",
             Event::HealthCheckTimesOut { .. } => "a health check timing out",
             Event::DeregistrationDelayEnds { .. } => "a deregistration delay ending",

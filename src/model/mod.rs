@@ -65,6 +65,7 @@ pub mod listener;
 pub mod matching;
 pub mod replay;
 pub mod resolved;
+pub mod retry;
 pub mod route;
 pub mod sqs;
 pub mod target_group;

@@ -20,6 +20,7 @@
 
 mod activity;
 mod alarm;
+mod attempts;
 mod connections;
 mod cost;
 mod latency;
@@ -32,6 +33,7 @@ pub use activity::{
     TargetHealth, TargetState, Transition, TwoDecimals,
 };
 pub use alarm::{AlarmPoint, AlarmResult, AlarmSide, TargetTrackingAlarm};
+pub use attempts::{Attempts, ClientPeriod, ClientResult};
 pub use connections::ConnectionCounter;
 pub use cost::{ALB_HOUR_USD, CostResult, LCU_HOUR_USD, billed_hours, cost};
 pub use latency::LatencyHistogram;
@@ -88,6 +90,8 @@ pub struct Recorder {
     sums: PeriodSums,
     /// Client connections (`ActiveConnectionCount`, `NewConnectionCount`).
     pub connections: ConnectionCounter,
+    /// End-user requests of clients that time out or retry.
+    pub attempts: Attempts,
     rows: Vec<PeriodRow>,
     total_requests: u64,
     hosts: Vec<HostCounter>,
@@ -145,6 +149,7 @@ impl Recorder {
             period_target_rt: LatencyHistogram::new(),
             sums: PeriodSums::default(),
             connections: ConnectionCounter::new(period, periods),
+            attempts: Attempts::default(),
             // Grows with the periods actually closed: reserving the whole run up front would
             // ask for gigabytes at once for a year in 1 s periods.
             rows: Vec::new(),
@@ -332,6 +337,7 @@ impl Recorder {
             queues: Vec::new(),
             topics: Vec::new(),
             consumers: Vec::new(),
+            clients: self.attempts.close_period(),
         });
     }
 
@@ -449,6 +455,7 @@ impl Recorder {
             periods: self.rows,
             activity: self.activity,
             websockets: (self.websockets.opened > 0).then_some(self.websockets),
+            clients: self.attempts.finish(),
             auto_scaling_groups: Vec::new(),
             alarms: Vec::new(),
             queues: Vec::new(),

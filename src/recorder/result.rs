@@ -111,6 +111,9 @@ pub struct PeriodRow {
     pub cpu_utilization: CpuRow,
     /// Per SQS queue (model order): `AWS/SQS` metrics of the period.
     pub queues: Vec<super::QueuePeriod>,
+    /// Per client that times out or retries (model order, as [`RunResult::clients`]): its
+    /// retries and timeouts in the period.
+    pub clients: Vec<super::ClientPeriod>,
     /// Per SNS topic (model order): `AWS/SNS` metrics of the period.
     pub topics: Vec<super::TopicPeriod>,
     /// Per worker program (model order): pollers and their work in the period.
@@ -344,6 +347,8 @@ pub struct RunResult {
     pub activity: Vec<Activity>,
     /// WebSocket connections, if any client used them.
     pub websockets: Option<WebsocketResult>,
+    /// End users of the clients that time out or retry, in model order.
+    pub clients: Vec<super::ClientResult>,
     /// Auto Scaling groups: their activity and capacity.
     pub auto_scaling_groups: Vec<AsgResult>,
     /// CloudWatch alarms in scenario order (the order of [`PeriodRow::alarms`]).

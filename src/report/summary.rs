@@ -29,6 +29,14 @@
 //!                    "launched_seconds": 0.0, "terminated_seconds": null, "price_per_hour": 0.0104 } ],
 //!   "websockets": { "opened": …, "closed_by_idle_timeout": …, "closed_by_deregistration": …,
 //!                   "closed_by_target_failure": …, "messages": …, "pings": … },  // only with WebSocket clients
+//!   "clients": { "shoppers": {        // clients that retry or time out, by name, only with them:
+//!       "name": "shoppers", "requests": 9000,    // end-user requests finished (last answer came)
+//!       "succeeded": 8700, "failed": 300,        // last answer below 400 / an error
+//!       "attempts": 9600, "retries": 600,        // requests to the ALB (in RequestCount); retries
+//!       "retry_share": 0.0625,                   // retries / attempts
+//!       "timeouts": 450,                         // attempts given up at timeout (ALB 460)
+//!       "quota_refused": 20, "retries_after_end": 0,  // retries the quota or the run's end stopped
+//!       "latency_ms": { "mean": …, … } } },      // first attempt → last answer, backoffs included
 //!   "auto_scaling_groups": [ { "name": "web-asg", "starting_capacity": 2,
 //!       "instance_hours": 2.9,      // its instances' hours, billed as cost.instance_hours
 //!       "returned_to_starting_capacity_seconds": 6300.0,       // back at 2 for good, or null
@@ -93,8 +101,8 @@ pub use super::summary_schema::SCHEMA;
 use crate::recorder::CostResult;
 use crate::recorder::RunEnd;
 use crate::recorder::{
-    AsgResult, ConsumerResult, GroupResult, InstanceResult, LatencySummary, QueueResult, RunResult,
-    TopicResult, WebsocketResult,
+    AsgResult, ClientResult, ConsumerResult, GroupResult, InstanceResult, LatencySummary,
+    QueueResult, RunResult, TopicResult, WebsocketResult,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -115,6 +123,8 @@ struct Summary<'a> {
     instances: &'a [InstanceResult],
     #[serde(skip_serializing_if = "Option::is_none")]
     websockets: Option<&'a WebsocketResult>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    clients: BTreeMap<&'a str, &'a ClientResult>,
     #[serde(skip_serializing_if = "<[AsgResult]>::is_empty")]
     auto_scaling_groups: &'a [AsgResult],
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -193,6 +203,7 @@ pub fn to_json_with(r: &RunResult, partial: Option<&Partial>) -> String {
         target_groups: &r.target_groups,
         instances: &r.instances,
         websockets: r.websockets.as_ref(),
+        clients: r.clients.iter().map(|c| (c.name.as_str(), c)).collect(),
         auto_scaling_groups: &r.auto_scaling_groups,
         queues: r.queues.iter().map(|q| (q.name.as_str(), q)).collect(),
         topics: r.topics.iter().map(|t| (t.name.as_str(), t)).collect(),

@@ -59,6 +59,8 @@ pub enum Presence {
     WithTopics,
     /// Only when the model has worker programs (SQS consumers).
     WithConsumers,
+    /// Only when a client retries or one of its request types has a `timeout`.
+    WithRetryingClients,
     /// Only when a guard (`--max-events`, `--max-wall`) stopped the run.
     WhenStopped,
 }
@@ -77,6 +79,8 @@ pub enum MapKeys {
     Topics,
     /// The model's worker program names.
     Consumers,
+    /// The names of the model's clients that retry or time out.
+    Clients,
 }
 
 /// What the items of a [`Node::List`] are.
@@ -142,6 +146,7 @@ impl Node {
                     MapKeys::Queues => "<queue>",
                     MapKeys::Topics => "<topic>",
                     MapKeys::Consumers => "<worker program>",
+                    MapKeys::Clients => "<client>",
                 };
                 value.collect_numbers(&join(key), out);
             }
@@ -192,6 +197,20 @@ const TARGET_GROUP: Node = Node::Object(&[
         ],
         Presence::WithStickyCookies,
     ),
+]);
+
+/// One retrying or timing-out client's end users.
+const CLIENT: Node = Node::Object(&[
+    number("requests"),
+    number("succeeded"),
+    number("failed"),
+    number("attempts"),
+    number("retries"),
+    number("retry_share"),
+    number("timeouts"),
+    number("quota_refused"),
+    number("retries_after_end"),
+    object("latency_ms", LATENCY, Presence::Always),
 ]);
 
 /// One instance's results.
@@ -352,6 +371,12 @@ pub static SCHEMA: Node = Node::Object(&[
             number("pings"),
         ],
         Presence::WithWebsocketClients,
+    ),
+    map(
+        "clients",
+        MapKeys::Clients,
+        &CLIENT,
+        Presence::WithRetryingClients,
     ),
     Field {
         name: "auto_scaling_groups",

@@ -4,7 +4,7 @@ mod messaging;
 
 use super::summary::Partial;
 use crate::recorder::RunEnd;
-use crate::recorder::{AsgResult, RunResult};
+use crate::recorder::{AsgResult, ClientResult, RunResult};
 use std::fmt::Write;
 
 use crate::engine::human::{human_duration, thousands};
@@ -51,6 +51,36 @@ pub fn summary_with(r: &RunResult, partial: Option<&Partial>) -> String {
     )
 }
 
+/// What the end users of a client that retries or times out saw: two lines.
+fn end_users(o: &mut String, c: &ClientResult) {
+    let share = |n: u64, of: u64| {
+        if of == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / of as f64
+        }
+    };
+    let _ = writeln!(
+        o,
+        "  end users  {}: {} requests, {:.1} % succeeded; {} retries ({:.1} % of its {} requests to the ALB), {} timeouts (460), {} retries refused by the quota",
+        c.name,
+        thousands(c.requests),
+        share(c.succeeded, c.requests),
+        thousands(c.retries),
+        100.0 * c.retry_share,
+        thousands(c.attempts),
+        thousands(c.timeouts),
+        thousands(c.quota_refused),
+    );
+    if let Some(l) = &c.latency_ms {
+        let _ = writeln!(
+            o,
+            "             first attempt to last answer: mean {:.1} ms   p50 {:.1}   p99 {:.1}   max {:.1} ms",
+            l.mean, l.p50, l.p99, l.max
+        );
+    }
+}
+
 /// The summary's figures (several lines, ending in a newline).
 fn totals(r: &RunResult) -> String {
     let mut o = String::new();
@@ -72,6 +102,9 @@ fn totals(r: &RunResult) -> String {
             "  latency    mean {:.1} ms   p50 {:.1}   p90 {:.1}   p99 {:.1}   p99.9 {:.1}   max {:.1} ms",
             l.mean, l.p50, l.p90, l.p99, l.p999, l.max
         );
+    }
+    for c in &r.clients {
+        end_users(&mut o, c);
     }
     if !r.target_groups.is_empty() {
         let w = r

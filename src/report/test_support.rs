@@ -98,6 +98,7 @@ fn row(k: usize) -> PeriodRow {
         redirect_count: 0,
         fixed_response_count: 0,
         target_connection_error_count: 0,
+        clients: Vec::new(),
         healthy_host_count: Vec::new(),
         unhealthy_host_count: Vec::new(),
         active_connection_count: 0,
@@ -197,6 +198,7 @@ pub(crate) fn messaging_result() -> RunResult {
         latency_ms: None,
         target_groups: BTreeMap::new(),
         target_group_order: Vec::new(),
+        clients: Vec::new(),
         instances: vec![InstanceResult {
             id: "worker-1".into(),
             instance_type: "t3.micro".into(),

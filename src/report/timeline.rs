@@ -67,6 +67,37 @@ pub fn timeline_with_events(r: &RunResult, events: &[ExplainedEvent]) -> Timelin
         y_min_zero: true,
         log_y: false,
     };
+    let mut traffic = traffic;
+    if !r.clients.is_empty() {
+        // Clients that give up and retry: what succeeds, and the extra work they send.
+        let sum = |f: fn(&crate::recorder::ClientPeriod) -> u64| -> Vec<Option<f64>> {
+            (r.periods.iter())
+                .map(|p| per_sec(p.clients.iter().map(f).sum(), p.length_seconds))
+                .collect()
+        };
+        traffic.series.extend([
+            Series {
+                name: "2XX / s (target)".into(),
+                values: (r.periods.iter())
+                    .map(|p| per_sec(p.target.c2xx, p.length_seconds))
+                    .collect(),
+                style: SeriesStyle::Line,
+                color: Some([44, 160, 44]),
+            },
+            Series {
+                name: "client retries / s".into(),
+                values: sum(|c| c.retries),
+                style: SeriesStyle::Line,
+                color: Some([255, 127, 14]),
+            },
+            Series {
+                name: "client timeouts (460) / s".into(),
+                values: sum(|c| c.timeouts),
+                style: SeriesStyle::Line,
+                color: Some([148, 103, 189]),
+            },
+        ]);
+    }
     let ms = |v: Option<f64>| v.map(|s| s * 1e3);
     let latency = Panel {
         title: "TargetResponseTime".into(),

@@ -24,7 +24,10 @@
 //! | `Pollers:<worker program>`, `BusyPollers:<worker program>`, `MessagesProcessed:<worker program>` | a worker program's pollers at the end of the period, those processing a message (time average) and messages it finished (albsim's names) |
 //! | `CPUUtilization:<instance-id>` | percent of the instance's vCPUs busy over the part of the period it ran; empty when it did not run |
 //!
-//! The queue, topic and worker program columns are there only for models that have them.
+//! | `Retries:<client>`, `ClientTimeouts:<client>` | retries a client sent and attempts it gave up on at its `timeout` (the ALB logged 460) in the period (albsim's names) |
+//!
+//! The queue, topic and worker program columns are there only for models that have them; the
+//! client columns only for clients that retry or have a `timeout`.
 
 use crate::recorder::RunResult;
 use std::fmt::Write;
@@ -73,6 +76,9 @@ const TOPIC_COLUMNS: &[&str] = &[
     "NumberOfNotificationsDelivered",
     "NumberOfNotificationsFilteredOut",
 ];
+
+/// The columns of each client that retries or times out, in order.
+const CLIENT_COLUMNS: &[&str] = &["Retries", "ClientTimeouts"];
 
 /// The columns of each worker program, in order.
 const CONSUMER_COLUMNS: &[&str] = &["Pollers", "BusyPollers", "MessagesProcessed"];
@@ -193,6 +199,9 @@ pub fn to_csv(r: &RunResult) -> String {
     for c in &r.consumers {
         named_columns(&mut out, CONSUMER_COLUMNS, &c.name);
     }
+    for c in &r.clients {
+        named_columns(&mut out, CLIENT_COLUMNS, &c.name);
+    }
     for i in &r.instances {
         let _ = write!(out, ",CPUUtilization:{}", i.id);
     }
@@ -223,6 +232,10 @@ pub fn to_csv(r: &RunResult) -> String {
             let _ = write!(out, ",{h:.3},{u:.3}");
         }
         messaging_cells(&mut out, r, p);
+        for k in 0..r.clients.len() {
+            let c = p.clients.get(k).copied().unwrap_or_default();
+            let _ = write!(out, ",{},{}", c.retries, c.timeouts);
+        }
         for i in 0..r.instances.len() {
             match p.cpu_utilization.get(i).copied().flatten() {
                 Some(c) => {

@@ -47,6 +47,9 @@ pub struct RawClient {
     /// Closed-loop users always carry their own session.
     #[serde(default)]
     pub sessions: Option<u32>,
+    /// How the client retries an error or a request it gave up on (default: it does not).
+    #[serde(default)]
+    pub retry: Option<super::retry::RawRetry>,
 }
 
 /// A kind of request a client sends.
@@ -91,6 +94,10 @@ pub struct RawRequestType {
     /// the request (at most 10; default none).
     #[serde(default)]
     pub messages: Vec<super::sqs::RawRequestMessage>,
+    /// How long the client waits for the answer before it closes the connection (the ALB logs
+    /// 460), from 1 ms to 1 h; default: it waits as long as it takes.
+    #[serde(default)]
+    pub timeout: Option<super::values::DurationValue>,
 }
 
 /// Default client address: from TEST-NET-3 (RFC 5737), reserved for documentation.
@@ -190,6 +197,7 @@ pub(super) fn resolve_client(
             response_bytes: message_size(r.response_bytes, 5000, &at.key("response_bytes"))?,
             service_time: resolve_distribution(&r.service_time, &at.key("service_time"))?,
             messages: Vec::new(),
+            timeout: super::retry::resolve_timeout(r.timeout, &at.key("timeout"))?,
         });
     }
     let total: f64 = weights.iter().sum();
@@ -227,7 +235,9 @@ pub(super) fn resolve_client(
         }
         (Some(n), _) => count_in(n, &path.key("sessions"), 1, 10_000_000, "sessions")?,
     };
+    let counts_attempts = raw.retry.is_some() || types.iter().any(|t| t.timeout.is_some());
     let spec = ClientSpec {
+        counts_attempts,
         name: raw.name.clone(),
         load,
         types,
@@ -235,7 +245,23 @@ pub(super) fn resolve_client(
         keep_alive: raw.keep_alive.unwrap_or(true),
         sessions,
         http2: raw.http2.unwrap_or(true),
+        retry: match &raw.retry {
+            None => None,
+            Some(r) => Some(super::retry::resolve_retry(r, &path.key("retry"))?),
+        },
     };
+    if matches!(spec.load, Load::Websocket(_)) {
+        if raw.retry.is_some() {
+            return Err(path.key("retry").error(
+                "a WebSocket client reconnects after its reconnect pause; retry applies to HTTP requests",
+            ));
+        }
+        if let Some(i) = raw.requests.iter().position(|r| r.timeout.is_some()) {
+            return Err(path.key("requests").index(i).key("timeout").error(
+                "a WebSocket connection stays open until it is closed; timeout applies to HTTP requests",
+            ));
+        }
+    }
     if let Some(answers) = spec.certain_livelock(listeners, routes) {
         return Err(path.key("arrival").key("think_time").error(format!(
             "client {:?}: its think time is 0 and the ALB answers every one of its requests itself, at once ({answers}), so its users would send request after request at one instant and simulated time could never advance; expected a think time above 0, e.g. {{\"distribution\": \"exponential\", \"mean_ms\": 1000}}",
@@ -319,6 +345,8 @@ mod tests {
             keep_alive: true,
             sessions: 0,
             http2: false,
+            retry: None,
+            counts_attempts: false,
         }
     }
 

@@ -63,6 +63,7 @@ mod policy;
 mod ranges;
 pub mod raw;
 mod resolve;
+mod retry;
 pub mod shape;
 mod shape_error;
 mod sqs;

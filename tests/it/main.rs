@@ -40,6 +40,7 @@ mod report_cli;
 mod report_content;
 mod report_events;
 mod report_sweep;
+mod retries;
 mod routing;
 mod rule_conditions;
 mod size_limits;

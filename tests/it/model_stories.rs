@@ -1537,3 +1537,77 @@ fn fixed_fleet_runs_four_instances_at_75_percent() {
     assert!((r.cost.alb - alb).abs() < 1e-12, "{}", r.cost.alb);
     assert!((r.cost.total - (ec2 + alb)).abs() < 1e-12);
 }
+
+/// `retry-storm.json`: 4 c5.large × 2 workers at 20 ms a request serve at most 400 req/s; the
+/// clients send 280 req/s, with a one-minute spike to 560 req/s at 5 min, give up after 1 s and
+/// retry up to 5 attempts, 100 ms apart, with no jitter and no quota.
+///
+/// - Before the spike every request succeeds at its first attempt.
+/// - After it the storm feeds itself: every end-user request fails all 5 attempts, so retries
+///   are exactly 4/5 of the ALB's requests, RequestCount is 5× the clients' rate, and almost
+///   nothing succeeds to the end of the run, while the targets keep working on abandoned
+///   requests (they complete far more requests than answers reach anyone).
+/// - The AWS SDK's standard mode (`retry: {}`: 3 attempts, exponential backoff with full jitter,
+///   the 500-token retry quota) goes through the same spike and recovers: the quota runs out,
+///   retries stop, the backlog drains, and from 9 min on every request succeeds.
+#[test]
+fn retry_storm_never_recovers_and_the_sdk_standard_mode_does() {
+    let storm = run_model_file("retry-storm");
+    let mut standard = model_file_json("retry-storm");
+    standard["clients"][0]["retry"] = json!({});
+    let standard = run_value(&standard);
+    for r in [&storm, &standard] {
+        for p in periods(r, 0.0, 300.0) {
+            // Requests in flight at the two period boundaries (about λ·E[R] ≈ 7 each) move
+            // between periods.
+            assert!(p.target.c2xx.abs_diff(p.request_count) <= 20, "{p:?}");
+            assert_eq!(p.clients[0].retries, 0);
+        }
+    }
+    let rate = 280.0 * PERIOD;
+    for p in periods(&storm, 420.0, 1200.0) {
+        let share = p.clients[0].retries as f64 / p.request_count as f64;
+        assert!(
+            (share - 0.8).abs() < 0.005,
+            "retries / RequestCount {share} at {}",
+            p.start_seconds
+        );
+        let factor = p.request_count as f64 / rate;
+        assert!(
+            (4.8..5.2).contains(&factor),
+            "RequestCount / offered {factor}"
+        );
+        assert!(
+            (p.target.c2xx as f64) < 0.01 * rate,
+            "{} successes at {}",
+            p.target.c2xx,
+            p.start_seconds
+        );
+    }
+    let completed: u64 = storm.instances.iter().map(|i| i.requests_completed).sum();
+    assert!(
+        completed > 4 * status(&storm, 200),
+        "the targets did work nobody received: {completed} completed, {} answered 200",
+        status(&storm, 200)
+    );
+    let c = &standard.clients[0];
+    assert!(c.quota_refused > 0, "the quota stopped the retries: {c:?}");
+    // Without the quota, backoff and jitter alone do not recover: 3 attempts still offer
+    // 3 × 280 = 840 req/s to a fleet that serves 400.
+    let mut no_quota = model_file_json("retry-storm");
+    no_quota["clients"][0]["retry"] = json!({ "quota": "off" });
+    let no_quota = run_value(&no_quota);
+    for p in periods(&no_quota, 420.0, 1200.0) {
+        assert!((p.target.c2xx as f64) < 0.01 * rate, "{p:?}");
+        let factor = p.request_count as f64 / rate;
+        assert!(
+            (2.9..3.1).contains(&factor),
+            "RequestCount / offered {factor}"
+        );
+    }
+    for p in periods(&standard, 540.0, 1200.0) {
+        assert_eq!(p.elb.c4xx, 0, "no timeouts at {}", p.start_seconds);
+        assert_eq!(p.clients[0].retries, 0);
+        assert!(p.target.c2xx.abs_diff(p.request_count) <= 20, "{p:?}");
+    }
+}

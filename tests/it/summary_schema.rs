@@ -18,10 +18,14 @@ fn summaries() -> Vec<Value> {
     // include launched instances and the Auto Scaling figures, null ones (not back yet) too.
     let mut asg = model_file_json("asg-not-scaling-down");
     asg["duration"] = json!("40m");
+    // The retry storm, shortened: clients that time out and retry.
+    let mut storm = model_file_json("retry-storm");
+    storm["duration"] = json!("7m");
     let runs: Vec<RunResult> = vec![
         run_value(&asg),
         run_model_file("websocket-idle-timeout"),
         run_model_file("sticky-sessions"),
+        run_value(&storm),
     ];
     let mut out: Vec<Value> = runs
         .iter()

@@ -446,7 +446,7 @@ impl World<'_> {
                 // The instance may still be working on it: keep the slot until it is done.
                 self.lb.requests[slot].stage = Stage::Abandoned;
                 self.respond_keep_slot(slot, 502, crate::recorder::Origin::LoadBalancer, None, 0);
-                self.user_done(r.user);
+                self.wake_unless_retried(slot, 502);
             } else {
                 self.respond_and_wake(slot, 502, crate::recorder::Origin::LoadBalancer, None, 0);
             }

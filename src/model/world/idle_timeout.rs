@@ -64,7 +64,7 @@ impl World<'_> {
                     // The target keeps working on it unknowingly; the slot is freed when it is done.
                     self.lb.requests[slot].stage = Stage::Abandoned;
                     self.respond_keep_slot(slot, 504, Origin::LoadBalancer, None, 0);
-                    self.user_done(self.lb.requests[slot].user);
+                    self.wake_unless_retried(slot, 504);
                 }
             }
         }

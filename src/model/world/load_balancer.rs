@@ -29,6 +29,35 @@ pub(super) enum Stage {
     /// Done at the target, but the response cannot reach the ALB (network blocked): the ALB's idle
     /// timeout will answer 504.
     Lost,
+    /// The client got an answer it retries, and waits for its backoff delay: the slot holds
+    /// the request to send again (a new request to the ALB).
+    Backoff,
+}
+
+/// Where a request stands in its client's attempts (`clients[i].retry`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Attempt {
+    /// When the client sent its first attempt: the end user's latency runs from here.
+    pub first_sent: SimTime,
+    /// 1 for the first attempt, 2 for the first retry…
+    pub number: u8,
+    /// Retry-quota tokens the latest retry took (0: no retry yet).
+    pub cost: u32,
+    /// The latest backoff delay \[µs\] (decorrelated jitter grows from it).
+    pub backoff_us: u32,
+}
+
+impl Attempt {
+    /// A first attempt, sent at `now`.
+    #[inline(always)]
+    pub fn first(now: SimTime) -> Attempt {
+        Attempt {
+            first_sent: now,
+            number: 1,
+            cost: 0,
+            backoff_us: 0,
+        }
+    }
 }
 
 /// A client request in flight.
@@ -56,6 +85,8 @@ pub(super) struct Request {
     /// A replayed request's class (what the access log writes), or `NOT_REPLAYED`.
     pub replay_class: u32,
     pub stage: Stage,
+    /// Its place in the client's attempts.
+    pub attempt: Attempt,
 }
 
 /// ALB idle-timeout deadlines of requests at targets, in dispatch (= deadline) order, with one

@@ -35,6 +35,7 @@ mod jobs;
 mod load_balancer;
 mod replay;
 mod request_path;
+mod retry;
 pub mod run;
 mod sessions;
 mod slab;
@@ -113,6 +114,9 @@ impl<'s> World<'s> {
         };
         let quantiles = world.cloudwatch.quantiles();
         world.rec.set_period_quantiles(quantiles);
+        world.rec.attempts = crate::recorder::Attempts::new(
+            (sc.clients.iter()).map(|c| (c.name.as_str(), c.counts_attempts)),
+        );
         world.schedule_start();
         world
     }
@@ -278,6 +282,8 @@ impl<'s> World<'s> {
                     self.respond_and_wake(slot, 504, Origin::LoadBalancer, None, 0);
                 }
             }
+            Event::ClientGivesUp { slot, generation } => self.on_client_gives_up(slot, generation),
+            Event::RetryDue { slot, generation } => self.on_retry_due(slot, generation),
             Event::HealthCheckStarts { checker } => self.on_health_check_starts(checker),
             Event::HealthCheckTimesOut { checker, seq } => {
                 self.on_health_check_times_out(checker, seq)

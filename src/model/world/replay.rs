@@ -4,6 +4,7 @@
 //! is scheduled when the previous one arrives, so the event queue stays small.
 
 use super::World;
+use super::load_balancer::Attempt;
 use crate::model::event::Event;
 use crate::model::ids::{ClientId, UserId};
 use crate::model::replay::{Provenance, ReplayLoad};
@@ -45,6 +46,7 @@ impl World<'_> {
             class.listener,
             class.route,
             Provenance::replayed(&e),
+            Attempt::first(self.now),
         );
     }
 

@@ -12,8 +12,11 @@
 //!   ├─ redirect ─▶ 301/302, then the client sends the follow-up request
 //!   └─ fixed-response ─▶ the configured status
 //! ```
+//!
+//! A request type's `timeout` can end any of these first: the client closes its connection (460,
+//! `world/retry.rs`), and a client with `retry` may send the request again after its backoff.
 
-use super::load_balancer::{Request, Stage};
+use super::load_balancer::{Attempt, Request, Stage};
 use super::{CONNECT_TIMEOUT, World, sessions};
 use crate::engine::SimDuration;
 use crate::model::client::Load;
@@ -25,6 +28,7 @@ use crate::model::ids::{
 };
 use crate::model::instance::Job;
 use crate::model::replay::{NO_LOGGED_SERVICE, NOT_REPLAYED, Provenance};
+use crate::model::retry::CLIENT_GAVE_UP;
 use crate::model::route::Route;
 use crate::recorder::Origin;
 
@@ -77,11 +81,13 @@ impl World<'_> {
             listener,
             route,
             Provenance::GENERATED,
+            Attempt::first(self.now),
         );
     }
 
     /// Sends a request on `listener` (opening a connection if needed) and routes it
-    /// (`from`: the model's own request, or a replayed one).
+    /// (`from`: the model's own request, or a replayed one; `attempt`: which of the client's
+    /// attempts it is).
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(super) fn send(
@@ -93,6 +99,7 @@ impl World<'_> {
         listener: ListenerId,
         route: RouteId,
         from: Provenance,
+        attempt: Attempt,
     ) {
         let spec = &self.sc.clients[client.index()];
         let (conn, fresh, h2) = if user == UserId::NONE
@@ -119,6 +126,9 @@ impl World<'_> {
         };
         let rt = &spec.types[rtype as usize];
         self.rec.request_received(rt.request_bytes);
+        if spec.counts_attempts {
+            self.rec.attempts.sent(client.index());
+        }
         let handshake = if fresh {
             self.sc.listeners[listener.index()].tls_handshake
         } else {
@@ -141,7 +151,11 @@ impl World<'_> {
             logged_service_us: from.logged_service_us,
             replay_class: from.class,
             stage: Stage::Handshake,
+            attempt,
         });
+        if let Some(timeout) = rt.timeout {
+            self.arm_client_timeout(slot, timeout);
+        }
         if handshake.0 > 0 {
             let generation = self.lb.requests.generation(slot);
             self.queue.schedule(
@@ -175,21 +189,24 @@ impl World<'_> {
             }
             Route::Redirect { status, follow } => {
                 self.rec.redirect();
-                let follow = *follow;
-                self.respond(slot, *status, Origin::LoadBalancer, None, 0);
+                let (follow, status) = (*follow, *status);
                 match follow {
                     // A replayed log holds the follow-up request as an entry of its own.
-                    Some(_) if self.is_replayed(r.client) => {}
-                    Some((listener, route)) => self.send(
-                        r.client,
-                        r.rtype,
-                        r.user,
-                        r.session,
-                        listener,
-                        route,
-                        Provenance::GENERATED,
-                    ),
-                    None => self.user_done(r.user),
+                    Some((listener, route)) if !self.is_replayed(r.client) => {
+                        self.respond(slot, status, Origin::LoadBalancer, None, 0);
+                        // The follow-up is the same end-user request: it keeps its attempt.
+                        self.send(
+                            r.client,
+                            r.rtype,
+                            r.user,
+                            r.session,
+                            listener,
+                            route,
+                            Provenance::GENERATED,
+                            r.attempt,
+                        );
+                    }
+                    _ => self.respond_and_wake(slot, status, Origin::LoadBalancer, None, 0),
                 }
             }
         }
@@ -297,9 +314,14 @@ impl World<'_> {
         target_time: Option<SimDuration>,
         bytes: u64,
     ) {
-        let user = self.lb.requests[slot].user;
-        self.respond(slot, status, origin, target_time, bytes);
-        self.user_done(user);
+        let r = &self.lb.requests[slot];
+        let (user, client) = (r.user, r.client.index());
+        self.respond_keep_slot(slot, status, origin, target_time, bytes);
+        let retries = self.sc.clients[client].counts_attempts && self.retries(slot, status);
+        self.lb.requests.remove(slot);
+        if !retries {
+            self.user_done(user);
+        }
     }
 
     /// Answers a request and frees its slot.
@@ -353,7 +375,8 @@ impl World<'_> {
             pool.close_stream(h2, self.now, &self.lb.conn_rules, &mut self.rec.connections);
             return;
         }
-        let keep_alive = self.sc.clients[client].keep_alive;
+        // A client that gave up closes its connection.
+        let keep_alive = self.sc.clients[client].keep_alive && status != CLIENT_GAVE_UP;
         let back =
             self.lb
                 .conn_rules
@@ -386,6 +409,10 @@ impl World<'_> {
             Some(t) => Outcome::Answered {
                 request_ns: r.dispatched.since(r.arrived).0,
                 target_ns: t.0,
+            },
+            // The client closed the connection while the ALB waited for the target.
+            None if status == CLIENT_GAVE_UP && forwarded => Outcome::ClientClosed {
+                request_ns: r.dispatched.since(r.arrived).0,
             },
             None => Outcome::NoTargetResponse,
         };

@@ -7,6 +7,7 @@ use crate::model::arrival::ArrivalCursor;
 use crate::model::connection::{Conn, H2Pool, Pool};
 use crate::model::ids::ClientId;
 use crate::model::resolved::Scenario;
+use crate::model::retry::Quota;
 
 /// Per-client run state: its random streams and connections.
 #[derive(Debug)]
@@ -31,6 +32,10 @@ pub(super) struct ClientState {
     pub websocket: WebsocketStreams,
     /// Replay: the next logged request to send (an index into its events).
     pub replay_next: usize,
+    /// Its retries' jitter.
+    pub retry: RngStream,
+    /// Its retry quota (SDK token bucket), if it retries with one.
+    pub quota: Option<Quota>,
 }
 
 /// A WebSocket client's random streams.
@@ -88,6 +93,8 @@ impl Traffic {
                     reconnect: stream(&c.name, "websocket/reconnect"),
                 },
                 replay_next: 0,
+                retry: stream(&c.name, "retry"),
+                quota: c.retry.as_ref().and_then(|r| r.quota).map(Quota::new),
             })
             .collect();
         Traffic {

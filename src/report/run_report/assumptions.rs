@@ -128,6 +128,18 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         sentence: "Fail open by minimum_healthy_targets.percentage is a share of the registered targets: initial, healthy, unhealthy and unavailable ones, not draining ones.",
     },
     Assumption {
+        id: "client-timeout",
+        key_phrase: "a request's `timeout` runs from when the client sends it",
+        applies: |s| (s.clients.iter()).any(|c| c.types.iter().any(|t| t.timeout.is_some())),
+        sentence: "A request's timeout runs from when the client sends it (a new connection's TLS handshake included); on HTTP/1.1 the client closes its connection, on HTTP/2 it resets only the stream; the ALB logs 460 with the request processing time it measured and -1 for the target and response processing times.",
+    },
+    Assumption {
+        id: "retry-quota-per-client",
+        key_phrase: "each albsim client retries as one SDK client",
+        applies: |s| s.clients.iter().any(|c| c.retry.is_some()),
+        sentence: "Each albsim client retries as one SDK client: its requests share one retry quota (token bucket), and a retry goes back through the client's connection pool like a new request.",
+    },
+    Assumption {
         id: "slow-start",
         key_phrase: "a target in slow start takes its round-robin turn with probability elapsed/duration",
         applies: |s| s.target_groups.iter().any(|g| g.slow_start.0 > 0),

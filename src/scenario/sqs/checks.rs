@@ -37,7 +37,7 @@ pub(super) fn probability(v: Option<f64>, at: &JsonPath, upper: Upper) -> Result
 
 /// A duration at `at` within `lo..=hi` (`None`: `default`); `lo_open` excludes `lo` itself
 /// ("above 0").
-pub(super) fn duration_in(
+pub(in crate::scenario) fn duration_in(
     v: Option<DurationValue>,
     at: &JsonPath,
     lo: Duration,
@@ -64,7 +64,7 @@ pub(super) fn duration_in(
 }
 
 /// A duration as a user reads it: `250 ms`, `20 s`, `15 min`, `12 h`, `4 days`.
-pub(super) fn words(d: Duration) -> String {
+pub(in crate::scenario) fn words(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s == 0.0 {
         "0 s".into()

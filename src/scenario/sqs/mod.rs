@@ -18,7 +18,7 @@
 //! | `names.rs`, `checks.rs` | queue and topic names, ARNs; probabilities and durations | — |
 //! | `lint.rs` | warnings | — |
 
-mod checks;
+pub(super) mod checks;
 mod consumer;
 mod filter;
 pub(super) mod lint;
