@@ -18,6 +18,9 @@ pub struct Conn {
     pub closes_at: SimTime,
     /// Its close booking with the [`ConnectionCounter`], cancelled on reuse.
     pub booking: u32,
+    /// The load balancer node it reached (an index into the load balancer's zones): the one
+    /// its client's DNS lookup returned when it was opened.
+    pub node: u8,
 }
 
 /// Connection timing rules of the load balancer.
@@ -50,17 +53,19 @@ impl ConnRules {
             born: conn.born,
             closes_at,
             booking,
+            node: conn.node,
         })
     }
 }
 
-/// Reuses `idle` if still open at `now` (cancelling its booked close), else opens a new connection.
-/// Returns the connection and whether it is new.
+/// Reuses `idle` if still open at `now` (cancelling its booked close), else opens a new connection
+/// to the node `new_node()` picks. Returns the connection and whether it is new.
 #[inline(always)]
 pub fn reuse_or_open(
     idle: Option<Conn>,
     now: SimTime,
     counter: &mut ConnectionCounter,
+    new_node: impl FnOnce() -> u8,
 ) -> (Conn, bool) {
     match idle {
         Some(c) if c.closes_at > now => {
@@ -74,6 +79,7 @@ pub fn reuse_or_open(
                     born: now,
                     closes_at: SimTime::ZERO,
                     booking: 0,
+                    node: new_node(),
                 },
                 true,
             )
@@ -108,13 +114,14 @@ pub struct H2Pool {
 
 impl H2Pool {
     /// Opens a stream for a new request: returns the connection slot, the connection and whether
-    /// it is new (needs a TLS handshake).
+    /// it is new (needs a TLS handshake; it goes to the node `new_node()` picks).
     #[inline]
     pub fn open_stream(
         &mut self,
         now: SimTime,
         rules: &ConnRules,
         counter: &mut ConnectionCounter,
+        new_node: impl FnOnce() -> u8,
     ) -> (u32, Conn, bool) {
         if let Some(cur) = self.current {
             let c = &mut self.conns[cur as usize];
@@ -146,6 +153,7 @@ impl H2Pool {
             born: now,
             closes_at: SimTime::ZERO,
             booking: 0,
+            node: new_node(),
         };
         let fresh = H2Conn {
             conn,
@@ -258,7 +266,7 @@ mod tests {
         let mut pool = H2Pool::default();
         let t = SimTime(1);
         let slots: Vec<(u32, bool)> = (0..129)
-            .map(|_| pool.open_stream(t, &r, &mut counter))
+            .map(|_| pool.open_stream(t, &r, &mut counter, || 0))
             .map(|(s, _, fresh)| (s, fresh))
             .collect();
         assert!(slots[0].1, "the first stream opens a connection");
@@ -284,7 +292,7 @@ mod tests {
         let mut opened = 0;
         for k in 0..(H2_MAX_REQUESTS as u64 + 1) {
             let now = SimTime(k * 1000);
-            let (slot, _, fresh) = pool.open_stream(now, &r, &mut counter);
+            let (slot, _, fresh) = pool.open_stream(now, &r, &mut counter, || 0);
             opened += u32::from(fresh);
             pool.close_stream(slot, now, &r, &mut counter);
         }

@@ -40,6 +40,9 @@ pub struct Scenario {
     pub client_keep_alive: SimDuration,
     /// Listeners.
     pub listeners: Vec<ListenerSpec>,
+    /// The Availability Zones of the load balancer's nodes (`load_balancer.AvailabilityZones`),
+    /// one node each; empty without a load balancer.
+    pub zones: Vec<String>,
     /// Routes of every request type.
     pub routes: RouteTable,
     /// Clients.

@@ -56,6 +56,13 @@ pub struct TargetGroupSpec {
     pub slow_start: SimDuration,
     /// `stickiness.*`, when enabled.
     pub stickiness: Option<Stickiness>,
+    /// `load_balancing.cross_zone.enabled`: each node may route to targets in every zone
+    /// (`false`: only to those in its own zone).
+    pub cross_zone: bool,
+    /// `target_group_health.dns_failover.minimum_healthy_targets.count` (`None`: `off`).
+    pub dns_minimum_healthy_targets: Option<u32>,
+    /// `target_group_health.dns_failover.minimum_healthy_targets.percentage` (`None`: `off`).
+    pub dns_minimum_healthy_percentage: Option<u32>,
 }
 
 impl TargetGroupSpec {
@@ -71,6 +78,25 @@ impl TargetGroupSpec {
             return Some(RoutingThreshold::Count(self.minimum_healthy_targets));
         }
         let p = self.minimum_healthy_percentage?;
+        (u64::from(healthy) * 100 < u64::from(p) * u64::from(registered))
+            .then_some(RoutingThreshold::Percentage(p))
+    }
+}
+
+impl TargetGroupSpec {
+    /// The `dns_failover` threshold that `healthy` of `registered` targets (in one zone) breach,
+    /// if any (the count is named when both are).
+    pub fn dns_threshold_breached(
+        &self,
+        healthy: u32,
+        registered: u32,
+    ) -> Option<RoutingThreshold> {
+        if let Some(n) = self.dns_minimum_healthy_targets
+            && healthy < n
+        {
+            return Some(RoutingThreshold::Count(n));
+        }
+        let p = self.dns_minimum_healthy_percentage?;
         (u64::from(healthy) * 100 < u64::from(p) * u64::from(registered))
             .then_some(RoutingThreshold::Percentage(p))
     }
@@ -98,29 +124,75 @@ pub struct Stickiness {
     pub duration: SimDuration,
 }
 
-impl TargetGroupState {
+impl Rotation {
+    /// Recomputes the members routable through this rotation: those `in_scope` (by member
+    /// index), healthy, or all of them in scope but `initial`/`draining` below a threshold.
+    fn refresh(
+        &mut self,
+        members: &[Member],
+        in_scope: impl Fn(usize) -> bool,
+        spec: &TargetGroupSpec,
+    ) {
+        self.routable.clear();
+        self.flag.clear();
+        self.flag.resize(members.len(), false);
+        let scoped = || {
+            members
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| in_scope(*i))
+                .map(|(_, m)| m)
+        };
+        let (healthy, registered) = healthy_of_registered(scoped());
+        let breached = spec.routing_threshold_breached(healthy, registered);
+        let any_unhealthy = scoped().any(|m| m.health.state == HealthState::Unhealthy);
+        self.cause = breached
+            .filter(|_| any_unhealthy)
+            .map(|threshold| FailOpenCause {
+                healthy,
+                registered,
+                threshold,
+            });
+        let failing_open = self.cause.is_some();
+        for (i, m) in members.iter().enumerate() {
+            let take = in_scope(i)
+                && (m.healthy() || (failing_open && m.health.state == HealthState::Unhealthy));
+            if take {
+                self.routable.push(MemberId(i as u32));
+                self.flag[i] = true;
+            }
+        }
+    }
+
     /// Round robin while some targets are in slow start: a target `f` of the way through its slow
     /// start takes its turn with the probability that gives it `f` times its fair share, so its
     /// share grows linearly from 0 to the full share (assumption: AWS documents a linear increase,
     /// not its exact form).
-    fn pick_slow_start(&mut self, spec: &TargetGroupSpec, now: SimTime) -> usize {
+    fn pick_slow_start(
+        &mut self,
+        members: &mut [Member],
+        slow_starting: &mut u32,
+        rng: &mut RngStream,
+        spec: &TargetGroupSpec,
+        now: SimTime,
+    ) -> usize {
         let n = self.routable.len();
         let mut k = if self.cursor >= n { 0 } else { self.cursor };
         for _ in 0..n {
             let i = self.routable[k].index();
-            let take = match self.members[i].slow_start_since {
+            let take = match members[i].slow_start_since {
                 None => true,
                 Some(since) => {
                     let f = now.since(since).0 as f64 / spec.slow_start.0 as f64;
                     if f >= 1.0 {
-                        self.members[i].slow_start_since = None;
-                        self.slow_starting -= 1;
+                        members[i].slow_start_since = None;
+                        *slow_starting -= 1;
                         true
                     } else {
                         // Accepting with p = f(n−1)/(n−f) gives a share of exactly f/n: the fair
                         // share, scaled linearly by the elapsed fraction.
                         let n = n as f64;
-                        self.rng.uniform() < f * (n - 1.0) / (n - f)
+                        rng.uniform() < f * (n - 1.0) / (n - f)
                     }
                 }
             };
@@ -132,6 +204,20 @@ impl TargetGroupState {
         self.cursor = k + 1;
         k
     }
+}
+
+/// Targets healthy (or `unavailable`), and registered (`initial`, `healthy`, `unhealthy`,
+/// `unavailable`: not `draining` or `unused`), of `members`.
+fn healthy_of_registered<'a>(members: impl Iterator<Item = &'a Member>) -> (u32, u32) {
+    let (mut healthy, mut registered) = (0, 0);
+    for m in members {
+        healthy += u32::from(m.healthy());
+        registered += u32::from(!matches!(
+            m.health.state,
+            HealthState::Draining | HealthState::Unused
+        ));
+    }
+    (healthy, registered)
 }
 
 /// A target registered (or once registered) with a group.
@@ -159,45 +245,63 @@ impl Member {
     }
 }
 
+/// The members one load balancer node may route to, and its rotation over them: the whole
+/// group's (cross-zone on: every node sees every target, modelled as one rotation) or one zone's
+/// (cross-zone off: that zone's node sees only that zone's targets).
+#[derive(Clone, Debug, Default)]
+struct Rotation {
+    /// Members requests may go to now: the healthy ones, or, below a
+    /// `minimum_healthy_targets` threshold, the unhealthy ones too (fail open).
+    routable: Vec<MemberId>,
+    /// Per member: whether it is in `routable`.
+    flag: Vec<bool>,
+    /// Next round-robin position.
+    cursor: usize,
+    /// Why it fails open, while it does.
+    cause: Option<FailOpenCause>,
+}
+
 /// Routing state of a target group during a run.
 #[derive(Clone, Debug)]
 pub struct TargetGroupState {
     /// Registered targets, in registration order (deregistered ones stay, `unused`).
     pub members: Vec<Member>,
-    /// Members requests may go to now: the healthy ones, or — below
-    /// `minimum_healthy_targets.count` healthy — all unhealthy and healthy ones (fail open).
-    routable: Vec<MemberId>,
-    /// Per member: whether it is in `routable`.
-    routable_flag: Vec<bool>,
-    /// Whether the group currently fails open.
+    /// Per member: the index of its zone among the load balancer's.
+    zone_of: Vec<u8>,
+    /// Cross-zone on: the one rotation over all members.
+    whole: Rotation,
+    /// Cross-zone off: one rotation per load balancer zone.
+    zones: Vec<Rotation>,
+    /// Whether the group currently fails open (anywhere: cross-zone off, in some zone).
     pub failing_open: bool,
-    /// Why it fails open, while it does.
+    /// Why it fails open, while it does (cross-zone on).
     pub fail_open_cause: Option<FailOpenCause>,
     /// Members in slow start.
     slow_starting: u32,
-    /// Next round-robin position.
-    cursor: usize,
     /// Draws of `weighted_random`.
     rng: RngStream,
 }
 
 impl TargetGroupState {
-    /// Fresh state; `rng` is the group's own stream. Members are added with [`Self::register`].
-    pub fn new(rng: RngStream) -> Self {
+    /// Fresh state for a group behind `zones` load balancer nodes; `rng` is the group's own
+    /// stream. Members are added with [`Self::register`].
+    pub fn new(rng: RngStream, spec: &TargetGroupSpec, zones: usize) -> Self {
+        let rotations = if spec.cross_zone { 0 } else { zones };
         TargetGroupState {
             members: Vec::new(),
-            routable: Vec::new(),
-            routable_flag: Vec::new(),
+            zone_of: Vec::new(),
+            whole: Rotation::default(),
+            zones: vec![Rotation::default(); rotations],
             failing_open: false,
             fail_open_cause: None,
             slow_starting: 0,
-            cursor: 0,
             rng,
         }
     }
 
     /// Registers `instance` (again, if it was deregistered); returns its member index.
-    pub fn register(&mut self, instance: InstanceId, spec: &TargetGroupSpec) -> MemberId {
+    /// `zone` is the index of the instance's zone among the load balancer's.
+    pub fn register(&mut self, instance: InstanceId, zone: u8, spec: &TargetGroupSpec) -> MemberId {
         let health = HealthTracker::registered(&spec.health);
         let index = match self.members.iter().position(|m| m.instance == instance) {
             Some(i) => {
@@ -214,6 +318,7 @@ impl TargetGroupState {
                     generation: 0,
                     slow_start_since: None,
                 });
+                self.zone_of.push(zone);
                 self.members.len() - 1
             }
         };
@@ -221,46 +326,69 @@ impl TargetGroupState {
         MemberId(index as u32)
     }
 
-    /// Recomputes the routable set after a health or registration change.
+    /// Recomputes the routable sets after a health or registration change.
     pub fn refresh(&mut self, spec: &TargetGroupSpec) {
-        self.routable.clear();
-        self.routable_flag.clear();
-        self.routable_flag.resize(self.members.len(), false);
-        let (healthy, registered) = self.healthy_of_registered();
-        let breached = spec.routing_threshold_breached(healthy, registered);
-        let any_unhealthy = (self.members.iter()).any(|m| m.health.state == HealthState::Unhealthy);
-        self.fail_open_cause = breached
-            .filter(|_| any_unhealthy)
-            .map(|threshold| FailOpenCause {
-                healthy,
-                registered,
-                threshold,
-            });
-        self.failing_open = self.fail_open_cause.is_some();
-        for (i, m) in self.members.iter().enumerate() {
-            let take =
-                m.healthy() || (self.failing_open && m.health.state == HealthState::Unhealthy);
-            if take {
-                self.routable.push(MemberId(i as u32));
-                self.routable_flag[i] = true;
+        let n = self.members.len();
+        if self.zones.is_empty() {
+            self.whole.refresh(&self.members, |_| true, spec);
+            self.fail_open_cause = self.whole.cause;
+            self.failing_open = self.fail_open_cause.is_some();
+        } else {
+            for (z, rotation) in self.zones.iter_mut().enumerate() {
+                let zone_of = &self.zone_of;
+                rotation.refresh(&self.members, |i| usize::from(zone_of[i]) == z, spec);
             }
+            self.fail_open_cause = None;
+            self.failing_open = self.zones.iter().any(|r| r.cause.is_some());
         }
+        debug_assert!(self.zone_of.len() == n);
+    }
+
+    /// Cross-zone off: why zone `z`'s node fails open, while it does.
+    pub fn zone_fail_open(&self, z: usize) -> Option<FailOpenCause> {
+        self.zones.get(z).and_then(|r| r.cause)
+    }
+
+    /// Whether each node routes only within its zone (cross-zone off).
+    pub fn zonal(&self) -> bool {
+        !self.zones.is_empty()
+    }
+
+    /// The zones' rotations, for their fail-open states (empty with cross-zone on).
+    pub fn zone_count(&self) -> usize {
+        self.zones.len()
     }
 
     /// Targets healthy (or `unavailable`), and registered (`initial`, `healthy`, `unhealthy`,
     /// `unavailable`: not `draining` or `unused`), the base of the percentage thresholds.
     pub fn healthy_of_registered(&self) -> (u32, u32) {
-        let healthy = self.members.iter().filter(|m| m.healthy()).count() as u32;
-        let registered = (self.members.iter())
-            .filter(|m| !matches!(m.health.state, HealthState::Draining | HealthState::Unused))
-            .count() as u32;
-        (healthy, registered)
+        healthy_of_registered(self.members.iter())
     }
 
-    /// Whether member `m` may receive requests now.
+    /// [`Self::healthy_of_registered`] of the targets in zone `z`.
+    pub fn healthy_of_registered_in(&self, z: usize) -> (u32, u32) {
+        let zone_of = &self.zone_of;
+        healthy_of_registered(
+            (self.members.iter().enumerate())
+                .filter(|(i, _)| usize::from(zone_of[*i]) == z)
+                .map(|(_, m)| m),
+        )
+    }
+
+    /// Whether member `m` may receive requests from some node now.
+    pub fn is_routable_from_any(&self, m: MemberId) -> bool {
+        (0..self.zones.len().max(1)).any(|z| self.is_routable(m, z as u8))
+    }
+
+    /// Whether member `m` may receive requests from the node in zone `node` now.
     #[inline]
-    pub fn is_routable(&self, m: MemberId) -> bool {
-        self.routable_flag.get(m.index()).copied().unwrap_or(false)
+    pub fn is_routable(&self, m: MemberId, node: u8) -> bool {
+        let rotation = if self.zones.is_empty() {
+            &self.whole
+        } else {
+            &self.zones[usize::from(node)]
+        };
+        rotation.flag.get(m.index()).copied().unwrap_or(false)
     }
 
     /// Members in `healthy` (or `unavailable`) and `unhealthy` state.
@@ -307,29 +435,52 @@ impl TargetGroupState {
         full_share_peer
     }
 
-    /// Chooses a member for the next request, or `None` if none is routable.
-    /// `outstanding(i)` is the number of requests instance `i` is working on or holding.
+    /// Chooses a member for the next request through the node in zone `node`, or `None` if
+    /// none is routable from it. `outstanding(i)` is the number of requests instance `i` is
+    /// working on or holding.
     #[inline(always)]
     pub fn pick(
         &mut self,
         spec: &TargetGroupSpec,
+        node: u8,
         now: SimTime,
         outstanding: impl Fn(InstanceId) -> u32,
     ) -> Option<MemberId> {
-        let n = self.routable.len();
+        let rotation = if self.zones.is_empty() {
+            &mut self.whole
+        } else {
+            &mut self.zones[usize::from(node)]
+        };
+        let n = rotation.routable.len();
         if n == 0 {
             return None;
         }
         let k = match spec.algorithm {
-            Algorithm::RoundRobin if self.slow_starting > 0 => self.pick_slow_start(spec, now),
+            Algorithm::RoundRobin if self.slow_starting > 0 => rotation.pick_slow_start(
+                &mut self.members,
+                &mut self.slow_starting,
+                &mut self.rng,
+                spec,
+                now,
+            ),
             Algorithm::RoundRobin => {
-                let k = if self.cursor >= n { 0 } else { self.cursor };
-                self.cursor = k + 1;
+                let k = if rotation.cursor >= n {
+                    0
+                } else {
+                    rotation.cursor
+                };
+                rotation.cursor = k + 1;
                 k
             }
             Algorithm::LeastOutstandingRequests => {
-                let start = if self.cursor >= n { 0 } else { self.cursor };
-                let load = |k: usize| outstanding(self.members[self.routable[k].index()].instance);
+                let start = if rotation.cursor >= n {
+                    0
+                } else {
+                    rotation.cursor
+                };
+                let members = &self.members;
+                let routable = &rotation.routable;
+                let load = |k: usize| outstanding(members[routable[k].index()].instance);
                 let mut best = start;
                 let mut best_load = load(start);
                 for step in 1..n {
@@ -344,12 +495,12 @@ impl TargetGroupState {
                         best_load = l;
                     }
                 }
-                self.cursor = best + 1;
+                rotation.cursor = best + 1;
                 best
             }
             Algorithm::WeightedRandom => self.rng.below(n),
         };
-        Some(self.routable[k])
+        Some(rotation.routable[k])
     }
 }
 
@@ -373,10 +524,13 @@ mod tests {
             minimum_healthy_percentage: None,
             slow_start: SimDuration::ZERO,
             stickiness: None,
+            cross_zone: true,
+            dns_minimum_healthy_targets: Some(1),
+            dns_minimum_healthy_percentage: None,
         };
-        let mut st = TargetGroupState::new(RngStream::derive(1, "g"));
+        let mut st = TargetGroupState::new(RngStream::derive(1, "g"), &spec, 1);
         for i in 0..n {
-            st.register(InstanceId(i), &spec);
+            st.register(InstanceId(i), 0, &spec);
         }
         (spec, st)
     }
@@ -385,7 +539,7 @@ mod tests {
     fn round_robin_is_sequential() {
         let (g, mut s) = group(Algorithm::RoundRobin, 3);
         let picks: Vec<u32> = (0..7)
-            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap().0)
+            .map(|_| s.pick(&g, 0, SimTime::ZERO, |_| 0).unwrap().0)
             .collect();
         assert_eq!(picks, vec![0, 1, 2, 0, 1, 2, 0]);
     }
@@ -395,11 +549,11 @@ mod tests {
         let (g, mut s) = group(Algorithm::LeastOutstandingRequests, 3);
         let loads = [5, 0, 5];
         assert_eq!(
-            s.pick(&g, SimTime::ZERO, |i| loads[i.index()]),
+            s.pick(&g, 0, SimTime::ZERO, |i| loads[i.index()]),
             Some(MemberId(1))
         );
         let picks: Vec<u32> = (0..6)
-            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap().0)
+            .map(|_| s.pick(&g, 0, SimTime::ZERO, |_| 0).unwrap().0)
             .collect();
         assert_eq!(picks, vec![2, 0, 1, 2, 0, 1]);
     }
@@ -411,7 +565,7 @@ mod tests {
         let (g, mut s) = group(Algorithm::WeightedRandom, 3);
         let mut counts = [0i64; 3];
         for _ in 0..30_000 {
-            counts[s.pick(&g, SimTime::ZERO, |_| 0).unwrap().index()] += 1;
+            counts[s.pick(&g, 0, SimTime::ZERO, |_| 0).unwrap().index()] += 1;
         }
         assert!(
             counts.iter().all(|&c| (c - 10_000).abs() < 408),
@@ -422,7 +576,7 @@ mod tests {
     #[test]
     fn empty_group_has_no_target() {
         let (g, mut s) = group(Algorithm::RoundRobin, 0);
-        assert_eq!(s.pick(&g, SimTime::ZERO, |_| 0), None);
+        assert_eq!(s.pick(&g, 0, SimTime::ZERO, |_| 0), None);
     }
 
     #[test]
@@ -442,12 +596,12 @@ mod tests {
             s.refresh(g);
         };
         fail(&mut s, &g, 0);
-        assert!((0..4).all(|_| s.pick(&g, SimTime::ZERO, |_| 0) == Some(MemberId(1))));
+        assert!((0..4).all(|_| s.pick(&g, 0, SimTime::ZERO, |_| 0) == Some(MemberId(1))));
         assert!(!s.failing_open);
         fail(&mut s, &g, 1);
         assert!(s.failing_open, "no healthy target left: fail open");
         let picks: Vec<u32> = (0..4)
-            .map(|_| s.pick(&g, SimTime::ZERO, |_| 0).unwrap().0)
+            .map(|_| s.pick(&g, 0, SimTime::ZERO, |_| 0).unwrap().0)
             .collect();
         assert!(picks.contains(&0) && picks.contains(&1));
     }

@@ -28,9 +28,9 @@ mod messaging;
 mod result;
 
 pub use activity::{
-    Activity, ActivityKind, AlarmChange, ChangedBy, FailOpen, FailOpenCause, Fault, PolicyNote,
-    QueueActivity, Registration, RoutingThreshold, ScalingActivity, ScalingCause, SizeLimit,
-    TargetHealth, TargetState, Transition, TwoDecimals,
+    Activity, ActivityKind, AlarmChange, ChangedBy, FailOpen, FailOpenCause, Fault, NodeDns,
+    PolicyNote, QueueActivity, Registration, RoutingThreshold, ScalingActivity, ScalingCause,
+    SizeLimit, TargetHealth, TargetState, Transition, TwoDecimals,
 };
 pub use alarm::{AlarmPoint, AlarmResult, AlarmSide, TargetTrackingAlarm};
 pub use attempts::{Attempts, ClientPeriod, ClientResult};

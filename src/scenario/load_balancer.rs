@@ -24,6 +24,10 @@ pub struct RawLoadBalancer {
     pub attributes: RawLbAttributes,
     /// Listeners (port + protocol + rules).
     pub listeners: Vec<RawListener>,
+    /// The Availability Zones the load balancer is enabled in (its `Subnets`' zones): one node
+    /// each. Default: every zone the model's instances and Auto Scaling groups are in.
+    #[serde(rename = "AvailabilityZones", default)]
+    pub availability_zones: Option<Vec<String>>,
 }
 
 /// Load balancer attributes (AWS `LoadBalancerAttributes`).

@@ -72,6 +72,7 @@ pub(crate) mod tagged;
 mod target_group;
 pub mod timing;
 pub mod values;
+mod zones;
 
 pub use crate::model::resolved::{Scenario, Warning};
 use error::keep;

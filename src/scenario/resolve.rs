@@ -137,6 +137,7 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         }
     };
     let (listeners, listeners_ok) = (balancer.listeners, balancer.listeners_ok);
+    let zones = keep(&mut errors, super::zones::resolve_zones(raw)).unwrap_or_default();
 
     if raw.clients.is_empty() {
         if !raw.has_programs() {
@@ -287,6 +288,7 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
         idle_timeout: balancer.idle_timeout,
         client_keep_alive: balancer.client_keep_alive,
         listeners,
+        zones,
         routes,
         clients,
         target_groups,

@@ -79,6 +79,24 @@ pub struct RawTgAttributes {
         default
     )]
     pub minimum_healthy_percentage: Option<serde_json::Value>,
+    /// `load_balancing.cross_zone.enabled`: `true`, `false`, or
+    /// `use_load_balancer_configuration` (default; an ALB's is always on).
+    #[serde(rename = "load_balancing.cross_zone.enabled", default)]
+    pub cross_zone: Option<serde_json::Value>,
+    /// `target_group_health.dns_failover.minimum_healthy_targets.count`: `off` or 1–1000,
+    /// default 1: below this many healthy targets in a zone, the zone's node leaves DNS.
+    #[serde(
+        rename = "target_group_health.dns_failover.minimum_healthy_targets.count",
+        default
+    )]
+    pub dns_minimum_healthy_targets: Option<serde_json::Value>,
+    /// `target_group_health.dns_failover.minimum_healthy_targets.percentage`: `off` (default)
+    /// or 1–100.
+    #[serde(
+        rename = "target_group_health.dns_failover.minimum_healthy_targets.percentage",
+        default
+    )]
+    pub dns_minimum_healthy_percentage: Option<serde_json::Value>,
 }
 
 /// Resolves the target group at `at`; `instance_ids` names the model's instances.
@@ -155,7 +173,57 @@ pub(super) fn resolve_target_group(
         )));
     }
     let stickiness = resolve_stickiness(&raw.attributes, &attrs, algorithm)?;
+    let cross_zone = cross_zone(
+        raw.attributes.cross_zone.as_ref(),
+        &attrs.key("load_balancing.cross_zone.enabled"),
+    )?;
+    let dns_count_at = attrs.key("target_group_health.dns_failover.minimum_healthy_targets.count");
+    let dns_count = match raw.attributes.dns_minimum_healthy_targets.as_ref() {
+        None => Some(1),
+        Some(serde_json::Value::String(s)) if s == "off" => None,
+        Some(v) => {
+            let n = match v {
+                serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
+                other => other.as_u64(),
+            };
+            match n {
+                Some(n @ 1..=1000) => Some(n as u32),
+                _ => {
+                    return Err(
+                        dns_count_at.error(format!("expected \"off\" or 1–1000 targets, got {v}"))
+                    );
+                }
+            }
+        }
+    };
+    let dns_pct_at =
+        attrs.key("target_group_health.dns_failover.minimum_healthy_targets.percentage");
+    let dns_pct = off_or_percentage(
+        raw.attributes.dns_minimum_healthy_percentage.as_ref(),
+        &dns_pct_at,
+    )?;
+    // "The threshold for DNS failover must be greater than or equal to the threshold for routing
+    // failover" (when both are given).
+    if raw.attributes.dns_minimum_healthy_targets.is_some()
+        && raw.attributes.minimum_healthy_targets.is_some()
+        && dns_count.is_some_and(|d| d < min_healthy as u32)
+    {
+        return Err(dns_count_at.error(format!(
+            "expected at least the routing failover count ({min_healthy}): AWS requires the DNS failover threshold to be greater than or equal to the routing failover threshold, got {}",
+            dns_count.unwrap_or(0)
+        )));
+    }
+    if let (Some(d), Some(r)) = (dns_pct, min_healthy_pct)
+        && d < r
+    {
+        return Err(dns_pct_at.error(format!(
+            "expected at least the routing failover percentage ({r}): AWS requires the DNS failover threshold to be greater than or equal to the routing failover threshold, got {d}"
+        )));
+    }
     Ok(TargetGroupSpec {
+        cross_zone,
+        dns_minimum_healthy_targets: dns_count,
+        dns_minimum_healthy_percentage: dns_pct,
         name: raw.name.clone(),
         port,
         algorithm,
@@ -167,6 +235,27 @@ pub(super) fn resolve_target_group(
         slow_start: SimDuration::from_secs(slow_start as u64),
         stickiness,
     })
+}
+
+/// `load_balancing.cross_zone.enabled`: whether each load balancer node may route to targets in
+/// every zone. `use_load_balancer_configuration` (the default) takes the load balancer's, which
+/// for an Application Load Balancer is always on.
+fn cross_zone(v: Option<&serde_json::Value>, at: &JsonPath) -> Result<bool, FieldError> {
+    use serde_json::Value;
+    match v {
+        None => Ok(true),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(Value::String(s)) => match s.as_str() {
+            "true" | "use_load_balancer_configuration" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(at.error(format!(
+                "expected \"true\", \"false\" or \"use_load_balancer_configuration\" (the default: on, as an Application Load Balancer's cross-zone load balancing always is), got {s:?}"
+            ))),
+        },
+        Some(other) => Err(at.error(format!(
+            "expected \"true\", \"false\" or \"use_load_balancer_configuration\", got {other}"
+        ))),
+    }
 }
 
 /// A `…minimum_healthy_targets.percentage` attribute: `"off"` (`None`, also when left out) or a

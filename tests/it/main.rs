@@ -60,3 +60,4 @@ mod theory_ps;
 mod time_limits;
 mod users;
 mod utilisation;
+mod zones;

@@ -309,7 +309,7 @@ fn wrong_types_are_described_in_json_words() {
     );
     assert_eq!(
         find("load_balancer.listenrs"),
-        "unknown key \"listenrs\" (did you mean \"listeners\"?); allowed keys: name, attributes, listeners"
+        "unknown key \"listenrs\" (did you mean \"listeners\"?); allowed keys: name, attributes, listeners, AvailabilityZones"
     );
     assert_eq!(errors.len(), 5, "{errors:?}");
 }
@@ -379,7 +379,7 @@ fn validate_and_run_report_every_error() {
         lines,
         [
             "error: m.json: clients[0].arrival.rate_per_second: expected a number, got an array",
-            "error: m.json: load_balancer.atributes: unknown key \"atributes\" (did you mean \"attributes\"?); allowed keys: name, attributes, listeners",
+            "error: m.json: load_balancer.atributes: unknown key \"atributes\" (did you mean \"attributes\"?); allowed keys: name, attributes, listeners, AvailabilityZones",
             "error: m.json: seed: expected a whole number 0–18446744073709551615, got a string \"seven\"",
             "m.json: 3 errors",
             "error: 1 model file is invalid",

@@ -92,7 +92,7 @@ fn a_key_the_object_does_not_have_is_refused_naming_the_set_the_path_and_the_all
     assert_eq!(
         quickstart_errors(&["load_balancer.Foo=1"]),
         [
-            "--set load_balancer.Foo=1: load_balancer.Foo: unknown key \"Foo\"; allowed keys: name, attributes, listeners"
+            "--set load_balancer.Foo=1: load_balancer.Foo: unknown key \"Foo\"; allowed keys: name, attributes, listeners, AvailabilityZones"
         ]
     );
 }
@@ -440,7 +440,7 @@ fn validate_accepts_and_refuses_what_run_does() {
     assert_eq!(code, Some(2));
     assert_eq!(stdout, "");
     let expected = "\
-error: --set load_balancer.Foo=1: load_balancer.Foo: unknown key \"Foo\"; allowed keys: name, attributes, listeners
+error: --set load_balancer.Foo=1: load_balancer.Foo: unknown key \"Foo\"; allowed keys: name, attributes, listeners, AvailabilityZones
 error: --set duration=500d: duration: expected a time of at most 366 days, the longest run (31622400 s), got 43200000 s
 models/quickstart.json: 2 errors
 ";

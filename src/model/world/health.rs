@@ -15,7 +15,9 @@ use crate::model::health::{CheckFailure, HealthState, Transition};
 use crate::model::ids::{CheckerId, InstanceId, MemberId, OperationId, TargetGroupId};
 use crate::model::instance::Job;
 use crate::model::resolved::Scenario;
-use crate::recorder::{ActivityKind, FailOpen, Registration, TargetHealth, WsClose};
+use crate::recorder::{
+    ActivityKind, FailOpen, FailOpenCause, NodeDns, Registration, TargetHealth, WsClose,
+};
 
 /// Health checking during a run: one checker per (target group, member, load balancer node) and
 /// the checks in flight at instances.
@@ -91,8 +93,11 @@ impl World<'_> {
         before_the_run: bool,
     ) -> MemberId {
         let spec = &self.sc.target_groups[g.index()];
+        let az = &self.fleet[instance].spec.availability_zone;
+        // Every instance's zone is one of the load balancer's (the model checks it).
+        let zone = self.sc.zones.iter().position(|z| z == az).unwrap_or(0) as u8;
         let group = &mut self.lb.groups[g.index()];
-        let m = group.register(instance, spec);
+        let m = group.register(instance, zone, spec);
         if before_the_run && spec.health.enabled {
             group.members[m.index()].health.set(
                 HealthState::Healthy,
@@ -102,6 +107,9 @@ impl World<'_> {
             group.refresh(spec);
         }
         self.start_checks(g, m);
+        if !before_the_run && self.lb.dns.zonal {
+            self.update_dns();
+        }
         m
     }
 
@@ -247,6 +255,10 @@ impl World<'_> {
         let instance = self.lb.groups[g.index()].members[m.index()].instance;
         let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         let was_open = self.lb.groups[g.index()].failing_open;
+        let group = &self.lb.groups[g.index()];
+        let zones_were: Vec<bool> = (0..group.zone_count())
+            .map(|z| group.zone_fail_open(z).is_some())
+            .collect();
         self.lb.groups[g.index()].refresh(spec);
         let slow = self.lb.groups[g.index()].slow_start_after_transition(m, self.now, spec);
         let transition = crate::recorder::Transition {
@@ -264,24 +276,76 @@ impl World<'_> {
             self.rec.activity(self.now, subject, kind);
         }
         let group = &self.lb.groups[g.index()];
-        if group.failing_open != was_open {
-            let change = if let Some(cause) = group.fail_open_cause {
-                FailOpen::Started(cause)
-            } else {
-                let (healthy, registered) = group.healthy_of_registered();
-                if spec
-                    .routing_threshold_breached(healthy, registered)
-                    .is_none()
-                {
-                    FailOpen::EndedHealthyAgain
-                } else {
-                    FailOpen::EndedNoTargetLeft
-                }
-            };
+        if !group.zonal() && group.failing_open != was_open {
+            let change =
+                fail_open_change(spec, group.fail_open_cause, group.healthy_of_registered());
             let kind = ActivityKind::TargetGroup(change);
             self.rec.activity(self.now, spec.name.clone(), kind);
         }
+        if self.lb.dns.zonal {
+            self.update_dns();
+        }
+        // Cross-zone off: each zone's node fails open on its own.
+        for (z, was) in zones_were.into_iter().enumerate() {
+            let group = &self.lb.groups[g.index()];
+            let cause = group.zone_fail_open(z);
+            if cause.is_some() != was {
+                let change = fail_open_change(spec, cause, group.healthy_of_registered_in(z));
+                let subject = format!("{} ({})", spec.name, self.sc.zones[z]);
+                self.rec
+                    .activity(self.now, subject, ActivityKind::TargetGroup(change));
+            }
+        }
         self.host_counts_changed(g);
+    }
+
+    /// DNS failover: a zone's node is in DNS while every target group that routes by zone
+    /// (cross-zone off) has enough healthy targets there (`dns_failover.minimum_healthy_targets`);
+    /// if no zone passes, DNS returns every node. Connections already open stay on their node.
+    pub(super) fn update_dns(&mut self) {
+        let lb_name = &self.sc.load_balancer;
+        for z in 0..self.sc.zones.len() {
+            let below = (self.sc.target_groups.iter().enumerate())
+                .filter(|(_, spec)| !spec.cross_zone)
+                .find_map(|(g, spec)| {
+                    let (healthy, registered) = self.lb.groups[g].healthy_of_registered_in(z);
+                    spec.dns_threshold_breached(healthy, registered)
+                        .map(|threshold| {
+                            (
+                                spec.name.clone(),
+                                FailOpenCause {
+                                    healthy,
+                                    registered,
+                                    threshold,
+                                },
+                            )
+                        })
+                });
+            let healthy = below.is_none();
+            if healthy != self.lb.dns.healthy[z] {
+                self.lb.dns.healthy[z] = healthy;
+                let change = match below {
+                    Some((group, cause)) => NodeDns::Removed { group, cause },
+                    None => NodeDns::Restored,
+                };
+                let subject = format!("{lb_name} ({})", self.sc.zones[z]);
+                self.rec
+                    .activity(self.now, subject, ActivityKind::LoadBalancer(change));
+            }
+        }
+        let mut nodes: Vec<u8> = (0..self.sc.zones.len() as u8)
+            .filter(|&z| self.lb.dns.healthy[usize::from(z)])
+            .collect();
+        let all_unhealthy = nodes.is_empty();
+        if all_unhealthy {
+            nodes = (0..self.sc.zones.len() as u8).collect();
+            if !self.lb.dns.all_unhealthy {
+                let kind = ActivityKind::LoadBalancer(NodeDns::AllZonesUnhealthy);
+                self.rec.activity(self.now, lb_name.clone(), kind);
+            }
+        }
+        self.lb.dns.all_unhealthy = all_unhealthy;
+        self.lb.dns.nodes = nodes;
     }
 
     /// Tells the recorder a group's healthy and unhealthy counts (`HealthyHostCount`).
@@ -452,5 +516,24 @@ impl World<'_> {
             }
         }
         n
+    }
+}
+
+/// How a group (or, cross-zone off, one zone of it) changed its fail-open state: `cause` is its
+/// new one; `(healthy, registered)` its targets now.
+fn fail_open_change(
+    spec: &crate::model::target_group::TargetGroupSpec,
+    cause: Option<crate::recorder::FailOpenCause>,
+    (healthy, registered): (u32, u32),
+) -> FailOpen {
+    match cause {
+        Some(cause) => FailOpen::Started(cause),
+        None if spec
+            .routing_threshold_breached(healthy, registered)
+            .is_none() =>
+        {
+            FailOpen::EndedHealthyAgain
+        }
+        None => FailOpen::EndedNoTargetLeft,
     }
 }

@@ -116,6 +116,36 @@ pub(super) struct LoadBalancer {
     pub forward_weights: RngStream,
     /// Cookie jars for sticky sessions.
     pub sessions: Sessions,
+    /// Which nodes DNS returns.
+    pub dns: Dns,
+}
+
+/// The load balancer's DNS: which nodes a client's lookup may return (equal shares). Only nodes
+/// that route by zone (some target group with cross-zone off) make the node matter; otherwise
+/// every connection is said to reach node 0.
+#[derive(Debug)]
+pub(super) struct Dns {
+    /// Whether the nodes route by zone.
+    pub zonal: bool,
+    /// The nodes in DNS now (indices into the load balancer's zones).
+    pub nodes: Vec<u8>,
+    /// Per zone: whether its node passes every DNS failover threshold.
+    pub healthy: Vec<bool>,
+    /// Whether no zone passes (DNS then returns every node).
+    pub all_unhealthy: bool,
+}
+
+impl Dns {
+    fn new(sc: &Scenario) -> Dns {
+        let zonal = sc.zones.len() > 1 && sc.target_groups.iter().any(|g| !g.cross_zone);
+        let n = if zonal { sc.zones.len() } else { 1 };
+        Dns {
+            zonal,
+            nodes: (0..n as u8).collect(),
+            healthy: vec![true; n],
+            all_unhealthy: false,
+        }
+    }
 }
 
 impl LoadBalancer {
@@ -130,9 +160,10 @@ impl LoadBalancer {
             groups: (sc.target_groups.iter())
                 .map(|g| {
                     let name = format!("target_group/{}", g.name);
-                    TargetGroupState::new(RngStream::derive(seed, &name))
+                    TargetGroupState::new(RngStream::derive(seed, &name), g, sc.zones.len())
                 })
                 .collect(),
+            dns: Dns::new(sc),
             requests: Slab::default(),
             deadlines: IdleDeadlines::default(),
             forward_weights: RngStream::derive(seed, "load_balancer/forward_weights"),

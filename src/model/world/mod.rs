@@ -160,6 +160,10 @@ impl<'s> World<'s> {
         self.schedule_faults_and_operations();
         self.start_messaging();
         self.start_autoscaling();
+        if self.lb.dns.zonal {
+            // The nodes' DNS state with every target of the start registered.
+            self.update_dns();
+        }
     }
 
     /// Runs to the end of the scenario and returns what was recorded.

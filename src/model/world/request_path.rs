@@ -102,26 +102,42 @@ impl World<'_> {
         attempt: Attempt,
     ) {
         let spec = &self.sc.clients[client.index()];
+        // A new connection goes to the node its DNS lookup returns: only nodes that route by
+        // zone (some target group with cross-zone off) make the choice matter.
+        let nodes = &self.lb.dns.nodes;
+        let state = &mut self.traffic.clients[client.index()];
+        let dns = &mut state.dns;
+        let new_node = || {
+            if nodes.len() > 1 {
+                nodes[dns.below(nodes.len())]
+            } else {
+                nodes[0]
+            }
+        };
         let (conn, fresh, h2) = if user == UserId::NONE
             && from.http2
             && spec.http2
             && spec.keep_alive
             && self.sc.listeners[listener.index()].http2
         {
-            let pool = &mut self.traffic.clients[client.index()].h2_pools[listener.index()];
-            let (slot, conn, fresh) =
-                pool.open_stream(self.now, &self.lb.conn_rules, &mut self.rec.connections);
+            let pool = &mut state.h2_pools[listener.index()];
+            let (slot, conn, fresh) = pool.open_stream(
+                self.now,
+                &self.lb.conn_rules,
+                &mut self.rec.connections,
+                new_node,
+            );
             (conn, fresh, slot)
         } else {
             let idle = if user == UserId::NONE {
-                self.traffic.clients[client.index()].pools[listener.index()].take(self.now)
+                state.pools[listener.index()].take(self.now)
             } else {
                 Some(
                     self.traffic.user_conns
                         [user.index() * self.sc.listeners.len() + listener.index()],
                 )
             };
-            let (conn, fresh) = reuse_or_open(idle, self.now, &mut self.rec.connections);
+            let (conn, fresh) = reuse_or_open(idle, self.now, &mut self.rec.connections, new_node);
             (conn, fresh, NO_H2)
         };
         let rt = &spec.types[rtype as usize];
@@ -216,18 +232,21 @@ impl World<'_> {
     #[inline(always)]
     pub(super) fn forward(&mut self, slot: u32, g: TargetGroupId) {
         let spec = &self.sc.target_groups[g.index()];
-        let session = self.lb.requests[slot].session;
+        let (session, node) = (
+            self.lb.requests[slot].session,
+            self.lb.requests[slot].conn.node,
+        );
         self.lb.requests[slot].group = g;
-        let picked = match self.sticky_member(session, g) {
+        let picked = match self.sticky_member(session, g, node) {
             Some(Ok(member)) => Some(member),
             _ => {
                 let fleet = &self.fleet;
-                self.lb.groups[g.index()].pick(spec, self.now, |i| fleet[i].state.outstanding)
+                self.lb.groups[g.index()].pick(spec, node, self.now, |i| fleet[i].state.outstanding)
             }
         };
         let Some(member) = picked else {
-            // No target to route to (none registered, or all still `initial` or `draining`): the
-            // ALB answers 503 itself.
+            // No target to route to (none registered, or all still `initial` or `draining`; with
+            // cross-zone off, none of those in the node's zone): the ALB answers 503 itself.
             self.respond_and_wake(slot, 503, Origin::LoadBalancer, None, 0);
             return;
         };

@@ -109,6 +109,7 @@ impl World<'_> {
         &mut self,
         session: u32,
         g: TargetGroupId,
+        node: u8,
     ) -> Option<Result<MemberId, ()>> {
         let slot = self.lb.sessions.group_slot[g.index()];
         if slot == NONE || session == NO_SESSION {
@@ -119,7 +120,7 @@ impl World<'_> {
         if c.target == NONE || c.expires <= self.now {
             return None;
         }
-        let kept = self.lb.groups[g.index()].is_routable(MemberId(c.target));
+        let kept = self.lb.groups[g.index()].is_routable(MemberId(c.target), node);
         self.rec.sticky(g.index(), kept);
         Some(if kept {
             Ok(MemberId(c.target))

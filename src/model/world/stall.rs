@@ -238,7 +238,7 @@ impl World<'_> {
         let name = &self.sc.target_groups[g.index()].name;
         let group = &self.lb.groups[g.index()];
         let routable: Vec<usize> = (0..group.members.len())
-            .filter(|&m| group.is_routable(MemberId(m as u32)))
+            .filter(|&m| group.is_routable_from_any(MemberId(m as u32)))
             .collect();
         if routable.is_empty() {
             return format!("target group {name:?} has no healthy target: 503");

@@ -34,6 +34,8 @@ pub(super) struct ClientState {
     pub replay_next: usize,
     /// Its retries' jitter.
     pub retry: RngStream,
+    /// Which load balancer node each new connection's DNS lookup returns.
+    pub dns: RngStream,
     /// Its retry quota (SDK token bucket), if it retries with one.
     pub quota: Option<Quota>,
 }
@@ -94,6 +96,7 @@ impl Traffic {
                 },
                 replay_next: 0,
                 retry: stream(&c.name, "retry"),
+                dns: stream(&c.name, "dns"),
                 quota: c.retry.as_ref().and_then(|r| r.quota).map(Quota::new),
             })
             .collect();

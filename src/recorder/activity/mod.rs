@@ -16,7 +16,8 @@ pub use faults::Fault;
 pub use messaging::QueueActivity;
 pub use scaling::{PolicyNote, ScalingActivity, SizeLimit, TwoDecimals};
 pub use targets::{
-    FailOpen, FailOpenCause, Registration, RoutingThreshold, TargetHealth, TargetState, Transition,
+    FailOpen, FailOpenCause, NodeDns, Registration, RoutingThreshold, TargetHealth, TargetState,
+    Transition,
 };
 
 use std::fmt;
@@ -47,6 +48,8 @@ pub enum ActivityKind {
     TargetHealth(TargetHealth),
     /// A target group started or stopped failing open.
     TargetGroup(FailOpen),
+    /// A load balancer node left or rejoined DNS (DNS failover).
+    LoadBalancer(NodeDns),
     /// `RegisterTargets` / `DeregisterTargets` operations and their completion.
     Registration(Registration),
     /// An injected fault started, hit nothing, or ended.
@@ -72,6 +75,7 @@ impl ActivityKind {
         match self {
             ActivityKind::TargetHealth(_) => "target-health",
             ActivityKind::TargetGroup(_) => "target-group",
+            ActivityKind::LoadBalancer(_) => "load-balancer",
             ActivityKind::Registration(_) => "registration",
             ActivityKind::Fault(_) => "fault",
             ActivityKind::Scaling(_) => "autoscaling",
@@ -87,6 +91,7 @@ impl fmt::Display for ActivityKind {
         match self {
             ActivityKind::TargetHealth(t) => t.fmt(f),
             ActivityKind::TargetGroup(t) => t.fmt(f),
+            ActivityKind::LoadBalancer(n) => n.fmt(f),
             ActivityKind::Registration(r) => r.fmt(f),
             ActivityKind::Fault(x) => x.fmt(f),
             ActivityKind::Scaling(s) => s.fmt(f),

@@ -162,6 +162,50 @@ impl fmt::Display for FailOpen {
     }
 }
 
+/// A load balancer node's place in DNS (AWS's DNS failover,
+/// `target_group_health.dns_failover.minimum_healthy_targets`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeDns {
+    /// A target group has too few healthy targets in the node's zone: the node's addresses are
+    /// marked unhealthy in DNS, and new connections go to the other nodes.
+    Removed {
+        /// The target group below its threshold.
+        group: String,
+        /// Its targets in the zone, and the threshold breached.
+        cause: FailOpenCause,
+    },
+    /// Every target group has enough healthy targets in the zone again: the node is back in DNS.
+    Restored,
+    /// Every zone is below a threshold: DNS returns every node again.
+    AllZonesUnhealthy,
+}
+
+impl fmt::Display for NodeDns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeDns::Removed { group, cause } => {
+                let threshold = match cause.threshold {
+                    RoutingThreshold::Count(n) => format!("dns_failover.minimum_healthy_targets.count {n}"),
+                    RoutingThreshold::Percentage(p) => {
+                        format!("dns_failover.minimum_healthy_targets.percentage {p}")
+                    }
+                };
+                write!(
+                    f,
+                    "{group} has {} of {} targets healthy in this zone, below {threshold}: the node leaves DNS, new connections go to the other zones' nodes",
+                    cause.healthy, cause.registered
+                )
+            }
+            NodeDns::Restored => {
+                f.write_str("enough targets are healthy in this zone again: the node is back in DNS")
+            }
+            NodeDns::AllZonesUnhealthy => f.write_str(
+                "every zone is below its DNS failover threshold: DNS returns every node, as it does when all are unhealthy",
+            ),
+        }
+    }
+}
+
 /// `RegisterTargets` and `DeregisterTargets`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Registration {

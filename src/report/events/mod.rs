@@ -88,6 +88,7 @@ pub fn explain(r: &RunResult) -> Vec<ExplainedEvent> {
             ActivityKind::Alarm(_) => alarms::tell(&mut story, i),
             ActivityKind::TargetHealth(_)
             | ActivityKind::TargetGroup(_)
+            | ActivityKind::LoadBalancer(_)
             | ActivityKind::Registration(_)
             | ActivityKind::Fault(_) => targets::tell(&mut story, i),
             ActivityKind::Queue(_) => queues::tell(&mut story, i),

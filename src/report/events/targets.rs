@@ -32,6 +32,11 @@ pub(super) fn tell(s: &mut Story, i: usize) {
             );
         }
         ActivityKind::TargetGroup(f) => fail_open(s, i, *f),
+        ActivityKind::LoadBalancer(n) => {
+            let (t, node) = (a.time_seconds, a.subject.clone());
+            let text = format!("load balancer node {node}: {n}");
+            s.add(t, None, Mark::Health, &node, None, text, vec![i]);
+        }
         ActivityKind::Registration(r) => {
             let (group, instance) = target(a);
             let text = match r {

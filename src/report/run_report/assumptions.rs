@@ -128,6 +128,12 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         sentence: "Fail open by minimum_healthy_targets.percentage is a share of the registered targets: initial, healthy, unhealthy and unavailable ones, not draining ones.",
     },
     Assumption {
+        id: "load-balancer-nodes",
+        key_phrase: "each new connection looks the load balancer up in DNS",
+        applies: |s| has_targets(s) && s.zones.len() > 1,
+        sentence: "Each new connection looks the load balancer up in DNS and goes to one of the nodes in DNS, in equal shares; a DNS change reaches clients at once (AWS's TTL is 60 s). With cross-zone load balancing on, the nodes' round robin is modelled as one rotation over all targets; DNS failover counts the target groups with cross-zone off.",
+    },
+    Assumption {
         id: "client-timeout",
         key_phrase: "a request's `timeout` runs from when the client sends it",
         applies: |s| (s.clients.iter()).any(|c| c.types.iter().any(|t| t.timeout.is_some())),
