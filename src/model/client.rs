@@ -119,6 +119,9 @@ pub struct ClientSpec {
     /// Whether the run follows its end users' requests across attempts: it retries, or one of
     /// its request types has a `timeout`.
     pub counts_attempts: bool,
+    /// `zone_shares`: per load balancer zone, its relative share of this client's new
+    /// connections (`None`: equal shares).
+    pub zone_weights: Option<Vec<f64>>,
 }
 
 impl ClientSpec {

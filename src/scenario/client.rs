@@ -50,6 +50,10 @@ pub struct RawClient {
     /// How the client retries an error or a request it gave up on (default: it does not).
     #[serde(default)]
     pub retry: Option<super::retry::RawRetry>,
+    /// Relative shares of the load balancer's nodes (by zone) in this client's DNS answers
+    /// (default: equal).
+    #[serde(default)]
+    pub zone_shares: Option<BTreeMap<String, f64>>,
 }
 
 /// A kind of request a client sends.
@@ -237,6 +241,7 @@ pub(super) fn resolve_client(
     };
     let counts_attempts = raw.retry.is_some() || types.iter().any(|t| t.timeout.is_some());
     let spec = ClientSpec {
+        zone_weights: None,
         counts_attempts,
         name: raw.name.clone(),
         load,
@@ -303,6 +308,36 @@ fn replay_load(
     resolve_replay(a, &path.key("arrival"), cx)
 }
 
+/// A client's `zone_shares` (at `path`) as a weight per zone of `zones` (the load balancer's):
+/// every key one of them, every share 0 or more, at least one above 0; zones left out weigh 0.
+pub(super) fn zone_weights(
+    shares: &BTreeMap<String, f64>,
+    zones: &[String],
+    path: &JsonPath,
+) -> Result<Vec<f64>, FieldError> {
+    let mut weights = vec![0.0; zones.len()];
+    for (zone, &share) in shares {
+        let at = path.key(zone);
+        let Some(z) = zones.iter().position(|z| z == zone) else {
+            return Err(at.error(format!(
+                "{zone:?} is not one of the load balancer's Availability Zones ({})",
+                zones.join(", ")
+            )));
+        };
+        if !(share.is_finite() && share >= 0.0) {
+            return Err(at.error(format!(
+                "expected a share of 0 or more, got {}",
+                readable(share)
+            )));
+        }
+        weights[z] = share;
+    }
+    if !weights.iter().any(|&w| w > 0.0) {
+        return Err(path.error("expected at least one zone with a share above 0"));
+    }
+    Ok(weights)
+}
+
 /// Checks what no single client can see: the users and WebSocket connections of all clients
 /// together are at most [`MAX_USERS`]. `clients` are the resolved clients of the model, written at
 /// `clients[i]`; the error names the client that crosses the limit.
@@ -347,6 +382,7 @@ mod tests {
             http2: false,
             retry: None,
             counts_attempts: false,
+            zone_weights: None,
         }
     }
 

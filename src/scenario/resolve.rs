@@ -182,6 +182,13 @@ pub fn resolve(raw: &RawModel) -> Result<Scenario, FieldErrors> {
                 for (t, m) in spec.types.iter_mut().zip(messages) {
                     t.messages = m;
                 }
+                if let Some(shares) = &c.zone_shares {
+                    let at = at.key("zone_shares");
+                    spec.zone_weights = keep(
+                        &mut errors,
+                        super::client::zone_weights(shares, &zones, &at),
+                    );
+                }
                 clients.push(spec);
             }
         }

@@ -192,6 +192,22 @@ fn dns_failover_moves_new_connections_away_from_a_zone_that_lost_its_targets() {
 }
 
 #[test]
+fn zone_shares_weigh_a_clients_dns_answers() {
+    // Shares 3 : 1 for us-east-1a : us-east-1b, cross-zone off: a1 serves Binomial(N, 3/4).
+    for seed in 1..=2 {
+        let mut m = one_and_three("false", seed);
+        m["clients"][0]["zone_shares"] = json!({ "us-east-1a": 3, "us-east-1b": 1 });
+        let r = run_value(&m);
+        assert_binomial(
+            completed(&r, "a1"),
+            r.requests_total,
+            0.75,
+            "a1: node a's share",
+        );
+    }
+}
+
+#[test]
 fn bad_zone_settings_say_what_is_allowed() {
     let cases: &[(&str, Value, &str)] = &[
         (
@@ -225,6 +241,27 @@ fn bad_zone_settings_say_what_is_allowed() {
             "not one of the load balancer's Availability Zones",
         ),
     ];
+    for (shares, words) in [
+        (
+            json!({ "us-east-1c": 1 }),
+            "not one of the load balancer's Availability Zones",
+        ),
+        (json!({ "us-east-1a": -1 }), "a share of 0 or more"),
+        (
+            json!({ "us-east-1a": 0 }),
+            "at least one zone with a share above 0",
+        ),
+    ] {
+        let mut m = one_and_three("false", 1);
+        m["clients"][0]["zone_shares"] = shares;
+        let e = albsim::scenario::from_json(&m.to_string(), std::path::Path::new("m.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("clients[0].zone_shares") && e.contains(words),
+            "{e}"
+        );
+    }
     for (pointer, value, words) in cases {
         let mut m = one_and_three("false", 1);
         *m.pointer_mut(pointer.rsplit_once('/').unwrap().0)

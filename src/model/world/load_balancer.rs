@@ -171,3 +171,46 @@ impl LoadBalancer {
         }
     }
 }
+
+/// The node a DNS answer gives a client with `zone_shares`: among `nodes` (those in DNS), by
+/// `weights` (per zone) for a uniform draw `u` in [0, 1); equal shares if the nodes in DNS all
+/// weigh 0.
+pub(super) fn weighted_node(nodes: &[u8], weights: &[f64], u: f64) -> u8 {
+    let total: f64 = nodes.iter().map(|&z| weights[usize::from(z)]).sum();
+    if total <= 0.0 {
+        return nodes[((u * nodes.len() as f64) as usize).min(nodes.len() - 1)];
+    }
+    let mut x = u * total;
+    for &z in nodes {
+        x -= weights[usize::from(z)];
+        if x < 0.0 {
+            return z;
+        }
+    }
+    // Rounding: the last node with a share.
+    *nodes
+        .iter()
+        .rev()
+        .find(|&&z| weights[usize::from(z)] > 0.0)
+        .unwrap_or(&nodes[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::weighted_node;
+
+    #[test]
+    fn weighted_dns_answers_follow_the_shares_of_the_nodes_in_dns() {
+        let w = [3.0, 1.0, 0.0];
+        let pick = |nodes: &[u8], u: f64| weighted_node(nodes, &w, u);
+        assert_eq!(pick(&[0, 1, 2], 0.0), 0);
+        assert_eq!(pick(&[0, 1, 2], 0.74), 0);
+        assert_eq!(pick(&[0, 1, 2], 0.76), 1);
+        assert_eq!(pick(&[0, 1, 2], 0.999_999), 1, "zone 2 has no share");
+        // Zone 0 out of DNS: zone 1 takes everything.
+        assert_eq!(pick(&[1, 2], 0.1), 1);
+        assert_eq!(pick(&[1, 2], 0.9), 1);
+        // Only weightless nodes left in DNS: equal shares among them.
+        assert_eq!(pick(&[2], 0.5), 2);
+    }
+}

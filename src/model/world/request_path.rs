@@ -107,12 +107,11 @@ impl World<'_> {
         let nodes = &self.lb.dns.nodes;
         let state = &mut self.traffic.clients[client.index()];
         let dns = &mut state.dns;
-        let new_node = || {
-            if nodes.len() > 1 {
-                nodes[dns.below(nodes.len())]
-            } else {
-                nodes[0]
-            }
+        let weights = spec.zone_weights.as_deref();
+        let new_node = || match weights {
+            _ if nodes.len() == 1 => nodes[0],
+            None => nodes[dns.below(nodes.len())],
+            Some(w) => super::load_balancer::weighted_node(nodes, w, dns.uniform()),
         };
         let (conn, fresh, h2) = if user == UserId::NONE
             && from.http2
