@@ -344,6 +344,12 @@ fn request_line(t: &str) -> Result<RequestLine<'_>, ParseError> {
         Some((s, r)) => (s, r),
         None => ("", url),
     };
+    if !matches!(scheme, "" | "http" | "https" | "ws" | "wss") {
+        return Err(error(
+            "request",
+            format!("expected a URL starting http://, https://, ws:// or wss://, found `{url}`"),
+        ));
+    }
     let (authority, target) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest.trim_end_matches('-'), "/"),
@@ -514,6 +520,9 @@ mod tests {
     fn unreadable_requests() {
         let r = request_line("- - - ").unwrap();
         assert_eq!((r.method, r.path), ("-", "/"));
+        let e = request_line("GET htp://www.example.com:80/ HTTP/1.1").unwrap_err();
+        assert!(e.to_string().contains("htp://www.example.com:80/"), "{e}");
+        assert!(request_line("GET wss://www.example.com:443/chat HTTP/1.1").is_ok());
         let r = request_line("- http://www.example.com:80- -").unwrap();
         assert_eq!(
             (r.method, r.host, r.port, r.path),

@@ -31,6 +31,9 @@ pub fn run(a: &RunArgs) -> Result<Exit> {
 
     let manifest = Manifest {
         overrides: overrides.iter().map(ManifestOverride::of).collect(),
+        warnings: (sc.warnings.iter())
+            .map(|w| format!("{}: {}", w.path, w.message))
+            .collect(),
         ..Manifest::for_run(&a.model, &sc.name, sc.seed)
     };
     // The access log streams into the run's staging folder while it simulates, and appears with

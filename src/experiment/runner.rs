@@ -191,6 +191,9 @@ fn run_one(
         .map_err(|e| failed(e.into()))?;
         let manifest = Manifest {
             overrides: overrides.iter().map(ManifestOverride::of).collect(),
+            warnings: (sc.warnings.iter())
+                .map(|w| format!("{}: {}", w.path, w.message))
+                .collect(),
             ..Manifest::for_run(&variant.file, &sc.name, sc.seed)
         };
         kept.write(&manifest, &files)?;

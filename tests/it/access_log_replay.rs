@@ -447,6 +447,28 @@ fn malformed_lines_are_counted_with_file_and_line_and_strict_makes_them_fatal() 
     assert!(e.contains("model.json"), "{e}");
     assert!(e.contains("clients[0].arrival.files[1]"), "{e}");
     assert!(e.contains("logs/node-b.log:4:"), "{e}");
+
+    // The run's folder keeps the warning: albsim-output.json lists it, as stderr said it.
+    std::fs::write(replay.model_path(), model(json!({})).to_string()).unwrap();
+    let (code, _, err) = crate::common::albsim(
+        replay.dir.path(),
+        &["run", "model.json", "--out", "out", "--duration", "1m"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(replay.dir.path().join("out/albsim-output.json")).unwrap(),
+    )
+    .unwrap();
+    let warnings = manifest["warnings"].as_array().expect("warnings listed");
+    let kept = warnings
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|w| w.contains("2 malformed access-log lines"))
+        .expect("the malformed-lines warning");
+    assert!(
+        err.contains(kept),
+        "the same words as on stderr: {kept}\n{err}"
+    );
 }
 
 #[test]

@@ -170,6 +170,33 @@ fn parameters_override_the_template_defaults() {
 }
 
 #[test]
+fn pseudo_parameters_must_look_like_aws_values() {
+    let template = project().join(FIXTURES[0].0);
+    let template = template.to_str().unwrap();
+    for (given, words) in [
+        (
+            "AWS::Region=mars-1",
+            "AWS::Region: expected a Region name such as us-east-1",
+        ),
+        ("AWS::Region=US-EAST-1", "got `US-EAST-1`"),
+        (
+            "AWS::AccountId=42",
+            "AWS::AccountId: expected a 12-digit account number",
+        ),
+    ] {
+        let (code, stdout, err) = import(&[template, "--parameters", given]);
+        assert_eq!(code, Some(2), "{given}: {err}");
+        assert!(stdout.is_empty());
+        assert!(err.contains(words), "{given}: {err}");
+    }
+    for region in ["eu-west-2", "us-gov-west-1", "ap-southeast-7"] {
+        let given = format!("AWS::Region={region}");
+        let (code, _, err) = import(&[template, "--parameters", &given]);
+        assert_eq!(code, Some(0), "{given}: {err}");
+    }
+}
+
+#[test]
 fn an_unsupported_intrinsic_names_the_logical_id_and_line_column() {
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("t.yaml");

@@ -40,6 +40,10 @@ pub struct Manifest {
     /// did not record them).
     #[serde(default)]
     pub overrides: Vec<ManifestOverride>,
+    /// What `validate` and `run` warned about the model (`path: message`, as printed), e.g.
+    /// malformed access-log lines a replay skipped; left out when there were none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// The files written next to the manifest, in the order written.
     pub files: Vec<String>,
     /// What wrote the folder: a run (`albsim run`, the field left out) or a sweep.
@@ -106,6 +110,7 @@ impl Manifest {
             model: model.into(),
             seed,
             overrides: Vec::new(),
+            warnings: Vec::new(),
             files: Vec::new(),
             kind: FolderKind::Run,
         }

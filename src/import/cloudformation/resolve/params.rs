@@ -79,6 +79,26 @@ pub(super) fn settle(
         }
     }
     let given_value = |name: &str| given.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v);
+    let pseudo_error = |message: String| ImportError {
+        file: file.to_path_buf(),
+        mark: None,
+        context: Some("--parameters".to_string()),
+        message,
+    };
+    if let Some(region) = given_value("AWS::Region")
+        && !is_region_name(region)
+    {
+        return Err(pseudo_error(format!(
+            "AWS::Region: expected a Region name such as us-east-1, eu-west-2 or us-gov-west-1, got `{region}`"
+        )));
+    }
+    if let Some(account) = given_value("AWS::AccountId")
+        && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(pseudo_error(format!(
+            "AWS::AccountId: expected a 12-digit account number such as 123456789012, got `{account}`"
+        )));
+    }
 
     let mut parameters = Vec::with_capacity(entries.len());
     for (name, def) in entries {
@@ -277,6 +297,18 @@ fn check_constraints(def: &Node, type_name: &str, text: &str, value: &Node) -> R
         }
     }
     Ok(())
+}
+
+/// Whether `s` has the shape of an AWS Region name: a two-letter area, one or more words, and a
+/// number (`us-east-1`, `ap-southeast-2`, `us-gov-west-1`).
+fn is_region_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let word = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && word(&parts[0])
+        && parts[1..parts.len() - 1].iter().all(word)
+        && parts[parts.len() - 1].parse::<u8>().is_ok()
 }
 
 /// The pseudo-parameters with the defaults of [`PSEUDO_PARAMETERS`] and `--parameters`
