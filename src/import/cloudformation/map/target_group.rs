@@ -42,6 +42,9 @@ const ATTR_STRINGS: &[&str] = &[
     "stickiness.type",
     "stickiness.app_cookie.cookie_name",
     "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage",
+    "target_group_health.dns_failover.minimum_healthy_targets.count",
+    "target_group_health.dns_failover.minimum_healthy_targets.percentage",
+    "load_balancing.cross_zone.enabled",
 ];
 
 /// Every target group of the template, in order.
@@ -315,7 +318,8 @@ mod tests {
             {"Key": "stickiness.type", "Value": "app_cookie"},
             {"Key": "stickiness.app_cookie.cookie_name", "Value": "SESSION"},
             {"Key": "deregistration_delay.timeout_seconds", "Value": "300"},
-            {"Key": "load_balancing.cross_zone.enabled", "Value": "true"}
+            {"Key": "load_balancing.cross_zone.enabled", "Value": "false"},
+            {"Key": "load_balancing.algorithm.anomaly_mitigation", "Value": "on"}
         ]));
         t["TG"]["Properties"]["HealthCheckPath"] = json!("/index.html");
         t["TG"]["Properties"]["HealthCheckIntervalSeconds"] = json!("10");
@@ -333,10 +337,14 @@ mod tests {
             tg["attributes"]["deregistration_delay.timeout_seconds"],
             300
         );
+        assert_eq!(
+            tg["attributes"]["load_balancing.cross_zone.enabled"], "false",
+            "imported: albsim models cross-zone load balancing"
+        );
         assert!(
             m.notes
                 .iter()
-                .any(|n| n.contains("load_balancing.cross_zone.enabled"))
+                .any(|n| n.contains("load_balancing.algorithm.anomaly_mitigation"))
         );
     }
 
