@@ -248,6 +248,46 @@ fn queue_report_gives_visibility_timeout_and_queue_tables() {
     assert_eq!(value(&q, "VisibilityTimeout"), "90");
 }
 
+#[test]
+fn retry_storm_report_gives_the_end_users_table_and_the_retry_assumptions() {
+    let f = run_folder("retry-storm", &[set("duration=7m")]);
+    let d = run_report::build(&f);
+    let results = plain(section(&d, "results"));
+    assert!(
+        results.contains("End users (clients that time out or retry)"),
+        "{results}"
+    );
+    let c = &f.summary["clients"]["shoppers"];
+    let retries = c["retries"].as_u64().unwrap();
+    assert!(retries > 0);
+    // The table's figures are the summary's, in thousands separators.
+    let with_commas = |n: u64| {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, ch) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        out
+    };
+    assert!(results.contains(&with_commas(retries)), "{results}");
+    assert!(
+        results.contains(&with_commas(c["timeouts"].as_u64().unwrap())),
+        "{results}"
+    );
+    let ids = assumption_ids(&d);
+    assert!(
+        ids.contains(&"client-timeout") && ids.contains(&"retry-quota-per-client"),
+        "{ids:?}"
+    );
+    // Without retries or timeouts, no table.
+    let plain_run = run_folder("quickstart", &[set("duration=2m")]);
+    let results = plain(section(&run_report::build(&plain_run), "results"));
+    assert!(!results.contains("End users"), "{results}");
+}
+
 /// The assumption ids a report lists, found by their sentences.
 fn assumption_ids(d: &Document) -> Vec<&'static str> {
     let text = plain(section(d, "assumptions"));

@@ -41,6 +41,12 @@ pub fn section(f: &RunFolder) -> Section {
             .collect(),
         ));
     }
+    if let Some(t) = end_users(j) {
+        blocks.push(Block::Heading(
+            "End users (clients that time out or retry)".into(),
+        ));
+        blocks.push(Block::Table(t));
+    }
     blocks.push(Block::Heading("Cost".into()));
     blocks.push(Block::Pairs(cost(j)));
     if let Some(t) = instances(j, clock) {
@@ -345,6 +351,52 @@ fn topics(j: &Value) -> Option<Table> {
 }
 
 /// One row per worker program.
+/// Per client that times out or retries: what its end users got, and what it cost the ALB.
+fn end_users(j: &Value) -> Option<Table> {
+    let cs = object(j, "clients");
+    if cs.is_empty() {
+        return None;
+    }
+    let mut t = Table::new(
+        &[
+            "Client",
+            "End-user requests",
+            "Succeeded",
+            "Requests to the ALB",
+            "Retries",
+            "Timeouts (460)",
+            "Refused by the quota",
+            "End-user p99",
+        ],
+        &[false, true, true, true, true, true, true, true],
+    );
+    for (name, c) in cs {
+        let requests = int(c, "/requests");
+        let succeeded = int(c, "/succeeded");
+        t.row(vec![
+            Text::plain(name.clone()),
+            Text::plain(count(requests)),
+            Text::plain(if requests == 0 {
+                "–".into()
+            } else {
+                share(succeeded as f64 / requests as f64)
+            }),
+            Text::plain(count(int(c, "/attempts"))),
+            Text::plain(format!(
+                "{} ({})",
+                count(int(c, "/retries")),
+                share(float(c, "/retry_share").unwrap_or(0.0))
+            )),
+            Text::plain(count(int(c, "/timeouts"))),
+            Text::plain(count(int(c, "/quota_refused"))),
+            Text::plain(
+                float(c, "/latency_ms/p99").map_or("–".into(), |ms| format!("{} ms", number(ms))),
+            ),
+        ]);
+    }
+    Some(t)
+}
+
 fn consumers(j: &Value) -> Option<Table> {
     let cs = object(j, "consumers");
     if cs.is_empty() {
