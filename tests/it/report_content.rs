@@ -254,7 +254,7 @@ fn retry_storm_report_gives_the_end_users_table_and_the_retry_assumptions() {
     let d = run_report::build(&f);
     let results = plain(section(&d, "results"));
     assert!(
-        results.contains("End users (clients that time out or retry)"),
+        results.contains("End users (clients that time out or retry"),
         "{results}"
     );
     let c = &f.summary["clients"]["shoppers"];
@@ -283,6 +283,12 @@ fn retry_storm_report_gives_the_end_users_table_and_the_retry_assumptions() {
         "{ids:?}"
     );
     // Without retries or timeouts, no table.
+    let model = plain(section(&d, "model"));
+    assert!(model.contains("timeout 1 s"), "{model}");
+    assert!(
+        model.contains("retries: 5 attempts, constant 100 ms, no jitter, no quota"),
+        "{model}"
+    );
     let plain_run = run_folder("quickstart", &[set("duration=2m")]);
     let results = plain(section(&run_report::build(&plain_run), "results"));
     assert!(!results.contains("End users"), "{results}");

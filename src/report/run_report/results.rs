@@ -360,13 +360,13 @@ fn end_users(j: &Value) -> Option<Table> {
     let mut t = Table::new(
         &[
             "Client",
-            "End-user requests",
+            "End users",
             "Succeeded",
-            "Requests to the ALB",
+            "To the ALB",
             "Retries",
-            "Timeouts (460)",
-            "Refused by the quota",
-            "End-user p99",
+            "460s",
+            "Quota refused",
+            "p99",
         ],
         &[false, true, true, true, true, true, true, true],
     );

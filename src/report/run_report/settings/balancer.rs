@@ -82,6 +82,37 @@ fn listeners(s: &Scenario) -> Table {
 
 /// A client's kind and its load in one line (HTTP/2 only where a listener offers it).
 fn load(c: &ClientSpec, clock: Clock, http2_offered: bool) -> (String, String) {
+    let (mut kind, load) = load_only(c, clock, http2_offered);
+    if let Some(r) = &c.retry {
+        kind.push_str(&format!(", {}", retries(r)));
+    }
+    (kind, load)
+}
+
+/// A client's `retry`, in a user's words: `retries: 3 attempts, exponential 100 ms–20 s, full
+/// jitter, quota 500 tokens`.
+fn retries(r: &crate::model::retry::RetryPolicy) -> String {
+    use crate::model::retry::{BackoffKind, Jitter};
+    let backoff = match r.kind {
+        BackoffKind::Exponential => format!("exponential {}–{}", duration(r.base), duration(r.max)),
+        BackoffKind::Constant => format!("constant {}", duration(r.base.min(r.max))),
+    };
+    let jitter = match r.jitter {
+        Jitter::None => "no jitter",
+        Jitter::Full => "full jitter",
+        Jitter::Equal => "equal jitter",
+        Jitter::Decorrelated => "decorrelated jitter",
+    };
+    let quota = r.quota.map_or("no quota".to_string(), |q| {
+        format!("quota {} tokens", count(u64::from(q.initial_tokens)))
+    });
+    format!(
+        "retries: {} attempts, {backoff}, {jitter}, {quota}",
+        r.max_attempts
+    )
+}
+
+fn load_only(c: &ClientSpec, clock: Clock, http2_offered: bool) -> (String, String) {
     match &c.load {
         Load::Open(a) => {
             let mut kind = "open loop".to_string();
@@ -178,6 +209,9 @@ fn request_types(c: &ClientSpec) -> String {
                 text.push_str(&format!(" {}", percent(share * 100.0)));
             }
             text.push_str(&format!(", service time {}", distribution(&t.service_time)));
+            if let Some(timeout) = t.timeout {
+                text.push_str(&format!(", timeout {}", duration(timeout)));
+            }
             if !t.messages.is_empty() {
                 text.push_str(&format!(
                     ", then sends {} message{}",

@@ -146,6 +146,18 @@ fn target_group(s: &Scenario, tg: &TargetGroupSpec, given: Given<'_>) -> Vec<(St
         seconds(tg.deregistration_delay),
     ));
     p.push(attr("slow_start.duration_seconds", seconds(tg.slow_start)));
+    p.push(attr(
+        "load_balancing.cross_zone.enabled",
+        if tg.cross_zone { "true" } else { "false" }.into(),
+    ));
+    let dns_key = "target_group_health.dns_failover.minimum_healthy_targets.count";
+    if !tg.cross_zone || attrs.has(dns_key) {
+        p.push(attr(
+            dns_key,
+            tg.dns_minimum_healthy_targets
+                .map_or("off".into(), |n| n.to_string()),
+        ));
+    }
     match &tg.stickiness {
         None => p.push(attr("stickiness.enabled", flag(false))),
         Some(st) => {
