@@ -328,7 +328,6 @@ impl TargetGroupState {
 
     /// Recomputes the routable sets after a health or registration change.
     pub fn refresh(&mut self, spec: &TargetGroupSpec) {
-        let n = self.members.len();
         if self.zones.is_empty() {
             self.whole.refresh(&self.members, |_| true, spec);
             self.fail_open_cause = self.whole.cause;
@@ -341,7 +340,6 @@ impl TargetGroupState {
             self.fail_open_cause = None;
             self.failing_open = self.zones.iter().any(|r| r.cause.is_some());
         }
-        debug_assert!(self.zone_of.len() == n);
     }
 
     /// Cross-zone off: why zone `z`'s node fails open, while it does.
@@ -354,7 +352,8 @@ impl TargetGroupState {
         !self.zones.is_empty()
     }
 
-    /// The zones' rotations, for their fail-open states (empty with cross-zone on).
+    /// How many zones route on their own: the load balancer's zone count with cross-zone off,
+    /// 0 with cross-zone on.
     pub fn zone_count(&self) -> usize {
         self.zones.len()
     }

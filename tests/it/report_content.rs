@@ -261,17 +261,7 @@ fn retry_storm_report_gives_the_end_users_table_and_the_retry_assumptions() {
     let retries = c["retries"].as_u64().unwrap();
     assert!(retries > 0);
     // The table's figures are the summary's, in thousands separators.
-    let with_commas = |n: u64| {
-        let s = n.to_string();
-        let mut out = String::new();
-        for (i, ch) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        out
-    };
+    let with_commas = albsim::engine::human::thousands;
     assert!(results.contains(&with_commas(retries)), "{results}");
     assert!(
         results.contains(&with_commas(c["timeouts"].as_u64().unwrap())),

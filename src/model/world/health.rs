@@ -256,9 +256,10 @@ impl World<'_> {
         let subject = format!("{}/{}", spec.name, self.fleet[instance].spec.id);
         let was_open = self.lb.groups[g.index()].failing_open;
         let group = &self.lb.groups[g.index()];
-        let zones_were: Vec<bool> = (0..group.zone_count())
-            .map(|z| group.zone_fail_open(z).is_some())
-            .collect();
+        // One bit per zone failing open (a load balancer has at most 16 zones).
+        let zones_were: u32 = (0..group.zone_count())
+            .filter(|&z| group.zone_fail_open(z).is_some())
+            .fold(0, |bits, z| bits | 1 << z);
         self.lb.groups[g.index()].refresh(spec);
         let slow = self.lb.groups[g.index()].slow_start_after_transition(m, self.now, spec);
         let transition = crate::recorder::Transition {
@@ -286,10 +287,10 @@ impl World<'_> {
             self.update_dns();
         }
         // Cross-zone off: each zone's node fails open on its own.
-        for (z, was) in zones_were.into_iter().enumerate() {
+        for z in 0..self.lb.groups[g.index()].zone_count() {
             let group = &self.lb.groups[g.index()];
             let cause = group.zone_fail_open(z);
-            if cause.is_some() != was {
+            if cause.is_some() != (zones_were & 1 << z != 0) {
                 let change = fail_open_change(spec, cause, group.healthy_of_registered_in(z));
                 let subject = format!("{} ({})", spec.name, self.sc.zones[z]);
                 self.rec
@@ -309,23 +310,22 @@ impl World<'_> {
                 .filter(|(_, spec)| !spec.cross_zone)
                 .find_map(|(g, spec)| {
                     let (healthy, registered) = self.lb.groups[g].healthy_of_registered_in(z);
-                    spec.dns_threshold_breached(healthy, registered)
-                        .map(|threshold| {
-                            (
-                                spec.name.clone(),
-                                FailOpenCause {
-                                    healthy,
-                                    registered,
-                                    threshold,
-                                },
-                            )
-                        })
+                    let threshold = spec.dns_threshold_breached(healthy, registered)?;
+                    let cause = FailOpenCause {
+                        healthy,
+                        registered,
+                        threshold,
+                    };
+                    Some((g, cause))
                 });
             let healthy = below.is_none();
             if healthy != self.lb.dns.healthy[z] {
                 self.lb.dns.healthy[z] = healthy;
                 let change = match below {
-                    Some((group, cause)) => NodeDns::Removed { group, cause },
+                    Some((g, cause)) => NodeDns::Removed {
+                        group: self.sc.target_groups[g].name.clone(),
+                        cause,
+                    },
                     None => NodeDns::Restored,
                 };
                 let subject = format!("{lb_name} ({})", self.sc.zones[z]);
@@ -333,12 +333,18 @@ impl World<'_> {
                     .activity(self.now, subject, ActivityKind::LoadBalancer(change));
             }
         }
-        let mut nodes: Vec<u8> = (0..self.sc.zones.len() as u8)
-            .filter(|&z| self.lb.dns.healthy[usize::from(z)])
-            .collect();
+        // The node list is rebuilt in place: health transitions must not allocate.
+        let mut nodes = std::mem::take(&mut self.lb.dns.nodes);
+        nodes.clear();
+        let zones = 0..self.sc.zones.len() as u8;
+        nodes.extend(
+            zones
+                .clone()
+                .filter(|&z| self.lb.dns.healthy[usize::from(z)]),
+        );
         let all_unhealthy = nodes.is_empty();
         if all_unhealthy {
-            nodes = (0..self.sc.zones.len() as u8).collect();
+            nodes.extend(zones);
             if !self.lb.dns.all_unhealthy {
                 let kind = ActivityKind::LoadBalancer(NodeDns::AllZonesUnhealthy);
                 self.rec.activity(self.now, lb_name.clone(), kind);

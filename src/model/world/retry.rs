@@ -84,6 +84,9 @@ impl World<'_> {
                     let delay = policy.delay(r.attempt.number, previous, &mut state.retry);
                     let due = self.now + delay;
                     if due > self.end {
+                        // The retry would be sent after the run ends: the end user is still
+                        // waiting at the end (counted unfinished, like any request in flight),
+                        // so no event is scheduled past the horizon.
                         self.rec.attempts.not_retried(ci, false);
                         return true;
                     }
