@@ -196,6 +196,9 @@ pub enum Event {
         /// The resend timer's generation when scheduled.
         generation: u32,
     },
+    /// Automatic Target Weights' 5-second step: anomaly detection, then mitigation, in every
+    /// target group.
+    AnomalyDetectionRuns,
     /// A CloudWatch metric period ends.
     PeriodEnds,
 }
@@ -232,6 +235,7 @@ impl Event {
             Event::HeartbeatFires { .. } => "a worker's ChangeMessageVisibility heartbeat",
             Event::QueueTimerFires { .. } => "an SQS message becoming visible or expiring",
             Event::ResendDue { .. } => "a producer repeating a send",
+            Event::AnomalyDetectionRuns => "the load balancer's anomaly detection",
             Event::PeriodEnds => "a CloudWatch period ending",
         }
     }

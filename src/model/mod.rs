@@ -11,6 +11,7 @@
 //! | [`distribution`] | service, think and handshake times: sampling | — |
 //! | [`listener`], [`matching`], [`route`] | listeners, rules, conditions, actions: evaluation and precomputed routes | `path-pattern`, `forward`, `redirect`, `fixed-response` |
 //! | [`target_group`] | routing algorithms, slow start, sticky sessions | `load_balancing.algorithm.type` |
+//! | [`anomaly`] | Automatic Target Weights: anomaly detection and mitigation | `load_balancing.algorithm.anomaly_mitigation`, `AnomalousHostCount`, `MitigatedHostCount` |
 //! | [`instance`], [`catalog`] | targets: workers, backlog, CPU sharing, instance types | `t3.micro`, `CPUUtilization` |
 //! | [`connection`] | keep-alive, idle timeout, HTTP/2 streams | `idle_timeout.timeout_seconds`, `client_keep_alive.seconds` |
 //! | [`health`] | health check settings and the target state machine | `HealthCheckIntervalSeconds`, `HealthyThresholdCount`, `Target.Timeout` |
@@ -49,6 +50,7 @@
 //! | `world/cloudwatch/alarm.rs` | an alarm's datapoints, state and transitions | `PutMetricAlarm`, `StateValue` |
 //! | `world/cloudwatch/load_balancer.rs` | the load balancer as a metric source | `RequestCount`, `TargetResponseTime`, `HTTPCode_ELB_5XX_Count` |
 
+pub mod anomaly;
 pub mod arrival;
 pub mod autoscaling;
 pub mod catalog;

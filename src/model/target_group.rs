@@ -3,12 +3,14 @@
 //! - `round_robin` (the AWS default): targets in sequential order;
 //! - `least_outstanding_requests`: the target with the fewest requests in progress; ties go to the
 //!   next target in round-robin order, so equal targets share evenly;
-//! - `weighted_random`: a uniformly random target (no Automatic Target Weights yet).
+//! - `weighted_random`: a random target, each with its Automatic Target Weight (all equal
+//!   unless anomaly mitigation cuts a target's: [`super::anomaly`]).
 
+use super::anomaly::{AnomalySpec, AnomalyState};
 use super::health::{HealthCheckSpec, HealthState, HealthTracker};
 use super::ids::{InstanceId, MemberId};
 use crate::engine::{RngStream, SimDuration, SimTime};
-use crate::recorder::{FailOpenCause, RoutingThreshold};
+use crate::recorder::{AnomalyChange, FailOpenCause, RoutingThreshold};
 
 /// AWS `load_balancing.algorithm.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +65,9 @@ pub struct TargetGroupSpec {
     pub dns_minimum_healthy_targets: Option<u32>,
     /// `target_group_health.dns_failover.minimum_healthy_targets.percentage` (`None`: `off`).
     pub dns_minimum_healthy_percentage: Option<u32>,
+    /// Automatic Target Weights: `load_balancing.algorithm.anomaly_mitigation` and albsim's
+    /// detection settings (`anomaly_detection`).
+    pub anomaly: AnomalySpec,
 }
 
 impl TargetGroupSpec {
@@ -280,6 +285,8 @@ pub struct TargetGroupState {
     slow_starting: u32,
     /// Draws of `weighted_random`.
     rng: RngStream,
+    /// Automatic Target Weights: each member's detection result and weight.
+    pub anomaly: AnomalyState,
 }
 
 impl TargetGroupState {
@@ -296,6 +303,7 @@ impl TargetGroupState {
             fail_open_cause: None,
             slow_starting: 0,
             rng,
+            anomaly: AnomalyState::default(),
         }
     }
 
@@ -322,6 +330,7 @@ impl TargetGroupState {
                 self.members.len() - 1
             }
         };
+        self.anomaly.register(index);
         self.refresh(spec);
         MemberId(index as u32)
     }
@@ -388,6 +397,21 @@ impl TargetGroupState {
             &self.zones[usize::from(node)]
         };
         rotation.flag.get(m.index()).copied().unwrap_or(false)
+    }
+
+    /// Automatic Target Weights' evaluation, every 5 seconds: detection over the healthy
+    /// targets, then mitigation; `changed` hears each change, with the member's instance.
+    pub fn evaluate_anomalies(
+        &mut self,
+        spec: &TargetGroupSpec,
+        mut changed: impl FnMut(InstanceId, AnomalyChange),
+    ) {
+        let members = &self.members;
+        self.anomaly.evaluate(
+            &spec.anomaly,
+            |m| members[m].healthy(),
+            |m, change| changed(members[m].instance, change),
+        );
     }
 
     /// Members in `healthy` (or `unavailable`) and `unhealthy` state.
@@ -497,7 +521,22 @@ impl TargetGroupState {
                 rotation.cursor = best + 1;
                 best
             }
-            Algorithm::WeightedRandom => self.rng.below(n),
+            Algorithm::WeightedRandom if self.anomaly.mitigated == 0 => self.rng.below(n),
+            Algorithm::WeightedRandom => {
+                let anomaly = &self.anomaly;
+                let weight = |k: usize| anomaly.weight(rotation.routable[k].index());
+                let total: f64 = (0..n).map(weight).sum();
+                let mut u = self.rng.uniform() * total;
+                let mut k = 0;
+                while k + 1 < n {
+                    u -= weight(k);
+                    if u < 0.0 {
+                        break;
+                    }
+                    k += 1;
+                }
+                k
+            }
         };
         Some(rotation.routable[k])
     }
@@ -526,6 +565,7 @@ mod tests {
             cross_zone: true,
             dns_minimum_healthy_targets: Some(1),
             dns_minimum_healthy_percentage: None,
+            anomaly: AnomalySpec::DEFAULT,
         };
         let mut st = TargetGroupState::new(RngStream::derive(1, "g"), &spec, 1);
         for i in 0..n {

@@ -28,9 +28,9 @@ mod messaging;
 mod result;
 
 pub use activity::{
-    Activity, ActivityKind, AlarmChange, ChangedBy, FailOpen, FailOpenCause, Fault, NodeDns,
-    PolicyNote, QueueActivity, Registration, RoutingThreshold, ScalingActivity, ScalingCause,
-    SizeLimit, TargetHealth, TargetState, Transition, TwoDecimals,
+    Activity, ActivityKind, AlarmChange, AnomalyChange, ChangedBy, FailOpen, FailOpenCause, Fault,
+    NodeDns, PolicyNote, QueueActivity, Registration, RoutingThreshold, ScalingActivity,
+    ScalingCause, SizeLimit, TargetHealth, TargetState, Transition, TwoDecimals,
 };
 pub use alarm::{AlarmPoint, AlarmResult, AlarmSide, TargetTrackingAlarm};
 pub use attempts::{Attempts, ClientPeriod, ClientResult};
@@ -42,8 +42,8 @@ pub use messaging::{
     TopicResult,
 };
 pub use result::{
-    AsgResult, CpuRow, GroupCapacity, GroupResult, InstanceResult, LatencySummary, PeriodRow,
-    RunEnd, RunResult, StatusCounts, StickyResult, WebsocketResult,
+    AsgResult, CpuRow, GroupCapacity, GroupResult, HostCounts, InstanceResult, LatencySummary,
+    PeriodRow, RunEnd, RunResult, StatusCounts, StickyResult, WebsocketResult,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -116,21 +116,23 @@ pub enum WsClose {
     TargetFailure,
 }
 
-/// Time-weighted `HealthyHostCount` / `UnHealthyHostCount` of one target group.
+/// Time-weighted `HealthyHostCount`, `UnHealthyHostCount`, `AnomalousHostCount` and
+/// `MitigatedHostCount` of one target group.
 #[derive(Clone, Debug, Default)]
 struct HostCounter {
-    healthy: u32,
-    unhealthy: u32,
+    /// Healthy, unhealthy, anomalous, mitigated targets now.
+    counts: [u32; 4],
     since: SimTime,
-    healthy_ns: u128,
-    unhealthy_ns: u128,
+    /// Target-nanoseconds of each count this period.
+    ns: [u128; 4],
 }
 
 impl HostCounter {
     fn advance(&mut self, now: SimTime) {
         let dt = u128::from(now.since(self.since).0);
-        self.healthy_ns += dt * u128::from(self.healthy);
-        self.unhealthy_ns += dt * u128::from(self.unhealthy);
+        for (ns, &c) in self.ns.iter_mut().zip(&self.counts) {
+            *ns += dt * u128::from(c);
+        }
         self.since = now;
     }
 }
@@ -251,8 +253,17 @@ impl Recorder {
     pub fn host_counts(&mut self, group: usize, now: SimTime, healthy: u32, unhealthy: u32) {
         let h = &mut self.hosts[group];
         h.advance(now);
-        h.healthy = healthy;
-        h.unhealthy = unhealthy;
+        h.counts[0] = healthy;
+        h.counts[1] = unhealthy;
+    }
+
+    /// A target group's anomalous and mitigated target counts changed at `now` (Automatic
+    /// Target Weights' `AnomalousHostCount`, `MitigatedHostCount`).
+    pub fn anomaly_counts(&mut self, group: usize, now: SimTime, anomalous: u32, mitigated: u32) {
+        let h = &mut self.hosts[group];
+        h.advance(now);
+        h.counts[2] = anomalous;
+        h.counts[3] = mitigated;
     }
 
     /// Adds a line to the activity history; beyond [`ACTIVITY_LIMIT`] lines, only counts it.
@@ -282,20 +293,20 @@ impl Recorder {
         let length = end.since(start);
         let (active, new) = self.connections.close_period(index);
         let secs = length.as_secs_f64().max(1e-9);
-        let (healthy_hosts, unhealthy_hosts) = self
+        let hosts: Vec<HostCounts> = self
             .hosts
             .iter_mut()
             .map(|h| {
                 h.advance(end);
-                let out = (
-                    h.healthy_ns as f64 / 1e9 / secs,
-                    h.unhealthy_ns as f64 / 1e9 / secs,
-                );
-                h.healthy_ns = 0;
-                h.unhealthy_ns = 0;
-                out
+                let average = std::mem::take(&mut h.ns).map(|ns| ns as f64 / 1e9 / secs);
+                HostCounts {
+                    healthy: average[0],
+                    unhealthy: average[1],
+                    anomalous: average[2],
+                    mitigated: average[3],
+                }
             })
-            .unzip();
+            .collect();
         let s = std::mem::take(&mut self.sums);
         // p50, p99, then the alarms' quantiles, in one pass; all empty when no target answered.
         let mut asked = vec![0.5, 0.99];
@@ -326,8 +337,7 @@ impl Recorder {
             redirect_count: s.redirects,
             fixed_response_count: s.fixed_responses,
             target_connection_error_count: s.target_connection_errors,
-            healthy_host_count: healthy_hosts,
-            unhealthy_host_count: unhealthy_hosts,
+            hosts,
             active_connection_count: active,
             new_connection_count: new,
             processed_bytes: s.processed_bytes,

@@ -90,10 +90,8 @@ pub struct PeriodRow {
     pub fixed_response_count: u64,
     /// `TargetConnectionErrorCount`: connections to targets that failed.
     pub target_connection_error_count: u64,
-    /// `HealthyHostCount` per target group (time average over the period), in model order.
-    pub healthy_host_count: Vec<f64>,
-    /// `UnHealthyHostCount` per target group (time average over the period), in model order.
-    pub unhealthy_host_count: Vec<f64>,
+    /// Target counts per target group (time averages over the period), in model order.
+    pub hosts: Vec<HostCounts>,
     /// `ActiveConnectionCount`: client connections open at some time in the period.
     pub active_connection_count: u64,
     /// `NewConnectionCount`: client connections opened in the period.
@@ -249,6 +247,19 @@ pub struct AsgResult {
     pub average_in_service: f64,
     /// Largest `GroupInServiceInstances` at a period end.
     pub max_in_service: u32,
+}
+
+/// A target group's target counts over one period (time averages).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct HostCounts {
+    /// `HealthyHostCount`: targets healthy (or `unavailable`).
+    pub healthy: f64,
+    /// `UnHealthyHostCount`: targets unhealthy.
+    pub unhealthy: f64,
+    /// `AnomalousHostCount`: targets Automatic Target Weights' detection calls anomalous.
+    pub anomalous: f64,
+    /// `MitigatedHostCount`: targets whose weight anomaly mitigation has cut below parity.
+    pub mitigated: f64,
 }
 
 /// Per target group results.

@@ -14,7 +14,8 @@ pub use units::metric_unit;
 
 use super::events::{ExplainedEvent, explain};
 use super::timeline_plot::{Panel, PlotError, Series, SeriesStyle, Timeline, render_svg};
-use crate::recorder::{ActivityKind, AlarmResult, RunResult};
+use crate::recorder::{ActivityKind, AlarmResult, HostCounts, RunResult};
+use crate::report::document::Mark;
 
 /// The unit of the time axis for a run of `seconds`: seconds per unit and the axis label.
 pub fn time_unit(seconds: f64) -> (f64, &'static str) {
@@ -148,8 +149,17 @@ pub fn timeline_with_events(r: &RunResult, events: &[ExplainedEvent]) -> Timelin
         y_min_zero: true,
         log_y: false,
     };
+    let hosts_anomalous = (r.periods.iter()).any(|p| {
+        p.hosts
+            .iter()
+            .any(|h| h.anomalous > 0.0 || h.mitigated > 0.0)
+    });
     let hosts = Panel {
-        title: "HealthyHostCount / UnHealthyHostCount".into(),
+        title: if hosts_anomalous {
+            "Target counts: healthy, unhealthy, anomalous, mitigated".into()
+        } else {
+            "HealthyHostCount / UnHealthyHostCount".into()
+        },
         y_label: "targets [count]".into(),
         series: r
             .target_group_order
@@ -161,7 +171,7 @@ pub fn timeline_with_events(r: &RunResult, events: &[ExplainedEvent]) -> Timelin
                     values: r
                         .periods
                         .iter()
-                        .map(|p| p.healthy_host_count.get(g).copied())
+                        .map(|p| p.hosts.get(g).map(|h| h.healthy))
                         .collect(),
                     style: SeriesStyle::Steps,
                     color: Some(target_group_color(g)),
@@ -171,12 +181,27 @@ pub fn timeline_with_events(r: &RunResult, events: &[ExplainedEvent]) -> Timelin
                     values: r
                         .periods
                         .iter()
-                        .map(|p| p.unhealthy_host_count.get(g).copied())
+                        .map(|p| p.hosts.get(g).map(|h| h.unhealthy))
                         .collect(),
                     style: SeriesStyle::DashedSteps,
                     color: Some(target_group_color(g)),
                 };
-                [healthy, unhealthy]
+                // Automatic Target Weights' counts, only for groups where they are not zero.
+                let count = |label: &str, f: fn(&HostCounts) -> f64, mark: Mark| {
+                    let values: Vec<Option<f64>> =
+                        r.periods.iter().map(|p| p.hosts.get(g).map(f)).collect();
+                    values.iter().flatten().any(|&v| v > 0.0).then(|| Series {
+                        name: format!("{name} {label}"),
+                        values,
+                        style: SeriesStyle::Steps,
+                        color: Some(mark_color(mark)),
+                    })
+                };
+                let anomalous = count("anomalous", |h| h.anomalous, Mark::Fault);
+                let mitigated = count("mitigated", |h| h.mitigated, Mark::Policy);
+                [Some(healthy), Some(unhealthy), anomalous, mitigated]
+                    .into_iter()
+                    .flatten()
             })
             .collect(),
         y_min_zero: true,

@@ -13,6 +13,7 @@
 //! | `GroupDesiredCapacity:<asg>`, `GroupInServiceInstances:<asg>`, `GroupPendingInstances:<asg>`, `GroupTerminatingInstances:<asg>` | Auto Scaling group capacity at the end of the period |
 //! | `AlarmState:<alarm>`, `AlarmValue:<alarm>` | alarm state (1 ALARM, 0 OK, -1 INSUFFICIENT_DATA) and its latest datapoint |
 //! | `HealthyHostCount:<group>`, `UnHealthyHostCount:<group>` | targets healthy / unhealthy, time average over the period |
+//! | `AnomalousHostCount:<group>`, `MitigatedHostCount:<group>` | targets Automatic Target Weights calls anomalous / whose weight anomaly mitigation cut, time average over the period |
 //! | `ActiveConnectionCount` | client connections open at some time in the period |
 //! | `NewConnectionCount` | client connections opened in the period |
 //! | `ProcessedBytes` | request + response bytes |
@@ -188,7 +189,10 @@ pub fn to_csv(r: &RunResult) -> String {
         let _ = write!(out, ",AlarmState:{name},AlarmValue:{name}");
     }
     for g in &r.target_group_order {
-        let _ = write!(out, ",HealthyHostCount:{g},UnHealthyHostCount:{g}");
+        let _ = write!(
+            out,
+            ",HealthyHostCount:{g},UnHealthyHostCount:{g},AnomalousHostCount:{g},MitigatedHostCount:{g}"
+        );
     }
     for q in &r.queues {
         named_columns(&mut out, QUEUE_COLUMNS, &q.name);
@@ -228,8 +232,12 @@ pub fn to_csv(r: &RunResult) -> String {
                 None => out.push_str(",,"),
             }
         }
-        for (h, u) in p.healthy_host_count.iter().zip(&p.unhealthy_host_count) {
-            let _ = write!(out, ",{h:.3},{u:.3}");
+        for h in &p.hosts {
+            let _ = write!(
+                out,
+                ",{:.3},{:.3},{:.3},{:.3}",
+                h.healthy, h.unhealthy, h.anomalous, h.mitigated
+            );
         }
         messaging_cells(&mut out, r, p);
         for k in 0..r.clients.len() {

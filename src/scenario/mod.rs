@@ -40,6 +40,7 @@
 
 mod action;
 mod alarm;
+mod anomaly;
 mod arrival;
 mod autoscaling;
 pub(crate) use autoscaling::MAX_GROUP_SIZE;

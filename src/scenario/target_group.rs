@@ -3,6 +3,7 @@
 //! `slow_start.duration_seconds`) and their resolution into [`TargetGroupSpec`]s.
 
 use super::FieldError;
+use super::anomaly::{RawAnomalyDetection, resolve_anomaly};
 use super::health::RawHealthCheck;
 use super::health::resolve_health_check;
 use super::path::JsonPath;
@@ -33,6 +34,10 @@ pub struct RawTargetGroup {
     /// Health check settings (AWS `CreateTargetGroup` parameter names).
     #[serde(default)]
     pub health_check: RawHealthCheck,
+    /// albsim's settings for Automatic Target Weights' detection and mitigation (AWS publishes
+    /// none of these numbers).
+    #[serde(default)]
+    pub anomaly_detection: Option<RawAnomalyDetection>,
 }
 
 /// Target group attributes (AWS `TargetGroupAttributes`).
@@ -43,6 +48,10 @@ pub struct RawTgAttributes {
     /// `weighted_random`.
     #[serde(rename = "load_balancing.algorithm.type", default)]
     pub algorithm: Option<String>,
+    /// `load_balancing.algorithm.anomaly_mitigation`: `on` or `off` (default); `on` needs
+    /// `weighted_random`.
+    #[serde(rename = "load_balancing.algorithm.anomaly_mitigation", default)]
+    pub anomaly_mitigation: Option<serde_json::Value>,
     /// `deregistration_delay.timeout_seconds`, 0–3600, default 300.
     #[serde(rename = "deregistration_delay.timeout_seconds", default)]
     pub deregistration_delay_seconds: Option<AwsInt>,
@@ -220,7 +229,15 @@ pub(super) fn resolve_target_group(
             "expected at least the routing failover percentage ({r}): AWS requires the DNS failover threshold to be greater than or equal to the routing failover threshold, got {d}"
         )));
     }
+    let anomaly = resolve_anomaly(
+        raw.attributes.anomaly_mitigation.as_ref(),
+        &attrs.key("load_balancing.algorithm.anomaly_mitigation"),
+        algorithm,
+        raw.anomaly_detection.as_ref(),
+        &at.key("anomaly_detection"),
+    )?;
     Ok(TargetGroupSpec {
+        anomaly,
         cross_zone,
         dns_minimum_healthy_targets: dns_count,
         dns_minimum_healthy_percentage: dns_pct,

@@ -122,17 +122,13 @@ fn draining_lets_in_flight_requests_finish() {
     let p0 = &r.periods[0];
     let expected = (2.0 * DEREGISTER + (60.0 - DEREGISTER)) / 60.0;
     assert!(
-        (p0.healthy_host_count[0] - expected).abs() < 1e-12,
+        (p0.hosts[0].healthy - expected).abs() < 1e-12,
         "HealthyHostCount {} vs {expected}",
-        p0.healthy_host_count[0]
+        p0.hosts[0].healthy
     );
+    assert!(r.periods[1..].iter().all(|p| p.hosts[0].healthy == 1.0));
     assert!(
-        r.periods[1..]
-            .iter()
-            .all(|p| p.healthy_host_count[0] == 1.0)
-    );
-    assert!(
-        r.periods.iter().all(|p| p.unhealthy_host_count[0] == 0.0),
+        r.periods.iter().all(|p| p.hosts[0].unhealthy == 0.0),
         "deregistration does not raise UnHealthyHostCount"
     );
 }
@@ -192,9 +188,9 @@ fn requests_still_in_flight_when_the_delay_ends_get_502() {
     // HealthyHostCount in [30, 31): 2 for 0.25 s, then 1.
     let p = r.periods.iter().find(|p| p.start_seconds == 30.0).unwrap();
     assert!(
-        (p.healthy_host_count[0] - 1.25).abs() < 1e-12,
+        (p.hosts[0].healthy - 1.25).abs() < 1e-12,
         "{}",
-        p.healthy_host_count[0]
+        p.hosts[0].healthy
     );
 }
 

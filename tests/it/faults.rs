@@ -436,10 +436,7 @@ fn blocked_security_group_targets_never_become_healthy_and_clients_get_504() {
     let mean = 10_000.0 * answered as f64 / (before + answered) as f64;
     assert!((l.mean - mean).abs() < 1e-9 * mean, "{} vs {mean}", l.mean);
     let last = r.periods.last().unwrap();
-    assert_eq!(
-        (last.healthy_host_count[0], last.unhealthy_host_count[0]),
-        (0.0, 2.0)
-    );
+    assert_eq!((last.hosts[0].healthy, last.hosts[0].unhealthy), (0.0, 2.0));
 }
 
 /// `slow` ×3 from 30.05 s on a 10 ms constant service: `TargetResponseTime` is exactly 10 ms in

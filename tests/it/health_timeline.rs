@@ -49,7 +49,7 @@ fn hosts_at(r: &RunResult, t: f64) -> (f64, f64) {
         .iter()
         .find(|p| p.start_seconds == t)
         .unwrap_or_else(|| panic!("no period at {t}"));
-    (p.healthy_host_count[0], p.unhealthy_host_count[0])
+    (p.hosts[0].healthy, p.hosts[0].unhealthy)
 }
 
 /// Host counts are time averages over the period; a transition at `t + f` (0 < f < 1) gives

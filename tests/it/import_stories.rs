@@ -58,12 +58,12 @@ fn classroom_asg_keeps_two_healthy_instances_under_light_load() {
     let gi = group_index(&r, "web-targets");
     for p in r.periods.iter().filter(|p| p.start_seconds >= 600.0) {
         assert_eq!(
-            p.healthy_host_count[gi], 2.0,
+            p.hosts[gi].healthy, 2.0,
             "healthy hosts at {} s",
             p.start_seconds
         );
         assert_eq!(
-            p.unhealthy_host_count[gi], 0.0,
+            p.hosts[gi].unhealthy, 0.0,
             "unhealthy hosts at {} s",
             p.start_seconds
         );

@@ -178,8 +178,10 @@ fn check_periods(r: &RunResult) -> Result<(), Contradiction> {
                 "period {i}: TargetResponseTime p50 {p50} > p99 {p99}"
             );
         }
-        for v in p.healthy_host_count.iter().chain(&p.unhealthy_host_count) {
-            finite_non_negative(&format!("period {i} HealthyHostCount"), *v)?;
+        for h in &p.hosts {
+            for v in [h.healthy, h.unhealthy, h.anomalous, h.mitigated] {
+                finite_non_negative(&format!("period {i} host counts"), v)?;
+            }
         }
         for c in p.cpu_utilization.iter().flatten() {
             finite_non_negative(&format!("period {i} CPUUtilization"), *c)?;

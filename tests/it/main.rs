@@ -5,6 +5,7 @@ mod access_log_fit;
 mod access_log_out;
 mod access_log_replay;
 mod access_log_roundtrip;
+mod anomaly;
 mod arrivals;
 mod autoscaling;
 mod bad_input;

@@ -538,22 +538,13 @@ fn instance_failure_502s_until_unhealthy_then_web2_carries_the_load() {
     // Host counts (time averages per period).
     let tg = group_index(&r, "web");
     for p in periods(&r, 0.0, crash) {
-        assert_eq!(
-            (p.healthy_host_count[tg], p.unhealthy_host_count[tg]),
-            (2.0, 0.0)
-        );
+        assert_eq!((p.hosts[tg].healthy, p.hosts[tg].unhealthy), (2.0, 0.0));
     }
     for p in periods(&r, next_boundary(t_down), back) {
-        assert_eq!(
-            (p.healthy_host_count[tg], p.unhealthy_host_count[tg]),
-            (1.0, 1.0)
-        );
+        assert_eq!((p.hosts[tg].healthy, p.hosts[tg].unhealthy), (1.0, 1.0));
     }
     for p in periods(&r, next_boundary(t_up), end) {
-        assert_eq!(
-            (p.healthy_host_count[tg], p.unhealthy_host_count[tg]),
-            (2.0, 0.0)
-        );
+        assert_eq!((p.hosts[tg].healthy, p.hosts[tg].unhealthy), (2.0, 0.0));
     }
 
     // web-2's CPU: λ/2 before the crash, all of λ while web-1 is unhealthy (t3.small: 2 vCPUs).
@@ -723,20 +714,14 @@ fn security_group_unhealthy_fails_open_with_504_until_fixed() {
     for p in periods(&r, PERIOD, fix - PERIOD) {
         assert_eq!(p.target.c2xx, 0, "at {}", p.start_seconds);
         assert!(p.elb.c504 > 0, "at {}", p.start_seconds);
-        assert_eq!(
-            (p.healthy_host_count[tg], p.unhealthy_host_count[tg]),
-            (0.0, 2.0)
-        );
+        assert_eq!((p.hosts[tg].healthy, p.hosts[tg].unhealthy), (0.0, 2.0));
     }
     // Once both are healthy: only 200s.
     let after = next_boundary(ups.iter().copied().fold(0.0, f64::max));
     for p in periods(&r, after, end) {
         assert_eq!(p.elb.c5xx + p.target.c5xx, 0, "at {}", p.start_seconds);
         assert!(p.target.c2xx > 0);
-        assert_eq!(
-            (p.healthy_host_count[tg], p.unhealthy_host_count[tg]),
-            (2.0, 0.0)
-        );
+        assert_eq!((p.hosts[tg].healthy, p.hosts[tg].unhealthy), (2.0, 0.0));
     }
     // 200: the requests from the fix on (fail open routes them to the now reachable targets),
     // perhaps some that were still connecting, less the few in flight at the end.
@@ -1610,4 +1595,63 @@ fn retry_storm_never_recovers_and_the_sdk_standard_mode_does() {
         assert_eq!(p.clients[0].retries, 0);
         assert!(p.target.c2xx.abs_diff(p.request_count) <= 20, "{p:?}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// gray-failure
+// ---------------------------------------------------------------------------------------------
+
+/// gray-failure: web-3 answers 500 to half its requests from 5:00 to 15:00 while its health check
+/// passes. Round robin gives it a quarter of every period's requests (±1 per period boundary), so
+/// its 5xx per period are Binomial(a quarter, 1/2); anomaly detection reports it but nothing
+/// acts. With weighted_random and anomaly mitigation its weight is at the 2 % floor from 5:30, so
+/// its share is 0.02 / 3.02 and its 5xx per period are Poisson(200 · 60 · 0.02 / 3.02 / 2); it
+/// is back at parity after the fault (normal at 15:30, +10 % per 5 s).
+#[test]
+fn gray_failure_round_robin_keeps_feeding_the_bad_target_and_anomaly_mitigation_sheds_it() {
+    let rr = run_model_file("gray-failure");
+    let mut m = model_file_json("gray-failure");
+    let attrs = &mut m["target_groups"][0]["attributes"];
+    attrs["load_balancing.algorithm.type"] = json!("weighted_random");
+    attrs["load_balancing.algorithm.anomaly_mitigation"] = json!("on");
+    let atw = run_value(&m);
+    for r in [&rr, &atw] {
+        assert!(
+            healthy_throughout(r, "web/web-3", 0.0, 1200.0),
+            "health checks pass"
+        );
+        for p in periods(r, 0.0, 300.0).chain(periods(r, 900.0, 1200.0)) {
+            assert_eq!(p.target.c5xx, 0, "no errors outside the fault: {p:?}");
+        }
+    }
+    let (mut rr_errors, mut atw_errors) = (0, 0);
+    for p in periods(&rr, 300.0, 900.0) {
+        // Round robin: a quarter of the period's requests, to within the boundary's few.
+        let share = p.request_count / 4;
+        assert_binomial(p.target.c5xx, share, 0.5, "round robin: web-3's 500s");
+        // Detected at 5:05: 55 of the first fault period's 60 seconds.
+        let anomalous = if p.start_seconds > 300.0 {
+            1.0
+        } else {
+            55.0 / 60.0
+        };
+        assert_eq!(
+            (p.hosts[0].anomalous, p.hosts[0].mitigated),
+            (anomalous, 0.0)
+        );
+        rr_errors += p.target.c5xx;
+    }
+    let floor = 200.0 * PERIOD * 0.02 / 3.02 / 2.0;
+    for p in periods(&atw, 360.0, 900.0) {
+        assert_poisson(p.target.c5xx, floor, "mitigated: web-3's 500s at the floor");
+        assert_eq!((p.hosts[0].anomalous, p.hosts[0].mitigated), (1.0, 1.0));
+        atw_errors += p.target.c5xx;
+    }
+    assert!(atw_errors * 30 < rr_errors, "{atw_errors} vs {rr_errors}");
+    for p in periods(&atw, 1020.0, 1200.0) {
+        assert_eq!((p.hosts[0].anomalous, p.hosts[0].mitigated), (0.0, 0.0));
+    }
+    let web3 = completed(&atw, "web-3");
+    let others = ["web-1", "web-2", "web-4"].map(|id| completed(&atw, id));
+    assert!(others.iter().all(|&n| n > 2 * web3), "{web3} vs {others:?}");
 }

@@ -147,8 +147,10 @@ fn assert_consistent(name: &str, r: &RunResult) {
         if let [Some(avg), Some(p50), Some(p99)] = rt {
             assert!(0.0 <= p50 && p50 <= p99 && avg >= 0.0, "{at}: {rt:?}");
         }
-        for v in p.healthy_host_count.iter().chain(&p.unhealthy_host_count) {
-            assert!(v.is_finite() && *v >= 0.0, "{at}: host count {v}");
+        for h in &p.hosts {
+            for v in [h.healthy, h.unhealthy, h.anomalous, h.mitigated] {
+                assert!(v.is_finite() && v >= 0.0, "{at}: host count {v}");
+            }
         }
         for v in p.cpu_utilization.iter().flatten() {
             assert!(

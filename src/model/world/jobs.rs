@@ -163,12 +163,14 @@ impl World<'_> {
             JobKind::Message(_) => return self.message_job_done(job),
         };
         let r = &self.lb.requests[slot];
-        let (stage, user, client, rtype, dispatched) = (
+        let (stage, user, client, rtype, dispatched, group, member) = (
             r.stage,
             r.user,
             r.client.index(),
             r.rtype as usize,
             r.dispatched,
+            r.group,
+            r.member,
         );
         self.fleet[i].completed += 1;
         match stage {
@@ -191,6 +193,7 @@ impl World<'_> {
                 }
                 let target_time = self.now.since(dispatched);
                 let status = self.application_status(i);
+                self.count_for_anomaly_detection(group, member, status >= 500);
                 if status == 200 && !rt.messages.is_empty() {
                     self.send_request_messages(crate::model::ids::ClientId(client as u32), rtype);
                 }

@@ -25,6 +25,7 @@
 //! lookups (everything is an index), no formatting. Memory is bounded by what is alive: requests in
 //! flight, idle connections, users.
 
+mod anomaly;
 mod autoscaling;
 mod cloudwatch;
 mod faults;
@@ -160,6 +161,7 @@ impl<'s> World<'s> {
         self.schedule_faults_and_operations();
         self.start_messaging();
         self.start_autoscaling();
+        self.start_anomaly_detection();
         if self.lb.dns.zonal {
             // The nodes' DNS state with every target of the start registered.
             self.update_dns();
@@ -323,6 +325,7 @@ impl<'s> World<'s> {
                 self.on_queue_timer_fires(queue, generation)
             }
             Event::ResendDue { generation } => self.on_resend_due(generation),
+            Event::AnomalyDetectionRuns => self.on_anomaly_detection_runs(),
             Event::PeriodEnds => return self.on_period_ends(),
         }
         false

@@ -262,6 +262,7 @@ impl World<'_> {
             r.stage = Stage::Connecting;
             let generation = self.lb.requests.generation(slot);
             self.rec.target_connection_error();
+            self.count_for_anomaly_detection(g, member, true);
             self.queue.schedule(
                 self.now + CONNECT_TIMEOUT,
                 Event::ConnectTimesOut { slot, generation },
@@ -271,6 +272,7 @@ impl World<'_> {
         if inst.crashed > 0 {
             // Nothing listens: the connection is reset and the ALB answers 502.
             self.rec.target_connection_error();
+            self.count_for_anomaly_detection(g, member, true);
             self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
             return;
         }
@@ -303,6 +305,7 @@ impl World<'_> {
             // Backlog full: the target refuses the connection and the ALB answers 502.
             self.lb.requests[slot].stage = Stage::Handshake;
             self.rec.target_connection_error();
+            self.count_for_anomaly_detection(g, member, true);
             self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
         }
     }

@@ -49,6 +49,39 @@ pub enum TargetHealth {
         /// `slow_start.duration_seconds`.
         seconds: f64,
     },
+    /// Automatic Target Weights changed its detection result or its weight.
+    Anomaly(AnomalyChange),
+}
+
+/// A change Automatic Target Weights made to a target (its anomaly detection result or its
+/// mitigation), for the activity history.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AnomalyChange {
+    /// Detection result `anomalous`: `errors` of its latest `responses` were errors, against
+    /// `peer_rate` for its peers.
+    Anomalous {
+        /// Responses looked at.
+        responses: u32,
+        /// Errors among them.
+        errors: u32,
+        /// The peers' error rate (a fraction).
+        peer_rate: f64,
+    },
+    /// Detection result `normal` again: its errors are back in line with its peers'.
+    Normal,
+    /// Detection stopped judging it (its result is `normal` again, its weight back at parity):
+    /// it is no longer healthy (`unhealthy`), or fewer than three targets of the group are.
+    NotJudged {
+        /// It left detection itself (unhealthy, draining, deregistered).
+        unhealthy: bool,
+    },
+    /// Mitigation in effect: its weight was cut for the first time.
+    MitigationStarted {
+        /// Its new weight (share of parity).
+        weight: f64,
+    },
+    /// Mitigation over: its weight is back at parity.
+    MitigationEnded,
 }
 
 /// A target state change: `healthy -> unhealthy  Target.Timeout: …`.
@@ -78,6 +111,7 @@ impl fmt::Display for TargetHealth {
                 f,
                 "slow start: its share of requests ramps up linearly over {seconds} s (slow_start.duration_seconds)"
             ),
+            TargetHealth::Anomaly(change) => write!(f, "{change}"),
         }
     }
 }
@@ -247,6 +281,38 @@ impl fmt::Display for Registration {
             }
             Registration::Drained => {
                 f.write_str("deregistration complete: no in-flight requests left")
+            }
+        }
+    }
+}
+
+impl fmt::Display for AnomalyChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            AnomalyChange::Anomalous {
+                responses,
+                errors,
+                peer_rate,
+            } => write!(
+                f,
+                "anomaly detection result: anomalous ({errors} of its last {responses} responses were errors, {:.1} %, against {:.1} % for its peers; it stays healthy)",
+                100.0 * f64::from(errors) / f64::from(responses.max(1)),
+                100.0 * peer_rate
+            ),
+            AnomalyChange::Normal => f.write_str("anomaly detection result: normal"),
+            AnomalyChange::NotJudged { unhealthy: true } => f.write_str(
+                "anomaly detection stops judging it: it is no longer healthy (result normal, full weight)",
+            ),
+            AnomalyChange::NotJudged { unhealthy: false } => f.write_str(
+                "anomaly detection stops judging it: fewer than 3 targets of the group are healthy (result normal)",
+            ),
+            AnomalyChange::MitigationStarted { weight } => write!(
+                f,
+                "anomaly mitigation in effect: its traffic is cut to {:.0} % of its share, and cut again every 5 s while it stays anomalous",
+                100.0 * weight
+            ),
+            AnomalyChange::MitigationEnded => {
+                f.write_str("anomaly mitigation over: its traffic is back to its full share")
             }
         }
     }

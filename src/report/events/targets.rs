@@ -5,8 +5,8 @@
 use super::Story;
 use super::words::{clock, duration};
 use crate::recorder::{
-    Activity, ActivityKind, FailOpen, Fault, Registration, ScalingActivity, TargetHealth,
-    TargetState, Transition,
+    Activity, ActivityKind, AnomalyChange, FailOpen, Fault, Registration, ScalingActivity,
+    TargetHealth, TargetState, Transition,
 };
 use crate::report::document::Mark;
 
@@ -31,6 +31,7 @@ pub(super) fn tell(s: &mut Story, i: usize) {
                 vec![i],
             );
         }
+        ActivityKind::TargetHealth(TargetHealth::Anomaly(change)) => anomaly(s, i, *change),
         ActivityKind::TargetGroup(f) => fail_open(s, i, *f),
         ActivityKind::LoadBalancer(n) => {
             let (t, node) = (a.time_seconds, a.subject.clone());
@@ -78,6 +79,110 @@ pub(super) fn tell(s: &mut Story, i: usize) {
         }
         ActivityKind::Fault(f) => fault(s, i, f),
         _ => {}
+    }
+}
+
+/// Automatic Target Weights: an anomalous target, until normal again, and its mitigation, until
+/// its traffic is back to its full share, are spans; their ends are told with them.
+fn anomaly(s: &mut Story, i: usize, change: AnomalyChange) {
+    let a = &s.acts[i];
+    let (t, subject) = (a.time_seconds, a.subject.clone());
+    let (group, instance) = target(a);
+    let (group, instance) = (group.to_string(), instance.to_string());
+    let next = |s: &Story, wanted: fn(&AnomalyChange) -> bool| {
+        s.after(i).find_map(|(j, b)| match &b.kind {
+            ActivityKind::TargetHealth(TargetHealth::Anomaly(c))
+                if b.subject == subject && wanted(c) =>
+            {
+                Some((j, b.time_seconds))
+            }
+            _ => None,
+        })
+    };
+    match change {
+        AnomalyChange::Anomalous { .. } => {
+            let mitigated = next(s, |c| matches!(c, AnomalyChange::MitigationStarted { .. }));
+            let mut text = format!(
+                "{instance} answers far more errors than its peers in {group}: {change}. Health checks still pass, so only Automatic Target Weights can see it"
+            );
+            if mitigated.is_none() {
+                text += ", and without anomaly mitigation (weighted_random with load_balancing.algorithm.anomaly_mitigation on) it keeps its full share of requests";
+            }
+            let mut lines = vec![i];
+            let ends = |c: &AnomalyChange| {
+                matches!(c, AnomalyChange::Normal | AnomalyChange::NotJudged { .. })
+            };
+            let until = next(s, ends).map(|(j, back)| {
+                text += &format!(". Its detection result was normal again at {}", clock(back));
+                lines.push(j);
+                back
+            });
+            s.add(
+                t,
+                until,
+                Mark::Health,
+                &subject,
+                Some(format!("{instance} anomalous")),
+                text,
+                lines,
+            );
+        }
+        AnomalyChange::MitigationStarted { .. } => {
+            let mut text = format!("{group} sheds {instance}: {change}");
+            let mut lines = vec![i];
+            let ends = |c: &AnomalyChange| {
+                matches!(
+                    c,
+                    AnomalyChange::MitigationEnded | AnomalyChange::NotJudged { .. }
+                )
+            };
+            let until = next(s, ends).map(|(j, back)| {
+                text += &format!(
+                    ". Its traffic was back to its full share at {}, after {} of mitigation",
+                    clock(back),
+                    duration(back - t)
+                );
+                // A line that stops detection is told by the anomalous span, or on its own.
+                if matches!(
+                    s.acts[j].kind,
+                    ActivityKind::TargetHealth(TargetHealth::Anomaly(
+                        AnomalyChange::MitigationEnded
+                    ))
+                ) {
+                    lines.push(j);
+                }
+                back
+            });
+            s.add(
+                t,
+                until,
+                Mark::Health,
+                &subject,
+                Some(format!("{instance} mitigated")),
+                text,
+                lines,
+            );
+        }
+        // Told with the span they end.
+        AnomalyChange::NotJudged { .. } => {
+            // Told by the anomalous span it ends, unless the target was only recovering its
+            // weight (no longer anomalous) when detection stopped.
+            let in_span = s.acts[..i].iter().rev().find_map(|b| match &b.kind {
+                ActivityKind::TargetHealth(TargetHealth::Anomaly(c)) if b.subject == subject => {
+                    match c {
+                        AnomalyChange::Anomalous { .. } => Some(true),
+                        AnomalyChange::Normal | AnomalyChange::NotJudged { .. } => Some(false),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            });
+            if in_span != Some(true) {
+                let text = format!("{instance} in {group}: {change}");
+                s.add(t, None, Mark::Health, &subject, None, text, vec![i]);
+            }
+        }
+        AnomalyChange::Normal | AnomalyChange::MitigationEnded => {}
     }
 }
 

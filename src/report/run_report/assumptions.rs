@@ -146,6 +146,12 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         sentence: "Each albsim client retries as one SDK client: its requests share one retry quota (token bucket), and a retry goes back through the client's connection pool like a new request.",
     },
     Assumption {
+        id: "anomaly-detection",
+        key_phrase: "a verdict looks back at least 30 s and at least 20 responses",
+        applies: has_targets,
+        sentence: "Automatic Target Weights (anomaly_detection settings): a verdict looks back at least 30 s and 20 responses; a target is anomalous at twice its peers' pooled error rate (5xx and connection errors) and 5 points above it; mitigation halves its weight every 5 s down to 2 % and gives back 10 % per step once it is normal; at most half the healthy targets are cut at once.",
+    },
+    Assumption {
         id: "slow-start",
         key_phrase: "a target in slow start takes its round-robin turn with probability elapsed/duration",
         applies: |s| s.target_groups.iter().any(|g| g.slow_start.0 > 0),

@@ -45,6 +45,7 @@ const ATTR_STRINGS: &[&str] = &[
     "target_group_health.dns_failover.minimum_healthy_targets.count",
     "target_group_health.dns_failover.minimum_healthy_targets.percentage",
     "load_balancing.cross_zone.enabled",
+    "load_balancing.algorithm.anomaly_mitigation",
 ];
 
 /// Every target group of the template, in order.
@@ -217,6 +218,14 @@ fn attributes(
         );
         attrs.insert("stickiness.enabled".into(), json!(false));
     }
+    let mitigation = "load_balancing.algorithm.anomaly_mitigation";
+    if attrs.get(mitigation) == Some(&json!("on")) && algorithm != "weighted_random" {
+        cx.note(
+            id,
+            format!("{mitigation} = on is combined with load_balancing.algorithm.type = {algorithm}; AWS supports anomaly mitigation with weighted_random only. albsim keeps {algorithm} and imports anomaly mitigation as off (target_groups \"{name}\")"),
+        );
+        attrs.insert(mitigation.into(), json!("off"));
+    }
     Ok(attrs)
 }
 
@@ -319,7 +328,7 @@ mod tests {
             {"Key": "stickiness.app_cookie.cookie_name", "Value": "SESSION"},
             {"Key": "deregistration_delay.timeout_seconds", "Value": "300"},
             {"Key": "load_balancing.cross_zone.enabled", "Value": "false"},
-            {"Key": "load_balancing.algorithm.anomaly_mitigation", "Value": "on"}
+            {"Key": "lambda.multi_value_headers.enabled", "Value": "true"}
         ]));
         t["TG"]["Properties"]["HealthCheckPath"] = json!("/index.html");
         t["TG"]["Properties"]["HealthCheckIntervalSeconds"] = json!("10");
@@ -344,7 +353,30 @@ mod tests {
         assert!(
             m.notes
                 .iter()
-                .any(|n| n.contains("load_balancing.algorithm.anomaly_mitigation"))
+                .any(|n| n.contains("lambda.multi_value_headers.enabled") && n.contains("ignored"))
+        );
+    }
+
+    #[test]
+    fn anomaly_mitigation_is_imported_with_weighted_random_and_off_with_a_note_otherwise() {
+        let key = "load_balancing.algorithm.anomaly_mitigation";
+        let m = import(with_attributes(json!([
+            {"Key": "load_balancing.algorithm.type", "Value": "weighted_random"},
+            {"Key": key, "Value": "on"}
+        ])))
+        .unwrap();
+        validates(&m);
+        assert_eq!(m.model["target_groups"][0]["attributes"][key], "on");
+        assert!(m.notes.is_empty(), "{:?}", m.notes);
+        let m = import(with_attributes(json!([{"Key": key, "Value": "on"}]))).unwrap();
+        validates(&m);
+        assert_eq!(m.model["target_groups"][0]["attributes"][key], "off");
+        assert!(
+            m.notes
+                .iter()
+                .any(|n| n.contains(key) && n.contains("weighted_random only")),
+            "{:?}",
+            m.notes
         );
     }
 

@@ -5,7 +5,7 @@ use super::super::describe::{adjustment_type, distribution, metric, name_at, sta
 use super::super::format::{Clock, count, duration, number, seconds};
 use super::{Given, flag, pair, setting};
 use crate::model::autoscaling::{AsgSpec, HealthCheckType, PolicyKind, TerminationPolicy};
-use crate::model::target_group::{StickinessKind, TargetGroupSpec};
+use crate::model::target_group::{Algorithm, StickinessKind, TargetGroupSpec};
 use crate::report::document::{Block, Table, Text};
 use crate::scenario::Scenario;
 
@@ -146,6 +146,14 @@ fn target_group(s: &Scenario, tg: &TargetGroupSpec, given: Given<'_>) -> Vec<(St
         seconds(tg.deregistration_delay),
     ));
     p.push(attr("slow_start.duration_seconds", seconds(tg.slow_start)));
+    if tg.algorithm == Algorithm::WeightedRandom
+        || attrs.has("load_balancing.algorithm.anomaly_mitigation")
+    {
+        p.push(attr(
+            "load_balancing.algorithm.anomaly_mitigation",
+            if tg.anomaly.mitigation { "on" } else { "off" }.into(),
+        ));
+    }
     p.push(attr(
         "load_balancing.cross_zone.enabled",
         if tg.cross_zone { "true" } else { "false" }.into(),
