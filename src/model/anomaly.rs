@@ -71,10 +71,21 @@ impl AnomalySpec {
 }
 
 /// Responses a target gave in one 5-second bucket.
-#[derive(Clone, Copy, Debug, Default)]
-struct Bucket {
-    responses: u32,
-    errors: u32,
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Bucket {
+    /// Requests it answered, or whose connection to it failed.
+    pub responses: u32,
+    /// Of those, 5xx answers and connection errors.
+    pub errors: u32,
+}
+
+impl Bucket {
+    /// Counts one response (`error`: a 5xx from the target or a connection error).
+    #[inline(always)]
+    pub fn count(&mut self, error: bool) {
+        self.responses += 1;
+        self.errors += u32::from(error);
+    }
 }
 
 /// One target's detection result, and its mitigation.
@@ -134,12 +145,16 @@ impl AnomalyState {
         self.buckets[m * BUCKETS..(m + 1) * BUCKETS].fill(Bucket::default());
     }
 
-    /// Member `m` answered a request (`error`: a 5xx from the target, or a connection error).
-    #[inline(always)]
-    pub fn count(&mut self, m: usize, error: bool) {
-        let b = &mut self.buckets[m * BUCKETS + self.current];
-        b.responses += 1;
-        b.errors += u32::from(error);
+    /// Member `m`'s responses of the 5 seconds that just ended (kept beside the member on the
+    /// request path, handed over at each evaluation).
+    pub fn close_bucket(&mut self, m: usize, bucket: Bucket) {
+        self.buckets[m * BUCKETS + self.current] = bucket;
+    }
+
+    /// Counts one response of member `m` into the current bucket (tests).
+    #[cfg(test)]
+    fn count(&mut self, m: usize, error: bool) {
+        self.buckets[m * BUCKETS + self.current].count(error);
     }
 
     /// Member `m`'s weight: its share of parity traffic under `weighted_random`.

@@ -6,7 +6,7 @@
 //! - `weighted_random`: a random target, each with its Automatic Target Weight (all equal
 //!   unless anomaly mitigation cuts a target's: [`super::anomaly`]).
 
-use super::anomaly::{AnomalySpec, AnomalyState};
+use super::anomaly::{AnomalySpec, AnomalyState, Bucket};
 use super::health::{HealthCheckSpec, HealthState, HealthTracker};
 use super::ids::{InstanceId, MemberId};
 use crate::engine::{RngStream, SimDuration, SimTime};
@@ -238,6 +238,8 @@ pub struct Member {
     pub generation: u32,
     /// When its slow start began, while it lasts.
     pub slow_start_since: Option<SimTime>,
+    /// Its responses since the last anomaly detection step (Automatic Target Weights).
+    pub responses: Bucket,
 }
 
 impl Member {
@@ -316,6 +318,7 @@ impl TargetGroupState {
                 let m = &mut self.members[i];
                 m.health = health;
                 m.generation = m.generation.wrapping_add(1);
+                m.responses = Bucket::default();
                 i
             }
             None => {
@@ -325,6 +328,7 @@ impl TargetGroupState {
                     in_flight: 0,
                     generation: 0,
                     slow_start_since: None,
+                    responses: Bucket::default(),
                 });
                 self.zone_of.push(zone);
                 self.members.len() - 1
@@ -406,6 +410,10 @@ impl TargetGroupState {
         spec: &TargetGroupSpec,
         mut changed: impl FnMut(InstanceId, AnomalyChange),
     ) {
+        for (m, member) in self.members.iter_mut().enumerate() {
+            self.anomaly
+                .close_bucket(m, std::mem::take(&mut member.responses));
+        }
         let members = &self.members;
         self.anomaly.evaluate(
             &spec.anomaly,

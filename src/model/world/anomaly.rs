@@ -25,7 +25,9 @@ impl World<'_> {
         m: MemberId,
         error: bool,
     ) {
-        self.lb.groups[g.index()].anomaly.count(m.index(), error);
+        self.lb.groups[g.index()].members[m.index()]
+            .responses
+            .count(error);
     }
 
     /// One 5-second step in every group: verdicts and weights change, the history tells it,

@@ -163,14 +163,12 @@ impl World<'_> {
             JobKind::Message(_) => return self.message_job_done(job),
         };
         let r = &self.lb.requests[slot];
-        let (stage, user, client, rtype, dispatched, group, member) = (
+        let (stage, user, client, rtype, dispatched) = (
             r.stage,
             r.user,
             r.client.index(),
             r.rtype as usize,
             r.dispatched,
-            r.group,
-            r.member,
         );
         self.fleet[i].completed += 1;
         match stage {
@@ -186,14 +184,13 @@ impl World<'_> {
                 self.websocket_established(slot)
             }
             _ => {
-                self.release_target(slot);
+                let status = self.application_status(i);
+                self.release_target_answered(slot, Some(status >= 500));
                 let rt = &self.sc.clients[client].types[rtype];
                 if self.cloudwatch.counting {
                     self.fleet[i].network.sent += rt.response_bytes;
                 }
                 let target_time = self.now.since(dispatched);
-                let status = self.application_status(i);
-                self.count_for_anomaly_detection(group, member, status >= 500);
                 if status == 200 && !rt.messages.is_empty() {
                     self.send_request_messages(crate::model::ids::ClientId(client as u32), rtype);
                 }

@@ -314,12 +314,22 @@ impl World<'_> {
     /// outstanding (routing) or in flight (draining).
     #[inline(always)]
     pub(super) fn release_target(&mut self, slot: u32) {
+        self.release_target_answered(slot, None);
+    }
+
+    /// [`Self::release_target`] for a request its target answered: `error` (a 5xx) is
+    /// counted for anomaly detection, on the member the release touches anyway.
+    #[inline(always)]
+    pub(super) fn release_target_answered(&mut self, slot: u32, error: Option<bool>) {
         let r = &self.lb.requests[slot];
         let (instance, group, member) = (r.instance, r.group, r.member);
         let inst = &mut self.fleet[instance].state;
         inst.outstanding = inst.outstanding.saturating_sub(1);
         let m = &mut self.lb.groups[group.index()].members[member.index()];
         m.in_flight -= 1;
+        if let Some(error) = error {
+            m.responses.count(error);
+        }
         if m.in_flight == 0 && m.health.state == HealthState::Draining {
             self.drained(group, member);
         }
