@@ -17,7 +17,7 @@
 //! once (half the healthy targets by default, so mitigation never sheds most of the group).
 
 use crate::engine::SimDuration;
-use crate::recorder::AnomalyChange;
+use crate::recorder::{AnomalyChange, NotJudgedBecause};
 
 /// How often weights are adjusted ("every 5 seconds", AWS) and detection runs.
 pub const EVALUATION_INTERVAL: SimDuration = SimDuration::from_secs(5);
@@ -125,14 +125,14 @@ pub struct AnomalyState {
 }
 
 impl AnomalyState {
-    /// Makes room for member `m` (a new registration) or forgets its past (a re-registration).
+    /// Makes room for member `m` (a new registration). A re-registered member's past was
+    /// forgotten by the evaluation that found it not healthy, which also told it.
     pub fn register(&mut self, m: usize) {
         if self.verdicts.len() <= m {
             self.verdicts.resize(m + 1, Verdict::default());
             self.buckets.resize((m + 1) * BUCKETS, Bucket::default());
             self.scratch.resize(m + 1, None);
         }
-        self.forget(m);
     }
 
     /// Member `m` left detection (unhealthy, draining, deregistered): its verdict and weight are
@@ -178,8 +178,11 @@ impl AnomalyState {
     ) {
         let n = self.verdicts.len();
         for m in 0..n {
-            if !healthy(m) && (self.verdicts[m].anomalous || self.verdicts[m].weight < 1.0) {
-                changed(m, AnomalyChange::NotJudged { unhealthy: true });
+            if !healthy(m) {
+                // Out of detection: nothing of its past counts when it is back.
+                if self.verdicts[m].anomalous || self.verdicts[m].weight < 1.0 {
+                    changed(m, AnomalyChange::NotJudged(NotJudgedBecause::Unhealthy));
+                }
                 self.forget(m);
             }
         }
@@ -212,16 +215,19 @@ impl AnomalyState {
                 continue;
             }
             let was = self.verdicts[m].anomalous;
-            let now = if !detecting {
-                false
+            let verdict = if !detecting {
+                Err(NotJudgedBecause::TooFewHealthy)
             } else if let Some((r, e)) = self.scratch[m] {
                 let peer_responses = all_responses - u64::from(r);
                 if peer_responses == 0 {
-                    was
+                    // No peer measured: nothing to compare with, the verdict stands.
+                    Ok(was)
                 } else {
                     let peer_rate = (all_errors - u64::from(e)) as f64 / peer_responses as f64;
                     let rate = f64::from(e) / f64::from(r);
-                    let anomalous = rate >= spec.error_rate_ratio * peer_rate
+                    // A target without errors is never anomalous (even with a zero margin).
+                    let anomalous = e > 0
+                        && rate >= spec.error_rate_ratio * peer_rate
                         && rate >= peer_rate + spec.error_rate_margin;
                     if anomalous && !was {
                         changed(
@@ -233,17 +239,18 @@ impl AnomalyState {
                             },
                         );
                     }
-                    anomalous
+                    Ok(anomalous)
                 }
             } else {
-                // Too few responses to judge: the verdict stands.
-                was
+                // Five minutes without enough responses: no result, so a cut target is not
+                // kept at the floor for want of traffic.
+                Err(NotJudgedBecause::TooFewResponses)
             };
+            let now = verdict.unwrap_or(false);
             if was && !now {
-                let change = if detecting {
-                    AnomalyChange::Normal
-                } else {
-                    AnomalyChange::NotJudged { unhealthy: false }
+                let change = match verdict {
+                    Ok(_) => AnomalyChange::Normal,
+                    Err(why) => AnomalyChange::NotJudged(why),
                 };
                 changed(m, change);
             }
@@ -269,7 +276,8 @@ impl AnomalyState {
         changed: &mut impl FnMut(usize, AnomalyChange),
     ) {
         let n = self.verdicts.len();
-        let allowed = (eligible * spec.max_mitigated_percentage / 100) as usize;
+        // At least one, so a small group with a low percentage can still shed its worst target.
+        let allowed = (eligible * spec.max_mitigated_percentage / 100).max(1) as usize;
         let rate = |s: Option<(u32, u32)>| s.map_or(0.0, |(r, e)| f64::from(e) / f64::from(r));
         // The `allowed` worst anomalous members, worst first (ties: lower member first). A
         // member with no fresh measurement ranks by its standing verdict, behind measured ones.
@@ -297,7 +305,8 @@ impl AnomalyState {
                 }
             } else if v.weight < 1.0 {
                 v.weight += spec.recovery_step;
-                if v.weight >= 1.0 {
+                // Repeated steps of 0.1 sum to 0.999…: parity within rounding is parity.
+                if v.weight >= 1.0 - 1e-9 {
                     v.weight = 1.0;
                     changed(m, AnomalyChange::MitigationEnded);
                 }
@@ -411,7 +420,7 @@ mod tests {
         // Member 1 is still healthy but no longer judged; its weight ramps back.
         assert_eq!(
             changes,
-            [(1, AnomalyChange::NotJudged { unhealthy: false })]
+            [(1, AnomalyChange::NotJudged(NotJudgedBecause::TooFewHealthy))]
         );
         assert_eq!((s.anomalous, s.mitigated), (0, 1));
         assert!((s.weight(1) - 0.6).abs() < 1e-9);
@@ -479,17 +488,67 @@ mod tests {
     }
 
     #[test]
-    fn a_target_with_too_few_responses_keeps_its_verdict() {
+    fn a_target_with_too_few_responses_has_no_result_and_ramps_back() {
         let spec = mitigating();
         let mut s = state(3);
         step(&mut s, &spec, 100, &[0, 50, 0]);
         assert!(s.is_anomalous(1));
-        // Five minutes of nothing: no verdict can be reached, so it stays anomalous.
-        for _ in 0..BUCKETS {
-            step(&mut s, &spec, 0, &[0, 0, 0]);
+        // The 5-minute look-back still holds those 100 responses: the verdict stands…
+        for _ in 0..BUCKETS - 1 {
+            assert!(step(&mut s, &spec, 0, &[0, 0, 0]).is_empty());
         }
         assert!(s.is_anomalous(1));
-        assert_eq!(s.weight(1), spec.minimum_weight);
+        // …until they leave it: no result, and the weight starts back up.
+        let changes = step(&mut s, &spec, 0, &[0, 0, 0]);
+        assert_eq!(
+            changes,
+            [(
+                1,
+                AnomalyChange::NotJudged(NotJudgedBecause::TooFewResponses)
+            )]
+        );
+        assert!(!s.is_anomalous(1));
+    }
+
+    #[test]
+    fn a_zero_margin_does_not_make_error_free_targets_anomalous() {
+        let spec = AnomalySpec {
+            error_rate_margin: 0.0,
+            ..mitigating()
+        };
+        let mut s = state(4);
+        assert!(step(&mut s, &spec, 100, &[0, 0, 0, 0]).is_empty());
+        assert_eq!(s.anomalous, 0);
+    }
+
+    #[test]
+    fn the_ramp_reaches_parity_in_whole_steps() {
+        let spec = AnomalySpec {
+            minimum_weight: 0.5,
+            ..mitigating()
+        };
+        let mut s = state(3);
+        step(&mut s, &spec, 100, &[0, 50, 0]);
+        assert_eq!(s.weight(1), 0.5);
+        // Normal once the errors leave the 30 s window (6 steps), then 0.5 + 5 × 0.1 = 1.
+        let mut ended = None;
+        for k in 1..=20 {
+            if step(&mut s, &spec, 100, &[0, 0, 0]).contains(&(1, AnomalyChange::MitigationEnded)) {
+                ended = Some(k);
+            }
+        }
+        assert_eq!(ended, Some(6 + 5 - 1));
+    }
+
+    #[test]
+    fn a_group_too_small_for_its_percentage_still_sheds_its_worst_target() {
+        let spec = AnomalySpec {
+            max_mitigated_percentage: 10,
+            ..mitigating()
+        };
+        let mut s = state(4);
+        step(&mut s, &spec, 100, &[0, 0, 50, 0]);
+        assert_eq!(s.mitigated, 1, "10 % of 4 rounds to 0: at least one");
     }
 
     #[test]
@@ -499,7 +558,10 @@ mod tests {
         step(&mut s, &spec, 100, &[0, 50, 0, 0]);
         let mut changes = Vec::new();
         s.evaluate(&spec, |m| m != 1, |m, c| changes.push((m, c)));
-        assert_eq!(changes, [(1, AnomalyChange::NotJudged { unhealthy: true })]);
+        assert_eq!(
+            changes,
+            [(1, AnomalyChange::NotJudged(NotJudgedBecause::Unhealthy))]
+        );
         assert_eq!((s.anomalous, s.mitigated, s.weight(1)), (0, 0, 1.0));
     }
 }

@@ -29,8 +29,8 @@ mod result;
 
 pub use activity::{
     Activity, ActivityKind, AlarmChange, AnomalyChange, ChangedBy, FailOpen, FailOpenCause, Fault,
-    NodeDns, PolicyNote, QueueActivity, Registration, RoutingThreshold, ScalingActivity,
-    ScalingCause, SizeLimit, TargetHealth, TargetState, Transition, TwoDecimals,
+    NodeDns, NotJudgedBecause, PolicyNote, QueueActivity, Registration, RoutingThreshold,
+    ScalingActivity, ScalingCause, SizeLimit, TargetHealth, TargetState, Transition, TwoDecimals,
 };
 pub use alarm::{AlarmPoint, AlarmResult, AlarmSide, TargetTrackingAlarm};
 pub use attempts::{Attempts, ClientPeriod, ClientResult};

@@ -187,18 +187,29 @@ pub fn timeline_with_events(r: &RunResult, events: &[ExplainedEvent]) -> Timelin
                     color: Some(target_group_color(g)),
                 };
                 // Automatic Target Weights' counts, only for groups where they are not zero.
-                let count = |label: &str, f: fn(&HostCounts) -> f64, mark: Mark| {
+                // Mitigated is dashed: it often equals anomalous, which stays visible beneath.
+                let count = |label: &str, f: fn(&HostCounts) -> f64, mark, style| {
                     let values: Vec<Option<f64>> =
                         r.periods.iter().map(|p| p.hosts.get(g).map(f)).collect();
                     values.iter().flatten().any(|&v| v > 0.0).then(|| Series {
                         name: format!("{name} {label}"),
                         values,
-                        style: SeriesStyle::Steps,
+                        style,
                         color: Some(mark_color(mark)),
                     })
                 };
-                let anomalous = count("anomalous", |h| h.anomalous, Mark::Fault);
-                let mitigated = count("mitigated", |h| h.mitigated, Mark::Policy);
+                let anomalous = count(
+                    "anomalous",
+                    |h| h.anomalous,
+                    Mark::Fault,
+                    SeriesStyle::Steps,
+                );
+                let mitigated = count(
+                    "mitigated",
+                    |h| h.mitigated,
+                    Mark::Policy,
+                    SeriesStyle::DashedSteps,
+                );
                 [Some(healthy), Some(unhealthy), anomalous, mitigated]
                     .into_iter()
                     .flatten()

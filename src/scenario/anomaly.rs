@@ -23,7 +23,7 @@ pub struct RawAnomalyDetection {
     pub window: Option<DurationValue>,
     /// Responses a verdict needs; it looks back up to 5 minutes for them (1–10000, default 20).
     #[serde(default)]
-    pub minimum_requests: Option<u32>,
+    pub minimum_requests: Option<i64>,
     /// How many times its peers' error rate a target's must be (1–100, default 2).
     #[serde(default)]
     pub error_rate_ratio: Option<f64>,
@@ -39,9 +39,9 @@ pub struct RawAnomalyDetection {
     /// Weight regained per 5-second step once normal (above 0, at most 1, default 0.1).
     #[serde(default)]
     pub recovery_step: Option<f64>,
-    /// Most healthy targets mitigated at once, in percent (1–100, default 50).
+    /// Most healthy targets mitigated at once, in percent (1–100, default 50; at least one).
     #[serde(default)]
-    pub max_mitigated_percentage: Option<u32>,
+    pub max_mitigated_percentage: Option<i64>,
 }
 
 /// Resolves the attribute `mitigation` (at `mitigation_at`) and the settings `raw` (at `at`).
@@ -87,12 +87,13 @@ pub(super) fn resolve_anomaly(
         )));
     }
     let minimum_requests = count_in(
-        raw.minimum_requests.unwrap_or(d.minimum_requests),
+        raw.minimum_requests
+            .unwrap_or(i64::from(d.minimum_requests)),
         &at.key("minimum_requests"),
         1,
         10_000,
         "responses",
-    )?;
+    )? as u32;
     let number = |v: Option<f64>, key: &str, default: f64, ok: fn(f64) -> bool, range: &str| {
         let x = v.unwrap_or(default);
         if ok(x) {
@@ -144,11 +145,11 @@ pub(super) fn resolve_anomaly(
         )?,
         max_mitigated_percentage: count_in(
             raw.max_mitigated_percentage
-                .unwrap_or(d.max_mitigated_percentage),
+                .unwrap_or(i64::from(d.max_mitigated_percentage)),
             &at.key("max_mitigated_percentage"),
             1,
             100,
             "percent",
-        )?,
+        )? as u32,
     })
 }

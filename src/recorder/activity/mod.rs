@@ -16,8 +16,8 @@ pub use faults::Fault;
 pub use messaging::QueueActivity;
 pub use scaling::{PolicyNote, ScalingActivity, SizeLimit, TwoDecimals};
 pub use targets::{
-    AnomalyChange, FailOpen, FailOpenCause, NodeDns, Registration, RoutingThreshold, TargetHealth,
-    TargetState, Transition,
+    AnomalyChange, FailOpen, FailOpenCause, NodeDns, NotJudgedBecause, Registration,
+    RoutingThreshold, TargetHealth, TargetState, Transition,
 };
 
 use std::fmt;

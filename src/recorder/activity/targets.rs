@@ -69,12 +69,8 @@ pub enum AnomalyChange {
     },
     /// Detection result `normal` again: its errors are back in line with its peers'.
     Normal,
-    /// Detection stopped judging it (its result is `normal` again, its weight back at parity):
-    /// it is no longer healthy (`unhealthy`), or fewer than three targets of the group are.
-    NotJudged {
-        /// It left detection itself (unhealthy, draining, deregistered).
-        unhealthy: bool,
-    },
+    /// Detection stopped judging it: no result (counted as normal).
+    NotJudged(NotJudgedBecause),
     /// Mitigation in effect: its weight was cut for the first time.
     MitigationStarted {
         /// Its new weight (share of parity).
@@ -82,6 +78,19 @@ pub enum AnomalyChange {
     },
     /// Mitigation over: its weight is back at parity.
     MitigationEnded,
+}
+
+/// Why anomaly detection stopped judging a target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotJudgedBecause {
+    /// It is no longer healthy (unhealthy, draining, deregistered): its verdict, weight and
+    /// history are forgotten.
+    Unhealthy,
+    /// Fewer than three targets of the group are healthy: detection is off; a cut weight ramps
+    /// back.
+    TooFewHealthy,
+    /// Five minutes did not give it enough responses for a verdict; a cut weight ramps back.
+    TooFewResponses,
 }
 
 /// A target state change: `healthy -> unhealthy  Target.Timeout: …`.
@@ -300,12 +309,17 @@ impl fmt::Display for AnomalyChange {
                 100.0 * peer_rate
             ),
             AnomalyChange::Normal => f.write_str("anomaly detection result: normal"),
-            AnomalyChange::NotJudged { unhealthy: true } => f.write_str(
-                "anomaly detection stops judging it: it is no longer healthy (result normal, full weight)",
-            ),
-            AnomalyChange::NotJudged { unhealthy: false } => f.write_str(
-                "anomaly detection stops judging it: fewer than 3 targets of the group are healthy (result normal)",
-            ),
+            AnomalyChange::NotJudged(why) => f.write_str(match why {
+                NotJudgedBecause::Unhealthy => {
+                    "anomaly detection no longer judges it: it is not healthy (no result, full weight)"
+                }
+                NotJudgedBecause::TooFewHealthy => {
+                    "anomaly detection is off: fewer than 3 targets of the group are healthy (no result)"
+                }
+                NotJudgedBecause::TooFewResponses => {
+                    "anomaly detection has no result: too few responses in 5 minutes to judge it"
+                }
+            }),
             AnomalyChange::MitigationStarted { weight } => write!(
                 f,
                 "anomaly mitigation in effect: its traffic is cut to {:.0} % of its share, and cut again every 5 s while it stays anomalous",

@@ -5,8 +5,8 @@
 use super::Story;
 use super::words::{clock, duration};
 use crate::recorder::{
-    Activity, ActivityKind, AnomalyChange, FailOpen, Fault, Registration, ScalingActivity,
-    TargetHealth, TargetState, Transition,
+    Activity, ActivityKind, AnomalyChange, FailOpen, Fault, NotJudgedBecause, Registration,
+    ScalingActivity, TargetHealth, TargetState, Transition,
 };
 use crate::report::document::Mark;
 
@@ -101,19 +101,29 @@ fn anomaly(s: &mut Story, i: usize, change: AnomalyChange) {
     };
     match change {
         AnomalyChange::Anomalous { .. } => {
-            let mitigated = next(s, |c| matches!(c, AnomalyChange::MitigationStarted { .. }));
+            let ends = |c: &AnomalyChange| {
+                matches!(c, AnomalyChange::Normal | AnomalyChange::NotJudged(_))
+            };
+            let end = next(s, ends);
+            let mitigated = next(s, |c| matches!(c, AnomalyChange::MitigationStarted { .. }))
+                .filter(|&(j, _)| end.is_none_or(|(k, _)| j <= k));
             let mut text = format!(
-                "{instance} answers far more errors than its peers in {group}: {change}. Health checks still pass, so only Automatic Target Weights can see it"
+                "{instance} answers far more errors than its peers in {group}: {change}. Until health checks say otherwise it stays healthy, so only Automatic Target Weights can see it"
             );
             if mitigated.is_none() {
-                text += ", and without anomaly mitigation (weighted_random with load_balancing.algorithm.anomaly_mitigation on) it keeps its full share of requests";
+                text += ", and nothing cuts its traffic (anomaly mitigation needs weighted_random with load_balancing.algorithm.anomaly_mitigation on, and cuts at most max_mitigated_percentage of the healthy targets at once)";
             }
             let mut lines = vec![i];
-            let ends = |c: &AnomalyChange| {
-                matches!(c, AnomalyChange::Normal | AnomalyChange::NotJudged { .. })
-            };
-            let until = next(s, ends).map(|(j, back)| {
-                text += &format!(". Its detection result was normal again at {}", clock(back));
+            let until = end.map(|(j, back)| {
+                let how = match &s.acts[j].kind {
+                    ActivityKind::TargetHealth(TargetHealth::Anomaly(
+                        c @ AnomalyChange::NotJudged(_),
+                    )) => {
+                        format!(". At {} {c}", clock(back))
+                    }
+                    _ => format!(". Its detection result was normal again at {}", clock(back)),
+                };
+                text += &how;
                 lines.push(j);
                 back
             });
@@ -130,26 +140,36 @@ fn anomaly(s: &mut Story, i: usize, change: AnomalyChange) {
         AnomalyChange::MitigationStarted { .. } => {
             let mut text = format!("{group} sheds {instance}: {change}");
             let mut lines = vec![i];
+            // Forgotten (not healthy) or back at parity; with detection off or no result the
+            // weight keeps ramping to parity, which ends the span.
             let ends = |c: &AnomalyChange| {
                 matches!(
                     c,
-                    AnomalyChange::MitigationEnded | AnomalyChange::NotJudged { .. }
+                    AnomalyChange::MitigationEnded
+                        | AnomalyChange::NotJudged(NotJudgedBecause::Unhealthy)
                 )
             };
             let until = next(s, ends).map(|(j, back)| {
-                text += &format!(
-                    ". Its traffic was back to its full share at {}, after {} of mitigation",
-                    clock(back),
-                    duration(back - t)
-                );
-                // A line that stops detection is told by the anomalous span, or on its own.
-                if matches!(
+                let parity = matches!(
                     s.acts[j].kind,
                     ActivityKind::TargetHealth(TargetHealth::Anomaly(
                         AnomalyChange::MitigationEnded
                     ))
-                ) {
+                );
+                if parity {
+                    text += &format!(
+                        ". Its traffic was back to its full share at {}, after {} of mitigation",
+                        clock(back),
+                        duration(back - t)
+                    );
                     lines.push(j);
+                } else {
+                    // The line is told by the anomalous span, or on its own.
+                    text += &format!(
+                        ". It left detection at {} (no longer healthy), after {} of mitigation",
+                        clock(back),
+                        duration(back - t)
+                    );
                 }
                 back
             });
@@ -164,14 +184,14 @@ fn anomaly(s: &mut Story, i: usize, change: AnomalyChange) {
             );
         }
         // Told with the span they end.
-        AnomalyChange::NotJudged { .. } => {
+        AnomalyChange::NotJudged(_) => {
             // Told by the anomalous span it ends, unless the target was only recovering its
             // weight (no longer anomalous) when detection stopped.
             let in_span = s.acts[..i].iter().rev().find_map(|b| match &b.kind {
                 ActivityKind::TargetHealth(TargetHealth::Anomaly(c)) if b.subject == subject => {
                     match c {
                         AnomalyChange::Anomalous { .. } => Some(true),
-                        AnomalyChange::Normal | AnomalyChange::NotJudged { .. } => Some(false),
+                        AnomalyChange::Normal | AnomalyChange::NotJudged(_) => Some(false),
                         _ => None,
                     }
                 }

@@ -149,7 +149,7 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         id: "anomaly-detection",
         key_phrase: "a verdict looks back at least 30 s and at least 20 responses",
         applies: has_targets,
-        sentence: "Automatic Target Weights (anomaly_detection settings): a verdict looks back at least 30 s and 20 responses; a target is anomalous at twice its peers' pooled error rate (5xx and connection errors) and 5 points above it; mitigation halves its weight every 5 s down to 2 % and gives back 10 % per step once it is normal; at most half the healthy targets are cut at once.",
+        sentence: "Automatic Target Weights (anomaly_detection settings): a verdict looks back at least 30 s and 20 responses (up to 5 minutes, else no result); a target is anomalous at twice its peers' pooled error rate (5xx and connection errors) and 5 points above it; mitigation halves its weight every 5 s down to 2 % and gives back 10 % per step once it is normal; at most half the healthy targets (at least one) are cut at once; an ALB idle-timeout 504 is not counted.",
     },
     Assumption {
         id: "slow-start",
