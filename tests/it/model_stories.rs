@@ -26,8 +26,8 @@ use albsim::RunResult;
 use albsim::recorder::PeriodRow;
 use albsim::recorder::TargetState::{Draining, Healthy, Initial, Unhealthy, Unused};
 use albsim::recorder::{
-    FailOpen, FailOpenCause, Fault, PolicyNote, RoutingThreshold, ScalingActivity, TargetState,
-    Transition,
+    FailOpen, FailOpenCause, Fault, PolicyNote, RoutingThreshold, ScalingActivity, ScalingCause,
+    TargetState, Transition,
 };
 use serde_json::json;
 
@@ -1654,4 +1654,171 @@ fn gray_failure_round_robin_keeps_feeding_the_bad_target_and_anomaly_mitigation_
     let web3 = completed(&atw, "web-3");
     let others = ["web-1", "web-2", "web-4"].map(|id| completed(&atw, id));
     assert!(others.iter().all(|&n| n > 2 * web3), "{web3} vs {others:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// az-outage
+// ---------------------------------------------------------------------------------------------
+
+/// az-outage: us-east-1a fails from 10:00 to 25:00 under a four-instance group (two per zone,
+/// MaxSize 6, ELB health checks, health poll every 60 s).
+/// - The targets in us-east-1a go unhealthy (two failed 10 s checks) and, at the next poll, are
+///   taken out of service; their replacements launch in us-east-1b, the zone that is up (AWS:
+///   "launches new instances in an unaffected Availability Zone").
+/// - At the first poll after 25:00 the zones hold 0 and 4: AZRebalance launches ⌊4/2⌋ − 0 = 2 in
+///   us-east-1a (room: MaxSize 6 + margin max(1, 10 % of 6) − 4 = 3), and terminates one in
+///   us-east-1b exactly when each of them enters service: launch before terminate, so InService
+///   never falls below 4 and never exceeds 6 + 1. The run ends with two instances per zone.
+#[test]
+fn az_outage_replaces_in_the_surviving_zone_then_rebalances_launch_before_terminate() {
+    let r = run_model_file("az-outage");
+    let (outage, back, poll) = (600.0, 1500.0, 60.0);
+    let next_poll = |t: f64| (t / poll).floor() * poll + poll;
+    let acts = asg_activity(&r, "web-asg");
+    let zone_of = |id: &str| {
+        (r.instances.iter().find(|i| i.id == id))
+            .map(|i| i.availability_zone.clone())
+            .unwrap()
+    };
+    // Replacements: at the first poll after both us-east-1a targets are unhealthy, in 1b.
+    let unhealthy: Vec<f64> = ["web-asg-0001", "web-asg-0003"]
+        .iter()
+        .map(|id| transition(&r, &format!("web/{id}"), (Healthy, Unhealthy)).0)
+        .collect();
+    assert!(unhealthy.iter().all(|&t| t > outage && t < outage + 30.0));
+    let replacing: Vec<(f64, &str)> = (acts.iter())
+        .filter_map(|(t, a)| match a {
+            ScalingActivity::Launching {
+                zone,
+                cause: ScalingCause::ReplacingUnhealthy { .. },
+                ..
+            } => Some((*t, zone.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(replacing.len(), 2, "{replacing:?}");
+    for (&(t, zone), &u) in replacing.iter().zip(&unhealthy) {
+        assert_eq!((t, zone), (next_poll(u), "us-east-1b"));
+    }
+    // Rebalancing: two launches in 1a at the first poll after the zone is back.
+    let rebalance_launches: Vec<(f64, &str, &str)> = (acts.iter())
+        .filter_map(|(t, a)| match a {
+            ScalingActivity::Launching {
+                instance,
+                zone,
+                cause: ScalingCause::AzRebalance { launch: true, .. },
+            } => Some((*t, instance.as_str(), zone.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rebalance_launches.len(), 2, "{rebalance_launches:?}");
+    assert!(
+        rebalance_launches
+            .iter()
+            .all(|&(t, _, z)| t == next_poll(back - 1e-9) && z == "us-east-1a")
+    );
+    // Each in service ⇒ one termination in 1b, at that instant.
+    let in_service_at = |id: &str| {
+        acts.iter()
+            .find_map(|(t, a)| match a {
+                ScalingActivity::InService { instance, .. } if instance == id => Some(*t),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let mut rebalance_terms: Vec<(f64, String)> = (acts.iter())
+        .filter_map(|(t, a)| match a {
+            ScalingActivity::Terminating {
+                instance,
+                cause: ScalingCause::AzRebalance { launch: false, .. },
+            } => Some((*t, zone_of(instance))),
+            _ => None,
+        })
+        .collect();
+    rebalance_terms.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut ready: Vec<f64> = rebalance_launches
+        .iter()
+        .map(|l| in_service_at(l.1))
+        .collect();
+    ready.sort_by(f64::total_cmp);
+    assert_eq!(
+        rebalance_terms,
+        ready
+            .iter()
+            .map(|&t| (t, "us-east-1b".to_string()))
+            .collect::<Vec<_>>()
+    );
+    // Capacity never dips while rebalancing, and stays within MaxSize + margin.
+    for (t, c) in capacity_rows(&r, 0) {
+        if t > back {
+            assert!(
+                (4..=7).contains(&(c.in_service + c.pending)) && c.in_service >= 4,
+                "at {t}: {c:?}"
+            );
+        }
+        assert_eq!(c.desired, 4);
+    }
+    // The capacity gap: two healthy targets from the unhealthy marks to the replacements'.
+    let gap = periods(&r, 660.0, 720.0).next().unwrap();
+    assert!(gap.hosts[0].healthy <= 2.0 + 1e-9, "{gap:?}");
+    // Balanced at the end: two per zone among the instances still running.
+    let alive: Vec<&str> = r
+        .instances
+        .iter()
+        .filter(|i| i.terminated_seconds.is_none())
+        .map(|i| i.availability_zone.as_str())
+        .collect();
+    let in_a = alive.iter().filter(|&&z| z == "us-east-1a").count();
+    assert_eq!((in_a, alive.len()), (2, 4), "{alive:?}");
+}
+
+/// az-outage with MaxSize 4 (= desired): the margin, max(1, 10 % of 4) = 1, allows one
+/// instance above MaxSize, so AZRebalance moves one instance at a time: a launch in us-east-1a,
+/// its partner's termination when it is in service, and the next launch at the first health
+/// poll after that (each round waits for the one before). Never more than 5 instances.
+#[test]
+fn az_outage_at_max_size_rebalances_one_instance_at_a_time_within_the_margin() {
+    let mut m = model_file_json("az-outage");
+    m["auto_scaling_groups"][0]["MaxSize"] = json!(4);
+    let r = run_value(&m);
+    let acts = asg_activity(&r, "web-asg");
+    let launches: Vec<f64> = (acts.iter())
+        .filter(|(_, a)| {
+            matches!(
+                a,
+                ScalingActivity::Launching {
+                    cause: ScalingCause::AzRebalance { .. },
+                    ..
+                }
+            )
+        })
+        .map(|(t, _)| *t)
+        .collect();
+    let terms: Vec<f64> = (acts.iter())
+        .filter(|(_, a)| {
+            matches!(
+                a,
+                ScalingActivity::Terminating {
+                    cause: ScalingCause::AzRebalance { .. },
+                    ..
+                }
+            )
+        })
+        .map(|(t, _)| *t)
+        .collect();
+    assert_eq!(
+        (launches.len(), terms.len()),
+        (2, 2),
+        "{launches:?} {terms:?}"
+    );
+    assert_eq!(launches[0], 1500.0, "the first poll after the zone is back");
+    assert!(terms[0] > launches[0] && terms[0] < launches[1]);
+    assert_eq!(
+        launches[1],
+        (terms[0] / 60.0).floor() * 60.0 + 60.0,
+        "the next poll"
+    );
+    for (t, c) in capacity_rows(&r, 0) {
+        assert!(c.in_service + c.pending <= 5, "at {t}: {c:?}");
+    }
 }

@@ -21,6 +21,9 @@ pub(super) struct Faults {
     pub hits: Vec<Vec<InstanceId>>,
     /// Whether a fault can freeze an instance or lose its answers (hang, network, AZ outage).
     pub freezable: bool,
+    /// Availability Zones in an `az_outage` now (one entry per fault in progress): Auto Scaling
+    /// launches elsewhere.
+    pub zones_down: Vec<(FaultId, String)>,
 }
 
 impl Faults {
@@ -34,6 +37,7 @@ impl Faults {
                 .map(|i| RngStream::derive(sc.seed, &format!("fault/{i}/errors")))
                 .collect(),
             hits: vec![Vec::new(); sc.faults.len()],
+            zones_down: Vec::new(),
             freezable: sc.faults.iter().any(|f| {
                 matches!(
                     f.kind,
@@ -57,6 +61,11 @@ impl World<'_> {
             }
             _ => 200,
         }
+    }
+
+    /// Whether Availability Zone `az` is in an `az_outage` now.
+    pub(super) fn zone_down(&self, az: &str) -> bool {
+        self.faults.zones_down.iter().any(|(_, z)| z == az)
     }
 
     /// Schedules the first occurrence of every fault and every operation.
@@ -152,6 +161,9 @@ impl World<'_> {
             self.fault_begins(i, fault, spec.kind);
         }
         self.faults.hits[fault.index()] = hits;
+        if let (FaultKind::AzOutage, FaultTarget::Zone(az)) = (spec.kind, &spec.target) {
+            self.faults.zones_down.push((fault, az.clone()));
+        }
         if let Some(d) = recovery {
             self.queue
                 .schedule(self.now + d, Event::FaultEnds { fault });
@@ -169,6 +181,7 @@ impl World<'_> {
         for &i in &hits {
             self.fault_ends(i, fault, spec.kind);
         }
+        self.faults.zones_down.retain(|(f, _)| *f != fault);
         if let FaultTiming::Random { mtbf, .. } = spec.timing {
             let next = self.now + self.exponential(fault.index(), mtbf);
             if next < self.end {

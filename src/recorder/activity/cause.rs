@@ -39,6 +39,15 @@ pub enum ScalingCause {
         /// When.
         at: SimTime,
     },
+    /// `AZRebalance`: the group's zones are unbalanced (an Availability Zone came back, or
+    /// launches had to avoid it): it launches in the zone with the fewest instances first
+    /// (`launch`), and terminates one in the zone with the most once that instance is in service.
+    AzRebalance {
+        /// When.
+        at: SimTime,
+        /// The launch half (else the termination half).
+        launch: bool,
+    },
 }
 
 /// What changed a group's desired capacity.
@@ -72,7 +81,8 @@ impl ScalingCause {
             ScalingCause::DesiredCapacity { at, .. }
             | ScalingCause::UnhealthyInstance { at, .. }
             | ScalingCause::ReplacingUnhealthy { at }
-            | ScalingCause::ProtectionRemoved { at } => *at,
+            | ScalingCause::ProtectionRemoved { at }
+            | ScalingCause::AzRebalance { at, .. } => *at,
         }
     }
 }
@@ -108,6 +118,14 @@ impl fmt::Display for ScalingCause {
             ScalingCause::ProtectionRemoved { at } => write!(
                 f,
                 "At {at} an instance was taken out of service in response to a difference between desired and actual capacity: its worker removed its scale-in protection."
+            ),
+            ScalingCause::AzRebalance { at, launch: true } => write!(
+                f,
+                "At {at} an instance was launched to aid in balancing the group's zones (AZRebalance: launch before terminate)."
+            ),
+            ScalingCause::AzRebalance { at, launch: false } => write!(
+                f,
+                "At {at} an instance was taken out of service to aid in balancing the group's zones (AZRebalance: its replacement in a less populated zone is in service)."
             ),
         }
     }

@@ -225,6 +225,18 @@ fn capacity_change(s: &mut Story, i: usize, cause: &ScalingCause) {
                 "a worker removed its scale-in protection, so the scale-in that found every instance protected goes on; {does}"
             ),
         ),
+        ScalingCause::AzRebalance { launch: true, .. } => (
+            format!("{group} rebalances"),
+            format!(
+                "{group}'s Availability Zones are unbalanced (AZRebalance): it launches in the zone with the fewest instances before terminating any, so capacity never dips; {does}"
+            ),
+        ),
+        ScalingCause::AzRebalance { launch: false, .. } => (
+            format!("{group} rebalanced"),
+            format!(
+                "{group}'s rebalancing instance is in service, so it terminates one in the zone with the most instances (AZRebalance); {does}"
+            ),
+        ),
     };
     s.add(t, None, Mark::Scaling, &group, Some(label), text, lines);
 }

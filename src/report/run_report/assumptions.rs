@@ -180,6 +180,12 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         sentence: "WebSocket connections to a draining target are closed when the deregistration delay ends.",
     },
     Assumption {
+        id: "az-rebalance",
+        key_phrase: "the group checks its zones at its health poll",
+        applies: |s| s.auto_scaling_groups.iter().any(|g| g.zones.len() > 1),
+        sentence: "AZRebalance: the group checks its zones at its health poll and, when every zone is up and two differ by more than one instance, launches in the least populated zones (within MaxSize + max(1, 10 % of MaxSize)) and terminates one in the most populated zone as each launch enters service; while a zone is in an az_outage, launches go to the other zones.",
+    },
+    Assumption {
         id: "target-tracking-alarms",
         key_phrase: "target tracking's alarm shapes (3 of 3 above, 15 of 15 below 0.9 × target) are observed, not documented",
         applies: has_target_tracking,

@@ -51,21 +51,32 @@ pub(super) struct GroupRun {
     /// Per-minute values of the group's CPU (all InService, ready only), for 5-minute basic
     /// monitoring.
     pub cpu_minutes: VecDeque<(Option<f64>, Option<f64>)>,
+    /// `AZRebalance` launches not yet in service: instances above the desired capacity, each
+    /// waiting to replace one in a more populated zone.
+    pub rebalancing: u32,
+}
+
+impl GroupRun {
+    /// Instances that count against the desired capacity: launching or in service, less the
+    /// rebalancing launches still on their way (they are extra until their partner goes).
+    pub fn alive(&self) -> u32 {
+        let counted = self.members.iter().filter(|m| m.state.counts()).count() as u32;
+        counted - self.rebalancing
+    }
 }
 
 impl World<'_> {
     /// Brings the number of instances to the desired capacity.
     pub(super) fn reconcile(&mut self, a: AsgId, cause: &ScalingCause) {
         let run = &self.scaling.groups[a.index()];
-        let alive = run.members.iter().filter(|m| m.state.counts()).count() as u32;
+        let alive = run.alive();
         let desired = run.desired;
         if alive < desired {
             self.launch_some(a, desired - alive, cause);
         } else if alive > desired {
             loop {
                 let run = &self.scaling.groups[a.index()];
-                let alive = run.members.iter().filter(|m| m.state.counts()).count() as u32;
-                if alive <= run.desired {
+                if run.alive() <= run.desired {
                     break;
                 }
                 match self.choose_victim(a) {
@@ -157,8 +168,7 @@ impl World<'_> {
         };
         let run = &mut self.scaling.groups[owner.asg.index()];
         run.members[owner.member.index()].worker_protected = on;
-        let alive = run.members.iter().filter(|m| m.state.counts()).count() as u32;
-        if !on && alive > run.desired {
+        if !on && run.alive() > run.desired {
             let cause = ScalingCause::ProtectionRemoved { at: self.now };
             self.reconcile(owner.asg, &cause);
         }
@@ -233,6 +243,77 @@ impl World<'_> {
             self.begin_terminate(a, m, &cause);
             let cause = ScalingCause::ReplacingUnhealthy { at: self.now };
             self.reconcile(a, &cause);
+        }
+        self.rebalance_zones(a);
+    }
+
+    /// Instances launching or in service per zone of the group (its `AvailabilityZones` order).
+    pub(super) fn zone_counts(&self, a: AsgId) -> Vec<u32> {
+        let spec = &self.sc.auto_scaling_groups[a.index()];
+        let mut per_zone = vec![0u32; spec.zones.len()];
+        for m in self.scaling.groups[a.index()].members.iter() {
+            if m.state.counts() {
+                per_zone[m.zone] += 1;
+            }
+        }
+        per_zone
+    }
+
+    /// `AZRebalance`, at the group's health poll: when every zone is up and the zones' instance
+    /// counts differ by more than one, the group launches in the least populated zones first —
+    /// at most `MaxSize` + its margin (10 % of `MaxSize` or one instance, whichever is greater)
+    /// in all — and terminates one in the most populated zone as each is in service.
+    fn rebalance_zones(&mut self, a: AsgId) {
+        let spec = &self.sc.auto_scaling_groups[a.index()];
+        let run = &self.scaling.groups[a.index()];
+        if spec.zones.len() < 2
+            || run.rebalancing > 0
+            || spec.zones.iter().any(|z| self.zone_down(z))
+        {
+            return;
+        }
+        let per_zone = self.zone_counts(a);
+        let (lo, hi) = (per_zone.iter().min(), per_zone.iter().max());
+        let (Some(&lo), Some(&hi)) = (lo, hi) else {
+            return;
+        };
+        if hi - lo <= 1 {
+            return;
+        }
+        // Balanced: every zone holds ⌊n/z⌋ or ⌈n/z⌉; the zones below ⌊n/z⌋ need these launches.
+        let n: u32 = per_zone.iter().sum();
+        let floor = n / per_zone.len() as u32;
+        let moves: u32 = per_zone.iter().map(|&c| floor.saturating_sub(c)).sum();
+        let margin = (run.max / 10).max(1);
+        let room = (run.max + margin).saturating_sub(n);
+        let launches = moves.min(room);
+        if launches == 0 {
+            return;
+        }
+        let cause = ScalingCause::AzRebalance {
+            at: self.now,
+            launch: true,
+        };
+        for instance in self.launch_some(a, launches, &cause) {
+            let Some(owner) = self.fleet[instance].owner else {
+                continue;
+            };
+            let run = &mut self.scaling.groups[a.index()];
+            run.members[owner.member.index()].rebalancing = true;
+            run.rebalancing += 1;
+        }
+    }
+
+    /// A rebalancing launch is in service: the group terminates one instance in its most
+    /// populated zone (the scale-in choice), keeping the capacity it had.
+    pub(super) fn rebalancing_in_service(&mut self, a: AsgId) {
+        self.scaling.groups[a.index()].rebalancing -= 1;
+        if let Some(victim) = self.choose_victim(a) {
+            let cause = ScalingCause::AzRebalance {
+                at: self.now,
+                launch: false,
+            };
+            self.begin_terminate(a, victim, &cause);
         }
     }
 }

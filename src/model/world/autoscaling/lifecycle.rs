@@ -13,17 +13,24 @@ use crate::model::world::fleet::Owner;
 use crate::recorder::{ScalingActivity, ScalingCause};
 
 impl World<'_> {
-    /// Launches one instance in the Availability Zone with the fewest instances; returns it.
+    /// Launches one instance in the Availability Zone with the fewest instances, among the zones
+    /// not in an `az_outage` (AWS: "launches new instances in an unaffected Availability Zone";
+    /// if every zone is out, among all); returns it.
     pub(super) fn launch(&mut self, a: AsgId) -> AsgMemberId {
         let spec = &self.sc.auto_scaling_groups[a.index()];
-        let run = &mut self.scaling.groups[a.index()];
-        let mut per_zone = vec![0u32; spec.zones.len()];
-        for m in run.members.iter().filter(|m| m.state.counts()) {
-            per_zone[m.zone] += 1;
-        }
-        let zone = (0..spec.zones.len())
+        let per_zone = self.zone_counts(a);
+        let up: Vec<usize> = (0..spec.zones.len())
+            .filter(|&z| !self.zone_down(&spec.zones[z]))
+            .collect();
+        let zones = if up.is_empty() {
+            (0..spec.zones.len()).collect()
+        } else {
+            up
+        };
+        let zone = (zones.into_iter())
             .min_by_key(|&z| (per_zone[z], z))
             .unwrap_or(0);
+        let run = &mut self.scaling.groups[a.index()];
         run.launches += 1;
         let id = format!("{}-{:04}", spec.name, run.launches);
         let t = &spec.template;
@@ -49,6 +56,7 @@ impl World<'_> {
             protected: spec.protected,
             worker_protected: false,
             initial: false,
+            rebalancing: false,
         });
         member
     }
@@ -131,6 +139,9 @@ impl World<'_> {
         }
         self.activity_finished(a, instance);
         self.start_group_workers(a, instance);
+        if std::mem::take(&mut self.scaling.groups[a.index()].members[m.index()].rebalancing) {
+            self.rebalancing_in_service(a);
+        }
     }
 
     /// Starts terminating a member: deregister from the target groups, then wait for draining.
@@ -138,7 +149,12 @@ impl World<'_> {
         let spec = &self.sc.auto_scaling_groups[a.index()];
         let instance = self.scaling.groups[a.index()].members[m.index()].instance;
         let was = self.scaling.groups[a.index()].members[m.index()].state;
-        self.scaling.groups[a.index()].members[m.index()].state = Lifecycle::Terminating;
+        let run = &mut self.scaling.groups[a.index()];
+        if std::mem::take(&mut run.members[m.index()].rebalancing) {
+            // A rebalancing launch that goes before it is in service balances nothing.
+            run.rebalancing -= 1;
+        }
+        run.members[m.index()].state = Lifecycle::Terminating;
         let id = self.member_id(a, m);
         let cause = cause.clone();
         self.group_log(

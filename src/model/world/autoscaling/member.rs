@@ -65,6 +65,9 @@ pub(super) struct Member {
     /// Part of the initial capacity: in service since before the run, so warmed up and past its
     /// grace period.
     pub initial: bool,
+    /// Launched by `AZRebalance` ahead of the termination it balances: not counted against the
+    /// desired capacity until it is in service and its partner is terminating.
+    pub rebalancing: bool,
 }
 
 impl Member {
