@@ -54,6 +54,10 @@ pub struct RawClient {
     /// (default: equal).
     #[serde(default)]
     pub zone_shares: Option<BTreeMap<String, f64>>,
+    /// The timeout of every request type that does not set its own (`requests[i].timeout`),
+    /// from 1 ms to 1 h; default: none.
+    #[serde(default)]
+    pub timeout: Option<super::values::DurationValue>,
 }
 
 /// A kind of request a client sends.
@@ -201,7 +205,10 @@ pub(super) fn resolve_client(
             response_bytes: message_size(r.response_bytes, 5000, &at.key("response_bytes"))?,
             service_time: resolve_distribution(&r.service_time, &at.key("service_time"))?,
             messages: Vec::new(),
-            timeout: super::retry::resolve_timeout(r.timeout, &at.key("timeout"))?,
+            timeout: match r.timeout {
+                Some(own) => super::retry::resolve_timeout(Some(own), &at.key("timeout"))?,
+                None => super::retry::resolve_timeout(raw.timeout, &path.key("timeout"))?,
+            },
         });
     }
     let total: f64 = weights.iter().sum();
@@ -259,6 +266,11 @@ pub(super) fn resolve_client(
         if raw.retry.is_some() {
             return Err(path.key("retry").error(
                 "a WebSocket client reconnects after its reconnect pause; retry applies to HTTP requests",
+            ));
+        }
+        if raw.timeout.is_some() {
+            return Err(path.key("timeout").error(
+                "a WebSocket connection stays open until it is closed; timeout applies to HTTP requests",
             ));
         }
         if let Some(i) = raw.requests.iter().position(|r| r.timeout.is_some()) {

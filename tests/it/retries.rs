@@ -198,6 +198,39 @@ fn a_client_timeout_is_a_460_at_exactly_the_timeout_and_the_target_still_does_th
 }
 
 #[test]
+fn the_client_timeout_applies_to_every_request_type_without_its_own() {
+    // 3 s of work, one request every 10 s: the client's 1 s timeout covers a type without its
+    // own (every request a 460 at 1 s); the type's own 5 s wins over it (every request a 200).
+    let mut m = slow_target(3000.0, 10.0, 605.0, "1s", None);
+    let c = &mut m["clients"][0];
+    c["requests"][0].as_object_mut().unwrap().remove("timeout");
+    c["timeout"] = json!("1s");
+    let r = run_value(&m);
+    assert_eq!(
+        (status(&r, 460), status(&r, 200)),
+        (60, 0),
+        "the client's timeout"
+    );
+    m["clients"][0]["requests"][0]["timeout"] = json!("5s");
+    let r = run_value(&m);
+    assert_eq!(
+        (status(&r, 460), status(&r, 200)),
+        (0, 60),
+        "the type's own timeout"
+    );
+    // A WebSocket client takes no client timeout either.
+    let mut ws = crate::common::model_file_json("websocket-idle-timeout");
+    ws["clients"][0]["timeout"] = json!("1s");
+    let e = albsim::scenario::from_json(&ws.to_string(), std::path::Path::new("m.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("clients[0].timeout") && e.contains("WebSocket"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_timeout_longer_than_the_work_changes_nothing() {
     let r = run_value(&slow_target(300.0, 10.0, 605.0, "1s", None));
     assert_eq!(status(&r, 200), 60);
