@@ -122,7 +122,13 @@ pub struct ClientSpec {
     /// `zone_shares`: per load balancer zone, its relative share of this client's new
     /// connections (`None`: equal shares).
     pub zone_weights: Option<Vec<f64>>,
+    /// `dns_ttl`: how long the client keeps a DNS answer (the nodes in DNS when it looked the
+    /// load balancer up) before it looks again; AWS's records have a 60 s TTL.
+    pub dns_ttl: SimDuration,
 }
+
+/// The TTL of an ALB's DNS records, 60 s: the default of `dns_ttl`.
+pub const DNS_TTL: SimDuration = SimDuration::from_secs(60);
 
 impl ClientSpec {
     /// Picks a request type index for a uniform draw `u` in [0, 1).

@@ -54,6 +54,10 @@ pub struct RawClient {
     /// (default: equal).
     #[serde(default)]
     pub zone_shares: Option<BTreeMap<String, f64>>,
+    /// How long the client keeps a DNS answer before it looks the load balancer up again (0 s –
+    /// 1 day, default 60 s: the TTL of an ALB's records).
+    #[serde(default)]
+    pub dns_ttl: Option<super::values::DurationValue>,
     /// The timeout of every request type that does not set its own (`requests[i].timeout`),
     /// from 1 ms to 1 h; default: none.
     #[serde(default)]
@@ -249,6 +253,14 @@ pub(super) fn resolve_client(
     let counts_attempts = raw.retry.is_some() || types.iter().any(|t| t.timeout.is_some());
     let spec = ClientSpec {
         zone_weights: None,
+        dns_ttl: super::sqs::checks::duration_in(
+            raw.dns_ttl,
+            &path.key("dns_ttl"),
+            std::time::Duration::ZERO,
+            std::time::Duration::from_secs(86_400),
+            std::time::Duration::from_nanos(crate::model::client::DNS_TTL.0),
+            false,
+        )?,
         counts_attempts,
         name: raw.name.clone(),
         load,
@@ -395,6 +407,7 @@ mod tests {
             retry: None,
             counts_attempts: false,
             zone_weights: None,
+            dns_ttl: crate::model::client::DNS_TTL,
         }
     }
 

@@ -174,6 +174,8 @@ fn dns_failover_moves_new_connections_away_from_a_zone_that_lost_its_targets() {
     m["target_groups"][0]["attributes"] = json!({ "load_balancing.cross_zone.enabled": "false" });
     m["faults"] = json!([{ "type": "crash", "instance": "a1", "at": 125 }]);
     m["metrics"] = json!({ "period": 10 });
+    // The client looks the load balancer up for every connection (no DNS caching).
+    m["clients"][0]["dns_ttl"] = json!("0s");
     let r = run_value(&m);
     let unhealthy = next_check_after(125.0, 0.0, 10.0) + 10.0;
     let out: Vec<_> = (r.activity.iter())
@@ -188,6 +190,36 @@ fn dns_failover_moves_new_connections_away_from_a_zone_that_lost_its_targets() {
         n,
         0.5,
         "until then node a's half is refused",
+    );
+}
+
+#[test]
+fn a_client_keeps_a_removed_node_until_its_dns_answer_expires() {
+    // As above with the default dns_ttl of 60 s (the TTL of an ALB's records): the client looks
+    // the load balancer up at its first request (within 0.1 s of 0 at 100 req/s) and again at
+    // its first request 60 s after each lookup, so about every 60 s. Node a leaves DNS at about
+    // 140 s, but the client keeps it until its lookup at about 180 s: node a's half of the
+    // connections is refused (502) until then, and none after.
+    let hc = health_check(10, 5, 2, 2, Some(0.0));
+    let mut m = one_and_three("false", 4);
+    m["target_groups"][0] = checked_group("web", &["a1", "b1", "b2", "b3"], hc);
+    m["target_groups"][0]["attributes"] = json!({ "load_balancing.cross_zone.enabled": "false" });
+    m["faults"] = json!([{ "type": "crash", "instance": "a1", "at": 125 }]);
+    m["metrics"] = json!({ "period": 10 });
+    let r = run_value(&m);
+    let unhealthy = next_check_after(125.0, 0.0, 10.0) + 10.0;
+    assert!(unhealthy < 160.0);
+    let n = sum_rows(&r, 160.0, 180.0, |p| p.request_count);
+    assert_binomial(
+        sum_rows(&r, 160.0, 180.0, |p| p.elb.c502),
+        n,
+        0.5,
+        "node a out of DNS, but still in the client's cached answer",
+    );
+    assert_eq!(
+        sum_rows(&r, 190.0, 600.0, |p| p.elb.c502),
+        0,
+        "after its next lookup"
     );
 }
 
@@ -239,6 +271,11 @@ fn bad_zone_settings_say_what_is_allowed() {
             "/load_balancer/AvailabilityZones",
             json!(["us-east-1a"]),
             "not one of the load balancer's Availability Zones",
+        ),
+        (
+            "/clients/0/dns_ttl",
+            json!("2d"),
+            "expected a duration from 0 s to 1 day",
         ),
     ];
     for (shares, words) in [

@@ -104,8 +104,18 @@ impl World<'_> {
         let spec = &self.sc.clients[client.index()];
         // A new connection goes to the node its DNS lookup returns: only nodes that route by
         // zone (some target group with cross-zone off) make the choice matter.
-        let nodes = &self.lb.dns.nodes;
         let state = &mut self.traffic.clients[client.index()];
+        let nodes = if self.lb.dns.zonal {
+            // The client's cached answer: DNS changes reach it when its TTL runs out.
+            if self.now >= state.dns_expires {
+                state.dns_answer.clear();
+                state.dns_answer.extend_from_slice(&self.lb.dns.nodes);
+                state.dns_expires = self.now + spec.dns_ttl;
+            }
+            &state.dns_answer
+        } else {
+            &self.lb.dns.nodes
+        };
         let dns = &mut state.dns;
         let weights = spec.zone_weights.as_deref();
         let new_node = || match weights {

@@ -2,7 +2,7 @@
 //! the closed-loop users with their connections, and WebSocket clients.
 
 use super::websocket::WsConn;
-use crate::engine::RngStream;
+use crate::engine::{RngStream, SimTime};
 use crate::model::arrival::ArrivalCursor;
 use crate::model::connection::{Conn, H2Pool, Pool};
 use crate::model::ids::ClientId;
@@ -36,6 +36,11 @@ pub(super) struct ClientState {
     pub retry: RngStream,
     /// Which load balancer node each new connection's DNS lookup returns.
     pub dns: RngStream,
+    /// Its cached DNS answer (the nodes in DNS when it last looked; filled at its first lookup)
+    /// and when that expires (`dns_ttl`).
+    pub dns_answer: Vec<u8>,
+    /// When [`Self::dns_answer`] expires.
+    pub dns_expires: SimTime,
     /// Its retry quota (SDK token bucket), if it retries with one.
     pub quota: Option<Quota>,
 }
@@ -97,6 +102,8 @@ impl Traffic {
                 replay_next: 0,
                 retry: stream(&c.name, "retry"),
                 dns: stream(&c.name, "dns"),
+                dns_answer: Vec::new(),
+                dns_expires: SimTime::ZERO,
                 quota: c.retry.as_ref().and_then(|r| r.quota).map(Quota::new),
             })
             .collect();

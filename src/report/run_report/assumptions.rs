@@ -129,9 +129,9 @@ pub const ASSUMPTIONS: &[Assumption] = &[
     },
     Assumption {
         id: "load-balancer-nodes",
-        key_phrase: "each new connection looks the load balancer up in DNS",
+        key_phrase: "a client is one resolver, whose answer",
         applies: |s| has_targets(s) && s.zones.len() > 1,
-        sentence: "Each new connection looks the load balancer up in DNS and goes to one of the nodes in DNS, in equal shares; a DNS change reaches clients at once (AWS's TTL is 60 s). With cross-zone load balancing on, the nodes' round robin is modelled as one rotation over all targets; DNS failover counts the target groups with cross-zone off.",
+        sentence: "Each new connection goes to one of the nodes in its client's DNS answer, in equal shares; a client is one resolver, whose answer it keeps for dns_ttl (60 s, the ALB's record TTL). With cross-zone load balancing on, the nodes' round robin is modelled as one rotation over all targets; DNS failover counts the target groups with cross-zone off.",
     },
     Assumption {
         id: "client-timeout",
