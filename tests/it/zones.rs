@@ -163,18 +163,25 @@ fn dns_failover_takes_an_empty_zones_node_out_of_dns() {
     );
 }
 
-#[test]
-fn dns_failover_moves_new_connections_away_from_a_zone_that_lost_its_targets() {
-    // a1 crashes at 125 s (between two checks) and is unhealthy at the second failed check (every 10 s from 0 s):
-    // node a leaves DNS, so new connections (every request: keep-alive off) go to node b; the
-    // 502s stop there, with no fail open. a1 never recovers, so the node stays out.
+/// `one_and_three` with cross-zone off, health checks every 10 s from 0 s (thresholds 2), and
+/// a1, zone a's only target, crashing for good at 125 s; 10 s metric periods.
+fn zone_a_crashes() -> Value {
     let hc = health_check(10, 5, 2, 2, Some(0.0));
     let mut m = one_and_three("false", 4);
     m["target_groups"][0] = checked_group("web", &["a1", "b1", "b2", "b3"], hc);
     m["target_groups"][0]["attributes"] = json!({ "load_balancing.cross_zone.enabled": "false" });
     m["faults"] = json!([{ "type": "crash", "instance": "a1", "at": 125 }]);
     m["metrics"] = json!({ "period": 10 });
+    m
+}
+
+#[test]
+fn dns_failover_moves_new_connections_away_from_a_zone_that_lost_its_targets() {
+    // a1 crashes at 125 s (between two checks) and is unhealthy at the second failed check (every 10 s from 0 s):
+    // node a leaves DNS, so new connections (every request: keep-alive off) go to node b; the
+    // 502s stop there, with no fail open. a1 never recovers, so the node stays out.
     // The client looks the load balancer up for every connection (no DNS caching).
+    let mut m = zone_a_crashes();
     m["clients"][0]["dns_ttl"] = json!("0s");
     let r = run_value(&m);
     let unhealthy = next_check_after(125.0, 0.0, 10.0) + 10.0;
@@ -200,13 +207,7 @@ fn a_client_keeps_a_removed_node_until_its_dns_answer_expires() {
     // its first request 60 s after each lookup, so about every 60 s. Node a leaves DNS at about
     // 140 s, but the client keeps it until its lookup at about 180 s: node a's half of the
     // connections is refused (502) until then, and none after.
-    let hc = health_check(10, 5, 2, 2, Some(0.0));
-    let mut m = one_and_three("false", 4);
-    m["target_groups"][0] = checked_group("web", &["a1", "b1", "b2", "b3"], hc);
-    m["target_groups"][0]["attributes"] = json!({ "load_balancing.cross_zone.enabled": "false" });
-    m["faults"] = json!([{ "type": "crash", "instance": "a1", "at": 125 }]);
-    m["metrics"] = json!({ "period": 10 });
-    let r = run_value(&m);
+    let r = run_value(&zone_a_crashes());
     let unhealthy = next_check_after(125.0, 0.0, 10.0) + 10.0;
     assert!(unhealthy < 160.0);
     let n = sum_rows(&r, 160.0, 180.0, |p| p.request_count);
