@@ -529,3 +529,28 @@ fn preview() {
         std::fs::write(dir.join(format!("{name}.html")), html).unwrap();
     }
 }
+
+#[test]
+fn gray_failure_report_names_anomaly_mitigation_and_changed_detection_settings() {
+    let key = "target_groups[0].attributes.\"load_balancing.algorithm";
+    let f = run_folder(
+        "gray-failure",
+        &[
+            set("duration=2m"),
+            set(&format!("{key}.type\"=weighted_random")),
+            set(&format!("{key}.anomaly_mitigation\"=on")),
+            set("target_groups[0].anomaly_detection.reduction=0.25"),
+            set("clients[0].dns_ttl=5s"),
+        ],
+    );
+    let d = run_report::build(&f);
+    let model = plain(section(&d, "model"));
+    assert!(
+        model.contains("load_balancing.algorithm.anomaly_mitigation") && model.contains("on"),
+        "{model}"
+    );
+    assert!(model.contains("weight ×0.25 down to 2 %"), "{model}");
+    assert!(model.contains("keeps DNS answers 5 s"), "{model}");
+    let ids = assumption_ids(&d);
+    assert!(ids.contains(&"anomaly-detection"), "{ids:?}");
+}

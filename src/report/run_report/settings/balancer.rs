@@ -86,6 +86,12 @@ fn load(c: &ClientSpec, clock: Clock, http2_offered: bool) -> (String, String) {
     if let Some(r) = &c.retry {
         kind.push_str(&format!(", {}", retries(r)));
     }
+    if c.dns_ttl != crate::model::client::DNS_TTL {
+        kind.push_str(&format!(
+            ", keeps DNS answers {}",
+            super::super::format::duration(c.dns_ttl)
+        ));
+    }
     (kind, load)
 }
 

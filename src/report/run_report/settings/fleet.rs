@@ -4,6 +4,7 @@
 use super::super::describe::{adjustment_type, distribution, metric, name_at, statistic};
 use super::super::format::{Clock, count, duration, number, seconds};
 use super::{Given, flag, pair, setting};
+use crate::model::anomaly::AnomalySpec;
 use crate::model::autoscaling::{AsgSpec, HealthCheckType, PolicyKind, TerminationPolicy};
 use crate::model::target_group::{Algorithm, StickinessKind, TargetGroupSpec};
 use crate::report::document::{Block, Table, Text};
@@ -152,6 +153,30 @@ fn target_group(s: &Scenario, tg: &TargetGroupSpec, given: Given<'_>) -> Vec<(St
         p.push(attr(
             "load_balancing.algorithm.anomaly_mitigation",
             if tg.anomaly.mitigation { "on" } else { "off" }.into(),
+        ));
+    }
+    let defaults = AnomalySpec {
+        mitigation: tg.anomaly.mitigation,
+        ..AnomalySpec::DEFAULT
+    };
+    if tg.anomaly != defaults {
+        let a = &tg.anomaly;
+        p.push(pair(
+            "anomaly_detection",
+            setting(
+                format!(
+                    "window {} s, {} responses, {}× and +{} points over peers, weight ×{} down to {} %, +{} % per step, at most {} % of healthy targets",
+                    a.window_buckets * 5,
+                    a.minimum_requests,
+                    number(a.error_rate_ratio),
+                    number(100.0 * a.error_rate_margin),
+                    number(a.reduction),
+                    number(100.0 * a.minimum_weight),
+                    number(100.0 * a.recovery_step),
+                    a.max_mitigated_percentage
+                ),
+                true,
+            ),
         ));
     }
     p.push(attr(
