@@ -21,6 +21,7 @@ pub(super) fn warnings(sc: &Scenario, raw: &RawModel) -> Vec<Warning> {
     unreached_groups(raw, &mut out);
     idle_instances(raw, &mut out);
     per_instance_from_zero(sc, &mut out);
+    idle_mitigation_settings(sc, raw, &mut out);
     super::sqs::lint::warnings(sc, &mut out);
     out.extend(super::arrival::replay::warnings(sc));
     out
@@ -31,6 +32,43 @@ fn warn(out: &mut Vec<Warning>, at: JsonPath, message: String) {
         path: at.to_string(),
         message,
     });
+}
+
+/// `anomaly_detection`'s mitigation settings on a group that does not mitigate (its algorithm
+/// is not `weighted_random` with `load_balancing.algorithm.anomaly_mitigation` on): they change
+/// nothing (detection's own settings still apply).
+fn idle_mitigation_settings(sc: &Scenario, raw: &RawModel, out: &mut Vec<Warning>) {
+    for (g, (raw_g, spec)) in raw.target_groups.iter().zip(&sc.target_groups).enumerate() {
+        let Some(a) = raw_g.anomaly_detection.as_ref() else {
+            continue;
+        };
+        if spec.anomaly.mitigation {
+            continue;
+        }
+        let given = [
+            ("reduction", a.reduction.is_some()),
+            ("minimum_weight", a.minimum_weight.is_some()),
+            ("recovery_step", a.recovery_step.is_some()),
+            (
+                "max_mitigated_percentage",
+                a.max_mitigated_percentage.is_some(),
+            ),
+        ];
+        for (key, _) in given.iter().filter(|(_, set)| *set) {
+            let at = JsonPath::root()
+                .key("target_groups")
+                .index(g)
+                .key("anomaly_detection")
+                .key(key);
+            warn(
+                out,
+                at,
+                format!(
+                    "{key} applies to anomaly mitigation, which this group does not do (it needs load_balancing.algorithm.type \"weighted_random\" and load_balancing.algorithm.anomaly_mitigation \"on\"): it changes nothing"
+                ),
+            );
+        }
+    }
 }
 
 /// `at` values at or beyond the end of the run.

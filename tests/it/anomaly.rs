@@ -224,3 +224,24 @@ fn mitigation_needs_weighted_random_and_settings_have_ranges() {
         );
     }
 }
+
+#[test]
+fn mitigation_settings_on_a_group_that_does_not_mitigate_are_warned_about() {
+    let load = |m: &Value| {
+        albsim::scenario::from_json(&m.to_string(), std::path::Path::new("m.json")).unwrap()
+    };
+    let mut m = fleet(3, &[], 10.0, 60.0, "round_robin", false);
+    m["target_groups"][0]["anomaly_detection"] = json!({ "window": "60s", "reduction": 0.25 });
+    let w: Vec<String> = load(&m).warnings.iter().map(|w| w.to_string()).collect();
+    // Detection's own settings apply to every group; the cut does not.
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("target_groups[0].anomaly_detection.reduction")
+            && w[0].contains("changes nothing"),
+        "{w:?}"
+    );
+    let attrs = &mut m["target_groups"][0]["attributes"];
+    attrs["load_balancing.algorithm.type"] = json!("weighted_random");
+    attrs["load_balancing.algorithm.anomaly_mitigation"] = json!("on");
+    assert!(load(&m).warnings.is_empty());
+}
