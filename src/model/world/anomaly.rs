@@ -16,18 +16,14 @@ impl World<'_> {
         }
     }
 
-    /// Member `m` of group `g` answered a request, or its connection failed (`error`: a 5xx
-    /// from the target or a connection error, the errors detection compares).
+    /// The load balancer's connection to member `m` of group `g` failed (refused, reset, or its
+    /// SYN dropped): `TargetConnectionErrorCount`, and an error for anomaly detection.
     #[inline(always)]
-    pub(super) fn count_for_anomaly_detection(
-        &mut self,
-        g: TargetGroupId,
-        m: MemberId,
-        error: bool,
-    ) {
+    pub(super) fn target_connection_failed(&mut self, g: TargetGroupId, m: MemberId) {
+        self.rec.target_connection_error();
         self.lb.groups[g.index()].members[m.index()]
             .responses
-            .count(error);
+            .count(true);
     }
 
     /// One 5-second step in every group: verdicts and weights change, the history tells it,

@@ -271,8 +271,7 @@ impl World<'_> {
             // The SYN is dropped (security group, AZ outage): 504 after the connect timeout.
             r.stage = Stage::Connecting;
             let generation = self.lb.requests.generation(slot);
-            self.rec.target_connection_error();
-            self.count_for_anomaly_detection(g, member, true);
+            self.target_connection_failed(g, member);
             self.queue.schedule(
                 self.now + CONNECT_TIMEOUT,
                 Event::ConnectTimesOut { slot, generation },
@@ -281,8 +280,7 @@ impl World<'_> {
         }
         if inst.crashed > 0 {
             // Nothing listens: the connection is reset and the ALB answers 502.
-            self.rec.target_connection_error();
-            self.count_for_anomaly_detection(g, member, true);
+            self.target_connection_failed(g, member);
             self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
             return;
         }
@@ -314,8 +312,7 @@ impl World<'_> {
         } else {
             // Backlog full: the target refuses the connection and the ALB answers 502.
             self.lb.requests[slot].stage = Stage::Handshake;
-            self.rec.target_connection_error();
-            self.count_for_anomaly_detection(g, member, true);
+            self.target_connection_failed(g, member);
             self.respond_and_wake(slot, 502, Origin::LoadBalancer, None, 0);
         }
     }

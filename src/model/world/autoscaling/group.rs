@@ -51,17 +51,14 @@ pub(super) struct GroupRun {
     /// Per-minute values of the group's CPU (all InService, ready only), for 5-minute basic
     /// monitoring.
     pub cpu_minutes: VecDeque<(Option<f64>, Option<f64>)>,
-    /// `AZRebalance` launches not yet in service: instances above the desired capacity, each
-    /// waiting to replace one in a more populated zone.
-    pub rebalancing: u32,
 }
 
 impl GroupRun {
-    /// Instances that count against the desired capacity: launching or in service, less the
-    /// rebalancing launches still on their way (they are extra until their partner goes).
+    /// Instances that count against the desired capacity: launching or in service, but not the
+    /// `AZRebalance` launches still on their way (they are extra until their partner goes).
     pub fn alive(&self) -> u32 {
-        let counted = self.members.iter().filter(|m| m.state.counts()).count() as u32;
-        counted - self.rebalancing
+        let counted = |m: &&Member| m.state.counts() && !m.rebalancing;
+        self.members.iter().filter(counted).count() as u32
     }
 }
 
@@ -104,10 +101,7 @@ impl World<'_> {
         if candidates.is_empty() {
             return None;
         }
-        let mut per_zone = vec![0u32; spec.zones.len()];
-        for x in run.members.iter().filter(|x| x.state.counts()) {
-            per_zone[x.zone] += 1;
-        }
+        let per_zone = self.zone_counts(a);
         let busiest = candidates
             .iter()
             .map(|&m| per_zone[run.members[m as usize].zone])
@@ -267,7 +261,7 @@ impl World<'_> {
         let spec = &self.sc.auto_scaling_groups[a.index()];
         let run = &self.scaling.groups[a.index()];
         if spec.zones.len() < 2
-            || run.rebalancing > 0
+            || run.members.iter().any(|m| m.rebalancing)
             || spec.zones.iter().any(|z| self.zone_down(z))
         {
             return;
@@ -298,16 +292,13 @@ impl World<'_> {
             let Some(owner) = self.fleet[instance].owner else {
                 continue;
             };
-            let run = &mut self.scaling.groups[a.index()];
-            run.members[owner.member.index()].rebalancing = true;
-            run.rebalancing += 1;
+            self.scaling.groups[a.index()].members[owner.member.index()].rebalancing = true;
         }
     }
 
     /// A rebalancing launch is in service: the group terminates one instance in its most
     /// populated zone (the scale-in choice), keeping the capacity it had.
     pub(super) fn rebalancing_in_service(&mut self, a: AsgId) {
-        self.scaling.groups[a.index()].rebalancing -= 1;
         if let Some(victim) = self.choose_victim(a) {
             let cause = ScalingCause::AzRebalance {
                 at: self.now,

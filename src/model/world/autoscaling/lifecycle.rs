@@ -149,12 +149,10 @@ impl World<'_> {
         let spec = &self.sc.auto_scaling_groups[a.index()];
         let instance = self.scaling.groups[a.index()].members[m.index()].instance;
         let was = self.scaling.groups[a.index()].members[m.index()].state;
-        let run = &mut self.scaling.groups[a.index()];
-        if std::mem::take(&mut run.members[m.index()].rebalancing) {
-            // A rebalancing launch that goes before it is in service balances nothing.
-            run.rebalancing -= 1;
-        }
-        run.members[m.index()].state = Lifecycle::Terminating;
+        let member = &mut self.scaling.groups[a.index()].members[m.index()];
+        // A rebalancing launch that goes before it is in service balances nothing.
+        member.rebalancing = false;
+        member.state = Lifecycle::Terminating;
         let id = self.member_id(a, m);
         let cause = cause.clone();
         self.group_log(

@@ -125,7 +125,6 @@ impl World<'_> {
                 replacements: 0,
                 at_start_since: Some(SimTime::ZERO),
                 cpu_minutes: VecDeque::new(),
-                rebalancing: 0,
             });
             for _ in 0..spec.desired {
                 let m = self.launch(a);
